@@ -1,0 +1,24 @@
+# The two quick-start commands are `make demo` and `make test`; each installs what is missing first.
+SWIFT ?= swift
+RELEASE = -c release
+
+.PHONY: demo test build release bootstrap models clean
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build
+
+release: bootstrap
+	$(SWIFT) build $(RELEASE) --product netdissect
+
+test:
+	@scripts/bootstrap --test
+	$(SWIFT) test
+
+demo: release
+	@scripts/demo
+
+clean:
+	rm -rf .build

@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+//
+// netdissect: Network Dissection in Swift.
+// Runtime and Render depend on nothing of ours; Dissection uses both; TUI uses all three;
+// the `netdissect` executable only parses arguments and calls into the libraries.
+// Each system C library enters through one tiny `systemLibrary` shim target.
+import PackageDescription
+
+let package = Package(
+    name: "netdissect",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "netdissect", targets: ["netdissect"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Render", targets: ["Render"]),
+        .library(name: "Dissection", targets: ["Dissection"]),
+        .library(name: "TUI", targets: ["TUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(name: "CCBlas", path: "Sources/CCBlas", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
+                       providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CSpng", path: "Sources/CSpng", pkgConfig: "spng",
+                       providers: [.apt(["libspng-dev"])]),
+
+        // MARK: Libraries
+        .target(name: "Runtime", dependencies: [
+            "CCBlas",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
+        .target(name: "Dissection", dependencies: [
+            "Runtime", "Render",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "TUI", dependencies: ["Runtime", "Render", "Dissection", "CNcursesw"]),
+
+        // MARK: Command line
+        .executableTarget(name: "netdissect", dependencies: [
+            "Runtime", "Render", "Dissection", "TUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "DissectionTests", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Dissection", "Render", "TestSupport"]),
+    ]
+)
