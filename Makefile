@@ -15,7 +15,7 @@ release: bootstrap
 
 test:
 	@scripts/bootstrap --test
-	$(SWIFT) test
+	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 demo: release
 	@scripts/demo

@@ -52,11 +52,21 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: Benchmarks (benchmarks/*/run build this in release mode)
+        .executableTarget(name: "ndbench", dependencies: [
+            "Runtime", "Render", "Dissection",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "benchmarks/ndbench"),
+
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
-        .testTarget(name: "DissectionTests", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Dissection", "Render", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DissectionTests", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Dissection", "Render", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,0 +1,13 @@
+// ndbench: the Swift side of the benchmarks in benchmarks/. Each benchmark directory holds a `run`
+// script that builds this tool in release mode, runs it and its named baseline in the same run,
+// and prints the ratio. Timings live here, never in unit tests.
+import ArgumentParser
+
+@main
+struct NDBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ndbench",
+        abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",
+        subcommands: []
+    )
+}
