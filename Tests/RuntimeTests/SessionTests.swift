@@ -102,4 +102,34 @@ import TestSupport
         let plan = try m.load().session(inputSize: 16).plan(batch: 1)
         #expect(plan.arena.count <= 3 * 1024)
     }
+
+    /// A provider that takes convolutions and ReLUs with kernels of its own, declining the rest.
+    struct RecordingProvider: KernelProvider {
+        func convolution(_ request: ConvolutionRequest) -> PreparedKernel? {
+            let count = request.shape.outputShape.reduce(1, *)
+            return PreparedKernel(label: "test conv", scratchCount: 3) { b in
+                #expect(b.scratch != nil)
+                b.y.update(repeating: 1, count: count)
+            }
+        }
+        func node(_ op: ResolvedOp) -> PreparedKernel? {
+            guard case let .unary(.relu, shape) = op else { return nil }
+            let count = shape.reduce(1, *)
+            return PreparedKernel(label: "test relu", scratchCount: 0) { b in
+                #expect(b.inputs.first! == b.x)
+                for i in 0..<count { b.y[i] = b.x[i] + 100 }
+            }
+        }
+    }
+
+    @Test func kernelProvidersAreOfferedNodesBeforeTheReference() throws {
+        let session = try model().session(height: 2, width: 2, taps: ["r", "y"], providers: [RecordingProvider()])
+        let summary = try session.planSummary()
+        #expect(summary.contains("relu: test relu") && summary.contains("conv: test conv"))
+        #expect(summary.contains("neg: Neg reference"))
+        let x = Tensor.random([1, 3, 2, 2], seed: 8)
+        let out = try session.run(x)
+        #expect(out["r"]!.data == x.data.map { $0 + 100 })
+        #expect(out["y"]!.data == [Float](repeating: -1, count: 8))
+    }
 }
