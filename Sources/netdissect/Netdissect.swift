@@ -7,6 +7,7 @@ struct Netdissect: AsyncParsableCommand {
         commandName: "netdissect",
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
-        subcommands: [BrodenCommand.self]
+        subcommands: [LayersCommand.self, InferCommand.self, ClassifyCommand.self,
+                      SynthCommand.self, ProbeCommand.self, BrodenCommand.self]
     )
 }
