@@ -44,16 +44,31 @@ struct BrodenCommand: ParsableCommand {
             }
             let reporter = DownloadReporter()
             let job = BrodenDownload(variant: variant, outDirectory: out, url: mirror)
+            let dataset: String
             do {
-                let dataset = try job.run { reporter.show($0) }
+                dataset = try job.run { reporter.show($0) }
                 reporter.finish()
-                print("Broden \(variant.rawValue) is ready at \(dataset)")
-                print("The archive \(job.archivePath) can be deleted to save space.")
             } catch {
                 reporter.finish()
                 FileHandle.standardError.write(Data("netdissect: \(error)\n".utf8))
                 throw ExitCode.failure
             }
+            // The dataset check, as `netdissect probe check` runs it.
+            let report: ProbeCheckReport
+            do {
+                report = try ProbeDataset.check(directory: dataset) { done, total in
+                    reporter.show(.checking(done: Int64(done), total: Int64(total)))
+                }
+                reporter.finish()
+            } catch {
+                reporter.finish()
+                FileHandle.standardError.write(Data("netdissect: \(error.message(directory: dataset))\n".utf8))
+                throw ExitCode.failure
+            }
+            print(report.lines().joined(separator: "\n"))
+            guard report.isUsable else { throw ExitCode.failure }
+            print("Broden \(variant.rawValue) is ready at \(dataset)")
+            print("The archive \(job.archivePath) can be deleted to save space.")
         }
     }
 }

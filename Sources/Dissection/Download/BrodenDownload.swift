@@ -32,6 +32,8 @@ public struct BrodenDownload: Sendable {
         case downloading(DownloadProgress)
         case verifying(done: Int64, total: Int64)
         case unpacking(done: Int64, total: Int64)
+        /// The dataset check after unpacking (records done, records in all).
+        case checking(done: Int64, total: Int64)
         case message(String)
     }
 

@@ -36,6 +36,8 @@ public final class DownloadReporter: @unchecked Sendable {
             draw("verify   " + fraction(done, total), done: done >= total)
         case let .unpacking(done, total):
             draw("unpack   " + fraction(done, total), done: done >= total)
+        case let .checking(done, total):
+            draw("check    " + count(done, total), done: done >= total)
         }
     }
 
@@ -47,11 +49,21 @@ public final class DownloadReporter: @unchecked Sendable {
 
     private func fraction(_ done: Int64, _ total: Int64?) -> String {
         guard let total, total > 0 else { return formatBytes(done) }
+        return bar(done, total) + "  \(formatBytes(done)) of \(formatBytes(total))"
+    }
+
+    private func count(_ done: Int64, _ total: Int64) -> String {
+        guard total > 0 else { return "\(done) images" }
+        return bar(done, total) + "  \(done) of \(total) images"
+    }
+
+    /// `[#########---------------] 37%`
+    private func bar(_ done: Int64, _ total: Int64) -> String {
         let share = min(1, Double(done) / Double(total))
         let width = 24
         let filled = Int(share * Double(width))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        return "[\(bar)] \(Int(share * 100))%  \(formatBytes(done)) of \(formatBytes(total))"
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            + "] \(Int(share * 100))%"
     }
 
     private func draw(_ text: String, done: Bool) {
