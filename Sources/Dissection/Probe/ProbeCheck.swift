@@ -87,9 +87,11 @@ extension ProbeDataset {
             if done % 500 == 0 { progress?(done, dataset.records.count) }
             switch item {
             case let .skip(record, error):
-                problems.append(ProbeProblem(file: "index.csv", line: record.line, severity: .warning,
-                                             cause: record.defect != nil ? "\(error.reason); image left out"
-                                                 : "\(error.file): \(error.reason); image left out"))
+                // A defective row was already reported by the reader.
+                if record.defect == nil {
+                    problems.append(ProbeProblem(file: "index.csv", line: record.line, severity: .warning,
+                                                 cause: "\(error.file): \(error.reason); image left out"))
+                }
             case let .sample(sample):
                 usable += 1
                 for category in dataset.categories {
