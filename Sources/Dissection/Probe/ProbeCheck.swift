@@ -31,7 +31,7 @@ public struct ProbeCheckReport: Sendable {
     public var categories: [CategorySummary]
     /// Labels in label.csv.
     public var labels: Int
-    /// Every problem: the tables' first, then the files', in index order.
+    /// Every problem, by file and line.
     public var problems: [ProbeProblem]
 
     /// Rows that cannot be used.
@@ -124,6 +124,10 @@ extension ProbeDataset {
         if dataset.records.isEmpty {
             problems.append(ProbeProblem(file: "index.csv", severity: .error, cause: "no image rows"))
         }
+        // Group by file, then by line, keeping the order found within a line.
+        problems = problems.enumerated().sorted { a, b in
+            (a.element.file, a.element.line ?? 0, a.offset) < (b.element.file, b.element.line ?? 0, b.offset)
+        }.map(\.element)
         return ProbeCheckReport(directory: directory, records: dataset.records.count,
                                 train: dataset.records.filter { $0.split == "train" }.count,
                                 val: dataset.records.filter { $0.split == "val" }.count,
