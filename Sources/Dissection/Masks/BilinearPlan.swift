@@ -82,43 +82,82 @@ public struct BilinearPlan: Sendable, Equatable {
         return out
     }
 
-    /// Scratch floats `thresholdMask` needs: `H * sw + H`.
-    public var scratchCount: Int { sourceHeight * targetWidth + sourceHeight }
+    /// Scratch floats `thresholdMask` needs: `H * sw + 3 * H`.
+    public var scratchCount: Int { sourceHeight * targetWidth + 3 * sourceHeight }
 
-    /// Writes the mask `upsample(map) > threshold` into `mask` (zeroed here, `sh * sw` bits) and
-    /// returns its pixel count. Rows whose two source rows stay <= threshold are skipped.
-    // map (H, W), scratch (H * sw + H) -> mask bits (sh * sw)
+    /// Writes the mask `upsample(map) > threshold` into `mask` (zeroed here, `sh * sw` bits).
+    ///
+    /// Only the bounding box of the pixels that can pass is computed: a target pixel interpolates
+    /// two horizontally interpolated values, so it can exceed the threshold only where one of
+    /// them does (`lerp` never leaves the range of its inputs). Rows and columns outside that box
+    /// are known to be zero without being computed.
+    /// - Returns: the pixel count and the range of words that may hold set bits.
+    // map (H, W), scratch (H * sw + 3H) -> mask bits (sh * sw)
     public func thresholdMask(_ map: UnsafePointer<Float>, threshold: Float,
-                              scratch: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<UInt64>) -> Int {
+                              scratch: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<UInt64>)
+        -> (area: Int, words: Range<Int>) {
         let H = sourceHeight, W = sourceWidth, sw = targetWidth
         let words = Bitset.wordCount(pixels: targetHeight * sw)
         mask.update(repeating: 0, count: words)
-        let horizontal = scratch, rowMax = scratch + H * sw
+        let horizontal = scratch
+        // Per source row: first and last target column whose horizontal value passes (as floats).
+        let first = scratch + H * sw, last = first + H, hot = last + H
         columns.i0.withUnsafeBufferPointer { c0 in
         columns.i1.withUnsafeBufferPointer { c1 in
         columns.w.withUnsafeBufferPointer { cw in
             for r in 0..<H {
                 let src = map + r * W, dst = horizontal + r * sw
-                var m = -Float.infinity
+                var rowMax = -Float.infinity
+                for x in 0..<W { rowMax = Swift.max(rowMax, src[x]) }
+                guard rowMax > threshold else { hot[r] = 0; continue }
+                var lo = sw, hi = -1
                 for x in 0..<sw {
                     let v = lerp(src[c0[x]], src[c1[x]], cw[x])
                     dst[x] = v
-                    m = max(m, v)
+                    if v > threshold { if lo == sw { lo = x }; hi = x }
                 }
-                rowMax[r] = m
+                hot[r] = hi >= 0 ? 1 : 0
+                first[r] = Float(lo)
+                last[r] = Float(hi)
             }
         }}}
         var area = 0
+        var firstWord = words, lastWord = -1
         for y in 0..<targetHeight {
             let r0 = rows.i0[y], r1 = rows.i1[y]
-            guard rowMax[r0] > threshold || rowMax[r1] > threshold else { continue }
+            let hot0 = hot[r0] != 0, hot1 = hot[r1] != 0
+            guard hot0 || hot1 else { continue }
+            let lo = Int(Swift.min(hot0 ? first[r0] : Float(sw), hot1 ? first[r1] : Float(sw)))
+            let hi = Int(Swift.max(hot0 ? last[r0] : -1, hot1 ? last[r1] : -1))
             let a = horizontal + r0 * sw, b = horizontal + r1 * sw, w = rows.w[y]
             let base = y * sw
-            for x in 0..<sw where lerp(a[x], b[x], w) > threshold {
-                Bitset.set(mask, base + x)
-                area += 1
+            var rowArea = 0
+            // A cold source row (no horizontal value above the threshold) may not have been
+            // interpolated at all; its values over [lo, hi] are computed here when it is needed.
+            if hot0 && hot1 {
+                for x in lo...hi where lerp(a[x], b[x], w) > threshold {
+                    Bitset.set(mask, base + x); rowArea += 1
+                }
+            } else {
+                let hotRow = hot0 ? r0 : r1, coldRow = hot0 ? r1 : r0
+                let cold = map + coldRow * W
+                let hotValues = horizontal + hotRow * sw
+                columns.i0.withUnsafeBufferPointer { c0 in
+                columns.i1.withUnsafeBufferPointer { c1 in
+                columns.w.withUnsafeBufferPointer { cw in
+                    for x in lo...hi {
+                        let c = lerp(cold[c0[x]], cold[c1[x]], cw[x])
+                        let v = hot0 ? lerp(hotValues[x], c, w) : lerp(c, hotValues[x], w)
+                        if v > threshold { Bitset.set(mask, base + x); rowArea += 1 }
+                    }
+                }}}
+            }
+            if rowArea > 0 {
+                area += rowArea
+                firstWord = Swift.min(firstWord, (base + lo) >> 6)
+                lastWord = Swift.max(lastWord, (base + hi) >> 6)
             }
         }
-        return area
+        return (area, area > 0 ? firstWord..<(lastWord + 1) : 0..<0)
     }
 }

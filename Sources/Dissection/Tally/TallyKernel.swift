@@ -79,13 +79,15 @@ public final class TallyKernel: @unchecked Sendable {
                         var peak = -Float.infinity
                         for k in 0..<HW { peak = Swift.max(peak, map[k]) }
                         guard peak > t else { continue }
-                        let area = plan.thresholdMask(map, threshold: t, scratch: s, mask: mk)
+                        let (area, span) = plan.thresholdMask(map, threshold: t, scratch: s, mask: mk)
                         guard area > 0 else { continue }
+                        // Only words in `span` can hold mask bits.
+                        let m0 = mk + span.lowerBound, n = span.count
                         out.activeArea[u] &+= UInt64(area)
                         let row = out.intersections + u * slots
                         m.words.withUnsafeBufferPointer { w in
                             for (k, id) in m.pixelLabels.enumerated() {
-                                let hit = Bitset.intersectionCount(mk, w.baseAddress! + k * wc, wc)
+                                let hit = Bitset.intersectionCount(m0, w.baseAddress! + k * wc + span.lowerBound, n)
                                 row[Int(id)] &+= UInt64(hit)
                             }
                         }
@@ -99,7 +101,7 @@ public final class TallyKernel: @unchecked Sendable {
                             case .lite:
                                 let touches = m.annotated[c].isEmpty
                                     ? true  // image-level category: the whole image is annotated
-                                    : m.annotated[c].withUnsafeBufferPointer { Bitset.intersects(mk, $0.baseAddress!, wc) }
+                                    : m.annotated[c].withUnsafeBufferPointer { Bitset.intersects(m0, $0.baseAddress! + span.lowerBound, n) }
                                 if touches { unionRow[c] &+= UInt64(area) }
                             }
                         }
