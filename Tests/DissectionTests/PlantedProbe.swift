@@ -45,8 +45,8 @@ struct PlantedProbe {
                 }
             } else {
                 for y in 0..<size { for x in 0..<size { put(x, y, 128, 128, 128) } }
-                if i % 4 == 0 {
-                    let side = Int.random(in: 4...6, using: &g)  // in segmentation pixels
+                if i % 8 == 0 {
+                    let side = Int.random(in: 3...4, using: &g)  // in segmentation pixels
                     let x0 = Int.random(in: 0...(seg - side), using: &g), y0 = Int.random(in: 0...(seg - side), using: &g)
                     for y in y0..<(y0 + side) {
                         for x in x0..<(x0 + side) {
