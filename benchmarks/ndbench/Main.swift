@@ -10,6 +10,7 @@ struct NDBench: ParsableCommand {
         abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",
         subcommands: [
             TallyBenchmark.self,
+            ForwardBenchmark.self,
         ]
     )
 }
