@@ -7,7 +7,10 @@ struct Netdissect: AsyncParsableCommand {
         commandName: "netdissect",
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
-        subcommands: [LayersCommand.self, InferCommand.self, ClassifyCommand.self,
-                      SynthCommand.self, ProbeCommand.self, BrodenCommand.self]
+        subcommands: [
+            DissectCommand.self, ExportCommand.self,
+            LayersCommand.self, InferCommand.self, ClassifyCommand.self,
+            SynthCommand.self, ProbeCommand.self, BrodenCommand.self,
+        ]
     )
 }

@@ -8,6 +8,10 @@ struct NDBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ndbench",
         abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",
-        subcommands: [DecodeBenchmark.self, IndexBenchmark.self]
+        subcommands: [
+            DecodeBenchmark.self, IndexBenchmark.self,
+            TallyBenchmark.self,
+            ForwardBenchmark.self,
+        ]
     )
 }
