@@ -113,7 +113,7 @@ public struct AppState: Sendable {
     }
 
     /// The selected unit's result.
-    public var selectedResult: UnitResult? { units.selectedRow }
+    public var selectedResult: UnitRow? { units.selectedRow }
 
     /// The detector threshold of the run (0.04 before it is known).
     public var threshold: Double { run?.info.detectorThreshold ?? 0.04 }

@@ -35,7 +35,7 @@ public struct Breakdown: Hashable, Sendable {
 
     /// The breakdown of `units` at `threshold`, with bars for `categories` (plus any category a
     /// detector names that the list lacks).
-    public init(units: [UnitResult], categories: [String], threshold: Double) {
+    public init(units: [UnitRow], categories: [String], threshold: Double) {
         let detectors = units.filter { $0.iou >= threshold }
         var order = categories
         for d in detectors where !order.contains(d.category) { order.append(d.category) }

@@ -43,7 +43,7 @@ public struct UnitsPane: Hashable, Sendable {
     /// The active search (case-insensitive substring of the label), or empty.
     public var query = ""
     /// Rows shown, after sort and filters.
-    public private(set) var rows: [UnitResult] = []
+    public private(set) var rows: [UnitRow] = []
     /// Row indices whose label matches `query`.
     public private(set) var matches: [Int] = []
     /// The selected unit, kept across re-sorts and updates.
@@ -60,7 +60,7 @@ public struct UnitsPane: Hashable, Sendable {
     ///   - units: every unit of the selected layer.
     ///   - threshold: the detector threshold.
     ///   - visible: rows the table shows at once.
-    public mutating func refresh(_ units: [UnitResult], threshold: Double, visible: Int) {
+    public mutating func refresh(_ units: [UnitRow], threshold: Double, visible: Int) {
         var kept = units
         if let category { kept = kept.filter { $0.category == category } }
         if detectorsOnly { kept = kept.filter { $0.iou >= threshold } }
@@ -86,7 +86,7 @@ public struct UnitsPane: Hashable, Sendable {
     }
 
     /// The selected row, if any.
-    public var selectedRow: UnitResult? {
+    public var selectedRow: UnitRow? {
         rows.indices.contains(cursor.selected) ? rows[cursor.selected] : nil
     }
 
@@ -104,7 +104,7 @@ public struct UnitsPane: Hashable, Sendable {
 
     /// Whether `a` comes before `b` in the current sort. Ties go to IoU, then unit number, so
     /// the order is total and stable across updates.
-    func ordering(_ a: UnitResult, _ b: UnitResult) -> Bool {
+    func ordering(_ a: UnitRow, _ b: UnitRow) -> Bool {
         func tieBreak() -> Bool { a.iou != b.iou ? a.iou > b.iou : a.unit < b.unit }
         let descending = sort.descendingByDefault != reversed
         switch sort {

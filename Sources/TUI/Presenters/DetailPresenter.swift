@@ -68,7 +68,7 @@ public enum DetailPresenter {
     }
 
     /// The pane, border included, and its pictures (relative to the pane).
-    public static func present(_ pane: DetailPane, result: UnitResult?, threshold: Double, terminal: TerminalInfo,
+    public static func present(_ pane: DetailPane, result: UnitRow?, threshold: Double, terminal: TerminalInfo,
                                ready: Set<PictureKey>, theme: Theme, height: Int, width: Int,
                                focused: Bool) -> PaneOutput {
         let glyphs = terminal.glyphs
@@ -106,7 +106,7 @@ public enum DetailPresenter {
     }
 
     /// The best label of each category, one or two per line.
-    static func categoryLines(_ scores: [CategoryScore], rows: Int, threshold: Double, theme: Theme,
+    static func categoryLines(_ scores: [CategoryBest], rows: Int, threshold: Double, theme: Theme,
                               glyphs: Glyphs, width: Int) -> [StyledLine] {
         guard rows > 0 else { return [] }
         let perLine = width >= 56 ? 2 : 1

@@ -35,7 +35,7 @@ public enum HeaderPresenter {
     }
 
     /// The right-hand part: state, pass, bar, counts, rate, ETA, fitted to `width`.
-    static func progressSpans(_ p: RunProgress, theme: Theme, glyphs: Glyphs, width: Int) -> [Span] {
+    static func progressSpans(_ p: ProgressInfo, theme: Theme, glyphs: Glyphs, width: Int) -> [Span] {
         switch p.phase {
         case .finished:
             return [Span("finished ", theme.dim)] + skippedSpan(p, theme)
@@ -77,7 +77,7 @@ public enum HeaderPresenter {
         return state.isEmpty ? [Span(percentText + " ", theme.normal)] : state
     }
 
-    static func skippedSpan(_ p: RunProgress, _ theme: Theme) -> [Span] {
+    static func skippedSpan(_ p: ProgressInfo, _ theme: Theme) -> [Span] {
         p.skipped > 0 ? [Span("\(p.skipped) skipped ", theme.warning)] : []
     }
 }

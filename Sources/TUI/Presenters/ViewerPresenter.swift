@@ -3,7 +3,7 @@
 /// Presents the larger image view.
 public enum ViewerPresenter {
     /// The overlay box at `height` x `width`, and the picture's placement relative to it.
-    public static func present(_ pane: DetailPane, result: UnitResult?, terminal: TerminalInfo, ready: Set<PictureKey>,
+    public static func present(_ pane: DetailPane, result: UnitRow?, terminal: TerminalInfo, ready: Set<PictureKey>,
                                theme: Theme, height: Int, width: Int) -> PaneOutput {
         let glyphs = terminal.glyphs
         let bg = theme[.overlayBG]

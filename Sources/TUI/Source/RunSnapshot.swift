@@ -10,12 +10,12 @@ public struct RunSnapshot: Sendable, Hashable {
     /// How the run was set up.
     public var info: RunInfo
     /// Where it is.
-    public var progress: RunProgress
+    public var progress: ProgressInfo
     /// One entry per dissected layer, in the order the run lists them.
     public var layers: [LayerResult]
 
     /// A snapshot from its parts.
-    public init(info: RunInfo, progress: RunProgress, layers: [LayerResult]) {
+    public init(info: RunInfo, progress: ProgressInfo, layers: [LayerResult]) {
         self.info = info; self.progress = progress; self.layers = layers
     }
 }
@@ -52,7 +52,7 @@ public struct RunInfo: Sendable, Hashable {
 }
 
 /// Where a run is.
-public struct RunProgress: Sendable, Hashable {
+public struct ProgressInfo: Sendable, Hashable {
     /// The run's state.
     public enum Phase: Sendable, Hashable {
         /// Being computed.
@@ -119,18 +119,18 @@ public struct LayerResult: Sendable, Hashable {
     /// Units (channels) in the layer.
     public var unitCount: Int
     /// One row per unit scored so far (empty before the first checkpoint).
-    public var units: [UnitResult]
+    public var units: [UnitRow]
     /// Whether the scores are provisional (the run has not finished this layer).
     public var provisional: Bool
 
     /// A layer from its parts.
-    public init(name: String, unitCount: Int, units: [UnitResult], provisional: Bool) {
+    public init(name: String, unitCount: Int, units: [UnitRow], provisional: Bool) {
         self.name = name; self.unitCount = unitCount; self.units = units; self.provisional = provisional
     }
 }
 
 /// One unit's best label overall and in each category.
-public struct UnitResult: Sendable, Hashable, Identifiable {
+public struct UnitRow: Sendable, Hashable, Identifiable {
     /// The unit number, 1-based as in `tally.csv`.
     public var unit: Int
     /// The best label overall.
@@ -140,20 +140,20 @@ public struct UnitResult: Sendable, Hashable, Identifiable {
     /// Its IoU.
     public var iou: Double
     /// The best label of every category, in the dataset's category order.
-    public var perCategory: [CategoryScore]
+    public var perCategory: [CategoryBest]
 
     /// `unit`, for `Identifiable`.
     public var id: Int { unit }
 
     /// A unit result from its parts.
-    public init(unit: Int, label: String, category: String, iou: Double, perCategory: [CategoryScore] = []) {
+    public init(unit: Int, label: String, category: String, iou: Double, perCategory: [CategoryBest] = []) {
         self.unit = unit; self.label = label; self.category = category; self.iou = iou
         self.perCategory = perCategory
     }
 }
 
 /// The best label of a unit within one category.
-public struct CategoryScore: Sendable, Hashable {
+public struct CategoryBest: Sendable, Hashable {
     /// The category.
     public var category: String
     /// Its best label for the unit (empty when the category has none).

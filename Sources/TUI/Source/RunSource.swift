@@ -47,24 +47,16 @@ public protocol RunSource: Sendable {
     func topImages(of key: UnitKey, limit: Int) throws -> [UnitImage]
 }
 
-/// Events of a run this process drives, as the explorer consumes them.
-public enum RunEvent: Sendable, Equatable {
-    /// Progress changed; a fresh snapshot is worth reading.
-    case progressed
-    /// Provisional or final results were written.
-    case checkpoint
-    /// The run ended (finished, cancelled or failed: the next snapshot says which).
-    case ended
-}
-
-/// A run this process drives: pausable, cancellable, and reporting as it goes.
-public protocol RunControl: Sendable {
-    /// Events until the run ends; finishes after `.ended`.
-    var events: AsyncStream<RunEvent> { get }
-    /// Pauses between batches; returns at once.
+/// A run this process drives: pausable, cancellable, and announcing changes.
+public protocol RunDriver: Sendable {
+    /// One element whenever the run has written something worth reading; finishes when the run ends.
+    var updates: AsyncStream<Void> { get }
+    /// Pauses at the next batch boundary; returns at once.
     func pause()
     /// Resumes a paused run; returns at once.
     func resume()
-    /// Stops the run, keeping what it has written; returns at once.
+    /// Stops the run at the next batch boundary, keeping what it has written; returns at once.
     func cancel()
+    /// Waits (off the UI thread) until the run has stopped after `cancel()` or finished.
+    func waitUntilStopped()
 }

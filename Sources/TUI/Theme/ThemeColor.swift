@@ -64,7 +64,7 @@ public enum ThemeColor: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// How many colours the terminal shows.
-public enum ColorDepth: Int, Sendable, Comparable, CaseIterable {
+public enum ColorSupport: Int, Sendable, Comparable, CaseIterable {
     /// No colour at all (`NO_COLOR`, or a terminal without colour): attributes only.
     case monochrome = 0
     /// The eight ANSI colours.
@@ -74,7 +74,7 @@ public enum ColorDepth: Int, Sendable, Comparable, CaseIterable {
     /// 24-bit colour.
     case truecolor = 16_777_216
 
-    public static func < (a: ColorDepth, b: ColorDepth) -> Bool { a.rawValue < b.rawValue }
+    public static func < (a: ColorSupport, b: ColorSupport) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// Maps 24-bit colours to palette indices.
