@@ -71,16 +71,18 @@ extension AppState {
             }
         case .help(let offset):
             guard let action = KeyBindings.action(for: key, in: [.help, .global]) else { return [] }
-            let page = max(1, terminal.size.rows - 6)
+            let rect = FramePresenter.overlayRect(overlay, size: terminal.size)
+            let page = max(1, rect.height - 2)
+            let last = max(0, HelpPresenter.lines(theme: .default, glyphs: terminal.glyphs, width: rect.width - 2).count - page)
             switch action {
             case .back, .help: self.overlay = nil; return [.redrawAll]
             case .quit: self.overlay = nil; return perform(.quit)
             case .up: self.overlay = .help(offset: max(0, offset - 1))
-            case .down: self.overlay = .help(offset: offset + 1)
+            case .down: self.overlay = .help(offset: min(last, offset + 1))
             case .pageUp: self.overlay = .help(offset: max(0, offset - page))
-            case .pageDown: self.overlay = .help(offset: offset + page)
+            case .pageDown: self.overlay = .help(offset: min(last, offset + page))
             case .top: self.overlay = .help(offset: 0)
-            case .bottom: self.overlay = .help(offset: Int.max / 2)
+            case .bottom: self.overlay = .help(offset: last)
             default: break
             }
             return []

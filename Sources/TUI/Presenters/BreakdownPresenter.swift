@@ -10,7 +10,7 @@ public enum BreakdownPresenter {
         let visible = max(0, height - 2)
         let b = pane.breakdown
         var lines: [StyledLine] = []
-        let nameWidth = min(9, max(4, inner / 3))
+        let nameWidth = inner >= 24 ? 9 : max(4, inner / 3)
         let countWidth = 4
         let barWidth = max(1, inner - nameWidth - countWidth - 1)
         let maxUnique = max(1, b.bars.map(\.uniqueDetectors).max() ?? 1)
@@ -27,7 +27,7 @@ public enum BreakdownPresenter {
         }
         if !b.topLabels.isEmpty {
             var h = LineBuilder()
-            h.add("labels with most detectors", theme.dim)
+            h.add(inner >= 30 ? "labels with most detector units" : "top labels", theme.dim)
             lines.append(h.build(width: inner, fill: theme.normal))
             let countColumn = 4
             let categoryWidth = inner >= 30 ? 9 : 0

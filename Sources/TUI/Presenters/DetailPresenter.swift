@@ -59,9 +59,12 @@ public struct ImageStrip: Hashable, Sendable {
 
 /// Presents the unit detail pane.
 public enum DetailPresenter {
+    /// Categories side by side on one line at `width`.
+    static func categoriesPerLine(_ width: Int) -> Int { width >= 96 ? 3 : width >= 44 ? 2 : 1 }
+
     /// Rows the summary and per-category lines take for `categories` categories at `width`.
     static func headerRows(categories: Int, width: Int, height: Int) -> Int {
-        let perLine = width >= 56 ? 2 : 1
+        let perLine = categoriesPerLine(width)
         let lines = (categories + perLine - 1) / perLine
         // Leave pictures at least four rows when the pane is short.
         return 1 + min(lines, max(0, height - 6))
@@ -109,7 +112,7 @@ public enum DetailPresenter {
     static func categoryLines(_ scores: [CategoryBest], rows: Int, threshold: Double, theme: Theme,
                               glyphs: Glyphs, width: Int) -> [StyledLine] {
         guard rows > 0 else { return [] }
-        let perLine = width >= 56 ? 2 : 1
+        let perLine = categoriesPerLine(width)
         let cell = width / perLine
         var lines: [StyledLine] = []
         for lineIndex in 0..<rows {
@@ -118,11 +121,12 @@ public enum DetailPresenter {
                 let i = lineIndex * perLine + k
                 guard i < scores.count else { break }
                 let s = scores[i]
-                l.add(s.category, theme.category(s.category), width: 9, glyphs: glyphs)
+                let nameWidth = cell >= 24 ? 9 : 5
+                l.add(s.category, theme.category(s.category), width: nameWidth, glyphs: glyphs)
                 l.add(s.label.isEmpty ? "-" : s.label, s.iou >= threshold ? theme.normal : theme.dim,
-                      width: max(1, cell - 9 - 7), glyphs: glyphs)
+                      width: max(1, cell - nameWidth - 8), glyphs: glyphs)
                 l.add(formatIoU(s.iou), theme.iou(s.iou, threshold: threshold), width: 6, alignRight: true, glyphs: glyphs)
-                l.pad(1, theme.normal)
+                l.pad(2, theme.normal)
             }
             lines.append(l.build(width: width, fill: theme.normal))
         }
@@ -159,7 +163,7 @@ public enum DetailPresenter {
                     return l.build(width: width, fill: theme.normal)
                 }, [])
             }
-            var lines = Array(repeating: StyledLine.blank(width, theme.normal), count: strip.tileRows)
+            var tiles = Canvas(rows: strip.tileRows, columns: width, fill: theme.normal)
             var placed: [PicturePlacement] = []
             var captionLine = LineBuilder()
             for i in 0..<strip.perRow {
@@ -170,10 +174,8 @@ public enum DetailPresenter {
                                      cellWidth: terminal.cellWidth, cellHeight: terminal.cellHeight, format: terminal.pictures)
                 placed.append(PicturePlacement(rect: rect, key: key))
                 if !ready.contains(key) {
-                    var l = LineBuilder()
-                    l.pad(rect.column, theme.normal)
-                    l.add(glyphs.ellipsis, theme.dim)
-                    lines[0] = overlayAt(lines[0], l.build(width: rect.column + 1, fill: theme.normal), width: width, theme: theme)
+                    tiles.draw(StyledLine([Span(glyphs.ellipsis, theme.dim)]), row: rect.height / 2,
+                               column: rect.column + rect.width / 2, width: 1)
                 }
                 let selected = rank == pane.selectedImage
                 let style = selected ? (focused ? theme.selected : theme.selectedInactive) : theme.dim
@@ -186,18 +188,11 @@ public enum DetailPresenter {
                 captionLine.pad(1, theme.normal)
                 captionLine.add("+\(more)", theme.dim)
             }
+            var lines = tiles.lines
             lines.append(captionLine.build(width: width, fill: theme.normal))
             return (lines, placed.map { PicturePlacement(rect: Rect(row: $0.rect.row, column: $0.rect.column,
                                                                        height: $0.rect.height, width: $0.rect.width), key: $0.key) })
         }
-    }
-
-    /// `top` drawn over the start of `base`.
-    static func overlayAt(_ base: StyledLine, _ top: StyledLine, width: Int, theme: Theme) -> StyledLine {
-        var canvas = Canvas(rows: 1, columns: width, fill: theme.normal)
-        canvas.draw(base, row: 0, column: 0, width: width)
-        canvas.draw(top, row: 0, column: 0, width: width)
-        return canvas.line(0)
     }
 }
 

@@ -19,13 +19,15 @@ public enum FramePresenter {
     /// Where an overlay goes on a screen of `size` (the about box is sized to its text).
     public static func overlayRect(_ overlay: Overlay, size: TerminalSize) -> Rect {
         let bodyRows = max(0, size.rows - 2)
+        // Popups leave a margin so they read as lying over the panes, when there is room.
+        let rowMargin = size.rows >= 16 ? 1 : 0, columnMargin = size.columns >= 60 ? 2 : 0
         switch overlay {
         case .help(_):
-            let w = min(78, size.columns - 2)
-            return Rect(row: 1, column: (size.columns - w) / 2, height: bodyRows, width: w)
+            let w = min(78, size.columns - 2 * columnMargin)
+            return Rect(row: 1 + rowMargin, column: (size.columns - w) / 2, height: bodyRows - 2 * rowMargin, width: w)
         case .about:
-            let w = min(90, size.columns - 2)
-            return Rect(row: 1, column: (size.columns - w) / 2, height: bodyRows, width: w)
+            let w = min(92, size.columns - 2 * columnMargin)
+            return Rect(row: 1 + rowMargin, column: (size.columns - w) / 2, height: bodyRows - 2 * rowMargin, width: w)
         case .viewer:
             return Rect(row: 1, column: 0, height: bodyRows, width: size.columns)
         case .confirmQuit:

@@ -9,12 +9,12 @@ public enum LayersPresenter {
         let visible = max(0, height - 3)
         var content: [StyledLine] = []
         let showUnits = inner >= 24
-        let numbers = showUnits ? 16 : 10
+        let numbers = showUnits ? 14 : 9
         let nameWidth = max(4, inner - numbers)
         var heading = LineBuilder()
         heading.add("layer", theme.dim, width: nameWidth, glyphs: glyphs)
-        if showUnits { heading.add("units", theme.dim, width: 6, alignRight: true, glyphs: glyphs) }
-        heading.add("det", theme.dim, width: 5, alignRight: true, glyphs: glyphs)
+        if showUnits { heading.add("units", theme.dim, width: 5, alignRight: true, glyphs: glyphs) }
+        heading.add("det", theme.dim, width: 4, alignRight: true, glyphs: glyphs)
         heading.add("uniq", theme.dim, width: 5, alignRight: true, glyphs: glyphs)
         content.append(heading.build(width: inner, fill: theme.normal))
         if pane.rows.isEmpty {
@@ -31,10 +31,10 @@ public enum LayersPresenter {
             b.add(layer.name, base, width: nameWidth, glyphs: glyphs)
             if showUnits {
                 let units = layer.scored < layer.units ? "\(layer.scored)/\(layer.units)" : "\(layer.units)"
-                b.add(units, numberStyle, width: 6, alignRight: true, glyphs: glyphs)
+                b.add(units, numberStyle, width: 5, alignRight: true, glyphs: glyphs)
             }
             b.add("\(layer.detectors)", isSelected ? base : theme.detector.with(layer.provisional ? [.dim] : []),
-                  width: 5, alignRight: true, glyphs: glyphs)
+                  width: 4, alignRight: true, glyphs: glyphs)
             b.add("\(layer.uniqueConcepts)", numberStyle.with(isSelected ? [] : [.bold]), width: 5, alignRight: true, glyphs: glyphs)
             content.append(b.build(width: inner, fill: base))
         }

@@ -99,7 +99,7 @@ public struct Layout: Hashable, Sendable {
             return
         }
         mode = .wide
-        let left = min(max(size.columns / 3, 26), 40)
+        let left = min(max(size.columns * 36 / 100, 28), 44)
         let right = size.columns - left
         let layersHeight = min(max(layerCount + 3, 5), bodyHeight / 2)
         panes[.layers] = Rect(row: bodyTop, column: 0, height: layersHeight, width: left)

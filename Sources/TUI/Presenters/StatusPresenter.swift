@@ -44,14 +44,17 @@ public enum StatusPresenter {
             b.add(" " + note.text, style)
             return (b.build(width: width, fill: theme.normal), nil)
         }
-        for (action, scope, text) in hints(for: focus, overlay: overlay, drivesRun: drivesRun) {
-            guard let key = KeyBindings.keys(for: action, in: scope).first else { continue }
-            var item = LineBuilder()
-            item.add(" " + key.label(unicode: glyphs.unicode), theme.key)
-            item.add(" " + text + " ", theme.dim)
-            if b.width + item.width > width { break }
-            b.add(" " + key.label(unicode: glyphs.unicode), theme.key)
-            b.add(" " + text + " ", theme.dim)
+        // Drop pane hints from the end until the rest fits; help and quit stay last.
+        var items = hints(for: focus, overlay: overlay, drivesRun: drivesRun).compactMap { (action, scope, text) -> (String, String)? in
+            guard let key = KeyBindings.keys(for: action, in: scope).first else { return nil }
+            return (" " + key.label(unicode: glyphs.unicode), " " + text + " ")
+        }
+        func total() -> Int { items.reduce(0) { $0 + TerminalText.width($1.0) + TerminalText.width($1.1) } }
+        let kept = overlay == nil ? 2 : 0
+        while total() > width, items.count > kept + 1 { items.remove(at: items.count - kept - 1) }
+        for (key, text) in items {
+            b.add(key, theme.key)
+            b.add(text, theme.dim)
         }
         return (b.build(width: width, fill: theme.normal), nil)
     }

@@ -102,7 +102,7 @@ public enum UnitsPresenter {
         if !pane.query.isEmpty {
             title.append(Span(" \(glyphs.dot) /\(TerminalText.sanitized(pane.query)) \(pane.matches.count)", theme.match))
         }
-        title.append(Span(" \(glyphs.dot) \(pane.rows.count)", theme.dim))
+        title.append(Span(" \(glyphs.dot) \(pane.rows.count) units", theme.dim))
         return Panel.framed(title: title, content: content, height: height, width: width, focused: focused,
                             theme: theme, glyphs: glyphs, scroll: (pane.cursor.offset, pane.rows.count, visible))
     }

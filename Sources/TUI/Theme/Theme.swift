@@ -25,14 +25,4 @@ public struct Theme: Sendable, Equatable {
         get { colors[key] ?? key.defaultColor }
         set { colors[key] = newValue }
     }
-
-    /// The theme as a file in btop's format, one commented key per line, in `ThemeKey` order.
-    public func fileText(header: String) -> String {
-        var out = header.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "#" : "# \($0)" }.joined(separator: "\n") + "\n"
-        for key in ThemeKey.allCases {
-            out += "\n# \(key.meaning)\ntheme[\(key.rawValue)]=\"\(self[key])\"\n"
-        }
-        return out
-    }
 }
