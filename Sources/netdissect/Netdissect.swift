@@ -10,6 +10,7 @@ struct Netdissect: AsyncParsableCommand {
         subcommands: [
             DissectCommand.self,
             ExportCommand.self,
+            ExploreCommand.self,
         ]
     )
 }

@@ -83,7 +83,7 @@ public enum Explorer {
         while true {
             let frame = FramePresenter.present(state, theme: configuration.theme)
             screen.draw(frame, store: store)
-            worker.want(frame.pictures.map(\.key))
+            worker.want(frame.wanted)
             screen.wait(wake: inbox.wakeDescriptor, timeout: 1000)
             var messages = screen.readMessages() + inbox.drain()
             let now = ProcessInfo.processInfo.systemUptime

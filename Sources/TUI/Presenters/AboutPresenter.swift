@@ -13,25 +13,25 @@ public enum AboutPresenter {
             return out
         }
         let info = run.info
-        out.append(("Model     " + info.model, .normal))
-        out.append(("Probe     \(info.dataset): \(info.imageCount) images, \(info.labelCount) concepts in \(info.categories.count) categories (\(info.categories.joined(separator: ", ")))", .normal))
+        out.append(((info.fromActivations ? "Activations " : "Model       ") + info.model, .normal))
+        out.append(("Probe       \(info.dataset): \(info.imageCount) images, \(info.labelCount) concepts in \(info.categories.count) categories (\(info.categories.joined(separator: ", ")))", .normal))
         let layers = run.layers.map { "\($0.name) (\($0.unitCount) units)" }.joined(separator: ", ")
-        out.append(("Layers    " + (layers.isEmpty ? "none yet" : layers), .normal))
-        out.append(("Run       " + info.directory, .normal))
+        out.append(("Layers      " + (layers.isEmpty ? "none yet" : layers), .normal))
+        out.append(("Run         " + info.directory, .normal))
         out.append(("", .normal))
         let q = info.quantile * 100
         let qText = q == q.rounded() ? String(Int(q)) : String(format: "%g", q)
         out.append(("How to read it", .title))
-        out.append(("A unit is one channel of a layer. Where it fires in its top \(qText) % of activations on an image is its mask.", .normal))
-        out.append(("IoU compares that mask with a concept's labelled pixels over the whole probe set: intersection over union, 0 to 1.", .normal))
-        out.append(("Each unit is named by its best concept. It is a detector (\(glyphs.mark)) when that IoU is at least \(formatIoU(info.detectorThreshold)).", .normal))
-        out.append(("A layer's unique concepts are the distinct labels among its detectors: the bars count them by category.", .normal))
+        out.append(("A unit is one channel of a layer; its mask on an image is where it fires in its top \(qText) %.", .normal))
+        out.append(("IoU: overlap of that mask with a concept's labelled pixels over the probe set (intersection / union, 0-1).", .normal))
+        out.append(("A unit is named by its best concept, and is a detector (\(glyphs.mark)) when that IoU ≥ \(formatIoU(info.detectorThreshold)).", .normal))
+        out.append(("Unique concepts: distinct labels among a layer's detectors; the bars count them by category.", .normal))
         if run.progress.isLive {
             out.append(("", .normal))
             out.append(("The run is still going: numbers are provisional and update as it goes; selections stay put.", .warning))
         }
         out.append(("", .normal))
-        out.append(("Tab moves between panes, Enter opens, / searches labels, ? lists every key.  Press any key to start.", .dim))
+        out.append(("Tab moves between panes, Enter opens, / searches labels, ? lists every key.", .dim))
         return out
     }
 
@@ -63,7 +63,8 @@ public enum AboutPresenter {
         }
         var overlayTheme = theme
         overlayTheme[.mainBG] = bg
-        return Panel.framed(title: [Span("About this run", theme.title.bg(bg))], content: content,
+        return Panel.framed(title: [Span("About this run", theme.title.bg(bg)),
+                                    Span(" \(glyphs.dot) any key starts", theme.dim.bg(bg))], content: content,
                             height: height, width: width, focused: true, theme: overlayTheme, glyphs: glyphs)
     }
 

@@ -5,8 +5,10 @@
 public struct Frame: Sendable {
     /// One line per screen row, each exactly as wide as the screen.
     public var lines: [StyledLine]
-    /// Pictures in screen cells, none reaching the last row.
+    /// Pictures ready to be written, in screen cells, none reaching the last row.
     public var pictures: [PicturePlacement]
+    /// Every picture the frame has a place for, ready or not (what to encode next).
+    public var wanted: [PictureKey] = []
     /// Where the terminal cursor should be shown (the search prompt), or nil to hide it.
     public var cursorRow: Int?, cursorColumn: Int?
 
@@ -26,8 +28,10 @@ public enum FramePresenter {
             let w = min(78, size.columns - 2 * columnMargin)
             return Rect(row: 1 + rowMargin, column: (size.columns - w) / 2, height: bodyRows - 2 * rowMargin, width: w)
         case .about:
+            // Full height on short screens: the explanation should not need scrolling.
             let w = min(92, size.columns - 2 * columnMargin)
-            return Rect(row: 1 + rowMargin, column: (size.columns - w) / 2, height: bodyRows - 2 * rowMargin, width: w)
+            let margin = size.rows >= 30 ? rowMargin : 0
+            return Rect(row: 1 + margin, column: (size.columns - w) / 2, height: bodyRows - 2 * margin, width: w)
         case .viewer:
             return Rect(row: 1, column: 0, height: bodyRows, width: size.columns)
         case .confirmQuit:
@@ -103,7 +107,10 @@ public enum FramePresenter {
         canvas.draw([status], in: layout.status)
         // Keep pictures clear of the last row: a sixel touching it scrolls the screen.
         pictures.removeAll { $0.rect.row + $0.rect.height > size.rows - 1 || $0.rect.width <= 0 || $0.rect.height <= 0 }
-        return Frame(lines: canvas.lines, pictures: pictures,
+        // Only pictures the state knows are ready: their cells are blank in this frame, so
+        // ncurses will not later overwrite them with a placeholder's change.
+        let ready = pictures.filter { state.readyPictures.contains($0.key) }
+        return Frame(lines: canvas.lines, pictures: ready, wanted: pictures.map(\.key),
                      cursorRow: cursor == nil ? nil : layout.status.row, cursorColumn: cursor)
     }
 

@@ -8,7 +8,7 @@ public enum StatusPresenter {
         switch overlay {
         case .help?: return [(.back, .help, "close"), (.down, .global, "scroll")]
         case .viewer?: return [(.nextImage, .viewer, "next"), (.previousImage, .viewer, "previous"), (.back, .viewer, "close")]
-        case .about?: return []
+        case .about?: return [(.help, .global, "keys"), (.quit, .global, "quit")]
         case .confirmQuit?: return []
         case nil: break
         }
@@ -50,7 +50,7 @@ public enum StatusPresenter {
             return (" " + key.label(unicode: glyphs.unicode), " " + text + " ")
         }
         func total() -> Int { items.reduce(0) { $0 + TerminalText.width($1.0) + TerminalText.width($1.1) } }
-        let kept = overlay == nil ? 2 : 0
+        let kept = overlay == nil || overlay == .about ? 2 : 0
         while total() > width, items.count > kept + 1 { items.remove(at: items.count - kept - 1) }
         for (key, text) in items {
             b.add(key, theme.key)

@@ -40,9 +40,12 @@ struct ColorMapper {
         if a.contains(.reverse) { attrs |= nd_a_reverse() }
         guard depth != .monochrome else { return (attrs, 0) }
         if let pair = pairs[style] { return (attrs, pair) }
-        var fg = colorNumber(style.fg), bg = colorNumber(style.bg)
-        // On eight colours, a foreground equal to its background would vanish: fall back to default.
-        if depth == .ansi8, fg == bg, fg >= 0 { fg = -1; if bg == 0 { bg = -1 } }
+        var fg = colorNumber(style.fg)
+        let bg = colorNumber(style.bg)
+        // On eight colours, a foreground equal to its background would vanish: take the
+        // contrasting one of black and white instead.
+        if depth == .ansi8, fg == bg, fg >= 0 { fg = bg == 0 || bg == 4 || bg == 1 ? 7 : 0 }
+        if depth == .ansi8, fg < 0, bg >= 0, style.fg != .terminalDefault { fg = 7 }
         let pair = alloc_pair(fg, bg)
         let resolved = pair < 0 ? 0 : pair
         pairs[style] = resolved

@@ -119,7 +119,7 @@ public final class Screen {
         let pictures: PictureFormat
         if let forced = forcedPictures {
             pictures = forced
-        } else if capabilities.sixel && !capabilities.multiplexer {
+        } else if capabilities.sixel && !capabilities.multiplexer && TerminalPictureEncoder.formats.contains(.sixel) {
             pictures = .sixel
         } else if depth == .monochrome || !info.unicode {
             pictures = .none

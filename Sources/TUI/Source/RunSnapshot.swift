@@ -24,8 +24,10 @@ public struct RunSnapshot: Sendable, Hashable {
 public struct RunInfo: Sendable, Hashable {
     /// The run directory.
     public var directory: String
-    /// The model file (as given when the run started).
+    /// The model file (as given when the run started), or the activations file.
     public var model: String
+    /// Whether `model` is a file of precomputed activations rather than a model.
+    public var fromActivations = false
     /// The probe dataset's directory.
     public var dataset: String
     /// Images in the probe dataset that the run uses.
