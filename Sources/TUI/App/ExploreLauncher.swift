@@ -49,6 +49,7 @@ public enum ExploreLauncher {
             throw ExploreFailure(error.description)
         }
         var driver: DissectorDriver?
+        var opened: RunReaderSource?
         let directory: String
         if let run = request.run {
             directory = run
@@ -56,13 +57,13 @@ public enum ExploreLauncher {
             let dissector = try LiveDissection.prepare(start)
             driver = DissectorDriver(dissector)
             directory = dissector.directory
-            waitForDatabase(directory, driver: driver!)
+            opened = waitForRun(directory, driver: driver!)
             if let error = driver!.error { throw ExploreFailure(error) }
         } else {
             throw ExploreFailure("explore: give a run directory, or --dataset and --activations/--model with --out to start one")
         }
         let source: RunReaderSource
-        do { source = try RunReaderSource(path: directory) } catch {
+        do { source = try opened ?? RunReaderSource(path: directory) } catch {
             throw ExploreFailure(describe(error) + "; check the path, or start a run with netdissect dissect")
         }
         let screenOptions = ScreenOptions(pictures: request.pictures, maxDepth: request.colors, mouse: request.mouse)
@@ -84,13 +85,15 @@ public enum ExploreLauncher {
         }
     }
 
-    /// Waits until a run being started has created its database (or failed), at most 30 s.
-    static func waitForDatabase(_ directory: String, driver: DissectorDriver) {
-        let path = (directory as NSString).appendingPathComponent(RunReader.databaseName)
+    /// Waits until a run being started has written its database far enough to be read (or has
+    /// failed), at most 30 s; nil when it could not be opened in that time.
+    static func waitForRun(_ directory: String, driver: DissectorDriver) -> RunReaderSource? {
         for _ in 0..<600 {
-            if FileManager.default.fileExists(atPath: path) || driver.error != nil { return }
+            if driver.error != nil { return nil }
+            if let source = try? RunReaderSource(path: directory), (try? source.reader.progress()) != nil { return source }
             usleep(50_000)
         }
+        return nil
     }
 
     static func describe(_ error: Error) -> String {

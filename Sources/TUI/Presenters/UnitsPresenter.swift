@@ -7,7 +7,7 @@ public struct UnitsColumns: Sendable {
     /// Column ranges (start, width) inside the pane's border; `bar` is 0-wide when there is no room.
     public var mark: (Int, Int) { (0, 2) }
     /// The unit number.
-    public var unit: (Int, Int) { (2, 5) }
+    public var unit: (Int, Int) { (2, 6) }
     /// The label (flexible).
     public let label: (Int, Int)
     /// The category (0-wide when narrow).
@@ -22,11 +22,11 @@ public struct UnitsColumns: Sendable {
         let categoryWidth = width >= 36 ? 10 : 0
         let barWidth = width >= 60 ? min(12, width / 8) : 0
         let iouWidth = 6
-        let labelWidth = max(4, width - 8 - categoryWidth - iouWidth - barWidth - (barWidth > 0 ? 1 : 0))
-        label = (8, labelWidth)
-        category = (8 + labelWidth, categoryWidth)
-        iou = (8 + labelWidth + categoryWidth, iouWidth)
-        bar = (8 + labelWidth + categoryWidth + iouWidth + 1, barWidth)
+        let labelWidth = max(4, width - 9 - categoryWidth - iouWidth - barWidth - (barWidth > 0 ? 1 : 0))
+        label = (9, labelWidth)
+        category = (9 + labelWidth, categoryWidth)
+        iou = (9 + labelWidth + categoryWidth, iouWidth)
+        bar = (9 + labelWidth + categoryWidth + iouWidth + 1, barWidth)
     }
 
     /// The sort column under inner column `x`, if any.
@@ -90,19 +90,17 @@ public enum UnitsPresenter {
             }
             content.append(b.build(width: inner, fill: base))
         }
-        var title: [Span] = [Span("Units", theme.title)]
-        if let layer {
-            title.append(Span(" \(glyphs.dot) \(layer.name)", theme.title))
-            if layer.provisional { title.append(Span(" provisional", theme.warning)) }
-        }
+        // Most telling first: the title is cut at the pane's width.
+        var title: [Span] = [Span(layer?.name ?? "Units", theme.title)]
+        if let layer, layer.provisional { title.append(Span(" provisional", theme.warning)) }
         let arrow = (pane.sort.descendingByDefault != pane.reversed) ? glyphs.arrowDown : glyphs.arrowUp
-        title.append(Span(" \(glyphs.dot) by \(pane.sort.title)\(arrow)", theme.dim))
-        if let category = pane.category { title.append(Span(" \(glyphs.dot) \(category)", theme.category(category))) }
-        if pane.detectorsOnly { title.append(Span(" \(glyphs.dot) detectors", theme.detector)) }
+        title.append(Span(" \(glyphs.dot) \(pane.rows.count) units", theme.dim))
+        title.append(Span(" \(glyphs.dot) \(pane.sort.title)\(arrow)", theme.dim))
         if !pane.query.isEmpty {
             title.append(Span(" \(glyphs.dot) /\(TerminalText.sanitized(pane.query)) \(pane.matches.count)", theme.match))
         }
-        title.append(Span(" \(glyphs.dot) \(pane.rows.count) units", theme.dim))
+        if let category = pane.category { title.append(Span(" \(glyphs.dot) \(category)", theme.category(category))) }
+        if pane.detectorsOnly { title.append(Span(" \(glyphs.dot) detectors", theme.detector)) }
         return Panel.framed(title: title, content: content, height: height, width: width, focused: focused,
                             theme: theme, glyphs: glyphs, scroll: (pane.cursor.offset, pane.rows.count, visible))
     }
