@@ -7,6 +7,9 @@ struct Netdissect: AsyncParsableCommand {
         commandName: "netdissect",
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+            DissectCommand.self,
+            ExportCommand.self,
+        ]
     )
 }

@@ -6,7 +6,7 @@
 // label ids and each label's primary category (dissection.md section 5).
 
 /// Whether a category's annotations are pixel maps or whole-image labels.
-public enum CategoryKind: String, Sendable, Codable, Equatable {
+public enum ConceptKind: String, Sendable, Codable, Equatable {
     /// Segmentation layers (object, part, material, color): a label per pixel.
     case pixel
     /// Label ids given per image in `index.csv` (scene, texture): the whole image carries them.
@@ -18,10 +18,10 @@ public struct ConceptCategory: Sendable, Codable, Equatable {
     /// Category name (`object`, `color`, ...).
     public var name: String
     /// Pixel or image-level.
-    public var kind: CategoryKind
+    public var kind: ConceptKind
 
     /// Creates a category.
-    public init(name: String, kind: CategoryKind) {
+    public init(name: String, kind: ConceptKind) {
         self.name = name
         self.kind = kind
     }

@@ -34,6 +34,7 @@ extension Dissector {
             let progress = session.progress
             let skips = pendingSkips
             try store.write { db in
+                CrashHook.inCheckpoint(pass: 1, done: progress.imagesDone)
                 try RunStore.setProgress(db, progress)
                 for (layer, state) in zip(layers, states) {
                     try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
@@ -88,6 +89,7 @@ extension Dissector {
             updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime,
                        secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1)
             emit(.progress(session.progress))
+            CrashHook.afterBatch(pass: 1, done: session.progress.imagesDone)
             if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
                 try checkpoint(&session)
             }

@@ -98,7 +98,7 @@ public final class RunReader: Sendable {
     public func categories() throws -> [ConceptCategory] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT name, kind FROM categories ORDER BY id").map {
-                ConceptCategory(name: $0["name"], kind: CategoryKind(rawValue: $0["kind"]) ?? .pixel)
+                ConceptCategory(name: $0["name"], kind: ConceptKind(rawValue: $0["kind"]) ?? .pixel)
             }
         }
     }
@@ -140,7 +140,7 @@ public final class RunReader: Sendable {
             per[r["unit"], default: []].append(CategoryResult(
                 category: r["category"], categoryName: categoryName(r["category"]), label: label,
                 labelName: labelNames[label] ?? "", iou: r["iou"], truth: r["truth"],
-                activation: r["activation"], intersect: r["intersect"]))
+                activation: r["activation"], intersect: r["intersection"]))
         }
         return try Row.fetchAll(db, sql: "SELECT * FROM units WHERE layer = ?\(filter) ORDER BY unit", arguments: args).map { r in
             let u: Int = r["unit"]

@@ -226,7 +226,7 @@ final class RunStore: @unchecked Sendable {
             UPDATE units SET label = ?, category = ?, iou = ?, detector = ?, final = ? WHERE layer = ? AND unit = ?
             """)
         let perCategory = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO unit_categories (layer, unit, category, label, iou, truth, activation, intersect)
+            INSERT OR REPLACE INTO unit_categories (layer, unit, category, label, iou, truth, activation, intersection)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for s in scores {
@@ -243,7 +243,7 @@ final class RunStore: @unchecked Sendable {
         try db.execute(sql: "DELETE FROM intersections WHERE layer = ?", arguments: [layer])
         try db.execute(sql: "DELETE FROM label_truth WHERE layer = ?", arguments: [layer])
         try db.execute(sql: "DELETE FROM unit_unions WHERE layer = ?", arguments: [layer])
-        let inter = try db.makeStatement(sql: "INSERT INTO intersections (layer, unit, label, intersect) VALUES (?, ?, ?, ?)")
+        let inter = try db.makeStatement(sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
         for u in 0..<tally.units {
             for l in catalog.labels where l.id < tally.labelSlots {
                 let v = tally.intersection(unit: u, label: l.id)

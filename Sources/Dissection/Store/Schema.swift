@@ -44,14 +44,14 @@ enum RunSchema {
                     PRIMARY KEY (layer, unit));
                 CREATE TABLE unit_categories (layer TEXT NOT NULL, unit INTEGER NOT NULL,
                     category INTEGER NOT NULL, label INTEGER, iou REAL NOT NULL,
-                    truth INTEGER NOT NULL, activation INTEGER NOT NULL, intersect INTEGER NOT NULL,
+                    truth INTEGER NOT NULL, activation INTEGER NOT NULL, intersection INTEGER NOT NULL,
                     PRIMARY KEY (layer, unit, category)) WITHOUT ROWID;
                 CREATE TABLE top_images (layer TEXT NOT NULL, unit INTEGER NOT NULL, rank INTEGER NOT NULL,
                     image INTEGER NOT NULL, max_activation REAL NOT NULL,
                     map_height INTEGER NOT NULL, map_width INTEGER NOT NULL, map BLOB NOT NULL,
                     PRIMARY KEY (layer, unit, rank)) WITHOUT ROWID;
                 CREATE TABLE intersections (layer TEXT NOT NULL, unit INTEGER NOT NULL, label INTEGER NOT NULL,
-                    intersect INTEGER NOT NULL, PRIMARY KEY (layer, unit, label)) WITHOUT ROWID;
+                    intersection INTEGER NOT NULL, PRIMARY KEY (layer, unit, label)) WITHOUT ROWID;
                 CREATE TABLE label_truth (layer TEXT NOT NULL, label INTEGER NOT NULL, truth INTEGER NOT NULL,
                     PRIMARY KEY (layer, label)) WITHOUT ROWID;
                 CREATE TABLE unit_unions (layer TEXT NOT NULL, unit INTEGER NOT NULL, category INTEGER NOT NULL,
