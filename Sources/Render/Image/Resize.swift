@@ -3,10 +3,13 @@
 // `torch.nn.functional.interpolate(mode="bilinear", align_corners=False)` do it. The source
 // coordinate of target column `x` is `(x + 0.5) * W / outW - 0.5`, clamped to `[0, W - 1]`.
 //
-// The unit masks shown over top images must be the masks the tally counted, so the overlay code
-// resamples activation maps through exactly this arithmetic (in Float, in this order). The plain
-// per-pixel versions (`referenceBilinear`) are the specification; the fast versions precompute
-// the taps of each axis once and are tested against them.
+// The unit masks shown over top images must be the masks the tally counted, so float maps are
+// resampled with exactly the engine's arithmetic (Dissection's BilinearPlan; a test there checks
+// the two agree bit for bit): the coordinate in Double, the weight `Float(s - floor(s))`, each
+// source row interpolated horizontally first, then vertically, with a `lerp` clamped to its two
+// inputs so an upsampled value never exceeds the map's maximum. The plain per-pixel versions
+// (`referenceBilinear`) are the specification; the fast versions precompute the taps of each axis
+// once and are tested against them.
 
 /// The two source indices and the weight of the second, for every target position on one axis.
 public struct BilinearTaps: Sendable, Equatable {
@@ -34,11 +37,19 @@ public struct BilinearTaps: Sendable, Equatable {
 /// The spec's source coordinate for target position `x`: two indices and the upper weight.
 @inlinable
 public func bilinearTap(_ x: Int, source: Int, target: Int) -> (Int, Int, Float) {
-    let s = (Float(x) + 0.5) * Float(source) / Float(target) - 0.5
-    let clamped = min(max(s, 0), Float(source - 1))
-    let i0 = Int(clamped)                    // clamped >= 0, so truncation is floor
+    let scale = Double(source) / Double(target)
+    let s = min(max((Double(x) + 0.5) * scale - 0.5, 0), Double(source - 1))
+    let i0 = Int(s)                          // s >= 0, so truncation is floor
     let i1 = min(i0 + 1, source - 1)
-    return (i0, i1, clamped - Float(i0))
+    return (i0, i1, Float(s - Double(i0)))
+}
+
+/// `a * (1 - w) + b * w`, clamped to the closed range of `a` and `b` (the engine's `lerp`).
+@inlinable
+public func clampedLerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
+    let v = a * (1 - w) + b * w
+    let lo = min(a, b), hi = max(a, b)
+    return v < lo ? lo : (v > hi ? hi : v)
 }
 
 extension FloatMap {
@@ -51,17 +62,24 @@ extension FloatMap {
         // values (H, W) -> out (outH, outW)
         let tx = BilinearTaps(source: width, target: outW)
         let ty = BilinearTaps(source: height, target: outH)
+        // Horizontal pass over every source row, then the vertical pass.
+        var horizontal = [Float](repeating: 0, count: height * outW)
         var out = [Float](repeating: 0, count: outW * outH)
         values.withUnsafeBufferPointer { src in
+            horizontal.withUnsafeMutableBufferPointer { mid in
+                for r in 0..<height {
+                    let row = r * width
+                    for x in 0..<outW {
+                        mid[r * outW + x] = clampedLerp(src[row + tx.lower[x]], src[row + tx.upper[x]], tx.weight[x])
+                    }
+                }
+            }
+        }
+        horizontal.withUnsafeBufferPointer { mid in
             out.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<outH {
-                    let r0 = ty.lower[y] * width, r1 = ty.upper[y] * width, wy = ty.weight[y]
-                    for x in 0..<outW {
-                        let c0 = tx.lower[x], c1 = tx.upper[x], wx = tx.weight[x]
-                        let top = src[r0 + c0] + (src[r0 + c1] - src[r0 + c0]) * wx
-                        let bottom = src[r1 + c0] + (src[r1 + c1] - src[r1 + c0]) * wx
-                        dst[y * outW + x] = top + (bottom - top) * wy
-                    }
+                    let a = ty.lower[y] * outW, b = ty.upper[y] * outW, w = ty.weight[y]
+                    for x in 0..<outW { dst[y * outW + x] = clampedLerp(mid[a + x], mid[b + x], w) }
                 }
             }
         }
@@ -76,9 +94,9 @@ extension FloatMap {
             let (y0, y1, wy) = bilinearTap(y, source: height, target: outH)
             for x in 0..<outW {
                 let (x0, x1, wx) = bilinearTap(x, source: width, target: outW)
-                let top = self[x0, y0] + (self[x1, y0] - self[x0, y0]) * wx
-                let bottom = self[x0, y1] + (self[x1, y1] - self[x0, y1]) * wx
-                out[x, y] = top + (bottom - top) * wy
+                let top = clampedLerp(self[x0, y0], self[x1, y0], wx)
+                let bottom = clampedLerp(self[x0, y1], self[x1, y1], wx)
+                out[x, y] = clampedLerp(top, bottom, wy)
             }
         }
         return out
