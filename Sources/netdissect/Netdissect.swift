@@ -10,6 +10,9 @@ struct Netdissect: AsyncParsableCommand {
         subcommands: [
             DissectCommand.self,
             ExportCommand.self,
+            UnitCommand.self,
+            SummaryCommand.self,
+            ReportCommand.self,
         ]
     )
 }
