@@ -31,10 +31,14 @@ struct UnitCommand: ParsableCommand {
     @Option(name: .long, help: "Probe dataset directory, when it has moved since the run.")
     var dataset: String?
 
+    @Option(name: .long, help: "Also save the picture, as drawn, to this PNG file.")
+    var savePicture: String?
+
     func run() throws {
         let override = try parseGraphics(graphics)
         let capabilities = TerminalProbe.detect(environment: ProcessInfo.processInfo.environment)
-        let request = UnitRequest(run: runDirectory, layer: layer, unit: unit, top: top, graphics: override, dataset: dataset)
+        let request = UnitRequest(run: runDirectory, layer: layer, unit: unit, top: top, graphics: override, dataset: dataset,
+                                  savePicture: savePicture)
         var reported = Set<String>()
         do {
             try UnitView.run(request, capabilities: capabilities,

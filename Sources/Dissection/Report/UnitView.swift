@@ -20,12 +20,14 @@ public struct UnitRequest: Sendable {
     public var graphics: GraphicsOverride
     /// Probe dataset directory overriding the run's.
     public var dataset: String?
+    /// Also write the picture, exactly as drawn (before terminal encoding), to this PNG file.
+    public var savePicture: String?
 
     /// A request.
     public init(run: String, layer: String, unit: Int, top: Int? = nil, graphics: GraphicsOverride = .auto,
-                dataset: String? = nil) {
+                dataset: String? = nil, savePicture: String? = nil) {
         self.run = run; self.layer = layer; self.unit = unit; self.top = top; self.graphics = graphics
-        self.dataset = dataset
+        self.dataset = dataset; self.savePicture = savePicture
     }
 }
 
@@ -70,7 +72,17 @@ public enum UnitView {
                                            captions: layout.captionsInPixels)
         let picture: TerminalPicture
         do {
+            if let path = request.savePicture {
+                let drawn = maker.fitted(montage, maxColumns: columns, maxRows: 10_000)
+                do {
+                    try Data(try PNG.encode(drawn)).write(to: URL(fileURLWithPath: path))
+                } catch {
+                    throw ViewFailure("\(path): cannot write the picture (\(error)); check the directory")
+                }
+            }
             picture = try maker.picture(of: montage, maxColumns: columns, maxRows: 10_000)
+        } catch let failure as ViewFailure {
+            throw failure
         } catch {
             throw ViewFailure("unit: cannot draw the picture (\(error)); try --graphics blocks")
         }
@@ -103,7 +115,7 @@ public enum UnitView {
             let tile = min(224, available / perRow - max(2, available / perRow / 40) - 2)
             return (perRow, max(32, tile), true)
         case .blocks, .text:
-            let perRow = max(1, min(n, columns / 22))
+            let perRow = max(1, min(n, columns / 16))
             return (perRow, max(8, columns / perRow - 1), false)
         }
     }

@@ -58,6 +58,12 @@ public final class TerminalPictureMaker: @unchecked Sendable {
         }
     }
 
+    /// `image` scaled to the pixel size `picture(of:...)` draws it at, for the same limits.
+    public func fitted(_ image: RGBImage, maxColumns: Int, maxRows: Int) -> RGBImage {
+        let size = pixelSize(of: image, maxColumns: maxColumns, maxRows: maxRows)
+        return image.scaled(width: size.width, height: size.height)
+    }
+
     /// `image` fitted into `maxColumns x maxRows` cells and encoded. `identity`, when given,
     /// names the pixels for the sixel cache (equal identities must mean equal images).
     public func picture(of image: RGBImage, maxColumns: Int, maxRows: Int,
