@@ -16,6 +16,8 @@ release: bootstrap
 test:
 	@scripts/bootstrap --test
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) build -c release -Xswiftc -enable-testing --product netdissect
+	scripts/e2e-sixel .build/release/netdissect
 
 demo: release
 	@scripts/demo

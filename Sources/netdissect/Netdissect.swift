@@ -10,6 +10,11 @@ struct Netdissect: AsyncParsableCommand {
         subcommands: [
             DissectCommand.self,
             ExportCommand.self,
+            SynthCommand.self,
+            ProbeCommand.self,
+            UnitCommand.self,
+            SummaryCommand.self,
+            ReportCommand.self,
             ExploreCommand.self,
         ]
     )

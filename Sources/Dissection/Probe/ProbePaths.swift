@@ -76,6 +76,32 @@ public enum ProbePaths {
     }
 }
 
+extension ProbePaths {
+    /// Writes `bytes` to `path`, replacing any file there.
+    public static func write(_ bytes: [UInt8], to path: String) throws(FileReadError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileReadError(errno: errno) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let wrote = bytes.withUnsafeBytes { buf in posixWrite(fd, buf.baseAddress! + done, bytes.count - done) }
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                throw FileReadError(errno: errno)
+            }
+            done += wrote
+        }
+    }
+}
+
+@inline(__always) private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
+}
+
 @inline(__always) private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.read(fd, buffer, count)
@@ -84,7 +110,7 @@ public enum ProbePaths {
     #endif
 }
 
-/// Why a file could not be read.
+/// Why a file could not be read or written.
 public struct FileReadError: Error, Equatable, CustomStringConvertible {
     /// The reason in words (`no such file`, `permission denied`).
     public var reason: String
