@@ -58,13 +58,4 @@ import Testing
         #expect(KeyDecoder.functionKey(KEY_BTAB) == .backTab)
         #expect(KeyDecoder.functionKey(nd_key_f(5)) == .function(5))
     }
-
-    @Test func terminalReplies() {
-        let xterm = Array("\u{1B}[?63;1;2;4;6;9;15;16;22;28c".utf8)
-        #expect(TerminalQuery.da1(in: xterm)?.contains(4) == true)
-        #expect(TerminalQuery.da1(in: Array("\u{1B}[?64;1;2;6;9;15;18;21;22c".utf8))?.contains(4) == false)
-        let both = Array("\u{1B}[6;20;10t\u{1B}[?62;4c".utf8)
-        #expect(TerminalQuery.cellSize(in: both)! == (20, 10))
-        #expect(TerminalQuery.da1(in: Array("garbage".utf8)) == nil)
-    }
 }

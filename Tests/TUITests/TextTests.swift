@@ -5,25 +5,25 @@ import Testing
 
 @Suite struct TextTests {
     @Test func controlCharactersNeverReachTheScreen() {
-        #expect(TerminalText.sanitized("dog\u{1B}[2J") == "dog?[2J")
-        #expect(TerminalText.sanitized("a\tb\nc") == "a b c")
-        #expect(TerminalText.sanitized("x\u{202E}y\u{9B}z") == "x?y?z")
-        #expect(TerminalText.sanitized("plain") == "plain")
+        #expect(CellText.sanitized("dog\u{1B}[2J") == "dog")
+        #expect(CellText.sanitized("a\tb\nc") == "a b c")
+        #expect(CellText.sanitized("x\u{202E}y\u{1B}]0;title\u{07}z") == "xyz")
+        #expect(CellText.sanitized("plain") == "plain")
     }
 
     @Test func widths() {
-        #expect(TerminalText.width("dog") == 3)
-        #expect(TerminalText.width("犬") == 2)
-        #expect(TerminalText.width("e\u{301}") == 1)
-        #expect(TerminalText.width("") == 0)
+        #expect(CellText.width("dog") == 3)
+        #expect(CellText.width("犬") == 2)
+        #expect(CellText.width("e\u{301}") == 1)
+        #expect(CellText.width("") == 0)
     }
 
     @Test func fitting() {
-        #expect(TerminalText.fit("dog", width: 5) == "dog  ")
-        #expect(TerminalText.fit("dog", width: 5, alignRight: true) == "  dog")
-        #expect(TerminalText.fit("elephant", width: 5) == "elep…")
-        #expect(TerminalText.fit("犬犬犬", width: 4) == "犬… ")
-        #expect(TerminalText.fit("abc", width: 0) == "")
+        #expect(CellText.fit("dog", width: 5) == "dog  ")
+        #expect(CellText.fit("dog", width: 5, alignRight: true) == "  dog")
+        #expect(CellText.fit("elephant", width: 5) == "elep…")
+        #expect(CellText.fit("犬犬犬", width: 4) == "犬… ")
+        #expect(CellText.fit("abc", width: 0) == "")
     }
 
     @Test func lineBuilderIsExact() {

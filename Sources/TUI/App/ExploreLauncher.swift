@@ -68,7 +68,7 @@ public enum ExploreLauncher {
         }
         let screenOptions = ScreenOptions(pictures: request.pictures, maxDepth: request.colors, mouse: request.mouse)
         let configuration = ExplorerConfiguration(
-            source: source, control: driver, encoder: TerminalPictureEncoder(), theme: theme, screen: screenOptions,
+            source: source, control: driver, theme: theme, screen: screenOptions,
             showAbout: request.about, pollInterval: request.poll, warnings: warnings.map(\.description))
         let exit: ExplorerExit
         do { exit = try Explorer.run(configuration) } catch {

@@ -22,8 +22,8 @@ public struct ExplorerConfiguration: Sendable {
     public var source: any RunSource
     /// The run this process drives, if any.
     public var control: (any RunDriver)?
-    /// How pictures are encoded.
-    public var encoder: any PictureEncoder
+    /// How pictures are encoded; nil uses Render's pictures for the terminal found at start.
+    public var encoder: (any PictureEncoder)?
     /// Colours.
     public var theme: Theme
     /// Terminal options.
@@ -38,7 +38,7 @@ public struct ExplorerConfiguration: Sendable {
     public var warnings: [String]
 
     /// A configuration from its parts.
-    public init(source: any RunSource, control: (any RunDriver)? = nil, encoder: any PictureEncoder, theme: Theme,
+    public init(source: any RunSource, control: (any RunDriver)? = nil, encoder: (any PictureEncoder)? = nil, theme: Theme,
                 screen: ScreenOptions = ScreenOptions(), showAbout: Bool = true, pollInterval: Double = 0.5,
                 imagesPerUnit: Int = 10, warnings: [String] = []) {
         self.source = source; self.control = control; self.encoder = encoder; self.theme = theme
@@ -56,7 +56,8 @@ public enum Explorer {
         let inbox = Inbox()
         let store = PictureStore()
         let watcher = RunWatcher(source: configuration.source, inbox: inbox, interval: configuration.pollInterval)
-        let worker = PictureWorker(source: configuration.source, encoder: configuration.encoder, store: store,
+        let encoder = configuration.encoder ?? TerminalPictureEncoder(capabilities: screen.capabilities)
+        let worker = PictureWorker(source: configuration.source, encoder: encoder, store: store,
                                    inbox: inbox, limit: configuration.imagesPerUnit)
         var eventTask: Task<Void, Never>?
         if let control = configuration.control {

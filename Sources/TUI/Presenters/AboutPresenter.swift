@@ -54,7 +54,7 @@ public enum AboutPresenter {
         }
         var content: [StyledLine] = []
         for (text, role) in paragraphs(run: run, error: error, glyphs: glyphs) {
-            for piece in wrap(TerminalText.sanitized(text), width: inner) {
+            for piece in wrap(CellText.sanitized(text), width: inner) {
                 var l = LineBuilder()
                 l.pad(1, style(.normal))
                 l.add(piece, style(role))
@@ -76,11 +76,11 @@ public enum AboutPresenter {
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
             let candidate = current.isEmpty ? word : current + " " + word
-            if TerminalText.width(candidate) <= width { current = candidate; continue }
+            if CellText.width(candidate) <= width { current = candidate; continue }
             if !current.isEmpty { lines.append(current) }
             var rest = word
-            while TerminalText.width(rest) > width {
-                let head = TerminalText.prefix(rest, width: width)
+            while CellText.width(rest) > width {
+                let head = CellText.prefix(rest, width: width)
                 lines.append(head)
                 rest = String(rest.unicodeScalars.dropFirst(head.unicodeScalars.count))
             }

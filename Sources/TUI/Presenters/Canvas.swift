@@ -38,7 +38,7 @@ public struct Canvas: Sendable {
         let end = min(columns, column + width)
         for span in line.spans {
             for scalar in span.text.unicodeScalars {
-                let w = TerminalText.width(of: scalar)
+                let w = CellText.width(of: scalar)
                 if w == 0 {
                     // A combining mark joins the previous cell's text.
                     if c > column, c - 1 < end, c - 1 >= 0 { cells[row * columns + c - 1].text.unicodeScalars.append(scalar) }

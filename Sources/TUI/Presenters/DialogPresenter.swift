@@ -33,7 +33,7 @@ public enum DialogPresenter {
         for (i, pane) in all.enumerated() {
             let w = i == all.count - 1 ? width - b.width : cell
             let style = pane == focus ? theme.selected : theme.dim
-            b.add(TerminalText.fit(" " + pane.title, width: w, ellipsis: glyphs.ellipsis), style)
+            b.add(CellText.fit(" " + pane.title, width: w, ellipsis: glyphs.ellipsis), style)
         }
         return b.build(width: width, fill: theme.normal)
     }
@@ -52,7 +52,7 @@ public enum DialogPresenter {
         var lines = Array(repeating: StyledLine.blank(size.columns, theme.normal), count: max(0, size.rows))
         for (i, t) in text.enumerated() where i + size.rows / 2 - 1 < size.rows && i + size.rows / 2 - 1 >= 0 {
             var l = LineBuilder()
-            l.pad(max(0, (size.columns - TerminalText.width(t)) / 2), theme.normal)
+            l.pad(max(0, (size.columns - CellText.width(t)) / 2), theme.normal)
             l.add(t, i == 0 ? theme.normal : theme.warning)
             lines[i + size.rows / 2 - 1] = l.build(width: size.columns, fill: theme.normal)
         }

@@ -26,7 +26,7 @@ public enum HeaderPresenter {
             if what.width <= room {
                 left.add(model, theme.normal); left.add(" on ", theme.dim); left.add(dataset, theme.normal)
             } else {
-                left.add(TerminalText.fit(model, width: min(room, TerminalText.width(model)), ellipsis: glyphs.ellipsis), theme.normal)
+                left.add(CellText.fit(model, width: min(room, CellText.width(model)), ellipsis: glyphs.ellipsis), theme.normal)
             }
         }
         left.pad(width - left.width - progressWidth, theme.normal)
@@ -42,7 +42,7 @@ public enum HeaderPresenter {
         case .cancelled:
             return [Span("stopped before the end: results provisional ", theme.warning)]
         case .failed(let why):
-            return [Span("failed: " + TerminalText.fit(why, width: min(TerminalText.width(why), max(8, width - 9)),
+            return [Span("failed: " + CellText.fit(why, width: min(CellText.width(why), max(8, width - 9)),
                                                           ellipsis: glyphs.ellipsis) + " ", theme.error)]
         case .running, .paused, .stalled:
             break

@@ -49,7 +49,7 @@ public enum StatusPresenter {
             guard let key = KeyBindings.keys(for: action, in: scope).first else { return nil }
             return (" " + key.label(unicode: glyphs.unicode), " " + text + " ")
         }
-        func total() -> Int { items.reduce(0) { $0 + TerminalText.width($1.0) + TerminalText.width($1.1) } }
+        func total() -> Int { items.reduce(0) { $0 + CellText.width($1.0) + CellText.width($1.1) } }
         let kept = overlay == nil || overlay == .about ? 2 : 0
         while total() > width, items.count > kept + 1 { items.remove(at: items.count - kept - 1) }
         for (key, text) in items {

@@ -51,13 +51,13 @@ public struct Span: Hashable, Sendable {
     /// Its style.
     public var style: Style
 
-    /// A span; `text` must contain no control characters (see `TerminalText.sanitized`).
+    /// A span; `text` must contain no control characters (see `CellText.sanitized`).
     public init(_ text: String, _ style: Style) {
         self.text = text; self.style = style
     }
 
     /// Display width in terminal cells.
-    public var width: Int { TerminalText.width(text) }
+    public var width: Int { CellText.width(text) }
 }
 
 /// One screen row of a presenter's output.
@@ -93,16 +93,16 @@ public struct LineBuilder {
 
     /// Appends `text` (sanitised here) in `style`.
     public mutating func add(_ text: String, _ style: Style) {
-        let clean = TerminalText.sanitized(text)
+        let clean = CellText.sanitized(text)
         guard !clean.isEmpty else { return }
         spans.append(Span(clean, style))
-        used += TerminalText.width(clean)
+        used += CellText.width(clean)
     }
 
     /// Appends `text` fitted to exactly `width` cells (truncated with an ellipsis, or padded).
     public mutating func add(_ text: String, _ style: Style, width: Int, alignRight: Bool = false,
                              glyphs: Glyphs) {
-        add(TerminalText.fit(text, width: width, alignRight: alignRight, ellipsis: glyphs.ellipsis), style)
+        add(CellText.fit(text, width: width, alignRight: alignRight, ellipsis: glyphs.ellipsis), style)
     }
 
     /// Appends `count` blanks.
@@ -119,8 +119,8 @@ public struct LineBuilder {
             if w <= remaining {
                 out.append(span); remaining -= w
             } else {
-                out.append(Span(TerminalText.prefix(span.text, width: remaining), span.style))
-                remaining -= TerminalText.width(out.last!.text)
+                out.append(Span(CellText.prefix(span.text, width: remaining), span.style))
+                remaining -= CellText.width(out.last!.text)
                 if remaining > 0 { out.append(Span(String(repeating: " ", count: remaining), span.style)); remaining = 0 }
             }
         }

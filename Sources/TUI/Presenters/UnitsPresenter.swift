@@ -97,7 +97,7 @@ public enum UnitsPresenter {
         title.append(Span(" \(glyphs.dot) \(pane.rows.count) units", theme.dim))
         title.append(Span(" \(glyphs.dot) \(pane.sort.title)\(arrow)", theme.dim))
         if !pane.query.isEmpty {
-            title.append(Span(" \(glyphs.dot) /\(TerminalText.sanitized(pane.query)) \(pane.matches.count)", theme.match))
+            title.append(Span(" \(glyphs.dot) /\(CellText.sanitized(pane.query)) \(pane.matches.count)", theme.match))
         }
         if let category = pane.category { title.append(Span(" \(glyphs.dot) \(category)", theme.category(category))) }
         if pane.detectorsOnly { title.append(Span(" \(glyphs.dot) detectors", theme.detector)) }

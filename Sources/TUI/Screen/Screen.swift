@@ -9,6 +9,7 @@
 
 import CNcursesw
 import Foundation
+import Render
 
 /// Why the explorer could not take over the terminal.
 public enum ScreenError: Error, CustomStringConvertible, Sendable {
@@ -49,10 +50,9 @@ public final class Screen {
     public private(set) var info: TerminalInfo
     /// The colour depth in use.
     public let depth: ColorSupport
-    /// Whether half-block pictures may use 24-bit colour escapes.
-    public let truecolorPictures: Bool
     private var colors: ColorMapper
-    private let capabilities: TerminalFeatures
+    /// What the terminal said when asked (before ncurses started).
+    public let capabilities: TerminalCapabilities
     private let forcedPictures: PictureFormat?
     private var shown: [PicturePlacement] = []
     private var cursorVisible = false
@@ -63,7 +63,7 @@ public final class Screen {
         guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
         setlocale(LC_ALL, "")
         let unicode = nd_locale_is_utf8() != 0
-        capabilities = TerminalQuery.probe()
+        capabilities = TerminalProbe.detect(environment: ProcessInfo.processInfo.environment)
         forcedPictures = options.pictures
         guard initscr() != nil else { throw .cannotStart(term: ProcessInfo.processInfo.environment["TERM"] ?? "") }
         raw()
@@ -91,7 +91,6 @@ public final class Screen {
         }
         if let cap = options.maxDepth, cap < depth { depth = cap }
         self.depth = depth
-        truecolorPictures = depth == .truecolor || capabilities.truecolor
         colors = ColorMapper(depth: depth, mainBackground: theme[.mainBG])
         info = TerminalInfo(size: TerminalSize(rows: 24, columns: 80), unicode: unicode)
         info = currentInfo()
@@ -110,21 +109,21 @@ public final class Screen {
     /// The terminal as it is now (size and cell size re-read).
     private func currentInfo() -> TerminalInfo {
         let rows = Int(nd_lines()), columns = Int(nd_cols())
-        let size = TerminalQuery.windowSize()
-        var cellWidth = capabilities.cellWidth ?? 10, cellHeight = capabilities.cellHeight ?? 20
-        if size.xpixel > 0, size.ypixel > 0, columns > 0, rows > 0 {
-            cellWidth = size.xpixel / columns
-            cellHeight = size.ypixel / rows
+        var cellWidth = capabilities.cellSize?.width ?? 10, cellHeight = capabilities.cellSize?.height ?? 20
+        var xpixel: Int32 = 0, ypixel: Int32 = 0, r: Int32 = 0, c: Int32 = 0
+        if nd_winsize(1, &r, &c, &xpixel, &ypixel) == 0, xpixel > 0, ypixel > 0, columns > 0, rows > 0 {
+            cellWidth = Int(xpixel) / columns
+            cellHeight = Int(ypixel) / rows
         }
         let pictures: PictureFormat
         if let forced = forcedPictures {
             pictures = forced
-        } else if capabilities.sixel && !capabilities.multiplexer && TerminalPictureEncoder.formats.contains(.sixel) {
-            pictures = .sixel
-        } else if depth == .monochrome || !info.unicode {
-            pictures = .none
         } else {
-            pictures = .halfBlock
+            switch GraphicsMode.choose(.auto, capabilities) {
+            case .sixel: pictures = .sixel
+            case .blocks: pictures = depth == .monochrome || !info.unicode ? .none : .halfBlock
+            case .text: pictures = .none
+            }
         }
         return TerminalInfo(size: TerminalSize(rows: rows, columns: columns), cellWidth: cellWidth,
                             cellHeight: cellHeight, pictures: pictures, unicode: info.unicode)

@@ -48,7 +48,7 @@ public enum ThemeFile {
             let name = String(line[line.index(line.startIndex, offsetBy: 6)..<close])
                 .trimmingCharacters(in: .whitespaces)
             guard let key = ThemeKey(rawValue: name) else {
-                warn("unknown key '\(TerminalText.sanitized(name))', ignored (known keys: see themes/dark.theme)")
+                warn("unknown key '\(CellText.sanitized(name))', ignored (known keys: see themes/dark.theme)")
                 continue
             }
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -59,7 +59,7 @@ public enum ThemeFile {
                 continue
             }
             guard let color = parseColor(value) else {
-                warn("cannot read '\(TerminalText.sanitized(value))' as a colour for \(name) (use \"#RRGGBB\", \"#GG\", \"R G B\" or \"\"), kept the default")
+                warn("cannot read '\(CellText.sanitized(value))' as a colour for \(name) (use \"#RRGGBB\", \"#GG\", \"R G B\" or \"\"), kept the default")
                 continue
             }
             entries[key] = color

@@ -1,26 +1,21 @@
-// Text as a terminal shows it: what is safe to print, and how many cells it takes.
+// Text in terminal cells: what is safe to print, and how many cells each scalar takes.
 //
 // Labels come from files (label.csv, run databases) and may carry escape sequences or control
 // characters; printed raw they could move the cursor or retitle the window. Everything that
-// reaches the screen passes through `sanitized`. Widths follow Unicode's East Asian Width
-// (wide and fullwidth characters take two cells) and treat combining marks as zero-width, so
-// columns line up without depending on the process locale's `wcwidth`.
+// reaches the screen passes through `sanitized`, which is Render's sanitiser (one definition of
+// "safe" for the whole tool). Widths are per scalar, because the canvas places scalars in
+// cells: wide and fullwidth characters take two, combining marks none.
+
+import Render
 
 /// Sanitising and measuring text for terminal cells.
-public enum TerminalText {
-    /// `text` with control characters (C0, DEL, C1), bidi overrides and other invisible format
-    /// characters replaced by `?`, and tabs and newlines by a space.
+public enum CellText {
+    /// `text` safe to print: escape sequences, controls and bidi overrides removed, line breaks
+    /// turned into spaces (`Render.TerminalText.sanitize`).
     public static func sanitized(_ text: String) -> String {
-        var needsWork = false
-        for s in text.unicodeScalars where !isPrintable(s) { needsWork = true; break }
-        guard needsWork else { return text }
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            if isPrintable(s) { out.append(s) }
-            else if s == "\t" || s == "\n" || s == "\r" { out.append(" ") }
-            else { out.append("?") }
-        }
-        return String(out)
+        var clean = true
+        for s in text.unicodeScalars where !isPrintable(s) { clean = false; break }
+        return clean ? text : TerminalText.sanitize(text)
     }
 
     /// Whether a scalar may be printed as it is.
@@ -77,7 +72,7 @@ public enum TerminalText {
         var out = String.UnicodeScalarView()
         var used = 0
         for s in text.unicodeScalars {
-            let w = TerminalText.width(of: s)
+            let w = CellText.width(of: s)
             if used + w > width { break }
             out.append(s); used += w
         }
