@@ -8,7 +8,8 @@ struct Netdissect: AsyncParsableCommand {
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
         subcommands: [
-            DissectCommand.self, ExportCommand.self,
+            ExploreCommand.self, DissectCommand.self, UnitCommand.self, SummaryCommand.self,
+            ReportCommand.self, ExportCommand.self,
             LayersCommand.self, InferCommand.self, ClassifyCommand.self,
             SynthCommand.self, ProbeCommand.self, BrodenCommand.self,
         ]
