@@ -65,7 +65,7 @@ public enum UnitView {
 
         let maker = TerminalPictureMaker(mode: mode, cellSize: capabilities.cellSize,
                                          colorRegisters: capabilities.colorRegisters,
-                                         options: SixelOptions(palette: .adaptive(colors: 256), dither: .atkinson))
+                                         options: SixelOptions(palette: .adaptive(colors: 256), dither: .none))
         let columns = max(10, capabilities.columns - 2)
         let layout = gridLayout(count: pictures.count, columns: columns, mode: mode, cell: maker.cellSize)
         let montage = UnitPictures.montage(pictures, cell: layout.cell, columns: layout.perRow,
@@ -121,7 +121,7 @@ public enum UnitView {
     }
 
     /// The text part: header, label, threshold and per-category bests.
-    public static func describe(_ r: UnitResult, layer: LayerInfo, view: RunView, colored: ColorDepth?, width: Int) -> [String] {
+    public static func describe(_ r: UnitResult, layer: RunLayer, view: RunView, colored: ColorDepth?, width: Int) -> [String] {
         let name = TerminalText.sanitize(layer.name)
         var lines: [String] = []
         lines.append("\(name) · unit \(r.unit + 1) of \(layer.units)" + (r.isFinal ? "" : "  (\(view.stateLine))"))
