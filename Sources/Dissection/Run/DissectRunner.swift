@@ -3,7 +3,7 @@
 import Foundation
 import Runtime
 
-/// The dissect command's arguments, as typed.
+/// The dissect command's arguments, as typed (also what `explore` starts a run from).
 public struct DissectRequest: Sendable {
     public var model: String?, activations: String?, dataset: String, layers: [String], out: String
     public var quantile: Double, iouThreshold: Double, categories: [String]?, union: String, topK: Int
@@ -42,6 +42,23 @@ public enum DissectRunner {
     /// Parses, opens, runs; prints progress on stderr.
     /// - Throws: `DissectFailure` only.
     public static func run(_ r: DissectRequest) throws {
+        let dissector = try prepare(r)
+        let printer = ProgressPrinter()
+        do {
+            try dissector.run { printer.handle($0) }
+        } catch let error as RunError {
+            throw DissectFailure(message: error.description, isCancel: error == .cancelled)
+        } catch {
+            throw DissectFailure(message: "dissect: \(error)", isCancel: false)
+        }
+    }
+
+    /// Checks the request and opens the dataset and the activation source, without running:
+    /// the dissector that `run` runs, and that the explorer drives itself.
+    /// - Parameter wrapProducer: lets a caller interpose on the activation source (test hooks).
+    /// - Throws: `DissectFailure` only.
+    public static func prepare(_ r: DissectRequest,
+                               wrapProducer: (ActivationProducer) -> ActivationProducer = { $0 }) throws -> Dissector {
         do {
             guard let union = UnionRule(rawValue: r.union) else {
                 throw RunError.badSetting("--union must be 'original' or 'lite', not '\(r.union)'")
@@ -69,10 +86,8 @@ public enum DissectRunner {
             let source = try ProbeSampleSource(dataset: dataset, categories: configuration.categories,
                                                limit: configuration.limit, workers: options.workerCount)
             let producer = try makeProducer(configuration, images: source.count, dataset: dataset, options: options)
-            let dissector = Dissector(configuration: configuration, directory: absolute(r.out), source: source,
-                                      producer: producer, options: options)
-            let printer = ProgressPrinter()
-            try dissector.run { printer.handle($0) }
+            return Dissector(configuration: configuration, directory: absolute(r.out), source: source,
+                             producer: wrapProducer(producer), options: options)
         } catch let error as RunError {
             throw DissectFailure(message: error.description, isCancel: error == .cancelled)
         } catch let error as DissectFailure {

@@ -20,7 +20,7 @@ public struct ExploreRequest: Sendable {
     /// An existing run directory to show, or nil to start one from `start`.
     public var run: String?
     /// The dissection to start and show, when `run` is nil.
-    public var start: LiveDissectionRequest?
+    public var start: DissectRequest?
     /// Theme name or path.
     public var theme = "default"
     /// Pictures: nil detects.
@@ -35,7 +35,7 @@ public struct ExploreRequest: Sendable {
     public var poll = 0.5
 
     /// A request to show `run`, or to start `start`.
-    public init(run: String?, start: LiveDissectionRequest?) { self.run = run; self.start = start }
+    public init(run: String?, start: DissectRequest?) { self.run = run; self.start = start }
 }
 
 /// Runs `explore`.
