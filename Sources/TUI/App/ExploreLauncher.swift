@@ -50,9 +50,15 @@ public enum ExploreLauncher {
         }
         var driver: DissectorDriver?
         var opened: RunReaderSource?
+        var notices = warnings.map(\.description)
         let directory: String
         if let run = request.run {
             directory = run
+        } else if let start = request.start, !start.force, let finished = finishedRun(at: start.out) {
+            // Running the same command again shows what the first one found.
+            directory = start.out
+            opened = finished
+            notices.append("\(start.out) already holds a finished dissection, shown here; --force dissects again")
         } else if let start = request.start {
             let dissector = try LiveDissection.prepare(start)
             driver = DissectorDriver(dissector)
@@ -69,7 +75,7 @@ public enum ExploreLauncher {
         let screenOptions = ScreenOptions(pictures: request.pictures, maxDepth: request.colors, mouse: request.mouse)
         let configuration = ExplorerConfiguration(
             source: source, control: driver, theme: theme, screen: screenOptions,
-            showAbout: request.about, pollInterval: request.poll, warnings: warnings.map(\.description))
+            showAbout: request.about, pollInterval: request.poll, warnings: notices)
         let exit: ExplorerExit
         do { exit = try Explorer.run(configuration) } catch {
             throw ExploreFailure(error.description)
@@ -94,6 +100,13 @@ public enum ExploreLauncher {
             usleep(50_000)
         }
         return nil
+    }
+
+    /// The run at `directory` when it exists and is finished.
+    static func finishedRun(at directory: String) -> RunReaderSource? {
+        guard let source = try? RunReaderSource(path: directory),
+              let progress = try? source.reader.progress(), progress.isFinished else { return nil }
+        return source
     }
 
     static func describe(_ error: Error) -> String {
