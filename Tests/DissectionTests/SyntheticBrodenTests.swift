@@ -80,6 +80,15 @@ import TestSupport
         #expect(try bytes(one, "index.csv") != bytes(other, "index.csv"))
     }
 
+    @Test func saysItIsSyntheticAndARealLayoutDoesNot() throws {
+        let synth = try generate(images: 2, size: 16, seed: 3, keep: false)
+        #expect(SyntheticMarker.isSynthetic(dataset: synth.directory))
+        let text = String(decoding: try ProbePaths.read(ProbePaths.join(synth.directory, SyntheticMarker.fileName)), as: UTF8.self)
+        #expect(text.contains("--images 2 --size 16 --seed 3") && text.contains("not Broden's"))
+        let plain = try makeTemporaryDirectory("not-synth")
+        #expect(!SyntheticMarker.isSynthetic(dataset: plain))
+    }
+
     @Test func refusesToOverwriteADataset() throws {
         let synth = try generate(images: 1, size: 16, keep: false)
         #expect(throws: SynthError.self) { try SyntheticBroden.generate(to: synth.directory) }

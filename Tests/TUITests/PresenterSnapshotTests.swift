@@ -70,6 +70,20 @@ import Testing
         assertSnapshot("about-80x24", render(s))
     }
 
+    /// The demo's first screen: a live run on a synthetic probe must say both, and fit 80x24.
+    @Test func aboutLiveSyntheticRun() {
+        var run = SampleRun.running(done: 10)
+        run.info.syntheticProbe = true
+        run.info.dataset = "/work/netdissect/cache/probe-synth-2000"
+        var s = SampleRun.state(run, drivesRun: true)
+        _ = s.update(.key(.char("i")))
+        let frame = render(s)
+        assertSnapshot("about-live-synthetic-80x24", frame)
+        #expect(frame.contains("Synthetic probe"))
+        #expect(frame.contains("provisional"))
+        #expect(frame.contains("every key"))
+    }
+
     @Test func largerView() {
         var s = withImages(SampleRun.state())
         _ = s.update(.key(.enter))

@@ -37,6 +37,7 @@ public enum RunReport {
         let dataset = try view.datasetDirectory(override: request.dataset)
         let source = view.configuration.model ?? view.configuration.activations ?? ""
         let subtitle = "run \(view.reader.directory) · \((source as NSString).lastPathComponent) · \(view.stateLine)"
+            + (SyntheticMarker.isSynthetic(dataset: dataset) ? " · synthetic probe (netdissect synth): its concepts are procedural, not Broden's" : "")
         let writer: ReportWriter
         do { writer = try ReportWriter(directory: request.out, title: "Network Dissection", subtitle: subtitle) } catch {
             throw ViewFailure("\(error); choose another --out")

@@ -55,6 +55,9 @@ public enum RunSummary {
         let source = view.configuration.model ?? view.configuration.activations ?? "?"
         lines.append(TerminalText.truncate("run \(TerminalText.sanitize(view.reader.directory)): \(view.stateLine)", toWidth: width))
         lines.append(TerminalText.truncate("  from \(TerminalText.sanitize(source)), dataset \(TerminalText.sanitize(view.configuration.dataset))", toWidth: width))
+        if SyntheticMarker.isSynthetic(dataset: view.configuration.dataset) {
+            lines.append(TerminalText.truncate("  synthetic probe (netdissect synth): its concepts are procedural, not Broden's", toWidth: width))
+        }
         lines.append("  detector: IoU ≥ \(formatIoU(view.configuration.iouThreshold)); threshold: top \(shortNumber(Float(view.configuration.quantile * 100))) % of activations")
         if summaries.isEmpty { lines.append("  no layers"); return lines }
         let maxUnique = max(1, summaries.flatMap { $0.perCategory.map(\.unique) }.max() ?? 1)

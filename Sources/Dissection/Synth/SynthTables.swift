@@ -62,6 +62,7 @@ struct SynthTables {
             }
             try save(text, "c_\(category.name).csv", directory)
         }
+        try save(SyntheticMarker.text(options: options), SyntheticMarker.fileName, directory)
     }
 
     private func fixed(_ value: Double) -> String { String(format: "%.4f", value) }

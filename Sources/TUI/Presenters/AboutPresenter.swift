@@ -13,25 +13,29 @@ public enum AboutPresenter {
             return out
         }
         let info = run.info
-        out.append(((info.fromActivations ? "Activations " : "Model       ") + info.model, .normal))
-        out.append(("Probe       \(info.dataset): \(info.imageCount) images, \(info.labelCount) concepts in \(info.categories.count) categories (\(info.categories.joined(separator: ", ")))", .normal))
-        let layers = run.layers.map { "\($0.name) (\($0.unitCount) units)" }.joined(separator: ", ")
-        out.append(("Layers      " + (layers.isEmpty ? "none yet" : layers), .normal))
-        out.append(("Run         " + info.directory, .normal))
+        let file = (info.model as NSString).lastPathComponent
+        out.append(((info.fromActivations ? "Activations " : "Model   ") + (file.isEmpty ? info.model : file), .normal))
+        out.append(("Probe   \(info.dataset): \(info.imageCount) images, \(info.labelCount) concepts in \(info.categories.count) categories", .normal))
+        let layers = run.layers.map { "\($0.name) (\($0.unitCount))" }.joined(separator: ", ")
+        out.append(("Layers  " + (layers.isEmpty ? "none yet" : layers + " units"), .normal))
+        out.append(("Run     " + info.directory, .normal))
+        if info.syntheticProbe {
+            out.append(("Synthetic probe (netdissect synth): procedural shapes, surfaces and colours with exact labels, not Broden's photographs; a label says which synthetic concept a unit follows.", .warning))
+        }
         out.append(("", .normal))
         let q = info.quantile * 100
         let qText = q == q.rounded() ? String(Int(q)) : String(format: "%g", q)
         out.append(("How to read it", .title))
-        out.append(("A unit is one channel of a layer; its mask on an image is where it fires in its top \(qText) %.", .normal))
-        out.append(("IoU: overlap of that mask with a concept's labelled pixels over the probe set (intersection / union, 0-1).", .normal))
-        out.append(("A unit is named by its best concept, and is a detector (\(glyphs.mark)) when that IoU ≥ \(formatIoU(info.detectorThreshold)).", .normal))
-        out.append(("Unique concepts: distinct labels among a layer's detectors; the bars count them by category.", .normal))
+        out.append(("A unit is one channel; its mask is where it fires in its top \(qText) %.", .normal))
+        out.append(("IoU: overlap of its mask with a concept's pixels over the probe (0-1).", .normal))
+        out.append(("A unit is named by its best concept; \(glyphs.mark) marks a detector (IoU ≥ \(formatIoU(info.detectorThreshold))).", .normal))
+        out.append(("Unique: distinct concepts among a layer's detectors (bars: by category).", .normal))
         if run.progress.isLive {
             out.append(("", .normal))
-            out.append(("The run is still going: numbers are provisional and update as it goes; selections stay put.", .warning))
+            out.append(("Still running: numbers are provisional and update as it goes.", .warning))
         }
         out.append(("", .normal))
-        out.append(("Tab moves between panes, Enter opens, / searches labels, ? lists every key.", .dim))
+        out.append(("Tab: next pane · Enter: open · /: search labels · ?: every key", .dim))
         return out
     }
 

@@ -62,6 +62,7 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
                            labelCount: labels.count, quantile: config.quantile,
                            detectorThreshold: config.iouThreshold, topK: config.topK)
         info.fromActivations = config.model == nil
+        info.syntheticProbe = SyntheticMarker.isSynthetic(dataset: config.dataset)
         lock.withLock { cachedInfo = info }
         return info
     }
