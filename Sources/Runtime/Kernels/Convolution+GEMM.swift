@@ -120,36 +120,3 @@ extension Convolution {
     }
 }
 
-/// One output row of a sliding window over one input row: output j reads input column
-/// `j * stride + offset`, and reads zero where that falls outside `0..<width`.
-struct GatherSpan {
-    /// Outputs in the row, and the valid ones `lo..<hi` (their input column is inside the row).
-    let outputs: Int, lo: Int, hi: Int
-    let offset: Int, stride: Int
-
-    init(outputs: Int, offset: Int, stride: Int, width: Int) {
-        self.outputs = outputs
-        self.offset = offset
-        self.stride = stride
-        let lo = min(outputs, offset >= 0 ? 0 : (-offset + stride - 1) / stride)
-        let last = width - 1 - offset
-        self.lo = lo
-        self.hi = max(lo, last < 0 ? 0 : min(outputs, last / stride + 1))
-    }
-
-    /// Writes the `outputs` values of this row read from input row `row` into `out`.
-    @inline(__always)
-    func gather(_ row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        if lo > 0 { out.update(repeating: 0, count: lo) }
-        if stride == 1 {
-            (out + lo).update(from: row + (lo + offset), count: hi - lo)
-        } else {
-            var src = row + (lo * stride + offset)
-            for j in lo..<hi {
-                out[j] = src.pointee
-                src += stride
-            }
-        }
-        if hi < outputs { (out + hi).update(repeating: 0, count: outputs - hi) }
-    }
-}

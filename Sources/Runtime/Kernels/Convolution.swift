@@ -39,9 +39,8 @@ public struct Convolution: Sendable {
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
-    /// Depthwise only: offset of each tap (kh, kw) in the padded, phase-split plane, relative to
-    /// the top-left tap of an output row.
-    let tapOffsets: [Int]
+    /// Depthwise only: the layout of the padded input plane.
+    let paddedPlane: PaddedPlane?
 
     /// Prepares a convolution; `weights` is (OC, C/groups, KH, KW), `bias` (OC) or nil.
     ///
@@ -59,7 +58,9 @@ public struct Convolution: Sendable {
         self.bias = bias ?? [Float](repeating: 0, count: geometry.outputChannels)
         let algorithm = Self.algorithm(for: geometry)
         self.algorithm = algorithm
-        self.tapOffsets = algorithm == .depthwise ? Self.depthwiseTapOffsets(geometry) : []
+        self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
+            window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
+            outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
     }
 
     /// The algorithm the fast path uses for `geometry`.
@@ -78,7 +79,7 @@ public struct Convolution: Sendable {
     public func scratchCount(batch: Int, parallelism: Parallelism) -> Int {
         switch algorithm {
         case .pointwise: return 0
-        case .depthwise: return parallelism.threads * depthwisePlaneCount
+        case .depthwise: return parallelism.threads * paddedPlane!.count
         case .im2col: return parallelism.threads * geometry.reductionLength * panelPlan(batch: batch, parallelism: parallelism).columns
         }
     }
