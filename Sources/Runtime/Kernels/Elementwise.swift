@@ -1,6 +1,6 @@
 // a (broadcast), b (broadcast) -> y (broadcast shape): Add, Sub, Mul, Div, Pow, Max, Min.
 //
-// The broadcast is collapsed to the fewest loops (`Broadcast`); the innermost loop is a row.
+// The broadcast is collapsed to the fewest loops (`BroadcastLoops`); the innermost loop is a row.
 // Rows where both operands are contiguous (same shapes), or where one is contiguous and the other
 // repeats one value (a per-channel scale or bias, a scalar), run eight lanes at a time; anything
 // else runs a strided scalar loop. Rows are spread over the workers, and a single long row
@@ -12,7 +12,7 @@ import Darwin
 #endif
 
 /// A binary element-wise operation.
-public enum BinaryOp: Sendable, Hashable, CaseIterable {
+public enum ArithmeticOp: Sendable, Hashable, CaseIterable {
     case add, sub, mul, div, pow, max, min
 
     /// The plain definition.
@@ -32,15 +32,15 @@ public enum BinaryOp: Sendable, Hashable, CaseIterable {
 /// A binary element-wise operation over two broadcast shapes, with a fused activation.
 public struct BinaryElementwise: Sendable, Hashable {
     /// The operation.
-    public let op: BinaryOp
+    public let op: ArithmeticOp
     /// How the operand shapes broadcast.
-    public let broadcast: Broadcast
+    public let broadcast: BroadcastLoops
     /// Applied to every result (an Add followed by a Relu).
     public let activation: Activation
 
     /// `op` over `a` and `b` of the given shapes; nil when they do not broadcast.
-    public init?(_ op: BinaryOp, a: [Int], b: [Int], activation: Activation = .none) {
-        guard let broadcast = Broadcast(a, b) else { return nil }
+    public init?(_ op: ArithmeticOp, a: [Int], b: [Int], activation: Activation = .none) {
+        guard let broadcast = BroadcastLoops(a, b) else { return nil }
         self.op = op
         self.broadcast = broadcast
         self.activation = activation
@@ -95,7 +95,7 @@ public struct BinaryElementwise: Sendable, Hashable {
     }
 
     @inline(__always)
-    static func row(_ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+    static func row(_ op: ArithmeticOp, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
                     _ y: UnsafeMutablePointer<Float>, _ count: Int) {
         switch op {
         case .add: loop(a, sa, b, sb, y, count, { $0 + $1 }, { $0 + $1 })
@@ -141,11 +141,11 @@ public struct BinaryElementwise: Sendable, Hashable {
     }
 
     /// The specification: every output's multi-index mapped back to each operand's own shape.
-    public static func reference(_ op: BinaryOp, a aShape: [Int], b bShape: [Int],
+    public static func reference(_ op: ArithmeticOp, a aShape: [Int], b bShape: [Int],
                                  activation: Activation = .none,
                                  a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                                  y: UnsafeMutablePointer<Float>) {
-        guard let broadcast = Broadcast(aShape, bShape) else {
+        guard let broadcast = BroadcastLoops(aShape, bShape) else {
             preconditionFailure("BinaryElementwise.reference: \(aShape) and \(bShape) do not broadcast")
         }
         let shape = broadcast.shape, rank = shape.count

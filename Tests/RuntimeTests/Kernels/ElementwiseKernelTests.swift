@@ -5,16 +5,16 @@ import TestSupport
 /// Broadcasting binary operations against the index-by-index reference.
 @Suite struct ElementwiseKernelTests {
     @Test func broadcastCollapsesLoops() {
-        let same = Broadcast([2, 3, 4, 5], [2, 3, 4, 5])!
+        let same = BroadcastLoops([2, 3, 4, 5], [2, 3, 4, 5])!
         #expect(same.sizes == [120] && same.aStrides == [1] && same.bStrides == [1])
-        let perChannel = Broadcast([2, 3, 4, 5], [1, 3, 1, 1])!
+        let perChannel = BroadcastLoops([2, 3, 4, 5], [1, 3, 1, 1])!
         #expect(perChannel.sizes == [2, 3, 20])
         #expect(perChannel.bStrides == [0, 1, 0])
-        let scalar = Broadcast([2, 3], [])!
+        let scalar = BroadcastLoops([2, 3], [])!
         #expect(scalar.sizes == [6] && scalar.bStrides == [0])
-        #expect(Broadcast([2, 3], [3, 2]) == nil)
-        #expect(Broadcast([3, 1], [1, 4])!.shape == [3, 4])
-        #expect(Broadcast([0, 3], [1, 3])!.count == 0)
+        #expect(BroadcastLoops([2, 3], [3, 2]) == nil)
+        #expect(BroadcastLoops([3, 1], [1, 4])!.shape == [3, 4])
+        #expect(BroadcastLoops([0, 3], [1, 3])!.count == 0)
     }
 
     @Test func everyOpAndBroadcastPattern() {
@@ -28,7 +28,7 @@ import TestSupport
             ([40_000], [40_000]), ([2, 20_000], [1, 20_000]), ([1, 4, 1], [1, 4, 20_000]),
         ]
         withEvery("shapes", in: pairs) { (aShape, bShape) in
-            for op in BinaryOp.allCases {
+            for op in ArithmeticOp.allCases {
                 let a = rng.floats(aShape.reduce(1, *), in: 0.5...2)
                 let b = op == .pow ? rng.floats(bShape.reduce(1, *), in: -2...2)
                                    : rng.floats(bShape.reduce(1, *), in: 0.5...2)

@@ -6,7 +6,7 @@
 // three loops (N, C, H*W) with strides (C, 1, 0) for b, and equal shapes become one flat loop.
 
 /// How two shapes broadcast against each other, as collapsed loops.
-public struct Broadcast: Sendable, Hashable, CustomStringConvertible {
+public struct BroadcastLoops: Sendable, Hashable, CustomStringConvertible {
     /// The broadcast result shape (uncollapsed).
     public let shape: [Int]
     /// Collapsed loop sizes, outermost first (at least one loop).
