@@ -15,7 +15,11 @@ release: bootstrap
 
 test:
 	@scripts/bootstrap --test
+	@scripts/fetch-models
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+models:
+	@scripts/fetch-models
 
 demo: release
 	@scripts/demo

@@ -1,0 +1,157 @@
+// A session: one model, one input size, a set of taps and edits, compiled into plans on demand
+// (one per batch size, kept for reuse). Layer names and edits are checked when the session is
+// made, so a bad name fails before any image is processed.
+import Foundation
+
+/// A model compiled for an input size, the layers to read out, and the edits to apply.
+///
+///     let session = try model.session(inputSize: 224, taps: ["features.13"])
+///     let outputs = try session.run(batch)        // ["features.13": Tensor (N, 96, 14, 14)]
+///
+/// Runs only the nodes the taps depend on. Plans (buffers, packed weights) are made once per
+/// batch size and reused. `run` may be called from any thread; calls are serialised.
+public final class Session: @unchecked Sendable {
+    /// The model this session runs.
+    public let model: ONNXModel
+    /// Input height and width.
+    public let height: Int, width: Int
+    /// The names `run` returns values under: the taps as given, or the model's outputs.
+    public let outputNames: [String]
+    /// Per output name, its shape per image (without the batch dimension).
+    public let outputShapes: [String: [Int]]
+
+    /// The value each output name reads.
+    private let values: [String]
+    /// Edits by value.
+    private let edits: [String: LayerEdit]
+    private let providers: [any KernelProvider]
+    private let lock = NSLock()
+    /// Plans by batch size, most recently used last; at most `maxPlans` are kept.
+    private var plans: [(batch: Int, plan: ExecutionPlan)] = []
+    private static let maxPlans = 2
+
+    init(model: ONNXModel, height: Int, width: Int, taps: [String], edits: [String: LayerEdit],
+         providers: [any KernelProvider]) throws {
+        self.model = model
+        self.height = height
+        self.width = width
+        self.providers = providers
+        let graph = try model.resolved(batch: 1, height: height, width: width)
+        let names = LayerNames(graph)
+        outputNames = taps.isEmpty ? graph.outputs : taps
+        values = try outputNames.map { try names.resolve($0, file: model.path) }
+        var shapes: [String: [Int]] = [:]
+        for (name, value) in zip(outputNames, values) { shapes[name] = Array(graph.shapes[value]!.dropFirst()) }
+        outputShapes = shapes
+        var byValue: [String: LayerEdit] = [:]
+        for (layer, edit) in edits {
+            let value = try names.resolve(layer, file: model.path)
+            let shape = graph.shapes[value]!
+            guard shape.count >= 2 else { throw ModelError(file: model.path, .invalidEdit(layer: layer, reason: "the layer has no channel axis")) }
+            if let problem = edit.problem(channels: shape[1]) {
+                throw ModelError(file: model.path, .invalidEdit(layer: layer, reason: problem))
+            }
+            guard byValue[value] == nil else {
+                throw ModelError(file: model.path, .invalidEdit(layer: layer, reason: "another name for the same layer is edited too"))
+            }
+            byValue[value] = edit
+        }
+        self.edits = byValue
+    }
+
+    /// The batch size plans are made for: the model's fixed batch, or `requested`.
+    private func planBatch(for requested: Int) -> Int { model.declaredBatch ?? requested }
+
+    /// Makes (or reuses) the plan for batches of `batch` images.
+    func plan(batch: Int) throws -> ExecutionPlan {
+        if let index = plans.firstIndex(where: { $0.batch == batch }) {
+            let entry = plans.remove(at: index)
+            plans.append(entry)
+            return entry.plan
+        }
+        let graph = try model.resolved(batch: batch, height: height, width: width)
+        // Edits of layers no tap depends on are pruned with them; edited layers keep their
+        // BatchNormalization unfolded so the edit sees the layer's own output.
+        let taps = Set(values)
+        let compiled = try Planner(file: model.path,
+                                   graph: graph.pruned(keeping: taps).foldingBatchNormalization(protected: taps.union(edits.keys)),
+                                   requested: Array(Set(values)).sorted(), edits: edits, providers: providers).plan()
+        plans.append((batch, compiled))
+        if plans.count > Self.maxPlans { plans.removeFirst() }
+        return compiled
+    }
+
+    /// Plans for batches of `batch` images now rather than on the first `run`.
+    public func prepare(batch: Int) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = try plan(batch: planBatch(for: batch))
+    }
+
+    /// Runs a batch `(N, C, H, W)` and returns each output name's value `(N, ...)`.
+    ///
+    /// A model exported with a fixed batch size B runs in chunks of B (N must be a multiple).
+    /// - Throws: `ModelError.Kind.inputShape` when the batch does not fit.
+    public func run(_ batch: Tensor) throws -> [String: Tensor] {
+        let c = model.inputChannels
+        guard batch.rank == 4, batch.shape[1] == c, batch.shape[2] == height, batch.shape[3] == width,
+              batch.shape[0] >= 1 else {
+            throw ModelError(file: model.path, .inputShape(expected: "(N, \(c), \(height), \(width))", found: batch.shape))
+        }
+        let n = batch.shape[0]
+        let chunk = planBatch(for: n)
+        guard n % chunk == 0 else {
+            throw ModelError(file: model.path, .inputShape(
+                expected: "(\(chunk) x k, \(c), \(height), \(width)): the model was exported with a fixed batch of \(chunk)",
+                found: batch.shape))
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        let plan = try plan(batch: chunk)
+        let perImage = c * height * width
+        var parts: [[String: Tensor]] = []
+        batch.data.withBase { base in
+            for start in stride(from: 0, to: n, by: chunk) { parts.append(plan.run(base + start * perImage)) }
+        }
+        var result: [String: Tensor] = [:]
+        for (name, value) in zip(outputNames, values) {
+            if parts.count == 1 {
+                result[name] = parts[0][value]
+            } else {
+                let shape = [n] + outputShapes[name]!
+                result[name] = Tensor(shape: shape, data: parts.flatMap { $0[value]!.data })
+            }
+        }
+        return result
+    }
+
+    /// One line per step of the plan for `batch` (kernel choices, fusions), for diagnostics.
+    public func planSummary(batch: Int = 1) throws -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try plan(batch: planBatch(for: batch)).summary
+    }
+}
+
+extension ONNXModel {
+    /// A session for a square input of `inputSize` pixels (default: the declared size or 224).
+    ///
+    /// - Parameters:
+    ///   - taps: layer names (value, node or module path) to read out; empty for the model outputs.
+    ///   - edits: rewrites of layers' outputs, by layer name.
+    public func session(inputSize: Int? = nil, taps: [String] = [], edits: [String: LayerEdit] = [:]) throws -> Session {
+        let size = inputSize.map { ($0, $0) } ?? defaultInputSize
+        return try session(height: size.0, width: size.1, taps: taps, edits: edits)
+    }
+
+    /// A session for an input of `height` x `width` pixels.
+    public func session(height: Int, width: Int, taps: [String] = [], edits: [String: LayerEdit] = [:]) throws -> Session {
+        try Session(model: self, height: height, width: width, taps: taps, edits: edits, providers: KernelProviders.standard)
+    }
+
+    /// A session on the given kernel providers only (tests compare providers against the reference).
+    func session(height: Int, width: Int, taps: [String] = [], edits: [String: LayerEdit] = [:],
+                 providers: [any KernelProvider]) throws -> Session {
+        try Session(model: self, height: height, width: width, taps: taps, edits: edits, providers: providers)
+    }
+}

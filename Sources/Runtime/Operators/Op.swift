@@ -1,0 +1,206 @@
+// The closed set of operators the runtime runs, with their attributes parsed and validated.
+//
+// Every place that handles operators (shape inference, load-time evaluation, step building)
+// switches over `Op` exhaustively, so adding a case is a compile error until each of them says
+// what to do with it. Operator inputs stay inputs: values such as Reshape's shape or Clip's
+// bounds (inputs since opset 11/13) are resolved once the folding pass knows them.
+
+/// One operator with its attributes.
+enum Op: Sendable {
+    /// Conv: `x (N, C, H, W), w (OC, C/group, KH, KW), b (OC)? -> y (N, OC, OH, OW)`.
+    case conv(ConvAttributes)
+    /// BatchNormalization in inference mode: `y = (x - mean) / sqrt(var + epsilon) * scale + b`.
+    case batchNormalization(epsilon: Float)
+    /// An element-wise function of one input.
+    case unary(UnaryOp)
+    /// Clip; bounds from attributes before opset 11, from inputs 1 and 2 after.
+    case clip(min: Float?, max: Float?)
+    /// An element-wise function of two inputs with NumPy broadcasting.
+    case binary(BinaryOp)
+    /// MaxPool over the trailing spatial axes.
+    case maxPool(PoolAttributes)
+    /// AveragePool over the trailing spatial axes.
+    case averagePool(PoolAttributes)
+    /// GlobalAveragePool: `x (N, C, ...) -> y (N, C, 1, ...)`.
+    case globalAveragePool
+    /// GlobalMaxPool.
+    case globalMaxPool
+    /// Local response normalisation across channels.
+    case lrn(LRNAttributes)
+    /// Softmax; `coerce2D` is the pre-opset-13 rule (flatten to 2-D at `axis`).
+    case softmax(axis: Int, coerce2D: Bool)
+    /// Gemm: `y = alpha * op(A) op(B) + beta * C`.
+    case gemm(GemmAttributes)
+    /// MatMul with NumPy batch broadcasting.
+    case matMul
+    /// Concat along `axis`.
+    case concat(axis: Int)
+    /// Flatten to 2-D at `axis`.
+    case flatten(axis: Int)
+    /// Reshape to the shape given by input 1.
+    case reshape(allowZero: Bool)
+    /// Squeeze; axes from the attribute before opset 13, from input 1 after (nil: all ones).
+    case squeeze(axes: [Int]?)
+    /// Unsqueeze; axes from the attribute before opset 13, from input 1 after.
+    case unsqueeze(axes: [Int]?)
+    /// Transpose by `perm` (nil: reverse the axes).
+    case transpose(perm: [Int]?)
+    /// Identity, and Dropout in inference.
+    case identity
+    /// Pad; pads and value from attributes before opset 11, from inputs after.
+    case pad(PadAttributes)
+    /// Slice; starts, ends and axes from attributes before opset 10, from inputs after.
+    case slice(SliceAttributes?)
+    /// Gather along `axis` with integer indices.
+    case gather(axis: Int)
+    /// Expand (broadcast) to the shape given by input 1.
+    case expand
+    /// Where: `cond ? x : y` with broadcasting.
+    case `where`
+    /// Cast to another element type.
+    case cast(to: ElementType)
+    /// Shape of the input, optionally a slice of it (opset 15).
+    case shape(start: Int, end: Int?)
+    /// Number of elements of the input.
+    case size
+    /// A constant value.
+    case constant(TypedTensor)
+    /// A tensor of the shape given by input 0 filled with `value`'s single element.
+    case constantOfShape(TypedTensor)
+    /// Range(start, limit, delta).
+    case range
+    /// ReduceMean, ReduceSum, ReduceMax, ReduceMin.
+    case reduce(ReduceAttributes)
+    /// If on a condition that must be known at load: one branch is inlined.
+    case `if`(then: Graph, else: Graph)
+}
+
+/// Element-wise functions of one input.
+enum UnaryOp: Sendable, Equatable {
+    case relu, sigmoid, hardSwish, tanh, exp, log, sqrt, neg, abs, reciprocal, floor, ceil, erf, not
+    case leakyRelu(alpha: Float)
+    case hardSigmoid(alpha: Float, beta: Float)
+}
+
+/// Element-wise functions of two inputs.
+enum BinaryOp: Sendable, Equatable {
+    case add, sub, mul, div, pow, max, min, equal, less, greater, and, or
+
+    /// Whether the result is boolean.
+    var isComparison: Bool {
+        switch self {
+        case .equal, .less, .greater, .and, .or: true
+        case .add, .sub, .mul, .div, .pow, .max, .min: false
+        }
+    }
+}
+
+/// ONNX's `auto_pad`.
+enum AutoPad: String, Sendable {
+    case notSet = "NOTSET", sameUpper = "SAME_UPPER", sameLower = "SAME_LOWER", valid = "VALID"
+}
+
+/// A sliding window over the trailing spatial axes, as Conv and the pools describe it.
+struct WindowAttributes: Sendable, Equatable {
+    /// Kernel size per spatial axis; nil for Conv (taken from the weights).
+    var kernelShape: [Int]?
+    /// Steps per spatial axis (nil: all 1).
+    var strides: [Int]?
+    /// Dilations per spatial axis (nil: all 1).
+    var dilations: [Int]?
+    /// Explicit pads, all begins then all ends (nil: zeros).
+    var pads: [Int]?
+    var autoPad: AutoPad = .notSet
+}
+
+/// Conv's attributes.
+struct ConvAttributes: Sendable, Equatable {
+    var window: WindowAttributes
+    var group: Int
+}
+
+/// MaxPool's and AveragePool's attributes.
+struct PoolAttributes: Sendable, Equatable {
+    var window: WindowAttributes
+    var ceilMode: Bool
+    /// AveragePool: whether padded positions count in the divisor.
+    var countIncludePad: Bool
+}
+
+/// LRN's attributes: `y = x / (bias + alpha / size * sum(x^2 over size channels))^beta`.
+struct LRNAttributes: Sendable, Equatable {
+    var alpha: Float, beta: Float, bias: Float
+    var size: Int
+}
+
+/// Gemm's attributes.
+struct GemmAttributes: Sendable, Equatable {
+    var alpha: Float, beta: Float
+    var transA: Bool, transB: Bool
+}
+
+/// Pad's mode and, before opset 11, its pads and value.
+struct PadAttributes: Sendable, Equatable {
+    enum Mode: String, Sendable { case constant, reflect, edge }
+    var mode: Mode
+    var pads: [Int]?
+    var value: Float
+}
+
+/// Slice's attributes before opset 10.
+struct SliceAttributes: Sendable, Equatable {
+    var starts: [Int], ends: [Int]
+    var axes: [Int]?
+}
+
+/// A reduction over some axes.
+struct ReduceAttributes: Sendable, Equatable {
+    enum Kind: String, Sendable { case mean, sum, max, min }
+    var kind: Kind
+    /// Axes from the attribute (before opset 18 for mean and max, 13 for sum); nil: from input 1.
+    var axes: [Int]?
+    var keepDims: Bool
+    /// With no axes: reduce nothing (true) or everything (false).
+    var noopWithEmptyAxes: Bool
+}
+
+extension Op {
+    /// The ONNX name of the operator family, for messages.
+    var name: String {
+        switch self {
+        case .conv: "Conv"
+        case .batchNormalization: "BatchNormalization"
+        case let .unary(u): "\(u)"
+        case .clip: "Clip"
+        case let .binary(b): "\(b)"
+        case .maxPool: "MaxPool"
+        case .averagePool: "AveragePool"
+        case .globalAveragePool: "GlobalAveragePool"
+        case .globalMaxPool: "GlobalMaxPool"
+        case .lrn: "LRN"
+        case .softmax: "Softmax"
+        case .gemm: "Gemm"
+        case .matMul: "MatMul"
+        case .concat: "Concat"
+        case .flatten: "Flatten"
+        case .reshape: "Reshape"
+        case .squeeze: "Squeeze"
+        case .unsqueeze: "Unsqueeze"
+        case .transpose: "Transpose"
+        case .identity: "Identity"
+        case .pad: "Pad"
+        case .slice: "Slice"
+        case .gather: "Gather"
+        case .expand: "Expand"
+        case .where: "Where"
+        case .cast: "Cast"
+        case .shape: "Shape"
+        case .size: "Size"
+        case .constant: "Constant"
+        case .constantOfShape: "ConstantOfShape"
+        case .range: "Range"
+        case let .reduce(r): "Reduce\(r.kind.rawValue.capitalized)"
+        case .if: "If"
+        }
+    }
+}

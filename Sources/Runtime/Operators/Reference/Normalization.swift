@@ -1,0 +1,114 @@
+// BatchNormalization (inference, as a per-channel affine map), LRN and Softmax.
+import Foundation
+
+/// BatchNormalization with its statistics folded: `y = x * scale[c] + shift[c]`.
+///
+///     x (N, C, ...) -> y (N, C, ...)
+struct AffineShape: Sendable, Equatable {
+    var shape: [Int]
+    /// C values each.
+    var scale: [Float], shift: [Float]
+
+    var batch: Int { shape[0] }
+    var channels: Int { shape[1] }
+    /// Values per channel per image (H * W).
+    var inner: Int { shape.dropFirst(2).reduce(1, *) }
+
+    /// `scale = gamma / sqrt(var + eps)`, `shift = beta - mean * scale`, computed in double.
+    static func batchNormalization(x: [Int], gamma: TypedTensor, beta: TypedTensor, mean: TypedTensor,
+                                   variance: TypedTensor, epsilon: Float) throws -> AffineShape {
+        guard x.count >= 2 else { throw OpFailure.shape("input of rank \(x.count) has no channel axis") }
+        let c = x[1]
+        for (name, t) in [("scale", gamma), ("B", beta), ("mean", mean), ("var", variance)] where t.count != c {
+            throw OpFailure.shape("\(name) holds \(t.count) values for \(c) channels")
+        }
+        let g = gamma.floats, b = beta.floats, m = mean.floats, v = variance.floats
+        var scale = [Float](repeating: 0, count: c), shift = scale
+        for i in 0..<c {
+            let s = Double(g[i]) / (Double(v[i]) + Double(epsilon)).squareRoot()
+            scale[i] = Float(s)
+            shift[i] = Float(Double(b[i]) - Double(m[i]) * s)
+        }
+        return AffineShape(shape: x, scale: scale, shift: shift)
+    }
+}
+
+/// Softmax over the middle axis of `(outer, axis, inner)`.
+struct SoftmaxShape: Sendable, Equatable {
+    var shape: [Int]
+    var outer: Int, axis: Int, inner: Int
+
+    static func resolve(axis: Int, coerce2D: Bool, x: [Int]) throws -> SoftmaxShape {
+        guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
+            throw OpFailure.shape("axis \(axis) is out of range for rank \(x.count)")
+        }
+        let outer = x[..<a].reduce(1, *)
+        if coerce2D { return SoftmaxShape(shape: x, outer: outer, axis: x[a...].reduce(1, *), inner: 1) }
+        return SoftmaxShape(shape: x, outer: outer, axis: x[a], inner: x[(a + 1)...].reduce(1, *))
+    }
+}
+
+extension Reference {
+    /// `y = x * scale[c] + shift[c]`.
+    ///
+    ///     x (N, C, ...) -> y (N, C, ...)
+    static func affine(_ s: AffineShape, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        let inner = s.inner
+        var o = 0
+        for _ in 0..<s.batch {
+            for c in 0..<s.channels {
+                let a = s.scale[c], b = s.shift[c]
+                for i in 0..<inner { y[o + i] = x[o + i] * a + b }
+                o += inner
+            }
+        }
+    }
+
+    /// Local response normalisation across channels:
+    /// `y = x / (bias + alpha / size * sum of x^2 over the window)^beta`, the window running from
+    /// `c - floor((size - 1) / 2)` to `c + ceil((size - 1) / 2)`.
+    ///
+    ///     x (N, C, ...) -> y (N, C, ...)
+    static func lrn(_ a: LRNAttributes, shape: [Int], x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        let batch = shape[0], channels = shape[1], inner = shape.dropFirst(2).reduce(1, *)
+        let before = (a.size - 1) / 2, after = a.size - 1 - before
+        let scale = a.alpha / Float(a.size)
+        for n in 0..<batch {
+            let base = n * channels * inner
+            for c in 0..<channels {
+                let lo = max(0, c - before), hi = min(channels - 1, c + after)
+                for i in 0..<inner {
+                    var sum: Float = 0
+                    if lo <= hi {
+                        for k in lo...hi {
+                            let v = x[base + k * inner + i]
+                            sum += v * v
+                        }
+                    }
+                    let index = base + c * inner + i
+                    y[index] = x[index] / Foundation.pow(a.bias + scale * sum, a.beta)
+                }
+            }
+        }
+    }
+
+    /// Softmax over the middle axis, stabilised by subtracting the maximum.
+    ///
+    ///     x (outer, axis, inner) -> y (outer, axis, inner)
+    static func softmax(_ s: SoftmaxShape, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        for o in 0..<s.outer {
+            for i in 0..<s.inner {
+                let base = o * s.axis * s.inner + i
+                var top = -Float.infinity
+                for k in 0..<s.axis { top = max(top, x[base + k * s.inner]) }
+                var sum: Float = 0
+                for k in 0..<s.axis {
+                    let e = Foundation.exp(x[base + k * s.inner] - top)
+                    y[base + k * s.inner] = e
+                    sum += e
+                }
+                for k in 0..<s.axis { y[base + k * s.inner] /= sum }
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+// `netdissect probe check`: what a probe dataset holds and what is wrong with it.
+import ArgumentParser
+import Dissection
+import Foundation
+
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Inspect probe datasets (Broden layout).",
+        subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read every table, image and segmentation of a dataset and report every problem.")
+
+        @Argument(help: "The dataset directory (the one holding index.csv).")
+        var directory: String
+
+        func run() throws {
+            let report: ProbeCheckReport
+            do {
+                report = try ProbeDataset.check(directory: directory) { done, total in
+                    if total >= 2000 { FileHandle.standardError.write(Data("\rchecked \(done)/\(total)".utf8)) }
+                }
+            } catch {
+                FileHandle.standardError.write(Data("netdissect: \(error.message(directory: directory))\n".utf8))
+                throw ExitCode.failure
+            }
+            if report.records >= 2000 { FileHandle.standardError.write(Data("\n".utf8)) }
+            print(report.lines().joined(separator: "\n"))
+            if !report.isUsable { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+// The real pretrained MobileNetV2 (scripts/fetch-models writes it, and onnxruntime's outputs on
+// the bundled photo, into models/): the photo is classified as a cat, and the logits and the
+// tapped layer features.13 match onnxruntime.
+import Foundation
+import Testing
+import TestSupport
+@testable import Runtime
+
+/// Paths under the package root.
+enum PackagePaths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+
+    /// A file scripts/fetch-models writes, or a failure that says to run it.
+    static func model(_ name: String) throws -> String {
+        let p = path("models/\(name)")
+        guard FileManager.default.fileExists(atPath: p) else {
+            throw MissingModel(path: p)
+        }
+        return p
+    }
+
+    struct MissingModel: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) is missing; run scripts/fetch-models (make test does) to fetch the real MobileNetV2" }
+    }
+}
+
+@Suite struct MobileNetTests {
+    @Test func matchesOnnxruntimeOnThePhoto() throws {
+        let model = try ONNXModel.load(path: try PackagePaths.model("mobilenet_v2.onnx"))
+        let input = try NPY.read(try PackagePaths.model("mobilenet_v2.chelsea.input.npy"))
+        let logits = try NPY.read(try PackagePaths.model("mobilenet_v2.chelsea.logits.npy"))
+        let tap = try NPY.read(try PackagePaths.model("mobilenet_v2.chelsea.features.13.npy"))
+        let session = try model.session(inputSize: 224, taps: ["features.13", "output"])
+        let out = try session.run(input)
+        assertClose(out["features.13"]!.data, tap.data, shape: out["features.13"]!.shape, expectedShape: tap.shape, rtol: 1e-4, atol: 1e-4)
+        assertClose(out["output"]!.data, logits.data, shape: out["output"]!.shape, expectedShape: logits.shape, rtol: 1e-4, atol: 1e-4)
+        let top = out["output"]!.data.indices.max { out["output"]!.data[$0] < out["output"]!.data[$1] }!
+        #expect(ImageNet.classNames[top] == "Egyptian cat")
+    }
+}
