@@ -61,37 +61,22 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     /// pointers may be equal.
     public func apply(_ x: UnsafePointer<Float>, _ addend: UnsafePointer<Float>?,
                       _ y: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0) {
-        let a = addend
+        accept(MapVisitor(x: x, addend: addend, y: y, count: count, bias: bias))
+    }
+
+    /// Calls `visitor` with this activation as a concrete `VectorFunction` type, so the loop
+    /// the visitor runs is specialised for it: the one switch over activations.
+    @inline(__always)
+    func accept<V: ActivationVisitor>(_ visitor: V) -> V.Result {
         switch self {
-        case .none:
-            Self.map(x, a, y, count, bias, { $0 }, { $0 })
-        case .relu:
-            Self.map(x, a, y, count, bias, { $0.replacing(with: 0, where: $0 .< 0) },
-                     { $0 < 0 ? 0 : $0 })
-        case let .clip(lo, hi):
-            let vlo = Vec8(repeating: lo), vhi = Vec8(repeating: hi)
-            Self.map(x, a, y, count, bias,
-                     { v in
-                         let a = v.replacing(with: vlo, where: v .< vlo)
-                         return a.replacing(with: vhi, where: a .> vhi)
-                     },
-                     { $0 < lo ? lo : ($0 > hi ? hi : $0) })
-        case let .leakyRelu(alpha):
-            Self.map(x, a, y, count, bias, { $0.replacing(with: $0 * alpha, where: $0 .< 0) },
-                     { $0 < 0 ? alpha * $0 : $0 })
-        case .sigmoid:
-            Self.map(x, a, y, count, bias, { VectorMath.sigmoid($0) }, { ScalarMath.sigmoid($0) })
-        case let .hardSigmoid(alpha, beta):
-            Self.map(x, a, y, count, bias,
-                     { ($0 * alpha + beta).clamped(lowerBound: .zero, upperBound: .one) },
-                     { Swift.max(0, Swift.min(1, alpha * $0 + beta)) })
-        case .hardSwish:
-            let sixth: Float = 1.0 / 6
-            Self.map(x, a, y, count, bias,
-                     { $0 * ($0 * sixth + 0.5).clamped(lowerBound: .zero, upperBound: .one) },
-                     { $0 * Swift.max(0, Swift.min(1, $0 * sixth + 0.5)) })
-        case .tanh:
-            Self.map(x, a, y, count, bias, { VectorMath.tanh($0) }, { ScalarMath.tanh($0) })
+        case .none: visitor.visit(Identity())
+        case .relu: visitor.visit(ReLU())
+        case let .clip(lo, hi): visitor.visit(Clip(lo: lo, hi: hi))
+        case let .leakyRelu(alpha): visitor.visit(LeakyReLU(alpha: alpha))
+        case .sigmoid: visitor.visit(Sigmoid())
+        case let .hardSigmoid(alpha, beta): visitor.visit(HardSigmoid(alpha: alpha, beta: beta))
+        case .hardSwish: visitor.visit(HardSwish())
+        case .tanh: visitor.visit(Tanh())
         }
     }
 
@@ -111,31 +96,96 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `f(x) = x` everywhere, so an epilogue can skip it.
     var isIdentity: Bool { self == .none }
+}
+
+/// A loop body that works for any activation, specialised per activation by `accept`.
+protocol ActivationVisitor {
+    associatedtype Result
+    func visit<F: VectorFunction>(_ f: F) -> Result
+}
+
+/// An element-wise function on eight lanes and on one value (loop tails).
+protocol VectorFunction {
+    func callAsFunction(_ v: Vec8) -> Vec8
+    func callAsFunction(_ x: Float) -> Float
+}
+
+/// y = f(x + addend + bias) over a row.
+private struct MapVisitor: ActivationVisitor {
+    let x: UnsafePointer<Float>, addend: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>
+    let count: Int, bias: Float
 
     @inline(__always)
-    private static func map(_ x: UnsafePointer<Float>, _ addend: UnsafePointer<Float>?,
-                            _ y: UnsafeMutablePointer<Float>, _ count: Int, _ bias: Float,
-                            _ vector: (Vec8) -> Vec8, _ scalar: (Float) -> Float) {
+    func visit<F: VectorFunction>(_ f: F) {
         let b = Vec8(repeating: bias)
         var i = 0
         if let addend {
             while i + 8 <= count {
-                y.store(vector(x.vec8(i) + addend.vec8(i) + b), at: i)
+                y.store(f(x.vec8(i) + addend.vec8(i) + b), at: i)
                 i += 8
             }
             while i < count {
-                y[i] = scalar(x[i] + addend[i] + bias)
+                y[i] = f(x[i] + addend[i] + bias)
                 i += 1
             }
         } else {
             while i + 8 <= count {
-                y.store(vector(x.vec8(i) + b), at: i)
+                y.store(f(x.vec8(i) + b), at: i)
                 i += 8
             }
             while i < count {
-                y[i] = scalar(x[i] + bias)
+                y[i] = f(x[i] + bias)
                 i += 1
             }
         }
     }
+}
+
+struct Identity: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 { v }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x }
+}
+
+struct ReLU: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 { VectorMath.max(v, .zero) }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x < 0 ? 0 : x }
+}
+
+struct Clip: VectorFunction {
+    let lo: Float, hi: Float
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 {
+        VectorMath.min(VectorMath.max(v, Vec8(repeating: lo)), Vec8(repeating: hi))
+    }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x < lo ? lo : (x > hi ? hi : x) }
+}
+
+struct LeakyReLU: VectorFunction {
+    let alpha: Float
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 { v.replacing(with: v * alpha, where: v .< 0) }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x < 0 ? alpha * x : x }
+}
+
+struct Sigmoid: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 { VectorMath.sigmoid(v) }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.sigmoid(x) }
+}
+
+struct HardSigmoid: VectorFunction {
+    let alpha: Float, beta: Float
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 {
+        VectorMath.min(VectorMath.max(v * alpha + beta, .zero), .one)
+    }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { Swift.max(0, Swift.min(1, alpha * x + beta)) }
+}
+
+struct HardSwish: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 {
+        v * VectorMath.min(VectorMath.max(v * (1.0 / 6) + 0.5, .zero), .one)
+    }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x * Swift.max(0, Swift.min(1, x * (1.0 / 6) + 0.5)) }
+}
+
+struct Tanh: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 { VectorMath.tanh(v) }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.tanh(x) }
 }

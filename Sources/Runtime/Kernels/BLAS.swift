@@ -22,7 +22,7 @@ enum BLAS {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size \(m)x\(n)x\(k)")
         precondition(lda >= max(1, transA ? m : k), "sgemm: lda \(lda) too small")
-        precondition(ldb >= max(1, transB ? k : n), "sgemm: ldb \(ldb) too small")
+        precondition(ldb >= max(1, transB ? k : n), "sgemm: ldb \(ldb) too small for \(m)x\(n)x\(k)")
         precondition(ldc >= max(1, n), "sgemm: ldc \(ldc) too small")
         guard m > 0, n > 0 else { return }
         cblas_sgemm(

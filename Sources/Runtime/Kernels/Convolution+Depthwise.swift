@@ -12,9 +12,7 @@ extension Convolution {
         let plane = paddedPlane!
         let channels = g.inputChannels
         let multiplier = g.outputChannels / channels
-        let taps = plane.taps
-        let oh = g.outputHeight, ow = g.outputWidth
-        let outPlane = oh * ow
+        let outPlane = g.outputHeight * g.outputWidth
         plane.tapOffsets.withUnsafeBufferPointer { offsetBuffer in
             let offsets = offsetBuffer.baseAddress!
             parallelism.forEach(a.batch * channels) { item, worker in
@@ -24,52 +22,64 @@ extension Convolution {
                            into: padded, padding: 0)
                 for m in 0..<multiplier {
                     let oc = c * multiplier + m
-                    let weights = a.weights + oc * taps
-                    let bias = a.bias[oc]
                     let start = image * g.outputCount + oc * outPlane
-                    for row in 0..<oh {
-                        let out = a.y + start + row * ow
-                        Self.depthwiseRow(UnsafePointer(padded) + row * plane.rowStep, out, count: ow,
-                                          weights: weights, offsets: offsets, taps: taps, bias: bias)
-                        let residual = a.residual.map { $0 + start + row * ow }
-                        activation.apply(out, residual, out, count: ow)
-                    }
+                    activation.accept(DepthwisePlane(
+                        plane: UnsafePointer(padded), rowStep: plane.rowStep, offsets: offsets, taps: plane.taps,
+                        weights: a.weights + oc * plane.taps, bias: a.bias[oc],
+                        out: a.y + start, residual: a.residual.map { $0 + start },
+                        rows: g.outputHeight, width: g.outputWidth))
                 }
             }
         }
     }
+}
 
-    /// out[j] = bias + sum over taps t of weights[t] * base[offsets[t] + j], for j in 0..<count.
+/// One output plane of a depthwise convolution: out[i, j] = f(bias + residual[i, j] +
+/// sum over taps t of weights[t] * plane[i * rowStep + offsets[t] + j]).
+///
+/// Sixteen outputs at a time with every tap accumulated in registers, then eight, then a last
+/// partial vector: it reads past the end of the row, which the padded plane's slack allows, and
+/// stores only the lanes that exist.
+private struct DepthwisePlane: ActivationVisitor {
+    let plane: UnsafePointer<Float>, rowStep: Int
+    let offsets: UnsafePointer<Int>, taps: Int
+    let weights: UnsafePointer<Float>, bias: Float
+    let out: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?
+    let rows: Int, width: Int
+
     @inline(__always)
-    static func depthwiseRow(_ base: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                             count: Int, weights: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
-                             taps: Int, bias: Float) {
-        var j = 0
-        while j + 16 <= count {
-            var a0 = Vec8(repeating: bias), a1 = a0
-            for t in 0..<taps {
-                let wt = Vec8(repeating: weights[t])
-                let p = base + offsets[t] + j
-                a0 += wt * p.vec8(0)
-                a1 += wt * p.vec8(8)
+    func visit<F: VectorFunction>(_ f: F) {
+        for row in 0..<rows {
+            let base = plane + row * rowStep
+            let y = out + row * width
+            let r = residual.map { $0 + row * width }
+            var j = 0
+            while j + 16 <= width {
+                var a0 = Vec8(repeating: bias), a1 = a0
+                for t in 0..<taps {
+                    let wt = Vec8(repeating: weights[t])
+                    let p = base + offsets[t] + j
+                    a0 = VectorMath.fma(a0, wt, p.vec8(0))
+                    a1 = VectorMath.fma(a1, wt, p.vec8(8))
+                }
+                if let r {
+                    a0 += r.vec8(j)
+                    a1 += r.vec8(j + 8)
+                }
+                y.store(f(a0), at: j)
+                y.store(f(a1), at: j + 8)
+                j += 16
             }
-            out.store(a0, at: j)
-            out.store(a1, at: j + 8)
-            j += 16
-        }
-        while j + 8 <= count {
-            var a0 = Vec8(repeating: bias)
-            for t in 0..<taps {
-                a0 += Vec8(repeating: weights[t]) * (base + offsets[t] + j).vec8(0)
+            while j < width {
+                var a0 = Vec8(repeating: bias)
+                for t in 0..<taps {
+                    a0 = VectorMath.fma(a0, Vec8(repeating: weights[t]), (base + offsets[t] + j).vec8(0))
+                }
+                let n = Swift.min(8, width - j)
+                if let r { a0 += n == 8 ? r.vec8(j) : Vec8(partial: r + j, count: n) }
+                if n == 8 { y.store(f(a0), at: j) } else { (y + j).store(f(a0), count: n) }
+                j += 8
             }
-            out.store(a0, at: j)
-            j += 8
-        }
-        while j < count {
-            var s = bias
-            for t in 0..<taps { s += weights[t] * base[offsets[t] + j] }
-            out[j] = s
-            j += 1
         }
     }
 }

@@ -78,9 +78,10 @@ public struct Convolution: Sendable {
     /// once and pass the same buffer to every call.
     public func scratchCount(batch: Int, parallelism: Parallelism) -> Int {
         switch algorithm {
-        case .pointwise: return 0
         case .depthwise: return parallelism.threads * paddedPlane!.count
-        case .im2col: return parallelism.threads * geometry.reductionLength * panelPlan(batch: batch, parallelism: parallelism).columns
+        case .im2col, .pointwise:
+            let plan = panelPlan(batch: batch, parallelism: parallelism)
+            return parallelism.threads * (plan.columnFloats + plan.outputFloats)
         }
     }
 
@@ -122,19 +123,19 @@ public struct Convolution: Sendable {
         let batch: Int
     }
 
-    /// The epilogue on a block of `rows` output channels starting at channel `channel`, each row
-    /// `columns` values at `offset` within its (OH * OW) plane of image `image`.
-    func epilogue(_ a: Arguments, image: Int, channel: Int, rows: Int, offset: Int, columns: Int) {
+    /// The epilogue of a block of `rows` output channels from `channel` on, whose product (bias
+    /// included) is at `source` with row stride `ld`: y = f(source + residual), written to the
+    /// block's place in image `image`, `columns` values from `offset` in each (OH * OW) plane.
+    /// Nothing to do when the product already is in place and there is neither residual nor
+    /// activation.
+    func epilogue(_ a: Arguments, from source: UnsafeMutablePointer<Float>, ld: Int, image: Int,
+                  channel: Int, rows: Int, offset: Int, columns: Int) {
         let plane = geometry.outputHeight * geometry.outputWidth
         let start = image * geometry.outputCount + channel * plane + offset
+        if a.residual == nil && activation.isIdentity && source == a.y + start { return }
         for r in 0..<rows {
-            let p = a.y + start + r * plane
-            if let residual = a.residual {
-                activation.apply(p, residual + start + r * plane, p, count: columns,
-                                 bias: a.bias[channel + r])
-            } else {
-                activation.apply(p, count: columns, bias: a.bias[channel + r])
-            }
+            activation.apply(source + r * ld, a.residual.map { $0 + start + r * plane },
+                             a.y + start + r * plane, count: columns)
         }
     }
 }

@@ -102,8 +102,8 @@ public struct BinaryElementwise: Sendable, Hashable {
         case .sub: loop(a, sa, b, sb, y, count, { $0 - $1 }, { $0 - $1 })
         case .mul: loop(a, sa, b, sb, y, count, { $0 * $1 }, { $0 * $1 })
         case .div: loop(a, sa, b, sb, y, count, { $0 / $1 }, { $0 / $1 })
-        case .max: loop(a, sa, b, sb, y, count, { pointwiseMax($0, $1) }, { Swift.max($0, $1) })
-        case .min: loop(a, sa, b, sb, y, count, { pointwiseMin($0, $1) }, { Swift.min($0, $1) })
+        case .max: loop(a, sa, b, sb, y, count, { VectorMath.max($0, $1) }, { Swift.max($0, $1) })
+        case .min: loop(a, sa, b, sb, y, count, { VectorMath.min($0, $1) }, { Swift.min($0, $1) })
         case .pow:
             if sb == 0 && b.pointee == 2 {
                 loop(a, sa, b, sb, y, count, { a, _ in a * a }, { a, _ in a * a })

@@ -43,8 +43,11 @@ struct PaddedPlane: Sendable {
         self.tapOffsets = offsets
     }
 
-    /// Floats of one padded plane (a worker's scratch).
-    var count: Int { window.strideWidth * rows * phaseWidth }
+    /// Floats of one padded plane (a worker's scratch), with 16 floats of slack at the end so a
+    /// last partial vector of a row may read past it.
+    var count: Int { window.strideWidth * rows * phaseWidth + Self.slack }
+
+    static let slack = 16
 
     /// Floats from the start of output row `i` to the start of output row `i + 1`.
     var rowStep: Int { window.strideHeight * phaseWidth }

@@ -143,40 +143,37 @@ public struct Pooling: Sendable {
         }
     }
 
+    /// out[j] = max over taps of base[offsets[t] + j]; eight outputs at a time, the last vector
+    /// partial (reading into the padded plane's slack, storing only the outputs that exist).
     @inline(__always)
     static func maxRow(_ base: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
                        offsets: UnsafePointer<Int>, taps: Int) {
         var j = 0
-        while j + 8 <= count {
-            var m = (base + offsets[0] + j).vec8()
-            for t in 1..<taps { m = pointwiseMax(m, (base + offsets[t] + j).vec8()) }
-            out.store(m, at: j)
-            j += 8
-        }
         while j < count {
-            var m = base[offsets[0] + j]
-            for t in 1..<taps { m = Swift.max(m, base[offsets[t] + j]) }
-            out[j] = m
-            j += 1
+            var m = (base + offsets[0] + j).vec8()
+            for t in 1..<taps { m = VectorMath.max(m, (base + offsets[t] + j).vec8()) }
+            let n = Swift.min(8, count - j)
+            if n == 8 { out.store(m, at: j) } else { (out + j).store(m, count: n) }
+            j += 8
         }
     }
 
+    /// out[j] = rowScale * columnScales[j] * sum over taps of base[offsets[t] + j].
     @inline(__always)
     static func averageRow(_ base: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
                            offsets: UnsafePointer<Int>, taps: Int, rowScale: Float,
                            columnScales: UnsafePointer<Float>) {
         var j = 0
-        while j + 8 <= count {
+        while j < count {
             var s = Vec8.zero
             for t in 0..<taps { s += (base + offsets[t] + j).vec8() }
-            out.store(s * rowScale * columnScales.vec8(j), at: j)
+            let n = Swift.min(8, count - j)
+            if n == 8 {
+                out.store(s * rowScale * columnScales.vec8(j), at: j)
+            } else {
+                (out + j).store(s * rowScale * Vec8(partial: columnScales + j, count: n), count: n)
+            }
             j += 8
-        }
-        while j < count {
-            var s: Float = 0
-            for t in 0..<taps { s += base[offsets[t] + j] }
-            out[j] = s * rowScale * columnScales[j]
-            j += 1
         }
     }
 }

@@ -41,7 +41,7 @@ public struct Softmax: Sendable, Hashable {
     static func row(_ p: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
         var mv = Vec8(repeating: -.infinity)
-        while i + 8 <= n { mv = pointwiseMax(mv, p.vec8(i)); i += 8 }
+        while i + 8 <= n { mv = VectorMath.max(mv, p.vec8(i)); i += 8 }
         var m = VectorMath.max(mv)
         while i < n { m = Swift.max(m, p[i]); i += 1 }
         let mb = Vec8(repeating: m)
@@ -59,7 +59,7 @@ public struct Softmax: Sendable, Hashable {
     @inline(__always)
     static func columns8(_ p: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int, _ stride: Int) {
         var m = Vec8(repeating: -.infinity)
-        for i in 0..<n { m = pointwiseMax(m, p.vec8(i * stride)) }
+        for i in 0..<n { m = VectorMath.max(m, p.vec8(i * stride)) }
         var s = Vec8.zero
         for i in 0..<n { let e = VectorMath.exp(p.vec8(i * stride) - m); q.store(e, at: i * stride); s += e }
         let r = 1 / s

@@ -33,13 +33,26 @@ extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always) func store(_ v: Vec8, at offset: Int = 0) {
         UnsafeMutableRawPointer(self + offset).storeBytes(of: v, as: Vec8.self)
     }
+
+    /// Stores the first `count` (at most 8) lanes of `v` at `self`.
+    @inline(__always) func store(_ v: Vec8, count: Int) {
+        withUnsafeBytes(of: v) { self.update(from: $0.assumingMemoryBound(to: Float.self).baseAddress!, count: count) }
+    }
+}
+
+extension SIMD8 where Scalar == Float {
+    /// The first `count` (at most 8) floats at `p`, zeros in the other lanes; reads nothing past them.
+    @inline(__always) init(partial p: UnsafePointer<Float>, count: Int) {
+        self.init()
+        for lane in 0..<count { self[lane] = p[lane] }
+    }
 }
 
 enum VectorMath {
     /// e^x in each lane (see the file comment for the method and its accuracy).
     @inline(__always)
     static func exp(_ x: Vec8) -> Vec8 {
-        let x = x.clamped(lowerBound: Vec8(repeating: -87.336_54), upperBound: Vec8(repeating: 88.722_83))
+        let x = min(max(x, Vec8(repeating: -87.336_54)), Vec8(repeating: 88.722_83))
         // n = round(x / ln2) by the 1.5 * 2^23 trick: adding it leaves n in the low mantissa
         // bits of t. Then r = x - n ln2 in two steps.
         let magic: Float = 12_582_912
@@ -88,6 +101,18 @@ enum VectorMath {
         return signed.replacing(with: small, where: ax .< 0.625)
     }
 
+    /// a + b * c in each lane: one fused multiply-add where the build targets FMA (see
+    /// Package.swift), a multiply and an add otherwise (an fma there would be a library call
+    /// per lane).
+    @inline(__always)
+    static func fma(_ a: Vec8, _ b: Vec8, _ c: Vec8) -> Vec8 {
+        #if NETDISSECT_FMA
+        return a.addingProduct(b, c)
+        #else
+        return a + b * c
+        #endif
+    }
+
     /// Sum of the lanes.
     @inline(__always)
     static func sum(_ v: Vec8) -> Float {
@@ -99,10 +124,18 @@ enum VectorMath {
     /// Largest lane.
     @inline(__always)
     static func max(_ v: Vec8) -> Float {
-        let h = pointwiseMax(v.lowHalf, v.highHalf)
-        let q = pointwiseMax(h.lowHalf, h.highHalf)
+        let h = v.lowHalf.replacing(with: v.highHalf, where: v.lowHalf .< v.highHalf)
+        let q = h.lowHalf.replacing(with: h.highHalf, where: h.lowHalf .< h.highHalf)
         return Swift.max(q[0], q[1])
     }
+
+    /// Lane-wise maximum; compiles to maxps (the standard library's `pointwiseMax` is scalar).
+    @inline(__always)
+    static func max(_ a: Vec8, _ b: Vec8) -> Vec8 { a.replacing(with: b, where: a .< b) }
+
+    /// Lane-wise minimum; compiles to minps.
+    @inline(__always)
+    static func min(_ a: Vec8, _ b: Vec8) -> Vec8 { a.replacing(with: b, where: b .< a) }
 }
 
 /// Scalar versions through the C library, used by the reference kernels and for loop tails.

@@ -136,6 +136,25 @@ import TestSupport
         }
     }
 
+    /// Late-layer maps with a batch: whole images side by side in one panel, the last panel
+    /// partial, the product scattered back through the epilogue.
+    @Test func batchesSmallMaps() {
+        let cases = [
+            Case(geometry: Self.conv(16, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
+                 residual: true),
+            Case(geometry: Self.conv(20, 36, 5, 6, k: (1, 1)), activation: .clip(min: 0, max: 6), batch: 11),
+            Case(geometry: Self.conv(12, 18, 8, 8, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
+                 batch: 7, bias: false),
+            Case(geometry: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true),
+        ]
+        for c in cases {
+            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+                                   bias: nil)
+            #expect(conv.panelPlan(batch: c.batch, parallelism: .serial).images > 1, "\(c)")
+        }
+        withEvery("case", in: cases) { check($0, threads: [1, 2]) }
+    }
+
     @Test func splitsSmallBatchesAcrossWorkers() {
         let g = Self.conv(8, 40, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))
         let conv = Convolution(geometry: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
@@ -146,6 +165,6 @@ import TestSupport
         #expect(three.columns >= Convolution.minimumPanelColumns)
         check(Case(geometry: g, activation: .relu))
         let wide = conv.panelPlan(batch: 8, parallelism: Parallelism(threads: 3))
-        #expect(wide.panels == 1 && wide.channelBlocks == 1)
+        #expect(wide.images == 1 && wide.panels == 1 && wide.channelBlocks == 1)
     }
 }
