@@ -8,6 +8,6 @@ struct NDBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ndbench",
         abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",
-        subcommands: [RuntimeBenchmark.self]
+        subcommands: [RuntimeBenchmark.self, ConvBenchmark.self]
     )
 }

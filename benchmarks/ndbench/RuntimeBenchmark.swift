@@ -28,6 +28,9 @@ struct RuntimeBenchmark: ParsableCommand {
     @Option(help: "Measure for at least this many seconds (and at least 3 batches).")
     var seconds: Double = 3
 
+    @Option(help: "Run exactly this many batches after the warm-up instead (for perf stat).")
+    var batches: Int?
+
     @Flag(help: "Only print the ONNX value name LAYER resolves to, and exit.")
     var resolveOnly = false
 
@@ -55,7 +58,7 @@ struct RuntimeBenchmark: ParsableCommand {
         var runs = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
-        while runs < 3 || elapsed < seconds {
+        while batches.map({ runs < $0 }) ?? (runs < 3 || elapsed < seconds) {
             _ = try session.run(input)
             runs += 1
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

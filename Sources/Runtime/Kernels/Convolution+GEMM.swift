@@ -123,7 +123,7 @@ extension Convolution {
                 for i in 0..<count {
                     let xg = a.x + (first + i) * g.inputCount + group * groupInput
                     if algorithm == .pointwise {
-                        for c in 0..<k { (col + c * columns + i * hw).update(from: xg + c * hw, count: hw) }
+                        for c in 0..<k { Runs.copy(xg + c * hw, col + c * columns + i * hw, hw) }
                     } else {
                         im2col(xg, col + i * hw, rows: 0..<g.outputHeight, ld: columns)
                     }
@@ -143,7 +143,7 @@ extension Convolution {
                          _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, channel: Int) {
         let k = geometry.reductionLength
         for r in 0..<rows {
-            (c + r * ldc).update(repeating: bias[channel + r], count: columns)
+            Runs.fill(c + r * ldc, bias[channel + r], columns)
         }
         // c (rows, columns) = w (rows, K) * col (K, columns) + c
         BLAS.sgemm(m: rows, n: columns, k: k,
@@ -158,6 +158,10 @@ extension Convolution {
     /// or 0 in the padding.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, rows: Range<Int>, ld: Int) {
         let g = geometry, w = g.window
+        if w.strideHeight == 1 && w.strideWidth == 1 && g.outputWidth == g.inputWidth {
+            im2colSameWidth(x, col, rows: rows, ld: ld)
+            return
+        }
         let h = g.inputHeight, width = g.inputWidth, ow = g.outputWidth
         var dst = col
         for c in 0..<g.groupInputChannels {
@@ -172,9 +176,53 @@ extension Convolution {
                         if ih >= 0 && ih < h {
                             span.gather(xc + ih * width, into: out)
                         } else {
-                            out.update(repeating: 0, count: ow)
+                            Runs.fill(out, 0, ow)
                         }
                     }
+                    dst += ld
+                }
+            }
+        }
+    }
+
+    /// im2col for stride 1 with OW == W (a "same" convolution, 3x3 pad 1): the rows of one tap
+    /// are the input plane shifted by (kh dH - padTop) rows and (kw dW - padLeft) columns, so the
+    /// valid rows are one contiguous copy, after which the columns that wrapped around a row
+    /// edge are zeroed.
+    private func im2colSameWidth(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
+                                 rows: Range<Int>, ld: Int) {
+        let g = geometry, w = g.window
+        let h = g.inputHeight, width = g.inputWidth
+        var dst = col
+        for c in 0..<g.groupInputChannels {
+            let xc = x + c * h * width
+            for kh in 0..<w.kernelHeight {
+                let shift = kh * w.dilationHeight - w.padTop
+                // Output rows of the panel whose input row oh + shift is inside the plane.
+                let first = max(rows.lowerBound, -shift), last = min(rows.upperBound, h - shift)
+                for kw in 0..<w.kernelWidth {
+                    let offset = kw * w.dilationWidth - w.padLeft
+                    if first >= last {
+                        Runs.fill(dst, 0, rows.count * width)
+                        dst += ld
+                        continue
+                    }
+                    let top = (first - rows.lowerBound) * width, count = (last - first) * width
+                    Runs.fill(dst, 0, top)
+                    // dst[top + i] = x[(first + shift) * W + offset + i], skipping what would
+                    // read before the plane or past its end (those are wrapped columns anyway).
+                    let source = (first + shift) * width + offset
+                    let skip = max(0, -source), stop = min(count, h * width - source)
+                    Runs.copy(xc + source + skip, dst + top + skip, stop - skip)
+                    if skip > 0 { Runs.fill(dst + top, 0, skip) }
+                    if stop < count { Runs.fill(dst + top + stop, 0, count - stop) }
+                    // Columns that wrapped: the first -offset or the last offset of every row.
+                    if offset != 0 {
+                        let edge = offset < 0 ? 0 : width - offset, n = min(width, abs(offset))
+                        for oh in first..<last { Runs.fill(dst + top + (oh - first) * width + edge, 0, n) }
+                    }
+                    let bottom = top + count
+                    Runs.fill(dst + bottom, 0, rows.count * width - bottom)
                     dst += ld
                 }
             }

@@ -68,7 +68,7 @@ struct PaddedPlane: Sendable {
                 if ih >= 0 && ih < inputHeight {
                     span.gather(x + ih * inputWidth, into: dst + r * phaseWidth, padding: padding)
                 } else {
-                    (dst + r * phaseWidth).update(repeating: padding, count: phaseWidth)
+                    Runs.fill(dst + r * phaseWidth, padding, phaseWidth)
                 }
             }
         }
@@ -96,9 +96,9 @@ struct GatherSpan {
     @inline(__always)
     func gather(_ row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
                 padding: Float = 0) {
-        if lo > 0 { out.update(repeating: padding, count: lo) }
+        if lo > 0 { Runs.fill(out, padding, lo) }
         if stride == 1 {
-            (out + lo).update(from: row + (lo + offset), count: hi - lo)
+            Runs.copy(row + (lo + offset), out + lo, hi - lo)
         } else {
             var src = row + (lo * stride + offset)
             for j in lo..<hi {
@@ -106,6 +106,6 @@ struct GatherSpan {
                 src += stride
             }
         }
-        if hi < outputs { (out + hi).update(repeating: padding, count: outputs - hi) }
+        if hi < outputs { Runs.fill(out + hi, padding, outputs - hi) }
     }
 }

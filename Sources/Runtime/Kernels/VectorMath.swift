@@ -40,6 +40,32 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
+/// Copies and fills of short runs (an im2col row is often 7 to 56 floats): vector stores inline,
+/// where `update(from:count:)` and `update(repeating:count:)` would call memmove and memset
+/// through the PLT for every run. Long runs still go to the C library.
+enum Runs {
+    static let libraryThreshold = 64
+
+    /// dst[0..<count] = src[0..<count]; the ranges must not overlap.
+    @inline(__always)
+    static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+        if count >= libraryThreshold { dst.update(from: src, count: count); return }
+        var i = 0
+        while i + 8 <= count { dst.store(src.vec8(i), at: i); i += 8 }
+        while i < count { dst[i] = src[i]; i += 1 }
+    }
+
+    /// dst[0..<count] = value.
+    @inline(__always)
+    static func fill(_ dst: UnsafeMutablePointer<Float>, _ value: Float, _ count: Int) {
+        if count >= libraryThreshold { dst.update(repeating: value, count: count); return }
+        let v = Vec8(repeating: value)
+        var i = 0
+        while i + 8 <= count { dst.store(v, at: i); i += 8 }
+        while i < count { dst[i] = value; i += 1 }
+    }
+}
+
 extension SIMD8 where Scalar == Float {
     /// The first `count` (at most 8) floats at `p`, zeros in the other lanes; reads nothing past them.
     @inline(__always) init(partial p: UnsafePointer<Float>, count: Int) {
