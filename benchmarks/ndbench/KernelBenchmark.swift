@@ -52,6 +52,7 @@ struct ConvBenchmark: ParsableCommand {
         let residualPointer = residual ? UnsafePointer(r) : nil
         conv.run(x, y, batch: batch, residual: residualPointer, scratch: scratch, parallelism: parallelism)
         var runs = 0
+        let cpuStart = processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         while runs < 3 || elapsed < seconds {
@@ -61,8 +62,11 @@ struct ConvBenchmark: ParsableCommand {
         }
         let flops = 2.0 * Double(batch * geometry.outputCount * geometry.reductionLength)
         let ms = elapsed / Double(runs) * 1000
+        let cpuMs = (processCPUSeconds() - cpuStart) / Double(runs) * 1000
         print("{\"kernel\": \"conv \(conv.algorithm)\", \"geometry\": \"\(geometry)\", \"batch\": \(batch), "
               + "\"threads\": \(threads), \"ms\": \(String(format: "%.3f", ms)), "
-              + "\"gflops\": \(String(format: "%.2f", flops / (ms / 1000) / 1e9))}")
+              + "\"gflops\": \(String(format: "%.2f", flops / (ms / 1000) / 1e9)), "
+              + "\"cpu_ms\": \(String(format: "%.3f", cpuMs)), "
+              + "\"cpu_gflops\": \(String(format: "%.2f", flops / (cpuMs / 1000) / 1e9))}")
     }
 }

@@ -31,6 +31,9 @@ struct RuntimeBenchmark: ParsableCommand {
     @Option(help: "Run exactly this many batches after the warm-up instead (for perf stat).")
     var batches: Int?
 
+    @Flag(help: "Print the plan (one line per step: kernel and fusions) to stderr first.")
+    var showPlan = false
+
     @Flag(help: "Only print the ONNX value name LAYER resolves to, and exit.")
     var resolveOnly = false
 
@@ -54,8 +57,12 @@ struct RuntimeBenchmark: ParsableCommand {
         let input = Tensor(shape: [batch, onnx.inputChannels, inputSize, inputSize],
                            data: (0..<count).map { _ in generator.nextFloat() })
         try session.prepare(batch: batch)
+        if showPlan {
+            for line in try session.planSummary(batch: batch) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
         _ = try session.run(input)  // warm-up: first touch of the arena and the weights
         var runs = 0
+        let cpuStart = processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         while batches.map({ runs < $0 }) ?? (runs < 3 || elapsed < seconds) {
@@ -64,11 +71,14 @@ struct RuntimeBenchmark: ParsableCommand {
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         let rate = Double(runs * batch) / elapsed
+        let cpuPerImage = (processCPUSeconds() - cpuStart) / Double(runs * batch)
         let fields: [(String, String)] = [
             ("runtime", "\"netdissect\""), ("layer", "\"\(layer)\""), ("value", "\"\(value)\""),
             ("batch", "\(batch)"), ("threads", "\(threads)"), ("batches", "\(runs)"),
             ("seconds", String(format: "%.3f", elapsed)), ("images_per_second", String(format: "%.3f", rate)),
+            ("cpu_ms_per_image", String(format: "%.2f", cpuPerImage * 1000)),
         ]
+        if let profile = KernelProfile.report() { FileHandle.standardError.write(Data((profile + "\n").utf8)) }
         print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }
 }
@@ -85,4 +95,12 @@ struct SplitMix {
         z ^= z >> 31
         return Float(z >> 40) / Float(1 << 23) - 1
     }
+}
+
+/// CPU time of the whole process (all threads), in seconds: unlike wall time, it barely moves
+/// when other jobs share the cores, so it is what to watch while tuning.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

@@ -17,11 +17,14 @@
 import Foundation
 
 extension Convolution {
-    /// Floats of one worker's column matrix we aim for (512 KiB): it is read back by sgemm's
-    /// packing right after it is written, so it should still be in L2.
+    /// Floats of one worker's column matrix we aim for (512 KiB), when that leaves a panel at
+    /// least `minimumColumns` wide: it is read back by sgemm's packing right after it is written.
     static let columnBudget = 1 << 17
-    /// Floats of one product block we aim for (256 KiB), so the epilogue reads it from L2.
+    /// Floats of one pointwise product block we aim for (256 KiB), so the epilogue reads it from L2.
     static let outputBudget = 1 << 16
+    /// The narrowest panel we choose for cache reasons: every sgemm call packs its block of
+    /// weights again, so narrow panels pay that packing many times over.
+    static let minimumColumns = 256
     /// Columns a panel of whole images aims for; maps smaller than half of it are batched.
     static let batchedColumns = 512
     /// The narrowest panel worth splitting for parallelism, in columns.
@@ -56,14 +59,20 @@ extension Convolution {
             while images > 1 && g.groups * ((batch + images - 1) / images) < target { images = (images + 1) / 2 }
         }
         if images > 1 {
-            columns = images * hw
+            // Equal groups, as many as a multiple of the workers, so none waits on a short one.
             panels = (batch + images - 1) / images
+            let threads = parallelism.threads
+            if g.groups == 1 && panels > 1 { panels = (panels + threads - 1) / threads * threads }
+            images = (batch + panels - 1) / panels
+            panels = (batch + images - 1) / images
+            columns = images * hw
         } else {
             // Columns per panel: bounded by the column matrix (im2col) or the product block
-            // (pointwise), whole rows for im2col.
+            // (pointwise), but not below `minimumColumns`; whole rows for im2col.
             let unit = pointwise ? 1 : ow
-            let wanted = pointwise ? max(256, Self.outputBudget / ocg) : Self.columnBudget / k
-            columns = min(hw, max(unit, wanted / unit * unit))
+            let budget = pointwise ? Self.outputBudget / ocg : Self.columnBudget / k
+            let wanted = max(Self.minimumColumns, budget)
+            columns = min(hw, (wanted + unit - 1) / unit * unit)
             panels = (hw + columns - 1) / columns
             while batch * g.groups * panels < target && columns / 2 >= max(unit, Self.minimumPanelColumns) {
                 columns = (columns / 2 + unit - 1) / unit * unit
@@ -71,7 +80,9 @@ extension Convolution {
             }
         }
         let items = (images > 1 ? panels : batch * panels) * g.groups
-        let forCache = (ocg * columns + Self.outputBudget - 1) / Self.outputBudget
+        // Channel blocks: to give every worker an item, and, for pointwise panels (nothing to
+        // unroll again per block), to keep the product block in L2.
+        let forCache = pointwise && images == 1 ? (ocg * columns + Self.outputBudget - 1) / Self.outputBudget : 1
         let forThreads = items < target ? (target + items - 1) / items : 1
         let blocks = max(1, min(max(forCache, forThreads), ocg / Self.minimumChannelBlock))
         let block = (ocg + blocks - 1) / blocks

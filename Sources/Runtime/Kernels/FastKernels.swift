@@ -44,7 +44,7 @@ struct FastKernels: KernelProvider {
             + (activation.isIdentity ? "" : " +\(activation)")
         return PreparedKernel(label: label, scratchCount: conv.scratchCount(batch: batch, parallelism: parallelism)) { b in
             conv.run(b.x, b.y, batch: batch, residual: b.residual, scratch: b.scratch, parallelism: parallelism)
-        }
+        }.profiled("\(label) \(geometry)")
     }
 
     func pooling(_ request: PoolingRequest) -> PreparedKernel? {
@@ -54,7 +54,7 @@ struct FastKernels: KernelProvider {
             guard !isMax, size >= 1 else { return nil }
             return PreparedKernel(label: "global average pool", scratchCount: 0) { b in
                 GlobalAveragePool.run(b.x, b.y, planes: planes, planeSize: size, parallelism: parallelism)
-            }
+            }.profiled("global average pool \(planes)x\(size)")
         case let .window(s):
             let w = s.window
             guard w.rank == 1 || w.rank == 2 else { return nil }
@@ -79,7 +79,7 @@ struct FastKernels: KernelProvider {
             return PreparedKernel(label: s.isMax ? "max pool" : "average pool",
                                   scratchCount: pooling.scratchCount(parallelism: parallelism)) { b in
                 pooling.run(b.x, b.y, batch: batch, scratch: b.scratch!, parallelism: parallelism)
-            }
+            }.profiled("\(s.isMax ? "max" : "average") \(g)")
         }
     }
 
@@ -96,7 +96,7 @@ struct FastKernels: KernelProvider {
                     gemm.run(a: b.x, b: w, c: gemm.addend == .none ? nil : c, y: b.y, parallelism: parallelism)
                 }
             }
-        }
+        }.profiled("linear \(request.rows)x\(request.inFeatures) -> \(request.outFeatures)")
     }
 }
 
