@@ -21,6 +21,7 @@ struct ConvBenchmark: ParsableCommand {
     @Option(help: "Fused activation: none, relu, relu6.") var activation: String = "relu"
     @Flag(help: "Add a residual tensor in the epilogue.") var residual = false
     @Option(help: "Measure for at least this many seconds.") var seconds: Double = 2
+    @Option(help: "The batch size the kernel is prepared for (default: --batch).") var expectedBatch: Int?
 
     func run() throws {
         let geometry = ConvGeometry(
@@ -37,7 +38,8 @@ struct ConvBenchmark: ParsableCommand {
         }
         var rng = SplitMix(seed: 2)
         let conv = Convolution(geometry: geometry, weights: (0..<geometry.weightCount).map { _ in rng.nextFloat() },
-                               bias: (0..<outputChannels).map { _ in rng.nextFloat() }, activation: act)
+                               bias: (0..<outputChannels).map { _ in rng.nextFloat() }, activation: act,
+                               expectedBatch: expectedBatch ?? batch)
         let parallelism = Parallelism(threads: threads)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.inputCount)
         let y = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.outputCount)

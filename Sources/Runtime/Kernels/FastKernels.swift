@@ -38,7 +38,7 @@ struct FastKernels: KernelProvider {
               geometry.outputWidth == s.outWidth, request.weights.count == geometry.weightCount,
               let activation = Activation(request.activation) else { return nil }
         let conv = Convolution(geometry: geometry, weights: request.weights, bias: request.bias,
-                               activation: activation)
+                               activation: activation, expectedBatch: s.batch)
         let batch = s.batch, parallelism = parallelism
         let label = "conv \(conv.algorithm)" + (request.hasResidual ? " +residual" : "")
             + (activation.isIdentity ? "" : " +\(activation)")

@@ -11,6 +11,7 @@ import TestSupport
         var batch = 1
         var residual = false
         var bias = true
+        var expectedBatch = 1
         var description: String {
             "\(geometry) \(activation) batch \(batch)\(residual ? " residual" : "")\(bias ? "" : " no bias")"
         }
@@ -34,7 +35,8 @@ import TestSupport
         let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
         let expected = Convolution.reference(geometry: g, activation: c.activation, batch: c.batch,
                                              x: x, weights: w, bias: b, residual: r)
-        let conv = Convolution(geometry: g, weights: w, bias: b, activation: c.activation)
+        let conv = Convolution(geometry: g, weights: w, bias: b, activation: c.activation,
+                               expectedBatch: c.expectedBatch)
         for t in threads {
             let actual = conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t))
             assertClose(actual, expected, rtol: 1e-4, atol: 1e-4,
@@ -121,6 +123,31 @@ import TestSupport
             // Kernel larger than the input.
             Case(geometry: Self.conv(4, 4, 2, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 4)),
         ]) { check($0) }
+    }
+
+    /// F(2x2, 3x3): odd output sizes (partial tiles), asymmetric and missing pads, batched
+    /// images, channel blocks across workers, the epilogue.
+    @Test func winograd() {
+        let cases = [
+            Case(geometry: Self.conv(16, 16, 8, 8, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
+            Case(geometry: Self.conv(16, 20, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
+                 expectedBatch: 64),
+            Case(geometry: Self.conv(17, 19, 10, 13, k: (3, 3)), batch: 2, expectedBatch: 64),
+            Case(geometry: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (0, 1, 2, 1)), bias: false, expectedBatch: 64),
+            Case(geometry: Self.conv(24, 40, 23, 21, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
+                 residual: true, expectedBatch: 64),
+            Case(geometry: Self.conv(32, 48, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6),
+                 batch: 5, residual: true, expectedBatch: 5),
+            Case(geometry: Self.conv(16, 32, 4, 5, k: (3, 3), pads: (1, 1, 1, 1)), batch: 11, expectedBatch: 6),
+        ]
+        for c in cases {
+            #expect(Convolution.algorithm(for: c.geometry, expectedBatch: c.expectedBatch) == .winograd, "\(c)")
+        }
+        withEvery("case", in: cases) { check($0) }
+        // Too few tiles for the 16 products: im2col.
+        #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)),
+                                      expectedBatch: 32) == .winograd)
     }
 
     @Test func everyActivationInTheEpilogue() {
