@@ -122,6 +122,11 @@ import TestSupport
                  bias: false),
             // Kernel larger than the input.
             Case(geometry: Self.conv(4, 4, 2, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 4)),
+            // Wide stride-1 maps: tall dilation, asymmetric pads, a width not a multiple of 8.
+            Case(geometry: Self.conv(3, 3, 10, 17, k: (3, 5), dilation: (4, 3), pads: (4, 6, 3, 6), groups: 3),
+                 residual: true),
+            Case(geometry: Self.conv(2, 4, 6, 27, k: (3, 3), pads: (0, 2, 1, 0), groups: 2),
+                 activation: .hardSwish, residual: true),
         ]) { check($0) }
     }
 
