@@ -13,6 +13,7 @@ struct NDBench: ParsableCommand {
             TallyBenchmark.self,
             ForwardBenchmark.self,
             SixelBench.self,
+            RuntimeBenchmark.self, ConvBenchmark.self,
         ]
     )
 }
