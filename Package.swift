@@ -4,7 +4,23 @@
 // Runtime and Render depend on nothing of ours; Dissection uses both; TUI uses all three;
 // the `netdissect` executable only parses arguments and calls into the libraries.
 // Each system C library enters through one tiny `systemLibrary` shim target.
+import Foundation
 import PackageDescription
+
+/// The runtime's vector loops (depthwise convolution, pooling, epilogues) are compiled for the
+/// build machine's CPU when it has AVX2 and FMA, like `-march=native`: eight-lane SIMD types then
+/// become single AVX instructions with fused multiply-adds. The binary runs where it was built.
+/// `NETDISSECT_PORTABLE=1` builds for the x86-64 baseline instead (for binaries to copy elsewhere).
+let nativeVectorCode: [SwiftSetting] = {
+    #if os(Linux) && arch(x86_64)
+    if ProcessInfo.processInfo.environment["NETDISSECT_PORTABLE"] == "1" { return [] }
+    guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          cpu.contains(" avx2"), cpu.contains(" fma") else { return [] }
+    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("NETDISSECT_FMA")]
+    #else
+    return []
+    #endif
+}()
 
 let package = Package(
     name: "netdissect",
@@ -39,7 +55,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: [
             "CCBlas",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ]),
+        ], swiftSettings: nativeVectorCode),
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
         .target(name: "Dissection", dependencies: [
             "Runtime", "Render",

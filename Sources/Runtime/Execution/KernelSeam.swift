@@ -115,5 +115,5 @@ extension KernelProvider {
 /// The providers the planner consults, in order, before falling back on the reference.
 enum KernelProviders {
     /// The default list for new sessions. The kernels in `Runtime/Kernels` register here.
-    static let standard: [any KernelProvider] = []
+    static var standard: [any KernelProvider] { FastKernels.standardProviders }
 }

@@ -1,0 +1,231 @@
+// x (N, C, H, W), w (OC, C/groups, KH, KW) -> y (N, OC, OH, OW), through sgemm.
+//
+// The output of one group is the product w (OC/g, K) * col (K, columns), K = C/g * KH * KW, cut
+// into panels of columns and blocks of output channels so that each piece stays in cache from the
+// moment it is produced to the end of its epilogue:
+//
+//   - Large maps: a panel is a range of one image's output pixels (whole rows for im2col). The
+//     column matrix is unrolled into the worker's scratch (pointwise convolutions read x in
+//     place: x already is the (C, H*W) matrix), and sgemm writes straight into y.
+//   - Small maps (late layers) with a batch: a panel is several whole images side by side, so
+//     sgemm gets a useful width and packs the weights once for all of them. The product goes to
+//     the worker's scratch, and the epilogue scatters it into each image's place in y.
+//
+// The bias is written into the product's place first and sgemm accumulates onto it (beta 1): that
+// replaces OpenBLAS's zeroing pass, and leaves the epilogue (residual, activation) with nothing
+// to do at all when there is neither.
+import Foundation
+
+extension Convolution {
+    /// Floats of one worker's column matrix we aim for (512 KiB): it is read back by sgemm's
+    /// packing right after it is written, so it should still be in L2.
+    static let columnBudget = 1 << 17
+    /// Floats of one product block we aim for (256 KiB), so the epilogue reads it from L2.
+    static let outputBudget = 1 << 16
+    /// Columns a panel of whole images aims for; maps smaller than half of it are batched.
+    static let batchedColumns = 512
+    /// The narrowest panel worth splitting for parallelism, in columns.
+    static let minimumPanelColumns = 64
+    /// The smallest output-channel block worth splitting for parallelism or cache.
+    static let minimumChannelBlock = 16
+
+    /// How the output of one call is cut into work items.
+    struct PanelPlan: Equatable {
+        /// Images side by side in one panel; 1 for panels within an image.
+        var images: Int
+        /// Output columns of a full panel (images * OH * OW when images > 1; a multiple of OW
+        /// for im2col panels within an image).
+        var columns: Int
+        /// Panels per image when images == 1, otherwise groups of images per batch.
+        var panels: Int
+        /// Output channels per block, and blocks per group.
+        var channelBlock: Int, channelBlocks: Int
+        /// Floats of scratch per worker: the column matrix, and the product block of batched panels.
+        var columnFloats: Int, outputFloats: Int
+    }
+
+    func panelPlan(batch: Int, parallelism: Parallelism) -> PanelPlan {
+        let g = geometry
+        let oh = g.outputHeight, ow = g.outputWidth, hw = oh * ow
+        let k = g.reductionLength, ocg = g.groupOutputChannels
+        let pointwise = algorithm == .pointwise
+        let target = parallelism.threads > 1 ? 2 * parallelism.threads : 1
+        var images = 1, columns: Int, panels: Int
+        if batch > 1 && 2 * hw <= Self.batchedColumns {
+            images = min(batch, Self.batchedColumns / hw)
+            while images > 1 && g.groups * ((batch + images - 1) / images) < target { images = (images + 1) / 2 }
+        }
+        if images > 1 {
+            columns = images * hw
+            panels = (batch + images - 1) / images
+        } else {
+            // Columns per panel: bounded by the column matrix (im2col) or the product block
+            // (pointwise), whole rows for im2col.
+            let unit = pointwise ? 1 : ow
+            let wanted = pointwise ? max(256, Self.outputBudget / ocg) : Self.columnBudget / k
+            columns = min(hw, max(unit, wanted / unit * unit))
+            panels = (hw + columns - 1) / columns
+            while batch * g.groups * panels < target && columns / 2 >= max(unit, Self.minimumPanelColumns) {
+                columns = (columns / 2 + unit - 1) / unit * unit
+                panels = (hw + columns - 1) / columns
+            }
+        }
+        let items = (images > 1 ? panels : batch * panels) * g.groups
+        let forCache = (ocg * columns + Self.outputBudget - 1) / Self.outputBudget
+        let forThreads = items < target ? (target + items - 1) / items : 1
+        let blocks = max(1, min(max(forCache, forThreads), ocg / Self.minimumChannelBlock))
+        let block = (ocg + blocks - 1) / blocks
+        let columnFloats = pointwise && images == 1 ? 0 : k * columns
+        return PanelPlan(images: images, columns: columns, panels: panels,
+                         channelBlock: block, channelBlocks: (ocg + block - 1) / block,
+                         columnFloats: columnFloats,
+                         outputFloats: images > 1 ? block * columns : 0)
+    }
+
+    func runGEMM(_ a: Arguments, parallelism: Parallelism) {
+        let g = geometry
+        let plan = panelPlan(batch: a.batch, parallelism: parallelism)
+        let hw = g.outputHeight * g.outputWidth
+        let k = g.reductionLength, ocg = g.groupOutputChannels
+        let groupInput = g.groupInputChannels * g.inputHeight * g.inputWidth
+        let perWorker = plan.columnFloats + plan.outputFloats
+        let panelItems = plan.images > 1 ? plan.panels : a.batch * plan.panels
+        parallelism.forEach(panelItems * g.groups * plan.channelBlocks) { item, worker in
+            var rest = item
+            let block = rest % plan.channelBlocks; rest /= plan.channelBlocks
+            let group = rest % g.groups
+            let panel = rest / g.groups
+            let oc0 = group * ocg + block * plan.channelBlock
+            let ocCount = min(plan.channelBlock, ocg - block * plan.channelBlock)
+            let scratch = a.scratch.map { $0 + worker * perWorker }
+            let weights = a.weights + oc0 * k
+            if plan.images == 1 {
+                let image = panel / plan.panels
+                let c0 = (panel % plan.panels) * plan.columns, columns = min(plan.columns, hw - c0)
+                let xg = a.x + image * g.inputCount + group * groupInput
+                let y = a.y + image * g.outputCount + oc0 * hw + c0
+                let b: UnsafePointer<Float>, ldb: Int
+                if algorithm == .pointwise {
+                    b = xg + c0
+                    ldb = hw
+                } else {
+                    let ow = g.outputWidth
+                    im2col(xg, scratch!, rows: c0 / ow..<(c0 + columns) / ow, ld: columns)
+                    b = UnsafePointer(scratch!)
+                    ldb = columns
+                }
+                product(weights, b, ldb, y, ldc: hw, rows: ocCount, columns: columns, channel: oc0)
+                epilogue(a, from: y, ld: hw, image: image, channel: oc0, rows: ocCount, offset: c0, columns: columns)
+            } else {
+                let first = panel * plan.images, count = min(plan.images, a.batch - first)
+                let columns = count * hw
+                let col = scratch!, out = scratch! + plan.columnFloats
+                for i in 0..<count {
+                    let xg = a.x + (first + i) * g.inputCount + group * groupInput
+                    if algorithm == .pointwise {
+                        for c in 0..<k { Runs.copy(xg + c * hw, col + c * columns + i * hw, hw) }
+                    } else {
+                        im2col(xg, col + i * hw, rows: 0..<g.outputHeight, ld: columns)
+                    }
+                }
+                product(weights, col, columns, out, ldc: columns, rows: ocCount, columns: columns, channel: oc0)
+                for i in 0..<count {
+                    epilogue(a, from: out + i * hw, ld: columns, image: first + i, channel: oc0, rows: ocCount,
+                             offset: 0, columns: hw)
+                }
+            }
+        }
+    }
+
+    /// c (rows, columns) = bias[channel...] broadcast along each row + w (rows, K) * b (K, columns).
+    @inline(__always)
+    private func product(_ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
+                         _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, channel: Int) {
+        let k = geometry.reductionLength
+        for r in 0..<rows {
+            Runs.fill(c + r * ldc, bias[channel + r], columns)
+        }
+        // c (rows, columns) = w (rows, K) * col (K, columns) + c
+        BLAS.sgemm(m: rows, n: columns, k: k,
+                   a: w, lda: k,
+                   b: b, ldb: ldb,
+                   beta: 1,
+                   c: c, ldc: ldc)
+    }
+
+    /// x (C/g, H, W) of one group -> col (C/g * KH * KW, rows.count * OW) with row stride `ld`:
+    /// row (c, kh, kw), column (oh, ow) holds x[c, oh*sH - padTop + kh*dH, ow*sW - padLeft + kw*dW],
+    /// or 0 in the padding.
+    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, rows: Range<Int>, ld: Int) {
+        let g = geometry, w = g.window
+        if w.strideHeight == 1 && w.strideWidth == 1 && g.outputWidth == g.inputWidth {
+            im2colSameWidth(x, col, rows: rows, ld: ld)
+            return
+        }
+        let h = g.inputHeight, width = g.inputWidth, ow = g.outputWidth
+        var dst = col
+        for c in 0..<g.groupInputChannels {
+            let xc = x + c * h * width
+            for kh in 0..<w.kernelHeight {
+                for kw in 0..<w.kernelWidth {
+                    let span = GatherSpan(outputs: ow, offset: kw * w.dilationWidth - w.padLeft,
+                                          stride: w.strideWidth, width: width)
+                    for oh in rows {
+                        let ih = oh * w.strideHeight - w.padTop + kh * w.dilationHeight
+                        let out = dst + (oh - rows.lowerBound) * ow
+                        if ih >= 0 && ih < h {
+                            span.gather(xc + ih * width, into: out)
+                        } else {
+                            Runs.fill(out, 0, ow)
+                        }
+                    }
+                    dst += ld
+                }
+            }
+        }
+    }
+
+    /// im2col for stride 1 with OW == W (a "same" convolution, 3x3 pad 1): the rows of one tap
+    /// are the input plane shifted by (kh dH - padTop) rows and (kw dW - padLeft) columns, so the
+    /// valid rows are one contiguous copy, after which the columns that wrapped around a row
+    /// edge are zeroed.
+    private func im2colSameWidth(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
+                                 rows: Range<Int>, ld: Int) {
+        let g = geometry, w = g.window
+        let h = g.inputHeight, width = g.inputWidth
+        var dst = col
+        for c in 0..<g.groupInputChannels {
+            let xc = x + c * h * width
+            for kh in 0..<w.kernelHeight {
+                let shift = kh * w.dilationHeight - w.padTop
+                // Output rows of the panel whose input row oh + shift is inside the plane.
+                let first = max(rows.lowerBound, -shift), last = min(rows.upperBound, h - shift)
+                for kw in 0..<w.kernelWidth {
+                    let offset = kw * w.dilationWidth - w.padLeft
+                    if first >= last {
+                        Runs.fill(dst, 0, rows.count * width)
+                        dst += ld
+                        continue
+                    }
+                    let top = (first - rows.lowerBound) * width, count = (last - first) * width
+                    Runs.fill(dst, 0, top)
+                    // dst[top + i] = x[(first + shift) * W + offset + i], skipping what would
+                    // read before the plane or past its end (those are wrapped columns anyway).
+                    let source = (first + shift) * width + offset
+                    let skip = max(0, -source), stop = min(count, h * width - source)
+                    Runs.copy(xc + source + skip, dst + top + skip, stop - skip)
+                    if skip > 0 { Runs.fill(dst + top, 0, skip) }
+                    if stop < count { Runs.fill(dst + top + stop, 0, count - stop) }
+                    // Columns that wrapped: the first -offset or the last offset of every row.
+                    if offset != 0 {
+                        let edge = offset < 0 ? 0 : width - offset, n = min(width, abs(offset))
+                        for oh in first..<last { Runs.fill(dst + top + (oh - first) * width + edge, 0, n) }
+                    }
+                    let bottom = top + count
+                    Runs.fill(dst + bottom, 0, rows.count * width - bottom)
+                    dst += ld
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+// x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
+//
+// A convolution prepared once at load (weights packed for the algorithm it will use) and run many
+// times. Three algorithms, chosen from the geometry:
+//   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix sgemm
+//     wants, so y = w (OC, C) * x (C, H*W) with no copy at all.
+//   - depthwise: one input channel per group (groups == C, OC = C * multiplier). Too little
+//     reduction for sgemm; a vectorised direct loop over a zero-padded copy of each plane.
+//   - im2col: everything else, per group. A panel of output rows is unrolled into a
+//     (C/groups * KH * KW, rows * OW) column matrix in the worker's scratch, then one sgemm.
+// Bias, an optional residual addend and the activation are applied in the epilogue, to each block
+// right after it is produced, while it is still in cache.
+//
+// Work is split over (image, group, row panel, output-channel block) items so that a batch of one
+// still occupies every worker; see `plan`.
+
+/// A 2-D convolution with its weights packed for the fast path, ready to run many times.
+public struct Convolution: Sendable {
+    /// How the convolution is computed.
+    public enum Algorithm: Sendable, Hashable {
+        /// 1x1, stride 1, no pads: sgemm straight on the input.
+        case pointwise
+        /// One input channel per group: a direct vectorised loop.
+        case depthwise
+        /// Column matrix per row panel, then sgemm; per group.
+        case im2col
+    }
+
+    /// Shapes, window and groups.
+    public let geometry: ConvGeometry
+    /// Applied after bias (and residual) in the epilogue.
+    public let activation: Activation
+    /// The algorithm chosen for this geometry.
+    public let algorithm: Algorithm
+
+    /// Weights in the layout of `algorithm`; for all three that is ONNX's (OC, C/groups, KH, KW),
+    /// which is already the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by, and the
+    /// (multiplier, KH*KW) taps of each depthwise channel.
+    let weights: [Float]
+    /// OC values, zeros when the model has none.
+    let bias: [Float]
+    /// Depthwise only: the layout of the padded input plane.
+    let paddedPlane: PaddedPlane?
+
+    /// Prepares a convolution; `weights` is (OC, C/groups, KH, KW), `bias` (OC) or nil.
+    ///
+    /// - Precondition: the geometry is valid (`geometry.problem == nil`) and the counts match.
+    public init(geometry: ConvGeometry, weights: [Float], bias: [Float]?,
+                activation: Activation = .none) {
+        precondition(geometry.problem == nil, "Convolution: \(geometry.problem ?? "")")
+        precondition(weights.count == geometry.weightCount,
+                     "Convolution: \(weights.count) weights, expected \(geometry.weightCount)")
+        precondition(bias == nil || bias!.count == geometry.outputChannels,
+                     "Convolution: \(bias!.count) biases, expected \(geometry.outputChannels)")
+        self.geometry = geometry
+        self.activation = activation
+        self.weights = weights
+        self.bias = bias ?? [Float](repeating: 0, count: geometry.outputChannels)
+        let algorithm = Self.algorithm(for: geometry)
+        self.algorithm = algorithm
+        self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
+            window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
+            outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
+    }
+
+    /// The algorithm the fast path uses for `geometry`.
+    public static func algorithm(for g: ConvGeometry) -> Algorithm {
+        let w = g.window
+        if g.groups > 1 && g.groupInputChannels == 1 { return .depthwise }
+        if w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
+            && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 {
+            return .pointwise
+        }
+        return .im2col
+    }
+
+    /// Floats of scratch `run` needs for this batch size and parallelism (0 when none): plan it
+    /// once and pass the same buffer to every call.
+    public func scratchCount(batch: Int, parallelism: Parallelism) -> Int {
+        switch algorithm {
+        case .depthwise: return parallelism.threads * paddedPlane!.count
+        case .im2col, .pointwise:
+            let plan = panelPlan(batch: batch, parallelism: parallelism)
+            return parallelism.threads * (plan.columnFloats + plan.outputFloats)
+        }
+    }
+
+    /// Runs the convolution on `batch` images: `y = f(conv(x, w) + b + residual)`.
+    ///
+    /// - Parameters:
+    ///   - x: `batch * C * H * W` floats.
+    ///   - y: `batch * OC * OH * OW` floats; must not overlap `x`.
+    ///   - residual: nil, or a tensor shaped like `y` added before the activation (it may be `y`
+    ///     itself only when it is not also read as `x`).
+    ///   - scratch: at least `scratchCount(batch:parallelism:)` floats.
+    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                    residual: UnsafePointer<Float>? = nil,
+                    scratch: UnsafeMutablePointer<Float>?, parallelism: Parallelism) {
+        precondition(batch >= 0, "Convolution: negative batch")
+        guard batch > 0 else { return }
+        precondition(scratchCount(batch: batch, parallelism: parallelism) == 0 || scratch != nil,
+                     "Convolution: scratch buffer missing")
+        weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                let args = Arguments(x: x, y: y, residual: residual, weights: w.baseAddress!,
+                                     bias: b.baseAddress!, scratch: scratch, batch: batch)
+                switch algorithm {
+                case .pointwise, .im2col: runGEMM(args, parallelism: parallelism)
+                case .depthwise: runDepthwise(args, parallelism: parallelism)
+                }
+            }
+        }
+    }
+
+    /// Pointers of one call, shared by the algorithm implementations.
+    struct Arguments {
+        let x: UnsafePointer<Float>
+        let y: UnsafeMutablePointer<Float>
+        let residual: UnsafePointer<Float>?
+        let weights: UnsafePointer<Float>
+        let bias: UnsafePointer<Float>
+        let scratch: UnsafeMutablePointer<Float>?
+        let batch: Int
+    }
+
+    /// The epilogue of a block of `rows` output channels from `channel` on, whose product (bias
+    /// included) is at `source` with row stride `ld`: y = f(source + residual), written to the
+    /// block's place in image `image`, `columns` values from `offset` in each (OH * OW) plane.
+    /// Nothing to do when the product already is in place and there is neither residual nor
+    /// activation.
+    func epilogue(_ a: Arguments, from source: UnsafeMutablePointer<Float>, ld: Int, image: Int,
+                  channel: Int, rows: Int, offset: Int, columns: Int) {
+        let plane = geometry.outputHeight * geometry.outputWidth
+        let start = image * geometry.outputCount + channel * plane + offset
+        if a.residual == nil && activation.isIdentity && source == a.y + start { return }
+        for r in 0..<rows {
+            activation.apply(source + r * ld, a.residual.map { $0 + start + r * plane },
+                             a.y + start + r * plane, count: columns)
+        }
+    }
+}
+
+extension Convolution {
+    /// `run` on arrays, with its own scratch: for tests and one-off calls (the executor plans
+    /// buffers instead). Returns `y`.
+    public func run(_ x: [Float], batch: Int, residual: [Float]? = nil,
+                    parallelism: Parallelism = .machine) -> [Float] {
+        precondition(x.count == batch * geometry.inputCount, "Convolution: x has \(x.count) floats")
+        precondition(residual == nil || residual!.count == batch * geometry.outputCount,
+                     "Convolution: residual has \(residual!.count) floats")
+        var y = [Float](repeating: 0, count: batch * geometry.outputCount)
+        var scratch = [Float](repeating: 0, count: max(1, scratchCount(batch: batch, parallelism: parallelism)))
+        let r = residual ?? []
+        x.withUnsafeBufferPointer { xb in
+            r.withUnsafeBufferPointer { rb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    scratch.withUnsafeMutableBufferPointer { sb in
+                        run(xb.baseAddress!, yb.baseAddress!, batch: batch,
+                            residual: residual == nil ? nil : rb.baseAddress,
+                            scratch: sb.baseAddress, parallelism: parallelism)
+                    }
+                }
+            }
+        }
+        return y
+    }
+}

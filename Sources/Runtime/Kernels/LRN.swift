@@ -1,0 +1,92 @@
+// x (N, C, H, W) -> y (N, C, H, W): local response normalisation across channels.
+//
+// y[n, c] = x[n, c] / (bias + alpha / size * sum of x[n, i]^2 over the window of channels
+// i in [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)], clipped to 0..<C)^beta.
+// The window sum runs over whole planes eight lanes at a time; beta 0.75 (AlexNet, GoogLeNet)
+// and 0.5 are square roots, any other beta goes through powf.
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// ONNX LRN over NCHW feature maps.
+public struct LRN: Sendable, Hashable {
+    /// The window size in channels, and alpha, beta, bias as in ONNX.
+    public let size: Int, alpha: Float, beta: Float, bias: Float
+    /// C, and H * W.
+    public let channels: Int, planeSize: Int
+
+    /// LRN with ONNX's attributes over `channels` planes of `planeSize` floats.
+    public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, bias: Float = 1,
+                channels: Int, planeSize: Int) {
+        precondition(size >= 1, "LRN: size \(size) must be positive")
+        self.size = size; self.alpha = alpha; self.beta = beta; self.bias = bias
+        self.channels = channels; self.planeSize = planeSize
+    }
+
+    /// First and last channel of the window around channel `c`.
+    func window(_ c: Int) -> ClosedRange<Int> {
+        max(0, c - (size - 1) / 2)...min(channels - 1, c + size / 2)
+    }
+
+    /// Normalises `batch` images; `y` must not overlap `x`.
+    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                    parallelism: Parallelism) {
+        let scale = alpha / Float(size)
+        let chunk = 256
+        let chunks = (planeSize + chunk - 1) / chunk
+        parallelism.forEach(batch * channels * chunks) { item, _ in
+            let k = item % chunks, plane = item / chunks
+            let n = plane / channels, c = plane % channels
+            let j0 = k * chunk, count = min(chunk, planeSize - j0)
+            let image = x + n * channels * planeSize + j0
+            let out = y + plane * planeSize + j0, xc = image + c * planeSize
+            let window = window(c)
+            var j = 0
+            while j + 8 <= count {
+                var s = Vec8.zero
+                for i in window { let v = (image + i * planeSize).vec8(j); s += v * v }
+                out.store(xc.vec8(j) * inversePower(s * scale + bias), at: j)
+                j += 8
+            }
+            while j < count {
+                var s: Float = 0
+                for i in window { let v = image[i * planeSize + j]; s += v * v }
+                out[j] = xc[j] / powf(s * scale + bias, beta)
+                j += 1
+            }
+        }
+    }
+
+    /// base^-beta in each lane.
+    @inline(__always)
+    func inversePower(_ base: Vec8) -> Vec8 {
+        switch beta {
+        case 0.75: let r = base.squareRoot(); return 1 / (r * r.squareRoot())
+        case 0.5: return 1 / base.squareRoot()
+        case 1: return 1 / base
+        default:
+            var r = Vec8()
+            for lane in 0..<8 { r[lane] = powf(base[lane], -beta) }
+            return r
+        }
+    }
+
+    /// The specification: a double-precision window sum per element.
+    public func reference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
+        for n in 0..<batch {
+            for c in 0..<channels {
+                for j in 0..<planeSize {
+                    var s: Double = 0
+                    for i in window(c) {
+                        let v = Double(x[(n * channels + i) * planeSize + j])
+                        s += v * v
+                    }
+                    let d = pow(Double(bias) + Double(alpha) / Double(size) * s, Double(beta))
+                    y[(n * channels + c) * planeSize + j] = Float(Double(x[(n * channels + c) * planeSize + j]) / d)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+// x (H, W) -> padded plane (sW, PH, PW'), for the sliding-window kernels that do not go through
+// sgemm (depthwise convolution, max and average pooling).
+//
+// The input plane is copied once into a worker's scratch, surrounded by a fill value (0 for
+// convolution and average pooling, -inf for max pooling) and split by column phase for the
+// horizontal stride: phase p holds padded columns p, p + sW, p + 2 sW, ... Output column j with
+// tap kw then reads phase (kw dW) mod sW at column j + (kw dW) / sW, so eight consecutive outputs
+// read eight consecutive floats for every tap, whatever the stride. The loops need no bounds
+// checks, and a tap is one offset from the start of an output row.
+
+/// The layout of one padded, phase-split input plane for a window over a fixed input size.
+struct PaddedPlane: Sendable {
+    let window: Window
+    let inputHeight: Int, inputWidth: Int
+    let outputHeight: Int, outputWidth: Int
+    /// Padded rows: (OH - 1) sH + (KH - 1) dH + 1, every row some window touches.
+    let rows: Int
+    /// Columns of one phase: ceil(((OW - 1) sW + (KW - 1) dW + 1) / sW).
+    let phaseWidth: Int
+    /// Offset of tap (kh, kw), row-major over the window, from the start of an output row.
+    let tapOffsets: [Int]
+
+    init(window: Window, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+        self.window = window
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        self.outputHeight = outputHeight
+        self.outputWidth = outputWidth
+        let rows = (outputHeight - 1) * window.strideHeight + window.effectiveHeight
+        let padded = (outputWidth - 1) * window.strideWidth + window.effectiveWidth
+        let phaseWidth = (padded + window.strideWidth - 1) / window.strideWidth
+        self.rows = rows
+        self.phaseWidth = phaseWidth
+        var offsets: [Int] = []
+        for kh in 0..<window.kernelHeight {
+            for kw in 0..<window.kernelWidth {
+                let column = kw * window.dilationWidth
+                let phase = column % window.strideWidth
+                offsets.append(phase * rows * phaseWidth + kh * window.dilationHeight * phaseWidth
+                               + column / window.strideWidth)
+            }
+        }
+        self.tapOffsets = offsets
+    }
+
+    /// Floats of one padded plane (a worker's scratch), with 16 floats of slack at the end so a
+    /// last partial vector of a row may read past it.
+    var count: Int { window.strideWidth * rows * phaseWidth + Self.slack }
+
+    static let slack = 16
+
+    /// Floats from the start of output row `i` to the start of output row `i + 1`.
+    var rowStep: Int { window.strideHeight * phaseWidth }
+
+    /// Number of taps, KH * KW.
+    var taps: Int { window.kernelHeight * window.kernelWidth }
+
+    /// x (H, W) -> plane: phase p, row r, column j holds x[r - padTop, j sW + p - padLeft], or
+    /// `padding` outside the input.
+    func fill(from x: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>, padding: Float) {
+        let w = window
+        for phase in 0..<w.strideWidth {
+            let span = GatherSpan(outputs: phaseWidth, offset: phase - w.padLeft,
+                                  stride: w.strideWidth, width: inputWidth)
+            let dst = plane + phase * rows * phaseWidth
+            for r in 0..<rows {
+                let ih = r - w.padTop
+                if ih >= 0 && ih < inputHeight {
+                    span.gather(x + ih * inputWidth, into: dst + r * phaseWidth, padding: padding)
+                } else {
+                    Runs.fill(dst + r * phaseWidth, padding, phaseWidth)
+                }
+            }
+        }
+    }
+}
+
+/// One output row of a sliding window over one input row: output j reads input column
+/// `j * stride + offset`, and reads the padding value where that falls outside `0..<width`.
+struct GatherSpan {
+    /// Outputs in the row, and the valid ones `lo..<hi` (their input column is inside the row).
+    let outputs: Int, lo: Int, hi: Int
+    let offset: Int, stride: Int
+
+    init(outputs: Int, offset: Int, stride: Int, width: Int) {
+        self.outputs = outputs
+        self.offset = offset
+        self.stride = stride
+        let lo = min(outputs, offset >= 0 ? 0 : (-offset + stride - 1) / stride)
+        let last = width - 1 - offset
+        self.lo = lo
+        self.hi = max(lo, last < 0 ? 0 : min(outputs, last / stride + 1))
+    }
+
+    /// Writes the `outputs` values of this row, read from input row `row`, into `out`.
+    @inline(__always)
+    func gather(_ row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                padding: Float = 0) {
+        if lo > 0 { Runs.fill(out, padding, lo) }
+        if stride == 1 {
+            Runs.copy(row + (lo + offset), out + lo, hi - lo)
+        } else {
+            var src = row + (lo * stride + offset)
+            for j in lo..<hi {
+                out[j] = src.pointee
+                src += stride
+            }
+        }
+        if hi < outputs { Runs.fill(out + hi, padding, outputs - hi) }
+    }
+}

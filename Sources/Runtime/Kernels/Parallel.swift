@@ -1,0 +1,100 @@
+// The one parallel-for every kernel uses, and the thread policy that goes with it.
+//
+// Policy: our kernels split work themselves (over images, row panels, output-channel blocks,
+// planes) and every `cblas_sgemm` call runs single-threaded inside one of our workers. OpenBLAS
+// is therefore pinned to one thread once, the first time a `Parallelism` is made, so BLAS threads
+// and our threads never oversubscribe the cores. A single large GEMM is split across our workers
+// by `Gemm`'s own row or column blocks rather than by OpenBLAS.
+//
+// Work items are handed out dynamically (an atomic counter) because these machines are shared:
+// a worker that is descheduled for a while should not leave a static chunk unfinished at the end.
+import CCBlas
+import Dispatch
+import Foundation
+import Synchronization
+
+/// How many threads the kernels spread their work over, and the parallel-for that does it.
+///
+/// Every kernel takes a `Parallelism`; a worker index `0..<threads` is passed to the loop body so
+/// a kernel can use its own slice of a scratch buffer planned once by the caller
+/// (`scratchCount(...)` of each kernel is per worker times `threads`).
+public struct Parallelism: Sendable, Equatable, CustomStringConvertible {
+    /// Number of workers, at least 1.
+    public let threads: Int
+
+    /// Spreads work over `threads` workers (clamped to at least 1).
+    public init(threads: Int) {
+        _ = blasThreadPolicy
+        self.threads = max(1, threads)
+    }
+
+    /// One worker: everything runs on the calling thread.
+    public static let serial = Parallelism(threads: 1)
+
+    /// The machine default: `NETDISSECT_THREADS` when set to a positive integer, otherwise the
+    /// number of active processors.
+    public static var machine: Parallelism {
+        let env = ProcessInfo.processInfo.environment["NETDISSECT_THREADS"].flatMap { Int($0) }
+        if let env, env > 0 { return Parallelism(threads: env) }
+        return Parallelism(threads: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    public var description: String { "\(threads) thread\(threads == 1 ? "" : "s")" }
+
+    /// Runs `body(item, worker)` once for every `item` in `0..<count`, spread over the workers.
+    ///
+    /// Items are claimed one at a time from a shared counter, so uneven items balance out.
+    /// `worker` is in `0..<threads` and no two concurrent calls of `body` share it. Runs inline
+    /// when there is one worker or one item. Returns when every item is done.
+    public func forEach(_ count: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {
+        guard count > 0 else { return }
+        let workers = min(threads, count)
+        if workers == 1 {
+            for item in 0..<count { body(item, 0) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        withoutActuallyEscaping(body) { body in
+            let handle = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                while true {
+                    let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if item >= count { break }
+                    handle.value(item, worker)
+                }
+            }
+        }
+    }
+
+    /// Splits `0..<count` into contiguous ranges of about `grain` items and runs
+    /// `body(range, worker)` for each, spread over the workers.
+    public func forEachRange(_ count: Int, grain: Int,
+                             _ body: (_ range: Range<Int>, _ worker: Int) -> Void) {
+        guard count > 0 else { return }
+        let grain = max(1, grain)
+        let chunks = (count + grain - 1) / grain
+        forEach(chunks) { chunk, worker in
+            body(chunk * grain..<min(count, (chunk + 1) * grain), worker)
+        }
+    }
+
+    /// A chunk size that gives every worker about `perWorker` chunks of `count` items, never
+    /// below `minimum`.
+    public func grain(for count: Int, perWorker: Int = 4, minimum: Int = 1) -> Int {
+        let chunks = max(1, threads * perWorker)
+        return max(minimum, (count + chunks - 1) / chunks)
+    }
+}
+
+/// Carries a non-Sendable value (a closure over pointers a kernel owns for the duration of one
+/// call) into the workers of one `forEach`. The kernel guarantees the workers touch disjoint
+/// memory, which is what makes this sound.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Pins OpenBLAS to one thread, once per process: our workers call sgemm concurrently.
+private let blasThreadPolicy: Void = {
+    openblas_set_num_threads(1)
+}()

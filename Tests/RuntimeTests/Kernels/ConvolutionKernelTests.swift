@@ -1,0 +1,170 @@
+import Testing
+import TestSupport
+@testable import Runtime
+
+/// Fast convolution paths against the direct-loop reference, over edge shapes.
+@Suite struct ConvolutionKernelTests {
+    /// One convolution case: geometry, activation, batch, residual, workers.
+    struct Case: CustomStringConvertible {
+        var geometry: ConvGeometry
+        var activation: Activation = .none
+        var batch = 1
+        var residual = false
+        var bias = true
+        var description: String {
+            "\(geometry) \(activation) batch \(batch)\(residual ? " residual" : "")\(bias ? "" : " no bias")"
+        }
+    }
+
+    static func conv(_ c: Int, _ oc: Int, _ h: Int, _ w: Int, k: (Int, Int), stride: (Int, Int) = (1, 1),
+                     dilation: (Int, Int) = (1, 1), pads: (Int, Int, Int, Int) = (0, 0, 0, 0),
+                     groups: Int = 1) -> ConvGeometry {
+        ConvGeometry(inputChannels: c, outputChannels: oc, inputHeight: h, inputWidth: w,
+                     window: Window(kernel: k, stride: stride, dilation: dilation, pads: pads),
+                     groups: groups)
+    }
+
+    func check(_ c: Case, threads: [Int] = [1, 2, 3], seed: UInt64 = 1,
+               sourceLocation: SourceLocation = #_sourceLocation) {
+        let g = c.geometry
+        var rng = SeededGenerator(seed: seed)
+        let x = rng.normals(c.batch * g.inputCount)
+        let w = rng.normals(g.weightCount)
+        let b = c.bias ? rng.normals(g.outputChannels) : nil
+        let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
+        let expected = Convolution.reference(geometry: g, activation: c.activation, batch: c.batch,
+                                             x: x, weights: w, bias: b, residual: r)
+        let conv = Convolution(geometry: g, weights: w, bias: b, activation: c.activation)
+        for t in threads {
+            let actual = conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t))
+            assertClose(actual, expected, rtol: 1e-4, atol: 1e-4,
+                        "\(c) \(conv.algorithm) threads \(t)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func choosesAlgorithmFromGeometry() {
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1))) == .pointwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(8, 8, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), groups: 2)) == .pointwise)
+        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == .im2col)
+    }
+
+    @Test func outputSizes() {
+        #expect(Self.conv(3, 4, 224, 224, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)).outputHeight == 112)
+        #expect(Self.conv(3, 4, 1, 1, k: (3, 3), pads: (1, 1, 1, 1)).outputWidth == 1)
+        #expect(Self.conv(3, 4, 7, 9, k: (3, 3), stride: (2, 3), pads: (0, 1, 1, 0)).outputWidth == 3)
+        #expect(Self.conv(3, 4, 5, 5, k: (3, 3), dilation: (2, 2)).outputHeight == 1)
+        #expect(Self.conv(3, 4, 2, 2, k: (3, 3)).problem != nil)
+        #expect(Self.conv(3, 4, 2, 2, k: (3, 3), groups: 2).problem != nil)
+    }
+
+    @Test func pointwise() {
+        withEvery("case", in: [
+            Case(geometry: Self.conv(1, 1, 1, 1, k: (1, 1))),
+            Case(geometry: Self.conv(3, 5, 1, 1, k: (1, 1)), batch: 2),
+            Case(geometry: Self.conv(13, 11, 7, 9, k: (1, 1)), batch: 3),
+            Case(geometry: Self.conv(16, 24, 20, 20, k: (1, 1)), activation: .clip(min: 0, max: 6)),
+            Case(geometry: Self.conv(12, 18, 9, 9, k: (1, 1), groups: 3), batch: 2),
+            Case(geometry: Self.conv(16, 40, 30, 30, k: (1, 1)), residual: true),
+        ]) { check($0) }
+    }
+
+    @Test func im2colEdgeShapes() {
+        withEvery("case", in: [
+            // 1x1 image with padding on every side.
+            Case(geometry: Self.conv(3, 4, 1, 1, k: (3, 3), pads: (1, 1, 1, 1))),
+            // Kernel larger than the input, padding makes it fit.
+            Case(geometry: Self.conv(2, 3, 2, 3, k: (5, 5), pads: (2, 2, 2, 2)), batch: 2),
+            // Asymmetric pads.
+            Case(geometry: Self.conv(3, 5, 6, 7, k: (3, 3), pads: (0, 1, 2, 1))),
+            Case(geometry: Self.conv(3, 5, 6, 7, k: (2, 3), stride: (2, 1), pads: (1, 0, 0, 2))),
+            // Stride larger than the kernel.
+            Case(geometry: Self.conv(4, 6, 11, 10, k: (1, 1), stride: (3, 3))),
+            Case(geometry: Self.conv(4, 6, 11, 10, k: (2, 2), stride: (3, 4), pads: (1, 1, 0, 0))),
+            // Dilation.
+            Case(geometry: Self.conv(5, 7, 12, 11, k: (3, 3), dilation: (2, 3), pads: (2, 3, 2, 3))),
+            // Non-square kernels and a 7x7 stride-2 stem.
+            Case(geometry: Self.conv(3, 8, 9, 8, k: (1, 5), pads: (0, 2, 0, 2))),
+            Case(geometry: Self.conv(3, 16, 32, 32, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)), batch: 2),
+            // Single input channel (not depthwise: groups 1).
+            Case(geometry: Self.conv(1, 9, 10, 10, k: (3, 3), pads: (1, 1, 1, 1))),
+        ]) { check($0) }
+    }
+
+    @Test func grouped() {
+        withEvery("case", in: [
+            Case(geometry: Self.conv(4, 6, 8, 8, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
+            Case(geometry: Self.conv(6, 9, 7, 5, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
+                 batch: 2),
+            Case(geometry: Self.conv(8, 8, 6, 6, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 4),
+                 activation: .leakyRelu(alpha: 0.1)),
+        ]) { check($0) }
+    }
+
+    @Test func depthwise() {
+        withEvery("case", in: [
+            Case(geometry: Self.conv(2, 2, 1, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
+            Case(geometry: Self.conv(5, 5, 19, 21, k: (3, 3), pads: (1, 1, 1, 1), groups: 5),
+                 activation: .clip(min: 0, max: 6), batch: 2),
+            Case(geometry: Self.conv(4, 4, 20, 37, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 4)),
+            Case(geometry: Self.conv(3, 3, 17, 40, k: (5, 5), stride: (1, 3), pads: (2, 0, 1, 2), groups: 3)),
+            Case(geometry: Self.conv(3, 3, 15, 33, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 3),
+                 residual: true),
+            // Channel multiplier 2 and 3.
+            Case(geometry: Self.conv(3, 6, 12, 18, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 3)),
+            Case(geometry: Self.conv(2, 6, 9, 24, k: (3, 3), pads: (1, 1, 1, 1), groups: 2), batch: 3,
+                 bias: false),
+            // Kernel larger than the input.
+            Case(geometry: Self.conv(4, 4, 2, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 4)),
+        ]) { check($0) }
+    }
+
+    @Test func everyActivationInTheEpilogue() {
+        let activations: [Activation] = [
+            .none, .relu, .clip(min: -0.5, max: 0.75), .leakyRelu(alpha: 0.2), .sigmoid,
+            .hardSigmoid(alpha: 0.2, beta: 0.5), .hardSwish, .tanh,
+        ]
+        withEvery("activation", in: activations) { activation in
+            check(Case(geometry: Self.conv(5, 6, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: activation))
+            check(Case(geometry: Self.conv(6, 6, 9, 19, k: (3, 3), pads: (1, 1, 1, 1), groups: 6),
+                       activation: activation, residual: true))
+            check(Case(geometry: Self.conv(6, 10, 5, 19, k: (1, 1)), activation: activation))
+        }
+    }
+
+    /// Late-layer maps with a batch: whole images side by side in one panel, the last panel
+    /// partial, the product scattered back through the epilogue.
+    @Test func batchesSmallMaps() {
+        let cases = [
+            Case(geometry: Self.conv(16, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
+                 residual: true),
+            Case(geometry: Self.conv(20, 36, 5, 6, k: (1, 1)), activation: .clip(min: 0, max: 6), batch: 11),
+            Case(geometry: Self.conv(12, 18, 8, 8, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
+                 batch: 7, bias: false),
+            Case(geometry: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true),
+        ]
+        for c in cases {
+            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+                                   bias: nil)
+            #expect(conv.panelPlan(batch: c.batch, parallelism: .serial).images > 1, "\(c)")
+        }
+        withEvery("case", in: cases) { check($0, threads: [1, 2]) }
+    }
+
+    @Test func splitsSmallBatchesAcrossWorkers() {
+        let g = Self.conv(8, 40, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))
+        let conv = Convolution(geometry: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
+        let serial = conv.panelPlan(batch: 1, parallelism: .serial)
+        #expect(serial.panels == 1 && serial.channelBlocks == 1)
+        let three = conv.panelPlan(batch: 1, parallelism: Parallelism(threads: 3))
+        #expect(three.panels * three.channelBlocks >= 6)
+        #expect(three.columns >= Convolution.minimumPanelColumns)
+        check(Case(geometry: g, activation: .relu))
+        let wide = conv.panelPlan(batch: 8, parallelism: Parallelism(threads: 3))
+        #expect(wide.images == 1 && wide.panels == 1 && wide.channelBlocks == 1)
+    }
+}
