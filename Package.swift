@@ -61,7 +61,7 @@ let package = Package(
             "Runtime", "Render",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        ], swiftSettings: nativeVectorCode),  // the tally's masks and popcounts (POPCNT, AVX2)
         .target(name: "TUI", dependencies: ["Runtime", "Render", "Dissection", "CNcursesw"]),
 
         // MARK: Command line

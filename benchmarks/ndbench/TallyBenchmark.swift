@@ -46,37 +46,22 @@ struct TallyBenchmark: ParsableCommand {
         let kernel = TallyKernel(units: c, height: h, width: w, rule: .lite, workers: options.workerCount)
         var tally = LayerTally(units: c, labelSlots: catalog.maxLabelID + 1, categoryCount: categories.count)
         let per = c * h * w
-        let start = Date()
+        let maskBatch = LabelMaskBatch(catalog: catalog, workers: options.workerCount)
+        let start = Date(), cpu = processCPUSeconds()
         for b in stride(from: 0, to: n, by: batch) {
             let e = min(n, b + batch)
-            let masks = TallyBenchmark.masks(Array(annotations[b..<e]), catalog: catalog, workers: options.workerCount)
+            let masks = maskBatch.build(annotations[b..<e].map { $0 })
             acts.data[(b * per)..<(e * per)].withUnsafeBufferPointer {
                 kernel.add($0, masks: masks, thresholds: thresholds, to: &tally)
             }
         }
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = Date().timeIntervalSince(start), cpuSeconds = processCPUSeconds() - cpu
         let result: [String: Any] = [
-            "images": n, "seconds": seconds, "threads": options.workerCount,
+            "images": n, "seconds": seconds, "cpu_seconds": cpuSeconds, "threads": options.workerCount,
+            "truth": tally.truth.reduce(0, +),
             "intersections": tally.intersections.reduce(0, +), "area": tally.activeArea.reduce(0, +),
             "unions": tally.unions.reduce(0, +),
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
-
-    /// Label masks of a batch, built across cores as the engine does.
-    static func masks(_ annotations: [ImageAnnotation], catalog: ConceptCatalog, workers: Int) -> [LabelMasks?] {
-        let box = MaskBox(count: annotations.count)
-        DispatchQueue.concurrentPerform(iterations: annotations.count) { k in
-            box.set(k, LabelMasks(annotations[k], catalog: catalog))
-        }
-        return box.values
-    }
-}
-
-/// Results of concurrent mask building.
-final class MaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [LabelMasks?]
-    init(count: Int) { values = [LabelMasks?](repeating: nil, count: count) }
-    func set(_ k: Int, _ m: LabelMasks) { lock.lock(); values[k] = m; lock.unlock() }
 }

@@ -29,6 +29,17 @@ public enum Bitset {
         return any != 0
     }
 
+    /// The words of `a[0..<n]` that hold set bits: from the first non-zero word to the last
+    /// (empty, `0..<0`, when all are zero).
+    public static func span(_ a: UnsafePointer<UInt64>, _ n: Int) -> Range<Int> {
+        var lo = 0
+        while lo < n && a[lo] == 0 { lo += 1 }
+        guard lo < n else { return 0..<0 }
+        var hi = n - 1
+        while a[hi] == 0 { hi -= 1 }
+        return lo..<(hi + 1)
+    }
+
     /// Sets bit `p`.
     @inlinable public static func set(_ a: UnsafeMutablePointer<UInt64>, _ p: Int) {
         a[p >> 6] |= 1 &<< UInt64(p & 63)

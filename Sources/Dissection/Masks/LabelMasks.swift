@@ -5,38 +5,76 @@
 // image-level label of the image covers the whole image (dissection.md section 4), so it is kept
 // only in `imageLabels`, never also as a pixel mask. Unknown or unscored label ids are ignored
 // for the label masks but still count as "annotated" for their category.
+//
+// Every mask also records the range of words that can hold its bits, so that an intersection
+// with a unit's mask reads only the words both can occupy. `LabelMaskBuilder` fills a value
+// sixteen pixels at a time and reuses its buffers from image to image; `init(plain:catalog:)`
+// is the plain per-pixel construction it is tested against.
 
 /// The label masks of one image at its segmentation resolution.
-public struct LabelMasks: Sendable {
+public struct LabelMasks: Sendable, Equatable {
     /// Segmentation height and width.
-    public let height: Int, width: Int
+    public internal(set) var height: Int, width: Int
     /// Words per mask.
-    public let wordCount: Int
+    public internal(set) var wordCount: Int
     /// Scored labels with a pixel mask in this image, ascending.
-    public private(set) var pixelLabels: [Int32] = []
+    public internal(set) var pixelLabels: [Int32] = []
     /// `pixelLabels.count * wordCount` words: the mask of `pixelLabels[k]` starts at `k * wordCount`.
-    public private(set) var words: [UInt64] = []
+    public internal(set) var words: [UInt64] = []
+    /// Per pixel label: the words (within its mask) that can hold set bits.
+    public internal(set) var wordSpans: [Range<Int>] = []
     /// Pixel count of each pixel label's mask (`G_l(i)`).
-    public private(set) var pixelCounts: [Int] = []
+    public internal(set) var pixelCounts: [Int] = []
     /// Scored labels carried by the whole image, ascending.
-    public private(set) var imageLabels: [Int32] = []
+    public internal(set) var imageLabels: [Int32] = []
     /// Per category: the image has some annotation of it (`present_c(i)`).
-    public private(set) var present: [Bool]
-    /// Per category: words of the union of its annotated pixels (pixel categories only, else empty).
-    public private(set) var annotated: [[UInt64]]
+    public internal(set) var present: [Bool] = []
+    /// Per category: the image has annotated pixels of it (pixel layers with a non-zero label).
+    public internal(set) var hasPixels: [Bool] = []
+    /// `categories * wordCount` words: per category, the union of its annotated pixels (zero
+    /// for a category without annotated pixels).
+    public internal(set) var annotatedWords: [UInt64] = []
+    /// Per category: the words of its annotated-pixel mask that can hold set bits.
+    public internal(set) var annotatedSpans: [Range<Int>] = []
 
     /// Number of pixels, `height * width`.
     public var pixelCount: Int { height * width }
 
+    /// An empty value for a builder to fill.
+    init() {
+        height = 0
+        width = 0
+        wordCount = 0
+    }
+
     /// Builds the masks of `annotation` for the labels `catalog` scores.
+    ///
+    /// To build many, keep one `LabelMaskBuilder` per thread and reuse values with `build(_:into:)`.
     public init(_ annotation: ImageAnnotation, catalog: ConceptCatalog) {
+        self.init()
+        LabelMaskBuilder(catalog: catalog).build(annotation, into: &self)
+    }
+
+    /// The words of pixel label `k`'s mask.
+    public func mask(_ k: Int) -> ArraySlice<UInt64> { words[(k * wordCount)..<((k + 1) * wordCount)] }
+
+    /// The words of category `c`'s annotated-pixel mask (all zero when it has none).
+    public func annotated(_ c: Int) -> ArraySlice<UInt64> { annotatedWords[(c * wordCount)..<((c + 1) * wordCount)] }
+}
+
+extension LabelMasks {
+    /// The plain construction, per pixel: the specification `LabelMaskBuilder` is tested against.
+    public init(plain annotation: ImageAnnotation, catalog: ConceptCatalog) {
+        self.init()
         height = annotation.height
         width = annotation.width
-        let pixels = annotation.height * annotation.width
-        wordCount = Bitset.wordCount(pixels: pixels)
+        let pixels = height * width
+        let wc = Bitset.wordCount(pixels: pixels)
+        wordCount = wc
         let nCat = catalog.categories.count
         present = [Bool](repeating: false, count: nCat)
-        annotated = [[UInt64]](repeating: [], count: nCat)
+        hasPixels = [Bool](repeating: false, count: nCat)
+        annotatedWords = [UInt64](repeating: 0, count: nCat * wc)
 
         // Image-level labels first: they take precedence over pixel masks of the same label.
         var wholeImage = Set<Int32>()
@@ -48,60 +86,70 @@ public struct LabelMasks: Sendable {
         }
         imageLabels = wholeImage.sorted()
 
-        // Pixel labels: find the distinct ids, then fill one mask per id. `slot[id]`: -2 for a
-        // whole-image label, -1 before the id is seen, then its position in `order`.
-        var slot = [Int32](repeating: -1, count: catalog.maxLabelID + 1)
-        for id in wholeImage { slot[Int(id)] = -2 }
-        var order: [Int32] = []
+        var ids = Set<Int32>()
         for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
-            var categoryWords = [UInt64](repeating: 0, count: wordCount)
-            var any = false
-            layer.labels.withUnsafeBufferPointer { labels in
-                categoryWords.withUnsafeMutableBufferPointer { cw in
-                    slot.withUnsafeMutableBufferPointer { slot in
-                        for p in 0..<pixels {
-                            let raw = labels[p]
-                            if raw == 0 { continue }
-                            any = true
-                            Bitset.set(cw.baseAddress!, p)
-                            guard raw < UInt32(slot.count), catalog.primaryCategory[Int(raw)] >= 0,
-                                  slot[Int(raw)] == -1 else { continue }
-                            slot[Int(raw)] = Int32(order.count)
-                            order.append(Int32(raw))
-                        }
-                    }
-                }
-            }
-            if any {
+            for p in 0..<pixels where layer.labels[p] != 0 {
+                let raw = layer.labels[p]
                 present[layer.category] = true
-                if annotated[layer.category].isEmpty {
-                    annotated[layer.category] = categoryWords
-                } else {
-                    for k in 0..<wordCount { annotated[layer.category][k] |= categoryWords[k] }
+                hasPixels[layer.category] = true
+                annotatedWords[layer.category * wc + p >> 6] |= 1 << UInt64(p & 63)
+                if raw <= UInt32(catalog.maxLabelID), catalog.isScored(Int(raw)), !wholeImage.contains(Int32(raw)) {
+                    ids.insert(Int32(raw))
                 }
             }
         }
-        let sortedIDs = order.sorted()
-        for (k, id) in sortedIDs.enumerated() { slot[Int(id)] = Int32(k) }
-        pixelLabels = sortedIDs
-        words = [UInt64](repeating: 0, count: sortedIDs.count * wordCount)
-        if !sortedIDs.isEmpty {
-            let wc = wordCount
-            words.withUnsafeMutableBufferPointer { w in
-                for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
-                    layer.labels.withUnsafeBufferPointer { labels in
-                        for p in 0..<pixels {
-                            let raw = labels[p]
-                            guard raw != 0, raw < UInt32(slot.count) else { continue }
-                            let k = slot[Int(raw)]
-                            if k >= 0 { Bitset.set(w.baseAddress! + Int(k) * wc, p) }
-                        }
-                    }
-                }
-            }
-            pixelCounts = (0..<sortedIDs.count).map { k in
-                words.withUnsafeBufferPointer { Bitset.popcount($0.baseAddress! + k * wc, wc) }
+        pixelLabels = ids.sorted()
+        words = [UInt64](repeating: 0, count: pixelLabels.count * wc)
+        for (k, id) in pixelLabels.enumerated() {
+            for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
+                for p in 0..<pixels where layer.labels[p] == UInt32(id) { words[k * wc + p >> 6] |= 1 << UInt64(p & 63) }
             }
         }
+        func span(_ w: ArraySlice<UInt64>) -> Range<Int> {
+            guard let first = w.firstIndex(where: { $0 != 0 }), let last = w.lastIndex(where: { $0 != 0 }) else { return 0..<0 }
+            return (first - w.startIndex)..<(last - w.startIndex + 1)
+        }
+        wordSpans = pixelLabels.indices.map { span(mask($0)) }
+        pixelCounts = pixelLabels.indices.map { k in mask(k).reduce(0) { $0 + $1.nonzeroBitCount } }
+        annotatedSpans = (0..<nCat).map { span(annotated($0)) }
     }
+}
+
+/// Raw views of one image's masks for the tally's inner loop; valid only inside `LabelMasks.view`.
+struct LabelMaskView {
+    let wordCount: Int
+    let labelCount: Int
+    /// `pixelLabels`, `words`, `wordSpans`.
+    let labels: UnsafePointer<Int32>, words: UnsafePointer<UInt64>, wordSpans: UnsafePointer<Range<Int>>
+    let imageLabelCount: Int
+    let imageLabels: UnsafePointer<Int32>
+    /// Per category: `present`, `hasPixels`, `annotatedSpans`; and `annotatedWords`.
+    let present: UnsafePointer<Bool>, hasPixels: UnsafePointer<Bool>, annotatedSpans: UnsafePointer<Range<Int>>
+    let annotated: UnsafePointer<UInt64>
+}
+
+extension LabelMasks {
+    /// Calls `body` with raw views of the masks (no reference counting inside the unit loop).
+    func view<R>(_ body: (LabelMaskView) -> R) -> R {
+        pixelLabels.withUnsafeBufferPointer { labels in
+        words.withUnsafeBufferPointer { words in
+        wordSpans.withUnsafeBufferPointer { spans in
+        imageLabels.withUnsafeBufferPointer { imageLabels in
+        present.withUnsafeBufferPointer { present in
+        hasPixels.withUnsafeBufferPointer { hasPixels in
+        annotatedSpans.withUnsafeBufferPointer { annotatedSpans in
+        annotatedWords.withUnsafeBufferPointer { annotated in
+            body(LabelMaskView(wordCount: wordCount, labelCount: labels.count,
+                               labels: base(labels), words: base(words), wordSpans: base(spans),
+                               imageLabelCount: imageLabels.count, imageLabels: base(imageLabels),
+                               present: base(present), hasPixels: base(hasPixels),
+                               annotatedSpans: base(annotatedSpans), annotated: base(annotated)))
+        }}}}}}}}
+    }
+}
+
+/// The buffer's start; for an empty buffer without storage, an aligned address never dereferenced
+/// (every loop over it runs zero times).
+private func base<T>(_ b: UnsafeBufferPointer<T>) -> UnsafePointer<T> {
+    b.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!
 }

@@ -35,6 +35,7 @@ extension Dissector {
         let recompute = cache == nil
         let kernels = layers.map { TallyKernel(units: $0.units, height: $0.height, width: $0.width,
                                                rule: configuration.union, workers: options.workerCount) }
+        let maskBatch = LabelMaskBatch(catalog: catalog, workers: options.workerCount)
         var pendingSkips: [SkippedInput] = []
         var skippedCount = session.progress.imagesSkipped
         let iouThreshold = configuration.iouThreshold
@@ -63,7 +64,7 @@ extension Dissector {
         let startTime = Date(), doneAtStart = session.progress.imagesDone
         var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: recompute && producer.needsImages)
         var buffers = [[Float]](repeating: [], count: layers.count)
-        let interval = checkpointInterval, workers = options.workerCount
+        let interval = checkpointInterval
         while session.progress.imagesDone < total {
             try honourControl(&session, checkpoint: checkpoint)
             let start = session.progress.imagesDone
@@ -104,9 +105,7 @@ extension Dissector {
                     }
                 }
             }
-            let masks = parallelMap(annotations.count, workers: workers) { k in
-                annotations[k].map { LabelMasks($0, catalog: catalog) }
-            }
+            let masks = maskBatch.build(annotations)
             for l in layers.indices {
                 let needed = items.count * layers[l].valuesPerImage
                 buffers[l].withUnsafeBufferPointer { b in

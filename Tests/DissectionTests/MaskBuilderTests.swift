@@ -1,0 +1,116 @@
+// The fast mask builders (LabelMaskBuilder, LabelMaskBatch, UnitMasker) against the plain ones.
+import TestSupport
+import Testing
+@testable import Dissection
+
+@Suite struct MaskBuilderTests {
+    /// Region-like annotations (rectangles of one label, as in Broden) of the given sizes.
+    static func blobAnnotations(seed: UInt64, catalog: ConceptCatalog, sizes: [(Int, Int)]) -> [ImageAnnotation] {
+        var g = SeededGenerator(seed: seed)
+        let maxID = catalog.maxLabelID
+        return sizes.map { (sh, sw) in
+            var layers: [PixelLayer] = []
+            for c in 0..<3 where Int.random(in: 0..<4, using: &g) != 0 {
+                var map = [UInt32](repeating: 0, count: sh * sw)
+                for _ in 0..<Int.random(in: 1...6, using: &g) {
+                    let y = Int.random(in: 0..<sh, using: &g), x = Int.random(in: 0..<sw, using: &g)
+                    let h = Int.random(in: 1...max(1, sh / 2), using: &g), w = Int.random(in: 1...max(1, sw / 2), using: &g)
+                    // Mostly catalog ids, sometimes unknown ones.
+                    let id = UInt32(Int.random(in: 0..<8, using: &g) == 0 ? maxID + 3 : Int.random(in: 1...maxID, using: &g))
+                    for yy in y..<min(sh, y + h) { for xx in x..<min(sw, x + w) { map[yy * sw + xx] = id } }
+                }
+                layers.append(PixelLayer(category: c, labels: map))
+            }
+            var imageLabels: [ImageLevelLabels] = []
+            for c in 3..<5 where Int.random(in: 0..<2, using: &g) == 0 {
+                imageLabels.append(ImageLevelLabels(category: c, ids: [Int.random(in: 0...maxID + 2, using: &g)]))
+            }
+            return ImageAnnotation(height: sh, width: sw, pixelLayers: layers, imageLabels: imageLabels)
+        }
+    }
+
+    @Test func builderEqualsPlainConstruction() {
+        withEvery("seed", in: 0..<12) { seed in
+            let r = RandomProbe(seed: 500 + UInt64(seed), N: 12, sizes: [(7, 9), (6, 6), (8, 5), (1, 70), (65, 1)])
+            let blobs = Self.blobAnnotations(seed: UInt64(seed), catalog: r.catalog,
+                                             sizes: [(112, 112), (113, 113), (7, 9), (112, 112), (1, 130), (16, 4)])
+            // One builder and one value reused across images of every size, in both orders.
+            let all = r.annotations.compactMap { $0 } + blobs
+            let builder = LabelMaskBuilder(catalog: r.catalog)
+            var reused = LabelMasks()
+            for a in all + all.reversed() {
+                builder.build(a, into: &reused)
+                let plain = LabelMasks(plain: a, catalog: r.catalog)
+                #expect(reused == plain, "\(a.height)x\(a.width)")
+                #expect(LabelMasks(a, catalog: r.catalog) == plain)
+            }
+        }
+    }
+
+    @Test func batchEqualsPlainConstructionAcrossBatches() {
+        let r = RandomProbe(seed: 42, N: 20)
+        let blobs = Self.blobAnnotations(seed: 9, catalog: r.catalog, sizes: [(112, 112), (40, 30), (113, 113)])
+        let annotations: [ImageAnnotation?] = r.annotations + blobs.map { $0 }
+        let batch = LabelMaskBatch(catalog: r.catalog, workers: 3)
+        for size in [7, 2, 11, 1, 23] {
+            for start in stride(from: 0, to: annotations.count, by: size) {
+                let part = Array(annotations[start..<min(annotations.count, start + size)])
+                let masks = batch.build(part)
+                #expect(masks.count == part.count)
+                for (m, a) in zip(masks, part) {
+                    #expect(m == a.map { LabelMasks(plain: $0, catalog: r.catalog) })
+                }
+            }
+        }
+    }
+
+    @Test func unitMaskerEqualsUpsampleThenCompare() {
+        let shapes = [(7, 7, 112, 112), (3, 5, 13, 17), (1, 4, 9, 2), (7, 7, 113, 113), (1, 1, 1, 70), (14, 14, 112, 112)]
+        for (H, W, sh, sw) in shapes {
+            let plan = BilinearPlan(sourceHeight: H, sourceWidth: W, targetHeight: sh, targetWidth: sw)
+            let masker = UnitMasker(plan: plan)  // reused across maps: its mask must come back to zero
+            withEvery("seed", in: 0..<30) { seed in
+                var g = SeededGenerator(seed: UInt64(seed * 31 + H * 7 + sh))
+                let map = g.normals(H * W).map { max(0, $0) }
+                let sorted = map.sorted()
+                let t = sorted[Int.random(in: 0..<sorted.count, using: &g)] - (seed % 3 == 0 ? 0.01 : 0)
+                let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
+                let expected = plan.upsample(map).map { $0 > t }
+                var count = 0, mismatches = 0
+                for p in 0..<(sh * sw) {
+                    let bit = Bitset.test(masker.mask, p)
+                    if bit != expected[p] { mismatches += 1 }
+                    if bit { count += 1; #expect(span.contains(p >> 6)) }
+                }
+                #expect(mismatches == 0, "\(H)x\(W) -> \(sh)x\(sw)")
+                #expect(area == count)
+                masker.clear(span)
+                #expect((0...masker.wordCount).allSatisfy { masker.mask[$0] == 0 })
+            }
+        }
+    }
+
+    @Test func fastTallyWithBatchBuilderEqualsBruteForce() {
+        for rule in UnionRule.allCases {
+            withEvery("seed", in: 0..<4) { seed in
+                let r = RandomProbe(seed: 700 + UInt64(seed), N: 14)
+                let thresholds = [Float](repeating: 0.4, count: r.C)
+                let expected = BruteForce.tally(r.activations, N: r.N, C: r.C, H: r.H, W: r.W,
+                                                annotations: r.annotations, thresholds: thresholds,
+                                                catalog: r.catalog, rule: rule)
+                let kernel = TallyKernel(units: r.C, height: r.H, width: r.W, rule: rule, workers: 2)
+                let batch = LabelMaskBatch(catalog: r.catalog, workers: 2)
+                var t = LayerTally(units: r.C, labelSlots: r.catalog.maxLabelID + 1, categoryCount: r.catalog.categories.count)
+                let per = r.C * r.H * r.W
+                for start in stride(from: 0, to: r.N, by: 5) {
+                    let end = min(r.N, start + 5)
+                    let masks = batch.build(Array(r.annotations[start..<end]))
+                    r.activations[(start * per)..<(end * per)].withUnsafeBufferPointer {
+                        kernel.add($0, masks: masks, thresholds: thresholds, to: &t)
+                    }
+                }
+                #expect(t == expected, "rule \(rule)")
+            }
+        }
+    }
+}
