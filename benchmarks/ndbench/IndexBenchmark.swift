@@ -73,11 +73,3 @@ struct IndexBenchmark: ParsableCommand {
         try index.write(toFile: "\(dir)/index.csv", atomically: false, encoding: .utf8)
     }
 }
-
-/// CPU time used by this process so far, in seconds (all threads): a measure that holds on a
-/// machine shared with other work, where wall time does not.
-func processCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}

@@ -96,11 +96,3 @@ struct SplitMix {
         return Float(z >> 40) / Float(1 << 23) - 1
     }
 }
-
-/// CPU time of the whole process (all threads), in seconds: unlike wall time, it barely moves
-/// when other jobs share the cores, so it is what to watch while tuning.
-func processCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
