@@ -182,6 +182,23 @@ import Testing
         #expect(s.run?.progress.done == 200)
     }
 
+    @Test func untilTheUserChoosesTheSelectionFollowsTheBestUnit() {
+        var s = SampleRun.state(SampleRun.running(done: 100))
+        let first = s.units.rows[0].unit
+        var next = SampleRun.running(done: 200)
+        // Another unit overtakes the first: the table is sorted by IoU and nobody chose a row.
+        next.layers[0].units = next.layers[0].units.map { var u = $0; if u.unit != first { u.iou += 0.5 }; return u }
+        let effects = s.update(.snapshot(next))
+        #expect(s.units.cursor.selected == 0 && s.units.cursor.offset == 0)
+        #expect(s.units.selectedRow?.unit != first)
+        #expect(effects == [.loadImages(s.selectedUnit!)], "the detail pane follows the new first row")
+        // Once the user moves, the chosen unit stays put.
+        _ = s.update(.key(.char("j")))
+        let chosen = s.units.selectedRow!.unit
+        _ = s.update(.snapshot(SampleRun.running(done: 300)))
+        #expect(s.units.selectedRow?.unit == chosen)
+    }
+
     @Test func finishingReloadsTheSelectedUnitsImages() {
         var s = SampleRun.state(SampleRun.running(done: 900))
         _ = s.update(.imagesLoaded(s.selectedUnit!, .success(SampleRun.captions(2))))

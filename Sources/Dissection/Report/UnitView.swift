@@ -97,7 +97,7 @@ public enum UnitView {
         }
         for (k, p) in pictures.enumerated() {
             var line = "  #\(k + 1)  \(TerminalText.sanitize(p.top.path))  max \(shortNumber(p.top.maximum))"
-            if let c = p.maskCoverage { line += "  mask \(Int((c * 100).rounded())) %" }
+            if let c = p.maskCoverage { line += c > 0 && c < 0.005 ? "  mask <1 %" : "  mask \(Int((c * 100).rounded())) %" }
             if p.problem != nil { line += "  (unreadable)" }
             output(TerminalText.truncate(line, toWidth: max(20, capabilities.columns)) + "\n")
         }

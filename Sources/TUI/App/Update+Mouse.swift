@@ -80,7 +80,7 @@ extension AppState {
             return selectLayer(clampedAdd(layers.cursor.selected, delta > 0 ? 1 : -1))
         case .units:
             units.cursor.scroll(by: delta, count: units.rows.count, visible: l.visibleRows(.units))
-            if units.rows.indices.contains(units.cursor.selected) { units.selectedUnit = units.rows[units.cursor.selected].unit }
+            if units.rows.indices.contains(units.cursor.selected) { units.selectedUnit = units.rows[units.cursor.selected].unit; units.chosen = true }
             return syncDetail()
         case .breakdown:
             breakdown.cursor.scroll(by: delta, count: breakdownLineCount, visible: l.visibleRows(.breakdown))

@@ -46,8 +46,11 @@ public struct UnitsPane: Hashable, Sendable {
     public private(set) var rows: [UnitRow] = []
     /// Row indices whose label matches `query`.
     public private(set) var matches: [Int] = []
-    /// The selected unit, kept across re-sorts and updates.
-    public var selectedUnit: Int?
+    /// The selected unit, kept across re-sorts and updates once the user has chosen it.
+    public var selectedUnit: Int? { didSet { if selectedUnit == nil { chosen = false } } }
+    /// Whether the user chose the selection (by key, mouse or search). Until then the selection
+    /// follows the first row, so a live run's best units stay in view as they change.
+    public var chosen = false
     /// Selection and scroll over `rows`.
     public var cursor = ListCursor()
 
@@ -67,7 +70,9 @@ public struct UnitsPane: Hashable, Sendable {
         kept.sort(by: ordering)
         rows = kept
         matches = query.isEmpty ? [] : rows.indices.filter { Self.matches(rows[$0].label, query) }
-        if let unit = selectedUnit, let row = rows.firstIndex(where: { $0.unit == unit }) {
+        if !chosen {
+            cursor = ListCursor()
+        } else if let unit = selectedUnit, let row = rows.firstIndex(where: { $0.unit == unit }) {
             cursor.selected = row
         }
         cursor.clamp(count: rows.count, visible: visible)
@@ -77,7 +82,7 @@ public struct UnitsPane: Hashable, Sendable {
     /// Moves the selection to `row` and remembers its unit.
     public mutating func select(row: Int, visible: Int) {
         cursor.select(row, count: rows.count, visible: visible)
-        if rows.indices.contains(cursor.selected) { selectedUnit = rows[cursor.selected].unit }
+        if rows.indices.contains(cursor.selected) { selectedUnit = rows[cursor.selected].unit; chosen = true }
     }
 
     /// Moves the selection by `delta` rows.

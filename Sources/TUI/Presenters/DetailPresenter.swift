@@ -213,5 +213,7 @@ public func formatActivation(_ value: Double) -> String {
 /// A fraction as a whole percentage.
 public func percent(_ fraction: Double) -> String {
     guard fraction.isFinite else { return "-" }
+    // A small mask is not an empty one: a top image's mask is never empty.
+    if fraction > 0 && fraction < 0.005 { return "<1%" }
     return "\(Int((fraction * 100).rounded()))%"
 }
