@@ -7,6 +7,14 @@ struct Netdissect: AsyncParsableCommand {
         commandName: "netdissect",
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
-        subcommands: [SynthCommand.self, ProbeCommand.self, LayersCommand.self, InferCommand.self, ClassifyCommand.self]
+        subcommands: [
+            SynthCommand.self,
+            ProbeCommand.self,
+            LayersCommand.self,
+            InferCommand.self,
+            ClassifyCommand.self,
+            DissectCommand.self,
+            ExportCommand.self,
+        ]
     )
 }

@@ -1,0 +1,166 @@
+// Pass 2: the tally against the segmentations, provisional scores at every checkpoint, and the
+// final results (scores, tally.csv, rows of sums) when the pass ends.
+import Foundation
+import GRDB
+
+extension Dissector {
+    static let tallyKind = "tally"
+
+    func tallyPass(_ session: inout Session) throws {
+        let store = session.store, layers = session.layers, total = session.total, catalog = session.catalog
+        var thresholds: [[Float]] = []
+        var tallies: [LayerTally] = []
+        for layer in layers {
+            guard let bytes = try store.blob(layer: layer.name, kind: Self.thresholdsKind),
+                  bytes.count == layer.units * 4 else {
+                throw RunError.corruptState(path: store.databasePath, reason: "the thresholds of layer \(layer.name) are missing")
+            }
+            var r = ByteReader(bytes)
+            thresholds.append(r.floats(layer.units)!)
+            let fresh = LayerTally(units: layer.units, labelSlots: catalog.maxLabelID + 1, categoryCount: catalog.categories.count)
+            if session.progress.imagesDone > 0 {
+                guard let bytes = try store.blob(layer: layer.name, kind: Self.tallyKind),
+                      let t = LayerTally(serialized: bytes), t.units == fresh.units,
+                      t.labelSlots == fresh.labelSlots, t.categoryCount == fresh.categoryCount else {
+                    throw RunError.corruptState(path: store.databasePath, reason: "the tally checkpoint of layer \(layer.name) is missing or unreadable")
+                }
+                tallies.append(t)
+            } else {
+                tallies.append(fresh)
+            }
+        }
+        var skipped = try store.skippedIndices()
+        let fromCache = session.useCache && ActivationCache.exists(runDirectory: directory, layerCount: layers.count)
+        let cache = fromCache ? try ActivationCache(runDirectory: directory, layers: layers) : nil
+        let recompute = cache == nil
+        let kernels = layers.map { TallyKernel(units: $0.units, height: $0.height, width: $0.width,
+                                               rule: configuration.union, workers: options.workerCount) }
+        var pendingSkips: [SkippedInput] = []
+        var skippedCount = session.progress.imagesSkipped
+        let iouThreshold = configuration.iouThreshold
+
+        let checkpoint: (inout Session) throws -> Void = { session in
+            session.progress.imagesSkipped = skippedCount
+            let progress = session.progress
+            let skips = pendingSkips
+            var provisional: [String: [UnitScore]] = [:]
+            for (layer, tally) in zip(layers, tallies) {
+                provisional[layer.name] = Scoring.score(tally, catalog: catalog, iouThreshold: iouThreshold)
+            }
+            try store.write { db in
+                CrashHook.inCheckpoint(pass: 2, done: progress.imagesDone)
+                try RunStore.setProgress(db, progress)
+                try RunStore.addSkipped(db, skips)
+                for (layer, tally) in zip(layers, tallies) {
+                    try RunStore.setBlob(db, layer: layer.name, kind: Self.tallyKind, tally.serialized())
+                    try RunStore.setScores(db, layer: layer.name, provisional[layer.name]!, final: false)
+                }
+            }
+            pendingSkips = []
+            self.emit(.checkpoint(progress, provisional: provisional))
+        }
+
+        let startTime = Date(), doneAtStart = session.progress.imagesDone
+        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: recompute && producer.needsImages)
+        var buffers = [[Float]](repeating: [], count: layers.count)
+        let interval = checkpointInterval, workers = options.workerCount
+        while session.progress.imagesDone < total {
+            try honourControl(&session, checkpoint: checkpoint)
+            let start = session.progress.imagesDone
+            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start))
+            guard !items.isEmpty else {
+                throw RunError.input(path: configuration.dataset, reason: "the loader stopped at image \(start) of \(total)",
+                                     hint: "check that the dataset did not change during the run")
+            }
+            // Activations: from the cache, or produced again (a file re-read, or the model re-run).
+            var reasons = [String?](repeating: nil, count: items.count)
+            if let cache {
+                for l in layers.indices {
+                    let needed = items.count * layers[l].valuesPerImage
+                    if buffers[l].count != needed { buffers[l] = [Float](repeating: 0, count: needed) }
+                    try buffers[l].withUnsafeMutableBufferPointer { b in
+                        try cache.files[l].read(rows: start, count: items.count, into: b.baseAddress!)
+                    }
+                }
+            } else {
+                reasons = try producer.produce(items, into: &buffers)
+            }
+            // Annotations of the images still in; an image first found unusable now is recorded too.
+            var annotations: [ImageAnnotation?] = []
+            for (item, reason) in zip(items, reasons) {
+                if skipped.contains(item.index) { annotations.append(nil); continue }
+                switch item {
+                case let .skip(index, path, why):
+                    pendingSkips.append(SkippedInput(image: index, path: path, reason: why, pass: 2))
+                    skipped.insert(index); skippedCount += 1
+                    annotations.append(nil)
+                case let .sample(index, annotation, _):
+                    if let reason {
+                        pendingSkips.append(SkippedInput(image: index, path: source.path(of: index), reason: reason, pass: 2))
+                        skipped.insert(index); skippedCount += 1
+                        annotations.append(nil)
+                    } else {
+                        annotations.append(annotation)
+                    }
+                }
+            }
+            let masks = parallelMap(annotations.count, workers: workers) { k in
+                annotations[k].map { LabelMasks($0, catalog: catalog) }
+            }
+            for l in layers.indices {
+                let needed = items.count * layers[l].valuesPerImage
+                buffers[l].withUnsafeBufferPointer { b in
+                    kernels[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), masks: masks,
+                                   thresholds: thresholds[l], to: &tallies[l])
+                }
+            }
+            session.progress.imagesDone = start + items.count
+            session.progress.imagesSkipped = skippedCount
+            updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: 1)
+            emit(.progress(session.progress))
+            CrashHook.afterBatch(pass: 2, done: session.progress.imagesDone)
+            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
+                try checkpoint(&session)
+            }
+        }
+        try finish(&session, tallies: tallies, pendingSkips: pendingSkips, skippedCount: skippedCount)
+    }
+
+    /// Final scores, tally.csv files, rows of sums, and the finished status, in one transaction
+    /// (tally.csv files are written first; rewriting them on a resume gives the same bytes).
+    private func finish(_ session: inout Session, tallies: [LayerTally], pendingSkips: [SkippedInput], skippedCount: Int) throws {
+        let catalog = session.catalog, layers = session.layers
+        var finals: [[UnitScore]] = []
+        var uniques: [Int] = []
+        for (layer, tally) in zip(layers, tallies) {
+            let scores = Scoring.score(tally, catalog: catalog, iouThreshold: configuration.iouThreshold)
+            finals.append(scores)
+            uniques.append(Scoring.uniqueDetectors(scores, categoryCount: catalog.categories.count).labels.count)
+            let dir = (directory as NSString).appendingPathComponent(Self.layerDirectoryName(layer.name))
+            let path = (dir as NSString).appendingPathComponent("tally.csv")
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                try Data(TallyCSV.render(scores, catalog: catalog).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw RunError.store(path: path, reason: "cannot write tally.csv")
+            }
+        }
+        session.progress.status = .finished
+        session.progress.imagesSkipped = skippedCount
+        session.progress.etaSeconds = 0
+        session.progress.updatedAt = RunStore.now()
+        session.progress.finishedAt = session.progress.updatedAt
+        let progress = session.progress
+        try session.store.write { db in
+            try RunStore.addSkipped(db, pendingSkips)
+            for (l, layer) in layers.enumerated() {
+                try RunStore.setBlob(db, layer: layer.name, kind: Self.tallyKind, tallies[l].serialized())
+                try RunStore.setScores(db, layer: layer.name, finals[l], final: true)
+                try RunStore.finishLayer(db, layer: layer.name, tally: tallies[l], catalog: catalog, uniqueDetectors: uniques[l])
+            }
+            try RunStore.setProgress(db, progress)
+        }
+        for (layer, unique) in zip(layers, uniques) { emit(.layerFinished(layer: layer.name, uniqueDetectors: unique)) }
+        emit(.finished(progress))
+    }
+}

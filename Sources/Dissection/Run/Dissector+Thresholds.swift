@@ -1,0 +1,123 @@
+// Pass 1: exact per-unit thresholds and top images, and the activation cache for pass 2.
+import Foundation
+import GRDB
+
+extension Dissector {
+    static let thresholdStateKind = "thresholds-state"
+    static let thresholdsKind = "thresholds"
+
+    func thresholdPass(_ session: inout Session) throws {
+        let store = session.store, layers = session.layers, total = session.total
+        var states: [ThresholdPass] = []
+        for layer in layers {
+            let fresh = ThresholdPass(units: layer.units, mapSize: layer.mapSize, quantile: configuration.quantile,
+                                      topK: configuration.topK, maxImages: total)
+            if session.progress.imagesDone > 0 {
+                guard let bytes = try store.blob(layer: layer.name, kind: Self.thresholdStateKind),
+                      let state = ThresholdPass(serialized: bytes),
+                      state.units == fresh.units, state.mapSize == fresh.mapSize,
+                      state.selectors.first?.keep == fresh.selectors.first?.keep else {
+                    throw RunError.corruptState(path: store.databasePath, reason: "the pass-1 checkpoint of layer \(layer.name) is missing or unreadable")
+                }
+                states.append(state)
+            } else {
+                states.append(fresh)
+            }
+        }
+        let cache = session.useCache ? try ActivationCache(runDirectory: directory, layers: layers) : nil
+        var pendingSkips: [SkippedInput] = []
+        var skippedCount = session.progress.imagesSkipped
+
+        let checkpoint: (inout Session) throws -> Void = { session in
+            try cache?.sync()
+            session.progress.imagesSkipped = skippedCount
+            let progress = session.progress
+            let skips = pendingSkips
+            try store.write { db in
+                CrashHook.inCheckpoint(pass: 1, done: progress.imagesDone)
+                try RunStore.setProgress(db, progress)
+                for (layer, state) in zip(layers, states) {
+                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
+                    try RunStore.setTopImages(db, layer: layer.name, state.top, height: layer.height, width: layer.width)
+                }
+                try RunStore.addSkipped(db, skips)
+            }
+            pendingSkips = []
+            self.emit(.checkpoint(progress, provisional: [:]))
+        }
+
+        let startTime = Date(), doneAtStart = session.progress.imagesDone
+        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: producer.needsImages)
+        var buffers = [[Float]](repeating: [], count: layers.count)
+        let interval = checkpointInterval, workers = options.workerCount
+        while session.progress.imagesDone < total {
+            try honourControl(&session, checkpoint: checkpoint)
+            let start = session.progress.imagesDone
+            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start))
+            guard !items.isEmpty else {
+                throw RunError.input(path: configuration.dataset, reason: "the loader stopped at image \(start) of \(total)",
+                                     hint: "check that the dataset did not change during the run")
+            }
+            let reasons = try producer.produce(items, into: &buffers)
+            var indices: [Int?] = []
+            for (item, reason) in zip(items, reasons) {
+                switch item {
+                case let .skip(index, path, why):
+                    pendingSkips.append(SkippedInput(image: index, path: path, reason: why, pass: 1))
+                    skippedCount += 1
+                    indices.append(nil)
+                case let .sample(index, _, _):
+                    if let reason {
+                        pendingSkips.append(SkippedInput(image: index, path: source.path(of: index), reason: reason, pass: 1))
+                        skippedCount += 1
+                        indices.append(nil)
+                    } else {
+                        indices.append(index)
+                    }
+                }
+            }
+            for l in layers.indices {
+                let needed = items.count * layers[l].valuesPerImage
+                precondition(buffers[l].count >= needed, "producer returned too few values for \(layers[l].name)")
+                try buffers[l].withUnsafeBufferPointer { b in
+                    try cache?.files[l].write(rows: start, count: items.count, from: b.baseAddress!)
+                    states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
+                }
+            }
+            session.progress.imagesDone = start + items.count
+            session.progress.imagesSkipped = skippedCount
+            updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime,
+                       secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1)
+            emit(.progress(session.progress))
+            CrashHook.afterBatch(pass: 1, done: session.progress.imagesDone)
+            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
+                try checkpoint(&session)
+            }
+        }
+
+        // Pass 1 is done: thresholds and top images are final; pass 2 starts at image 0.
+        try cache?.sync()
+        let thresholds = states.map { $0.thresholds() }
+        session.progress.pass = 2
+        session.progress.passName = "tally"
+        session.progress.imagesDone = 0
+        session.progress.imagesSkipped = skippedCount
+        session.progress.rate = nil
+        session.progress.updatedAt = RunStore.now()
+        let progress = session.progress
+        let skips = pendingSkips
+        try store.write { db in
+            try RunStore.addSkipped(db, skips)
+            for (l, layer) in layers.enumerated() {
+                try RunStore.setThresholds(db, layer: layer.name, thresholds[l])
+                try RunStore.setTopImages(db, layer: layer.name, states[l].top, height: layer.height, width: layer.width)
+                var w = ByteWriter()
+                w.floats(thresholds[l])
+                try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdsKind, w.bytes)
+                try RunStore.removeBlob(db, layer: layer.name, kind: Self.thresholdStateKind)
+            }
+            try RunStore.setProgress(db, progress)
+        }
+        emit(.thresholdsReady(progress))
+    }
+}

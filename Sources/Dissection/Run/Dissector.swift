@@ -1,0 +1,221 @@
+// A dissection run: two passes over the probe, checkpointed, resumable, observable.
+//
+// Pass 1 ("thresholds") streams every layer's activations once: exact top quantiles and top
+// images; a model's activations go to the on-disk cache on the way. Pass 2 ("tally") streams
+// them again with the segmentations and sums I_ul, U_uc, G_l. Every `checkpointEvery` images the
+// whole state goes to the run database in one transaction; a new process with the same settings
+// continues from there and ends with the same numbers, because every state is a function of the
+// images done and the images are visited in index order.
+import Dispatch
+import Foundation
+
+/// Runs one dissection into a run directory.
+public final class Dissector: @unchecked Sendable {
+    /// What is computed.
+    public let configuration: RunConfiguration
+    /// The run directory.
+    public let directory: String
+    /// How it is executed.
+    public let options: RunOptions
+    let source: SampleSource
+    let producer: ActivationProducer
+    var emit: (RunEvent) -> Void = { _ in }
+    var control = RunControl()
+
+    /// A run of `configuration` over `source`, with activations from `producer`, into `directory`.
+    public init(configuration: RunConfiguration, directory: String, source: SampleSource,
+                producer: ActivationProducer, options: RunOptions = RunOptions()) {
+        self.configuration = configuration
+        self.directory = directory
+        self.source = source
+        self.producer = producer
+        self.options = options
+    }
+
+    /// Runs to the end (or to a cancel), calling `onEvent` on the running thread.
+    /// - Returns: the final progress.
+    /// - Throws: `RunError` (one-line messages), including `.cancelled`.
+    @discardableResult
+    public func run(control: RunControl = RunControl(), onEvent: @escaping (RunEvent) -> Void = { _ in }) throws -> RunProgress {
+        self.control = control
+        self.emit = onEvent
+        do {
+            return try execute()
+        } catch let error as RunError {
+            if error != .cancelled { onEvent(.failed(error.description)) }
+            throw error
+        }
+    }
+
+    /// Starts the run on its own thread and returns its events; the stream ends with the run.
+    public func start(control: RunControl) -> AsyncStream<RunEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+        let thread = Thread { [self] in
+            _ = try? self.run(control: control) { continuation.yield($0) }
+            continuation.finish()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return stream
+    }
+
+    // MARK: Setup
+
+    /// Per-process bookkeeping of a run.
+    struct Session {
+        let store: RunStore
+        let layers: [LayerShape]
+        let total: Int
+        var progress: RunProgress
+        let useCache: Bool
+        let catalog: ConceptCatalog
+    }
+
+    private func execute() throws -> RunProgress {
+        try configuration.validate()
+        let layers = producer.layers
+        guard layers.map(\.name) == configuration.layers else {
+            throw RunError.input(path: configuration.model ?? configuration.activations ?? directory,
+                                 reason: "produces layers \(layers.map(\.name)), the run asks for \(configuration.layers)",
+                                 hint: "check the --layer names")
+        }
+        let total = source.count
+        guard total > 0 else {
+            throw RunError.input(path: configuration.dataset, reason: "has no images", hint: "check index.csv")
+        }
+        let quantileBytes = layers.reduce(0) {
+            $0 + ThresholdPass.selectorBytes(units: $1.units, mapSize: $1.mapSize, quantile: configuration.quantile, maxImages: total)
+        }
+        guard quantileBytes <= options.quantileMemoryLimit else {
+            throw RunError.badSetting("exact quantiles of these layers over \(total) images need \(quantileBytes >> 20) MB, above the \(options.quantileMemoryLimit >> 20) MB limit; dissect fewer layers at once or use a smaller --quantile")
+        }
+        let (store, opened) = try RunStore.open(directory: directory, configuration: configuration, force: options.force)
+        defer { store.close() }
+        let catalog = source.catalog
+        switch opened {
+        case .new:
+            let cacheBytes = ActivationCache.bytes(layers: layers, images: total)
+            let fits = cacheBytes <= options.cacheLimit
+                && Double(cacheBytes) <= 0.9 * Double(ActivationCache.freeBytes(at: directory))
+            let cache = !producer.isRereadable && fits
+            try store.initialize(configuration: configuration, catalog: catalog,
+                                 imagePaths: (0..<total).map { source.path(of: $0) },
+                                 layers: layers.map { ($0.name, $0.units, $0.height, $0.width) })
+            try store.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('activation_cache', ?)",
+                               arguments: [cache ? "yes" : "no"])
+            }
+        case .resume:
+            break
+        }
+        let cacheFlag = try store.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'activation_cache'")
+        }
+        var progress = try store.read { db in try RunReader.progress(db, path: store.databasePath) }
+        guard progress.imagesTotal == total, (1...2).contains(progress.pass), progress.imagesDone <= total else {
+            throw RunError.corruptState(path: store.databasePath, reason: "the stored progress does not match the dataset (\(progress.imagesTotal) images stored, \(total) now)")
+        }
+        progress.status = .running
+        progress.message = nil
+        var session = Session(store: store, layers: layers, total: total, progress: progress,
+                              useCache: cacheFlag == "yes", catalog: catalog)
+        try store.write { db in try RunStore.setProgress(db, session.progress) }
+        emit(.started(session.progress))
+
+        if session.progress.pass == 1 {
+            try thresholdPass(&session)
+        }
+        try tallyPass(&session)
+        ActivationCache.remove(runDirectory: directory)
+        return session.progress
+    }
+
+    // MARK: Shared by both passes
+
+    /// The checkpoint interval in images: whole batches.
+    var checkpointInterval: Int {
+        let b = options.batchSize
+        return max(1, (options.checkpointEvery + b - 1) / b) * b
+    }
+
+    /// Updates rate and ETA from this process's work in the current pass.
+    func updateRate(_ p: inout RunProgress, doneAtStart: Int, startTime: Date, secondPassFactor: Double) {
+        let elapsed = Date().timeIntervalSince(startTime)
+        let done = p.imagesDone - doneAtStart
+        p.updatedAt = RunStore.now()
+        guard elapsed > 0, done > 0 else { return }
+        let rate = Double(done) / elapsed
+        p.rate = rate
+        var eta = Double(p.imagesTotal - p.imagesDone) / rate
+        if p.pass == 1 { eta += Double(p.imagesTotal) / (rate * secondPassFactor) }
+        p.etaSeconds = eta
+    }
+
+    /// Handles pause and cancel at a batch boundary; `checkpoint` commits the current state.
+    func honourControl(_ session: inout Session, checkpoint: (inout Session) throws -> Void) throws {
+        var pausedError: Error?
+        let going = control.waitWhilePaused(onPause: {
+            do {
+                session.progress.status = .paused
+                try checkpoint(&session)
+                emit(.paused)
+            } catch { pausedError = error }
+        }, onResume: {
+            session.progress.status = .running
+            emit(.resumed)
+        })
+        if let pausedError { throw pausedError }
+        if !going {
+            session.progress.status = .cancelled
+            try checkpoint(&session)
+            emit(.cancelled(session.progress))
+            throw RunError.cancelled
+        }
+    }
+
+    /// The next `batchSize` items of `iterator`.
+    func nextBatch(_ iterator: inout AnyIterator<SampleItem>, expectedStart: Int, limit: Int) throws -> [SampleItem] {
+        var items: [SampleItem] = []
+        items.reserveCapacity(limit)
+        while items.count < limit, let item = iterator.next() {
+            guard item.index == expectedStart + items.count else {
+                throw RunError.input(path: configuration.dataset,
+                                     reason: "the loader returned image \(item.index) where \(expectedStart + items.count) was expected",
+                                     hint: "this is a bug in the probe loader; please report it")
+            }
+            items.append(item)
+        }
+        return items
+    }
+
+    /// Directory name for a layer's files inside the run directory (`/` and odd characters become `_`).
+    public static func layerDirectoryName(_ layer: String) -> String {
+        var name = String(layer.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
+        if name.isEmpty || name == "." || name == ".." || name == RunReader.databaseName || name == ActivationCache.directoryName {
+            name = "layer_" + name
+        }
+        return name
+    }
+}
+
+/// Maps `count` indices in parallel, keeping order.
+func parallelMap<T>(_ count: Int, workers: Int, _ body: (Int) -> T) -> [T] {
+    var results = [T?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { out in
+        let handle = ResultsHandle(base: out.baseAddress!)
+        let chunks = max(1, min(workers, count))
+        withoutActuallyEscaping(body) { body in
+            let box = BodyBox(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in (chunk * count / chunks)..<((chunk + 1) * count / chunks) { handle.base[i] = box.body(i) }
+            }
+        }
+    }
+    return results.map { $0! }
+}
+
+private struct ResultsHandle<T>: @unchecked Sendable { let base: UnsafeMutablePointer<T?> }
+private struct BodyBox<T>: @unchecked Sendable {
+    let body: (Int) -> T
+    init(_ body: @escaping (Int) -> T) { self.body = body }
+}

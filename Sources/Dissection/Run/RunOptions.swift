@@ -1,0 +1,36 @@
+// How a run is executed: settings that do not change its results.
+
+/// Execution settings (not part of a run's identity).
+public struct RunOptions: Sendable {
+    /// Images per batch.
+    public var batchSize: Int
+    /// Worker threads for the tally and the quantiles.
+    public var threads: Int
+    /// Checkpoint every this many images in every pass (rounded up to whole batches).
+    public var checkpointEvery: Int
+    /// Overwrite a finished run or one with other settings.
+    public var force: Bool
+    /// Largest activation cache (bytes) kept between the passes of a model run; above it, pass 2
+    /// recomputes the activations. Also never more than 90 % of the free disk space.
+    public var cacheLimit: Int
+    /// Largest memory (bytes) the exact-quantile buffers of all layers may take.
+    public var quantileMemoryLimit: Int
+
+    /// Creates options.
+    public init(batchSize: Int = 32, threads: Int = 0, checkpointEvery: Int = 512, force: Bool = false,
+                cacheLimit: Int = 200 << 30, quantileMemoryLimit: Int = 1 << 30) {
+        self.batchSize = max(1, batchSize)
+        self.threads = threads
+        self.checkpointEvery = max(1, checkpointEvery)
+        self.force = force
+        self.cacheLimit = cacheLimit
+        self.quantileMemoryLimit = quantileMemoryLimit
+    }
+
+    /// `threads`, or the number of active cores when 0.
+    public var workerCount: Int {
+        threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+import Foundation

@@ -1,0 +1,97 @@
+// IoU scores, per-category winners, detectors and unique detectors (dissection.md section 5).
+//
+//     IoU_ul = I_ul / (U_{u,cat(l)} + G_l - I_ul)        (0 when the denominator is 0)
+//
+// A label competes only in its primary category. Ties between labels go to the lower label id,
+// ties between categories to the category listed first; so a unit that matches nothing gets the
+// first label of the first category with IoU 0, as the published tally.csv shows.
+
+/// A unit's best label within one category, with the sums behind its IoU.
+public struct CategoryScore: Sendable, Equatable, Codable {
+    /// Category index.
+    public var category: Int
+    /// Best label id of the category, 0 when the category has no scored label.
+    public var label: Int
+    /// Its IoU.
+    public var iou: Double
+    /// `G_l`.
+    public var truth: UInt64
+    /// `U_uc`.
+    public var activation: UInt64
+    /// `I_ul`.
+    public var intersect: UInt64
+}
+
+/// A unit's result: the best label overall and per category.
+public struct UnitScore: Sendable, Equatable, Codable {
+    /// Unit index, 0-based.
+    public var unit: Int
+    /// Best label id overall, 0 when nothing could be scored.
+    public var label: Int
+    /// Category index of that label, -1 when none.
+    public var category: Int
+    /// Its IoU.
+    public var iou: Double
+    /// Whether `iou >= ` the detector threshold.
+    public var isDetector: Bool
+    /// One entry per category, in catalog order.
+    public var perCategory: [CategoryScore]
+}
+
+/// Scoring a finished (or provisional) tally.
+public enum Scoring {
+    /// `IoU_ul` of `tally` for unit `u` and label `l` in category `c` (its primary category).
+    @inlinable public static func iou(_ tally: LayerTally, unit u: Int, label l: Int, category c: Int) -> Double {
+        let i = tally.intersection(unit: u, label: l)
+        let denominator = tally.union(unit: u, category: c) &+ tally.truth[l] &- i
+        return denominator == 0 ? 0 : Double(i) / Double(denominator)
+    }
+
+    /// The full `units x (maxLabelID + 1)` IoU matrix, row-major; column l is label id l
+    /// (column 0 and unscored labels stay 0).
+    public static func iouMatrix(_ tally: LayerTally, catalog: ConceptCatalog) -> [Double] {
+        var out = [Double](repeating: 0, count: tally.units * tally.labelSlots)
+        for u in 0..<tally.units {
+            for label in catalog.labels where label.id < tally.labelSlots {
+                out[u * tally.labelSlots + label.id] = iou(tally, unit: u, label: label.id, category: label.category)
+            }
+        }
+        return out
+    }
+
+    /// Every unit's scores.
+    public static func score(_ tally: LayerTally, catalog: ConceptCatalog, iouThreshold: Double) -> [UnitScore] {
+        let nCat = catalog.categories.count
+        return (0..<tally.units).map { u in
+            var per: [CategoryScore] = (0..<nCat).map {
+                CategoryScore(category: $0, label: 0, iou: 0, truth: 0, activation: tally.union(unit: u, category: $0), intersect: 0)
+            }
+            var seen = [Bool](repeating: false, count: nCat)
+            for label in catalog.labels where label.id < tally.labelSlots {
+                let c = label.category
+                let value = iou(tally, unit: u, label: label.id, category: c)
+                if !seen[c] || value > per[c].iou {
+                    seen[c] = true
+                    per[c].label = label.id
+                    per[c].iou = value
+                    per[c].truth = tally.truth[label.id]
+                    per[c].intersect = tally.intersection(unit: u, label: label.id)
+                }
+            }
+            var best = -1
+            for c in 0..<nCat where seen[c] && (best < 0 || per[c].iou > per[best].iou) { best = c }
+            let bestIoU = best >= 0 ? per[best].iou : 0
+            return UnitScore(unit: u, label: best >= 0 ? per[best].label : 0, category: best,
+                             iou: bestIoU, isDetector: best >= 0 && bestIoU >= iouThreshold, perCategory: per)
+        }
+    }
+
+    /// A layer's unique detectors: distinct labels among its detectors, and their count per category.
+    public static func uniqueDetectors(_ scores: [UnitScore], categoryCount: Int) -> (labels: [Int], perCategory: [Int]) {
+        var byLabel: [Int: Int] = [:]
+        for s in scores where s.isDetector { byLabel[s.label] = s.category }
+        var perCategory = [Int](repeating: 0, count: categoryCount)
+        for (_, c) in byLabel where c >= 0 && c < categoryCount { perCategory[c] += 1 }
+        return (byLabel.keys.sorted(), perCategory)
+    }
+}

@@ -1,0 +1,87 @@
+// The integer sums of dissection.md section 4 for one layer: I_ul, U_uc, G_l.
+//
+// Everything the scores need is a sum over images, so a tally is a few dense arrays of UInt64
+// that grow image by image, can be written to a checkpoint and read back, and give the same
+// integers whatever the order or the number of interruptions.
+
+/// How the union of a unit and a category is counted (dissection.md section 4).
+public enum UnionRule: String, Sendable, Codable, CaseIterable {
+    /// NetDissect: a unit's active pixels on every image where the category is annotated.
+    case original
+    /// NetDissect-Lite: only on images where the unit's mask touches an annotation of the category.
+    case lite
+}
+
+/// The running sums of one layer's tally.
+public struct LayerTally: Sendable, Equatable {
+    /// Number of units `C`.
+    public let units: Int
+    /// Label slots: `maxLabelID + 1` (slot 0 unused).
+    public let labelSlots: Int
+    /// Number of categories.
+    public let categoryCount: Int
+    /// `I_ul`: `intersections[u * labelSlots + l]`.
+    public var intersections: [UInt64]
+    /// `U_uc`: `unions[u * categoryCount + c]`.
+    public var unions: [UInt64]
+    /// `G_l`: `truth[l]`.
+    public var truth: [UInt64]
+    /// `Σ_i A_u(i)`: every active pixel of unit u.
+    public var activeArea: [UInt64]
+    /// Images added.
+    public var images: Int
+
+    /// An empty tally.
+    public init(units: Int, labelSlots: Int, categoryCount: Int) {
+        precondition(units >= 0 && labelSlots >= 1 && categoryCount >= 0, "LayerTally: bad sizes")
+        self.units = units
+        self.labelSlots = labelSlots
+        self.categoryCount = categoryCount
+        intersections = [UInt64](repeating: 0, count: units * labelSlots)
+        unions = [UInt64](repeating: 0, count: units * categoryCount)
+        truth = [UInt64](repeating: 0, count: labelSlots)
+        activeArea = [UInt64](repeating: 0, count: units)
+        images = 0
+    }
+
+    /// `I_ul`.
+    @inlinable public func intersection(unit u: Int, label l: Int) -> UInt64 { intersections[u * labelSlots + l] }
+
+    /// `U_uc`.
+    @inlinable public func union(unit u: Int, category c: Int) -> UInt64 { unions[u * categoryCount + c] }
+
+    /// Adds the ground-truth pixel counts `G_l(i)` of one image.
+    public mutating func addTruth(_ masks: LabelMasks) {
+        for (k, id) in masks.pixelLabels.enumerated() { truth[Int(id)] &+= UInt64(masks.pixelCounts[k]) }
+        for id in masks.imageLabels { truth[Int(id)] &+= UInt64(masks.pixelCount) }
+        images += 1
+    }
+
+    // MARK: Checkpoints
+
+    /// The tally as bytes.
+    public func serialized() -> [UInt8] {
+        var w = ByteWriter()
+        w.int(units); w.int(labelSlots); w.int(categoryCount); w.int(images)
+        w.uint64s(intersections); w.uint64s(unions); w.uint64s(truth); w.uint64s(activeArea)
+        return w.bytes
+    }
+
+    /// Restores a tally written by `serialized()`; nil when the bytes do not describe one.
+    public init?(serialized bytes: [UInt8]) {
+        var r = ByteReader(bytes)
+        guard let units = r.int(), let slots = r.int(), let cats = r.int(), let images = r.int(),
+              units >= 0, slots >= 1, cats >= 0, images >= 0,
+              units <= (1 << 24), slots <= (1 << 24), cats <= 1024,
+              let i = r.uint64s(units * slots), let u = r.uint64s(units * cats),
+              let t = r.uint64s(slots), let a = r.uint64s(units), r.atEnd else { return nil }
+        self.units = units
+        self.labelSlots = slots
+        self.categoryCount = cats
+        self.images = images
+        intersections = i
+        unions = u
+        truth = t
+        activeArea = a
+    }
+}

@@ -1,0 +1,63 @@
+// Writes a RandomProbe to disk in the Broden layout (broden-format.md), so that whole commands can
+// be run on it as a user would: CSVs, RG-encoded segmentation PNGs, small JPEG images. Images left
+// out of the probe point at a segmentation file that does not exist.
+import Foundation
+import Render
+@testable import Dissection
+
+enum BrodenWriter {
+    static func write(_ probe: RandomProbe, to directory: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory + "/images/random", withIntermediateDirectories: true)
+        let catalog = probe.catalog
+        func save(_ text: String, _ name: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+        }
+        var categoryCSV = "name,first,last,count,frequency\n"
+        for (c, category) in catalog.categories.enumerated() {
+            let ids = catalog.labels.filter { $0.category == c }.map(\.id)
+            categoryCSV += "\(category.name),\(ids.min() ?? 0),\(ids.max() ?? 0),\(ids.count),1\n"
+            var lines = "code,number,name,frequency,coverage\n"
+            for (k, id) in ids.enumerated() { lines += "\(k + 1),\(id),l\(id),1,1.0\n" }
+            try save(lines, "c_\(category.name).csv")
+        }
+        try save(categoryCSV, "category.csv")
+        var labelCSV = "number,name,category,frequency,coverage,syns\n"
+        for l in catalog.labels { labelCSV += "\(l.id),\(l.name),\(catalog.categories[l.category].name)(1),1,1.0,\n" }
+        try save(labelCSV, "label.csv")
+
+        var index = "image,split,ih,iw,sh,sw," + catalog.categories.map(\.name).joined(separator: ",") + "\n"
+        for i in 0..<probe.N {
+            let image = "random/\(i).jpg"
+            guard let a = probe.annotations[i] else {
+                try Data(try JPEG.encode(RGBImage(width: 8, height: 8, fill: (9, 9, 9)))).write(to: URL(fileURLWithPath: directory + "/images/" + image))
+                index += "\(image),train,8,8,4,4,random/\(i)_missing.png" + String(repeating: ",", count: catalog.categories.count - 1) + "\n"
+                continue
+            }
+            let (sh, sw) = (a.height, a.width)
+            try Data(try JPEG.encode(RGBImage(width: 2 * sw, height: 2 * sh, fill: (UInt8(i % 256), 80, 160))))
+                .write(to: URL(fileURLWithPath: directory + "/images/" + image))
+            var cells: [String] = []
+            for (c, category) in catalog.categories.enumerated() {
+                if category.kind == .image {
+                    cells.append(a.imageLabels.filter { $0.category == c }.flatMap(\.ids).map(String.init).joined(separator: ";"))
+                    continue
+                }
+                var paths: [String] = []
+                for (k, layer) in a.pixelLayers.enumerated() where layer.category == c {
+                    let path = "random/\(i)_\(category.name)_\(k).png"
+                    var rgb = RGBImage(width: sw, height: sh)
+                    for p in 0..<(sh * sw) {
+                        rgb.pixels[3 * p] = UInt8(layer.labels[p] & 0xFF)
+                        rgb.pixels[3 * p + 1] = UInt8(layer.labels[p] >> 8)
+                    }
+                    try Data(try PNG.encode(rgb)).write(to: URL(fileURLWithPath: directory + "/images/" + path))
+                    paths.append(path)
+                }
+                cells.append(paths.joined(separator: ";"))
+            }
+            index += "\(image),train,\(2 * sh),\(2 * sw),\(sh),\(sw)," + cells.joined(separator: ",") + "\n"
+        }
+        try save(index, "index.csv")
+    }
+}
