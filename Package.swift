@@ -33,6 +33,8 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CSpng", path: "Sources/CSpng", pkgConfig: "spng",
                        providers: [.apt(["libspng-dev"])]),
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: Libraries
         .target(name: "Runtime", dependencies: [
@@ -41,7 +43,7 @@ let package = Package(
         ]),
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
         .target(name: "Dissection", dependencies: [
-            "Runtime", "Render",
+            "Runtime", "Render", "CLapack",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TUI", dependencies: ["Runtime", "Render", "Dissection", "CNcursesw"]),
