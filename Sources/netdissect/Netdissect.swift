@@ -8,11 +8,7 @@ struct Netdissect: AsyncParsableCommand {
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
         subcommands: [
-            SynthCommand.self,
-            ProbeCommand.self,
-            LayersCommand.self,
-            InferCommand.self,
-            ClassifyCommand.self,
+            SynthCommand.self, ProbeCommand.self, LayersCommand.self, InferCommand.self, ClassifyCommand.self,
             DissectCommand.self,
             ExportCommand.self,
         ]

@@ -7,9 +7,14 @@ import Render
 
 enum BrodenWriter {
     static func write(_ probe: RandomProbe, to directory: String) throws {
+        try write(catalog: probe.catalog, annotations: probe.annotations, images: nil, to: directory)
+    }
+
+    /// Writes `annotations` (nil = an image whose segmentation is missing) with `images`
+    /// (default: flat 2x-size pictures) in the Broden layout.
+    static func write(catalog: ConceptCatalog, annotations: [ImageAnnotation?], images: [RGBImage]?, to directory: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory + "/images/random", withIntermediateDirectories: true)
-        let catalog = probe.catalog
         func save(_ text: String, _ name: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
         }
@@ -27,15 +32,17 @@ enum BrodenWriter {
         try save(labelCSV, "label.csv")
 
         var index = "image,split,ih,iw,sh,sw," + catalog.categories.map(\.name).joined(separator: ",") + "\n"
-        for i in 0..<probe.N {
+        for i in 0..<annotations.count {
             let image = "random/\(i).jpg"
-            guard let a = probe.annotations[i] else {
+                guard let a = annotations[i] else {
                 try Data(try JPEG.encode(RGBImage(width: 8, height: 8, fill: (9, 9, 9)))).write(to: URL(fileURLWithPath: directory + "/images/" + image))
                 index += "\(image),train,8,8,4,4,random/\(i)_missing.png" + String(repeating: ",", count: catalog.categories.count - 1) + "\n"
                 continue
             }
             let (sh, sw) = (a.height, a.width)
-            try Data(try JPEG.encode(RGBImage(width: 2 * sw, height: 2 * sh, fill: (UInt8(i % 256), 80, 160))))
+            let picture = images?[i] ?? RGBImage(width: 2 * sw, height: 2 * sh, fill: (UInt8(i % 256), 80, 160))
+            // PNG bytes under the .jpg name keep test pictures lossless; the reader accepts them.
+            try Data(images == nil ? try JPEG.encode(picture) : try PNG.encode(picture))
                 .write(to: URL(fileURLWithPath: directory + "/images/" + image))
             var cells: [String] = []
             for (c, category) in catalog.categories.enumerated() {
@@ -56,7 +63,7 @@ enum BrodenWriter {
                 }
                 cells.append(paths.joined(separator: ";"))
             }
-            index += "\(image),train,\(2 * sh),\(2 * sw),\(sh),\(sw)," + cells.joined(separator: ",") + "\n"
+            index += "\(image),train,\(picture.height),\(picture.width),\(sh),\(sw)," + cells.joined(separator: ",") + "\n"
         }
         try save(index, "index.csv")
     }

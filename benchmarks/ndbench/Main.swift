@@ -8,6 +8,8 @@ struct NDBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ndbench",
         abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",
-        subcommands: []
+        subcommands: [
+            TallyBenchmark.self,
+        ]
     )
 }

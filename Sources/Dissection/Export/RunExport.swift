@@ -4,7 +4,7 @@ import Foundation
 /// Exports from a run directory.
 public enum RunExport {
     /// The layer to export: `requested`, or the run's only layer.
-    public static func layer(_ reader: RunReader, requested: String?) throws -> LayerInfo {
+    public static func layer(_ reader: RunReader, requested: String?) throws -> RunLayer {
         let layers = try reader.layers()
         if let requested {
             guard let layer = layers.first(where: { $0.name == requested }) else {
@@ -27,9 +27,9 @@ public enum RunExport {
     }
 
     /// The per-unit results of `layer` as JSON.
-    public static func json(_ reader: RunReader, layer: LayerInfo) throws -> String {
+    public static func json(_ reader: RunReader, layer: RunLayer) throws -> String {
         struct Document: Encodable {
-            let layer: LayerInfo
+            let layer: RunLayer
             let progress: RunProgress
             let configuration: RunConfiguration
             let units: [UnitResult]

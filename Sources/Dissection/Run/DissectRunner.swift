@@ -1,6 +1,7 @@
 // What `netdissect dissect` does once its arguments are parsed: open the dataset and the
 // activation source, run, print progress, and turn every failure into one line.
 import Foundation
+import Runtime
 
 /// The dissect command's arguments, as typed.
 public struct DissectRequest: Sendable {
@@ -67,7 +68,7 @@ public enum DissectRunner {
             }
             let source = try ProbeSampleSource(dataset: dataset, categories: configuration.categories,
                                                limit: configuration.limit, workers: options.workerCount)
-            let producer = try makeProducer(configuration, images: source.count, options: options)
+            let producer = try makeProducer(configuration, images: source.count, dataset: dataset, options: options)
             let dissector = Dissector(configuration: configuration, directory: absolute(r.out), source: source,
                                       producer: producer, options: options)
             let printer = ProgressPrinter()
@@ -82,7 +83,7 @@ public enum DissectRunner {
     }
 
     /// The activation source the configuration names.
-    static func makeProducer(_ c: RunConfiguration, images: Int, options: RunOptions) throws -> ActivationProducer {
+    static func makeProducer(_ c: RunConfiguration, images: Int, dataset: ProbeDataset, options: RunOptions) throws -> ActivationProducer {
         if let activations = c.activations {
             do {
                 return try NPYActivations(path: activations, layerName: c.layers[0], images: images)
@@ -92,6 +93,17 @@ public enum DissectRunner {
                 throw RunError.input(path: activations, reason: "\(error)", hint: "save the activations with numpy.save as float32 (N, C, H, W)")
             }
         }
-        throw RunError.badSetting("--model is not available in this build yet; use --activations")
+        guard let model = c.model else { throw RunError.badSetting("give either --model or --activations") }
+        // The model sees the probe images at their stored size: that of the first row (a model
+        // exported with a fixed input size uses its own).
+        let size: (height: Int, width: Int)
+        do {
+            let loaded = try ONNXModel.load(path: model)
+            size = loaded.declaredInputSize ?? (dataset.records.first?.imageHeight ?? 224, dataset.records.first?.imageWidth ?? 224)
+        } catch {
+            throw RunError.other("\(error)")
+        }
+        return try ModelActivations(path: model, layers: c.layers, inputHeight: size.height, inputWidth: size.width,
+                                    mean: c.mean, std: c.std, bgr: c.bgr, workers: options.workerCount)
     }
 }

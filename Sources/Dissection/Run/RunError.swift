@@ -18,6 +18,9 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
     case input(path: String, reason: String, hint: String)
     /// The run was cancelled.
     case cancelled
+    /// An error from another part (the model runtime, the probe reader) whose own one-line
+    /// message already names the file, the cause and what to do.
+    case other(String)
 
     public var description: String {
         switch self {
@@ -37,6 +40,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
             return "\(path): \(reason); \(hint)"
         case .cancelled:
             return "dissect: cancelled; run the same command again to continue from the last checkpoint"
+        case let .other(message):
+            return message
         }
     }
 }

@@ -17,11 +17,18 @@ struct ByteWriter {
     }
 
     mutating func floats<C: Collection>(_ values: C) where C.Element == Float {
+        if 1.littleEndian == 1, values.withContiguousStorageIfAvailable({ b in
+            bytes.append(contentsOf: UnsafeRawBufferPointer(b))
+        }) != nil { return }
         bytes.reserveCapacity(bytes.count + values.count * 4)
         for v in values { float(v) }
     }
 
     mutating func uint64s(_ values: [UInt64]) {
+        if 1.littleEndian == 1 {
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            return
+        }
         bytes.reserveCapacity(bytes.count + values.count * 8)
         for v in values { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     }
@@ -59,6 +66,14 @@ struct ByteReader {
     mutating func floats(_ n: Int) -> [Float]? {
         guard n >= 0, (bytes.count - offset) / 4 >= n else { return nil }
         var out = [Float](repeating: 0, count: n)
+        if 1.littleEndian == 1 {
+            let start = offset
+            out.withUnsafeMutableBytes { dst in
+                bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + 4 * n)])) }
+            }
+            offset += 4 * n
+            return out
+        }
         for i in 0..<n { out[i] = float()! }
         return out
     }
@@ -66,6 +81,14 @@ struct ByteReader {
     mutating func uint64s(_ n: Int) -> [UInt64]? {
         guard n >= 0, (bytes.count - offset) / 8 >= n else { return nil }
         var out = [UInt64](repeating: 0, count: n)
+        if 1.littleEndian == 1 {
+            let start = offset
+            out.withUnsafeMutableBytes { dst in
+                bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + 8 * n)])) }
+            }
+            offset += 8 * n
+            return out
+        }
         for i in 0..<n { out[i] = raw64()! }
         return out
     }

@@ -85,10 +85,10 @@ public final class RunReader: Sendable {
     }
 
     /// The layers, in command-line order.
-    public func layers() throws -> [LayerInfo] {
+    public func layers() throws -> [RunLayer] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM layers ORDER BY position").map {
-                LayerInfo(name: $0["name"], units: $0["units"], height: $0["height"], width: $0["width"],
+                RunLayer(name: $0["name"], units: $0["units"], height: $0["height"], width: $0["width"],
                           finished: $0["finished"] as Bool, uniqueDetectors: $0["unique_detectors"])
             }
         }

@@ -53,7 +53,7 @@ public struct RunProgress: Sendable, Equatable, Codable {
 }
 
 /// A dissected layer.
-public struct LayerInfo: Sendable, Equatable, Codable {
+public struct RunLayer: Sendable, Equatable, Codable {
     /// Layer name as given on the command line.
     public var name: String
     /// Units `C`, and the activation map size `H x W`.

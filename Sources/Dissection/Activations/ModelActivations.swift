@@ -1,0 +1,120 @@
+// `--model M.onnx`: the tapped layers' activations, computed batch by batch by the runtime.
+//
+// Each batch's usable images are normalised (Runtime's `Tensor(rgb8Images:...)`) and run through
+// sessions that stop at the deepest tap. A session serialises its calls, so the batch is split
+// across one session per worker. Every image must have the session's input size: probe images of
+// another size (the real Broden has a few) are resized to it (Runtime's bilinear resize); the
+// segmentation grid of the row is kept, so masks still land on the row's own annotation.
+import Dispatch
+import Foundation
+import Render
+import Runtime
+
+/// Activations of a model's layers.
+public final class ModelActivations: ActivationProducer, @unchecked Sendable {
+    /// The tapped layers and their shapes.
+    public let layers: [LayerShape]
+    /// A model needs the images.
+    public let needsImages = true
+    /// Running the model is the expensive part: pass 2 reads the cache when it fits.
+    public let isRereadable = false
+    /// Input height and width every image is brought to.
+    public let inputHeight: Int, inputWidth: Int
+    let sessions: [Session]
+    let normalization: ImageNormalization
+    let path: String
+
+    /// Loads `path` and prepares `workers` sessions for `inputHeight x inputWidth` images tapping `layers`.
+    /// - Throws: `RunError` with the runtime's one-line message.
+    public init(path: String, layers names: [String], inputHeight: Int, inputWidth: Int,
+                mean: [Float], std: [Float], bgr: Bool, workers: Int) throws {
+        self.path = path
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        let model: ONNXModel
+        do {
+            model = try ONNXModel.load(path: path)
+            sessions = try (0..<max(1, workers)).map { _ in
+                try model.session(height: inputHeight, width: inputWidth, taps: names)
+            }
+        } catch {
+            throw RunError.other("\(error)")
+        }
+        var shapes: [LayerShape] = []
+        for name in names {
+            guard let s = sessions[0].outputShapes[name], s.count == 3, s.allSatisfy({ $0 >= 1 }) else {
+                throw RunError.input(path: path, reason: "layer '\(name)' gives shape \(sessions[0].outputShapes[name] ?? []) per image, not (C, H, W)",
+                                     hint: "dissect a convolutional layer (netdissect layers lists them)")
+            }
+            shapes.append(LayerShape(name: name, units: s[0], height: s[1], width: s[2]))
+        }
+        layers = shapes
+        normalization = ImageNormalization(mean: mean, std: std, bgr: bgr)
+    }
+
+    /// Runs the model on the usable samples of `items`; rows of skips are left as they are.
+    // items n -> output[l] (n, C_l, H_l, W_l)
+    public func produce(_ items: [SampleItem], into output: inout [[Float]]) throws -> [String?] {
+        while output.count < layers.count { output.append([]) }
+        for (l, layer) in layers.enumerated() where output[l].count != items.count * layer.valuesPerImage {
+            output[l] = [Float](repeating: 0, count: items.count * layer.valuesPerImage)
+        }
+        var rows: [Int] = []
+        var pixels: [[UInt8]] = []
+        for (k, item) in items.enumerated() {
+            guard case let .sample(_, _, image?) = item else { continue }
+            rows.append(k)
+            if image.width == inputWidth && image.height == inputHeight {
+                pixels.append(image.pixels)
+            } else {
+                pixels.append(ImagePreprocessing.resize((image.pixels, image.width, image.height),
+                                                        width: inputWidth, height: inputHeight).pixels)
+            }
+        }
+        guard !rows.isEmpty else { return [String?](repeating: nil, count: items.count) }
+        // Split across sessions in whole chunks of the model's fixed batch (1 when dynamic).
+        let fixed = sessions[0].model.declaredBatch ?? 1
+        let chunks = (rows.count + fixed - 1) / fixed
+        let parts = max(1, min(sessions.count, chunks))
+        let results = ResultSlots<[String: Tensor]>(count: parts)
+        let plane = inputHeight * inputWidth * 3
+        let count = rows.count, allPixels = pixels
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = part * chunks / parts * fixed, end = min(count, (part + 1) * chunks / parts * fixed)
+            var images = Array(allPixels[start..<end])
+            while images.count % fixed != 0 { images.append([UInt8](repeating: 0, count: plane)) }
+            let input = Tensor(rgb8Images: images, width: inputWidth, height: inputHeight, normalization: normalization)
+            results.set(part, Result { try sessions[part].run(input) })
+        }
+        for part in 0..<parts {
+            let start = part * chunks / parts * fixed
+            let outputs: [String: Tensor]
+            do { outputs = try results.get(part).get() } catch { throw RunError.other("\(error)") }
+            for (l, layer) in layers.enumerated() {
+                let per = layer.valuesPerImage
+                guard let t = outputs[layer.name], t.count % per == 0 else {
+                    throw RunError.input(path: path, reason: "the session returned no value for layer '\(layer.name)'",
+                                         hint: "this is a bug; please report it")
+                }
+                let end = min(rows.count, start + t.count / per)
+                t.data.withUnsafeBufferPointer { src in
+                    output[l].withUnsafeMutableBufferPointer { dst in
+                        for k in start..<end {
+                            (dst.baseAddress! + rows[k] * per).update(from: src.baseAddress! + (k - start) * per, count: per)
+                        }
+                    }
+                }
+            }
+        }
+        return [String?](repeating: nil, count: items.count)
+    }
+}
+
+/// One result slot per worker of a `concurrentPerform`.
+final class ResultSlots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<T, Error>?]
+    init(count: Int) { slots = [Result<T, Error>?](repeating: nil, count: count) }
+    func set(_ i: Int, _ value: Result<T, Error>) { lock.lock(); slots[i] = value; lock.unlock() }
+    func get(_ i: Int) -> Result<T, Error> { lock.lock(); defer { lock.unlock() }; return slots[i]! }
+}
