@@ -17,6 +17,8 @@ test:
 	@scripts/bootstrap --test
 	@scripts/fetch-models
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) build -c release -Xswiftc -enable-testing --product netdissect
+	scripts/e2e-sixel .build/release/netdissect
 
 models:
 	@scripts/fetch-models

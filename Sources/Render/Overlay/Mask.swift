@@ -1,0 +1,84 @@
+// A unit's mask on one image: the pixels where its upsampled activation exceeds its threshold
+// (dissection spec, sections 3 and 6), and the outline drawn around it in overlays.
+
+/// A boolean `height x width` grid, row-major.
+public struct Mask: Sendable, Equatable {
+    /// Columns.
+    public let width: Int
+    /// Rows.
+    public let height: Int
+    /// `width * height` flags, row by row.
+    public var bits: [Bool]
+
+    /// Wraps `bits`, which must hold exactly `width * height` flags.
+    public init(width: Int, height: Int, bits: [Bool]) {
+        precondition(bits.count == width * height, "Mask: \(width)x\(height) needs \(width * height) flags")
+        self.width = width; self.height = height; self.bits = bits
+    }
+
+    /// The unit's mask at `width x height`: `activation` (the raw `H x W` map) upsampled by
+    /// bilinear interpolation with the engine's convention, then `> threshold` (strictly).
+    public init(activation: FloatMap, threshold: Float, width: Int, height: Int) {
+        let up = activation.resizedBilinear(width: width, height: height)
+        self.init(width: width, height: height, bits: up.values.map { $0 > threshold })
+    }
+
+    /// The flag at column `x`, row `y`.
+    @inlinable public subscript(x: Int, y: Int) -> Bool {
+        get { bits[y * width + x] }
+        set { bits[y * width + x] = newValue }
+    }
+
+    /// Number of pixels in the mask.
+    public var count: Int { bits.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// Fraction of the image the mask covers, 0...1 (0 for an empty image).
+    public var coverage: Double { bits.isEmpty ? 0 : Double(count) / Double(bits.count) }
+
+    /// The inner boundary of the mask, `thickness` pixels wide: mask pixels within `thickness`
+    /// pixels (Chebyshev distance) of a pixel outside the mask. The image border is
+    /// not a boundary, so a mask touching the edge is not framed by it.
+    public func outline(thickness: Int = 1) -> Mask {
+        precondition(thickness >= 1, "Mask.outline: thickness \(thickness)")
+        // Pixels outside the mask, grown by `thickness` (separable square dilation), meet the
+        // mask exactly on the band we want.
+        var outside = bits.map { !$0 }
+        outside = dilate(outside, radius: thickness)
+        var band = bits
+        for i in 0..<band.count { band[i] = bits[i] && outside[i] }
+        return Mask(width: width, height: height, bits: band)
+    }
+
+    /// Square dilation of `flags` by `radius`, done as a row pass then a column pass.
+    private func dilate(_ flags: [Bool], radius: Int) -> [Bool] {
+        var rows = flags
+        for y in 0..<height {
+            var last = -Int.max / 2                  // most recent set column at or before x
+            var next = [Int](repeating: Int.max / 2, count: width)
+            var seen = Int.max / 2
+            for x in stride(from: width - 1, through: 0, by: -1) {
+                if flags[y * width + x] { seen = x }
+                next[x] = seen
+            }
+            for x in 0..<width {
+                if flags[y * width + x] { last = x }
+                rows[y * width + x] = x - last <= radius || next[x] - x <= radius
+            }
+        }
+        var out = rows
+        for x in 0..<width {
+            var last = -Int.max / 2
+            var next = [Int](repeating: Int.max / 2, count: height)
+            var seen = Int.max / 2
+            for y in stride(from: height - 1, through: 0, by: -1) {
+                if rows[y * width + x] { seen = y }
+                next[y] = seen
+            }
+            for y in 0..<height {
+                if rows[y * width + x] { last = y }
+                out[y * width + x] = y - last <= radius || next[y] - y <= radius
+            }
+        }
+        return out
+    }
+}

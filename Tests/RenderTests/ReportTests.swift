@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Render
+
+@Suite struct ReportTests {
+    func sampleLayer(name: String = "features.13") -> ReportLayer {
+        var units: [ReportUnit] = [
+            ReportUnit(unit: 1, label: "dog", category: "object", iou: 0.21),
+            ReportUnit(unit: 2, label: "dog", category: "object", iou: 0.08),
+            ReportUnit(unit: 3, label: "grass", category: "material", iou: 0.05),
+            ReportUnit(unit: 4, label: "sky", category: "object", iou: 0.01),
+            ReportUnit(unit: 5, label: "red-c", category: "color", iou: 0.04),
+        ]
+        for (k, hostile) in hostileLabels.enumerated() {
+            units.append(ReportUnit(unit: 6 + k, label: hostile.raw, category: "part", iou: 0.05 + Double(k) / 1000))
+        }
+        return ReportLayer(name: name, units: units, iouThreshold: 0.04,
+                           categories: ["object", "part", "material", "color"], subtitle: "run <r1> & \"model\"")
+    }
+
+    @Test func headlineCountsDetectorsAndConcepts() {
+        let layer = ReportLayer(name: "l", units: Array(sampleLayer().units.prefix(5)))
+        #expect(layer.detectors.count == 4)
+        #expect(layer.uniqueLabels == 3)
+        #expect(layer.headline == "4/5 units covering 3 concepts with IoU ≥ 0.04")
+        let bars = layer.detectorCounts
+        #expect(bars.map(\.label) == ["dog", "grass", "red-c"])
+        #expect(bars[0].count == 2)
+    }
+
+    @Test func layerPageIsWellFormedAndEscapesEverything() {
+        let html = HTMLReport.layerPage(sampleLayer(), title: "Network <Dissection>")
+        let check = MarkupCheck(html)
+        #expect(check.problems.isEmpty, "\(check.problems)")
+        #expect(!html.contains("<script>alert"))
+        #expect(!html.unicodeScalars.contains { TerminalText.isInvisibleControl($0) && $0 != "\n" })
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        let cards = check.attributes.filter { $0.tag == "div" && $0.name == "data-unit" }
+        #expect(cards.count == sampleLayer().units.count)
+        // One bar per (category, label) among detectors.
+        let rects = html.components(separatedBy: "<rect ").count - 1
+        #expect(rects == sampleLayer().detectorCounts.count)
+        #expect(html.contains("18/19 units covering 17 concepts with IoU ≥ 0.04"))
+    }
+
+    @Test func pagesWithNoDetectorsOrNoUnitsAreStillWellFormed() {
+        for layer in [ReportLayer(name: "empty", units: []),
+                      ReportLayer(name: "weak", units: [ReportUnit(unit: 1, label: "x", category: "object", iou: 0.001)])] {
+            let check = MarkupCheck(HTMLReport.layerPage(layer, title: "t"))
+            #expect(check.problems.isEmpty, "\(layer.name): \(check.problems)")
+        }
+        #expect(MarkupCheck(HTMLReport.indexPage([], pages: [], title: "t")).problems.isEmpty)
+    }
+
+    @Test func writtenReportReferencesOnlyFilesThatExist() throws {
+        let dir = try makeTemporaryDirectory("report")
+        let writer = try ReportWriter(directory: dir, title: "Network Dissection", subtitle: "test run")
+        for name in ["features.13", "/features/features.13/Clip_output_0", "../../etc", "index"] {
+            var layer = sampleLayer(name: name)
+            for k in layer.units.indices where k % 3 != 2 {
+                let strip = Montage.strip([MontageTile(image: sampleImage(), caption: "img \(k)")],
+                                          style: MontageStyle(cellWidth: 64, cellHeight: 48))
+                layer.units[k].image = try writer.writeUnitImage(strip, layer: name, unit: layer.units[k].unit)
+            }
+            try writer.writeLayer(layer)
+        }
+        try writer.writeIndex()
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir)
+        #expect(files.allSatisfy { !$0.contains("..") })
+        var pages = 0
+        for file in files where file.hasSuffix(".html") {
+            pages += 1
+            let html = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
+            let check = MarkupCheck(html)
+            #expect(check.problems.isEmpty, "\(file): \(check.problems)")
+            for ref in check.attributes where ref.name == "src" || ref.name == "href" {
+                let path = ref.value.removingPercentEncoding ?? ref.value
+                #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(file) refers to missing \(ref.value)")
+                if ref.name == "src" {
+                    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + path)))
+                    #expect(try JPEG.decode(bytes).width > 0)
+                }
+            }
+        }
+        #expect(pages == 5)
+        #expect(Set(files.filter { $0.hasSuffix(".html") }).count == 5)
+    }
+
+    @Test func fileStemsStayInsideTheDirectory() {
+        #expect(ReportWriter.fileStem("../../etc/passwd") == "etc_passwd")
+        #expect(ReportWriter.fileStem("features.13") == "features.13")
+        #expect(ReportWriter.fileStem("") == "layer")
+        #expect(ReportWriter.fileStem("\u{202E}x") == "x")
+    }
+
+    @Test func iouFormatting() {
+        #expect(formatIoU(0.04) == "0.04")
+        #expect(formatIoU(0.2051) == "0.21")
+        #expect(formatIoU(1) == "1.00")
+        #expect(formatIoU(.nan) == "–")
+    }
+}
