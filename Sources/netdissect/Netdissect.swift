@@ -11,8 +11,6 @@ struct Netdissect: AsyncParsableCommand {
             SynthCommand.self, ProbeCommand.self, LayersCommand.self, InferCommand.self, ClassifyCommand.self,
             DissectCommand.self,
             ExportCommand.self,
-            SynthCommand.self,
-            ProbeCommand.self,
             UnitCommand.self,
             SummaryCommand.self,
             ReportCommand.self,

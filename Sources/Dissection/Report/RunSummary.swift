@@ -24,7 +24,7 @@ public struct LayerSummary: Sendable, Equatable {
     }
 
     /// The numbers of one layer from its units' results.
-    public static func of(layer: LayerInfo, results: [UnitResult], categories: [String]) -> LayerSummary {
+    public static func of(layer: RunLayer, results: [UnitResult], categories: [String]) -> LayerSummary {
         let detectors = results.filter(\.isDetector)
         var perCategory: [String: Set<Int>] = [:]
         for d in detectors { perCategory[d.categoryName, default: []].insert(d.label) }

@@ -21,7 +21,7 @@ public struct RunView: Sendable {
     /// Its progress.
     public let progress: RunProgress
     /// Its layers.
-    public let layers: [LayerInfo]
+    public let layers: [RunLayer]
     /// Categories in the run's order.
     public let categories: [ConceptCategory]
 
@@ -39,14 +39,14 @@ public struct RunView: Sendable {
     }
 
     /// The layer called `name`, or a failure listing the run's layers.
-    public func layer(_ name: String) throws(ViewFailure) -> LayerInfo {
+    public func layer(_ name: String) throws(ViewFailure) -> RunLayer {
         if let layer = layers.first(where: { $0.name == name }) { return layer }
         let names = layers.map { TerminalText.sanitize($0.name) }.joined(separator: ", ")
         throw ViewFailure("\(reader.databasePath): no layer '\(TerminalText.sanitize(name))' in this run; its layers are: \(names.isEmpty ? "(none)" : names)")
     }
 
     /// The result of 1-based `unit` of `layer`, or a failure saying the valid range.
-    public func unit(_ layer: LayerInfo, number unit: Int) throws(ViewFailure) -> UnitResult {
+    public func unit(_ layer: RunLayer, number unit: Int) throws(ViewFailure) -> UnitResult {
         guard unit >= 1 && unit <= layer.units else {
             throw ViewFailure("\(TerminalText.sanitize(layer.name)): no unit \(unit); units are numbered 1 to \(layer.units) (as in tally.csv)")
         }
@@ -61,14 +61,14 @@ public struct RunView: Sendable {
     }
 
     /// Top images of 0-based `unit`.
-    public func topImages(_ layer: LayerInfo, unit: Int) throws(ViewFailure) -> [TopImage] {
+    public func topImages(_ layer: RunLayer, unit: Int) throws(ViewFailure) -> [TopImage] {
         do { return try reader.topImages(layer: layer.name, unit: unit) } catch {
             throw ViewFailure(TerminalText.sanitize("\(error)"))
         }
     }
 
     /// Every unit's result in `layer`.
-    public func units(_ layer: LayerInfo) throws(ViewFailure) -> [UnitResult] {
+    public func units(_ layer: RunLayer) throws(ViewFailure) -> [UnitResult] {
         do { return try reader.units(layer: layer.name) } catch {
             throw ViewFailure(TerminalText.sanitize("\(error)"))
         }

@@ -121,7 +121,7 @@ public enum UnitView {
     }
 
     /// The text part: header, label, threshold and per-category bests.
-    public static func describe(_ r: UnitResult, layer: LayerInfo, view: RunView, colored: ColorDepth?, width: Int) -> [String] {
+    public static func describe(_ r: UnitResult, layer: RunLayer, view: RunView, colored: ColorDepth?, width: Int) -> [String] {
         let name = TerminalText.sanitize(layer.name)
         var lines: [String] = []
         lines.append("\(name) · unit \(r.unit + 1) of \(layer.units)" + (r.isFinal ? "" : "  (\(view.stateLine))"))
