@@ -14,6 +14,7 @@ struct Netdissect: AsyncParsableCommand {
             UnitCommand.self,
             SummaryCommand.self,
             ReportCommand.self,
+            RotateCommand.self,
         ]
     )
 }
