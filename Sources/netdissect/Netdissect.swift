@@ -15,6 +15,7 @@ struct Netdissect: AsyncParsableCommand {
             SummaryCommand.self,
             ReportCommand.self,
             RotateCommand.self,
+            CompareCommand.self,
         ]
     )
 }
