@@ -16,6 +16,7 @@ struct Netdissect: AsyncParsableCommand {
             ReportCommand.self,
             RotateCommand.self,
             CompareCommand.self,
+            AblateCommand.self,
         ]
     )
 }
