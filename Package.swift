@@ -68,7 +68,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DissectionTests", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Dissection", "Render", "TestSupport"],
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Dissection", "Render", "Runtime", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ]
 )

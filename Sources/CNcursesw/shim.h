@@ -8,6 +8,9 @@
 #include <locale.h>
 #include <curses.h>
 #include <term.h>
+#include <langinfo.h>
+#include <string.h>
+#include <sys/ioctl.h>
 
 static inline WINDOW *nd_stdscr(void) { return stdscr; }
 static inline int nd_lines(void) { return LINES; }
@@ -33,4 +36,31 @@ static inline mmask_t nd_button1_double_clicked(void) { return BUTTON1_DOUBLE_CL
 static inline mmask_t nd_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t nd_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline int nd_key_f(int n) { return KEY_F(n); }
+static inline mmask_t nd_button_events(void) { return ALL_MOUSE_EVENTS; }
+static inline mmask_t nd_button1_triple_clicked(void) { return BUTTON1_TRIPLE_CLICKED; }
+
+/* Drawing: wattr_set and mvwaddnwstr are macros. The pair goes through the extended-colour
+ * `opts` argument so that pair numbers above 32767 work. */
+static inline int nd_attr_set(attr_t a, int pair) {
+    return wattr_set(stdscr, a, (NCURSES_PAIRS_T)(pair < 32768 ? pair : 0), &pair);
+}
+static inline int nd_put(int y, int x, const wchar_t *s, int n) { return mvwaddnwstr(stdscr, y, x, s, n); }
+static inline int nd_move(int y, int x) { return wmove(stdscr, y, x); }
+static inline int nd_redraw_rows(int y, int n) { return wredrawln(stdscr, y, n); }
+static inline int nd_clearok_all(void) { return clearok(curscr, TRUE); }
+static inline int nd_get_wch(wint_t *c) { return wget_wch(stdscr, c); }
+
+/* Whether the locale's character set (after setlocale) is UTF-8. */
+static inline int nd_locale_is_utf8(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* The terminal's size in cells and pixels (pixels are 0 when the terminal does not say). */
+static inline int nd_winsize(int fd, int *rows, int *cols, int *xpixel, int *ypixel) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    *rows = ws.ws_row; *cols = ws.ws_col; *xpixel = ws.ws_xpixel; *ypixel = ws.ws_ypixel;
+    return 0;
+}
 #endif

@@ -14,6 +14,7 @@ struct Netdissect: AsyncParsableCommand {
             UnitCommand.self,
             SummaryCommand.self,
             ReportCommand.self,
+            ExploreCommand.self,
             RotateCommand.self,
             CompareCommand.self,
             AblateCommand.self,

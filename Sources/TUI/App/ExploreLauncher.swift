@@ -1,0 +1,103 @@
+// `netdissect explore`: everything between the parsed command line and the run loop. Loads the
+// theme, opens the run (or starts one), picks the picture encoder, runs the explorer, and after
+// it ends waits for a run it stopped to write its last checkpoint.
+
+import Dissection
+import Foundation
+
+/// A user-facing failure of `explore`: one line, `netdissect: <what>: <cause>; <hint>`.
+public struct ExploreFailure: Error, CustomStringConvertible, Sendable {
+    /// The line (without the `netdissect: ` prefix).
+    public var message: String
+    /// A failure with its line.
+    public init(_ message: String) { self.message = message }
+    /// The line.
+    public var description: String { message }
+}
+
+/// What `explore` was asked to do.
+public struct ExploreRequest: Sendable {
+    /// An existing run directory to show, or nil to start one from `start`.
+    public var run: String?
+    /// The dissection to start and show, when `run` is nil.
+    public var start: LiveDissectionRequest?
+    /// Theme name or path.
+    public var theme = "default"
+    /// Pictures: nil detects.
+    public var pictures: PictureFormat?
+    /// Highest colour depth to use (nil: what the terminal has).
+    public var colors: ColorSupport?
+    /// Mouse on or off.
+    public var mouse = true
+    /// Whether to open on the about screen.
+    public var about = true
+    /// Seconds between reads of a live run.
+    public var poll = 0.5
+
+    /// A request to show `run`, or to start `start`.
+    public init(run: String?, start: LiveDissectionRequest?) { self.run = run; self.start = start }
+}
+
+/// Runs `explore`.
+public enum ExploreLauncher {
+    /// Shows the run until the user quits.
+    /// - Throws: `ExploreFailure` only.
+    public static func run(_ request: ExploreRequest) throws(ExploreFailure) {
+        let loader = ThemeLoader.standard()
+        let theme: Theme, warnings: [ThemeWarning]
+        do { (theme, warnings) = try loader.load(request.theme) } catch {
+            throw ExploreFailure(error.description)
+        }
+        var driver: DissectorDriver?
+        var opened: RunReaderSource?
+        let directory: String
+        if let run = request.run {
+            directory = run
+        } else if let start = request.start {
+            let dissector = try LiveDissection.prepare(start)
+            driver = DissectorDriver(dissector)
+            directory = dissector.directory
+            opened = waitForRun(directory, driver: driver!)
+            if let error = driver!.error { throw ExploreFailure(error) }
+        } else {
+            throw ExploreFailure("explore: give a run directory, or --dataset and --activations/--model with --out to start one")
+        }
+        let source: RunReaderSource
+        do { source = try opened ?? RunReaderSource(path: directory) } catch {
+            throw ExploreFailure(describe(error) + "; check the path, or start a run with netdissect dissect")
+        }
+        let screenOptions = ScreenOptions(pictures: request.pictures, maxDepth: request.colors, mouse: request.mouse)
+        let configuration = ExplorerConfiguration(
+            source: source, control: driver, theme: theme, screen: screenOptions,
+            showAbout: request.about, pollInterval: request.poll, warnings: warnings.map(\.description))
+        let exit: ExplorerExit
+        do { exit = try Explorer.run(configuration) } catch {
+            throw ExploreFailure(error.description)
+        }
+        if let driver {
+            if exit == .stoppedRun { FileHandle.standardError.write(Data("netdissect: stopping the dissection after its next checkpoint…\n".utf8)) }
+            if exit == .quit { driver.cancel() }
+            driver.waitUntilStopped()
+            if let error = driver.error { throw ExploreFailure(error) }
+            if exit == .stoppedRun {
+                FileHandle.standardError.write(Data("netdissect: \(directory): stopped; what it wrote is kept and the same command continues it\n".utf8))
+            }
+        }
+    }
+
+    /// Waits until a run being started has written its database far enough to be read (or has
+    /// failed), at most 30 s; nil when it could not be opened in that time.
+    static func waitForRun(_ directory: String, driver: DissectorDriver) -> RunReaderSource? {
+        for _ in 0..<600 {
+            if driver.error != nil { return nil }
+            if let source = try? RunReaderSource(path: directory), (try? source.reader.progress()) != nil { return source }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? RunError { return e.description }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,92 @@
+// The first screen: what was dissected, on what data, and what the numbers mean. It opens when
+// the explorer starts and again with `i`.
+
+import Foundation
+
+/// Presents the "about this run" overlay.
+public enum AboutPresenter {
+    /// The overlay's lines before fitting: (text, style role).
+    static func paragraphs(run: RunSnapshot?, error: String?, glyphs: Glyphs) -> [(String, Role)] {
+        var out: [(String, Role)] = [("Network Dissection: what do the units of this network detect?", .title), ("", .normal)]
+        guard let run else {
+            if let error { out.append(("Cannot read the run: " + error, .error)) } else { out.append(("Reading the run…", .dim)) }
+            return out
+        }
+        let info = run.info
+        out.append(((info.fromActivations ? "Activations " : "Model       ") + info.model, .normal))
+        out.append(("Probe       \(info.dataset): \(info.imageCount) images, \(info.labelCount) concepts in \(info.categories.count) categories (\(info.categories.joined(separator: ", ")))", .normal))
+        let layers = run.layers.map { "\($0.name) (\($0.unitCount) units)" }.joined(separator: ", ")
+        out.append(("Layers      " + (layers.isEmpty ? "none yet" : layers), .normal))
+        out.append(("Run         " + info.directory, .normal))
+        out.append(("", .normal))
+        let q = info.quantile * 100
+        let qText = q == q.rounded() ? String(Int(q)) : String(format: "%g", q)
+        out.append(("How to read it", .title))
+        out.append(("A unit is one channel of a layer; its mask on an image is where it fires in its top \(qText) %.", .normal))
+        out.append(("IoU: overlap of that mask with a concept's labelled pixels over the probe set (intersection / union, 0-1).", .normal))
+        out.append(("A unit is named by its best concept, and is a detector (\(glyphs.mark)) when that IoU ≥ \(formatIoU(info.detectorThreshold)).", .normal))
+        out.append(("Unique concepts: distinct labels among a layer's detectors; the bars count them by category.", .normal))
+        if run.progress.isLive {
+            out.append(("", .normal))
+            out.append(("The run is still going: numbers are provisional and update as it goes; selections stay put.", .warning))
+        }
+        out.append(("", .normal))
+        out.append(("Tab moves between panes, Enter opens, / searches labels, ? lists every key.", .dim))
+        return out
+    }
+
+    /// Styles of the about text.
+    enum Role { case normal, title, dim, warning, error }
+
+    /// The overlay box, `height` x `width`, text wrapped to fit.
+    public static func present(run: RunSnapshot?, error: String?, theme: Theme, glyphs: Glyphs,
+                               height: Int, width: Int) -> [StyledLine] {
+        let inner = max(0, width - 4)
+        let bg = theme[.overlayBG]
+        func style(_ role: Role) -> Style {
+            switch role {
+            case .normal: theme.normal.bg(bg)
+            case .title: theme.title.bg(bg)
+            case .dim: theme.dim.bg(bg)
+            case .warning: theme.warning.bg(bg)
+            case .error: theme.error.bg(bg)
+            }
+        }
+        var content: [StyledLine] = []
+        for (text, role) in paragraphs(run: run, error: error, glyphs: glyphs) {
+            for piece in wrap(CellText.sanitized(text), width: inner) {
+                var l = LineBuilder()
+                l.pad(1, style(.normal))
+                l.add(piece, style(role))
+                content.append(l.build(width: width - 2, fill: style(.normal)))
+            }
+        }
+        var overlayTheme = theme
+        overlayTheme[.mainBG] = bg
+        return Panel.framed(title: [Span("About this run", theme.title.bg(bg)),
+                                    Span(" \(glyphs.dot) any key starts", theme.dim.bg(bg))], content: content,
+                            height: height, width: width, focused: true, theme: overlayTheme, glyphs: glyphs)
+    }
+
+    /// `text` broken at spaces into lines of at most `width` cells (long words are cut).
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        if text.isEmpty { return [""] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if CellText.width(candidate) <= width { current = candidate; continue }
+            if !current.isEmpty { lines.append(current) }
+            var rest = word
+            while CellText.width(rest) > width {
+                let head = CellText.prefix(rest, width: width)
+                lines.append(head)
+                rest = String(rest.unicodeScalars.dropFirst(head.unicodeScalars.count))
+            }
+            current = rest
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}

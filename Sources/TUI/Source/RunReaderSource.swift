@@ -1,0 +1,99 @@
+// The explorer's view of a run directory, read through the engine's `RunReader`.
+//
+// Thin on purpose: it maps the engine's records to the explorer's plain types (unit numbers
+// become 1-based, as in tally.csv), and says a run is stalled when its database claims it is
+// running but the process that holds its lock is gone.
+
+import Dissection
+import Foundation
+import Render
+
+/// Reads a run directory for the explorer. Safe to call from any thread.
+public final class RunReaderSource: RunSource, @unchecked Sendable {
+    /// The reader.
+    public let reader: RunReader
+    private let lock = NSLock()
+    private var cachedInfo: RunInfo?
+    private var cachedImageLoader: UnitPictureLoader?
+
+    /// Opens the run at `path` (a run directory or its run.sqlite).
+    public init(path: String) throws {
+        reader = try RunReader.open(path)
+    }
+
+    /// The run now: configuration, progress and every layer's units.
+    public func snapshot() throws -> RunSnapshot {
+        let progress = try reader.progress()
+        let info = try runInfo(imagesTotal: progress.imagesTotal)
+        var layers: [LayerResult] = []
+        for layer in try reader.layers() {
+            let units = try reader.units(layer: layer.name).map(Self.row)
+            layers.append(LayerResult(name: layer.name, unitCount: layer.units, units: units,
+                                      provisional: !layer.finished))
+        }
+        return RunSnapshot(info: info, progress: Self.progress(progress, directory: reader.directory), layers: layers)
+    }
+
+    /// The unit's top images with its mask overlaid, read from the dataset.
+    public func topImages(of key: UnitKey, limit: Int) throws -> [UnitImage] {
+        let config = try reader.configuration()
+        let top = try reader.topImages(layer: key.layer, unit: key.unit - 1)
+        let loader = lock.withLock { () -> UnitPictureLoader in
+            if let l = cachedImageLoader { return l }
+            let l = UnitPictureLoader(dataset: config.dataset)
+            cachedImageLoader = l
+            return l
+        }
+        return try top.prefix(limit).map { try loader.picture(for: $0) }
+    }
+
+    /// Run information, read once (it does not change during a run).
+    func runInfo(imagesTotal: Int) throws -> RunInfo {
+        if let cached = lock.withLock({ cachedInfo }) {
+            var info = cached
+            info.imageCount = imagesTotal
+            return info
+        }
+        let config = try reader.configuration()
+        let categories = try reader.categories().map(\.name)
+        let labels = try reader.labels()
+        var info = RunInfo(directory: reader.directory, model: config.model ?? config.activations ?? "(activations)",
+                           dataset: config.dataset, imageCount: imagesTotal, categories: categories,
+                           labelCount: labels.count, quantile: config.quantile,
+                           detectorThreshold: config.iouThreshold, topK: config.topK)
+        info.fromActivations = config.model == nil
+        lock.withLock { cachedInfo = info }
+        return info
+    }
+
+    /// An engine unit result as a table row.
+    static func row(_ u: Dissection.UnitResult) -> UnitRow {
+        UnitRow(unit: u.unit + 1, label: u.labelName, category: u.categoryName, iou: u.iou,
+                perCategory: u.perCategory.map { CategoryBest(category: $0.categoryName, label: $0.labelName, iou: $0.iou) })
+    }
+
+    /// The engine's progress as the explorer shows it.
+    static func progress(_ p: Dissection.RunProgress, directory: String) -> ProgressInfo {
+        let phase: ProgressInfo.Phase
+        switch p.status {
+        case .running: phase = writerAlive(directory: directory) ? .running : .stalled
+        case .paused: phase = .paused
+        case .finished: phase = .finished
+        case .cancelled: phase = .cancelled
+        case .failed: phase = .failed(p.message ?? "unknown error")
+        }
+        return ProgressInfo(phase: phase, pass: p.pass, passCount: p.passes, passName: p.passName,
+                            done: p.imagesDone, total: p.imagesTotal, rate: p.rate, eta: p.etaSeconds,
+                            skipped: p.imagesSkipped)
+    }
+
+    /// Whether the process named in `run.lock` still exists. The lock file holds the writer's
+    /// pid while it runs and is emptied when it stops; we only read it, never lock it, so a
+    /// writer starting at the same moment is never refused.
+    static func writerAlive(directory: String) -> Bool {
+        let path = (directory as NSString).appendingPathComponent("run.lock")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+}
