@@ -42,16 +42,23 @@ public struct DetectorCounts: Sendable, Equatable, Codable {
 
     /// Counts `results` (one per unit of a layer of `units` units); `categories` fixes the order.
     public static func of(_ results: [UnitResult], units: Int, categories: [String]) -> DetectorCounts {
+        of(results.map { (label: $0.labelName, category: $0.categoryName, isDetector: $0.isDetector, isFinal: $0.isFinal) },
+           units: units, categories: categories)
+    }
+
+    /// Counts units given by their best label, its category, and whether they are detectors and final.
+    public static func of(_ results: [(label: String, category: String, isDetector: Bool, isFinal: Bool)],
+                          units: Int, categories: [String]) -> DetectorCounts {
         let detectors = results.filter(\.isDetector)
-        var unique: [String: Set<Int>] = [:], count: [String: Int] = [:]
+        var unique: [String: Set<String>] = [:], count: [String: Int] = [:]
         for d in detectors {
-            unique[d.categoryName, default: []].insert(d.label)
-            count[d.categoryName, default: 0] += 1
+            unique[d.category, default: []].insert(d.label)
+            count[d.category, default: 0] += 1
         }
         var order = categories
         for name in unique.keys.sorted() where !order.contains(name) { order.append(name) }
         return DetectorCounts(
-            units: units, detectors: detectors.count, unique: Set(detectors.map(\.label)).count,
+            units: units, detectors: detectors.count, unique: unique.values.reduce(0) { $0 + $1.count },
             perCategory: order.map { CategoryCount(category: $0, unique: unique[$0]?.count ?? 0, detectors: count[$0] ?? 0) },
             isFinal: results.count == units && results.allSatisfy(\.isFinal))
     }

@@ -20,13 +20,17 @@ public enum UnitChange: String, Sendable, Equatable, CaseIterable, Codable {
 
     /// Classifies a unit from its result in each run (nil where a run has no result for it).
     public static func of(_ results: [UnitResult?]) -> UnitChange {
-        let detector = results.map { $0?.isDetector ?? false }
+        of(labels: results.map { r in r.map { (label: $0.categoryName + "/" + $0.labelName, isDetector: $0.isDetector) } })
+    }
+
+    /// Classifies a unit from its best label and detector status in each run (nil: no result).
+    public static func of(labels: [(label: String, isDetector: Bool)?]) -> UnitChange {
+        let detector = labels.map { $0?.isDetector ?? false }
         guard let first = detector.first, let last = detector.last else { return .none }
         switch (first, last) {
         case (true, true):
             guard detector.allSatisfy({ $0 }) else { return .relabelled }
-            let labels = Set(results.compactMap { $0.map { $0.categoryName + "/" + $0.labelName } })
-            return labels.count == 1 ? .kept : .relabelled
+            return Set(labels.compactMap { $0?.label }).count == 1 ? .kept : .relabelled
         case (false, true): return .emerged
         case (true, false): return .vanished
         case (false, false): return detector.contains(true) ? .transient : .none

@@ -9,6 +9,13 @@ public struct RotationPoint: Sendable, Equatable {
     public var layer: String
     /// Its detector counts (provisional while the run is going).
     public var counts: DetectorCounts
+
+    /// A point from its parts.
+    public init(alpha: Double, layer: String, counts: DetectorCounts) {
+        self.alpha = alpha
+        self.layer = layer
+        self.counts = counts
+    }
 }
 
 /// A rotation run's detector counts against α.
