@@ -3,6 +3,7 @@
 // are axis-aligned by construction) unique detectors fall as α grows; a rotation run resumes like
 // a dissection and refuses to continue with another rotation.
 import Foundation
+import Render
 import Runtime
 import TestSupport
 import Testing
@@ -81,6 +82,28 @@ private let quiet = ProgressPrinter(isTerminal: false, write: { _ in })
         #expect(a.tallyCSV == b.tallyCSV)
         #expect(b.units.map(\.labelName).prefix(2) == ["red-c", "vertical"])
         #expect(try RotationResult.read(directory: dir + "/rot").points[0].counts.unique == 2)
+
+        // The summary and the report show the curve; a plain run gets neither.
+        let summary = try ExperimentSummary.lines(view: try RunView.open(dir + "/rot"), colored: nil, width: 80)
+        #expect(summary.contains { $0.hasPrefix("unique detectors against α") })
+        #expect(try ExperimentSummary.lines(view: try RunView.open(dir + "/plain"), colored: nil, width: 80).isEmpty)
+        let index = try RunReport.write(ReportRequest(run: dir + "/rot", out: dir + "/report"), progress: { _ in }, problems: { _ in })
+        let html = try String(contentsOfFile: index, encoding: .utf8)
+        #expect(html.contains("Rotation: unique detectors against α") && html.contains(#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#))
+        #expect(html.contains("features@alpha=1"))
+        try RunReport.write(ReportRequest(run: dir + "/plain", out: dir + "/report-plain"), progress: { _ in }, problems: { _ in })
+        #expect(try !String(contentsOfFile: dir + "/report-plain/index.html", encoding: .utf8).contains("Rotation"))
+    }
+
+    @Test func lineChartDrawsEverySeriesEscaped() {
+        let chart = LineChart(x: [0, 0.5, 1], xLabels: ["0", "0.5", "1"], xTitle: "α", yTitle: "unique",
+                              series: [ChartSeries(name: "all", values: [4, 2, 1], color: RGBColor(0, 0, 0), emphasised: true),
+                                       ChartSeries(name: "<b>&", values: [1, .nan, 0], color: RGBColor(255, 0, 0))])
+        let svg = chart.svg
+        #expect(svg.components(separatedBy: "<polyline").count == 3)
+        #expect(svg.components(separatedBy: "<circle").count == 1 + 3 + 2)
+        #expect(svg.contains("&lt;b&gt;&amp;") && !svg.contains("<b>"))
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
     }
 
     @Test func uniqueDetectorsFallAsAlphaGrows() throws {
