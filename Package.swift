@@ -62,7 +62,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"],
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Render", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"],
                     resources: [.copy("Fixtures")]),

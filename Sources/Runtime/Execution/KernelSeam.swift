@@ -7,6 +7,9 @@
 // `Reference` operators. A provider may decline any node (return nil), so fast paths can cover
 // the common geometries first and grow.
 //
+// Every other compute node is offered whole through `node(_:)` with its `ResolvedOp`, so
+// element-wise, normalisation and layout kernels can plug in the same way.
+//
 // Epilogues: the planner fuses what follows a convolution or linear node into its request when
 // the intermediate values are read by nothing else (not tapped, edited or output):
 //     conv -> [Add(residual)] -> [activation]      linear -> [activation]
@@ -77,6 +80,9 @@ struct KernelBuffers {
     var residual: UnsafePointer<Float>?
     /// `scratchCount` floats, or nil when it is 0.
     var scratch: UnsafeMutablePointer<Float>?
+    /// For `KernelProvider.node`: the node's data inputs in ONNX input order (nil where absent
+    /// or a parameter); `x` is the first of them.
+    var inputs: [UnsafePointer<Float>?] = []
 }
 
 /// A kernel prepared for one node: weights packed, scratch size known.
@@ -94,12 +100,16 @@ protocol KernelProvider: Sendable {
     func convolution(_ request: ConvolutionRequest) -> PreparedKernel?
     func pooling(_ request: PoolingRequest) -> PreparedKernel?
     func linear(_ request: LinearRequest) -> PreparedKernel?
+    /// Any other compute node (element-wise, standalone BatchNormalization as `.affine`, Concat,
+    /// Softmax, LRN, Pad, ...), offered with its resolved operator; inputs in `KernelBuffers.inputs`.
+    func node(_ op: ResolvedOp) -> PreparedKernel?
 }
 
 extension KernelProvider {
     func convolution(_ request: ConvolutionRequest) -> PreparedKernel? { nil }
     func pooling(_ request: PoolingRequest) -> PreparedKernel? { nil }
     func linear(_ request: LinearRequest) -> PreparedKernel? { nil }
+    func node(_ op: ResolvedOp) -> PreparedKernel? { nil }
 }
 
 /// The providers the planner consults, in order, before falling back on the reference.

@@ -139,6 +139,22 @@ extension Planner {
             return step { p, y in fallback(p[0]!, y) }
         }
         switch node.op {
+        case .constant, .view, .cast, .pool, .globalPool, .conv: break
+        default:
+            for provider in providers {
+                guard let kernel = provider.node(node.op) else { continue }
+                return PreparedStep(name: node.name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
+                    let inputs = node.inputs.indices.map { i in
+                        node.op.dataInputs.contains(i) ? ctx.operand(step: stepIndex, input: i, node.inputs[i]) : nil
+                    }
+                    let buffers = KernelBuffers(x: inputs.first(where: { $0 != nil }).flatMap { $0 } ?? UnsafePointer(ctx.scratch),
+                                                y: ctx.pointer(out), residual: nil,
+                                                scratch: kernel.scratchCount > 0 ? ctx.scratch : nil, inputs: inputs)
+                    return { kernel.run(buffers) }
+                }
+            }
+        }
+        switch node.op {
         case .constant:
             preconditionFailure("constant '\(out)' reached the executor")
         case let .conv(s):

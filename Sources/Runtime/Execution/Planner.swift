@@ -42,8 +42,8 @@ struct Planner {
     /// Edits by value name.
     let edits: [String: LayerEdit]
     let providers: [any KernelProvider]
-    /// Largest arena we agree to allocate, in floats (32 GiB).
-    static let maxArenaFloats = 1 << 33
+    /// Largest arena we agree to allocate, in floats (16 GiB).
+    static let maxArenaFloats = 1 << 32
 
     /// Compiles the plan.
     func plan() throws -> ExecutionPlan {

@@ -36,7 +36,7 @@ public final class Session: @unchecked Sendable {
         self.height = height
         self.width = width
         self.providers = providers
-        let graph = try model.resolved(batch: 1, height: height, width: width)
+        let graph = try model.resolved(batch: model.declaredBatch ?? 1, height: height, width: width)
         let names = LayerNames(graph)
         outputNames = taps.isEmpty ? graph.outputs : taps
         values = try outputNames.map { try names.resolve($0, file: model.path) }

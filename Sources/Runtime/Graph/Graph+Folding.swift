@@ -112,6 +112,10 @@ private struct Folder {
         if case let .constant(value) = resolved {
             bindConstant(output, value)
         } else if operands.allSatisfy({ $0 == nil || $0?.constant != nil }) {
+            guard let count = ShapeMath.count(resolved.outputShapes[0]), count <= ShapeMath.maxFoldedElements else {
+                throw ModelError(file: file, .tooLarge(
+                    reason: "node '\(node.name)' would build a constant of shape \(ShapeMath.describe(resolved.outputShapes[0])) at load"))
+            }
             do {
                 bindConstant(output, try resolved.evaluate(operands.map { $0?.constant })[0])
             } catch let failure as OpFailure {

@@ -19,13 +19,27 @@ struct LayerNames {
             values.insert(node.output)
             order.append(node.output)
             nodeOutputs[node.name] = node.output
-            for path in node.scopes { moduleOutputs[path] = node.output }
+            for path in node.scopes {
+                moduleOutputs[path] = node.output
+                // The legacy exporter names the second call of a module `relu_1`: the module's own
+                // path then denotes its last call, as a PyTorch forward hook sees it.
+                if let base = Self.repeatedCallBase(path), moduleOutputs[base] != nil { moduleOutputs[base] = node.output }
+            }
         }
         // Outermost first: paths are nested, so the shorter is the outer.
         for (path, value) in moduleOutputs { modulesByValue[value, default: []].append(path) }
         for key in modulesByValue.keys {
             modulesByValue[key]!.sort { ($0.split(separator: ".").count, $0) < ($1.split(separator: ".").count, $1) }
         }
+    }
+
+    /// `a.b.relu` for `a.b.relu_2`: the path a repeated call's scope stands for.
+    static func repeatedCallBase(_ path: String) -> String? {
+        guard let underscore = path.lastIndex(of: "_"), !path[path.index(after: underscore)...].isEmpty,
+              path[path.index(after: underscore)...].allSatisfy(\.isNumber),
+              !path[path.index(after: underscore)...].contains(".") else { return nil }
+        let base = String(path[..<underscore])
+        return base.isEmpty || base.hasSuffix(".") ? nil : base
     }
 
     /// Module paths whose output `value` is, outermost first.

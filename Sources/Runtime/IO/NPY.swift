@@ -20,6 +20,7 @@ public struct NPYHeader: Sendable, Equatable {
 /// Why a .npy file could not be used.
 public enum NPYError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
     case notNPY(path: String)
     case unsupportedVersion(path: String, major: UInt8, minor: UInt8)
     case malformedHeader(path: String, reason: String)
@@ -32,6 +33,8 @@ public enum NPYError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .unreadable(path, reason):
             return "\(path): cannot read: \(reason)"
+        case let .unwritable(path, reason):
+            return "\(path): cannot write: \(reason); check that its directory exists and is writable"
         case let .notNPY(path):
             return "\(path): not a NumPy .npy file (the magic bytes \\x93NUMPY are missing)"
         case let .unsupportedVersion(path, major, minor):
@@ -189,7 +192,7 @@ public enum NPY {
         do {
             try Data(encode(tensor)).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw NPYError.unreadable(path: path, reason: "cannot write: \((error as NSError).localizedDescription)")
+            throw NPYError.unwritable(path: path, reason: (error as NSError).localizedDescription)
         }
     }
 

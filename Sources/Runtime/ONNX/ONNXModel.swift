@@ -126,7 +126,7 @@ extension ONNXModel {
 
     /// Every tappable layer for an input of `height` x `width` pixels, in execution order.
     public func layers(height: Int, width: Int) throws -> [LayerInfo] {
-        let graph = try resolved(batch: 1, height: height, width: width)
+        let graph = try resolved(batch: declaredBatch ?? 1, height: height, width: width)
         let names = LayerNames(graph)
         return graph.nodes.map { node in
             LayerInfo(name: node.output, node: node.name, op: node.opType,
@@ -137,7 +137,7 @@ extension ONNXModel {
     /// The ONNX value name a layer name (value, node or module path) refers to.
     public func resolveLayer(_ name: String, inputSize: Int? = nil) throws -> String {
         let size = inputSize.map { ($0, $0) } ?? defaultInputSize
-        let graph = try resolved(batch: 1, height: size.0, width: size.1)
+        let graph = try resolved(batch: declaredBatch ?? 1, height: size.0, width: size.1)
         return try LayerNames(graph).resolve(name, file: path)
     }
 }

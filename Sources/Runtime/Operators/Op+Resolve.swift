@@ -111,7 +111,9 @@ extension Op {
             return .constant(t)
         case let .constantOfShape(value):
             guard let shape = try inputs.constantInts(0, "input") else { throw OpFailure.shape("shape is missing") }
-            guard let count = ShapeMath.count(shape) else { throw OpFailure.shape("shape \(shape) is invalid or too large") }
+            guard let count = ShapeMath.count(shape), count <= ShapeMath.maxFoldedElements else {
+                throw OpFailure.shape("shape \(shape) is negative or too large to build at load")
+            }
             switch value.storage {
             case let .float(v): return .constant(TypedTensor(shape: shape, floats: [Float](repeating: v[0], count: count)))
             case let .int(v): return .constant(TypedTensor(shape: shape, ints: [Int64](repeating: v[0], count: count)))

@@ -74,7 +74,7 @@ enum ShapeRules {
         let s = Double(start.floats[0]), l = Double(limit.floats[0]), d = Double(delta.floats[0])
         guard d != 0, d.isFinite, s.isFinite, l.isFinite else { throw OpFailure.shape("delta must be finite and non-zero") }
         let count = max(0, ((l - s) / d).rounded(.up))
-        guard count <= Double(ShapeMath.maxElements) else { throw OpFailure.shape("range of \(count) values is too large") }
+        guard count <= Double(ShapeMath.maxFoldedElements) else { throw OpFailure.shape("range of \(count) values is too large") }
         let n = Int(count)
         if integral {
             let si = start.ints[0], di = delta.ints[0]

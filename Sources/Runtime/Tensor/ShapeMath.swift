@@ -6,6 +6,10 @@
 enum ShapeMath {
     /// Largest element count of one tensor we agree to hold: 2^34 floats (64 GiB).
     static let maxElements = 1 << 34
+    /// Largest tensor the folding pass computes at load: 2^27 values (VGG's largest weight,
+    /// 102M values, fits; shape arithmetic is a few dozen). Bounds what a hostile file can make
+    /// us allocate through ConstantOfShape, Range, Expand and friends.
+    static let maxFoldedElements = 1 << 27
 
     /// `shape.reduce(1, *)`, or nil when a dimension is negative or the product exceeds
     /// `maxElements` (which also rules out overflow).

@@ -136,6 +136,9 @@ struct SelectShape: Sendable, Equatable {
         guard let xy = ShapeMath.broadcast(x, y), let out = ShapeMath.broadcast(xy, condition.shape) else {
             throw OpFailure.shape("condition \(ShapeMath.describe(condition.shape)), \(ShapeMath.describe(x)) and \(ShapeMath.describe(y)) do not broadcast")
         }
+        guard let count = ShapeMath.count(out), count <= ShapeMath.maxFoldedElements else {
+            throw OpFailure.shape("Where over \(ShapeMath.describe(out)) is too large")
+        }
         let flags = condition.bools
         var expanded: [Bool] = []
         expanded.reserveCapacity(ShapeMath.count(out) ?? 0)

@@ -1,0 +1,52 @@
+// Images into network inputs: normalisation, channel order, batching, resizing, cropping, and
+// reading a classifier's output.
+import Testing
+import TestSupport
+@testable import Runtime
+
+@Suite struct ImageInputTests {
+    @Test func normalisesToPlanarChannels() {
+        // 2 x 1 image: a red pixel and a white one.
+        let pixels: [UInt8] = [255, 0, 0, 255, 255, 255]
+        let x = Tensor(rgb8: pixels, width: 2, height: 1, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
+        #expect(x.shape == [1, 3, 1, 2])
+        #expect(x.data == [1, 1, -1, 1, -1, 1])
+        let bgr = Tensor(rgb8: pixels, width: 2, height: 1, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], bgr: true)
+        #expect(bgr.data == [-1, 1, -1, 1, 1, 1])
+        let imageNet = Tensor(rgb8: [0, 0, 0], width: 1, height: 1)
+        assertClose(imageNet.data, [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225])
+        let caffe = Tensor(rgb8: [10, 20, 30], width: 1, height: 1,
+                           normalization: ImageNormalization(scale: 1, mean: [1, 2, 3], std: [1, 1, 1], bgr: true))
+        #expect(caffe.data == [29, 18, 7])
+    }
+
+    @Test func batchesStackImages() {
+        let x = Tensor(rgb8Images: [[0, 0, 0], [255, 255, 255]], width: 1, height: 1,
+                       normalization: ImageNormalization(mean: [0, 0, 0], std: [1, 1, 1]))
+        #expect(x.shape == [2, 3, 1, 1] && x.data == [0, 0, 0, 1, 1, 1])
+        #expect(Tensor(rgb8Images: [], width: 4, height: 4).shape == [0, 3, 4, 4])
+    }
+
+    @Test func resizeAndCrop() {
+        // A same-size resize is the identity; halving averages 2x2 blocks.
+        var rng = SeededGenerator(seed: 5)
+        let pixels = (0..<(4 * 4 * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        #expect(ImagePreprocessing.resize((pixels, 4, 4), width: 4, height: 4).pixels == pixels)
+        let flat = [UInt8](repeating: 0, count: 2 * 2 * 3) + [UInt8](repeating: 200, count: 2 * 2 * 3)
+        let halved = ImagePreprocessing.resize((flat, 2, 4), width: 1, height: 2)
+        #expect(halved.width == 1 && halved.height == 2)
+        #expect(halved.pixels[0] < 60 && halved.pixels[3] > 140, "rows keep their brightness")
+        let crop = ImagePreprocessing.centerCrop(([UInt8](0..<27), 3, 3), width: 1, height: 1)
+        #expect(crop.pixels == [12, 13, 14])
+        let input = ImagePreprocessing.classifierInput(([UInt8](repeating: 7, count: 300 * 451 * 3), 451, 300))
+        #expect(input.width == 224 && input.height == 224 && input.pixels.allSatisfy { $0 == 7 })
+    }
+
+    @Test func topClasses() {
+        let top = Classification.top(2, logits: [0, 2, 1], names: ["a", "b", "c"])
+        #expect(top.map(\.index) == [1, 2] && top.map(\.name) == ["b", "c"])
+        let sum = Classification.top(3, logits: [0, 2, 1]).map(\.probability).reduce(0, +)
+        #expect(abs(sum - 1) < 1e-6)
+        #expect(ImageNet.classNames.count == 1000 && ImageNet.classNames[285] == "Egyptian cat")
+    }
+}
