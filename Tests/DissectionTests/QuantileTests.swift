@@ -50,6 +50,31 @@ struct QuantileCase: Decodable {
         }
     }
 
+    @Test func radixSelectEqualsNumpyBitForBit() throws {
+        for c in try Self.cases() {
+            let values = try Self.values(c.file)
+            var r = RadixQuantile()
+            let piece = max(97, values.count / 3)
+            for start in stride(from: 0, to: values.count, by: piece) {
+                values[start..<min(values.count, start + piece)].withUnsafeBufferPointer { r.countHigh($0) }
+                if start == 0 { r = RadixQuantile(serialized: r.serialized())! }
+            }
+            let started = r.startRefine(p: c.p)
+            #expect(started)
+            for start in stride(from: 0, to: values.count, by: piece) {
+                values[start..<min(values.count, start + piece)].withUnsafeBufferPointer { r.countLow($0) }
+                if start == 0 { r = RadixQuantile(serialized: r.serialized())! }
+            }
+            let q = r.quantile(c.p)!
+            #expect(q.bitPattern == c.expected_bits, "\(c.file) p=\(c.p): \(q) vs \(Float(bitPattern: c.expected_bits))")
+        }
+        // Keys sort like floats, signed zeros and infinities included.
+        let ordered: [Float] = [-.infinity, -3, -0.5, -0.0, 0, 1e-30, 2, .infinity]
+        let keys = ordered.map(RadixQuantile.orderedKey)
+        #expect(keys == keys.sorted())
+        #expect(ordered.map { RadixQuantile.value(ofKey: RadixQuantile.orderedKey($0)).bitPattern } == ordered.map(\.bitPattern))
+    }
+
     @Test func selectorSurvivesCheckpoints() {
         withEvery("seed", in: 0..<6) { seed in
             var g = SeededGenerator(seed: UInt64(seed))

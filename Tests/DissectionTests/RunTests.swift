@@ -8,11 +8,12 @@ import Testing
 
 @Suite struct RunTests {
     func run(_ probe: RandomProbe, _ configuration: RunConfiguration, into directory: String, batch: Int = 2,
-             every: Int = 4, force: Bool = false, control: RunControl = RunControl(),
+             every: Int = 4, force: Bool = false, method: QuantileMethod? = nil, control: RunControl = RunControl(),
              onEvent: @escaping (RunEvent) -> Void = { _ in }) throws {
         let producer = try NPYActivations(path: configuration.activations!, layerName: configuration.layers[0], images: probe.N)
         let dissector = Dissector(configuration: configuration, directory: directory, source: MemorySource(probe: probe),
-                                  producer: producer, options: RunOptions(batchSize: batch, threads: 2, checkpointEvery: every, force: force))
+                                  producer: producer, options: RunOptions(batchSize: batch, threads: 2, checkpointEvery: every, force: force,
+                                                                          quantileMethod: method))
         try dissector.run(control: control, onEvent: onEvent)
     }
 
@@ -73,6 +74,29 @@ import Testing
             #expect(partial.status == .cancelled)
             #expect(partial.pass == pass)
             try run(probe, configuration, into: target, batch: 3)  // another batch size: same numbers
+            #expect(try RunSnapshot(directory: target, layer: "acts") == reference, "cut in pass \(pass) at \(at)")
+        }
+    }
+
+    @Test func histogramQuantilesGiveTheSameRunAndResume() throws {
+        let dir = try makeTemporaryDirectory("nd-radix")
+        let probe = RandomProbe(seed: 21, N: 19, C: 3)
+        let configuration = makeConfiguration(activations: try writeActivations(probe, in: dir))
+        try run(probe, configuration, into: dir + "/selection", method: .selection)
+        let reference = try RunSnapshot(directory: dir + "/selection", layer: "acts")
+        try run(probe, configuration, into: dir + "/histogram", method: .histogram)
+        #expect(try RunReader.open(dir + "/histogram").progress().passes == 3)
+        #expect(try RunSnapshot(directory: dir + "/histogram", layer: "acts") == reference)
+        for (pass, at) in [(1, 5), (2, 3), (2, 12), (3, 9)] {
+            let target = dir + "/cut-\(pass)-\(at)"
+            let control = RunControl()
+            #expect(throws: RunError.cancelled) {
+                try run(probe, configuration, into: target, method: .histogram, control: control) { event in
+                    if case let .progress(p) = event, p.pass == pass, p.imagesDone >= at { control.cancel() }
+                }
+            }
+            #expect(try RunReader.open(target).progress().pass == pass)
+            try run(probe, configuration, into: target, batch: 3, method: .histogram)
             #expect(try RunSnapshot(directory: target, layer: "acts") == reference, "cut in pass \(pass) at \(at)")
         }
     }

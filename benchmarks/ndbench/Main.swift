@@ -9,7 +9,9 @@ struct NDBench: ParsableCommand {
         commandName: "ndbench",
         abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",
         subcommands: [
+            DecodeBenchmark.self, IndexBenchmark.self,
             TallyBenchmark.self,
+            ForwardBenchmark.self,
         ]
     )
 }

@@ -22,6 +22,8 @@ public struct BilinearAxis: Sendable, Equatable {
     public let i1: [Int]
     /// Weight of `i1` per target position, in [0, 1).
     public let w: [Float]
+    /// Per source index s: the first and last target positions that read s (as i0 or i1).
+    public let readers: [(first: Int, last: Int)]
 
     /// The plan for resizing `source` positions to `target` positions.
     public init(source: Int, target: Int) {
@@ -40,6 +42,18 @@ public struct BilinearAxis: Sendable, Equatable {
         self.i0 = i0
         self.i1 = i1
         self.w = w
+        var readers = [(first: Int, last: Int)](repeating: (target, -1), count: source)
+        for t in 0..<target {
+            for s in [i0[t], i1[t]] {
+                readers[s].first = min(readers[s].first, t)
+                readers[s].last = max(readers[s].last, t)
+            }
+        }
+        self.readers = readers
+    }
+
+    public static func == (a: BilinearAxis, b: BilinearAxis) -> Bool {
+        a.i0 == b.i0 && a.i1 == b.i1 && a.w == b.w
     }
 }
 
@@ -82,8 +96,8 @@ public struct BilinearPlan: Sendable, Equatable {
         return out
     }
 
-    /// Scratch floats `thresholdMask` needs: `H * sw + 3 * H`.
-    public var scratchCount: Int { sourceHeight * targetWidth + 3 * sourceHeight }
+    /// Scratch floats `thresholdMask` needs: `3 * H`.
+    public var scratchCount: Int { 3 * sourceHeight }
 
     /// Writes the mask `upsample(map) > threshold` into `mask` (zeroed here, `sh * sw` bits).
     ///
@@ -92,29 +106,32 @@ public struct BilinearPlan: Sendable, Equatable {
     /// them does (`lerp` never leaves the range of its inputs). Rows and columns outside that box
     /// are known to be zero without being computed.
     /// - Returns: the pixel count and the range of words that may hold set bits.
-    // map (H, W), scratch (H * sw + 3H) -> mask bits (sh * sw)
+    // map (H, W), scratch (3H) -> mask bits (sh * sw)
     public func thresholdMask(_ map: UnsafePointer<Float>, threshold: Float,
                               scratch: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<UInt64>)
         -> (area: Int, words: Range<Int>) {
         let H = sourceHeight, W = sourceWidth, sw = targetWidth
         let words = Bitset.wordCount(pixels: targetHeight * sw)
         mask.update(repeating: 0, count: words)
-        let horizontal = scratch
         // Per source row: first and last target column whose horizontal value passes (as floats).
-        let first = scratch + H * sw, last = first + H, hot = last + H
+        let first = scratch, last = first + H, hot = last + H
         columns.i0.withUnsafeBufferPointer { c0 in
         columns.i1.withUnsafeBufferPointer { c1 in
         columns.w.withUnsafeBufferPointer { cw in
             for r in 0..<H {
-                let src = map + r * W, dst = horizontal + r * sw
-                var rowMax = -Float.infinity
-                for x in 0..<W { rowMax = Swift.max(rowMax, src[x]) }
-                guard rowMax > threshold else { hot[r] = 0; continue }
+                let src = map + r * W
+                // Source columns above the threshold bound the target columns that can pass:
+                // a horizontal value interpolates two source values and never exceeds both.
+                var from = sw, to = -1
+                for x in 0..<W where src[x] > threshold {
+                    from = Swift.min(from, columns.readers[x].first)
+                    to = Swift.max(to, columns.readers[x].last)
+                }
+                guard from <= to else { hot[r] = 0; continue }
                 var lo = sw, hi = -1
-                for x in 0..<sw {
-                    let v = lerp(src[c0[x]], src[c1[x]], cw[x])
-                    dst[x] = v
-                    if v > threshold { if lo == sw { lo = x }; hi = x }
+                for x in from...to where lerp(src[c0[x]], src[c1[x]], cw[x]) > threshold {
+                    if lo == sw { lo = x }
+                    hi = x
                 }
                 hot[r] = hi >= 0 ? 1 : 0
                 first[r] = Float(lo)
@@ -129,29 +146,21 @@ public struct BilinearPlan: Sendable, Equatable {
             guard hot0 || hot1 else { continue }
             let lo = Int(Swift.min(hot0 ? first[r0] : Float(sw), hot1 ? first[r1] : Float(sw)))
             let hi = Int(Swift.max(hot0 ? last[r0] : -1, hot1 ? last[r1] : -1))
-            let a = horizontal + r0 * sw, b = horizontal + r1 * sw, w = rows.w[y]
+            let w = rows.w[y]
             let base = y * sw
             var rowArea = 0
-            // A cold source row (no horizontal value above the threshold) may not have been
-            // interpolated at all; its values over [lo, hi] are computed here when it is needed.
-            if hot0 && hot1 {
-                for x in lo...hi where lerp(a[x], b[x], w) > threshold {
-                    Bitset.set(mask, base + x); rowArea += 1
+            // Horizontal values are not kept: both rows are interpolated here over the box only,
+            // in the same order as `upsample`.
+            let top = map + r0 * W, bottom = map + r1 * W
+            columns.i0.withUnsafeBufferPointer { c0 in
+            columns.i1.withUnsafeBufferPointer { c1 in
+            columns.w.withUnsafeBufferPointer { cw in
+                for x in lo...hi {
+                    let a = lerp(top[c0[x]], top[c1[x]], cw[x])
+                    let b = lerp(bottom[c0[x]], bottom[c1[x]], cw[x])
+                    if lerp(a, b, w) > threshold { Bitset.set(mask, base + x); rowArea += 1 }
                 }
-            } else {
-                let hotRow = hot0 ? r0 : r1, coldRow = hot0 ? r1 : r0
-                let cold = map + coldRow * W
-                let hotValues = horizontal + hotRow * sw
-                columns.i0.withUnsafeBufferPointer { c0 in
-                columns.i1.withUnsafeBufferPointer { c1 in
-                columns.w.withUnsafeBufferPointer { cw in
-                    for x in lo...hi {
-                        let c = lerp(cold[c0[x]], cold[c1[x]], cw[x])
-                        let v = hot0 ? lerp(hotValues[x], c, w) : lerp(c, hotValues[x], w)
-                        if v > threshold { Bitset.set(mask, base + x); rowArea += 1 }
-                    }
-                }}}
-            }
+            }}}
             if rowArea > 0 {
                 area += rowArea
                 firstWord = Swift.min(firstWord, (base + lo) >> 6)

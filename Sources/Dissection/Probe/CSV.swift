@@ -36,77 +36,79 @@ public enum CSV {
 
     /// Parses the bytes in `buffer`; see `parse(_:)`.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> (rows: [CSVRow], issues: [CSVIssue]) {
-        var rows: [CSVRow] = []
-        var issues: [CSVIssue] = []
+        var state = Splitter()
         let n = buffer.count
         var i = 0
         if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { i = 3 }
-        var line = 1
-        var fields: [String] = []
-        var rowLine = 1
-        var field: [UInt8] = []
-        field.reserveCapacity(256)
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        while i < n {
+            let c = buffer[i]
+            if state.fields.isEmpty && state.field.isEmpty && state.atFieldStart { state.rowLine = state.line }
+            switch c {
+            case quote where state.atFieldStart && state.field.isEmpty:
+                // A quoted field: read to the closing quote, "" standing for one quote.
+                let startLine = state.line
+                i += 1
+                var closed = false
+                while i < n {
+                    let q = buffer[i]
+                    if q == quote {
+                        if i + 1 < n && buffer[i + 1] == quote { state.field.append(q); i += 2; continue }
+                        closed = true; i += 1; break
+                    }
+                    if q == lf || (q == cr && !(i + 1 < n && buffer[i + 1] == lf)) { state.line += 1 }
+                    state.field.append(q); i += 1
+                }
+                if !closed { state.issues.append(CSVIssue(line: startLine, cause: "a quoted field is never closed")) }
+                state.atFieldStart = false
+            case quote:
+                state.issues.append(CSVIssue(line: state.line, cause: "a quote inside an unquoted field"))
+                state.field.append(c); state.atFieldStart = false; i += 1
+            case comma:
+                state.endField(); state.atFieldStart = true; i += 1
+            case cr, lf:
+                state.endRow(); state.atFieldStart = true; state.line += 1
+                i += (c == cr && i + 1 < n && buffer[i + 1] == lf) ? 2 : 1
+            case 0:
+                state.issues.append(CSVIssue(line: state.line, cause: "a NUL byte (is this a binary file?)"))
+                i += 1
+            default:
+                // Copy the run of ordinary bytes at once.
+                var j = i + 1
+                while j < n {
+                    let d = buffer[j]
+                    if d == comma || d == cr || d == lf || d == quote || d == 0 { break }
+                    j += 1
+                }
+                state.field.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
+                state.atFieldStart = false
+                i = j
+            }
+        }
+        if !state.fields.isEmpty || !state.field.isEmpty { state.endRow() }
+        return (state.rows, state.issues)
+    }
 
-        @inline(__always) func endField() {
+    /// The splitter's state between bytes.
+    private struct Splitter {
+        var rows: [CSVRow] = []
+        var issues: [CSVIssue] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = 1
+        var rowLine = 1
+        var atFieldStart = true
+
+        mutating func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
         }
-        @inline(__always) func endRow() {
+
+        mutating func endRow() {
             endField()
             // A line holding nothing at all is blank, not a row with one empty field.
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                rows.append(CSVRow(line: rowLine, fields: fields))
-            }
+            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(CSVRow(line: rowLine, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
         }
-
-        var atFieldStart = true
-        while i < n {
-            let c = buffer[i]
-            if atFieldStart && fields.isEmpty && field.isEmpty { rowLine = line }
-            switch c {
-            case UInt8(ascii: "\""):
-                if atFieldStart && field.isEmpty {
-                    // A quoted field: read to the closing quote, "" standing for one quote.
-                    let startLine = line
-                    i += 1
-                    var closed = false
-                    while i < n {
-                        let q = buffer[i]
-                        if q == UInt8(ascii: "\"") {
-                            if i + 1 < n && buffer[i + 1] == UInt8(ascii: "\"") {
-                                field.append(q); i += 2; continue
-                            }
-                            closed = true; i += 1; break
-                        }
-                        if q == UInt8(ascii: "\n") || (q == UInt8(ascii: "\r") && !(i + 1 < n && buffer[i + 1] == UInt8(ascii: "\n"))) {
-                            line += 1
-                        }
-                        field.append(q); i += 1
-                    }
-                    if !closed {
-                        issues.append(CSVIssue(line: startLine, cause: "a quoted field is never closed"))
-                    }
-                    atFieldStart = false
-                    continue
-                }
-                issues.append(CSVIssue(line: line, cause: "a quote inside an unquoted field"))
-                field.append(c); atFieldStart = false; i += 1
-            case UInt8(ascii: ","):
-                endField(); atFieldStart = true; i += 1
-            case UInt8(ascii: "\r"):
-                endRow(); atFieldStart = true; line += 1
-                i += (i + 1 < n && buffer[i + 1] == UInt8(ascii: "\n")) ? 2 : 1
-            case UInt8(ascii: "\n"):
-                endRow(); atFieldStart = true; line += 1; i += 1
-            case 0:
-                issues.append(CSVIssue(line: line, cause: "a NUL byte (is this a binary file?)"))
-                i += 1
-            default:
-                field.append(c); atFieldStart = false; i += 1
-            }
-        }
-        if !fields.isEmpty || !field.isEmpty { endRow() }
-        return (rows, issues)
     }
 }

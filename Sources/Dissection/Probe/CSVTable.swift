@@ -77,6 +77,25 @@ extension String {
         return String(self[first...last])
     }
 
+    /// The `;`-separated items of a cell, trimmed, empty ones dropped.
+    var cellItems: [String] {
+        var items: [String] = []
+        var start = utf8.startIndex
+        var i = start
+        while true {
+            if i == utf8.endIndex || utf8[i] == UInt8(ascii: ";") {
+                if start != i {
+                    let item = String(Substring(self[start..<i])).trimmingSpaces
+                    if !item.isEmpty { items.append(item) }
+                }
+                if i == utf8.endIndex { break }
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        return items
+    }
+
     /// The string as a non-negative decimal integer (surrounding spaces allowed), or nil.
     var decimalInt: Int? {
         var value = 0

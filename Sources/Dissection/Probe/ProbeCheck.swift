@@ -31,7 +31,7 @@ public struct ProbeCheckReport: Sendable {
     public var categories: [CategorySummary]
     /// Labels in label.csv.
     public var labels: Int
-    /// Every problem: the tables' first, then the files', in index order.
+    /// Every problem, by file and line.
     public var problems: [ProbeProblem]
 
     /// Rows that cannot be used.
@@ -87,9 +87,11 @@ extension ProbeDataset {
             if done % 500 == 0 { progress?(done, dataset.records.count) }
             switch item {
             case let .skip(record, error):
-                problems.append(ProbeProblem(file: "index.csv", line: record.line, severity: .warning,
-                                             cause: record.defect != nil ? "\(error.reason); image left out"
-                                                 : "\(error.file): \(error.reason); image left out"))
+                // A defective row was already reported by the reader.
+                if record.defect == nil {
+                    problems.append(ProbeProblem(file: "index.csv", line: record.line, severity: .warning,
+                                                 cause: "\(error.file): \(error.reason); image left out"))
+                }
             case let .sample(sample):
                 usable += 1
                 for category in dataset.categories {
@@ -122,6 +124,10 @@ extension ProbeDataset {
         if dataset.records.isEmpty {
             problems.append(ProbeProblem(file: "index.csv", severity: .error, cause: "no image rows"))
         }
+        // Group by file, then by line, keeping the order found within a line.
+        problems = problems.enumerated().sorted { a, b in
+            (a.element.file, a.element.line ?? 0, a.offset) < (b.element.file, b.element.line ?? 0, b.offset)
+        }.map(\.element)
         return ProbeCheckReport(directory: directory, records: dataset.records.count,
                                 train: dataset.records.filter { $0.split == "train" }.count,
                                 val: dataset.records.filter { $0.split == "val" }.count,

@@ -59,7 +59,7 @@ extension ProbeDataset {
             }
             for category in categories {
                 guard let column = columns[category.index] else { continue }
-                let tokens = f[column].split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+                let tokens = f[column].cellItems
                 switch category.kind {
                 case .pixel:
                     for path in tokens {

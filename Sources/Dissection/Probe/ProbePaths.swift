@@ -16,15 +16,27 @@ public enum ProbePaths {
 
     /// Why `path` (relative to `images/`) may not be used, or nil when it is safe.
     public static func refusal(_ path: String) -> String? {
-        if path.isEmpty { return "an empty path" }
-        if path.hasPrefix("/") { return "absolute path '\(path)' leaves the dataset directory" }
-        if path.utf8.contains(0) { return "a path with a NUL byte" }
-        if path.hasPrefix("~") { return "path '\(path)' leaves the dataset directory" }
-        for component in path.split(separator: "/", omittingEmptySubsequences: true)
-        where component == ".." {
-            return "path '\(path)' leaves the dataset directory (it has a '..' component)"
+        let bytes = path.utf8
+        guard let first = bytes.first else { return "an empty path" }
+        if first == UInt8(ascii: "/") || first == UInt8(ascii: "~") {
+            return "path '\(path)' leaves the dataset directory (it is absolute)"
         }
-        if path.contains("\\") { return "path '\(path)' has a backslash; Broden paths use '/'" }
+        // Scan the components: a `..` one leaves the directory; NUL and backslash are refused.
+        var componentLength = 0
+        var dots = 0
+        for byte in bytes {
+            switch byte {
+            case 0: return "a path with a NUL byte"
+            case UInt8(ascii: "\\"): return "path '\(path)' has a backslash; Broden paths use '/'"
+            case UInt8(ascii: "/"):
+                if componentLength == 2 && dots == 2 { return "path '\(path)' leaves the dataset directory (it has a '..' component)" }
+                componentLength = 0; dots = 0
+            default:
+                componentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        if componentLength == 2 && dots == 2 { return "path '\(path)' leaves the dataset directory (it has a '..' component)" }
         return nil
     }
 

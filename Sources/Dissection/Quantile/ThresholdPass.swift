@@ -1,8 +1,19 @@
 // Pass 1 of a layer: every unit's exact top quantile and its top images, batch by batch.
 //
 // Both need only the raw activations, so they share one read of each batch. Units are split
-// across cores; each worker owns its units' selectors and top-image lists.
+// across cores; each worker owns its units' selectors and top-image lists. The quantile is found
+// by selection (`TopValueSelector`, one pass, memory ~ q x values) or, when that would need more
+// memory than histograms, by a radix select (`RadixQuantile`, a second "refine" pass, memory
+// bounded by the unit count alone).
 import Dispatch
+
+/// How a layer's exact quantiles are found.
+public enum QuantileMethod: String, Sendable, Codable, Equatable {
+    /// Keep each unit's largest values (one pass).
+    case selection
+    /// Two-level radix histograms (pass 1 plus a refine pass).
+    case histogram
+}
 
 /// The state of pass 1 for one layer.
 public struct ThresholdPass: Sendable, Equatable {
@@ -10,23 +21,50 @@ public struct ThresholdPass: Sendable, Equatable {
     public let units: Int, mapSize: Int
     /// `1 - q`: the quantile each threshold is.
     public let p: Double
-    /// One selector per unit.
+    /// How the quantiles are found.
+    public let method: QuantileMethod
+    /// One selector per unit (selection), else empty.
     public private(set) var selectors: [TopValueSelector]
+    /// One histogram per unit (histogram), else empty.
+    public private(set) var histograms: [RadixQuantile]
     /// The top images of every unit.
     public private(set) var top: TopImages
     /// Images added.
     public private(set) var images: Int = 0
 
     /// Pass-1 state for a `(C, H, W)` layer over at most `maxImages` images.
-    public init(units: Int, mapSize: Int, quantile q: Double, topK: Int, maxImages: Int) {
+    public init(units: Int, mapSize: Int, quantile q: Double, topK: Int, maxImages: Int, method: QuantileMethod? = nil) {
         precondition(q > 0 && q < 1, "ThresholdPass: q = \(q) outside (0, 1)")
         self.units = units
         self.mapSize = mapSize
         self.p = 1 - q
-        let keep = max(1, NumpyQuantile.valuesNeededFromTop(maxCount: max(1, maxImages * mapSize), p: 1 - q))
-        selectors = [TopValueSelector](repeating: TopValueSelector(keep: keep), count: units)
+        let chosen = method ?? Self.method(units: units, mapSize: mapSize, quantile: q, maxImages: maxImages)
+        self.method = chosen
+        if chosen == .selection {
+            let keep = max(1, NumpyQuantile.valuesNeededFromTop(maxCount: max(1, maxImages * mapSize), p: 1 - q))
+            selectors = [TopValueSelector](repeating: TopValueSelector(keep: keep), count: units)
+            histograms = []
+        } else {
+            selectors = []
+            histograms = [RadixQuantile](repeating: RadixQuantile(), count: units)
+        }
         top = TopImages(units: units, k: topK, mapSize: mapSize)
     }
+
+    /// Selection when the largest values take no more memory than histograms would, else histogram.
+    public static func method(units: Int, mapSize: Int, quantile q: Double, maxImages: Int) -> QuantileMethod {
+        selectorBytes(units: units, mapSize: mapSize, quantile: q, maxImages: maxImages) <= units * RadixQuantile.bytesPerUnit
+            ? .selection : .histogram
+    }
+
+    /// Bytes the chosen method may hold at most.
+    public static func bytes(units: Int, mapSize: Int, quantile q: Double, maxImages: Int, method: QuantileMethod) -> Int {
+        method == .selection ? selectorBytes(units: units, mapSize: mapSize, quantile: q, maxImages: maxImages)
+                             : units * RadixQuantile.bytesPerUnit
+    }
+
+    /// Whether a refine pass is needed before the thresholds are known.
+    public var needsRefine: Bool { method == .histogram }
 
     /// Bytes the selectors may hold at most (for deciding whether this method fits in memory).
     public static func selectorBytes(units: Int, mapSize: Int, quantile q: Double, maxImages: Int) -> Int {
@@ -45,9 +83,11 @@ public struct ThresholdPass: Sendable, Equatable {
         let chunks = max(1, min(workers, C))
         let act = SendableFloats(activations)
         let k = top.k
+        let selection = method == .selection
         selectors.withUnsafeMutableBufferPointer { sel in
+        histograms.withUnsafeMutableBufferPointer { hist in
             top.withLists { lists in
-                let h = PassHandle(selectors: sel.baseAddress!, lists: lists.baseAddress!)
+                let h = PassHandle(selectors: sel.baseAddress, histograms: hist.baseAddress, lists: lists.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     let uStart = chunk * C / chunks, uEnd = (chunk + 1) * C / chunks
                     for i in 0..<n {
@@ -55,21 +95,48 @@ public struct ThresholdPass: Sendable, Equatable {
                         for u in uStart..<uEnd {
                             let map = act.base + (i * C + u) * HW
                             let values = UnsafeBufferPointer(start: map, count: HW)
-                            h.selectors[u].add(values)
+                            if selection { h.selectors![u].add(values) } else { h.histograms![u].countHigh(values) }
                             var peak = -Float.infinity
                             for v in values where v > peak { peak = v }
-                            TopImages.offer(into: &h.lists[u], k: k, image: image, maximum: peak, map: values)
+                            TopImages.offer(into: &h.lists![u], k: k, image: image, maximum: peak, map: values)
                         }
                     }
                 }
             }
         }
+        }
         images += indices.lazy.filter { $0 != nil }.count
     }
 
-    /// `T_u` for every unit; +inf for a unit that saw no value (its masks are then empty).
+    /// Prepares the refine pass (histogram method).
+    public mutating func startRefine() {
+        for u in histograms.indices { _ = histograms[u].startRefine(p: p) }
+    }
+
+    /// Refine pass: counts a batch's values within the bins that hold the ranks.
+    // activations (n, C, H, W) -> low-bit counts for the rows not left out
+    public mutating func refine(_ activations: UnsafeBufferPointer<Float>, indices: [Int?], workers: Int) {
+        let n = indices.count, C = units, HW = mapSize
+        precondition(method == .histogram && activations.count >= n * C * HW, "ThresholdPass.refine: bad call")
+        let chunks = max(1, min(workers, C))
+        let act = SendableFloats(activations)
+        histograms.withUnsafeMutableBufferPointer { hist in
+            let h = PassHandle(selectors: nil, histograms: hist.baseAddress, lists: nil)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in 0..<n where indices[i] != nil {
+                    for u in (chunk * C / chunks)..<((chunk + 1) * C / chunks) {
+                        h.histograms![u].countLow(UnsafeBufferPointer(start: act.base + (i * C + u) * HW, count: HW))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `T_u` for every unit (after the refine pass for the histogram method); +inf for a unit
+    /// that saw no value (its masks are then empty).
     public func thresholds() -> [Float] {
-        selectors.map { $0.quantile(p) ?? .infinity }
+        method == .selection ? selectors.map { $0.quantile(p) ?? .infinity }
+                             : histograms.map { $0.quantile(p) ?? .infinity }
     }
 
     // MARK: Checkpoints
@@ -77,10 +144,15 @@ public struct ThresholdPass: Sendable, Equatable {
     /// The state as bytes.
     public func serialized() -> [UInt8] {
         var w = ByteWriter()
-        w.int(units); w.int(mapSize); w.int(Int(p.bitPattern)); w.int(images)
+        w.int(units); w.int(mapSize); w.int(Int(p.bitPattern)); w.int(images); w.int(method == .selection ? 0 : 1)
         var bytes = w.bytes
         for s in selectors {
             let b = s.serialized()
+            var len = ByteWriter(); len.int(b.count)
+            bytes += len.bytes + b
+        }
+        for h in histograms {
+            let b = h.serialized()
             var len = ByteWriter(); len.int(b.count)
             bytes += len.bytes + b
         }
@@ -92,14 +164,21 @@ public struct ThresholdPass: Sendable, Equatable {
     /// Restores a state written by `serialized()`; nil when the bytes do not describe one.
     public init?(serialized bytes: [UInt8]) {
         var r = ByteReader(bytes)
-        guard let units = r.int(), let mapSize = r.int(), let pBits = r.int(), let images = r.int(),
-              units >= 0, units <= (1 << 24), mapSize >= 1 else { return nil }
+        guard let units = r.int(), let mapSize = r.int(), let pBits = r.int(), let images = r.int(), let m = r.int(),
+              units >= 0, units <= (1 << 24), mapSize >= 1, m == 0 || m == 1 else { return nil }
         var selectors: [TopValueSelector] = []
-        for _ in 0..<units {
+        var histograms: [RadixQuantile] = []
+        for _ in 0..<units where m == 0 {
             guard let n = r.int(), n >= 0, n <= bytes.count - r.offset else { return nil }
             guard let s = TopValueSelector(serialized: Array(bytes[r.offset..<(r.offset + n)])) else { return nil }
             r.offset += n
             selectors.append(s)
+        }
+        for _ in 0..<units where m == 1 {
+            guard let n = r.int(), n >= 0, n <= bytes.count - r.offset else { return nil }
+            guard let h = RadixQuantile(serialized: Array(bytes[r.offset..<(r.offset + n)])) else { return nil }
+            r.offset += n
+            histograms.append(h)
         }
         guard let n = r.int(), n == bytes.count - r.offset,
               let top = TopImages(serialized: Array(bytes[r.offset...])) else { return nil }
@@ -107,13 +186,16 @@ public struct ThresholdPass: Sendable, Equatable {
         self.mapSize = mapSize
         self.p = Double(bitPattern: UInt64(bitPattern: Int64(pBits)))
         self.images = images
+        self.method = m == 0 ? .selection : .histogram
         self.selectors = selectors
+        self.histograms = histograms
         self.top = top
     }
 }
 
 /// Pointers to per-unit state for workers that each touch disjoint units.
 struct PassHandle: @unchecked Sendable {
-    let selectors: UnsafeMutablePointer<TopValueSelector>
-    let lists: UnsafeMutablePointer<[TopImageEntry]>
+    let selectors: UnsafeMutablePointer<TopValueSelector>?
+    let histograms: UnsafeMutablePointer<RadixQuantile>?
+    let lists: UnsafeMutablePointer<[TopImageEntry]>?
 }

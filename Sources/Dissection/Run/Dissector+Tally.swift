@@ -48,7 +48,7 @@ extension Dissector {
                 provisional[layer.name] = Scoring.score(tally, catalog: catalog, iouThreshold: iouThreshold)
             }
             try store.write { db in
-                CrashHook.inCheckpoint(pass: 2, done: progress.imagesDone)
+                CrashHook.inCheckpoint(pass: progress.pass, done: progress.imagesDone)
                 try RunStore.setProgress(db, progress)
                 try RunStore.addSkipped(db, skips)
                 for (layer, tally) in zip(layers, tallies) {
@@ -118,7 +118,7 @@ extension Dissector {
             session.progress.imagesSkipped = skippedCount
             updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: 1)
             emit(.progress(session.progress))
-            CrashHook.afterBatch(pass: 2, done: session.progress.imagesDone)
+            CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
             if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
                 try checkpoint(&session)
             }

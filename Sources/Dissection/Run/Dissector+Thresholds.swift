@@ -9,13 +9,13 @@ extension Dissector {
     func thresholdPass(_ session: inout Session) throws {
         let store = session.store, layers = session.layers, total = session.total
         var states: [ThresholdPass] = []
-        for layer in layers {
+        for (layer, method) in zip(layers, session.methods) {
             let fresh = ThresholdPass(units: layer.units, mapSize: layer.mapSize, quantile: configuration.quantile,
-                                      topK: configuration.topK, maxImages: total)
+                                      topK: configuration.topK, maxImages: total, method: method)
             if session.progress.imagesDone > 0 {
                 guard let bytes = try store.blob(layer: layer.name, kind: Self.thresholdStateKind),
                       let state = ThresholdPass(serialized: bytes),
-                      state.units == fresh.units, state.mapSize == fresh.mapSize,
+                      state.units == fresh.units, state.mapSize == fresh.mapSize, state.method == fresh.method,
                       state.selectors.first?.keep == fresh.selectors.first?.keep else {
                     throw RunError.corruptState(path: store.databasePath, reason: "the pass-1 checkpoint of layer \(layer.name) is missing or unreadable")
                 }
@@ -95,11 +95,16 @@ extension Dissector {
             }
         }
 
-        // Pass 1 is done: thresholds and top images are final; pass 2 starts at image 0.
+        // Pass 1 is done: top images are final; thresholds too, unless a refine pass must
+        // finish them. The next pass starts at image 0.
         try cache?.sync()
-        let thresholds = states.map { $0.thresholds() }
+        let refine = session.progress.passes == 3
+        if refine {
+            for l in states.indices { states[l].startRefine() }
+        }
+        let thresholds = refine ? [] : states.map { $0.thresholds() }
         session.progress.pass = 2
-        session.progress.passName = "tally"
+        session.progress.passName = refine ? "refine" : "tally"
         session.progress.imagesDone = 0
         session.progress.imagesSkipped = skippedCount
         session.progress.rate = nil
@@ -109,15 +114,19 @@ extension Dissector {
         try store.write { db in
             try RunStore.addSkipped(db, skips)
             for (l, layer) in layers.enumerated() {
-                try RunStore.setThresholds(db, layer: layer.name, thresholds[l])
                 try RunStore.setTopImages(db, layer: layer.name, states[l].top, height: layer.height, width: layer.width)
-                var w = ByteWriter()
-                w.floats(thresholds[l])
-                try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdsKind, w.bytes)
-                try RunStore.removeBlob(db, layer: layer.name, kind: Self.thresholdStateKind)
+                if refine {
+                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdStateKind, states[l].serialized())
+                } else {
+                    try RunStore.setThresholds(db, layer: layer.name, thresholds[l])
+                    var w = ByteWriter()
+                    w.floats(thresholds[l])
+                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdsKind, w.bytes)
+                    try RunStore.removeBlob(db, layer: layer.name, kind: Self.thresholdStateKind)
+                }
             }
             try RunStore.setProgress(db, progress)
         }
-        emit(.thresholdsReady(progress))
+        if !refine { emit(.thresholdsReady(progress)) }
     }
 }

@@ -69,6 +69,7 @@ public final class Dissector: @unchecked Sendable {
         var progress: RunProgress
         let useCache: Bool
         let catalog: ConceptCatalog
+        let methods: [QuantileMethod]
     }
 
     private func execute() throws -> RunProgress {
@@ -83,11 +84,15 @@ public final class Dissector: @unchecked Sendable {
         guard total > 0 else {
             throw RunError.input(path: configuration.dataset, reason: "has no images", hint: "check index.csv")
         }
-        let quantileBytes = layers.reduce(0) {
-            $0 + ThresholdPass.selectorBytes(units: $1.units, mapSize: $1.mapSize, quantile: configuration.quantile, maxImages: total)
+        let methods = layers.map {
+            options.quantileMethod ?? ThresholdPass.method(units: $0.units, mapSize: $0.mapSize, quantile: configuration.quantile, maxImages: total)
+        }
+        let quantileBytes = zip(layers, methods).reduce(0) {
+            $0 + ThresholdPass.bytes(units: $1.0.units, mapSize: $1.0.mapSize, quantile: configuration.quantile,
+                                     maxImages: total, method: $1.1)
         }
         guard quantileBytes <= options.quantileMemoryLimit else {
-            throw RunError.badSetting("exact quantiles of these layers over \(total) images need \(quantileBytes >> 20) MB, above the \(options.quantileMemoryLimit >> 20) MB limit; dissect fewer layers at once or use a smaller --quantile")
+            throw RunError.badSetting("exact quantiles of these layers need \(quantileBytes >> 20) MB, above the \(options.quantileMemoryLimit >> 20) MB limit; dissect fewer layers at once")
         }
         let (store, opened) = try RunStore.open(directory: directory, configuration: configuration, force: options.force)
         defer { store.close() }
@@ -98,7 +103,7 @@ public final class Dissector: @unchecked Sendable {
             let fits = cacheBytes <= options.cacheLimit
                 && Double(cacheBytes) <= 0.9 * Double(ActivationCache.freeBytes(at: directory))
             let cache = !producer.isRereadable && fits
-            try store.initialize(configuration: configuration, catalog: catalog,
+            try store.initialize(configuration: configuration, catalog: catalog, passes: methods.contains(.histogram) ? 3 : 2,
                                  imagePaths: (0..<total).map { source.path(of: $0) },
                                  layers: layers.map { ($0.name, $0.units, $0.height, $0.width) })
             try store.write { db in
@@ -112,18 +117,22 @@ public final class Dissector: @unchecked Sendable {
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'activation_cache'")
         }
         var progress = try store.read { db in try RunReader.progress(db, path: store.databasePath) }
-        guard progress.imagesTotal == total, (1...2).contains(progress.pass), progress.imagesDone <= total else {
+        guard progress.imagesTotal == total, (2...3).contains(progress.passes), (1...progress.passes).contains(progress.pass),
+              progress.imagesDone <= total else {
             throw RunError.corruptState(path: store.databasePath, reason: "the stored progress does not match the dataset (\(progress.imagesTotal) images stored, \(total) now)")
         }
         progress.status = .running
         progress.message = nil
         var session = Session(store: store, layers: layers, total: total, progress: progress,
-                              useCache: cacheFlag == "yes", catalog: catalog)
+                              useCache: cacheFlag == "yes", catalog: catalog, methods: methods)
         try store.write { db in try RunStore.setProgress(db, session.progress) }
         emit(.started(session.progress))
 
         if session.progress.pass == 1 {
             try thresholdPass(&session)
+        }
+        if session.progress.passes == 3 && session.progress.pass == 2 {
+            try refinePass(&session)
         }
         try tallyPass(&session)
         ActivationCache.remove(runDirectory: directory)

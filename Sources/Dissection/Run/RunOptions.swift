@@ -15,16 +15,19 @@ public struct RunOptions: Sendable {
     public var cacheLimit: Int
     /// Largest memory (bytes) the exact-quantile buffers of all layers may take.
     public var quantileMemoryLimit: Int
+    /// Force a quantile method for every layer (tests); nil chooses per layer by memory.
+    public var quantileMethod: QuantileMethod?
 
     /// Creates options.
     public init(batchSize: Int = 32, threads: Int = 0, checkpointEvery: Int = 512, force: Bool = false,
-                cacheLimit: Int = 200 << 30, quantileMemoryLimit: Int = 1 << 30) {
+                cacheLimit: Int = 200 << 30, quantileMemoryLimit: Int = 1 << 30, quantileMethod: QuantileMethod? = nil) {
         self.batchSize = max(1, batchSize)
         self.threads = threads
         self.checkpointEvery = max(1, checkpointEvery)
         self.force = force
         self.cacheLimit = cacheLimit
         self.quantileMemoryLimit = quantileMemoryLimit
+        self.quantileMethod = quantileMethod
     }
 
     /// `threads`, or the number of active cores when 0.

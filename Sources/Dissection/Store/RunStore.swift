@@ -122,7 +122,7 @@ final class RunStore: @unchecked Sendable {
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     /// Writes a new run's configuration, catalog, image list, layers and initial progress.
-    func initialize(configuration: RunConfiguration, catalog: ConceptCatalog, imagePaths: [String],
+    func initialize(configuration: RunConfiguration, catalog: ConceptCatalog, passes: Int, imagePaths: [String],
                     layers: [(name: String, units: Int, height: Int, width: Int)]) throws {
         try write { db in
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('created_at', ?), ('generator', 'netdissect')",
@@ -153,8 +153,8 @@ final class RunStore: @unchecked Sendable {
             let t = Self.now()
             try db.execute(sql: """
                 INSERT INTO progress (id, status, pass, pass_name, passes, images_done, images_total, images_skipped,
-                                      started_at, updated_at) VALUES (1, 'running', 1, 'thresholds', 2, 0, ?, 0, ?, ?)
-                """, arguments: [imagePaths.count, t, t])
+                                      started_at, updated_at) VALUES (1, 'running', 1, 'thresholds', ?, 0, ?, 0, ?, ?)
+                """, arguments: [passes, imagePaths.count, t, t])
         }
     }
 

@@ -116,7 +116,7 @@ struct SynthImageMaker {
     private func write(_ bytes: [UInt8], _ relative: String) throws(SynthError) {
         let path = ProbePaths.join(directory, "images/" + relative)
         do { try ProbePaths.write(bytes, to: path) } catch {
-            throw SynthError(path: path, reason: "cannot write (\(error.reason))")
+            throw SynthError(path: path, reason: "cannot write (\(error.reason)); check free space and permissions")
         }
     }
 }

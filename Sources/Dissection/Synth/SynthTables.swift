@@ -69,7 +69,7 @@ struct SynthTables {
     private func save(_ text: String, _ name: String, _ directory: String) throws(SynthError) {
         let path = ProbePaths.join(directory, name)
         do { try ProbePaths.write(Array(text.utf8), to: path) } catch {
-            throw SynthError(path: path, reason: "cannot write (\(error.reason))")
+            throw SynthError(path: path, reason: "cannot write (\(error.reason)); check free space and permissions")
         }
     }
 }

@@ -76,7 +76,7 @@ public struct SyntheticBroden: Sendable {
         }
         for folder in [directory] + SynthSource.allCases.map({ ProbePaths.join(directory, "images/" + $0.folder) }) {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                throw SynthError(path: folder, reason: "cannot create the directory (\(error.localizedDescription))")
+                throw SynthError(path: folder, reason: "cannot create the directory (\(error.localizedDescription)); check that its parent is writable")
             }
         }
         let vocabulary = SynthVocabulary.shared
