@@ -12,6 +12,7 @@ struct NDBench: ParsableCommand {
             DecodeBenchmark.self, IndexBenchmark.self,
             TallyBenchmark.self,
             ForwardBenchmark.self,
+            SixelBench.self,
         ]
     )
 }

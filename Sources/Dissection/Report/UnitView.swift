@@ -65,7 +65,7 @@ public enum UnitView {
 
         let maker = TerminalPictureMaker(mode: mode, cellSize: capabilities.cellSize,
                                          colorRegisters: capabilities.colorRegisters,
-                                         options: SixelOptions(palette: .adaptive(colors: 256), dither: .atkinson))
+                                         options: SixelOptions(palette: .adaptive(colors: 256), dither: .none))
         let columns = max(10, capabilities.columns - 2)
         let layout = gridLayout(count: pictures.count, columns: columns, mode: mode, cell: maker.cellSize)
         let montage = UnitPictures.montage(pictures, cell: layout.cell, columns: layout.perRow,

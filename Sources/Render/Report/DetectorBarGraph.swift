@@ -11,7 +11,9 @@ public enum DetectorBarGraph {
             return #"<p class="empty">No unit reaches IoU \#(formatIoU(layer.iouThreshold)) in this layer.</p>"#
         }
         let barWidth = 14, barGap = 3, groupGap = 14, plotHeight = 160
-        let left = 34, top = 12, labelSpace = 110, categorySpace = 22
+        // Room under the bars for the longest (vertical) label name, about 6.5 px a character.
+        let longest = bars.map { min(40, $0.label.count) }.max() ?? 4
+        let left = 34, top = 12, labelSpace = 16 + longest * 13 / 2, categorySpace = 22
         let maxCount = bars.map(\.count).max() ?? 1
         let tick = niceTick(maxCount)
         let scale = Double(plotHeight) / Double(((maxCount + tick - 1) / tick) * tick)
@@ -21,7 +23,12 @@ public enum DetectorBarGraph {
         var groups: [(name: String, from: Int, to: Int)] = []
         var body = ""
         for bar in bars {
-            if let p = previous, p != bar.category { x += groupGap }
+            if let p = previous, p != bar.category {
+                // Leave room for the category's name under a group of few bars.
+                let need = p.count * 7 + 4, have = x - barGap - groups[groups.count - 1].from
+                if have < need { x += need - have }
+                x += groupGap
+            }
             if previous != bar.category { groups.append((bar.category, x, x)) }
             previous = bar.category
             let h = max(1, Int((Double(bar.count) * scale).rounded()))
@@ -33,6 +40,10 @@ public enum DetectorBarGraph {
             body += #"<text class="label" x="\#(tx)" y="\#(ty)" transform="rotate(-90 \#(tx) \#(ty))" text-anchor="end">\#(label)</text></g>"#
             groups[groups.count - 1].to = x + barWidth
             x += barWidth + barGap
+        }
+        if let last = groups.last {
+            let need = last.name.count * 7 + 4, have = x - barGap - last.from
+            if have < need { x += need - have }
         }
         let width = x + 10
         let height = top + plotHeight + labelSpace + categorySpace
