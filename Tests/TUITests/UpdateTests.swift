@@ -203,6 +203,13 @@ import Testing
         #expect(driving.update(.key(.char("y"))) == [.cancelRunAndQuit])
     }
 
+    @Test func terminateQuitsWithoutAsking() {
+        var driving = SampleRun.state(SampleRun.running(done: 100), drivesRun: true)
+        #expect(driving.update(.terminate) == [.cancelRunAndQuit])
+        var watching = SampleRun.state(SampleRun.running(done: 100))
+        #expect(watching.update(.terminate) == [.quit])
+    }
+
     @Test func pauseOnlyForARunStartedHere() {
         var driving = SampleRun.state(SampleRun.running(done: 100), drivesRun: true)
         #expect(driving.update(.key(.char("p"))) == [.pauseRun])

@@ -69,9 +69,20 @@ public enum Explorer {
             }
         }
         watcher.start()
+        // SIGTERM and SIGHUP (a closed SSH session) end the explorer through the loop, so the
+        // terminal is restored and a run started here stops at a checkpoint.
+        var signalSources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { inbox.post(.terminate) }
+            source.resume()
+            signalSources.append(source)
+        }
         defer {
             watcher.stop()
             eventTask?.cancel()
+            for source in signalSources { source.cancel() }
         }
 
         var state = AppState(terminal: screen.info, drivesRun: configuration.control != nil,

@@ -19,6 +19,9 @@ public enum Message: Sendable {
     case pictureReady(PictureKey)
     /// The clock, once a second or so (seconds since an arbitrary start).
     case tick(Double)
+    /// The process was asked to end (SIGTERM, SIGHUP): quit without asking, stopping a run
+    /// started here after its next checkpoint.
+    case terminate
 }
 
 /// Why a unit's images could not be shown (one line for the detail pane).

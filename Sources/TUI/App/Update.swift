@@ -37,6 +37,9 @@ extension AppState {
             now = time
             if let until = note?.until, until <= time { note = nil }
             return []
+        case .terminate:
+            quitting = true
+            return [quitWouldStopRun ? .cancelRunAndQuit : .quit]
         }
     }
 
