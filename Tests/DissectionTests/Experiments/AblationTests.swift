@@ -56,8 +56,8 @@ private func request(_ dir: String, _ selection: AblateRequest.Selection, keep: 
             ("a.png,cat\n", 2, ["cat"], "1 class names for a model of 2 outputs"),
             ("../a.png,1\n", 1000, nil, "leaves the images folder"),
             ("/etc/passwd,1\n", 1000, nil, "leaves the images folder"),
-            ("image,class\na.png,1,2\n", 1000, nil, ":2: expected 2 fields"),
-            ("a.png\n", 1000, nil, ":1: expected 2 fields"),
+            ("image,class\na.png,1,2\n", 1000, nil, ":2: expected 2 non-empty fields"),
+            ("a.png\n", 1000, nil, ":1: expected 2 non-empty fields"),
             ("a.png,\"1\n", 1000, nil, ":1:"),
         ]
         withEvery("labels file", in: cases) { text, classes, names, expected in

@@ -85,11 +85,11 @@ public enum AblationRunner {
             modelPath: r.model, layer: r.layer, set: set, inputSize: r.inputSize,
             normalization: ImageNormalization(mean: r.mean, std: r.std, bgr: r.bgr),
             preprocessing: r.preprocessing, workers: workers, batch: r.batch)
-        let baseline = try evaluator.accuracy(ablating: [])
-
-        var chosen: [Int]
+        // Every selection is checked before the first pass over the images, so a typo in a unit
+        // list, a class name or a run fails at once rather than after the baseline.
+        var chosen: [Int] = []
         var concept: (label: String, run: String, units: [ConceptUnit])?
-        var ranking: (label: Int, effects: [UnitEffect])?
+        var rankLabel: Int?
         switch r.selection {
         case let .units(text):
             chosen = try UnitSelection.parse(text, units: evaluator.units)
@@ -104,7 +104,11 @@ public enum AblationRunner {
             guard count >= 1, count <= evaluator.units else {
                 throw AblationError("ablate: --top \(count) must lie in 1...\(evaluator.units), the layer's units")
             }
-            let label = try classIndex(className, names: set.classNames)
+            rankLabel = try classIndex(className, names: set.classNames)
+        }
+        let baseline = try evaluator.accuracy(ablating: [])
+        var ranking: (label: Int, effects: [UnitEffect])?
+        if let label = rankLabel, case let .rank(_, count) = r.selection {
             let effects = try UnitSelection.rank(evaluator, label: label, baseline: baseline) { done, total in
                 if done % 8 == 0 || done == total { progress("ranking units by single-unit effect: \(done)/\(total)") }
             }

@@ -76,7 +76,7 @@ public struct LabelledImages: Sendable {
             let fields = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             if k == 0 && fields.count == 2 && fields[1].lowercased() == "class" { continue }
             guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
-                throw AblationError("\(labelsFile):\(row.line): expected 2 fields `image,class`, found \(row.fields.count)")
+                throw AblationError("\(labelsFile):\(row.line): expected 2 non-empty fields `image,class`, found \(row.fields.count); write one `image,class` row per image")
             }
             let path = fields[0]
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
