@@ -85,7 +85,7 @@ public enum ComparisonTable {
         for category in layer.categories {
             rows.append(["  " + TerminalText.sanitize(category)] + track.results.map { r in
                 guard let c = r?.perCategory.first(where: { $0.categoryName == category }), c.label > 0 else { return "–" }
-                return TerminalText.truncate(TerminalText.sanitize(c.labelName), toWidth: maxCell - 5) + " " + formatIoU(c.iou)
+                return TerminalText.truncate(TerminalText.sanitize(c.labelName), toWidth: maxCell - 6) + " " + thousandths(c.iou, roundingDown: false)
             })
         }
         rows.append(["threshold"] + track.results.map { r in r?.threshold.map { shortNumber($0) } ?? "–" })
@@ -93,12 +93,22 @@ public enum ComparisonTable {
         return lines
     }
 
-    /// `label IoU` for a detector, `(label IoU)` otherwise, `–` without a result.
+    /// `label IoU` for a detector, `(label IoU)` otherwise, `–` without a result. IoUs have three
+    /// decimals, a non-detector's rounded down, so one just below the threshold (0.0399) never
+    /// reads as the threshold itself beside a detector.
     public static func cell(_ r: UnitResult?) -> String {
         guard let r else { return "–" }
-        let label = TerminalText.truncate(TerminalText.sanitize(r.labelName), toWidth: maxCell - 7)
-        let text = "\(label) \(formatIoU(r.iou))"
+        let label = TerminalText.truncate(TerminalText.sanitize(r.labelName), toWidth: maxCell - 8)
+        let text = "\(label) \(thousandths(r.iou, roundingDown: !r.isDetector))"
         return r.isDetector ? text : "(\(text))"
+    }
+
+    /// An IoU with three decimals (`0.040`), rounded to nearest or down.
+    static func thousandths(_ value: Double, roundingDown: Bool) -> String {
+        guard value.isFinite, value >= 0 else { return "–" }
+        let n = Int(roundingDown ? (value * 1000).rounded(.down) : (value * 1000).rounded())
+        let frac = String(n % 1000)
+        return "\(n / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
     /// The fate, with the IoU change for a kept unit.
