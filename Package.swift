@@ -50,6 +50,8 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CSpng", path: "Sources/CSpng", pkgConfig: "spng",
                        providers: [.apt(["libspng-dev"])]),
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: Libraries
         .target(name: "Runtime", dependencies: [
@@ -58,7 +60,7 @@ let package = Package(
         ], swiftSettings: nativeVectorCode),
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
         .target(name: "Dissection", dependencies: [
-            "Runtime", "Render",
+            "Runtime", "Render", "CLapack",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], swiftSettings: nativeVectorCode),  // the tally's masks and popcounts (POPCNT, AVX2)

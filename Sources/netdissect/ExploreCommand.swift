@@ -38,6 +38,9 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds between reads of a run in progress.")
     var poll: Double = 0.5
 
+    @Option(name: .long, help: "Another run to follow units through (repeatable; v shows the selected unit in each).")
+    var compare: [String] = []
+
     func run() throws {
         do {
             var start: DissectRequest?
@@ -70,6 +73,7 @@ struct ExploreCommand: ParsableCommand {
             request.mouse = !noMouse
             request.about = !noAbout
             request.poll = poll
+            request.compare = compare
             try ExploreLauncher.run(request)
         } catch let failure as ExploreFailure {
             FileHandle.standardError.write(Data(("netdissect: " + failure.message + "\n").utf8))

@@ -12,6 +12,7 @@ struct Netdissect: AsyncParsableCommand {
             ReportCommand.self, ExportCommand.self,
             LayersCommand.self, InferCommand.self, ClassifyCommand.self,
             SynthCommand.self, ProbeCommand.self, BrodenCommand.self,
+            RotateCommand.self, CompareCommand.self, AblateCommand.self,
         ]
     )
 }

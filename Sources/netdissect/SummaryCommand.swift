@@ -24,6 +24,10 @@ struct SummaryCommand: ParsableCommand {
             for line in RunSummary.lines(summaries, view: view, colored: colored, width: width) {
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
+            // A rotation run (netdissect rotate) also gets its chart of unique detectors against α.
+            for line in try ExperimentSummary.lines(view: view, colored: colored, width: width) {
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
         } catch {
             fail(error.message)
         }

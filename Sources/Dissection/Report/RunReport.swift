@@ -68,6 +68,7 @@ public enum RunReport {
             do { try writer.writeLayer(page) } catch { throw ViewFailure("\(error); check that --out is writable") }
             progress("report: \(TerminalText.sanitize(layer.name)): \(page.headline)")
         }
+        writer.indexSections += try ExperimentReport.sections(view: view)
         do { try writer.writeIndex() } catch { throw ViewFailure("\(error); check that --out is writable") }
         return request.out + "/index.html"
     }

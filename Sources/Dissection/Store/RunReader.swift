@@ -17,7 +17,7 @@ public final class RunReader: Sendable {
     public static let databaseName = "run.sqlite"
 
     /// Opens `path`: a run directory or its `run.sqlite`.
-    /// - Throws: `RunError.store` when there is no run there or it cannot be read.
+    /// - Throws: `RunError.input` when there is no run there, `RunError.store` when it cannot be read.
     public static func open(_ path: String) throws -> RunReader {
         try RunReader(path: path)
     }
@@ -33,7 +33,8 @@ public final class RunReader: Sendable {
             databasePath = path
         }
         guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw RunError.store(path: databasePath, reason: "no run here (run.sqlite is missing)")
+            throw RunError.input(path: databasePath, reason: "no run here (run.sqlite is missing)",
+                                 hint: "give a directory that `netdissect dissect --out` wrote")
         }
         var config = Configuration()
         config.readonly = true
@@ -42,7 +43,8 @@ public final class RunReader: Sendable {
             pool = try DatabasePool(path: databasePath, configuration: config)
             _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM progress") }
         } catch {
-            throw RunError.store(path: databasePath, reason: "not a netdissect run database (\(Self.describe(error)))")
+            throw RunError.input(path: databasePath, reason: "not a netdissect run database (\(Self.describe(error)))",
+                                 hint: "give a directory that `netdissect dissect --out` wrote")
         }
     }
 

@@ -53,11 +53,15 @@ public enum HTMLReport {
 
     /// The index page: one row per layer with its headline and a breakdown of unique detectors
     /// by category. `pages` gives each layer's page file, in the same order as `layers`.
-    public static func indexPage(_ layers: [ReportLayer], pages: [String], title: String, subtitle: String? = nil) -> String {
+    /// `sections` are HTML fragments (already escaped) placed after the header, such as an
+    /// experiment's chart.
+    public static func indexPage(_ layers: [ReportLayer], pages: [String], title: String, subtitle: String? = nil,
+                                 sections: [String] = []) -> String {
         precondition(layers.count == pages.count, "HTMLReport.indexPage: \(layers.count) layers, \(pages.count) pages")
         var html = head(title: HTMLText.escape(title)) + "<body>\n<header><h1>\(HTMLText.escape(title))</h1>\n"
         if let subtitle { html += #"<p class="sub">\#(HTMLText.escape(subtitle))</p>"# + "\n" }
         html += "</header>\n"
+        for section in sections { html += section + "\n" }
         if layers.isEmpty {
             html += #"<p class="empty">This run has no finished layers yet.</p>"# + "\n"
         } else {

@@ -86,10 +86,13 @@ public final class ReportWriter {
         return page
     }
 
+    /// HTML fragments the index shows above the layer table (an experiment's chart, say).
+    public var indexSections: [String] = []
+
     /// Writes `index.html` listing every layer written so far.
     public func writeIndex() throws {
         let html = HTMLReport.indexPage(layersWritten.map(\.layer), pages: layersWritten.map(\.page),
-                                        title: title, subtitle: subtitle)
+                                        title: title, subtitle: subtitle, sections: indexSections)
         try write(Data(html.utf8), to: "index.html", makeFolder: nil)
     }
 

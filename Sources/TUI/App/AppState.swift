@@ -74,6 +74,8 @@ public struct AppState: Sendable {
     public var prompt: SearchPrompt?
     /// A transient note in the status line.
     public var note: StatusNote?
+    /// Other runs to compare with, and the rotation of a rotation run (read at start).
+    public var experiments = ExperimentData()
     /// Whether this process drives the run (so `p` pauses it and `q` asks before stopping it).
     public var drivesRun: Bool
     /// Pictures encoded and ready to be written, by placement.

@@ -33,6 +33,8 @@ public struct ExploreRequest: Sendable {
     public var about = true
     /// Seconds between reads of a live run.
     public var poll = 0.5
+    /// Other run directories to compare units with (read once, at start).
+    public var compare: [String] = []
 
     /// A request to show `run`, or to start `start`.
     public init(run: String?, start: DissectRequest?) { self.run = run; self.start = start }
@@ -72,10 +74,12 @@ public enum ExploreLauncher {
         do { source = try opened ?? RunReaderSource(path: directory) } catch {
             throw ExploreFailure(describe(error) + "; check the path, or start a run with netdissect dissect")
         }
+        let experiments = try ExperimentData.load(main: source.reader.directory, compare: request.compare)
         let screenOptions = ScreenOptions(pictures: request.pictures, maxDepth: request.colors, mouse: request.mouse)
-        let configuration = ExplorerConfiguration(
+        var configuration = ExplorerConfiguration(
             source: source, control: driver, theme: theme, screen: screenOptions,
             showAbout: request.about, pollInterval: request.poll, warnings: notices)
+        configuration.experiments = experiments
         let exit: ExplorerExit
         do { exit = try Explorer.run(configuration) } catch {
             throw ExploreFailure(error.description)

@@ -36,6 +36,8 @@ public struct ExplorerConfiguration: Sendable {
     public var imagesPerUnit: Int
     /// Lines to show in the status bar at start (theme warnings, say).
     public var warnings: [String]
+    /// Runs to compare with and the rotation settings, for the experiment views.
+    public var experiments = ExperimentData()
 
     /// A configuration from its parts.
     public init(source: any RunSource, control: (any RunDriver)? = nil, encoder: (any PictureEncoder)? = nil, theme: Theme,
@@ -86,6 +88,7 @@ public enum Explorer {
         var state = AppState(terminal: screen.info, drivesRun: configuration.control != nil,
                              showAbout: configuration.showAbout)
         state.now = ProcessInfo.processInfo.systemUptime
+        state.experiments = configuration.experiments
         if let first = configuration.warnings.first {
             let more = configuration.warnings.count > 1 ? " (and \(configuration.warnings.count - 1) more)" : ""
             state.note = StatusNote(first + more, .warning, until: state.now + 8)

@@ -86,6 +86,8 @@ extension AppState {
             default: break
             }
             return []
+        case .compare, .rotation:
+            return handleExperimentKey(key, overlay)
         case .viewer:
             guard let action = KeyBindings.action(for: key, in: [.viewer, .global]) else { return [] }
             switch action {
@@ -164,6 +166,7 @@ extension AppState {
         case .help: overlay = .help(offset: 0); return [.redrawAll]
         case .about: overlay = .about; return [.redrawAll]
         case .pauseResume: return pauseResume()
+        case .compare, .rotation: return openExperiment(action)
         case .quit:
             if quitWouldStopRun { overlay = .confirmQuit; return [.redrawAll] }
             quitting = true

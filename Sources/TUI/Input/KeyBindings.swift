@@ -11,6 +11,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case search, nextMatch, previousMatch
     case previousImage, nextImage
     case help, about, pauseResume, quit
+    case compare, rotation
 }
 
 /// Where a binding applies. Bindings of a narrower scope win over global ones.
@@ -75,6 +76,8 @@ public enum KeyBindings {
         KeyBinding([.char("i")], .about, .global, "about this run: what the numbers mean"),
         KeyBinding([.char("p")], .pauseResume, .global, "pause or resume a run started here"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, .global, "quit (asks first if that stops a run)"),
+        KeyBinding([.char("v")], .compare, .global, "the selected unit in the --compare runs"),
+        KeyBinding([.char("a")], .rotation, .global, "unique detectors against alpha (rotation runs)"),
         KeyBinding([.char("s")], .sortNext, .units, "sort by IoU, unit, label, category"),
         KeyBinding([.char("r")], .sortReverse, .units, "reverse the sort"),
         KeyBinding([.char("c")], .filterCategory, .units, "show one category (cycles)"),

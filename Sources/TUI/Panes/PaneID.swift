@@ -44,6 +44,10 @@ public enum Overlay: Hashable, Sendable {
     case confirmQuit
     /// The selected unit's top images, one large.
     case viewer
+    /// The selected unit followed across the compared runs (`explore --compare`).
+    case compare
+    /// A rotation run's unique detectors against α.
+    case rotation
 }
 
 /// The `/` prompt while it is being typed.

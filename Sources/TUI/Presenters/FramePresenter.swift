@@ -34,6 +34,9 @@ public enum FramePresenter {
             return Rect(row: 1 + margin, column: (size.columns - w) / 2, height: bodyRows - 2 * margin, width: w)
         case .viewer:
             return Rect(row: 1, column: 0, height: bodyRows, width: size.columns)
+        case .compare, .rotation:
+            let w = min(96, size.columns - 2 * columnMargin)
+            return Rect(row: 1 + rowMargin, column: (size.columns - w) / 2, height: bodyRows - 2 * rowMargin, width: w)
         case .confirmQuit:
             let w = min(56, size.columns - 2)
             return Rect(row: max(1, size.rows / 2 - 3), column: (size.columns - w) / 2, height: 6, width: w)
@@ -96,6 +99,12 @@ public enum FramePresenter {
                                                   ready: state.readyPictures, theme: theme, height: rect.height, width: rect.width)
                 canvas.draw(out.lines, in: rect)
                 pictures += out.pictures.map { offset($0, by: rect) }
+            case .compare:
+                canvas.draw(ComparePresenter.present(CompareView.of(state), theme: theme, glyphs: glyphs,
+                                                     height: rect.height, width: rect.width), in: rect)
+            case .rotation:
+                canvas.draw(RotationPresenter.present(RotationView.of(state), theme: theme, glyphs: glyphs,
+                                                      height: rect.height, width: rect.width), in: rect)
             case .confirmQuit:
                 canvas.draw(DialogPresenter.confirmQuit(theme: theme, glyphs: glyphs, width: rect.width), in: rect)
             }

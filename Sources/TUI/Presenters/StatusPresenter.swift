@@ -10,6 +10,8 @@ public enum StatusPresenter {
         case .viewer?: return [(.nextImage, .viewer, "next"), (.previousImage, .viewer, "previous"), (.back, .viewer, "close")]
         case .about?: return [(.help, .global, "keys"), (.quit, .global, "quit")]
         case .confirmQuit?: return []
+        case .compare?: return [(.down, .global, "next unit"), (.up, .global, "previous unit"), (.back, .global, "close")]
+        case .rotation?: return [(.back, .global, "close")]
         case nil: break
         }
         var list: [(Action, BindingScope, String)] = []

@@ -1,0 +1,68 @@
+// The dissection settings every command that dissects shares (`rotate` uses them; `dissect`
+// declares the same flags itself): where the images and the activations come from, how units are
+// thresholded and scored, and how the run is executed.
+import ArgumentParser
+import Dissection
+
+struct ProbeRunOptions: ParsableArguments {
+    @Option(name: .long, help: "ONNX model to run over the probe images.")
+    var model: String?
+
+    @Option(name: .long, help: "Precomputed float32 (N, C, H, W) activations, rows in index.csv order (instead of --model).")
+    var activations: String?
+
+    @Option(name: .long, help: "Probe dataset directory (Broden layout).")
+    var dataset: String
+
+    @Option(name: .long, help: "Run directory to write (created when missing).")
+    var out: String
+
+    @Option(name: .long, help: "Top quantile q: each unit's threshold is its (1 - q) quantile.")
+    var quantile: Double = 0.005
+
+    @Option(name: .long, help: "IoU at or above which a unit counts as a detector.")
+    var iouThreshold: Double = 0.04
+
+    @Option(name: .long, help: "Comma-separated categories to score (default: all in the dataset).")
+    var categories: String?
+
+    @Option(name: .long, help: "Union rule: original (NetDissect) or lite (NetDissect-Lite).")
+    var union: String = "original"
+
+    @Option(name: .long, help: "Top images kept per unit.")
+    var topK: Int = 10
+
+    @Option(name: .long, help: "Images per batch.")
+    var batch: Int = 32
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int = 0
+
+    @Option(name: .long, help: "Dissect only the first N images.")
+    var limit: Int?
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Input mean per channel, after scaling to [0, 1].")
+    var mean: [Float] = [0.485, 0.456, 0.406]
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Input standard deviation per channel.")
+    var std: [Float] = [0.229, 0.224, 0.225]
+
+    @Flag(name: .long, help: "The model expects BGR channel order.")
+    var bgr = false
+
+    @Option(name: .long, help: "Checkpoint every N images in every pass.")
+    var checkpointEvery: Int = 512
+
+    @Flag(name: .long, help: "Overwrite a finished run or one with different settings.")
+    var force = false
+
+    /// The settings as the engine's request, dissecting `layers`.
+    func request(layers: [String]) -> DissectRequest {
+        DissectRequest(
+            model: model, activations: activations, dataset: dataset, layers: layers, out: out,
+            quantile: quantile, iouThreshold: iouThreshold,
+            categories: categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            union: union, topK: topK, batch: batch, threads: threads, limit: limit, mean: mean, std: std, bgr: bgr,
+            checkpointEvery: checkpointEvery, force: force)
+    }
+}

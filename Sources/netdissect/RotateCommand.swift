@@ -1,0 +1,40 @@
+// `netdissect rotate`: argument parsing only; the experiment is Dissection.RotationRunner.
+import ArgumentParser
+import Dissection
+import Foundation
+
+struct RotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Dissect a layer under fractional powers R^α of a random rotation of its units (CVPR 2017).",
+        discussion: """
+            R is a random rotation of the layer's channel space (QR of a Gaussian matrix, det +1, \
+            fixed by --seed); R^α turns the units' own basis (α = 0) gradually into a random one \
+            (α = 1) without changing what the layer represents. Every α is dissected in one \
+            resumable run: RUN/run.sqlite holds one layer per α (LAYER@alpha=0.4), RUN/rotation.json \
+            the rotation. Prints unique detectors against α; `netdissect summary RUN` charts them.
+            """)
+
+    @Option(name: .long, help: "The layer whose units are rotated.")
+    var layer: String
+
+    @Option(name: .long, help: "Comma-separated powers α in [0, 1].")
+    var alphas: String = "0,0.2,0.4,0.6,0.8,1"
+
+    @Option(name: .long, help: "Seed of the random rotation.")
+    var seed: UInt64 = 0
+
+    @OptionGroup var settings: ProbeRunOptions
+
+    func run() throws {
+        do {
+            try RotationRunner.run(RotateRequest(dissect: settings.request(layers: [layer]), alphas: alphas, seed: seed)) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        } catch {
+            let failure = error as? DissectFailure
+            FileHandle.standardError.write(Data(("netdissect: " + (failure?.message ?? "\(error)") + "\n").utf8))
+            throw ExitCode(failure?.isCancel == true ? 130 : 1)
+        }
+    }
+}
