@@ -15,20 +15,28 @@ struct RotateCommand: ParsableCommand {
             the rotation. Prints unique detectors against α; `netdissect summary RUN` charts them.
             """)
 
-    @Option(name: .long, help: "The layer whose units are rotated.")
-    var layer: String
-
     @Option(name: .long, help: "Comma-separated powers α in [0, 1].")
     var alphas: String = "0,0.2,0.4,0.6,0.8,1"
 
     @Option(name: .long, help: "Seed of the random rotation.")
     var seed: UInt64 = 0
 
-    @OptionGroup var settings: ProbeRunOptions
+    /// The same options as `dissect`; `--layer` (once) names the layer whose units are rotated.
+    @OptionGroup var settings: DissectArguments
+
+    func validate() throws {
+        guard settings.layer.count == 1 else {
+            throw ValidationError("give --layer once: the layer whose units are rotated")
+        }
+        guard settings.dataset != nil, settings.out != nil else {
+            throw ValidationError("give --dataset (the probe) and --out (the run directory)")
+        }
+    }
 
     func run() throws {
+        guard let request = settings.request() else { throw ExitCode(2) }
         do {
-            try RotationRunner.run(RotateRequest(dissect: settings.request(layers: [layer]), alphas: alphas, seed: seed)) { line in
+            try RotationRunner.run(RotateRequest(dissect: request, alphas: alphas, seed: seed)) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         } catch {

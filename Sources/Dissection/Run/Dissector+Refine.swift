@@ -43,18 +43,7 @@ extension Dissector {
                 throw RunError.input(path: configuration.dataset, reason: "the loader stopped at image \(start) of \(total)",
                                      hint: "check that the dataset did not change during the run")
             }
-            var reasons = [String?](repeating: nil, count: items.count)
-            if let cache {
-                for l in layers.indices {
-                    let needed = items.count * layers[l].valuesPerImage
-                    if buffers[l].count != needed { buffers[l] = [Float](repeating: 0, count: needed) }
-                    try buffers[l].withUnsafeMutableBufferPointer { b in
-                        try cache.files[l].read(rows: start, count: items.count, into: b.baseAddress!)
-                    }
-                }
-            } else {
-                reasons = try producer.produce(items, into: &buffers)
-            }
+            let reasons = try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
             // The histograms of pass 1 hold exactly the images not skipped then; an image that
             // cannot be read now would make the counts disagree.
             var indices: [Int?] = []

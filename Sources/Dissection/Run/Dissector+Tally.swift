@@ -74,18 +74,7 @@ extension Dissector {
                                      hint: "check that the dataset did not change during the run")
             }
             // Activations: from the cache, or produced again (a file re-read, or the model re-run).
-            var reasons = [String?](repeating: nil, count: items.count)
-            if let cache {
-                for l in layers.indices {
-                    let needed = items.count * layers[l].valuesPerImage
-                    if buffers[l].count != needed { buffers[l] = [Float](repeating: 0, count: needed) }
-                    try buffers[l].withUnsafeMutableBufferPointer { b in
-                        try cache.files[l].read(rows: start, count: items.count, into: b.baseAddress!)
-                    }
-                }
-            } else {
-                reasons = try producer.produce(items, into: &buffers)
-            }
+            let reasons = try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
             // Annotations of the images still in; an image first found unusable now is recorded too.
             var annotations: [ImageAnnotation?] = []
             for (item, reason) in zip(items, reasons) {
@@ -161,5 +150,23 @@ extension Dissector {
         }
         for (layer, unique) in zip(layers, uniques) { emit(.layerFinished(layer: layer.name, uniqueDetectors: unique)) }
         emit(.finished(progress))
+    }
+}
+
+extension Dissector {
+    /// The activations of `items` (rows `start...`) for a pass after the first: read back from
+    /// the activation cache when there is one, else produced again (a file re-read or the model
+    /// re-run). Returns, per item, why it could not be produced (nil when it was).
+    func secondReading(_ items: [SampleItem], start: Int, cache: ActivationCache?, layers: [LayerShape],
+                       into buffers: inout [[Float]]) throws -> [String?] {
+        guard let cache else { return try producer.produce(items, into: &buffers) }
+        for l in layers.indices {
+            let needed = items.count * layers[l].valuesPerImage
+            if buffers[l].count != needed { buffers[l] = [Float](repeating: 0, count: needed) }
+            try buffers[l].withUnsafeMutableBufferPointer { b in
+                try cache.files[l].read(rows: start, count: items.count, into: b.baseAddress!)
+            }
+        }
+        return [String?](repeating: nil, count: items.count)
     }
 }
