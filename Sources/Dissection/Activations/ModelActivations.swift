@@ -35,7 +35,10 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
         do {
             model = try ONNXModel.load(path: path)
             sessions = try (0..<max(1, workers)).map { _ in
-                try model.session(height: inputHeight, width: inputWidth, taps: names)
+                // One thread per session: the batch is split across the sessions, so whole
+                // images run side by side (kernels sharing every core inside each session as
+                // well would ask for workers x cores threads).
+                try model.session(height: inputHeight, width: inputWidth, taps: names, threads: 1)
             }
         } catch {
             throw RunError.other("\(error)")

@@ -115,5 +115,10 @@ extension KernelProvider {
 /// The providers the planner consults, in order, before falling back on the reference.
 enum KernelProviders {
     /// The default list for new sessions. The kernels in `Runtime/Kernels` register here.
-    static var standard: [any KernelProvider] { FastKernels.standardProviders }
+    static var standard: [any KernelProvider] { FastKernels.standardProviders() }
+
+    /// The standard providers with kernels on `threads` threads (nil: every core).
+    static func standard(threads: Int?) -> [any KernelProvider] {
+        FastKernels.standardProviders(parallelism: threads.map { Parallelism(threads: $0) } ?? .machine)
+    }
 }

@@ -144,9 +144,13 @@ extension ONNXModel {
         return try session(height: size.0, width: size.1, taps: taps, edits: edits)
     }
 
-    /// A session for an input of `height` x `width` pixels.
-    public func session(height: Int, width: Int, taps: [String] = [], edits: [String: LayerEdit] = [:]) throws -> Session {
-        try Session(model: self, height: height, width: width, taps: taps, edits: edits, providers: KernelProviders.standard)
+    /// A session for an input of `height` x `width` pixels. Its kernels spread each call over
+    /// `threads` threads (default: every core); callers that run several sessions at once give
+    /// each one thread, so whole images run side by side instead of sharing every layer.
+    public func session(height: Int, width: Int, taps: [String] = [], edits: [String: LayerEdit] = [:],
+                        threads: Int? = nil) throws -> Session {
+        try Session(model: self, height: height, width: width, taps: taps, edits: edits,
+                    providers: KernelProviders.standard(threads: threads))
     }
 
     /// A session on the given kernel providers only (tests compare providers against the reference).

@@ -21,8 +21,8 @@ struct FastKernels: KernelProvider {
 
     /// The providers new sessions use: the fast kernels, or none (reference operators only)
     /// when `NETDISSECT_KERNELS=reference`.
-    static var standardProviders: [any KernelProvider] {
-        ProcessInfo.processInfo.environment["NETDISSECT_KERNELS"] == "reference" ? [] : [FastKernels()]
+    static func standardProviders(parallelism: Parallelism = .machine) -> [any KernelProvider] {
+        ProcessInfo.processInfo.environment["NETDISSECT_KERNELS"] == "reference" ? [] : [FastKernels(parallelism: parallelism)]
     }
 
     func convolution(_ request: ConvolutionRequest) -> PreparedKernel? {
