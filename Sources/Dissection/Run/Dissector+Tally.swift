@@ -68,11 +68,7 @@ extension Dissector {
         while session.progress.imagesDone < total {
             try honourControl(&session, checkpoint: checkpoint)
             let start = session.progress.imagesDone
-            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start))
-            guard !items.isEmpty else {
-                throw RunError.input(path: configuration.dataset, reason: "the loader stopped at image \(start) of \(total)",
-                                     hint: "check that the dataset did not change during the run")
-            }
+            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
             // Activations: from the cache, or produced again (a file re-read, or the model re-run).
             let reasons = try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
             // Annotations of the images still in; an image first found unusable now is recorded too.

@@ -53,11 +53,7 @@ extension Dissector {
         while session.progress.imagesDone < total {
             try honourControl(&session, checkpoint: checkpoint)
             let start = session.progress.imagesDone
-            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start))
-            guard !items.isEmpty else {
-                throw RunError.input(path: configuration.dataset, reason: "the loader stopped at image \(start) of \(total)",
-                                     hint: "check that the dataset did not change during the run")
-            }
+            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
             let reasons = try producer.produce(items, into: &buffers)
             var indices: [Int?] = []
             for (item, reason) in zip(items, reasons) {

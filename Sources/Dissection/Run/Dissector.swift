@@ -182,8 +182,8 @@ public final class Dissector: @unchecked Sendable {
         }
     }
 
-    /// The next `batchSize` items of `iterator`.
-    func nextBatch(_ iterator: inout AnyIterator<SampleItem>, expectedStart: Int, limit: Int) throws -> [SampleItem] {
+    /// The next `limit` items (at least one) of a pass over `total` images, starting at `expectedStart`.
+    func nextBatch(_ iterator: inout AnyIterator<SampleItem>, expectedStart: Int, limit: Int, total: Int) throws -> [SampleItem] {
         var items: [SampleItem] = []
         items.reserveCapacity(limit)
         while items.count < limit, let item = iterator.next() {
@@ -193,6 +193,10 @@ public final class Dissector: @unchecked Sendable {
                                      hint: "this is a bug in the probe loader; please report it")
             }
             items.append(item)
+        }
+        guard !items.isEmpty else {
+            throw RunError.input(path: configuration.dataset, reason: "the loader stopped at image \(expectedStart) of \(total)",
+                                 hint: "check that the dataset did not change during the run")
         }
         return items
     }
