@@ -70,6 +70,38 @@ import TestSupport
         #expect(try session.run(x) == session.run(x), "a plan reused gives the same answer")
     }
 
+    /// A batch on image lanes (each lane a one-image plan on one thread) gives what one plan for
+    /// the whole batch gives, for every tap and with an edit, whatever the batch size against
+    /// the number of lanes; a batch smaller than the lanes runs on the batch plan.
+    @Test func imageLanesMatchTheBatchPlan() throws {
+        let taps = ["r", "c", "y"]  // value names, so the plan's outputs are keyed the same
+        let lanes = try Session(model: model(), height: 2, width: 2, taps: taps, edits: ["r": .zeroUnits([1])],
+                                providers: KernelProviders.standard(threads: 2), lanes: 3,
+                                laneProviders: KernelProviders.standard(threads: 1))
+        for n in [2, 3, 4, 7] {
+            let x = Tensor.random([n, 3, 2, 2], seed: UInt64(n))
+            let whole = try lanes.plan(batch: n)
+            let expected = x.data.withBase { whole.run($0) }
+            let actual = try lanes.run(x)
+            for tap in taps {
+                #expect(actual[tap]!.shape == [n] + lanes.outputShapes[tap]!, "batch \(n) \(tap)")
+                #expect(actual[tap]!.data == expected[tap]!.data, "batch \(n) \(tap)")
+            }
+            #expect(actual["r"]!.data[4..<8].allSatisfy { $0 == 0 }, "unit 1 of the first image is zeroed")
+        }
+    }
+
+    /// A graph whose output does not keep the batch as its first axis cannot run image by
+    /// image: it runs on the batch plan, and its shape is the batch plan's.
+    @Test func batchFlattenedAwayRunsOnTheBatchPlan() throws {
+        var m = ModelBuilder(inputDims: ["N", 3, 2, 2])
+        m.node("Flatten", ["x"], ["f"], ["axis": 0])
+        m.outputs = ["f"]
+        let x = Tensor.random([4, 3, 2, 2], seed: 3)
+        let out = try m.load().session(height: 2, width: 2, threads: 2).run(x)["f"]!
+        #expect(out.shape == [1, 48] && out.data == x.data)
+    }
+
     @Test func fixedBatchModelsRunInChunks() throws {
         var m = ModelBuilder(inputDims: [1, 3, 2, 2])
         m.node("Relu", ["x"], ["y"])

@@ -64,6 +64,17 @@ final class ExecutionPlan: @unchecked Sendable {
         return result
     }
 
+    /// Runs one batch of exactly `inputCount` floats and copies the requested values, in
+    /// `outputs` order, to `destinations` (each with room for its value). Allocates nothing.
+    func run(_ input: UnsafePointer<Float>, into destinations: [UnsafeMutablePointer<Float>]) {
+        precondition(destinations.count == outputs.count, "ExecutionPlan: \(destinations.count) destinations for \(outputs.count) outputs")
+        (arena.base + inputOffset).update(from: input, count: inputCount)
+        for step in steps { step.run() }
+        for (output, destination) in zip(outputs, destinations) {
+            destination.update(from: arena.base + output.offset, count: output.shape.reduce(1, *))
+        }
+    }
+
     /// One line per step, for `netdissect plan`-style listings and tests.
     var summary: [String] { steps.map { "\($0.name): \($0.label)" } }
 }

@@ -10,6 +10,14 @@ import Foundation
 ///
 /// Runs only the nodes the taps depend on. Plans (buffers, packed weights) are made once per
 /// batch size and reused. `run` may be called from any thread; calls are serialised.
+///
+/// A batch of at least as many images as the session has threads (and more than one) runs on
+/// image lanes: each thread runs whole images through its own one-image plan with
+/// single-threaded kernels, so every layer's output is still in cache when the next layer reads
+/// it and no thread waits on another between layers. (A plan for the whole batch would stream
+/// each layer's output for every image through memory: one image at a time is faster even on
+/// one thread.) A smaller batch spreads each layer over every thread; a model exported with a
+/// fixed batch size runs in chunks of that size.
 public final class Session: @unchecked Sendable {
     /// The model this session runs.
     public let model: ONNXModel
@@ -25,17 +33,27 @@ public final class Session: @unchecked Sendable {
     /// Edits by value.
     private let edits: [String: LayerEdit]
     private let providers: [any KernelProvider]
+    /// Image lanes: how many, and the single-threaded providers their plans use.
+    private let lanes: Int
+    private let laneProviders: [any KernelProvider]
+    /// Whether the pruned graph computes each image on its own (see
+    /// `ResolvedGraph.computesImagesIndependently`); a graph that does not runs on the batch plan.
+    private let imagesAreIndependent: Bool
+    /// One one-image plan per lane, made on the first batch that uses lanes.
+    private var lanePlans: [ExecutionPlan] = []
     private let lock = NSLock()
     /// Plans by batch size, most recently used last; at most `maxPlans` are kept.
     private var plans: [(batch: Int, plan: ExecutionPlan)] = []
     private static let maxPlans = 2
 
     init(model: ONNXModel, height: Int, width: Int, taps: [String], edits: [String: LayerEdit],
-         providers: [any KernelProvider]) throws {
+         providers: [any KernelProvider], lanes: Int = 1, laneProviders: [any KernelProvider]? = nil) throws {
         self.model = model
         self.height = height
         self.width = width
         self.providers = providers
+        self.lanes = lanes
+        self.laneProviders = laneProviders ?? providers
         let graph = try model.resolved(batch: model.declaredBatch ?? 1, height: height, width: width)
         let names = LayerNames(graph)
         outputNames = taps.isEmpty ? graph.outputs : taps
@@ -43,6 +61,13 @@ public final class Session: @unchecked Sendable {
         var shapes: [String: [Int]] = [:]
         for (name, value) in zip(outputNames, values) { shapes[name] = Array(graph.shapes[value]!.dropFirst()) }
         outputShapes = shapes
+        if model.declaredBatch == nil, let double = try? model.resolved(batch: 2, height: height, width: width) {
+            let taps = Set(values)
+            imagesAreIndependent = graph.pruned(keeping: taps)
+                .computesImagesIndependently(comparedWith: double.pruned(keeping: taps))
+        } else {
+            imagesAreIndependent = false
+        }
         var byValue: [String: LayerEdit] = [:]
         for (layer, edit) in edits {
             let value = try names.resolve(layer, file: model.path)
@@ -62,6 +87,16 @@ public final class Session: @unchecked Sendable {
     /// The batch size plans are made for: the model's fixed batch, or `requested`.
     private func planBatch(for requested: Int) -> Int { model.declaredBatch ?? requested }
 
+    /// Whether a batch of `n` images runs on image lanes.
+    private func usesLanes(_ n: Int) -> Bool {
+        n > 1 && imagesAreIndependent && n >= lanes
+    }
+
+    /// Makes the lanes' one-image plans if they are not made yet.
+    private func prepareLanes() throws {
+        while lanePlans.count < lanes { lanePlans.append(try compile(batch: 1, providers: laneProviders)) }
+    }
+
     /// Makes (or reuses) the plan for batches of `batch` images.
     func plan(batch: Int) throws -> ExecutionPlan {
         if let index = plans.firstIndex(where: { $0.batch == batch }) {
@@ -69,23 +104,28 @@ public final class Session: @unchecked Sendable {
             plans.append(entry)
             return entry.plan
         }
+        let compiled = try compile(batch: batch, providers: providers)
+        plans.append((batch, compiled))
+        if plans.count > Self.maxPlans { plans.removeFirst() }
+        return compiled
+    }
+
+    /// A new plan for batches of `batch` images on `providers`.
+    private func compile(batch: Int, providers: [any KernelProvider]) throws -> ExecutionPlan {
         let graph = try model.resolved(batch: batch, height: height, width: width)
         // Edits of layers no tap depends on are pruned with them; edited layers keep their
         // BatchNormalization unfolded so the edit sees the layer's own output.
         let taps = Set(values)
-        let compiled = try Planner(file: model.path,
-                                   graph: graph.pruned(keeping: taps).foldingBatchNormalization(protected: taps.union(edits.keys)),
-                                   requested: Array(Set(values)).sorted(), edits: edits, providers: providers).plan()
-        plans.append((batch, compiled))
-        if plans.count > Self.maxPlans { plans.removeFirst() }
-        return compiled
+        return try Planner(file: model.path,
+                           graph: graph.pruned(keeping: taps).foldingBatchNormalization(protected: taps.union(edits.keys)),
+                           requested: Array(Set(values)).sorted(), edits: edits, providers: providers).plan()
     }
 
     /// Plans for batches of `batch` images now rather than on the first `run`.
     public func prepare(batch: Int) throws {
         lock.lock()
         defer { lock.unlock() }
-        _ = try plan(batch: planBatch(for: batch))
+        if usesLanes(batch) { try prepareLanes() } else { _ = try plan(batch: planBatch(for: batch)) }
     }
 
     /// Runs a batch `(N, C, H, W)` and returns each output name's value `(N, ...)`.
@@ -107,6 +147,7 @@ public final class Session: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        if usesLanes(n) { return try runOnLanes(batch) }
         let plan = try plan(batch: chunk)
         let perImage = c * height * width
         var parts: [[String: Tensor]] = []
@@ -125,10 +166,42 @@ public final class Session: @unchecked Sendable {
         return result
     }
 
-    /// One line per step of the plan for `batch` (kernel choices, fusions), for diagnostics.
+    /// Runs `batch` (N >= lanes images) on the image lanes; the lock is held.
+    private func runOnLanes(_ batch: Tensor) throws -> [String: Tensor] {
+        try prepareLanes()
+        let n = batch.shape[0], perImage = batch.count / n
+        let outputs = lanePlans[0].outputs
+        // (N, ...) per requested value, written in place by the lanes (disjoint images).
+        let buffers = outputs.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * $0.shape.reduce(1, *))) }
+        defer { buffers.forEach { $0.deallocate() } }
+        let plans = lanePlans
+        batch.data.withBase { base in
+            let input = UncheckedSendable(base), targets = UncheckedSendable(buffers)
+            Parallelism(threads: lanes).forEach(n) { image, lane in
+                plans[lane].run(input.value + image * perImage,
+                                into: zip(targets.value, outputs).map { $0 + image * $1.shape.reduce(1, *) })
+            }
+        }
+        var byValue: [String: Tensor] = [:]
+        for (output, buffer) in zip(outputs, buffers) {
+            let count = n * output.shape.reduce(1, *)
+            byValue[output.name] = Tensor(shape: [n] + output.shape.dropFirst(),
+                                          data: Array(UnsafeBufferPointer(start: buffer, count: count)))
+        }
+        var result: [String: Tensor] = [:]
+        for (name, value) in zip(outputNames, values) { result[name] = byValue[value] }
+        return result
+    }
+
+    /// One line per step of the plan a batch of `batch` images runs on (the lanes' one-image
+    /// plan when it runs on lanes): kernel choices, fusions, for diagnostics.
     public func planSummary(batch: Int = 1) throws -> [String] {
         lock.lock()
         defer { lock.unlock() }
+        if usesLanes(batch) {
+            try prepareLanes()
+            return lanePlans[0].summary
+        }
         return try plan(batch: planBatch(for: batch)).summary
     }
 }
@@ -149,8 +222,10 @@ extension ONNXModel {
     /// each one thread, so whole images run side by side instead of sharing every layer.
     public func session(height: Int, width: Int, taps: [String] = [], edits: [String: LayerEdit] = [:],
                         threads: Int? = nil) throws -> Session {
-        try Session(model: self, height: height, width: width, taps: taps, edits: edits,
-                    providers: KernelProviders.standard(threads: threads))
+        let lanes = threads ?? Parallelism.machine.threads
+        return try Session(model: self, height: height, width: width, taps: taps, edits: edits,
+                           providers: KernelProviders.standard(threads: threads),
+                           lanes: lanes, laneProviders: KernelProviders.standard(threads: 1))
     }
 
     /// A session on the given kernel providers only (tests compare providers against the reference).

@@ -68,3 +68,28 @@ extension ResolvedGraph {
         return result
     }
 }
+
+extension ResolvedGraph {
+    /// Whether this graph (resolved at batch 1) computes each image on its own, judged against
+    /// the same graph resolved at batch 2: the same nodes, every per-image value with the batch
+    /// as its first axis (1 here, 2 there), and every folded constant the same. A graph where
+    /// the batch size leaks into a value (Size, Shape read as a number, a reshape or reduction
+    /// across images) fails the comparison, so running it image by image would change results.
+    func computesImagesIndependently(comparedWith double: ResolvedGraph) -> Bool {
+        guard inputShape.first == 1, nodes.count == double.nodes.count else { return false }
+        for (one, two) in zip(nodes, double.nodes) {
+            guard one.name == two.name, one.opType == two.opType, one.output == two.output,
+                  one.inputs.count == two.inputs.count,
+                  let shape = shapes[one.output], shape.first == 1,
+                  double.shapes[two.output] == [2] + shape.dropFirst() else { return false }
+            for (a, b) in zip(one.inputs, two.inputs) {
+                switch (a, b) {
+                case (nil, nil), (.runtime?, .runtime?): continue
+                case let (.constant(x)?, .constant(y)?) where x == y: continue
+                default: return false
+                }
+            }
+        }
+        return true
+    }
+}

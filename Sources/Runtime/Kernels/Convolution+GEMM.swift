@@ -4,9 +4,8 @@
 // into panels of columns and blocks of output channels so that each piece stays in cache from the
 // moment it is produced to the end of its epilogue:
 //
-//   - Large maps: a panel is a range of one image's output pixels (whole rows for im2col). The
-//     column matrix is unrolled into the worker's scratch (pointwise convolutions read x in
-//     place: x already is the (C, H*W) matrix), and sgemm writes straight into y.
+//   - Large maps: a panel is a range of one image's output rows. The column matrix is unrolled
+//     into the worker's scratch, and sgemm writes straight into y.
 //   - Small maps (late layers) with a batch: a panel is several whole images side by side, so
 //     sgemm gets a useful width and packs the weights once for all of them. The product goes to
 //     the worker's scratch, and the epilogue scatters it into each image's place in y.
@@ -20,8 +19,6 @@ extension Convolution {
     /// Floats of one worker's column matrix we aim for (512 KiB), when that leaves a panel at
     /// least `minimumColumns` wide: it is read back by sgemm's packing right after it is written.
     static let columnBudget = 1 << 17
-    /// Floats of one pointwise product block we aim for (256 KiB), so the epilogue reads it from L2.
-    static let outputBudget = 1 << 16
     /// The narrowest panel we choose for cache reasons: every sgemm call packs its block of
     /// weights again, so narrow panels pay that packing many times over.
     static let minimumColumns = 256
@@ -51,7 +48,6 @@ extension Convolution {
         let g = geometry
         let oh = g.outputHeight, ow = g.outputWidth, hw = oh * ow
         let k = g.reductionLength, ocg = g.groupOutputChannels
-        let pointwise = algorithm == .pointwise
         let target = parallelism.threads > 1 ? 2 * parallelism.threads : 1
         var images = 1, columns: Int, panels: Int
         if batch > 1 && 2 * hw <= Self.batchedColumns {
@@ -67,11 +63,10 @@ extension Convolution {
             panels = (batch + images - 1) / images
             columns = images * hw
         } else {
-            // Columns per panel: bounded by the column matrix (im2col) or the product block
-            // (pointwise), but not below `minimumColumns`; whole rows for im2col.
-            let unit = pointwise ? 1 : ow
-            let budget = pointwise ? Self.outputBudget / ocg : Self.columnBudget / k
-            let wanted = max(Self.minimumColumns, budget)
+            // Columns per panel: whole rows, bounded by the column matrix but not below
+            // `minimumColumns`.
+            let unit = ow
+            let wanted = max(Self.minimumColumns, Self.columnBudget / k)
             columns = min(hw, (wanted + unit - 1) / unit * unit)
             panels = (hw + columns - 1) / columns
             while batch * g.groups * panels < target && columns / 2 >= max(unit, Self.minimumPanelColumns) {
@@ -80,13 +75,11 @@ extension Convolution {
             }
         }
         let items = (images > 1 ? panels : batch * panels) * g.groups
-        // Channel blocks: to give every worker an item, and, for pointwise panels (nothing to
-        // unroll again per block), to keep the product block in L2.
-        let forCache = pointwise && images == 1 ? (ocg * columns + Self.outputBudget - 1) / Self.outputBudget : 1
+        // Channel blocks: to give every worker an item.
         let forThreads = items < target ? (target + items - 1) / items : 1
-        let blocks = max(1, min(max(forCache, forThreads), ocg / Self.minimumChannelBlock))
+        let blocks = max(1, min(forThreads, ocg / Self.minimumChannelBlock))
         let block = (ocg + blocks - 1) / blocks
-        let columnFloats = pointwise && images == 1 ? 0 : k * columns
+        let columnFloats = k * columns
         return PanelPlan(images: images, columns: columns, panels: panels,
                          channelBlock: block, channelBlocks: (ocg + block - 1) / block,
                          columnFloats: columnFloats,
@@ -115,17 +108,9 @@ extension Convolution {
                 let c0 = (panel % plan.panels) * plan.columns, columns = min(plan.columns, hw - c0)
                 let xg = a.x + image * g.inputCount + group * groupInput
                 let y = a.y + image * g.outputCount + oc0 * hw + c0
-                let b: UnsafePointer<Float>, ldb: Int
-                if algorithm == .pointwise {
-                    b = xg + c0
-                    ldb = hw
-                } else {
-                    let ow = g.outputWidth
-                    im2col(xg, scratch!, rows: c0 / ow..<(c0 + columns) / ow, ld: columns)
-                    b = UnsafePointer(scratch!)
-                    ldb = columns
-                }
-                product(weights, b, ldb, y, ldc: hw, rows: ocCount, columns: columns, channel: oc0)
+                let ow = g.outputWidth
+                im2col(xg, scratch!, rows: c0 / ow..<(c0 + columns) / ow, ld: columns)
+                product(weights, scratch!, columns, y, ldc: hw, rows: ocCount, columns: columns, channel: oc0)
                 epilogue(a, from: y, ld: hw, image: image, channel: oc0, rows: ocCount, offset: c0, columns: columns)
             } else {
                 let first = panel * plan.images, count = min(plan.images, a.batch - first)
@@ -133,11 +118,7 @@ extension Convolution {
                 let col = scratch!, out = scratch! + plan.columnFloats
                 for i in 0..<count {
                     let xg = a.x + (first + i) * g.inputCount + group * groupInput
-                    if algorithm == .pointwise {
-                        for c in 0..<k { Runs.copy(xg + c * hw, col + c * columns + i * hw, hw) }
-                    } else {
-                        im2col(xg, col + i * hw, rows: 0..<g.outputHeight, ld: columns)
-                    }
+                    im2col(xg, col + i * hw, rows: 0..<g.outputHeight, ld: columns)
                 }
                 product(weights, col, columns, out, ldc: columns, rows: ocCount, columns: columns, channel: oc0)
                 for i in 0..<count {

@@ -2,8 +2,9 @@
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
 // times. Four algorithms, chosen from the geometry (and the batch size the caller expects):
-//   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix sgemm
-//     wants, so y = w (OC, C) * x (C, H*W) with no copy at all.
+//   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
+//     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
+//     (Convolution+Pointwise.swift).
 //   - depthwise: one input channel per group (groups == C, OC = C * multiplier). Too little
 //     reduction for sgemm; a vectorised direct loop over a zero-padded copy of each plane.
 //   - winograd: 3x3, stride 1, one group, enough channels and tiles: F(2x2, 3x3) with its 16
@@ -20,7 +21,7 @@
 public struct Convolution: Sendable {
     /// How the convolution is computed.
     public enum Algorithm: Sendable, Hashable {
-        /// 1x1, stride 1, no pads: sgemm straight on the input.
+        /// 1x1, stride 1, no pads: register tiles straight on the input.
         case pointwise
         /// One input channel per group: a direct vectorised loop.
         case depthwise
@@ -37,10 +38,10 @@ public struct Convolution: Sendable {
     /// The algorithm chosen for this geometry.
     public let algorithm: Algorithm
 
-    /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for pointwise, im2col
-    /// and depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies
-    /// by, and the (multiplier, KH*KW) taps of each depthwise channel); the transformed
-    /// (16, OC, C) matrices U for winograd.
+    /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
+    /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
+    /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
+    /// for pointwise (`PointwiseWeights`); the transformed (16, OC, C) matrices U for winograd.
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
@@ -64,8 +65,17 @@ public struct Convolution: Sendable {
         self.bias = bias ?? [Float](repeating: 0, count: geometry.outputChannels)
         let algorithm = Self.algorithm(for: geometry, expectedBatch: expectedBatch)
         self.algorithm = algorithm
-        self.weights = algorithm != .winograd ? weights : Winograd.transformWeights(
-            weights, outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
+        switch algorithm {
+        case .winograd:
+            self.weights = Winograd.transformWeights(
+                weights, outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
+        case .pointwise:
+            self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
+                                                 outputsPerGroup: geometry.groupOutputChannels,
+                                                 inputs: geometry.reductionLength)
+        case .depthwise, .im2col:
+            self.weights = weights
+        }
         self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
             window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
             outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
@@ -93,7 +103,8 @@ public struct Convolution: Sendable {
         switch algorithm {
         case .depthwise: return parallelism.threads * paddedPlane!.count
         case .winograd: return parallelism.threads * winogradPlan(batch: batch, parallelism: parallelism).perWorker
-        case .im2col, .pointwise:
+        case .pointwise: return parallelism.threads * pointwisePlan(batch: batch, parallelism: parallelism).scratchFloats
+        case .im2col:
             let plan = panelPlan(batch: batch, parallelism: parallelism)
             return parallelism.threads * (plan.columnFloats + plan.outputFloats)
         }
@@ -119,7 +130,8 @@ public struct Convolution: Sendable {
                 let args = Arguments(x: x, y: y, residual: residual, weights: w.baseAddress!,
                                      bias: b.baseAddress!, scratch: scratch, batch: batch)
                 switch algorithm {
-                case .pointwise, .im2col: runGEMM(args, parallelism: parallelism)
+                case .pointwise: runPointwise(args, parallelism: parallelism)
+                case .im2col: runGEMM(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .winograd: runWinograd(args, parallelism: parallelism)
                 }

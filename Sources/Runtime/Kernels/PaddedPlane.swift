@@ -80,6 +80,23 @@ struct PaddedPlane: Sendable {
 }
 
 extension PaddedPlane {
+    /// Whether the plane is one phase (horizontal stride 1): the input with a border around
+    /// it, so `fillInterior` can refill it.
+    var isSinglePhase: Bool { window.strideWidth == 1 }
+
+    /// x (H, W) -> the plane's interior, for a single-phase plane whose border already holds
+    /// the padding (a `fill`, or the whole plane set to the padding value, earlier in the same
+    /// buffer): copies only the input's rows, a border stays what it is.
+    func fillInterior(from x: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>) {
+        precondition(isSinglePhase, "PaddedPlane.fillInterior: needs horizontal stride 1")
+        let top = window.padTop, left = window.padLeft
+        let count = min(inputWidth, phaseWidth - left)
+        guard count > 0 else { return }
+        for ih in max(0, -top)..<min(inputHeight, rows - top) {
+            Runs.copy(x + ih * inputWidth, plane + (ih + top) * phaseWidth + left, count)
+        }
+    }
+
     /// `fill` for a horizontal stride of 2: both phases of a row in one pass, sixteen inputs
     /// at a time split into their even and odd halves.
     private func fillStride2(from x: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>,

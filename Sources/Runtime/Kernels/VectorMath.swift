@@ -36,7 +36,7 @@ extension UnsafeMutablePointer where Pointee == Float {
 
     /// Stores the first `count` (at most 8) lanes of `v` at `self`.
     @inline(__always) func store(_ v: Vec8, count: Int) {
-        withUnsafeBytes(of: v) { self.update(from: $0.assumingMemoryBound(to: Float.self).baseAddress!, count: count) }
+        withUnsafeBytes(of: v) { Runs.copy($0.assumingMemoryBound(to: Float.self).baseAddress!, self, count) }
     }
 }
 
@@ -46,23 +46,38 @@ extension UnsafeMutablePointer where Pointee == Float {
 enum Runs {
     static let libraryThreshold = 64
 
-    /// dst[0..<count] = src[0..<count]; the ranges must not overlap.
+    /// dst[0..<count] = src[0..<count]; the ranges must not overlap. A run that is not a
+    /// multiple of the vector ends with one more vector that overlaps the previous one (it
+    /// copies some floats twice, the same values) instead of a scalar loop.
     @inline(__always)
     static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
         if count >= libraryThreshold { dst.update(from: src, count: count); return }
-        var i = 0
-        while i + 8 <= count { dst.store(src.vec8(i), at: i); i += 8 }
-        while i < count { dst[i] = src[i]; i += 1 }
+        if count >= 8 {
+            var i = 0
+            while i + 8 <= count { dst.store(src.vec8(i), at: i); i += 8 }
+            if i < count { dst.store(src.vec8(count - 8), at: count - 8) }
+        } else if count >= 4 {
+            UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self),
+                                                    as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(dst + count - 4).storeBytes(
+                of: UnsafeRawPointer(src + count - 4).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+        } else {
+            for i in 0..<count { dst[i] = src[i] }
+        }
     }
 
-    /// dst[0..<count] = value.
+    /// dst[0..<count] = value (with an overlapping last vector, like `copy`).
     @inline(__always)
     static func fill(_ dst: UnsafeMutablePointer<Float>, _ value: Float, _ count: Int) {
         if count >= libraryThreshold { dst.update(repeating: value, count: count); return }
-        let v = Vec8(repeating: value)
-        var i = 0
-        while i + 8 <= count { dst.store(v, at: i); i += 8 }
-        while i < count { dst[i] = value; i += 1 }
+        if count >= 8 {
+            let v = Vec8(repeating: value)
+            var i = 0
+            while i + 8 <= count { dst.store(v, at: i); i += 8 }
+            if i < count { dst.store(v, at: count - 8) }
+        } else {
+            for i in 0..<count { dst[i] = value }
+        }
     }
 }
 

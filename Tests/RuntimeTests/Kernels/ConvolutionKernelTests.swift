@@ -75,6 +75,67 @@ import TestSupport
         ]) { check($0) }
     }
 
+    /// The register tiles' edges: maps whose pixel count is not a multiple of 16 (an 8-wide tile,
+    /// then a zero-padded remainder), channel counts not a multiple of 6 (a partial panel), per
+    /// group too, residuals on partial tiles, and maps large enough to be cut into column blocks.
+    @Test func pointwiseTileEdges() {
+        var cases: [Case] = []
+        for (h, w) in [(1, 1), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (1, 17), (7, 7), (5, 9)] {
+            for oc in [1, 5, 6, 7, 13] {
+                cases.append(Case(geometry: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
+                                  residual: oc % 2 == 1))
+            }
+        }
+        // Grouped, partial panels in every group.
+        cases.append(Case(geometry: Self.conv(12, 21, 7, 7, k: (1, 1), groups: 3), batch: 2, residual: true))
+        // K * HW beyond one block: 16-wide column blocks whose last one is partial.
+        cases.append(Case(geometry: Self.conv(300, 14, 20, 20, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(geometry: Self.conv(40, 30, 41, 43, k: (1, 1)), batch: 2, bias: false))
+        withEvery("case", in: cases) { check($0) }
+    }
+
+    @Test func pointwisePlanBlocksAndSplits() {
+        func plan(_ g: ConvGeometry, batch: Int, threads: Int) -> Convolution.PointwisePlan {
+            Convolution(geometry: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
+                .pointwisePlan(batch: batch, parallelism: Parallelism(threads: threads))
+        }
+        // A late-layer map is one block on one thread; several workers split its panels.
+        let late = Self.conv(960, 320, 7, 7, k: (1, 1))
+        let serial = plan(late, batch: 1, threads: 1)
+        #expect(serial.columnBlocks == 1 && serial.panelBlocks == 1 && serial.columns == 49)
+        let split = plan(late, batch: 1, threads: 2)
+        #expect(split.columnBlocks * split.panelBlocks >= 8 && split.panelsPerItem * split.panelBlocks >= split.panels)
+        // An early map is cut into blocks whose x stays within the budget.
+        let early = plan(Self.conv(16, 96, 112, 112, k: (1, 1)), batch: 1, threads: 1)
+        #expect(early.columns * 16 <= Convolution.pointwiseBlockBudget && early.columns % 16 == 0)
+        #expect(early.columnBlocks == (112 * 112 + early.columns - 1) / early.columns)
+    }
+
+    /// The residual may be the output buffer itself (the planner fuses `y = conv(x) + y`): the
+    /// depthwise rows whose last vector is partial must not run into the next row's residual.
+    @Test func depthwiseResidualInPlace() {
+        for (h, w) in [(7, 7), (14, 14), (5, 3), (9, 12)] {
+            let g = Self.conv(3, 3, h, w, k: (3, 3), pads: (1, 1, 1, 1), groups: 3)
+            var rng = SeededGenerator(seed: UInt64(h * w))
+            let x = rng.normals(g.inputCount * 2), weights = rng.normals(g.weightCount), b = rng.normals(3)
+            let r = rng.normals(g.outputCount * 2)
+            let expected = Convolution.reference(geometry: g, activation: .relu, batch: 2, x: x, weights: weights,
+                                                 bias: b, residual: r)
+            let conv = Convolution(geometry: g, weights: weights, bias: b, activation: .relu)
+            var y = r
+            var scratch = [Float](repeating: 0, count: conv.scratchCount(batch: 2, parallelism: .serial))
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    scratch.withUnsafeMutableBufferPointer { sb in
+                        conv.run(xb.baseAddress!, yb.baseAddress!, batch: 2, residual: UnsafePointer(yb.baseAddress!),
+                                 scratch: sb.baseAddress, parallelism: .serial)
+                    }
+                }
+            }
+            assertClose(y, expected, rtol: 1e-4, atol: 1e-4, "\(h)x\(w)")
+        }
+    }
+
     @Test func im2colEdgeShapes() {
         withEvery("case", in: [
             // 1x1 image with padding on every side.
@@ -174,7 +235,6 @@ import TestSupport
         let cases = [
             Case(geometry: Self.conv(16, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
                  residual: true),
-            Case(geometry: Self.conv(20, 36, 5, 6, k: (1, 1)), activation: .clip(min: 0, max: 6), batch: 11),
             Case(geometry: Self.conv(12, 18, 8, 8, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
                  batch: 7, bias: false),
             Case(geometry: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true),

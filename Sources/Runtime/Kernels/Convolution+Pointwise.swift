@@ -1,0 +1,296 @@
+// x (N, C, H, W), w (OC, C/g, 1, 1) -> y (N, OC, H, W): 1x1, stride 1, no pads.
+//
+// Per image and group, y (OC/g, HW) = f(w (OC/g, K) * x (K, HW) + b + residual), K = C/g,
+// computed by register tiles of 6 output channels by 16 pixels instead of sgemm. The weights
+// are constants, so they are packed once at load into panels of 6 channels stored k-major
+// (`PointwiseWeights`); the input is read in place (each image's x already is the (K, HW)
+// matrix), and every tile leaves the kernel finished: bias, residual and activation are applied
+// to the accumulators before the one store. sgemm, by contrast, packs x again for every call
+// (most of the work when K is 16 to 64, as in MobileNet's expanding convolutions) and needs a
+// second pass over y for the epilogue.
+//
+// Blocking: a block of columns whose x (K, columns) fits in about 64 KiB stays in L1/L2 while
+// every panel of weights sweeps it; y is written row by row, sequentially. Work items are
+// (image, group, column block, panel range), so a batch of one still occupies every worker.
+// Column counts that are not a multiple of 16 end with an 8-wide tile, and what is left under 8
+// is copied into the worker's scratch, zero-padded, so no load or store leaves the tensors.
+
+extension Convolution {
+    /// Floats of x we aim to keep per column block (64 KiB).
+    static let pointwiseBlockBudget = 1 << 14
+    /// Floats of x (K * HW) up to which a map is one column block (256 KiB, within L2).
+    static let pointwiseWholeMap = 1 << 16
+
+    /// How one pointwise call is cut into work items.
+    struct PointwisePlan: Equatable {
+        /// Columns per block (a multiple of 16, or all of HW), and blocks per image.
+        var columns: Int, columnBlocks: Int
+        /// Panels of 6 output channels per group, panels per item, and items per column block.
+        var panels: Int, panelsPerItem: Int, panelBlocks: Int
+        /// Floats of scratch per worker: the packed x block, and a partial tile's residual and
+        /// product (6, 16).
+        var scratchFloats: Int
+    }
+
+    func pointwisePlan(batch: Int, parallelism: Parallelism) -> PointwisePlan {
+        let g = geometry
+        let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
+        let tile = PointwiseTile.columns
+        // Small maps (late layers) are one block whatever K: their x stays in L2, and a second
+        // block would stream every panel of weights from memory again for a few columns.
+        let wanted = k * hw <= Self.pointwiseWholeMap ? hw
+            : max(tile, Self.pointwiseBlockBudget / max(1, k) / tile * tile)
+        var columns = min(hw, wanted)
+        var blocks = (hw + columns - 1) / columns
+        let panels = (g.groupOutputChannels + PointwiseTile.rows - 1) / PointwiseTile.rows
+        let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
+        // Narrower column blocks first (down to 64 columns), then panel ranges, until every
+        // worker has a few items to balance with.
+        while batch * g.groups * blocks < target && columns > 4 * tile {
+            columns = (columns / 2 + tile - 1) / tile * tile
+            blocks = (hw + columns - 1) / columns
+        }
+        let items = batch * g.groups * blocks
+        let panelBlocks = items < target ? min(panels, (target + items - 1) / items) : 1
+        let perItem = (panels + panelBlocks - 1) / panelBlocks
+        return PointwisePlan(columns: columns, columnBlocks: blocks, panels: panels,
+                             panelsPerItem: perItem, panelBlocks: (panels + perItem - 1) / perItem,
+                             scratchFloats: PointwiseTiles(columns: columns).packedColumns * k
+                                 + 2 * PointwiseTile.rows * tile)
+    }
+
+    func runPointwise(_ a: Arguments, parallelism: Parallelism) {
+        let g = geometry
+        let plan = pointwisePlan(batch: a.batch, parallelism: parallelism)
+        let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, ocg = g.groupOutputChannels
+        let panelFloats = PointwiseTile.rows * k
+        let groupPanels = plan.panels
+        let itemsPerImage = g.groups * plan.columnBlocks * plan.panelBlocks
+        parallelism.forEach(a.batch * itemsPerImage) { item, worker in
+            var rest = item
+            let panelBlock = rest % plan.panelBlocks; rest /= plan.panelBlocks
+            let columnBlock = rest % plan.columnBlocks; rest /= plan.columnBlocks
+            let group = rest % g.groups
+            let image = rest / g.groups
+            let c0 = columnBlock * plan.columns, c1 = min(hw, c0 + plan.columns)
+            let p0 = panelBlock * plan.panelsPerItem, p1 = min(groupPanels, p0 + plan.panelsPerItem)
+            let outputOffset = image * g.outputCount + group * ocg * hw
+            activation.accept(PointwiseBlock(
+                weights: a.weights + (group * groupPanels + p0) * panelFloats, panelFloats: panelFloats,
+                bias: a.bias + group * ocg + p0 * PointwiseTile.rows,
+                x: a.x + image * g.inputCount + group * k * hw + c0,
+                y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
+                residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
+                scratch: a.scratch! + worker * plan.scratchFloats,
+                k: k, hw: hw, columns: c1 - c0,
+                rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
+        }
+    }
+}
+
+/// Pointwise weights packed for `PointwiseTile`: w (OC, K) of each group -> panels of 6 output
+/// channels, panel p holding w[6p + r, k] at [p][k][r], zero rows padding the last panel of
+/// each group.
+enum PointwiseWeights {
+    static func pack(_ w: [Float], groups: Int, outputsPerGroup ocg: Int, inputs k: Int) -> [Float] {
+        let rows = PointwiseTile.rows
+        let panels = (ocg + rows - 1) / rows
+        var packed = [Float](repeating: 0, count: groups * panels * rows * k)
+        for group in 0..<groups {
+            for o in 0..<ocg {
+                let panel = group * panels + o / rows, r = o % rows
+                let source = (group * ocg + o) * k
+                for i in 0..<k { packed[(panel * k + i) * rows + r] = w[source + i] }
+            }
+        }
+        return packed
+    }
+}
+
+/// One work item: panels of output channels over a block of columns of one image and group.
+/// `rows` output channels from the first panel's, `columns` columns from the block's start.
+private struct PointwiseBlock: ActivationVisitor {
+    let weights: UnsafePointer<Float>, panelFloats: Int
+    let bias: UnsafePointer<Float>
+    let x: UnsafePointer<Float>
+    let y: UnsafeMutablePointer<Float>
+    let residual: UnsafePointer<Float>?
+    let scratch: UnsafeMutablePointer<Float>
+    let k: Int, hw: Int, columns: Int, rows: Int
+
+    func visit<F: VectorFunction>(_ f: F) {
+        let packed = scratch
+        let tiles = PointwiseTiles(columns: columns)
+        PointwiseTiles.pack(x, ld: hw, k: k, columns: columns, into: packed)
+        let ys = scratch + tiles.packedColumns * k, rs = ys + PointwiseTile.rows * PointwiseTile.columns
+        var r0 = 0
+        while r0 < rows {
+            let n = min(PointwiseTile.rows, rows - r0)
+            let w = weights + r0 / PointwiseTile.rows * panelFloats, b = bias + r0
+            let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
+            for t in 0..<tiles.count {
+                let j = t * PointwiseTile.columns, width = tiles.width(t)
+                let valid = min(width, columns - j), xt = UnsafePointer(packed + j * k)
+                if valid == width {
+                    PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
+                                      residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
+                } else {
+                    // A partial last tile: residual in and product out through scratch (n, width).
+                    if let rr {
+                        for r in 0..<n { Runs.copy(rr + r * hw + j, rs + r * width, valid) }
+                    }
+                    PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
+                                      residual: rr == nil ? nil : UnsafePointer(rs), y: ys, ldy: width)
+                    for r in 0..<n { Runs.copy(ys + r * width, yr + r * hw + j, valid) }
+                }
+            }
+            r0 += PointwiseTile.rows
+        }
+    }
+}
+
+/// The column tiles of a block: 16 columns each, the last one 8 wide when at most 8 columns are
+/// left; and the packing of x into them.
+struct PointwiseTiles {
+    let columns: Int
+    /// Tiles in the block.
+    var count: Int { (columns + PointwiseTile.columns - 1) / PointwiseTile.columns }
+    /// Width of tile `t`: 16, or 8 for a last tile of at most 8 columns.
+    func width(_ t: Int) -> Int {
+        columns - t * PointwiseTile.columns <= 8 ? 8 : PointwiseTile.columns
+    }
+    /// Columns of the packed block, the last tile's padding included.
+    var packedColumns: Int { count == 0 ? 0 : (count - 1) * PointwiseTile.columns + width(count - 1) }
+
+    /// x (K, columns) with row stride `ld` -> packed tiles, tile t (K, width(t)) at `t * 16 * K`,
+    /// the last tile's missing columns zero. Reads x row by row (sequential streams the
+    /// prefetcher follows), so the tiles then read contiguous memory.
+    static func pack(_ x: UnsafePointer<Float>, ld: Int, k: Int, columns: Int,
+                     into packed: UnsafeMutablePointer<Float>) {
+        let tiles = PointwiseTiles(columns: columns)
+        let full = columns / PointwiseTile.columns
+        for i in 0..<k {
+            let row = x + i * ld
+            for t in 0..<full {
+                let dst = packed + t * PointwiseTile.columns * k + i * PointwiseTile.columns
+                dst.store(row.vec8(t * 16), at: 0)
+                dst.store(row.vec8(t * 16 + 8), at: 8)
+            }
+            if full < tiles.count {
+                let width = tiles.width(full), j = full * PointwiseTile.columns
+                let dst = packed + j * k + i * width
+                Runs.copy(row + j, dst, columns - j)
+                Runs.fill(dst + columns - j, 0, width - (columns - j))
+            }
+        }
+    }
+}
+
+/// The register tiles: y (rows <= 6, 16 or 8) = f(bias + residual + sum over k of
+/// w[k][r] * x[k][j]), with w one packed panel and x one packed tile (K, width). Never inlined, so each is register-allocated
+/// on its own (inlined into the loops around it, LLVM spills the twelve accumulators), and
+/// generic so each activation gets its own copy.
+enum PointwiseTile {
+    /// Output channels per tile (panel height).
+    static let rows = 6
+    /// Columns per full tile.
+    static let columns = 16
+
+    @inline(__always)
+    static func run<F: VectorFunction>(
+        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        if width == 16 {
+            sixteen(f, w: w, x: x, ldx: 16, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        } else {
+            eight(f, w: w, x: x, ldx: 8, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        }
+    }
+
+    @inline(never)
+    static func sixteen<F: VectorFunction>(
+        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        // acc[r] = (columns 0..<8, 8..<16) of output row r.
+        var a00 = Vec8(repeating: bias[0]), a01 = a00
+        var a10 = Vec8(repeating: rows > 1 ? bias[1] : 0), a11 = a10
+        var a20 = Vec8(repeating: rows > 2 ? bias[2] : 0), a21 = a20
+        var a30 = Vec8(repeating: rows > 3 ? bias[3] : 0), a31 = a30
+        var a40 = Vec8(repeating: rows > 4 ? bias[4] : 0), a41 = a40
+        var a50 = Vec8(repeating: rows > 5 ? bias[5] : 0), a51 = a50
+        var wp = w, xp = x
+        for _ in 0..<k {
+            let x0 = xp.vec8(0), x1 = xp.vec8(8)
+            var b = Vec8(repeating: wp[0])
+            a00 = VectorMath.fma(a00, b, x0); a01 = VectorMath.fma(a01, b, x1)
+            b = Vec8(repeating: wp[1])
+            a10 = VectorMath.fma(a10, b, x0); a11 = VectorMath.fma(a11, b, x1)
+            b = Vec8(repeating: wp[2])
+            a20 = VectorMath.fma(a20, b, x0); a21 = VectorMath.fma(a21, b, x1)
+            b = Vec8(repeating: wp[3])
+            a30 = VectorMath.fma(a30, b, x0); a31 = VectorMath.fma(a31, b, x1)
+            b = Vec8(repeating: wp[4])
+            a40 = VectorMath.fma(a40, b, x0); a41 = VectorMath.fma(a41, b, x1)
+            b = Vec8(repeating: wp[5])
+            a50 = VectorMath.fma(a50, b, x0); a51 = VectorMath.fma(a51, b, x1)
+            wp += 6
+            xp += ldx
+        }
+        @inline(__always) func store(_ r: Int, _ lo: Vec8, _ hi: Vec8) {
+            var lo = lo, hi = hi
+            if let residual {
+                lo += residual.vec8(r * ldy)
+                hi += residual.vec8(r * ldy + 8)
+            }
+            (y + r * ldy).store(f(lo), at: 0)
+            (y + r * ldy).store(f(hi), at: 8)
+        }
+        store(0, a00, a01)
+        if rows > 1 { store(1, a10, a11) }
+        if rows > 2 { store(2, a20, a21) }
+        if rows > 3 { store(3, a30, a31) }
+        if rows > 4 { store(4, a40, a41) }
+        if rows > 5 { store(5, a50, a51) }
+    }
+
+    @inline(never)
+    static func eight<F: VectorFunction>(
+        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        var a0 = Vec8(repeating: bias[0])
+        var a1 = Vec8(repeating: rows > 1 ? bias[1] : 0)
+        var a2 = Vec8(repeating: rows > 2 ? bias[2] : 0)
+        var a3 = Vec8(repeating: rows > 3 ? bias[3] : 0)
+        var a4 = Vec8(repeating: rows > 4 ? bias[4] : 0)
+        var a5 = Vec8(repeating: rows > 5 ? bias[5] : 0)
+        var wp = w, xp = x
+        for _ in 0..<k {
+            let x0 = xp.vec8(0)
+            a0 = VectorMath.fma(a0, Vec8(repeating: wp[0]), x0)
+            a1 = VectorMath.fma(a1, Vec8(repeating: wp[1]), x0)
+            a2 = VectorMath.fma(a2, Vec8(repeating: wp[2]), x0)
+            a3 = VectorMath.fma(a3, Vec8(repeating: wp[3]), x0)
+            a4 = VectorMath.fma(a4, Vec8(repeating: wp[4]), x0)
+            a5 = VectorMath.fma(a5, Vec8(repeating: wp[5]), x0)
+            wp += 6
+            xp += ldx
+        }
+        @inline(__always) func store(_ r: Int, _ v: Vec8) {
+            var v = v
+            if let residual { v += residual.vec8(r * ldy) }
+            (y + r * ldy).store(f(v), at: 0)
+        }
+        store(0, a0)
+        if rows > 1 { store(1, a1) }
+        if rows > 2 { store(2, a2) }
+        if rows > 3 { store(3, a3) }
+        if rows > 4 { store(4, a4) }
+        if rows > 5 { store(5, a5) }
+    }
+}
