@@ -3,17 +3,22 @@
 // Per image and group, y (OC/g, HW) = f(w (OC/g, K) * x (K, HW) + b + residual), K = C/g,
 // computed by register tiles of 6 output channels by 16 pixels instead of sgemm. The weights
 // are constants, so they are packed once at load into panels of 6 channels stored k-major
-// (`PointwiseWeights`); the input is read in place (each image's x already is the (K, HW)
-// matrix), and every tile leaves the kernel finished: bias, residual and activation are applied
-// to the accumulators before the one store. sgemm, by contrast, packs x again for every call
-// (most of the work when K is 16 to 64, as in MobileNet's expanding convolutions) and needs a
-// second pass over y for the epilogue.
+// (`PointwiseWeights`). Each block of x is packed into 16-column tiles (`PointwiseTiles`):
+// read row by row, the way the prefetcher follows, so the tiles then read contiguous memory;
+// reading x in place instead, each k of a tile is a different stream, and a batch whose maps
+// are in memory rather than cache ran 2.5 times slower. Every tile leaves the kernel finished:
+// bias, residual and activation are applied to the accumulators before the one store. sgemm,
+// by contrast, re-packs x with a copy of its own, needs the bias written first and a second
+// pass over y for the epilogue, which is most of the work when K is 16 to 64 (MobileNet's
+// expanding convolutions).
 //
 // Blocking: a block of columns whose x (K, columns) fits in about 64 KiB stays in L1/L2 while
-// every panel of weights sweeps it; y is written row by row, sequentially. Work items are
-// (image, group, column block, panel range), so a batch of one still occupies every worker.
-// Column counts that are not a multiple of 16 end with an 8-wide tile, and what is left under 8
-// is copied into the worker's scratch, zero-padded, so no load or store leaves the tensors.
+// every panel of weights sweeps it; y is written row by row, sequentially. Small maps are one
+// block. Work items are (image, group, column block, panel range), so a batch of one still
+// occupies every worker; when panel ranges split a block, the blocks are packed once into a
+// shared region first. A block whose width is not a multiple of 16 ends with an 8-wide tile,
+// zero-padded, and a partial last tile goes through the worker's scratch, so no store leaves
+// the tensors.
 
 extension Convolution {
     /// Floats of x we aim to keep per column block (64 KiB).
@@ -27,9 +32,14 @@ extension Convolution {
         var columns: Int, columnBlocks: Int
         /// Panels of 6 output channels per group, panels per item, and items per column block.
         var panels: Int, panelsPerItem: Int, panelBlocks: Int
-        /// Floats of scratch per worker: the packed x block, and a partial tile's residual and
-        /// product (6, 16).
-        var scratchFloats: Int
+        /// Floats of one packed x block.
+        var packedFloats: Int
+        /// Whether the x blocks are packed once into a shared region before the panels run
+        /// (when panel ranges split a block: otherwise each of them would pack it again).
+        var sharesPacking: Bool
+        /// Floats of scratch per worker (its packed block unless shared, and a partial tile's
+        /// residual and product (6, 16)), and of the shared region (every block, when shared).
+        var scratchFloats: Int, sharedFloats: Int
     }
 
     func pointwisePlan(batch: Int, parallelism: Parallelism) -> PointwisePlan {
@@ -53,10 +63,13 @@ extension Convolution {
         let items = batch * g.groups * blocks
         let panelBlocks = items < target ? min(panels, (target + items - 1) / items) : 1
         let perItem = (panels + panelBlocks - 1) / panelBlocks
+        let packed = PointwiseTiles(columns: columns).packedColumns * k
+        let shared = panelBlocks > 1
         return PointwisePlan(columns: columns, columnBlocks: blocks, panels: panels,
                              panelsPerItem: perItem, panelBlocks: (panels + perItem - 1) / perItem,
-                             scratchFloats: PointwiseTiles(columns: columns).packedColumns * k
-                                 + 2 * PointwiseTile.rows * tile)
+                             packedFloats: packed, sharesPacking: shared,
+                             scratchFloats: (shared ? 0 : packed) + 2 * PointwiseTile.rows * tile,
+                             sharedFloats: shared ? items * packed : 0)
     }
 
     func runPointwise(_ a: Arguments, parallelism: Parallelism) {
@@ -65,10 +78,24 @@ extension Convolution {
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, ocg = g.groupOutputChannels
         let panelFloats = PointwiseTile.rows * k
         let groupPanels = plan.panels
-        let itemsPerImage = g.groups * plan.columnBlocks * plan.panelBlocks
-        parallelism.forEach(a.batch * itemsPerImage) { item, worker in
-            var rest = item
-            let panelBlock = rest % plan.panelBlocks; rest /= plan.panelBlocks
+        let blocks = a.batch * g.groups * plan.columnBlocks
+        let shared = a.scratch! + parallelism.threads * plan.scratchFloats
+        /// x of block `block` (image, group, column block): its start and its columns.
+        func source(_ block: Int) -> (UnsafePointer<Float>, Int) {
+            let columnBlock = block % plan.columnBlocks, rest = block / plan.columnBlocks
+            let c0 = columnBlock * plan.columns
+            return (a.x + (rest / g.groups) * g.inputCount + (rest % g.groups) * k * hw + c0,
+                    min(hw, c0 + plan.columns) - c0)
+        }
+        if plan.sharesPacking {
+            parallelism.forEach(blocks) { block, _ in
+                let (x, columns) = source(block)
+                PointwiseTiles.pack(x, ld: hw, k: k, columns: columns, into: shared + block * plan.packedFloats)
+            }
+        }
+        parallelism.forEach(blocks * plan.panelBlocks) { item, worker in
+            let panelBlock = item % plan.panelBlocks, block = item / plan.panelBlocks
+            var rest = block
             let columnBlock = rest % plan.columnBlocks; rest /= plan.columnBlocks
             let group = rest % g.groups
             let image = rest / g.groups
@@ -81,6 +108,7 @@ extension Convolution {
                 x: a.x + image * g.inputCount + group * k * hw + c0,
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
+                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil,
                 scratch: a.scratch! + worker * plan.scratchFloats,
                 k: k, hw: hw, columns: c1 - c0,
                 rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
@@ -115,14 +143,23 @@ private struct PointwiseBlock: ActivationVisitor {
     let x: UnsafePointer<Float>
     let y: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
+    /// The block already packed (shared), or nil to pack it into the front of `scratch`.
+    let packed: UnsafeMutablePointer<Float>?
     let scratch: UnsafeMutablePointer<Float>
     let k: Int, hw: Int, columns: Int, rows: Int
 
     func visit<F: VectorFunction>(_ f: F) {
-        let packed = scratch
         let tiles = PointwiseTiles(columns: columns)
-        PointwiseTiles.pack(x, ld: hw, k: k, columns: columns, into: packed)
-        let ys = scratch + tiles.packedColumns * k, rs = ys + PointwiseTile.rows * PointwiseTile.columns
+        let packed: UnsafeMutablePointer<Float>, ys: UnsafeMutablePointer<Float>
+        if let shared = self.packed {
+            packed = shared
+            ys = scratch
+        } else {
+            packed = scratch
+            PointwiseTiles.pack(x, ld: hw, k: k, columns: columns, into: packed)
+            ys = scratch + tiles.packedColumns * k
+        }
+        let rs = ys + PointwiseTile.rows * PointwiseTile.columns
         var r0 = 0
         while r0 < rows {
             let n = min(PointwiseTile.rows, rows - r0)

@@ -103,7 +103,9 @@ public struct Convolution: Sendable {
         switch algorithm {
         case .depthwise: return parallelism.threads * paddedPlane!.count
         case .winograd: return parallelism.threads * winogradPlan(batch: batch, parallelism: parallelism).perWorker
-        case .pointwise: return parallelism.threads * pointwisePlan(batch: batch, parallelism: parallelism).scratchFloats
+        case .pointwise:
+            let plan = pointwisePlan(batch: batch, parallelism: parallelism)
+            return parallelism.threads * plan.scratchFloats + plan.sharedFloats
         case .im2col:
             let plan = panelPlan(batch: batch, parallelism: parallelism)
             return parallelism.threads * (plan.columnFloats + plan.outputFloats)

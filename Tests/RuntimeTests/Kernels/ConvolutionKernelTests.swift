@@ -102,9 +102,11 @@ import TestSupport
         // A late-layer map is one block on one thread; several workers split its panels.
         let late = Self.conv(960, 320, 7, 7, k: (1, 1))
         let serial = plan(late, batch: 1, threads: 1)
-        #expect(serial.columnBlocks == 1 && serial.panelBlocks == 1 && serial.columns == 49)
+        #expect(serial.columnBlocks == 1 && serial.panelBlocks == 1 && serial.columns == 49 && !serial.sharesPacking)
         let split = plan(late, batch: 1, threads: 2)
         #expect(split.columnBlocks * split.panelBlocks >= 8 && split.panelsPerItem * split.panelBlocks >= split.panels)
+        #expect(split.sharesPacking && split.sharedFloats == split.columnBlocks * split.packedFloats,
+                "panel ranges of one block share its packing")
         // An early map is cut into blocks whose x stays within the budget.
         let early = plan(Self.conv(16, 96, 112, 112, k: (1, 1)), batch: 1, threads: 1)
         #expect(early.columns * 16 <= Convolution.pointwiseBlockBudget && early.columns % 16 == 0)
