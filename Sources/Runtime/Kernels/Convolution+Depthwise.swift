@@ -47,9 +47,8 @@ extension Convolution {
 /// One output plane of a depthwise convolution: out[i, j] = f(bias + residual[i, j] +
 /// sum over taps t of weights[t] * plane[i * rowStep + offsets[t] + j]).
 ///
-/// Sixteen outputs at a time with every tap accumulated in registers, then eight, then a last
-/// partial vector: it reads past the end of the row, which the padded plane's slack allows, and
-/// stores only the lanes that exist.
+/// Eight outputs at a time with every tap accumulated in registers; a row's last vector may
+/// read past the row's end, which the padded plane's slack allows.
 struct DepthwisePlane: ActivationVisitor {
     let plane: UnsafePointer<Float>, rowStep: Int
     let offsets: UnsafePointer<Int>, taps: Int
@@ -59,73 +58,24 @@ struct DepthwisePlane: ActivationVisitor {
 
     @inline(__always)
     func visit<F: VectorFunction>(_ f: F) {
+        let bias = Vec8(repeating: bias), offsets = offsets, weights = weights, taps = taps
+        eachRow(f) { p in
+            var a = bias
+            for t in 0..<taps { a = VectorMath.fma(a, Vec8(repeating: weights[t]), p.vec8(offsets[t])) }
+            return a
+        }
+    }
+
+    /// The loop over the plane's rows, sixteen then eight outputs at a time: out = f(eight(p) +
+    /// residual), where `eight(p)` gives the eight sums whose window starts at `p` (the output
+    /// row's start in the plane, plus the column).
+    @inline(__always)
+    func eachRow<F: VectorFunction>(_ f: F, _ eight: (UnsafePointer<Float>) -> Vec8) {
+        let residualIsOutput = residual == UnsafePointer(out)
         for row in 0..<rows {
             let base = plane + row * rowStep
             let y = out + row * width
             let r = residual.map { $0 + row * width }
-            var j = 0
-            while j + 16 <= width {
-                var a0 = Vec8(repeating: bias), a1 = a0
-                for t in 0..<taps {
-                    let wt = Vec8(repeating: weights[t])
-                    let p = base + offsets[t] + j
-                    a0 = VectorMath.fma(a0, wt, p.vec8(0))
-                    a1 = VectorMath.fma(a1, wt, p.vec8(8))
-                }
-                if let r {
-                    a0 += r.vec8(j)
-                    a1 += r.vec8(j + 8)
-                }
-                y.store(f(a0), at: j)
-                y.store(f(a1), at: j + 8)
-                j += 16
-            }
-            while j < width {
-                var a0 = Vec8(repeating: bias)
-                for t in 0..<taps {
-                    a0 = VectorMath.fma(a0, Vec8(repeating: weights[t]), (base + offsets[t] + j).vec8(0))
-                }
-                let n = Swift.min(8, width - j)
-                if let r { a0 += n == 8 ? r.vec8(j) : Vec8(partial: r + j, count: n) }
-                if n == 8 { y.store(f(a0), at: j) } else { (y + j).store(f(a0), count: n) }
-                j += 8
-            }
-        }
-    }
-}
-
-/// `DepthwisePlane` for a window of nine taps (3x3, any stride or dilation), the one depthwise
-/// networks use: the nine weights and offsets live in registers for the whole plane, and each
-/// sixteen outputs take eighteen loads and eighteen fused multiply-adds, nothing else.
-private struct DepthwisePlane9: ActivationVisitor {
-    let job: DepthwisePlane
-    init(_ job: DepthwisePlane) { self.job = job }
-
-    @inline(__always)
-    func visit<F: VectorFunction>(_ f: F) {
-        let j = job, o = j.offsets, wt = j.weights
-        let o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3], o4 = o[4], o5 = o[5], o6 = o[6], o7 = o[7], o8 = o[8]
-        let w0 = Vec8(repeating: wt[0]), w1 = Vec8(repeating: wt[1]), w2 = Vec8(repeating: wt[2])
-        let w3 = Vec8(repeating: wt[3]), w4 = Vec8(repeating: wt[4]), w5 = Vec8(repeating: wt[5])
-        let w6 = Vec8(repeating: wt[6]), w7 = Vec8(repeating: wt[7]), w8 = Vec8(repeating: wt[8])
-        let bias = Vec8(repeating: j.bias), width = j.width
-        let residualIsOutput = j.residual == UnsafePointer(j.out)
-        // Eight outputs from `p` (the plane at the output row's start plus the column).
-        @inline(__always) func eight(_ p: UnsafePointer<Float>) -> Vec8 {
-            var a = VectorMath.fma(bias, w0, p.vec8(o0))
-            a = VectorMath.fma(a, w1, p.vec8(o1))
-            a = VectorMath.fma(a, w2, p.vec8(o2))
-            a = VectorMath.fma(a, w3, p.vec8(o3))
-            a = VectorMath.fma(a, w4, p.vec8(o4))
-            a = VectorMath.fma(a, w5, p.vec8(o5))
-            a = VectorMath.fma(a, w6, p.vec8(o6))
-            a = VectorMath.fma(a, w7, p.vec8(o7))
-            return VectorMath.fma(a, w8, p.vec8(o8))
-        }
-        for row in 0..<j.rows {
-            let base = j.plane + row * j.rowStep
-            let y = j.out + row * width
-            let r = j.residual.map { $0 + row * width }
             var c = 0
             while c + 16 <= width {
                 var a0 = eight(base + c), a1 = eight(base + c + 8)
@@ -140,13 +90,43 @@ private struct DepthwisePlane9: ActivationVisitor {
             while c < width {
                 var a0 = eight(base + c)
                 let n = Swift.min(8, width - c)
-                // Eight lanes past the row's end land in the next row, written after this one:
-                // allowed, unless that row is the residual still to be read.
-                let whole = n == 8 || (row + 1 < j.rows && !residualIsOutput)
+                // Eight lanes past the row's end land in the rows after it, written after this
+                // one: allowed while they stay inside this plane, and unless those rows are the
+                // residual still to be read.
+                let whole = n == 8 || ((row * width + c + 8 <= rows * width) && !residualIsOutput)
                 if let r { a0 += whole ? r.vec8(c) : Vec8(partial: r + c, count: n) }
                 if whole { y.store(f(a0), at: c) } else { (y + c).store(f(a0), count: n) }
                 c += 8
             }
+        }
+    }
+}
+
+/// `DepthwisePlane` for a window of nine taps (3x3, any stride or dilation), the one depthwise
+/// networks use: the nine weights and offsets live in registers for the whole plane, and each
+/// eight outputs take nine loads and nine fused multiply-adds, nothing else.
+private struct DepthwisePlane9: ActivationVisitor {
+    let job: DepthwisePlane
+    init(_ job: DepthwisePlane) { self.job = job }
+
+    @inline(__always)
+    func visit<F: VectorFunction>(_ f: F) {
+        let o = job.offsets, wt = job.weights
+        let o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3], o4 = o[4], o5 = o[5], o6 = o[6], o7 = o[7], o8 = o[8]
+        let w0 = Vec8(repeating: wt[0]), w1 = Vec8(repeating: wt[1]), w2 = Vec8(repeating: wt[2])
+        let w3 = Vec8(repeating: wt[3]), w4 = Vec8(repeating: wt[4]), w5 = Vec8(repeating: wt[5])
+        let w6 = Vec8(repeating: wt[6]), w7 = Vec8(repeating: wt[7]), w8 = Vec8(repeating: wt[8])
+        let bias = Vec8(repeating: job.bias)
+        job.eachRow(f) { p in
+            var a = VectorMath.fma(bias, w0, p.vec8(o0))
+            a = VectorMath.fma(a, w1, p.vec8(o1))
+            a = VectorMath.fma(a, w2, p.vec8(o2))
+            a = VectorMath.fma(a, w3, p.vec8(o3))
+            a = VectorMath.fma(a, w4, p.vec8(o4))
+            a = VectorMath.fma(a, w5, p.vec8(o5))
+            a = VectorMath.fma(a, w6, p.vec8(o6))
+            a = VectorMath.fma(a, w7, p.vec8(o7))
+            return VectorMath.fma(a, w8, p.vec8(o8))
         }
     }
 }

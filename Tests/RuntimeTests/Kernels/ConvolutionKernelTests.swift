@@ -115,26 +115,40 @@ import TestSupport
 
     /// The residual may be the output buffer itself (the planner fuses `y = conv(x) + y`): the
     /// depthwise rows whose last vector is partial must not run into the next row's residual.
-    @Test func depthwiseResidualInPlace() {
-        for (h, w) in [(7, 7), (14, 14), (5, 3), (9, 12)] {
-            let g = Self.conv(3, 3, h, w, k: (3, 3), pads: (1, 1, 1, 1), groups: 3)
-            var rng = SeededGenerator(seed: UInt64(h * w))
-            let x = rng.normals(g.inputCount * 2), weights = rng.normals(g.weightCount), b = rng.normals(3)
-            let r = rng.normals(g.outputCount * 2)
-            let expected = Convolution.reference(geometry: g, activation: .relu, batch: 2, x: x, weights: weights,
-                                                 bias: b, residual: r)
-            let conv = Convolution(geometry: g, weights: weights, bias: b, activation: .relu)
-            var y = r
-            var scratch = [Float](repeating: 0, count: conv.scratchCount(batch: 2, parallelism: .serial))
-            x.withUnsafeBufferPointer { xb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    scratch.withUnsafeMutableBufferPointer { sb in
-                        conv.run(xb.baseAddress!, yb.baseAddress!, batch: 2, residual: UnsafePointer(yb.baseAddress!),
-                                 scratch: sb.baseAddress, parallelism: .serial)
+    /// And with any residual, or none, no row's last vector may run past the output's end
+    /// (sentinels after it), whatever the row width.
+    @Test func depthwiseRowEndsStayInside() {
+        enum Residual: CaseIterable { case inPlace, separate, none }
+        for (h, w) in [(7, 7), (14, 14), (5, 3), (9, 12), (6, 1), (3, 2)] {
+            for mode in Residual.allCases {
+                let g = Self.conv(3, 3, h, w, k: (3, 3), pads: (1, 1, 1, 1), groups: 3)
+                var rng = SeededGenerator(seed: UInt64(h * w))
+                let x = rng.normals(g.inputCount * 2), weights = rng.normals(g.weightCount), b = rng.normals(3)
+                let r = rng.normals(g.outputCount * 2)
+                let expected = Convolution.reference(geometry: g, activation: .relu, batch: 2, x: x, weights: weights,
+                                                     bias: b, residual: mode == .none ? nil : r)
+                let conv = Convolution(geometry: g, weights: weights, bias: b, activation: .relu)
+                let sentinels = [Float](repeating: -12345, count: 16)
+                var y = (mode == .inPlace ? r : [Float](repeating: 0, count: r.count)) + sentinels
+                var scratch = [Float](repeating: 0, count: conv.scratchCount(batch: 2, parallelism: .serial))
+                x.withUnsafeBufferPointer { xb in
+                    r.withUnsafeBufferPointer { rb in
+                        y.withUnsafeMutableBufferPointer { yb in
+                            scratch.withUnsafeMutableBufferPointer { sb in
+                                let residual: UnsafePointer<Float>? = switch mode {
+                                case .inPlace: UnsafePointer(yb.baseAddress!)
+                                case .separate: rb.baseAddress!
+                                case .none: nil
+                                }
+                                conv.run(xb.baseAddress!, yb.baseAddress!, batch: 2, residual: residual,
+                                         scratch: sb.baseAddress, parallelism: .serial)
+                            }
+                        }
                     }
                 }
+                assertClose(Array(y[..<r.count]), expected, rtol: 1e-4, atol: 1e-4, "\(h)x\(w) \(mode)")
+                #expect(Array(y[r.count...]) == sentinels, "\(h)x\(w) \(mode): a store ran past the output")
             }
-            assertClose(y, expected, rtol: 1e-4, atol: 1e-4, "\(h)x\(w)")
         }
     }
 
@@ -183,6 +197,11 @@ import TestSupport
             Case(geometry: Self.conv(3, 6, 12, 18, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 3)),
             Case(geometry: Self.conv(2, 6, 9, 24, k: (3, 3), pads: (1, 1, 1, 1), groups: 2), batch: 3,
                  bias: false),
+            // Rows narrower than a vector: a row's last vector may spill into the rows after it
+            // only while it stays inside the plane.
+            Case(geometry: Self.conv(4, 4, 6, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), residual: true),
+            Case(geometry: Self.conv(3, 3, 5, 3, k: (3, 3), pads: (1, 1, 1, 1), groups: 3), batch: 2),
+            Case(geometry: Self.conv(2, 2, 4, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 2), residual: true),
             // Kernel larger than the input.
             Case(geometry: Self.conv(4, 4, 2, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 4)),
             // Wide stride-1 maps: tall dilation, asymmetric pads, a width not a multiple of 8.
