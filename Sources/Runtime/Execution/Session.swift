@@ -147,47 +147,43 @@ public final class Session: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        if usesLanes(n) { return try runOnLanes(batch) }
+        if usesLanes(n) {
+            try prepareLanes()
+            return run(batch, slicesOf: 1, on: lanePlans)
+        }
         let plan = try plan(batch: chunk)
-        let perImage = c * height * width
-        var parts: [[String: Tensor]] = []
-        batch.data.withBase { base in
-            for start in stride(from: 0, to: n, by: chunk) { parts.append(plan.run(base + start * perImage)) }
-        }
-        var result: [String: Tensor] = [:]
-        for (name, value) in zip(outputNames, values) {
-            if parts.count == 1 {
-                result[name] = parts[0][value]
-            } else {
-                let shape = [n] + outputShapes[name]!
-                result[name] = Tensor(shape: shape, data: parts.flatMap { $0[value]!.data })
-            }
-        }
-        return result
+        if n == chunk { return named(batch.data.withBase { plan.run($0) }) }
+        return run(batch, slicesOf: chunk, on: [plan])
     }
 
-    /// Runs `batch` (N >= lanes images) on the image lanes; the lock is held.
-    private func runOnLanes(_ batch: Tensor) throws -> [String: Tensor] {
-        try prepareLanes()
-        let n = batch.shape[0], perImage = batch.count / n
-        let outputs = lanePlans[0].outputs
-        // (N, ...) per requested value, written in place by the lanes (disjoint images).
-        let buffers = outputs.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * $0.shape.reduce(1, *))) }
+    /// Runs `batch` in slices of `size` images, one plan (made for `size` images) per worker
+    /// running whole slices, each writing its outputs straight into its place in the result:
+    /// the image lanes (size 1, one plan per lane) and a fixed-batch model's chunks (one plan).
+    /// Every output keeps the batch as its first axis. The lock is held.
+    private func run(_ batch: Tensor, slicesOf size: Int, on plans: [ExecutionPlan]) -> [String: Tensor] {
+        let n = batch.shape[0], perSlice = size * batch.count / n
+        let outputs = plans[0].outputs
+        let sliceCounts = outputs.map { $0.shape.reduce(1, *) }
+        // (N, ...) per requested value, written in place by the workers (disjoint slices).
+        let buffers = sliceCounts.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, n / size * $0)) }
         defer { buffers.forEach { $0.deallocate() } }
-        let plans = lanePlans
         batch.data.withBase { base in
             let input = UncheckedSendable(base), targets = UncheckedSendable(buffers)
-            Parallelism(threads: lanes).forEach(n) { image, lane in
-                plans[lane].run(input.value + image * perImage,
-                                into: zip(targets.value, outputs).map { $0 + image * $1.shape.reduce(1, *) })
+            Parallelism(threads: plans.count).forEach(n / size) { slice, worker in
+                plans[worker].run(input.value + slice * perSlice,
+                                  into: zip(targets.value, sliceCounts).map { $0 + slice * $1 })
             }
         }
         var byValue: [String: Tensor] = [:]
-        for (output, buffer) in zip(outputs, buffers) {
-            let count = n * output.shape.reduce(1, *)
+        for (output, (buffer, count)) in zip(outputs, zip(buffers, sliceCounts)) {
             byValue[output.name] = Tensor(shape: [n] + output.shape.dropFirst(),
-                                          data: Array(UnsafeBufferPointer(start: buffer, count: count)))
+                                          data: Array(UnsafeBufferPointer(start: buffer, count: n / size * count)))
         }
+        return named(byValue)
+    }
+
+    /// Values by value name -> values by the names the caller asked for.
+    private func named(_ byValue: [String: Tensor]) -> [String: Tensor] {
         var result: [String: Tensor] = [:]
         for (name, value) in zip(outputNames, values) { result[name] = byValue[value] }
         return result
