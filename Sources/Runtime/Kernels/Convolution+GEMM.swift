@@ -9,6 +9,10 @@
 //   - Small maps (late layers) with a batch: a panel is several whole images side by side, so
 //     sgemm gets a useful width and packs the weights once for all of them. The product goes to
 //     the worker's scratch, and the epilogue scatters it into each image's place in y.
+//   - Too few panels for the workers (small maps of one image): blocks of output channels share
+//     each panel. Then the column matrices are unrolled first, once, into shared scratch (the
+//     workers split them by input channel), and the blocks' products read them from there;
+//     otherwise every block would unroll the same panel again.
 //
 // The bias is written into the product's place first and sgemm accumulates onto it (beta 1): that
 // replaces OpenBLAS's zeroing pass, and leaves the epilogue (residual, activation) with nothing
@@ -25,7 +29,7 @@ extension Convolution {
     /// Columns a panel of whole images aims for; maps smaller than half of it are batched.
     static let batchedColumns = 512
     /// The narrowest panel worth splitting for parallelism, in columns.
-    static let minimumPanelColumns = 64
+    static let minimumPanelColumns = 256
     /// The smallest output-channel block worth splitting for parallelism or cache.
     static let minimumChannelBlock = 16
 
@@ -42,6 +46,16 @@ extension Convolution {
         var channelBlock: Int, channelBlocks: Int
         /// Floats of scratch per worker: the column matrix, and the product block of batched panels.
         var columnFloats: Int, outputFloats: Int
+        /// Whether the column matrices of all panels are unrolled once, into shared scratch of
+        /// `sharedFloats` (a `columnFloats` slot per panel and group), before the products: when
+        /// several output-channel blocks share a panel. Workers then need no scratch of their own.
+        var sharedColumns: Bool { channelBlocks > 1 && images == 1 }
+        var sharedFloats: Int
+
+        /// Floats of scratch a call needs with `threads` workers.
+        func scratchFloats(threads: Int) -> Int {
+            sharedColumns ? sharedFloats : threads * (columnFloats + outputFloats)
+        }
     }
 
     func panelPlan(batch: Int, parallelism: Parallelism) -> PanelPlan {
@@ -73,6 +87,17 @@ extension Convolution {
                 columns = (columns / 2 + unit - 1) / unit * unit
                 panels = (hw + columns - 1) / columns
             }
+            // A few panels are dealt out evenly: three over two workers leave one idle for a
+            // third of the call, so they become four narrower ones.
+            let threads = parallelism.threads, perPanel = batch * g.groups
+            if threads > 1 && (perPanel * panels) % threads != 0 && perPanel * panels < 4 * threads {
+                var wanted = panels + 1
+                while (perPanel * wanted) % threads != 0 { wanted += 1 }
+                if (oh + wanted - 1) / wanted * ow >= Self.minimumPanelColumns {
+                    columns = (oh + wanted - 1) / wanted * ow
+                    panels = (hw + columns - 1) / columns
+                }
+            }
         }
         let items = (images > 1 ? panels : batch * panels) * g.groups
         // Channel blocks: to give every worker an item.
@@ -83,17 +108,39 @@ extension Convolution {
         return PanelPlan(images: images, columns: columns, panels: panels,
                          channelBlock: block, channelBlocks: (ocg + block - 1) / block,
                          columnFloats: columnFloats,
-                         outputFloats: images > 1 ? block * columns : 0)
+                         outputFloats: images > 1 ? block * columns : 0,
+                         sharedFloats: images > 1 ? 0 : items * columnFloats)
     }
 
     func runGEMM(_ a: Arguments, parallelism: Parallelism) {
         let g = geometry
         let plan = panelPlan(batch: a.batch, parallelism: parallelism)
-        let hw = g.outputHeight * g.outputWidth
+        let hw = g.outputHeight * g.outputWidth, ow = g.outputWidth
         let k = g.reductionLength, ocg = g.groupOutputChannels
         let groupInput = g.groupInputChannels * g.inputHeight * g.inputWidth
         let perWorker = plan.columnFloats + plan.outputFloats
         let panelItems = plan.images > 1 ? plan.panels : a.batch * plan.panels
+        // Panel `panel` (images == 1) of group `group`: its image, first column and width, and
+        // its input.
+        func within(_ panel: Int, group: Int) -> (image: Int, c0: Int, columns: Int, x: UnsafePointer<Float>) {
+            let image = panel / plan.panels
+            let c0 = (panel % plan.panels) * plan.columns
+            return (image, c0, min(plan.columns, hw - c0), a.x + image * g.inputCount + group * groupInput)
+        }
+        if plan.sharedColumns {
+            // Every (panel, group) column matrix, unrolled once, split by input channel.
+            let slots = panelItems * g.groups
+            let channels = g.groupInputChannels, taps = k / channels
+            let chunks = min(channels, max(1, (2 * parallelism.threads + slots - 1) / slots))
+            parallelism.forEach(slots * chunks) { item, _ in
+                let chunk = item % chunks, slot = item / chunks
+                let c0 = chunk * channels / chunks, c1 = (chunk + 1) * channels / chunks
+                let p = within(slot / g.groups, group: slot % g.groups)
+                im2col(p.x + c0 * g.inputHeight * g.inputWidth,
+                       a.scratch! + slot * plan.columnFloats + c0 * taps * p.columns,
+                       rows: p.c0 / ow..<(p.c0 + p.columns) / ow, ld: p.columns, channels: c1 - c0)
+            }
+        }
         parallelism.forEach(panelItems * g.groups * plan.channelBlocks) { item, worker in
             var rest = item
             let block = rest % plan.channelBlocks; rest /= plan.channelBlocks
@@ -101,21 +148,24 @@ extension Convolution {
             let panel = rest / g.groups
             let oc0 = group * ocg + block * plan.channelBlock
             let ocCount = min(plan.channelBlock, ocg - block * plan.channelBlock)
-            let scratch = a.scratch.map { $0 + worker * perWorker }
             let weights = a.weights + oc0 * k
             if plan.images == 1 {
-                let image = panel / plan.panels
-                let c0 = (panel % plan.panels) * plan.columns, columns = min(plan.columns, hw - c0)
-                let xg = a.x + image * g.inputCount + group * groupInput
-                let y = a.y + image * g.outputCount + oc0 * hw + c0
-                let ow = g.outputWidth
-                im2col(xg, scratch!, rows: c0 / ow..<(c0 + columns) / ow, ld: columns)
-                product(weights, scratch!, columns, y, ldc: hw, rows: ocCount, columns: columns, channel: oc0)
-                epilogue(a, from: y, ld: hw, image: image, channel: oc0, rows: ocCount, offset: c0, columns: columns)
+                let p = within(panel, group: group)
+                let col: UnsafeMutablePointer<Float>
+                if plan.sharedColumns {
+                    col = a.scratch! + (panel * g.groups + group) * plan.columnFloats
+                } else {
+                    col = a.scratch! + worker * perWorker
+                    im2col(p.x, col, rows: p.c0 / ow..<(p.c0 + p.columns) / ow, ld: p.columns)
+                }
+                let y = a.y + p.image * g.outputCount + oc0 * hw + p.c0
+                product(weights, col, p.columns, y, ldc: hw, rows: ocCount, columns: p.columns, channel: oc0)
+                epilogue(a, from: y, ld: hw, image: p.image, channel: oc0, rows: ocCount, offset: p.c0,
+                         columns: p.columns)
             } else {
                 let first = panel * plan.images, count = min(plan.images, a.batch - first)
                 let columns = count * hw
-                let col = scratch!, out = scratch! + plan.columnFloats
+                let col = a.scratch! + worker * perWorker, out = col + plan.columnFloats
                 for i in 0..<count {
                     let xg = a.x + (first + i) * g.inputCount + group * groupInput
                     im2col(xg, col + i * hw, rows: 0..<g.outputHeight, ld: columns)
@@ -145,18 +195,20 @@ extension Convolution {
                    c: c, ldc: ldc)
     }
 
-    /// x (C/g, H, W) of one group -> col (C/g * KH * KW, rows.count * OW) with row stride `ld`:
+    /// x (channels, H, W) -> col (channels * KH * KW, rows.count * OW) with row stride `ld`:
     /// row (c, kh, kw), column (oh, ow) holds x[c, oh*sH - padTop + kh*dH, ow*sW - padLeft + kw*dW],
-    /// or 0 in the padding.
-    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, rows: Range<Int>, ld: Int) {
+    /// or 0 in the padding. `channels` is all of a group's by default, or a run of them.
+    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, rows: Range<Int>, ld: Int,
+                channels: Int? = nil) {
         let g = geometry, w = g.window
+        let channels = channels ?? g.groupInputChannels
         if w.strideHeight == 1 && w.strideWidth == 1 && g.outputWidth == g.inputWidth {
-            im2colSameWidth(x, col, rows: rows, ld: ld)
+            im2colSameWidth(x, col, rows: rows, ld: ld, channels: channels)
             return
         }
         let h = g.inputHeight, width = g.inputWidth, ow = g.outputWidth
         var dst = col
-        for c in 0..<g.groupInputChannels {
+        for c in 0..<channels {
             let xc = x + c * h * width
             for kh in 0..<w.kernelHeight {
                 for kw in 0..<w.kernelWidth {
@@ -182,11 +234,11 @@ extension Convolution {
     /// valid rows are one contiguous copy, after which the columns that wrapped around a row
     /// edge are zeroed.
     private func im2colSameWidth(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
-                                 rows: Range<Int>, ld: Int) {
+                                 rows: Range<Int>, ld: Int, channels: Int) {
         let g = geometry, w = g.window
         let h = g.inputHeight, width = g.inputWidth
         var dst = col
-        for c in 0..<g.groupInputChannels {
+        for c in 0..<channels {
             let xc = x + c * h * width
             for kh in 0..<w.kernelHeight {
                 let shift = kh * w.dilationHeight - w.padTop

@@ -16,6 +16,9 @@
 //      loads; B^T d B is additions only;
 //   2. 16 sgemm calls;
 //   3. output transform A^T m A (additions), bias, residual and activation, written into y.
+// When there are fewer panels than workers (small maps of one image), blocks of output channels
+// share each panel; then step 1 runs first for all panels, split by input channel, into shared
+// scratch, so that the blocks do not each transform the same input again.
 // The transforms use small integer and half coefficients, so the results agree with direct
 // convolution to a few float ulps of the partial sums (tests check 1e-4 against the reference).
 
@@ -108,7 +111,14 @@ extension Convolution {
         var channelBlock: Int, channelBlocks: Int
         /// Floats of scratch per worker: padded plane, V, M, and a 32-float row buffer.
         var planeFloats: Int, vFloats: Int, mFloats: Int
-        var perWorker: Int { planeFloats + vFloats + mFloats + 32 }
+        /// Whether V is transformed once for all panels, into shared scratch (a `vFloats` slot
+        /// per panel) before the products: when several output-channel blocks share a panel.
+        var sharedInput: Bool { channelBlocks > 1 && images == 1 }
+        /// Panels of one call (panels per image times images when images == 1).
+        var items: Int
+        var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + 32 }
+        /// Floats of scratch a call needs with `threads` workers.
+        func scratchFloats(threads: Int) -> Int { threads * perWorker + (sharedInput ? items * vFloats : 0) }
     }
 
     func winogradPlan(batch: Int, parallelism: Parallelism) -> WinogradPlan {
@@ -148,7 +158,7 @@ extension Convolution {
                             tiles: tiles, panels: panels, channelBlock: block,
                             channelBlocks: (oc + block - 1) / block,
                             planeFloats: 2 * planeRows * (tileColumns + 1) + PaddedPlane.slack,
-                            vFloats: 16 * c * tiles, mFloats: 16 * block * tiles)
+                            vFloats: 16 * c * tiles, mFloats: 16 * block * tiles, items: items)
     }
 
     func runWinograd(_ a: Arguments, parallelism: Parallelism) {
@@ -156,33 +166,50 @@ extension Convolution {
         let plan = winogradPlan(batch: a.batch, parallelism: parallelism)
         let c = g.inputChannels, oc = g.outputChannels
         let perImage = plan.tileRows * plan.tileColumns
-        let panelItems = plan.images > 1 ? plan.panels : a.batch * plan.panels
+        let panelItems = plan.items
+        let shared = a.scratch! + parallelism.threads * plan.perWorker
+        // The images and tile rows of a panel.
+        func extent(_ panel: Int) -> (first: Int, count: Int, tileRows: Range<Int>) {
+            if plan.images > 1 {
+                let first = panel * plan.images
+                return (first, min(plan.images, a.batch - first), 0..<plan.tileRows)
+            }
+            let r0 = (panel % plan.panels) * plan.rows
+            return (panel / plan.panels, 1, r0..<min(plan.tileRows, r0 + plan.rows))
+        }
+        // Step 1 for channels `channels` of a panel, into its V (row stride `stride` = its tiles
+        // when images == 1, the full panel's otherwise).
+        func transform(_ panel: Int, channels: Range<Int>, plane: UnsafeMutablePointer<Float>,
+                       into v: UnsafeMutablePointer<Float>) {
+            let e = extent(panel)
+            let stride = plan.images > 1 ? plan.tiles : e.tileRows.count * plan.tileColumns
+            for i in 0..<e.count {
+                let x = a.x + (e.first + i) * g.inputCount
+                for channel in channels {
+                    winogradInput(x + channel * g.inputHeight * g.inputWidth, plane: plane, tileRows: e.tileRows,
+                                  plan: plan, into: v + channel * stride + i * perImage, stride: c * stride)
+                }
+            }
+        }
+        if plan.sharedInput {
+            let chunks = min(c, max(1, (2 * parallelism.threads + panelItems - 1) / panelItems))
+            parallelism.forEach(panelItems * chunks) { item, worker in
+                let chunk = item % chunks, panel = item / chunks
+                transform(panel, channels: chunk * c / chunks..<(chunk + 1) * c / chunks,
+                          plane: a.scratch! + worker * plan.perWorker, into: shared + panel * plan.vFloats)
+            }
+        }
         parallelism.forEach(panelItems * plan.channelBlocks) { item, worker in
             let block = item % plan.channelBlocks, panel = item / plan.channelBlocks
             let oc0 = block * plan.channelBlock, ocCount = min(plan.channelBlock, oc - oc0)
             let base = a.scratch! + worker * plan.perWorker
-            let plane = base, v = base + plan.planeFloats, m = v + plan.vFloats, row = m + plan.mFloats
-            // The images and tile rows of this panel, and where each image's tiles start in it.
-            let first: Int, count: Int, tileRows: Range<Int>
-            if plan.images > 1 {
-                first = panel * plan.images
-                count = min(plan.images, a.batch - first)
-                tileRows = 0..<plan.tileRows
-            } else {
-                first = panel / plan.panels
-                count = 1
-                let r0 = (panel % plan.panels) * plan.rows
-                tileRows = r0..<min(plan.tileRows, r0 + plan.rows)
-            }
-            let tiles = count * tileRows.count * plan.tileColumns
+            let plane = base
+            let v = plan.sharedInput ? shared + panel * plan.vFloats : base + plan.planeFloats
+            let m = base + plan.planeFloats + (plan.sharedInput ? 0 : plan.vFloats), row = m + plan.mFloats
+            let e = extent(panel)
+            let tiles = e.count * e.tileRows.count * plan.tileColumns
             let stride = plan.images > 1 ? plan.tiles : tiles
-            for i in 0..<count {
-                let x = a.x + (first + i) * g.inputCount
-                for channel in 0..<c {
-                    winogradInput(x + channel * g.inputHeight * g.inputWidth, plane: plane, tileRows: tileRows,
-                                  plan: plan, into: v + channel * stride + i * perImage, stride: c * stride)
-                }
-            }
+            if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, into: v) }
             // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 positions xi.
             for xi in 0..<16 {
                 BLAS.sgemm(m: ocCount, n: tiles, k: c,
@@ -190,10 +217,10 @@ extension Convolution {
                            b: v + xi * c * stride, ldb: stride,
                            c: m + xi * ocCount * stride, ldc: stride)
             }
-            for i in 0..<count {
+            for i in 0..<e.count {
                 for o in 0..<ocCount {
                     winogradOutput(m + o * stride + i * perImage, stride: ocCount * stride, a: a,
-                                   image: first + i, channel: oc0 + o, tileRows: tileRows, plan: plan, row: row)
+                                   image: e.first + i, channel: oc0 + o, tileRows: e.tileRows, plan: plan, row: row)
                 }
             }
         }

@@ -102,13 +102,12 @@ public struct Convolution: Sendable {
     public func scratchCount(batch: Int, parallelism: Parallelism) -> Int {
         switch algorithm {
         case .depthwise: return parallelism.threads * paddedPlane!.count
-        case .winograd: return parallelism.threads * winogradPlan(batch: batch, parallelism: parallelism).perWorker
+        case .winograd: return winogradPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         case .pointwise:
             let plan = pointwisePlan(batch: batch, parallelism: parallelism)
             return parallelism.threads * plan.scratchFloats + plan.sharedFloats
         case .im2col:
-            let plan = panelPlan(batch: batch, parallelism: parallelism)
-            return parallelism.threads * (plan.columnFloats + plan.outputFloats)
+            return panelPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         }
     }
 

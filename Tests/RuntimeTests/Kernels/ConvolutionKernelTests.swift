@@ -272,12 +272,48 @@ import TestSupport
         let g = Self.conv(8, 40, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))
         let conv = Convolution(geometry: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
         let serial = conv.panelPlan(batch: 1, parallelism: .serial)
-        #expect(serial.panels == 1 && serial.channelBlocks == 1)
+        #expect(serial.panels == 1 && serial.channelBlocks == 1 && !serial.sharedColumns)
+        // 400 columns are too few to halve: blocks of output channels share the one panel.
         let three = conv.panelPlan(batch: 1, parallelism: Parallelism(threads: 3))
-        #expect(three.panels * three.channelBlocks >= 6)
-        #expect(three.columns >= Convolution.minimumPanelColumns)
+        #expect(three.panels == 1 && three.channelBlocks == 2 && three.sharedColumns)
         check(Case(geometry: g, activation: .relu))
         let wide = conv.panelPlan(batch: 8, parallelism: Parallelism(threads: 3))
         #expect(wide.images == 1 && wide.panels == 1 && wide.channelBlocks == 1)
+        // An odd number of panels over two workers (five of 15 rows of 30) becomes even (six of 13).
+        let large = Self.conv(3, 8, 150, 60, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3))
+        let six = Convolution(geometry: large, weights: [Float](repeating: 0, count: large.weightCount), bias: nil)
+            .panelPlan(batch: 1, parallelism: Parallelism(threads: 2))
+        #expect(six.panels == 6 && six.columns == 13 * 30 && six.channelBlocks == 1)
+        check(Case(geometry: large, activation: .relu), threads: [2])
+    }
+
+    /// Small maps of one image: fewer panels than workers, so blocks of output channels share
+    /// each panel, and its column matrix (im2col) or transformed input (Winograd) is made once,
+    /// in shared scratch, by all workers (split by input channel) before the products.
+    @Test func sharesSmallMapInputsAcrossChannelBlocks() {
+        let im2col = [
+            Case(geometry: Self.conv(48, 64, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(geometry: Self.conv(24, 64, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 2)),
+            Case(geometry: Self.conv(5, 40, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), bias: false),
+        ]
+        for c in im2col {
+            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+                                   bias: nil)
+            #expect(conv.algorithm == .im2col, "\(c)")
+            #expect(conv.panelPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedColumns, "\(c)")
+            #expect(!conv.panelPlan(batch: 1, parallelism: .serial).sharedColumns, "\(c)")
+        }
+        let winograd = [
+            Case(geometry: Self.conv(32, 48, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(geometry: Self.conv(17, 33, 11, 11, k: (3, 3), pads: (1, 1, 1, 1))),
+        ]
+        for c in winograd {
+            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+                                   bias: nil)
+            #expect(conv.algorithm == .winograd, "\(c)")
+            #expect(conv.winogradPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedInput, "\(c)")
+            #expect(!conv.winogradPlan(batch: 1, parallelism: .serial).sharedInput, "\(c)")
+        }
+        withEvery("case", in: im2col + winograd) { check($0, threads: [1, 2, 3, 4]) }
     }
 }
