@@ -201,21 +201,22 @@ struct PointwiseTiles {
 
     /// x (K, columns) with row stride `ld` -> packed tiles, tile t (K, width(t)) at `t * 16 * K`,
     /// the last tile's missing columns zero. Reads x row by row (sequential streams the
-    /// prefetcher follows), so the tiles then read contiguous memory.
+    /// prefetcher follows), so the tiles then read contiguous memory. With `depth`, x is rows
+    /// `firstRow ..< firstRow + k` of a taller matrix of `depth` rows, packed into their place.
     static func pack(_ x: UnsafePointer<Float>, ld: Int, k: Int, columns: Int,
-                     into packed: UnsafeMutablePointer<Float>) {
+                     into packed: UnsafeMutablePointer<Float>, firstRow: Int = 0, depth: Int? = nil) {
         let tiles = PointwiseTiles(columns: columns)
-        let full = columns / PointwiseTile.columns
+        let full = columns / PointwiseTile.columns, depth = depth ?? k
         for i in 0..<k {
-            let row = x + i * ld
+            let row = x + i * ld, at = firstRow + i
             for t in 0..<full {
-                let dst = packed + t * PointwiseTile.columns * k + i * PointwiseTile.columns
+                let dst = packed + t * PointwiseTile.columns * depth + at * PointwiseTile.columns
                 dst.store(row.vec8(t * 16), at: 0)
                 dst.store(row.vec8(t * 16 + 8), at: 8)
             }
             if full < tiles.count {
                 let width = tiles.width(full), j = full * PointwiseTile.columns
-                let dst = packed + j * k + i * width
+                let dst = packed + j * depth + at * width
                 Runs.copy(row + j, dst, columns - j)
                 Runs.fill(dst + columns - j, 0, width - (columns - j))
             }

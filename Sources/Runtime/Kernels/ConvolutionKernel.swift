@@ -9,6 +9,9 @@
 //     reduction for sgemm; a vectorised direct loop over a zero-padded copy of each plane.
 //   - winograd: 3x3, stride 1, one group, enough channels and tiles: F(2x2, 3x3) with its 16
 //     products on sgemm, 2.25 times fewer multiplications (Convolution+Winograd.swift).
+//   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
+//     unrolled into the pointwise kernel's tiles and multiplied by its register tiles, K in
+//     blocks (Convolution+TiledColumns.swift); sgemm is slow on such short, deep products.
 //   - im2col: everything else, per group. A panel of output rows is unrolled into a
 //     (C/groups * KH * KW, rows * OW) column matrix in the worker's scratch, then one sgemm.
 // Bias, an optional residual addend and the activation are applied in the epilogue, to each block
@@ -29,6 +32,8 @@ public struct Convolution: Sendable {
         case winograd
         /// Column matrix per row panel, then sgemm; per group.
         case im2col
+        /// Column matrix packed into the pointwise register tiles; small maps, one image.
+        case tiledColumns
     }
 
     /// Shapes, window and groups.
@@ -41,7 +46,8 @@ public struct Convolution: Sendable {
     /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
-    /// for pointwise (`PointwiseWeights`); the transformed (16, OC, C) matrices U for winograd.
+    /// for pointwise and tiled columns (`PointwiseWeights`); the transformed (16, OC, C) matrices
+    /// U for winograd.
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
@@ -69,7 +75,7 @@ public struct Convolution: Sendable {
         case .winograd:
             self.weights = Winograd.transformWeights(
                 weights, outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
-        case .pointwise:
+        case .pointwise, .tiledColumns:
             self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
                                                  outputsPerGroup: geometry.groupOutputChannels,
                                                  inputs: geometry.reductionLength)
@@ -94,6 +100,8 @@ public struct Convolution: Sendable {
             && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 {
             return .pointwise
         }
+        // A batch of small maps side by side is a wide product sgemm does well.
+        if expectedBatch == 1 && usesTiledColumns(g) { return .tiledColumns }
         return .im2col
     }
 
@@ -108,6 +116,8 @@ public struct Convolution: Sendable {
             return parallelism.threads * plan.scratchFloats + plan.sharedFloats
         case .im2col:
             return panelPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
+        case .tiledColumns:
+            return tiledColumnsPlan(parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         }
     }
 
@@ -133,6 +143,7 @@ public struct Convolution: Sendable {
                 switch algorithm {
                 case .pointwise: runPointwise(args, parallelism: parallelism)
                 case .im2col: runGEMM(args, parallelism: parallelism)
+                case .tiledColumns: runTiledColumns(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .winograd: runWinograd(args, parallelism: parallelism)
                 }

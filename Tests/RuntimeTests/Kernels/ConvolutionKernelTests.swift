@@ -37,22 +37,32 @@ import TestSupport
                                              x: x, weights: w, bias: b, residual: r)
         let conv = Convolution(geometry: g, weights: w, bias: b, activation: c.activation,
                                expectedBatch: c.expectedBatch)
-        for t in threads {
-            let actual = conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t))
-            assertClose(actual, expected, rtol: 1e-4, atol: 1e-4,
-                        "\(c) \(conv.algorithm) threads \(t)", sourceLocation: sourceLocation)
+        var convs = [conv]
+        // Small maps of one image take the tiled path; a batch of them takes im2col (or Winograd).
+        if conv.algorithm == .tiledColumns {
+            convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
+        }
+        for conv in convs {
+            for t in threads {
+                let actual = conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t))
+                assertClose(actual, expected, rtol: 1e-4, atol: 1e-4,
+                            "\(c) \(conv.algorithm) threads \(t)", sourceLocation: sourceLocation)
+            }
         }
     }
 
     @Test func choosesAlgorithmFromGeometry() {
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1))) == .pointwise)
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == .im2col)
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == .im2col)
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == .tiledColumns)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == .tiledColumns)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == .tiledColumns)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3)), expectedBatch: 2) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 2)) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 16, 16, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 8, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), groups: 2)) == .pointwise)
-        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == .im2col)
+        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == .tiledColumns)
     }
 
     @Test func outputSizes() {
@@ -231,8 +241,8 @@ import TestSupport
             #expect(Convolution.algorithm(for: c.geometry, expectedBatch: c.expectedBatch) == .winograd, "\(c)")
         }
         withEvery("case", in: cases) { check($0) }
-        // Too few tiles for the 16 products: im2col.
-        #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
+        // Too few tiles for the 16 products: the column matrix on register tiles.
+        #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))) == .tiledColumns)
         #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)),
                                       expectedBatch: 32) == .winograd)
     }
@@ -254,15 +264,17 @@ import TestSupport
     /// partial, the product scattered back through the epilogue.
     @Test func batchesSmallMaps() {
         let cases = [
-            Case(geometry: Self.conv(16, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
-                 residual: true),
+            Case(geometry: Self.conv(15, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
+                 residual: true, expectedBatch: 11),
             Case(geometry: Self.conv(12, 18, 8, 8, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
                  batch: 7, bias: false),
-            Case(geometry: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true),
+            Case(geometry: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true,
+                 expectedBatch: 5),
         ]
         for c in cases {
             let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
-                                   bias: nil)
+                                   bias: nil, expectedBatch: c.expectedBatch)
+            #expect(conv.algorithm == .im2col, "\(c)")
             #expect(conv.panelPlan(batch: c.batch, parallelism: .serial).images > 1, "\(c)")
         }
         withEvery("case", in: cases) { check($0, threads: [1, 2]) }
@@ -291,14 +303,16 @@ import TestSupport
     /// each panel, and its column matrix (im2col) or transformed input (Winograd) is made once,
     /// in shared scratch, by all workers (split by input channel) before the products.
     @Test func sharesSmallMapInputsAcrossChannelBlocks() {
+        // (expectedBatch 2: a small map of one image would take the tiled path.)
         let im2col = [
-            Case(geometry: Self.conv(48, 64, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(geometry: Self.conv(48, 64, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true,
+                 expectedBatch: 2),
             Case(geometry: Self.conv(24, 64, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 2)),
-            Case(geometry: Self.conv(5, 40, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), bias: false),
+            Case(geometry: Self.conv(5, 40, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), bias: false, expectedBatch: 2),
         ]
         for c in im2col {
             let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
-                                   bias: nil)
+                                   bias: nil, expectedBatch: c.expectedBatch)
             #expect(conv.algorithm == .im2col, "\(c)")
             #expect(conv.panelPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedColumns, "\(c)")
             #expect(!conv.panelPlan(batch: 1, parallelism: .serial).sharedColumns, "\(c)")
@@ -315,5 +329,26 @@ import TestSupport
             #expect(!conv.winogradPlan(batch: 1, parallelism: .serial).sharedInput, "\(c)")
         }
         withEvery("case", in: im2col + winograd) { check($0, threads: [1, 2, 3, 4]) }
+    }
+
+    /// Small maps of one image on the register tiles: K in several blocks (partial sums kept in
+    /// y and, for a last tile narrower than its width, in scratch), partial panels, a residual,
+    /// stride 2 and 1x1, and a batch (image by image).
+    @Test func tiledColumns() {
+        let cases = [
+            Case(geometry: Self.conv(272, 20, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(geometry: Self.conv(72, 13, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6)),
+            Case(geometry: Self.conv(40, 30, 13, 13, k: (1, 1), stride: (2, 2)), batch: 3, residual: true),
+            Case(geometry: Self.conv(7, 9, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
+            Case(geometry: Self.conv(3, 8, 4, 4, k: (2, 2)), batch: 2),
+        ]
+        for c in cases {
+            #expect(Convolution.algorithm(for: c.geometry) == .tiledColumns, "\(c)")
+        }
+        let deep = Convolution(geometry: cases[0].geometry,
+                               weights: [Float](repeating: 0, count: cases[0].geometry.weightCount), bias: nil)
+        let plan = deep.tiledColumnsPlan(parallelism: Parallelism(threads: 2))
+        #expect(plan.depth < cases[0].geometry.reductionLength && plan.panelItems > 1)
+        withEvery("case", in: cases) { check($0) }
     }
 }
