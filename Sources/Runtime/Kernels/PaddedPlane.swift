@@ -135,6 +135,9 @@ struct GatherSpan {
     /// Outputs in the row, and the valid ones `lo..<hi` (their input column is inside the row).
     let outputs: Int, lo: Int, hi: Int
     let offset: Int, stride: Int
+    /// Stride 2: outputs from `lo` up to here go eight at a time, each eight from one load of
+    /// sixteen inputs that stays inside the row; the rest one by one.
+    let vectorHi: Int
 
     init(outputs: Int, offset: Int, stride: Int, width: Int) {
         self.outputs = outputs
@@ -143,7 +146,14 @@ struct GatherSpan {
         let lo = min(outputs, offset >= 0 ? 0 : (-offset + stride - 1) / stride)
         let last = width - 1 - offset
         self.lo = lo
-        self.hi = max(lo, last < 0 ? 0 : min(outputs, last / stride + 1))
+        let hi = max(lo, last < 0 ? 0 : min(outputs, last / stride + 1))
+        self.hi = hi
+        // Eight outputs from j read inputs 2j + offset ..< 2j + offset + 16.
+        var vectorHi = lo
+        if stride == 2 {
+            while vectorHi + 8 <= hi && 2 * vectorHi + offset + 16 <= width { vectorHi += 8 }
+        }
+        self.vectorHi = vectorHi
     }
 
     /// Writes the `outputs` values of this row, read from input row `row`, into `out`.
@@ -154,10 +164,17 @@ struct GatherSpan {
         if stride == 1 {
             Runs.copy(row + (lo + offset), out + lo, hi - lo)
         } else {
-            var src = row + (lo * stride + offset)
-            for j in lo..<hi {
+            var j = lo
+            while j < vectorHi {
+                let v = UnsafeRawPointer(row + (2 * j + offset)).loadUnaligned(as: SIMD16<Float>.self)
+                out.store(v.evenHalf, at: j)
+                j += 8
+            }
+            var src = row + (j * stride + offset)
+            while j < hi {
                 out[j] = src.pointee
                 src += stride
+                j += 1
             }
         }
         if hi < outputs { Runs.fill(out + hi, padding, outputs - hi) }
