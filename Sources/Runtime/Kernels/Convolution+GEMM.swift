@@ -129,16 +129,12 @@ extension Convolution {
         }
         if plan.sharedColumns {
             // Every (panel, group) column matrix, unrolled once, split by input channel.
-            let slots = panelItems * g.groups
-            let channels = g.groupInputChannels, taps = k / channels
-            let chunks = min(channels, max(1, (2 * parallelism.threads + slots - 1) / slots))
-            parallelism.forEach(slots * chunks) { item, _ in
-                let chunk = item % chunks, slot = item / chunks
-                let c0 = chunk * channels / chunks, c1 = (chunk + 1) * channels / chunks
+            let taps = k / g.groupInputChannels
+            parallelism.forEachRun(slots: panelItems * g.groups, of: g.groupInputChannels) { slot, channels, _ in
                 let p = within(slot / g.groups, group: slot % g.groups)
-                im2col(p.x + c0 * g.inputHeight * g.inputWidth,
-                       a.scratch! + slot * plan.columnFloats + c0 * taps * p.columns,
-                       rows: p.c0 / ow..<(p.c0 + p.columns) / ow, ld: p.columns, channels: c1 - c0)
+                im2col(p.x + channels.lowerBound * g.inputHeight * g.inputWidth,
+                       a.scratch! + slot * plan.columnFloats + channels.lowerBound * taps * p.columns,
+                       rows: p.c0 / ow..<(p.c0 + p.columns) / ow, ld: p.columns, channels: channels.count)
             }
         }
         parallelism.forEach(panelItems * g.groups * plan.channelBlocks) { item, worker in

@@ -8,9 +8,10 @@
 //      16-column tiles the pointwise kernel reads (`PointwiseTiles`, packed once per image);
 //   2. the workers take ranges of 6-channel weight panels (packed at load, `PointwiseWeights`)
 //      and run every tile through them, K in blocks of about `tiledBlockBudget` floats of
-//      tiles, so that a block of all tiles stays in L2 while the panels sweep it. Partial sums go through y itself (a block adds
-//      what the previous one stored, by the tile's residual input); the bias and the model's
-//      residual come with the first block, the activation with the last.
+//      tiles, so that a block of all tiles stays in L2 while the panels sweep it. Partial sums
+//      go through y itself (a block adds what the previous one stored, by the tile's residual
+//      input); the bias and the model's residual come with the first block, the activation
+//      with the last.
 // A last tile narrower than its 16 (or 8) columns keeps its partial sums in the worker's
 // scratch and is copied out at the end, so no store leaves the tensors.
 

@@ -192,11 +192,9 @@ extension Convolution {
             }
         }
         if plan.sharedInput {
-            let chunks = min(c, max(1, (2 * parallelism.threads + panelItems - 1) / panelItems))
-            parallelism.forEach(panelItems * chunks) { item, worker in
-                let chunk = item % chunks, panel = item / chunks
-                transform(panel, channels: chunk * c / chunks..<(chunk + 1) * c / chunks,
-                          plane: a.scratch! + worker * plan.perWorker, into: shared + panel * plan.vFloats)
+            parallelism.forEachRun(slots: panelItems, of: c) { panel, channels, worker in
+                transform(panel, channels: channels, plane: a.scratch! + worker * plan.perWorker,
+                          into: shared + panel * plan.vFloats)
             }
         }
         parallelism.forEach(panelItems * plan.channelBlocks) { item, worker in

@@ -85,6 +85,20 @@ public struct Parallelism: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Runs `body(slot, range, worker)` for every slot in `0..<slots`, each slot's `0..<count`
+    /// cut into contiguous runs so that the workers get about two items each (at least one run
+    /// per slot, at most `count`): for work made once and shared, such as a panel's column
+    /// matrix unrolled a run of input channels at a time.
+    public func forEachRun(slots: Int, of count: Int,
+                           _ body: (_ slot: Int, _ range: Range<Int>, _ worker: Int) -> Void) {
+        guard slots > 0, count > 0 else { return }
+        let runs = min(count, max(1, (2 * threads + slots - 1) / slots))
+        forEach(slots * runs) { item, worker in
+            let run = item % runs
+            body(item / runs, run * count / runs..<(run + 1) * count / runs, worker)
+        }
+    }
+
     /// A chunk size that gives every worker about `perWorker` chunks of `count` items, never
     /// below `minimum`.
     public func grain(for count: Int, perWorker: Int = 4, minimum: Int = 1) -> Int {

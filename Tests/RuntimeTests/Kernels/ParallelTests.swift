@@ -35,6 +35,20 @@ import Testing
         }
     }
 
+    /// Every slot's 0..<count covered exactly once by its runs, whatever slots, count, threads.
+    @Test func runsCoverEverySlotOnce() {
+        for threads in [1, 2, 3] {
+            for (slots, count) in [(1, 1), (1, 512), (3, 2), (4, 7), (8, 5), (0, 3), (2, 0)] {
+                let seen = Mutex([Int](repeating: 0, count: slots * count))
+                Parallelism(threads: threads).forEachRun(slots: slots, of: count) { slot, range, _ in
+                    seen.withLock { for i in range { $0[slot * count + i] += 1 } }
+                }
+                #expect(seen.withLock { $0 } == [Int](repeating: 1, count: slots * count),
+                        "threads \(threads) slots \(slots) count \(count)")
+            }
+        }
+    }
+
     @Test func loopsBackToBackSeeEachOthersResults() {
         // Each loop reads what the previous one wrote: the pool must finish a loop (and make its
         // writes visible) before the caller goes on.
