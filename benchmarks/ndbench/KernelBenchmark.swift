@@ -22,6 +22,8 @@ struct ConvBenchmark: ParsableCommand {
     @Flag(help: "Add a residual tensor in the epilogue.") var residual = false
     @Option(help: "Measure for at least this many seconds.") var seconds: Double = 2
     @Option(help: "The batch size the kernel is prepared for (default: --batch).") var expectedBatch: Int?
+    @Option(help: "Force an algorithm (im2col, tiledColumns, winograd, pointwise, depthwise, interleavedDepthwise).")
+    var algorithm: String?
 
     func run() throws {
         let geometry = ConvGeometry(
@@ -36,10 +38,18 @@ struct ConvBenchmark: ParsableCommand {
         case "relu6": act = .clip(min: 0, max: 6)
         default: throw ValidationError("activation must be none, relu or relu6")
         }
+        var forced: Convolution.Algorithm?
+        if let algorithm {
+            let usable = Convolution.algorithms(for: geometry)
+            guard let match = usable.first(where: { "\($0)" == algorithm }) else {
+                throw ValidationError("--algorithm \(algorithm): this geometry can run \(usable.map { "\($0)" }.joined(separator: ", "))")
+            }
+            forced = match
+        }
         var rng = SplitMix(seed: 2)
         let conv = Convolution(geometry: geometry, weights: (0..<geometry.weightCount).map { _ in rng.nextFloat() },
                                bias: (0..<outputChannels).map { _ in rng.nextFloat() }, activation: act,
-                               expectedBatch: expectedBatch ?? batch)
+                               expectedBatch: expectedBatch ?? batch, algorithm: forced)
         let parallelism = Parallelism(threads: threads)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.inputCount)
         let y = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.outputCount)

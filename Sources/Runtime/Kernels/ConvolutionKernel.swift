@@ -7,6 +7,9 @@
 //     (Convolution+Pointwise.swift).
 //   - depthwise: one input channel per group (groups == C, OC = C * multiplier). Too little
 //     reduction for sgemm; a vectorised direct loop over a zero-padded copy of each plane.
+//   - interleaved depthwise: depthwise with one output per channel on maps up to 28x28, eight
+//     channels at a time transposed so a position's channels are one vector
+//     (Convolution+InterleavedDepthwise.swift); rows there are too short for the planar loop.
 //   - winograd: 3x3, stride 1, one group, enough channels and tiles: F(2x2, 3x3) with its 16
 //     products on sgemm, 2.25 times fewer multiplications (Convolution+Winograd.swift).
 //   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
@@ -28,6 +31,8 @@ public struct Convolution: Sendable {
         case pointwise
         /// One input channel per group: a direct vectorised loop.
         case depthwise
+        /// Depthwise on small maps: eight channels interleaved per position.
+        case interleavedDepthwise
         /// Winograd F(2x2, 3x3): transformed tiles, 16 sgemm calls, inverse transform.
         case winograd
         /// Column matrix per row panel, then sgemm; per group.
@@ -47,20 +52,25 @@ public struct Convolution: Sendable {
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
     /// for pointwise and tiled columns (`PointwiseWeights`); the transformed (16, OC, C) matrices
-    /// U for winograd.
+    /// U for winograd; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
     /// Depthwise only: the layout of the padded input plane.
     let paddedPlane: PaddedPlane?
+    /// Interleaved depthwise only: the layout of a block's padded input.
+    let interleavedPlane: InterleavedPlane?
 
     /// Prepares a convolution; `weights` is (OC, C/groups, KH, KW), `bias` (OC) or nil.
     ///
-    /// - Parameter expectedBatch: the batch size the caller will mostly run; it decides whether
-    ///   a small map has enough Winograd tiles (any batch still runs correctly).
+    /// - Parameters:
+    ///   - expectedBatch: the batch size the caller will mostly run; it decides whether a small
+    ///     map has enough Winograd tiles (any batch still runs correctly).
+    ///   - algorithm: forces an algorithm instead of choosing one from the geometry, for
+    ///     benchmarks and tests; it must be one of `algorithms(for:)`.
     /// - Precondition: the geometry is valid (`geometry.problem == nil`) and the counts match.
     public init(geometry: ConvGeometry, weights: [Float], bias: [Float]?,
-                activation: Activation = .none, expectedBatch: Int = 1) {
+                activation: Activation = .none, expectedBatch: Int = 1, algorithm: Algorithm? = nil) {
         precondition(geometry.problem == nil, "Convolution: \(geometry.problem ?? "")")
         precondition(weights.count == geometry.weightCount,
                      "Convolution: \(weights.count) weights, expected \(geometry.weightCount)")
@@ -69,7 +79,9 @@ public struct Convolution: Sendable {
         self.geometry = geometry
         self.activation = activation
         self.bias = bias ?? [Float](repeating: 0, count: geometry.outputChannels)
-        let algorithm = Self.algorithm(for: geometry, expectedBatch: expectedBatch)
+        precondition(algorithm.map { Self.algorithms(for: geometry).contains($0) } ?? true,
+                     "Convolution: \(algorithm!) cannot run \(geometry)")
+        let algorithm = algorithm ?? Self.algorithm(for: geometry, expectedBatch: expectedBatch)
         self.algorithm = algorithm
         switch algorithm {
         case .winograd:
@@ -79,10 +91,16 @@ public struct Convolution: Sendable {
             self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
                                                  outputsPerGroup: geometry.groupOutputChannels,
                                                  inputs: geometry.reductionLength)
+        case .interleavedDepthwise:
+            self.weights = Self.interleaveDepthwiseWeights(weights, channels: geometry.inputChannels,
+                                                           taps: geometry.window.kernelHeight * geometry.window.kernelWidth)
         case .depthwise, .im2col:
             self.weights = weights
         }
         self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
+            window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
+            outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
+        self.interleavedPlane = algorithm != .interleavedDepthwise ? nil : InterleavedPlane(
             window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
             outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
     }
@@ -93,7 +111,9 @@ public struct Convolution: Sendable {
     /// The algorithm the fast path uses for `geometry` at batches of `expectedBatch`.
     public static func algorithm(for g: ConvGeometry, expectedBatch: Int = 1) -> Algorithm {
         let w = g.window
-        if g.groups > 1 && g.groupInputChannels == 1 { return .depthwise }
+        if g.groups > 1 && g.groupInputChannels == 1 {
+            return usesInterleavedDepthwise(g) ? .interleavedDepthwise : .depthwise
+        }
         let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2) * max(1, expectedBatch)
         if Winograd.applies(to: g) && tiles >= minimumWinogradTiles { return .winograd }
         if w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
@@ -105,11 +125,29 @@ public struct Convolution: Sendable {
         return .im2col
     }
 
+    /// Every algorithm that can run `g`, the chosen one among them.
+    public static func algorithms(for g: ConvGeometry) -> [Algorithm] {
+        let w = g.window
+        var all: [Algorithm] = [.im2col]
+        if g.groups == 1 { all.append(.tiledColumns) }
+        if Winograd.applies(to: g) { all.append(.winograd) }
+        if w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
+            && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 {
+            all.append(.pointwise)
+        }
+        if g.groups > 1 && g.groupInputChannels == 1 {
+            all.append(.depthwise)
+            if g.outputChannels == g.inputChannels { all.append(.interleavedDepthwise) }
+        }
+        return all
+    }
+
     /// Floats of scratch `run` needs for this batch size and parallelism (0 when none): plan it
     /// once and pass the same buffer to every call.
     public func scratchCount(batch: Int, parallelism: Parallelism) -> Int {
         switch algorithm {
         case .depthwise: return parallelism.threads * paddedPlane!.count
+        case .interleavedDepthwise: return parallelism.threads * interleavedPlane!.scratchFloats
         case .winograd: return winogradPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         case .pointwise:
             let plan = pointwisePlan(batch: batch, parallelism: parallelism)
@@ -145,6 +183,7 @@ public struct Convolution: Sendable {
                 case .im2col: runGEMM(args, parallelism: parallelism)
                 case .tiledColumns: runTiledColumns(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
+                case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd: runWinograd(args, parallelism: parallelism)
                 }
             }

@@ -42,6 +42,10 @@ import TestSupport
         if conv.algorithm == .tiledColumns {
             convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
         }
+        // Small depthwise maps run interleaved; the planar loop must stay right on them too.
+        if conv.algorithm == .interleavedDepthwise {
+            convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
+        }
         for conv in convs {
             for t in threads {
                 let actual = conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t))
@@ -59,7 +63,12 @@ import TestSupport
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3)), expectedBatch: 2) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 2)) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 16, 16, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
-        #expect(Convolution.algorithm(for: Self.conv(8, 8, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 8, 5, 5, k: (3, 3), groups: 8)) == .interleavedDepthwise)
+        #expect(Convolution.algorithm(for: Self.conv(4, 4, 5, 5, k: (3, 3), groups: 4)) == .depthwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 8, 29, 28, k: (3, 3), groups: 8)) == .depthwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 8, 56, 56, k: (3, 3), stride: (2, 2), groups: 8))
+                == .interleavedDepthwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 8, 57, 56, k: (3, 3), stride: (2, 2), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), groups: 2)) == .pointwise)
         #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == .tiledColumns)
@@ -126,14 +135,16 @@ import TestSupport
     /// The residual may be the output buffer itself (the planner fuses `y = conv(x) + y`): the
     /// depthwise rows whose last vector is partial must not run into the next row's residual.
     /// And with any residual, or none, no row's last vector may run past the output's end
-    /// (sentinels after it), whatever the row width.
+    /// (sentinels after it), whatever the row width. Three channels run planar, eleven
+    /// interleaved (a full block and a partial one).
     @Test func depthwiseRowEndsStayInside() {
         enum Residual: CaseIterable { case inPlace, separate, none }
         for (h, w) in [(7, 7), (14, 14), (5, 3), (9, 12), (6, 1), (3, 2)] {
-            for mode in Residual.allCases {
-                let g = Self.conv(3, 3, h, w, k: (3, 3), pads: (1, 1, 1, 1), groups: 3)
+            for (mode, channels) in Residual.allCases.flatMap({ m in [3, 11].map { (m, $0) } }) {
+                let g = Self.conv(channels, channels, h, w, k: (3, 3), pads: (1, 1, 1, 1), groups: channels)
                 var rng = SeededGenerator(seed: UInt64(h * w))
-                let x = rng.normals(g.inputCount * 2), weights = rng.normals(g.weightCount), b = rng.normals(3)
+                let x = rng.normals(g.inputCount * 2), weights = rng.normals(g.weightCount)
+                let b = rng.normals(channels)
                 let r = rng.normals(g.outputCount * 2)
                 let expected = Convolution.reference(geometry: g, activation: .relu, batch: 2, x: x, weights: weights,
                                                      bias: b, residual: mode == .none ? nil : r)
@@ -156,8 +167,9 @@ import TestSupport
                         }
                     }
                 }
-                assertClose(Array(y[..<r.count]), expected, rtol: 1e-4, atol: 1e-4, "\(h)x\(w) \(mode)")
-                #expect(Array(y[r.count...]) == sentinels, "\(h)x\(w) \(mode): a store ran past the output")
+                let label = "\(h)x\(w) \(mode) \(conv.algorithm)"
+                assertClose(Array(y[..<r.count]), expected, rtol: 1e-4, atol: 1e-4, label)
+                #expect(Array(y[r.count...]) == sentinels, "\(label): a store ran past the output")
             }
         }
     }
@@ -220,6 +232,38 @@ import TestSupport
             Case(geometry: Self.conv(2, 4, 6, 27, k: (3, 3), pads: (0, 2, 1, 0), groups: 2),
                  activation: .hardSwish, residual: true),
         ]) { check($0) }
+    }
+
+    /// Depthwise on small maps, eight channels interleaved: channel counts that leave a partial
+    /// block, maps whose position count is not a multiple of 8 (partial transposes), both
+    /// strides of the 3x3 kernel, other windows through the general loop, input rows and
+    /// columns no window reads, residuals (also in place, below) and batches.
+    @Test func interleavedDepthwise() {
+        var cases = [
+            Case(geometry: Self.conv(8, 8, 1, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)),
+            Case(geometry: Self.conv(16, 16, 14, 14, k: (3, 3), pads: (1, 1, 1, 1), groups: 16),
+                 activation: .clip(min: 0, max: 6)),
+            Case(geometry: Self.conv(13, 13, 7, 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 13), batch: 2,
+                 residual: true),
+            Case(geometry: Self.conv(24, 24, 14, 14, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 24),
+                 activation: .relu),
+            Case(geometry: Self.conv(9, 9, 15, 11, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 9),
+                 batch: 3, bias: false),
+            Case(geometry: Self.conv(17, 17, 28, 28, k: (3, 3), stride: (1, 2), pads: (1, 1, 1, 1), groups: 17),
+                 activation: .hardSwish),
+            Case(geometry: Self.conv(10, 10, 45, 40, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 10),
+                 residual: true),
+            // The general loop: 5x5, stride 3, dilation, a kernel larger than the input.
+            Case(geometry: Self.conv(10, 10, 12, 9, k: (5, 5), stride: (1, 3), pads: (2, 0, 1, 2), groups: 10),
+                 residual: true),
+            Case(geometry: Self.conv(8, 8, 9, 10, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 8)),
+            Case(geometry: Self.conv(11, 11, 2, 3, k: (5, 5), pads: (2, 2, 2, 2), groups: 11), batch: 2),
+            Case(geometry: Self.conv(8, 8, 6, 5, k: (1, 3), stride: (2, 1), pads: (0, 1, 0, 1), groups: 8),
+                 activation: .leakyRelu(alpha: 0.1)),
+        ]
+        for c in cases { #expect(Convolution.algorithm(for: c.geometry) == .interleavedDepthwise, "\(c)") }
+        cases.append(Case(geometry: Self.conv(8, 16, 7, 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)))
+        withEvery("case", in: cases) { check($0) }
     }
 
     /// F(2x2, 3x3): odd output sizes (partial tiles), asymmetric and missing pads, batched
