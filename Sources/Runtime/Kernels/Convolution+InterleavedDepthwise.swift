@@ -258,6 +258,20 @@ enum Interleave {
     static func pack(_ x: UnsafePointer<Float>, channels n: Int, positions: Int,
                      offsets: UnsafePointer<Int>, into dst: UnsafeMutablePointer<Float>) {
         var p = 0
+        if n == 8 {
+            // A full block: whole vectors from all eight planes, no lane or channel checks.
+            let s = positions
+            while p + 8 <= positions {
+                let q = x + p
+                let t = transpose(q.vec8(), q.vec8(s), q.vec8(2 * s), q.vec8(3 * s),
+                                  q.vec8(4 * s), q.vec8(5 * s), q.vec8(6 * s), q.vec8(7 * s))
+                let o = offsets + p
+                dst.store(t.0, at: o[0]); dst.store(t.1, at: o[1]); dst.store(t.2, at: o[2])
+                dst.store(t.3, at: o[3]); dst.store(t.4, at: o[4]); dst.store(t.5, at: o[5])
+                dst.store(t.6, at: o[6]); dst.store(t.7, at: o[7])
+                p += 8
+            }
+        }
         while p < positions {
             let m = min(8, positions - p)
             @inline(__always) func row(_ k: Int) -> Vec8 {
@@ -287,6 +301,17 @@ enum Interleave {
     static func unpack(_ src: UnsafePointer<Float>, positions: Int, channels n: Int,
                        into dst: UnsafeMutablePointer<Float>, planeStride: Int) {
         var p = 0
+        if n == 8 {
+            let d = planeStride
+            while p + 8 <= positions {
+                let s = src + 8 * p, o = dst + p
+                let t = transpose(s.vec8(0), s.vec8(8), s.vec8(16), s.vec8(24),
+                                  s.vec8(32), s.vec8(40), s.vec8(48), s.vec8(56))
+                o.store(t.0); o.store(t.1, at: d); o.store(t.2, at: 2 * d); o.store(t.3, at: 3 * d)
+                o.store(t.4, at: 4 * d); o.store(t.5, at: 5 * d); o.store(t.6, at: 6 * d); o.store(t.7, at: 7 * d)
+                p += 8
+            }
+        }
         while p < positions {
             let m = min(8, positions - p)
             let s = src + 8 * p

@@ -98,10 +98,18 @@ extension PaddedPlane {
     }
 
     /// `fill` for a horizontal stride of 2: both phases of a row in one pass, sixteen inputs
-    /// at a time split into their even and odd halves.
+    /// at a time split into their even and odd halves. Column j of both phases reads inputs
+    /// 2j - padLeft and 2j - padLeft + 1: the columns left of the input and past it are the
+    /// padding, the ones in between go eight at a time, the last eight overlapping the ones
+    /// before instead of a scalar tail.
     private func fillStride2(from x: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>,
                              padding: Float) {
         let left = window.padLeft, width = inputWidth
+        // A vector starting at column j covers j ..< j + 8 and reads inputs 2j - left ..< 2j -
+        // left + 16: it may start anywhere in j0...jmax (none when jmax < j0).
+        let j0 = (left + 1) / 2
+        let span = width - 16 + left
+        let jmax = span < 0 ? -1 : min(phaseWidth - 8, span / 2)
         for r in 0..<rows {
             let even = plane + r * phaseWidth, odd = plane + (rows + r) * phaseWidth
             let ih = r - window.padTop
@@ -111,20 +119,23 @@ extension PaddedPlane {
                 continue
             }
             let src = x + ih * width
-            var j = 0
-            while j < phaseWidth {
-                let q = 2 * j - left
-                if q >= 0 && q + 16 <= width && j + 8 <= phaseWidth {
-                    let v = UnsafeRawPointer(src + q).loadUnaligned(as: SIMD16<Float>.self)
-                    even.store(v.evenHalf, at: j)
-                    odd.store(v.oddHalf, at: j)
-                    j += 8
-                } else {
-                    even[j] = q >= 0 && q < width ? src[q] : padding
-                    odd[j] = q + 1 >= 0 && q + 1 < width ? src[q + 1] : padding
-                    j += 1
-                }
+            @inline(__always) func vector(_ j: Int) {
+                let v = UnsafeRawPointer(src + (2 * j - left)).loadUnaligned(as: SIMD16<Float>.self)
+                even.store(v.evenHalf, at: j)
+                odd.store(v.oddHalf, at: j)
             }
+            @inline(__always) func scalar(_ j: Int) {
+                let q = 2 * j - left
+                even[j] = q >= 0 && q < width ? src[q] : padding
+                odd[j] = q + 1 >= 0 && q + 1 < width ? src[q + 1] : padding
+            }
+            var j = 0
+            if jmax >= j0 {
+                while j < j0 { scalar(j); j += 1 }
+                while j <= jmax { vector(j); j += 8 }
+                if j < jmax + 8 { vector(jmax); j = jmax + 8 }
+            }
+            while j < phaseWidth { scalar(j); j += 1 }
         }
     }
 }
