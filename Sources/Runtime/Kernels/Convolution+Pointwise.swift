@@ -25,6 +25,9 @@ extension Convolution {
     static let pointwiseBlockBudget = 1 << 14
     /// Floats of x (K * HW) up to which a map is one column block (256 KiB, within L2).
     static let pointwiseWholeMap = 1 << 16
+    /// Floats of a shared packed block from which its packing is split over the workers (below,
+    /// a parallel loop costs more than it saves).
+    static let pointwiseSplitPacking = 1 << 15
 
     /// How one pointwise call is cut into work items.
     struct PointwisePlan: Equatable {
@@ -62,7 +65,8 @@ extension Convolution {
         }
         let items = batch * g.groups * blocks
         let panelBlocks = items < target ? min(panels, (target + items - 1) / items) : 1
-        let perItem = (panels + panelBlocks - 1) / panelBlocks
+        let perItem = panelBlocks == 1 ? panels
+            : parallelism.balancedChunk(panels, largest: (panels + panelBlocks - 1) / panelBlocks)
         let packed = PointwiseTiles(columns: columns).packedColumns * k
         let shared = panelBlocks > 1
         return PointwisePlan(columns: columns, columnBlocks: blocks, panels: panels,
@@ -88,9 +92,14 @@ extension Convolution {
                     min(hw, c0 + plan.columns) - c0)
         }
         if plan.sharesPacking {
-            parallelism.forEach(blocks) { block, _ in
+            // Fewer blocks than workers, each large (a late layer is one block of 960 rows of
+            // K): every worker packs a run of rows. Otherwise one block per item.
+            let split = blocks < parallelism.threads && plan.packedFloats >= Self.pointwiseSplitPacking
+            parallelism.forEachRun(slots: blocks, of: split ? k : 1) { block, run, _ in
                 let (x, columns) = source(block)
-                PointwiseTiles.pack(x, ld: hw, k: k, columns: columns, into: shared + block * plan.packedFloats)
+                let rows = split ? run : 0..<k
+                PointwiseTiles.pack(x + rows.lowerBound * hw, ld: hw, k: rows.count, columns: columns,
+                                    into: shared + block * plan.packedFloats, firstRow: rows.lowerBound, depth: k)
             }
         }
         parallelism.forEach(blocks * plan.panelBlocks) { item, worker in

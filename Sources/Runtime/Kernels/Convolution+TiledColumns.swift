@@ -51,7 +51,7 @@ extension Convolution {
         let perChunk = max(1, min(g.inputChannels, Self.tiledUnrollBudget / max(1, taps * hw)))
         let panels = (g.outputChannels + PointwiseTile.rows - 1) / PointwiseTile.rows
         let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
-        let perItem = (panels + target - 1) / target
+        let perItem = parallelism.balancedChunk(panels, largest: (panels + target - 1) / target)
         let packedColumns = PointwiseTiles(columns: hw).packedColumns
         let blocks = (k + max(1, Self.tiledBlockBudget / packedColumns) - 1) / max(1, Self.tiledBlockBudget / packedColumns)
         return TiledColumnsPlan(

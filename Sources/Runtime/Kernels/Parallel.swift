@@ -99,6 +99,28 @@ public struct Parallelism: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A chunk size of at most `largest` for `count` equal items, chosen so the busiest worker
+    /// has the fewest items: with `ceil(count / chunk)` chunks handed out in rounds of
+    /// `threads`, the last round's chunks set the time (27 panels on 2 workers in chunks of 4
+    /// leave one worker 16 to do while the other does 12; in chunks of 2, 14 and 13). Ties go
+    /// to the larger chunk, and the chunk stays at least half of `largest` (each item has its
+    /// cost: a claim, and the reloading of what its chunk shares).
+    public func balancedChunk(_ count: Int, largest: Int) -> Int {
+        guard count > 0 else { return 1 }
+        let largest = max(1, min(largest, count))
+        var best = largest, bestCost = Int.max
+        for chunk in (largest + 1) / 2...largest {
+            // Chunks dealt in turn: the last (maybe short) one goes to worker (chunks - 1) %
+            // threads, which is the busiest unless a worker before it got as many full ones.
+            let chunks = (count + chunk - 1) / chunk
+            let rounds = (chunks + threads - 1) / threads
+            let last = count - (chunks - 1) * chunk
+            let cost = (chunks - 1) % threads > 0 ? rounds * chunk : (rounds - 1) * chunk + last
+            if cost <= bestCost { best = chunk; bestCost = cost }
+        }
+        return best
+    }
+
     /// A chunk size that gives every worker about `perWorker` chunks of `count` items, never
     /// below `minimum`.
     public func grain(for count: Int, perWorker: Int = 4, minimum: Int = 1) -> Int {

@@ -110,6 +110,8 @@ import TestSupport
         // K * HW beyond one block: 16-wide column blocks whose last one is partial.
         cases.append(Case(geometry: Self.conv(300, 14, 20, 20, k: (1, 1)), activation: .relu, residual: true))
         cases.append(Case(geometry: Self.conv(40, 30, 41, 43, k: (1, 1)), batch: 2, bias: false))
+        // One deep block shared by panel ranges: its packing split by rows of K over workers.
+        cases.append(Case(geometry: Self.conv(700, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
         withEvery("case", in: cases) { check($0) }
     }
 

@@ -49,6 +49,34 @@ import Testing
         }
     }
 
+    /// Chunks for equal items: no larger than asked nor below half of it, and no such split
+    /// whose busiest worker has fewer items than the chosen one's.
+    @Test func balancedChunksLeaveNoWorkerBehind() {
+        #expect(Parallelism(threads: 2).balancedChunk(27, largest: 4) == 2)
+        #expect(Parallelism(threads: 2).balancedChunk(24, largest: 3) == 3)
+        #expect(Parallelism(threads: 2).balancedChunk(214, largest: 27) == 27)
+        #expect(Parallelism(threads: 1).balancedChunk(27, largest: 4) == 4)
+        #expect(Parallelism(threads: 3).balancedChunk(1, largest: 5) == 1)
+        for threads in 1...4 {
+            for count in 1...40 {
+                for largest in 1...9 {
+                    let p = Parallelism(threads: threads)
+                    let chunk = p.balancedChunk(count, largest: largest)
+                    // Chunks dealt to the workers in turn, the last one short.
+                    func busiest(_ c: Int) -> Int {
+                        var loads = [Int](repeating: 0, count: threads), start = 0, i = 0
+                        while start < count { loads[i % threads] += min(c, count - start); start += c; i += 1 }
+                        return loads.max()!
+                    }
+                    let largest = min(largest, count)
+                    #expect(chunk >= (largest + 1) / 2 && chunk <= largest)
+                    #expect(((largest + 1) / 2...largest).allSatisfy { busiest($0) >= busiest(chunk) },
+                            "threads \(threads) count \(count) largest \(largest): \(chunk)")
+                }
+            }
+        }
+    }
+
     @Test func loopsBackToBackSeeEachOthersResults() {
         // Each loop reads what the previous one wrote: the pool must finish a loop (and make its
         // writes visible) before the caller goes on.
