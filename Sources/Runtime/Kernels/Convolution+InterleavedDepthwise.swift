@@ -265,10 +265,7 @@ enum Interleave {
                 let q = x + p
                 let t = transpose(q.vec8(), q.vec8(s), q.vec8(2 * s), q.vec8(3 * s),
                                   q.vec8(4 * s), q.vec8(5 * s), q.vec8(6 * s), q.vec8(7 * s))
-                let o = offsets + p
-                dst.store(t.0, at: o[0]); dst.store(t.1, at: o[1]); dst.store(t.2, at: o[2])
-                dst.store(t.3, at: o[3]); dst.store(t.4, at: o[4]); dst.store(t.5, at: o[5])
-                dst.store(t.6, at: o[6]); dst.store(t.7, at: o[7])
+                scatter(t, count: 8, to: dst, at: offsets + p)
                 p += 8
             }
         }
@@ -280,18 +277,24 @@ enum Interleave {
                 return m == 8 ? src.vec8() : Vec8(partial: src, count: m)
             }
             let t = transpose(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
-            let o = offsets + p
-            if m == 8 {
-                dst.store(t.0, at: o[0]); dst.store(t.1, at: o[1]); dst.store(t.2, at: o[2])
-                dst.store(t.3, at: o[3]); dst.store(t.4, at: o[4]); dst.store(t.5, at: o[5])
-                dst.store(t.6, at: o[6]); dst.store(t.7, at: o[7])
-            } else {
-                withUnsafeBytes(of: t) { raw in
-                    let v = raw.assumingMemoryBound(to: Vec8.self)
-                    for q in 0..<m { dst.store(v[q], at: o[q]) }
-                }
-            }
+            scatter(t, count: m, to: dst, at: offsets + p)
             p += 8
+        }
+    }
+
+    /// The first `count` vectors of `t` to `dst + offsets[q]`.
+    @inline(__always)
+    private static func scatter(_ t: (Vec8, Vec8, Vec8, Vec8, Vec8, Vec8, Vec8, Vec8), count: Int,
+                                to dst: UnsafeMutablePointer<Float>, at o: UnsafePointer<Int>) {
+        if count == 8 {
+            dst.store(t.0, at: o[0]); dst.store(t.1, at: o[1]); dst.store(t.2, at: o[2])
+            dst.store(t.3, at: o[3]); dst.store(t.4, at: o[4]); dst.store(t.5, at: o[5])
+            dst.store(t.6, at: o[6]); dst.store(t.7, at: o[7])
+        } else {
+            withUnsafeBytes(of: t) { raw in
+                let v = raw.assumingMemoryBound(to: Vec8.self)
+                for q in 0..<count { dst.store(v[q], at: o[q]) }
+            }
         }
     }
 

@@ -110,16 +110,10 @@ public struct Convolution: Sendable {
 
     /// The algorithm the fast path uses for `geometry` at batches of `expectedBatch`.
     public static func algorithm(for g: ConvGeometry, expectedBatch: Int = 1) -> Algorithm {
-        let w = g.window
-        if g.groups > 1 && g.groupInputChannels == 1 {
-            return usesInterleavedDepthwise(g) ? .interleavedDepthwise : .depthwise
-        }
+        if isDepthwise(g) { return usesInterleavedDepthwise(g) ? .interleavedDepthwise : .depthwise }
         let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2) * max(1, expectedBatch)
         if Winograd.applies(to: g) && tiles >= minimumWinogradTiles { return .winograd }
-        if w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
-            && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 {
-            return .pointwise
-        }
+        if isPointwise(g) { return .pointwise }
         // A batch of small maps side by side is a wide product sgemm does well.
         if expectedBatch == 1 && usesTiledColumns(g) { return .tiledColumns }
         return .im2col
@@ -127,20 +121,26 @@ public struct Convolution: Sendable {
 
     /// Every algorithm that can run `g`, the chosen one among them.
     public static func algorithms(for g: ConvGeometry) -> [Algorithm] {
-        let w = g.window
         var all: [Algorithm] = [.im2col]
         if g.groups == 1 { all.append(.tiledColumns) }
         if Winograd.applies(to: g) { all.append(.winograd) }
-        if w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
-            && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 {
-            all.append(.pointwise)
-        }
-        if g.groups > 1 && g.groupInputChannels == 1 {
+        if isPointwise(g) { all.append(.pointwise) }
+        if isDepthwise(g) {
             all.append(.depthwise)
             if g.outputChannels == g.inputChannels { all.append(.interleavedDepthwise) }
         }
         return all
     }
+
+    /// 1x1, stride 1, no pads: each image's input already is the (C, H*W) matrix.
+    private static func isPointwise(_ g: ConvGeometry) -> Bool {
+        let w = g.window
+        return w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
+            && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0
+    }
+
+    /// One input channel per group.
+    private static func isDepthwise(_ g: ConvGeometry) -> Bool { g.groups > 1 && g.groupInputChannels == 1 }
 
     /// Floats of scratch `run` needs for this batch size and parallelism (0 when none): plan it
     /// once and pass the same buffer to every call.

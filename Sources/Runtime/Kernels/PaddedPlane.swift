@@ -105,11 +105,9 @@ extension PaddedPlane {
     private func fillStride2(from x: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>,
                              padding: Float) {
         let left = window.padLeft, width = inputWidth
-        // A vector starting at column j covers j ..< j + 8 and reads inputs 2j - left ..< 2j -
-        // left + 16: it may start anywhere in j0...jmax (none when jmax < j0).
-        let j0 = (left + 1) / 2
-        let span = width - 16 + left
-        let jmax = span < 0 ? -1 : min(phaseWidth - 8, span / 2)
+        // The even phase's gather bounds the vectors (each also gives the odd phase its eight).
+        let span = GatherSpan(outputs: phaseWidth, offset: -left, stride: 2, width: width)
+        let j0 = span.lo, jmax = span.vectorLast
         for r in 0..<rows {
             let even = plane + r * phaseWidth, odd = plane + (rows + r) * phaseWidth
             let ih = r - window.padTop
@@ -146,9 +144,10 @@ struct GatherSpan {
     /// Outputs in the row, and the valid ones `lo..<hi` (their input column is inside the row).
     let outputs: Int, lo: Int, hi: Int
     let offset: Int, stride: Int
-    /// Stride 2: outputs from `lo` up to here go eight at a time, each eight from one load of
-    /// sixteen inputs that stays inside the row; the rest one by one.
-    let vectorHi: Int
+    /// Stride 2: the last output from which eight go from one load of sixteen inputs that
+    /// stays inside the row (below `lo` when none). Outputs from `lo` go eight at a time, the
+    /// last eight from here, overlapping the ones before; the rest one by one.
+    let vectorLast: Int
 
     init(outputs: Int, offset: Int, stride: Int, width: Int) {
         self.outputs = outputs
@@ -159,12 +158,9 @@ struct GatherSpan {
         self.lo = lo
         let hi = max(lo, last < 0 ? 0 : min(outputs, last / stride + 1))
         self.hi = hi
-        // Eight outputs from j read inputs 2j + offset ..< 2j + offset + 16.
-        var vectorHi = lo
-        if stride == 2 {
-            while vectorHi + 8 <= hi && 2 * vectorHi + offset + 16 <= width { vectorHi += 8 }
-        }
-        self.vectorHi = vectorHi
+        // Eight outputs from j read inputs 2j + offset ..< 2j + offset + 16 (then j + 7 < hi).
+        let room = width - 16 - offset
+        self.vectorLast = stride != 2 || room < 0 ? lo - 1 : min(room / 2, outputs - 8)
     }
 
     /// Writes the `outputs` values of this row, read from input row `row`, into `out`.
@@ -176,10 +172,13 @@ struct GatherSpan {
             Runs.copy(row + (lo + offset), out + lo, hi - lo)
         } else {
             var j = lo
-            while j < vectorHi {
-                let v = UnsafeRawPointer(row + (2 * j + offset)).loadUnaligned(as: SIMD16<Float>.self)
-                out.store(v.evenHalf, at: j)
-                j += 8
+            @inline(__always) func vector(_ j: Int) {
+                out.store(UnsafeRawPointer(row + (2 * j + offset)).loadUnaligned(as: SIMD16<Float>.self).evenHalf,
+                          at: j)
+            }
+            if vectorLast >= lo {
+                while j <= vectorLast { vector(j); j += 8 }
+                if j < vectorLast + 8 { vector(vectorLast); j = vectorLast + 8 }
             }
             var src = row + (j * stride + offset)
             while j < hi {
