@@ -16,8 +16,9 @@
 // every panel of weights sweeps it; y is written row by row, sequentially. Small maps are one
 // block. Work items are (image, group, column block, panel range), so a batch of one still
 // occupies every worker; when panel ranges split a block, the blocks are packed once into a
-// shared region first. A block whose width is not a multiple of 16 ends with an 8-wide tile,
-// zero-padded, and a partial last tile goes through the worker's scratch, so no store leaves
+// shared region first. A block whose width is not a multiple of 16 ends with a tile of its last
+// 1 to 4 columns (`PointwiseTile.narrow`), or an 8-wide one, zero-padded; a partial last tile
+// (5 to 7 columns of 8, 9 to 15 of 16) goes through the worker's scratch, so no store leaves
 // the tensors.
 
 extension Convolution {
@@ -127,12 +128,12 @@ extension Convolution {
 
 /// Pointwise weights packed for `PointwiseTile`: w (OC, K) of each group -> panels of 6 output
 /// channels, panel p holding w[6p + r, k] at [p][k][r], zero rows padding the last panel of
-/// each group.
+/// each group, and `PointwiseTile.overread` zeros after the last panel.
 enum PointwiseWeights {
     static func pack(_ w: [Float], groups: Int, outputsPerGroup ocg: Int, inputs k: Int) -> [Float] {
         let rows = PointwiseTile.rows
         let panels = (ocg + rows - 1) / rows
-        var packed = [Float](repeating: 0, count: groups * panels * rows * k)
+        var packed = [Float](repeating: 0, count: groups * panels * rows * k + PointwiseTile.overread)
         for group in 0..<groups {
             for o in 0..<ocg {
                 let panel = group * panels + o / rows, r = o % rows
@@ -195,15 +196,17 @@ private struct PointwiseBlock: ActivationVisitor {
     }
 }
 
-/// The column tiles of a block: 16 columns each, the last one 8 wide when at most 8 columns are
-/// left; and the packing of x into them.
+/// The column tiles of a block: 16 columns each, the last one as wide as what is left when that
+/// is at most 4 (`PointwiseTile.narrow`), else 8 wide when at most 8 columns are left; and the
+/// packing of x into them.
 struct PointwiseTiles {
     let columns: Int
     /// Tiles in the block.
     var count: Int { (columns + PointwiseTile.columns - 1) / PointwiseTile.columns }
-    /// Width of tile `t`: 16, or 8 for a last tile of at most 8 columns.
+    /// Width of tile `t`: 16, 8 for a last tile of 5 to 8 columns, or the last 1 to 4.
     func width(_ t: Int) -> Int {
-        columns - t * PointwiseTile.columns <= 8 ? 8 : PointwiseTile.columns
+        let left = columns - t * PointwiseTile.columns
+        return left <= PointwiseTile.narrowColumns ? left : left <= 8 ? 8 : PointwiseTile.columns
     }
     /// Columns of the packed block, the last tile's padding included.
     var packedColumns: Int { count == 0 ? 0 : (count - 1) * PointwiseTile.columns + width(count - 1) }
@@ -230,114 +233,5 @@ struct PointwiseTiles {
                 Runs.fill(dst + columns - j, 0, width - (columns - j))
             }
         }
-    }
-}
-
-/// The register tiles: y (rows <= 6, 16 or 8) = f(bias + residual + sum over k of
-/// w[k][r] * x[k][j]), with w one packed panel and x one packed tile (K, width). Never inlined, so each is register-allocated
-/// on its own (inlined into the loops around it, LLVM spills the twelve accumulators), and
-/// generic so each activation gets its own copy.
-enum PointwiseTile {
-    /// Output channels per tile (panel height).
-    static let rows = 6
-    /// Columns per full tile.
-    static let columns = 16
-
-    @inline(__always)
-    static func run<F: VectorFunction>(
-        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
-        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
-    ) {
-        if width == 16 {
-            sixteen(f, w: w, x: x, ldx: 16, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        } else {
-            eight(f, w: w, x: x, ldx: 8, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        }
-    }
-
-    @inline(never)
-    static func sixteen<F: VectorFunction>(
-        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
-        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
-    ) {
-        // acc[r] = (columns 0..<8, 8..<16) of output row r.
-        var a00 = Vec8(repeating: bias[0]), a01 = a00
-        var a10 = Vec8(repeating: rows > 1 ? bias[1] : 0), a11 = a10
-        var a20 = Vec8(repeating: rows > 2 ? bias[2] : 0), a21 = a20
-        var a30 = Vec8(repeating: rows > 3 ? bias[3] : 0), a31 = a30
-        var a40 = Vec8(repeating: rows > 4 ? bias[4] : 0), a41 = a40
-        var a50 = Vec8(repeating: rows > 5 ? bias[5] : 0), a51 = a50
-        var wp = w, xp = x
-        for _ in 0..<k {
-            let x0 = xp.vec8(0), x1 = xp.vec8(8)
-            var b = Vec8(repeating: wp[0])
-            a00 = VectorMath.fma(a00, b, x0); a01 = VectorMath.fma(a01, b, x1)
-            b = Vec8(repeating: wp[1])
-            a10 = VectorMath.fma(a10, b, x0); a11 = VectorMath.fma(a11, b, x1)
-            b = Vec8(repeating: wp[2])
-            a20 = VectorMath.fma(a20, b, x0); a21 = VectorMath.fma(a21, b, x1)
-            b = Vec8(repeating: wp[3])
-            a30 = VectorMath.fma(a30, b, x0); a31 = VectorMath.fma(a31, b, x1)
-            b = Vec8(repeating: wp[4])
-            a40 = VectorMath.fma(a40, b, x0); a41 = VectorMath.fma(a41, b, x1)
-            b = Vec8(repeating: wp[5])
-            a50 = VectorMath.fma(a50, b, x0); a51 = VectorMath.fma(a51, b, x1)
-            wp += 6
-            xp += ldx
-        }
-        @inline(__always) func store(_ r: Int, _ lo: Vec8, _ hi: Vec8) {
-            var lo = lo, hi = hi
-            if let residual {
-                lo += residual.vec8(r * ldy)
-                hi += residual.vec8(r * ldy + 8)
-            }
-            (y + r * ldy).store(f(lo), at: 0)
-            (y + r * ldy).store(f(hi), at: 8)
-        }
-        store(0, a00, a01)
-        if rows > 1 { store(1, a10, a11) }
-        if rows > 2 { store(2, a20, a21) }
-        if rows > 3 { store(3, a30, a31) }
-        if rows > 4 { store(4, a40, a41) }
-        if rows > 5 { store(5, a50, a51) }
-    }
-
-    @inline(never)
-    static func eight<F: VectorFunction>(
-        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
-        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
-    ) {
-        var a0 = Vec8(repeating: bias[0])
-        var a1 = Vec8(repeating: rows > 1 ? bias[1] : 0)
-        var a2 = Vec8(repeating: rows > 2 ? bias[2] : 0)
-        var a3 = Vec8(repeating: rows > 3 ? bias[3] : 0)
-        var a4 = Vec8(repeating: rows > 4 ? bias[4] : 0)
-        var a5 = Vec8(repeating: rows > 5 ? bias[5] : 0)
-        var wp = w, xp = x
-        for _ in 0..<k {
-            let x0 = xp.vec8(0)
-            a0 = VectorMath.fma(a0, Vec8(repeating: wp[0]), x0)
-            a1 = VectorMath.fma(a1, Vec8(repeating: wp[1]), x0)
-            a2 = VectorMath.fma(a2, Vec8(repeating: wp[2]), x0)
-            a3 = VectorMath.fma(a3, Vec8(repeating: wp[3]), x0)
-            a4 = VectorMath.fma(a4, Vec8(repeating: wp[4]), x0)
-            a5 = VectorMath.fma(a5, Vec8(repeating: wp[5]), x0)
-            wp += 6
-            xp += ldx
-        }
-        @inline(__always) func store(_ r: Int, _ v: Vec8) {
-            var v = v
-            if let residual { v += residual.vec8(r * ldy) }
-            (y + r * ldy).store(f(v), at: 0)
-        }
-        store(0, a0)
-        if rows > 1 { store(1, a1) }
-        if rows > 2 { store(2, a2) }
-        if rows > 3 { store(3, a3) }
-        if rows > 4 { store(4, a4) }
-        if rows > 5 { store(5, a5) }
     }
 }

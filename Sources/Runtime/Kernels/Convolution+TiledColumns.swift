@@ -13,7 +13,8 @@
 //      input); the bias and the model's residual come with the first block, the activation
 //      with the last.
 // A last tile narrower than its 16 (or 8) columns keeps its partial sums in the worker's
-// scratch and is copied out at the end, so no store leaves the tensors.
+// scratch and is copied out at the end, so no store leaves the tensors; a last tile of 1 to 4
+// columns (a 7x7 map's 49th) is exactly that wide (`PointwiseTile.narrow`).
 
 extension Convolution {
     /// Output maps up to this many pixels (14x14) take the tiled path when they are im2col.
@@ -126,15 +127,15 @@ private struct TiledColumnsBlock: ActivationVisitor {
             let y = a.y + out + r0 * hw
             let residual = a.residual.map { $0 + out + r0 * hw }
             for t in 0..<tiles.count {
-                let j = t * PointwiseTile.columns, width = tiles.width(t)
+                let j = t * PointwiseTile.columns, width = tiles.width(t), valid = min(width, hw - j)
                 let xt = packed + j * k + k0 * width
-                if min(width, hw - j) == width {
+                if valid == width {
                     // Sums so far live in y: the model's residual joins the first block.
                     let addend = first ? residual.map { $0 + j } : UnsafePointer(y + j)
                     PointwiseTile.run(f, width: width, w: w, x: xt, k: depth, bias: bias, rows: n,
                                       residual: addend, y: y + j, ldy: hw)
                 } else {
-                    let valid = hw - j, sums = partial + index * rowsPerPanel * PointwiseTile.columns
+                    let sums = partial + index * rowsPerPanel * PointwiseTile.columns
                     if first, let residual {
                         for r in 0..<n { Runs.copy(residual + r * hw + j, sums + r * width, valid) }
                     }

@@ -99,7 +99,10 @@ import TestSupport
     /// group too, residuals on partial tiles, and maps large enough to be cut into column blocks.
     @Test func pointwiseTileEdges() {
         var cases: [Case] = []
-        for (h, w) in [(1, 1), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (1, 17), (7, 7), (5, 9)] {
+        // Last tiles of 1 to 4 valid columns run on the narrow kernel (1x1, 1x2, 1x3, 2x9, 2x10,
+        // 1x17, 7x7), of 5 to 15 through scratch.
+        for (h, w) in [(1, 1), (1, 2), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (2, 9), (2, 10),
+                       (1, 17), (7, 7), (5, 9)] {
             for oc in [1, 5, 6, 7, 13] {
                 cases.append(Case(geometry: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
                                   residual: oc % 2 == 1))
@@ -378,12 +381,15 @@ import TestSupport
     }
 
     /// Small maps of one image on the register tiles: K in several blocks (partial sums kept in
-    /// y and, for a last tile narrower than its width, in scratch), partial panels, a residual,
+    /// y and, for a last tile of 5 to 15 valid columns, in scratch), partial panels, a residual,
     /// stride 2 and 1x1, and a batch (image by image).
     @Test func tiledColumns() {
         let cases = [
-            Case(geometry: Self.conv(272, 20, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(geometry: Self.conv(320, 20, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
             Case(geometry: Self.conv(72, 13, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6)),
+            // A narrow last tile (2 and 3 valid columns) over several K blocks, residual in place.
+            Case(geometry: Self.conv(820, 14, 3, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(geometry: Self.conv(820, 7, 1, 19, k: (3, 3), pads: (1, 1, 1, 1)), bias: false),
             Case(geometry: Self.conv(40, 30, 13, 13, k: (1, 1), stride: (2, 2)), batch: 3, residual: true),
             Case(geometry: Self.conv(7, 9, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
             Case(geometry: Self.conv(3, 8, 4, 4, k: (2, 2)), batch: 2),
@@ -395,6 +401,11 @@ import TestSupport
                                weights: [Float](repeating: 0, count: cases[0].geometry.weightCount), bias: nil)
         let plan = deep.tiledColumnsPlan(parallelism: Parallelism(threads: 2))
         #expect(plan.depth < cases[0].geometry.reductionLength && plan.panelItems > 1)
+        for narrow in cases[2...3] {
+            let conv = Convolution(geometry: narrow.geometry,
+                                   weights: [Float](repeating: 0, count: narrow.geometry.weightCount), bias: nil)
+            #expect(conv.tiledColumnsPlan(parallelism: .serial).depth < narrow.geometry.reductionLength)
+        }
         withEvery("case", in: cases) { check($0) }
     }
 }
