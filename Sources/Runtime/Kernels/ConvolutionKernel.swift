@@ -11,7 +11,8 @@
 //     channels at a time transposed so a position's channels are one vector
 //     (Convolution+InterleavedDepthwise.swift); rows there are too short for the planar loop.
 //   - winograd: 3x3, stride 1, one group, enough channels and tiles: F(2x2, 3x3) with its 16
-//     products on sgemm, 2.25 times fewer multiplications (Convolution+Winograd.swift).
+//     products on the pointwise register tiles, 2.25 times fewer multiplications
+//     (Convolution+Winograd.swift).
 //   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
 //     unrolled into the pointwise kernel's tiles and multiplied by its register tiles, K in
 //     blocks (Convolution+TiledColumns.swift); sgemm is slow on such short, deep products.
@@ -52,7 +53,7 @@ public struct Convolution: Sendable {
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
     /// for pointwise and tiled columns (`PointwiseWeights`); the transformed (16, OC, C) matrices
-    /// U for winograd; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
+    /// U for winograd, each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
@@ -85,8 +86,10 @@ public struct Convolution: Sendable {
         self.algorithm = algorithm
         switch algorithm {
         case .winograd:
-            self.weights = Winograd.transformWeights(
-                weights, outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
+            self.weights = Winograd.packWeights(
+                Winograd.transformWeights(weights, outputChannels: geometry.outputChannels,
+                                          inputChannels: geometry.inputChannels),
+                outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
         case .pointwise, .tiledColumns:
             self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
                                                  outputsPerGroup: geometry.groupOutputChannels,
