@@ -22,7 +22,7 @@ struct ConvBenchmark: ParsableCommand {
     @Flag(help: "Add a residual tensor in the epilogue.") var residual = false
     @Option(help: "Measure for at least this many seconds.") var seconds: Double = 2
     @Option(help: "The batch size the kernel is prepared for (default: --batch).") var expectedBatch: Int?
-    @Option(help: "Force an algorithm (im2col, tiledColumns, winograd, pointwise, depthwise, interleavedDepthwise).")
+    @Option(help: "Force an algorithm (im2col, im2colTiles, tiledColumns, winograd, pointwise, depthwise, interleavedDepthwise).")
     var algorithm: String?
 
     func run() throws {

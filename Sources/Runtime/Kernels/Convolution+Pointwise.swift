@@ -115,7 +115,7 @@ extension Convolution {
             activation.accept(PointwiseBlock(
                 weights: a.weights + (group * groupPanels + p0) * panelFloats, panelFloats: panelFloats,
                 bias: a.bias + group * ocg + p0 * PointwiseTile.rows,
-                x: a.x + image * g.inputCount + group * k * hw + c0,
+                x: a.x + image * g.inputCount + group * k * hw + c0, ldx: hw,
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
                 packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil,
@@ -146,11 +146,12 @@ enum PointwiseWeights {
 }
 
 /// One work item: panels of output channels over a block of columns of one image and group.
-/// `rows` output channels from the first panel's, `columns` columns from the block's start.
-private struct PointwiseBlock: ActivationVisitor {
+/// `rows` output channels from the first panel's, `columns` columns from the block's start; x's
+/// rows `ldx` apart (y's and the residual's `hw`).
+struct PointwiseBlock: ActivationVisitor {
     let weights: UnsafePointer<Float>, panelFloats: Int
     let bias: UnsafePointer<Float>
-    let x: UnsafePointer<Float>
+    let x: UnsafePointer<Float>, ldx: Int
     let y: UnsafeMutablePointer<Float>
     let residual: UnsafePointer<Float>?
     /// The block already packed (shared), or nil to pack it into the front of `scratch`.
@@ -166,7 +167,7 @@ private struct PointwiseBlock: ActivationVisitor {
             ys = scratch
         } else {
             packed = scratch
-            PointwiseTiles.pack(x, ld: hw, k: k, columns: columns, into: packed)
+            PointwiseTiles.pack(x, ld: ldx, k: k, columns: columns, into: packed)
             ys = scratch + tiles.packedColumns * k
         }
         let rs = ys + PointwiseTile.rows * PointwiseTile.columns

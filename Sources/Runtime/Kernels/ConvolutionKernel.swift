@@ -16,6 +16,9 @@
 //   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
 //     unrolled into the pointwise kernel's tiles and multiplied by its register tiles, K in
 //     blocks (Convolution+TiledColumns.swift); sgemm is slow on such short, deep products.
+//   - im2col tiles: large maps, one group, reductions up to 1024 deep (stems, strided 3x3):
+//     a panel of output rows unrolled, packed and multiplied by the pointwise register tiles,
+//     epilogue included (Convolution+Im2colTiles.swift).
 //   - im2col: everything else, per group. A panel of output rows is unrolled into a
 //     (C/groups * KH * KW, rows * OW) column matrix in the worker's scratch, then one sgemm.
 // Bias, an optional residual addend and the activation are applied in the epilogue, to each block
@@ -34,10 +37,13 @@ public struct Convolution: Sendable {
         case depthwise
         /// Depthwise on small maps: eight channels interleaved per position.
         case interleavedDepthwise
-        /// Winograd F(2x2, 3x3): transformed tiles, 16 sgemm calls, inverse transform.
+        /// Winograd F(2x2, 3x3): transformed tiles, 16 products on register tiles, inverse transform.
         case winograd
         /// Column matrix per row panel, then sgemm; per group.
         case im2col
+        /// Column matrix per panel of output rows on the pointwise register tiles; large maps,
+        /// one group, short reductions.
+        case im2colTiles
         /// Column matrix packed into the pointwise register tiles; small maps, one image.
         case tiledColumns
     }
@@ -90,7 +96,7 @@ public struct Convolution: Sendable {
                 Winograd.transformWeights(weights, outputChannels: geometry.outputChannels,
                                           inputChannels: geometry.inputChannels),
                 outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
-        case .pointwise, .tiledColumns:
+        case .pointwise, .tiledColumns, .im2colTiles:
             self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
                                                  outputsPerGroup: geometry.groupOutputChannels,
                                                  inputs: geometry.reductionLength)
@@ -119,13 +125,14 @@ public struct Convolution: Sendable {
         if isPointwise(g) { return .pointwise }
         // A batch of small maps side by side is a wide product sgemm does well.
         if expectedBatch == 1 && usesTiledColumns(g) { return .tiledColumns }
+        if usesIm2colTiles(g) { return .im2colTiles }
         return .im2col
     }
 
     /// Every algorithm that can run `g`, the chosen one among them.
     public static func algorithms(for g: ConvGeometry) -> [Algorithm] {
         var all: [Algorithm] = [.im2col]
-        if g.groups == 1 { all.append(.tiledColumns) }
+        if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
         if Winograd.applies(to: g) { all.append(.winograd) }
         if isPointwise(g) { all.append(.pointwise) }
         if isDepthwise(g) {
@@ -159,6 +166,8 @@ public struct Convolution: Sendable {
             return panelPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         case .tiledColumns:
             return tiledColumnsPlan(parallelism: parallelism).scratchFloats(threads: parallelism.threads)
+        case .im2colTiles:
+            return parallelism.threads * im2colTilesPlan(batch: batch, parallelism: parallelism).perWorker
         }
     }
 
@@ -185,6 +194,7 @@ public struct Convolution: Sendable {
                 case .pointwise: runPointwise(args, parallelism: parallelism)
                 case .im2col: runGEMM(args, parallelism: parallelism)
                 case .tiledColumns: runTiledColumns(args, parallelism: parallelism)
+                case .im2colTiles: runIm2colTiles(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd: runWinograd(args, parallelism: parallelism)

@@ -42,6 +42,10 @@ import TestSupport
         if conv.algorithm == .tiledColumns {
             convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
         }
+        // Large maps with short reductions run on register tiles; sgemm must stay right on them too.
+        if conv.algorithm == .im2colTiles {
+            convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
+        }
         // Small depthwise maps run interleaved; the planar loop must stay right on them too.
         if conv.algorithm == .interleavedDepthwise {
             convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
@@ -378,6 +382,33 @@ import TestSupport
             #expect(!conv.winogradPlan(batch: 1, parallelism: .serial).sharedInput, "\(c)")
         }
         withEvery("case", in: im2col + winograd) { check($0, threads: [1, 2, 3, 4]) }
+    }
+
+    /// Large maps with K up to 1024 on the register tiles, a panel of output rows at a time: a
+    /// stem, strided and unpadded windows, panels that do not divide the rows, output channels
+    /// split when there are few panels, residuals, batches; deeper K stays on sgemm.
+    @Test func im2colTiles() {
+        let cases = [
+            Case(geometry: Self.conv(3, 20, 45, 45, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)),
+                 activation: .relu, batch: 2, residual: true),
+            Case(geometry: Self.conv(8, 13, 10, 130, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
+            Case(geometry: Self.conv(5, 7, 20, 20, k: (2, 2)), activation: .clip(min: 0, max: 6), batch: 3),
+            Case(geometry: Self.conv(100, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
+            Case(geometry: Self.conv(3, 64, 17, 130, k: (3, 3), pads: (1, 1, 1, 1))),
+        ]
+        for c in cases {
+            #expect(Convolution.algorithm(for: c.geometry, expectedBatch: c.batch) == .im2colTiles, "\(c)")
+        }
+        #expect(Convolution.algorithm(for: Self.conv(114, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
+        let few = Convolution(geometry: cases[4].geometry,
+                              weights: [Float](repeating: 0, count: cases[4].geometry.weightCount), bias: nil)
+            .im2colTilesPlan(batch: 1, parallelism: Parallelism(threads: 4))
+        #expect(few.rows == 1 && few.panels == 17 && few.channelItems == 1)
+        let split = Convolution(geometry: cases[1].geometry,
+                                weights: [Float](repeating: 0, count: cases[1].geometry.weightCount), bias: nil)
+            .im2colTilesPlan(batch: 1, parallelism: Parallelism(threads: 3))
+        #expect(split.rows == 1 && split.channelItems > 1)
+        withEvery("case", in: cases) { check($0) }
     }
 
     /// Small maps of one image on the register tiles: K in several blocks (partial sums kept in
