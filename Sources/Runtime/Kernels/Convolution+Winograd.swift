@@ -266,12 +266,9 @@ extension Convolution {
                                  packed: packed, k: c, tiles: tiles, rows: ocCount, zeros: zeros,
                                  m: m + xi * ocCount * ld, ldm: ld)
             }
-            for i in 0..<e.count {
-                for o in 0..<ocCount {
-                    winogradOutput(m + o * ld + i * perImage, stride: ocCount * ld, a: a,
-                                   image: e.first + i, channel: oc0 + o, tileRows: e.tileRows, plan: plan, row: row)
-                }
-            }
+            activation.accept(WinogradOutputs(
+                conv: self, m: m, ld: ld, rows: ocCount, a: a, first: e.first, images: e.count,
+                perImage: perImage, channel: oc0, tileRows: e.tileRows, plan: plan, buffer: row))
         }
     }
 
@@ -318,9 +315,10 @@ extension Convolution {
 
     /// One output channel: M (16, ., tiles) -> y = f(A^T m A + bias + residual) for the tile rows
     /// `tileRows` of image `image`.
-    private func winogradOutput(_ m: UnsafeMutablePointer<Float>, stride: Int, a: Arguments, image: Int,
-                                channel: Int, tileRows: Range<Int>, plan: WinogradPlan,
-                                row buffer: UnsafeMutablePointer<Float>) {
+    fileprivate func winogradOutput<F: VectorFunction>(
+        _ f: F, _ m: UnsafeMutablePointer<Float>, stride: Int, a: Arguments, image: Int,
+        channel: Int, tileRows: Range<Int>, plan: WinogradPlan, buffer: UnsafeMutablePointer<Float>
+    ) {
         let g = geometry
         let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
         let plane = image * g.outputCount + channel * oh * ow
@@ -346,20 +344,56 @@ extension Convolution {
                 // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
                 let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
                 let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
-                // Interleave each output row's two columns: 2n values from column 2j.
-                for lane in 0..<n {
-                    buffer[2 * lane] = y00[lane]
-                    buffer[2 * lane + 1] = y01[lane]
-                    buffer[16 + 2 * lane] = y10[lane]
-                    buffer[16 + 2 * lane + 1] = y11[lane]
-                }
                 let width = min(2 * n, ow - 2 * j)
                 for r in 0..<2 where 2 * tileRow + r < oh {
+                    // Interleave the row's two columns of each tile: 2n values from column 2j.
+                    let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
+                    var lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
+                    var hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
                     let at = plane + (2 * tileRow + r) * ow + 2 * j
-                    activation.apply(UnsafePointer(buffer + 16 * r), a.residual.map { $0 + at }, a.y + at,
-                                     count: width)
+                    let y = a.y + at
+                    if width == 16 {
+                        if let residual = a.residual {
+                            lo += (residual + at).vec8()
+                            hi += (residual + at).vec8(8)
+                        }
+                        y.store(f(lo))
+                        y.store(f(hi), at: 8)
+                    } else {
+                        // The row's end: the residual through the buffer, stores cut to width.
+                        if let residual = a.residual {
+                            Runs.copy(residual + at, buffer, width)
+                            lo += buffer.vec8()
+                            hi += buffer.vec8(8)
+                        }
+                        y.store(f(lo), count: min(8, width))
+                        if width > 8 { (y + 8).store(f(hi), count: width - 8) }
+                    }
                 }
                 j += 8
+            }
+        }
+    }
+}
+
+/// Step 3 of a work item: the output transform of every channel of its block, for every image of
+/// its panel, with the activation resolved once.
+private struct WinogradOutputs: ActivationVisitor {
+    let conv: Convolution
+    /// M of the block: rows of `ld` floats, channel o's 16 positions `rows * ld` apart.
+    let m: UnsafeMutablePointer<Float>, ld: Int, rows: Int
+    let a: Convolution.Arguments
+    let first: Int, images: Int, perImage: Int, channel: Int
+    let tileRows: Range<Int>
+    let plan: Convolution.WinogradPlan
+    /// 16 floats.
+    let buffer: UnsafeMutablePointer<Float>
+
+    func visit<F: VectorFunction>(_ f: F) {
+        for i in 0..<images {
+            for o in 0..<rows {
+                conv.winogradOutput(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
+                                    channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
             }
         }
     }
