@@ -16,16 +16,22 @@ import TestSupport
         return try m.load()
     }
 
-    /// y = -(W r) at every position, computed directly: the specification the edits must meet.
-    func expected(_ r: [Float], batch: Int) -> [Float] {
-        let w: [Float] = [1, 2, 3, -1, 0, 1]
-        var y = [Float](repeating: 0, count: batch * 2 * 4)
+    /// y = -(W r) at every position, computed directly in Double: the specification the edits
+    /// must meet. With the same loop on `magnitudes` (|r|, or what bounds it), also returns the
+    /// magnitudes |W| |r| of the terms, for `RoundingBound.bounds`.
+    func expected(_ r: [Double], magnitudes: [Double], batch: Int) -> (y: [Float], magnitudes: [Float]) {
+        let w: [Double] = [1, 2, 3, -1, 0, 1]
+        var y = [Float](repeating: 0, count: batch * 2 * 4), m = y
         for n in 0..<batch { for o in 0..<2 { for p in 0..<4 {
-            var s: Float = 0
-            for c in 0..<3 { s += w[o * 3 + c] * r[(n * 3 + c) * 4 + p] }
-            y[(n * 2 + o) * 4 + p] = -s
+            var s = 0.0, a = 0.0
+            for c in 0..<3 {
+                s += w[o * 3 + c] * r[(n * 3 + c) * 4 + p]
+                a += abs(w[o * 3 + c]) * magnitudes[(n * 3 + c) * 4 + p]
+            }
+            y[(n * 2 + o) * 4 + p] = Float(-s)
+            m[(n * 2 + o) * 4 + p] = Float(a)
         } } }
-        return y
+        return (y, m)
     }
 
     @Test func zeroUnitsEdit() throws {
@@ -34,7 +40,9 @@ import TestSupport
         var r = x.data.map { max(0, $0) }
         for n in 0..<2 { for c in [0, 2] { for p in 0..<4 { r[(n * 3 + c) * 4 + p] = 0 } } }
         #expect(out["r"]!.data == r, "the tap of an edited layer shows the edit")
-        assertClose(out["y"]!.data, expected(r, batch: 2))
+        // The 1x1 convolution: three products and two sums.
+        let (y, m) = expected(r.map(Double.init), magnitudes: r.map { Double(abs($0)) }, batch: 2)
+        assertClose(out["y"]!.data, y, bounds: RoundingBound.bounds(depth: 3, magnitudes: m))
     }
 
     @Test func channelMatrixEdit() throws {
@@ -42,16 +50,22 @@ import TestSupport
         // A rotation mixing units 0 and 1; unit 2 doubled.
         let m: [Float] = [0, -1, 0, 1, 0, 0, 0, 0, 2]
         let out = try model().session(inputSize: 2, taps: ["y"], edits: ["r": .channelMatrix(m)]).run(x)
-        let r = x.data.map { max(0, $0) }
-        var rotated = r
+        let r = x.data.map { Double(max(0, $0)) }
+        var rotated = r, magnitudes = r
         for n in 0..<2 { for p in 0..<4 {
             let v = (0..<3).map { r[(n * 3 + $0) * 4 + p] }
-            for c in 0..<3 { rotated[(n * 3 + c) * 4 + p] = (0..<3).map { m[c * 3 + $0] * v[$0] }.reduce(0, +) }
+            for c in 0..<3 {
+                rotated[(n * 3 + c) * 4 + p] = (0..<3).map { Double(m[c * 3 + $0]) * v[$0] }.reduce(0, +)
+                magnitudes[(n * 3 + c) * 4 + p] = (0..<3).map { Double(abs(m[c * 3 + $0])) * v[$0] }.reduce(0, +)
+            }
         } }
-        assertClose(out["y"]!.data, expected(rotated, batch: 2))
-        // The identity changes nothing.
+        // The matrix (three products, two sums), then the 1x1 convolution (as many): six deep,
+        // M = |W| |m| |r|.
+        let (y, bound) = expected(rotated, magnitudes: magnitudes, batch: 2)
+        assertClose(out["y"]!.data, y, bounds: RoundingBound.bounds(depth: 6, magnitudes: bound))
+        // The identity changes nothing: 1 * v + 0 * w + 0 * z is v exactly, in any order.
         let identity = try model().session(inputSize: 2, edits: ["r": .channelMatrix([1, 0, 0, 0, 1, 0, 0, 0, 1])]).run(x)
-        assertClose(identity["y"]!.data, try model().session(inputSize: 2).run(x)["y"]!.data)
+        #expect(identity["y"]!.data == (try model().session(inputSize: 2).run(x)["y"]!.data))
     }
 
     @Test func runsOnlyAsFarAsTheDeepestTap() throws {

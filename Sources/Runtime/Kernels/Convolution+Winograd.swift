@@ -24,7 +24,8 @@
 // share each panel; then step 1 runs first for all panels, split by input channel, into shared
 // scratch, so that the blocks do not each transform the same input again.
 // The transforms use small integer and half coefficients, so the results agree with direct
-// convolution to a few float ulps of the partial sums (tests check 1e-4 against the reference).
+// convolution to a few float ulps of the partial sums (the tests bound the difference by the
+// transforms evaluated on absolute values: Tests/RuntimeTests/Support/KernelBounds.swift).
 
 /// The Winograd F(2x2, 3x3) transforms and plan.
 enum Winograd {

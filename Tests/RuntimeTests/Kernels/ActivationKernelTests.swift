@@ -23,7 +23,7 @@ import TestSupport
             }
             i += 8
         }
-        #expect(worst < 3e-7, "worst relative error \(worst)")
+        #expect(Double(worst) < VectorMathAccuracy.exp, "worst relative error \(worst)")
     }
 
     @Test func vectorTanhAndSigmoid() {
@@ -40,8 +40,8 @@ import TestSupport
             }
             i += 8
         }
-        #expect(tanhWorst < 1e-6, "tanh worst relative error \(tanhWorst)")
-        #expect(sigmoidWorst < 1e-6, "sigmoid worst relative error \(sigmoidWorst)")
+        #expect(Double(tanhWorst) < VectorMathAccuracy.tanhAndSigmoid, "tanh worst relative error \(tanhWorst)")
+        #expect(Double(sigmoidWorst) < VectorMathAccuracy.tanhAndSigmoid, "sigmoid worst relative error \(sigmoidWorst)")
     }
 
     @Test func saturatesAtTheExtremes() {
@@ -75,10 +75,13 @@ import TestSupport
                         }
                     }
                 }
-                assertClose(y, x.map { activation.reference($0 + 0.25) }, rtol: 1e-5, atol: 1e-6,
-                            "count \(count)")
-                assertClose(z, zip(x, addend).map { activation.reference($0 + $1 - 0.5) },
-                            rtol: 1e-5, atol: 1e-6, "count \(count) with addend")
+                // The sums round the same way on both sides; what may differ is the function's
+                // evaluation (the vector approximations, 1/6 rounded or not).
+                let plain = x.map { $0 + 0.25 }, added = zip(x, addend).map { $0 + $1 - 0.5 }
+                assertClose(y, plain.map(activation.reference),
+                            bounds: plain.map { Float(activation.evaluationSlack($0)) }, "count \(count)")
+                assertClose(z, added.map(activation.reference),
+                            bounds: added.map { Float(activation.evaluationSlack($0)) }, "count \(count) with addend")
             }
         }
     }

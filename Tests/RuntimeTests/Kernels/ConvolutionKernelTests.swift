@@ -33,8 +33,9 @@ import TestSupport
         let w = rng.normals(g.weightCount)
         let b = c.bias ? rng.normals(g.outputChannels) : nil
         let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
-        let expected = Convolution.reference(geometry: g, activation: c.activation, batch: c.batch,
-                                             x: x, weights: w, bias: b, residual: r)
+        // The reference before its activation, so the bounds can follow the value through it.
+        let z = Convolution.reference(geometry: g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+        let expected = z.map(c.activation.reference)
         let conv = Convolution(geometry: g, weights: w, bias: b, activation: c.activation,
                                expectedBatch: c.expectedBatch)
         var convs = [conv]
@@ -51,10 +52,59 @@ import TestSupport
             convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
         }
         for conv in convs {
+            let zBounds = Convolution.preActivationBounds(geometry: g, algorithm: conv.algorithm, batch: c.batch,
+                                                          x: x, weights: w, bias: b, residual: r)
+            let bounds = c.activation.bounds(z: z, zBounds: zBounds)
             for t in threads {
                 let actual = conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t))
-                assertClose(actual, expected, rtol: 1e-4, atol: 1e-4,
+                assertClose(actual, expected, bounds: bounds,
                             "\(c) \(conv.algorithm) threads \(t)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// The bounds `check` uses are tight enough to see real bugs: on every path, a tap read one
+    /// column off, the bias of the neighbouring channel, or a dropped last input channel (the
+    /// last tap, depthwise) moves some output beyond its bound.
+    @Test func boundsCatchOffByOneTapsWrongBiasesAndDroppedTerms() {
+        let cases = [
+            Case(geometry: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu),
+            Case(geometry: Self.conv(300, 12, 6, 6, k: (1, 1)), residual: true),
+            Case(geometry: Self.conv(256, 8, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(geometry: Self.conv(16, 16, 20, 20, k: (3, 3), pads: (1, 1, 1, 1), groups: 16), activation: .hardSwish),
+            Case(geometry: Self.conv(32, 24, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
+        ]
+        withEvery("case", in: cases) { c in
+            let g = c.geometry
+            var rng = SeededGenerator(seed: 9)
+            let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
+            let b = rng.normals(g.outputChannels), r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
+            let algorithm = Convolution.algorithm(for: g, expectedBatch: c.expectedBatch)
+            let z = Convolution.reference(geometry: g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+            let bounds = c.activation.bounds(
+                z: z, zBounds: Convolution.preActivationBounds(geometry: g, algorithm: algorithm, batch: c.batch,
+                                                               x: x, weights: w, bias: b, residual: r))
+            func wrong(x: [Float], w: [Float], b: [Float]) -> [Float] {
+                Convolution.reference(geometry: g, activation: c.activation, batch: c.batch, x: x, weights: w,
+                                      bias: b, residual: r)
+            }
+            let width = g.inputWidth
+            let shifted = x.indices.map { $0 % width == 0 ? 0 : x[$0 - 1] }
+            let rotatedBias = Array(b.dropFirst() + b.prefix(1))
+            let taps = g.window.kernelHeight * g.window.kernelWidth
+            let perOutput = g.groupInputChannels * taps
+            // The last input channel's taps (the last `taps` weights of every output channel), or
+            // with one input channel per group (depthwise) the last tap.
+            let dropped = w.indices.map { i -> Float in
+                let last = g.groupInputChannels > 1 ? i % perOutput >= perOutput - taps : i % taps == taps - 1
+                return last ? 0 : w[i]
+            }
+            let expected = z.map(c.activation.reference)
+            for (bug, actual) in [("tap one column off", wrong(x: shifted, w: w, b: b)),
+                                  ("neighbouring bias", wrong(x: x, w: w, b: rotatedBias)),
+                                  ("dropped term", wrong(x: x, w: dropped, b: b))] {
+                let worst = errorRatio(actual, expected, bounds: bounds)
+                #expect(worst.ratio > 10, "\(c) \(algorithm): \(bug) stays within the bounds: \(worst)")
             }
         }
     }
@@ -155,8 +205,9 @@ import TestSupport
                 let x = rng.normals(g.inputCount * 2), weights = rng.normals(g.weightCount)
                 let b = rng.normals(channels)
                 let r = rng.normals(g.outputCount * 2)
+                let residual = mode == .none ? nil : r
                 let expected = Convolution.reference(geometry: g, activation: .relu, batch: 2, x: x, weights: weights,
-                                                     bias: b, residual: mode == .none ? nil : r)
+                                                     bias: b, residual: residual)
                 let conv = Convolution(geometry: g, weights: weights, bias: b, activation: .relu)
                 let sentinels = [Float](repeating: -12345, count: 16)
                 var y = (mode == .inPlace ? r : [Float](repeating: 0, count: r.count)) + sentinels
@@ -177,7 +228,10 @@ import TestSupport
                     }
                 }
                 let label = "\(h)x\(w) \(mode) \(conv.algorithm)"
-                assertClose(Array(y[..<r.count]), expected, rtol: 1e-4, atol: 1e-4, label)
+                // ReLU: slope 1, evaluated exactly, so the pre-activation bounds hold after it.
+                let bounds = Convolution.preActivationBounds(geometry: g, algorithm: conv.algorithm, batch: 2, x: x,
+                                                             weights: weights, bias: b, residual: residual)
+                assertClose(Array(y[..<r.count]), expected, bounds: bounds, label)
                 #expect(Array(y[r.count...]) == sentinels, "\(label): a store ran past the output")
             }
         }

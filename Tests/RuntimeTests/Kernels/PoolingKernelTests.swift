@@ -37,14 +37,46 @@ import TestSupport
                 for batch in [1, 3] {
                     let x = rng.normals(batch * g.inputCount)
                     let expected = Pooling.reference(kind: kind, geometry: g, batch: batch, x: x)
+                    let bounds = Self.bounds(kind, geometry: g, batch: batch, x: x)
                     let pooling = Pooling(kind: kind, geometry: g)
                     for threads in [1, 2, 3] {
                         let actual = pooling.run(x, batch: batch, parallelism: Parallelism(threads: threads))
-                        assertClose(actual, expected, rtol: 1e-5, atol: 1e-6,
+                        assertClose(actual, expected, bounds: bounds,
                                     "\(kind) batch \(batch) threads \(threads)")
                     }
                 }
             }
+        }
+    }
+
+    /// Max pooling picks one of its inputs: exact. Average pooling sums the window's taps (pads
+    /// as zeros, at most KH * KW of them), then scales by the reciprocals of the row and column
+    /// counts (each rounded, then two products): KH * KW + 3 roundings deep, M the average of
+    /// |x|. The normals cancel, so the result's own size says nothing about the error.
+    static func bounds(_ kind: Pooling.Kind, geometry g: PoolGeometry, batch: Int, x: [Float]) -> [Float] {
+        switch kind {
+        case .max: return [Float](repeating: 0, count: batch * g.outputCount)
+        case .average:
+            return RoundingBound.bounds(depth: g.window.kernelHeight * g.window.kernelWidth + 3,
+                                        magnitudes: Pooling.reference(kind: kind, geometry: g, batch: batch,
+                                                                      x: x.map(abs)))
+        }
+    }
+
+    /// The bounds see a window one column off, and divisors that count the pads where they should not.
+    @Test func averageBoundsCatchAShiftedWindowOrAWrongDivisor() {
+        var rng = SeededGenerator(seed: 5)
+        let g = Self.pool(4, 24, 40, k: (5, 5), pads: (2, 2, 2, 2))
+        let x = rng.normals(g.inputCount)
+        let kind = Pooling.Kind.average(countIncludePad: false)
+        let expected = Pooling.reference(kind: kind, geometry: g, batch: 1, x: x)
+        let bounds = Self.bounds(kind, geometry: g, batch: 1, x: x)
+        let shifted = Pooling.reference(kind: kind, geometry: g, batch: 1,
+                                        x: x.indices.map { $0 % g.inputWidth == 0 ? 0 : x[$0 - 1] })
+        let included = Pooling.reference(kind: .average(countIncludePad: true), geometry: g, batch: 1, x: x)
+        for (bug, actual) in [("window one column off", shifted), ("pads counted", included)] {
+            let worst = errorRatio(actual, expected, bounds: bounds)
+            #expect(worst.ratio > 10, "\(bug) stays within the bounds: \(worst)")
         }
     }
 
@@ -80,14 +112,27 @@ import TestSupport
         for (planes, size) in [(1, 1), (3, 7), (10, 49), (64, 196), (5, 12544)] {
             let x = rng.normals(planes * size)
             var expected = [Float](repeating: 0, count: planes), actual = expected
+            // A sum of the plane, times 1 / size (rounded, then a product): size + 1 roundings
+            // deep, M the mean of |x|.
+            var magnitudes = expected
+            GlobalAveragePool.reference(x.map(abs), &magnitudes, planes: planes, planeSize: size)
+            let bounds = RoundingBound.bounds(depth: size + 1, magnitudes: magnitudes)
             x.withUnsafeBufferPointer { xb in
                 GlobalAveragePool.reference(xb.baseAddress!, &expected, planes: planes, planeSize: size)
                 for threads in [1, 2] {
                     GlobalAveragePool.run(xb.baseAddress!, &actual, planes: planes, planeSize: size,
                                           parallelism: Parallelism(threads: threads))
-                    assertClose(actual, expected, rtol: 1e-5, atol: 1e-6, "\(planes)x\(size)")
+                    assertClose(actual, expected, bounds: bounds, "\(planes)x\(size)")
                 }
             }
+            // Even 12544 deep, the last plane with its largest value dropped is out of bounds.
+            let last = (planes - 1) * size..<planes * size
+            var x1 = x
+            x1[last.max { abs(x[$0]) < abs(x[$1]) }!] = 0
+            var dropped = expected
+            GlobalAveragePool.reference(x1, &dropped, planes: planes, planeSize: size)
+            let worst = errorRatio([dropped[planes - 1]], [expected[planes - 1]], bounds: [bounds[planes - 1]])
+            #expect(worst.ratio > 1, "\(planes)x\(size): a dropped value stays within the bounds: \(worst)")
         }
     }
 }

@@ -12,13 +12,20 @@ import TestSupport
             let x = rng.normals(batch * c * plane)
             var expected = [Float](repeating: 0, count: x.count)
             affine.reference(x, &expected, batch: batch, planeSize: plane)
+            // x * scale + shift cancels (the shift holds -mean * scale): a product and a sum, two
+            // roundings on each side (the reference is Float too), M = |x * scale| + |shift|; then
+            // ReLU, slope 1 and exact.
+            var magnitudes = expected
+            ChannelAffine(scale: affine.scale.map(abs), shift: affine.shift.map(abs))
+                .reference(x.map(abs), &magnitudes, batch: batch, planeSize: plane)
+            let bounds = RoundingBound.bounds(depth: 2 + 2, magnitudes: magnitudes)
             for threads in [1, 2] {
                 var actual = x
                 actual.withUnsafeMutableBufferPointer { p in
                     affine.run(p.baseAddress!, p.baseAddress!, batch: batch, planeSize: plane,
                                parallelism: Parallelism(threads: threads))
                 }
-                assertClose(actual, expected, rtol: 1e-5, atol: 1e-6, "\(batch)x\(c)x\(plane)")
+                assertClose(actual, expected, bounds: bounds, "\(batch)x\(c)x\(plane)")
             }
         }
         // gamma (x - mean) / sqrt(var + eps) + beta, spelled out once.
@@ -62,7 +69,11 @@ import TestSupport
             var expected = [Float](repeating: 0, count: x.count), actual = expected
             s.reference(x, &expected)
             s.run(x, &actual, parallelism: Parallelism(threads: 2))
-            assertClose(actual, expected, rtol: 1e-5, atol: 1e-7, "\(outer)x\(length)x\(inner)")
+            // exp(x - max) / sum: every term is positive, so here the error is relative to the
+            // result: the vector exp against expf on the numerator and in the sum, a sum `length`
+            // deep, the reciprocal and the product (the reference rounds once more).
+            let rtol = 2 * VectorMathAccuracy.exp + RoundingBound.factor(length) + 4 * RoundingBound.unit
+            assertClose(actual, expected, rtol: Float(rtol), atol: 0, "\(outer)x\(length)x\(inner)")
         }
     }
 
@@ -75,7 +86,13 @@ import TestSupport
                 var expected = [Float](repeating: 0, count: x.count), actual = expected
                 lrn.reference(x, &expected, batch: batch)
                 lrn.run(x, &actual, batch: batch, parallelism: Parallelism(threads: 2))
-                assertClose(actual, expected, rtol: 1e-5, atol: 1e-6, "size \(size) beta \(beta) \(c)x\(plane)")
+                // x / (bias + alpha / size * sum x^2)^beta: a sum of squares, all positive, so the
+                // error is relative to the result. The base is size + 3 roundings deep (squares and
+                // sum, alpha / size, the product, the bias); raising it to -beta (beta <= 1) keeps
+                // that and adds at most 4.5 u (two square roots, a product, a reciprocal; or powf,
+                // within an ulp); then the product by x, and the reference's one rounding.
+                let rtol = RoundingBound.factor(size + 3) + 7 * RoundingBound.unit
+                assertClose(actual, expected, rtol: Float(rtol), atol: 0, "size \(size) beta \(beta) \(c)x\(plane)")
             }
         }
     }
