@@ -50,8 +50,8 @@ struct GoldenCase: Decodable, Sendable, CustomTestStringConvertible {
         for name in names {
             let expected = try NPY.read(Fixtures.path("golden/\(golden.expected[name]!)"))
             let actual = try #require(outputs[name], "no output '\(name)'")
-            assertClose(actual.data, expected.data, shape: actual.shape, expectedShape: expected.shape,
-                        rtol: 1e-4, atol: 1e-5, "\(golden.name): \(name)")
+            assertClose(actual.data, expected.data, normwise: WholeModel.tolerance,
+                        shape: actual.shape, expectedShape: expected.shape, "\(golden.name): \(name)")
         }
     }
 
@@ -63,7 +63,7 @@ struct GoldenCase: Decodable, Sendable, CustomTestStringConvertible {
         let folded = try model.session(height: 6, width: 6).run(x)["y"]!
         // Tapping every conv output keeps every BatchNormalization standalone.
         let unfolded = try model.session(height: 6, width: 6, taps: ["y", "c1", "c2"]).run(x)["y"]!
-        assertClose(folded.data, unfolded.data, rtol: 1e-5, atol: 1e-5)
+        assertClose(folded.data, unfolded.data, normwise: WholeModel.tolerance, "folded against unfolded")
         #expect(try model.session(height: 6, width: 6).planSummary().contains { $0.contains("BatchNormalization") } == true,
                 "the BatchNormalization after Concat stays standalone")
     }

@@ -21,8 +21,7 @@ import TestSupport
         let actual = try fast.run(batch), expected = try reference.run(batch)
         for tap in taps {
             let a = actual[tap]!, e = expected[tap]!
-            let scale = e.data.map(abs).max()!
-            assertClose(a.data, e.data, shape: a.shape, expectedShape: e.shape, rtol: 1e-4, atol: 1e-5 * scale, tap)
+            assertClose(a.data, e.data, normwise: WholeModel.tolerance, shape: a.shape, expectedShape: e.shape, tap)
         }
     }
 }
