@@ -16,7 +16,9 @@ release: bootstrap
 test:
 	@scripts/bootstrap --test
 	@scripts/fetch-models
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) build -c release -Xswiftc -enable-testing --build-tests
+	@scripts/machine-info
+	$(SWIFT) test -c release -Xswiftc -enable-testing --skip-build
 	$(SWIFT) build -c release -Xswiftc -enable-testing --product netdissect
 	scripts/e2e-sixel .build/release/netdissect
 
