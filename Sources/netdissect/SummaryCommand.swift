@@ -18,6 +18,7 @@ struct SummaryCommand: ParsableCommand {
         caps.isTerminal = isatty(1) == 1
         do {
             let view = try RunView.open(runDirectory)
+            for notice in view.notices { warn(notice) }
             let summaries = try RunSummary.layers(of: view)
             let colored: ColorDepth? = caps.isTerminal && !caps.noColor && caps.colors >= 256 ? caps.blockDepth : nil
             let width = caps.isTerminal ? terminalColumns() ?? caps.columns : 100

@@ -52,9 +52,11 @@ enum BruteForce {
                     t.truth[label.id] += 1
                 }
             }
+            // present_c(i): the image carries a label whose primary category is c, in any layer.
             var present = [Bool](repeating: false, count: catalog.categories.count)
-            for g in a.imageLabels where g.category < present.count && g.ids.contains(where: { $0 != 0 }) { present[g.category] = true }
-            for layer in a.pixelLayers where layer.category < present.count && layer.labels.contains(where: { $0 != 0 }) { present[layer.category] = true }
+            for label in catalog.labels where (0..<pixels).contains(where: { carries(a, label: label.id, pixel: $0, catalog: catalog) }) {
+                present[label.category] = true
+            }
             for u in 0..<C {
                 let start: Int = (i * C + u) * H * W
                 let map = Array(activations[start..<(start + H * W)])
@@ -74,12 +76,10 @@ enum BruteForce {
                 for c in 0..<catalog.categories.count where present[c] {
                     var counts = true
                     if rule == .lite {
-                        if catalog.categories[c].kind == .image {
-                            counts = area > 0
-                        } else {
-                            counts = false
-                            for layer in a.pixelLayers where layer.category == c {
-                                for p in 0..<pixels where mask[p] && layer.labels[p] != 0 { counts = true }
+                        // The mask touches some label whose primary category is c.
+                        counts = catalog.labels.contains { label in
+                            label.category == c && (0..<pixels).contains { p in
+                                mask[p] && carries(a, label: label.id, pixel: p, catalog: catalog)
                             }
                         }
                     }

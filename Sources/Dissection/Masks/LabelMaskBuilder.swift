@@ -1,9 +1,8 @@
 // Builds `LabelMasks` sixteen pixels at a time, reusing its buffers from image to image.
 //
 // A segmentation layer is read once, a word (64 pixels) at a time in `SIMD16<UInt32>` chunks:
-// the non-zero lanes give the category's annotated bits; a chunk whose lanes all carry one label
-// (most of them: labels come in regions) gives that label's bits in one step, other chunks go
-// lane by lane, merging runs of one label. A label's words are allocated when it is first seen,
+// a chunk whose lanes all carry one label (most of them: labels come in regions) gives that
+// label's bits in one step, other chunks go lane by lane, merging runs of one label. A label's words are allocated when it is first seen,
 // in a buffer kept from image to image; at the end the masks are copied out in ascending label
 // order. Nothing here allocates once the buffers have grown to the largest image seen, and the
 // value being rebuilt keeps its arrays' storage too. One builder per thread.
@@ -35,40 +34,26 @@ public final class LabelMaskBuilder {
         masks.wordCount = wc
         masks.present.removeAll(keepingCapacity: true)
         masks.present.append(contentsOf: repeatElement(false, count: nCat))
-        masks.hasPixels.removeAll(keepingCapacity: true)
-        masks.hasPixels.append(contentsOf: repeatElement(false, count: nCat))
-        masks.annotatedWords.removeAll(keepingCapacity: true)
-        masks.annotatedWords.append(contentsOf: repeatElement(0, count: nCat * wc))
+        masks.wholeImage.removeAll(keepingCapacity: true)
+        masks.wholeImage.append(contentsOf: repeatElement(false, count: nCat))
         var s = scratch
         s.begin(wordCount: wc)
 
         // Image-level labels first: they take precedence over pixel masks of the same label.
         masks.imageLabels.removeAll(keepingCapacity: true)
         for group in annotation.imageLabels where group.category >= 0 && group.category < nCat {
-            for id in group.ids where id != 0 {
-                masks.present[group.category] = true
-                if catalog.isScored(id) && s.slot[id] != -2 {
-                    s.mark(Int32(id), as: -2)
-                    masks.imageLabels.append(Int32(id))
-                }
+            for id in group.ids where catalog.isScored(id) && s.slot[id] != -2 {
+                s.mark(Int32(id), as: -2)
+                masks.imageLabels.append(Int32(id))
+                let c = Int(s.primary[id])
+                masks.present[c] = true
+                masks.wholeImage[c] = true
             }
         }
         masks.imageLabels.sort()
 
         for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
-            let any = masks.annotatedWords.withUnsafeMutableBufferPointer { annotated in
-                layer.labels.withUnsafeBufferPointer { labels in
-                    s.scan(labels.baseAddress!, pixels: pixels, into: annotated.baseAddress! + layer.category * wc)
-                }
-            }
-            if any {
-                masks.present[layer.category] = true
-                masks.hasPixels[layer.category] = true
-            }
-        }
-        masks.annotatedSpans.removeAll(keepingCapacity: true)
-        masks.annotatedWords.withUnsafeBufferPointer { a in
-            for c in 0..<nCat { masks.annotatedSpans.append(Bitset.span(a.baseAddress! + c * wc, wc)) }
+            layer.labels.withUnsafeBufferPointer { labels in s.scan(labels.baseAddress!, pixels: pixels) }
         }
 
         // The slots in ascending label order.
@@ -76,6 +61,7 @@ public final class LabelMaskBuilder {
         masks.words.removeAll(keepingCapacity: true)
         masks.wordSpans.removeAll(keepingCapacity: true)
         masks.pixelCounts.removeAll(keepingCapacity: true)
+        masks.pixelCategories.removeAll(keepingCapacity: true)
         let order = (0..<s.labels).sorted { s.seen[$0] < s.seen[$1] }
         for k in order {
             let block = UnsafeBufferPointer(start: s.words + k * wc, count: wc)
@@ -84,6 +70,9 @@ public final class LabelMaskBuilder {
             masks.words.append(contentsOf: block)
             masks.wordSpans.append(lo..<(hi + 1))
             masks.pixelCounts.append(Bitset.popcount(block.baseAddress! + lo, hi + 1 - lo))
+            let c = s.primary[Int(s.seen[k])]
+            masks.pixelCategories.append(c)
+            masks.present[Int(c)] = true
         }
         s.end()
         scratch = s
@@ -146,38 +135,27 @@ private struct Scratch {
         markedCount += 1
     }
 
-    /// ORs one layer's non-zero pixels into `annotated` and its scored labels into their slots.
-    /// - Returns: whether the layer has a non-zero pixel.
-    // labels (pixels) -> annotated (wordCount words), slots |= label bits
-    mutating func scan(_ labels: UnsafePointer<UInt32>, pixels: Int, into annotated: UnsafeMutablePointer<UInt64>) -> Bool {
-        var anyPixel: UInt64 = 0
+    /// ORs one layer's scored labels into their slots.
+    // labels (pixels) -> slots |= label bits
+    mutating func scan(_ labels: UnsafePointer<UInt32>, pixels: Int) {
         let zero = SIMD16<UInt32>(repeating: 0)
         for w in 0..<wordCount {
             let p0 = w * 64, n = Swift.min(64, pixels - p0)
-            var nonzero: UInt64 = 0
             var j = 0
             while j + 16 <= n {
                 let v = UnsafeRawPointer(labels + p0 + j).loadUnaligned(as: SIMD16<UInt32>.self)
                 let nz = v .!= zero
                 if any(nz) {
-                    let bits = UnitMasker.bits(nz) << UInt64(j)
-                    nonzero |= bits
                     if all(v .== SIMD16(repeating: v[0])) {
-                        add(v[0], bits: bits, word: w)
+                        add(v[0], bits: UnitMasker.bits(nz) << UInt64(j), word: w)
                     } else {
                         lanes(labels + p0, from: j, to: j + 16, word: w)
                     }
                 }
                 j += 16
             }
-            if j < n {
-                for k in j..<n where labels[p0 + k] != 0 { nonzero |= 1 << UInt64(k) }
-                lanes(labels + p0, from: j, to: n, word: w)
-            }
-            annotated[w] |= nonzero
-            anyPixel |= nonzero
+            if j < n { lanes(labels + p0, from: j, to: n, word: w) }
         }
-        return anyPixel != 0
     }
 
     /// Pixels `from..<to` of word `w` (`row` points at the word's first pixel), runs merged.

@@ -1,10 +1,13 @@
 // One image's concepts as bitsets: a mask per pixel label, the image-level labels, and per
-// category whether (and where) the image is annotated at all.
+// category whether the image carries a label of it.
 //
 // Built once per image and shared read-only by every unit of every layer. A label that is an
 // image-level label of the image covers the whole image (dissection.md section 4), so it is kept
-// only in `imageLabels`, never also as a pixel mask. Unknown or unscored label ids are ignored
-// for the label masks but still count as "annotated" for their category.
+// only in `imageLabels`, never also as a pixel mask. Categories are charged through the labels'
+// primary categories, whatever layer holds a label: `present[c]` is true when the image carries
+// a scored label whose primary category is `c` (a `wheel` drawn in an object layer counts for
+// `part` when `part` is its primary category). That is what keeps `I_ul <= U_{u,cat(l)}`.
+// Unknown or unscored label ids have no primary category and count for nothing.
 //
 // Every mask also records the range of words that can hold its bits, so that an intersection
 // with a unit's mask reads only the words both can occupy. `LabelMaskBuilder` fills a value
@@ -25,17 +28,15 @@ public struct LabelMasks: Sendable, Equatable {
     public internal(set) var wordSpans: [Range<Int>] = []
     /// Pixel count of each pixel label's mask (`G_l(i)`).
     public internal(set) var pixelCounts: [Int] = []
+    /// Per pixel label: its primary category.
+    public internal(set) var pixelCategories: [Int32] = []
     /// Scored labels carried by the whole image, ascending.
     public internal(set) var imageLabels: [Int32] = []
-    /// Per category: the image has some annotation of it (`present_c(i)`).
+    /// Per category: the image carries a scored label whose primary category it is (`present_c(i)`).
     public internal(set) var present: [Bool] = []
-    /// Per category: the image has annotated pixels of it (pixel layers with a non-zero label).
-    public internal(set) var hasPixels: [Bool] = []
-    /// `categories * wordCount` words: per category, the union of its annotated pixels (zero
-    /// for a category without annotated pixels).
-    public internal(set) var annotatedWords: [UInt64] = []
-    /// Per category: the words of its annotated-pixel mask that can hold set bits.
-    public internal(set) var annotatedSpans: [Range<Int>] = []
+    /// Per category: some image-level label of the image has it as primary category (so every
+    /// non-empty unit mask touches a label of the category).
+    public internal(set) var wholeImage: [Bool] = []
 
     /// Number of pixels, `height * width`.
     public var pixelCount: Int { height * width }
@@ -57,9 +58,6 @@ public struct LabelMasks: Sendable, Equatable {
 
     /// The words of pixel label `k`'s mask.
     public func mask(_ k: Int) -> ArraySlice<UInt64> { words[(k * wordCount)..<((k + 1) * wordCount)] }
-
-    /// The words of category `c`'s annotated-pixel mask (all zero when it has none).
-    public func annotated(_ c: Int) -> ArraySlice<UInt64> { annotatedWords[(c * wordCount)..<((c + 1) * wordCount)] }
 }
 
 extension LabelMasks {
@@ -73,32 +71,32 @@ extension LabelMasks {
         wordCount = wc
         let nCat = catalog.categories.count
         present = [Bool](repeating: false, count: nCat)
-        hasPixels = [Bool](repeating: false, count: nCat)
-        annotatedWords = [UInt64](repeating: 0, count: nCat * wc)
+        wholeImage = [Bool](repeating: false, count: nCat)
 
         // Image-level labels first: they take precedence over pixel masks of the same label.
-        var wholeImage = Set<Int32>()
+        var whole = Set<Int32>()
         for group in annotation.imageLabels where group.category >= 0 && group.category < nCat {
-            for id in group.ids where id != 0 {
-                present[group.category] = true
-                if catalog.isScored(id) { wholeImage.insert(Int32(id)) }
+            for id in group.ids where catalog.isScored(id) {
+                whole.insert(Int32(id))
+                let c = Int(catalog.primaryCategory[id])
+                present[c] = true
+                wholeImage[c] = true
             }
         }
-        imageLabels = wholeImage.sorted()
+        imageLabels = whole.sorted()
 
         var ids = Set<Int32>()
         for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
-            for p in 0..<pixels where layer.labels[p] != 0 {
+            for p in 0..<pixels {
                 let raw = layer.labels[p]
-                present[layer.category] = true
-                hasPixels[layer.category] = true
-                annotatedWords[layer.category * wc + p >> 6] |= 1 << UInt64(p & 63)
-                if raw <= UInt32(catalog.maxLabelID), catalog.isScored(Int(raw)), !wholeImage.contains(Int32(raw)) {
+                if raw <= UInt32(catalog.maxLabelID), catalog.isScored(Int(raw)), !whole.contains(Int32(raw)) {
                     ids.insert(Int32(raw))
                 }
             }
         }
         pixelLabels = ids.sorted()
+        pixelCategories = pixelLabels.map { catalog.primaryCategory[Int($0)] }
+        for c in pixelCategories { present[Int(c)] = true }
         words = [UInt64](repeating: 0, count: pixelLabels.count * wc)
         for (k, id) in pixelLabels.enumerated() {
             for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
@@ -111,7 +109,6 @@ extension LabelMasks {
         }
         wordSpans = pixelLabels.indices.map { span(mask($0)) }
         pixelCounts = pixelLabels.indices.map { k in mask(k).reduce(0) { $0 + $1.nonzeroBitCount } }
-        annotatedSpans = (0..<nCat).map { span(annotated($0)) }
     }
 }
 
@@ -119,13 +116,13 @@ extension LabelMasks {
 struct LabelMaskView {
     let wordCount: Int
     let labelCount: Int
-    /// `pixelLabels`, `words`, `wordSpans`.
+    /// `pixelLabels`, `words`, `wordSpans`, `pixelCategories`.
     let labels: UnsafePointer<Int32>, words: UnsafePointer<UInt64>, wordSpans: UnsafePointer<Range<Int>>
+    let categories: UnsafePointer<Int32>
     let imageLabelCount: Int
     let imageLabels: UnsafePointer<Int32>
-    /// Per category: `present`, `hasPixels`, `annotatedSpans`; and `annotatedWords`.
-    let present: UnsafePointer<Bool>, hasPixels: UnsafePointer<Bool>, annotatedSpans: UnsafePointer<Range<Int>>
-    let annotated: UnsafePointer<UInt64>
+    /// Per category: `present`, `wholeImage`.
+    let present: UnsafePointer<Bool>, wholeImage: UnsafePointer<Bool>
 }
 
 extension LabelMasks {
@@ -134,17 +131,16 @@ extension LabelMasks {
         pixelLabels.withUnsafeBufferPointer { labels in
         words.withUnsafeBufferPointer { words in
         wordSpans.withUnsafeBufferPointer { spans in
+        pixelCategories.withUnsafeBufferPointer { categories in
         imageLabels.withUnsafeBufferPointer { imageLabels in
         present.withUnsafeBufferPointer { present in
-        hasPixels.withUnsafeBufferPointer { hasPixels in
-        annotatedSpans.withUnsafeBufferPointer { annotatedSpans in
-        annotatedWords.withUnsafeBufferPointer { annotated in
+        wholeImage.withUnsafeBufferPointer { wholeImage in
             body(LabelMaskView(wordCount: wordCount, labelCount: labels.count,
                                labels: base(labels), words: base(words), wordSpans: base(spans),
+                               categories: base(categories),
                                imageLabelCount: imageLabels.count, imageLabels: base(imageLabels),
-                               present: base(present), hasPixels: base(hasPixels),
-                               annotatedSpans: base(annotatedSpans), annotated: base(annotated)))
-        }}}}}}}}
+                               present: base(present), wholeImage: base(wholeImage)))
+        }}}}}}}
     }
 }
 

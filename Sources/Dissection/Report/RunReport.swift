@@ -34,10 +34,12 @@ public enum RunReport {
         guard (1...50).contains(request.top) else { throw ViewFailure("report: --top must be between 1 and 50") }
         guard (32...512).contains(request.cell) else { throw ViewFailure("report: --cell must be between 32 and 512 pixels") }
         let view = try RunView.open(request.run)
+        for notice in view.notices { problems(notice) }
         let dataset = try view.datasetDirectory(override: request.dataset)
         let source = view.configuration.model ?? view.configuration.activations ?? ""
         let subtitle = "run \(view.reader.directory) · \((source as NSString).lastPathComponent) · \(view.stateLine)"
             + (SyntheticMarker.isSynthetic(dataset: dataset) ? " · synthetic probe (netdissect synth): its concepts are procedural, not Broden's" : "")
+            + (view.notices.isEmpty ? "" : " · made with the earlier union rule: IoUs differ from a run made now; redo it with netdissect dissect --force")
         let writer: ReportWriter
         do { writer = try ReportWriter(directory: request.out, title: "Network Dissection", subtitle: subtitle) } catch {
             throw ViewFailure("\(error); choose another --out")

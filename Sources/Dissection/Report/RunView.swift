@@ -24,13 +24,16 @@ public struct RunView: Sendable {
     public let layers: [RunLayer]
     /// Categories in the run's order.
     public let categories: [ConceptCategory]
+    /// What to say once before the run's numbers (`RunNotice`), each one line.
+    public let notices: [String]
 
     /// Opens the run at `path` (a run directory or its run.sqlite).
     public static func open(_ path: String) throws(ViewFailure) -> RunView {
         do {
             let reader = try RunReader.open(path)
             return RunView(reader: reader, configuration: try reader.configuration(), progress: try reader.progress(),
-                           layers: try reader.layers(), categories: try reader.categories())
+                           layers: try reader.layers(), categories: try reader.categories(),
+                           notices: try RunNotice.notices(reader).map(TerminalText.sanitize))
         } catch let error as RunError {
             throw ViewFailure(TerminalText.sanitize(error.description))
         } catch {

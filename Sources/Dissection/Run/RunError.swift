@@ -16,6 +16,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
     case corruptState(path: String, reason: String)
     /// The activations or the model do not match the dataset or the requested layers.
     case input(path: String, reason: String, hint: String)
+    /// The run directory holds an unfinished run made with an earlier union rule.
+    case earlierUnionRule(directory: String)
     /// The run was cancelled.
     case cancelled
     /// An error from another part (the model runtime, the probe reader) whose own one-line
@@ -38,6 +40,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
             return "\(path): \(reason); pass --force to start the run over"
         case let .input(path, reason, hint):
             return "\(path): \(reason); \(hint)"
+        case let .earlierUnionRule(directory):
+            return "\(directory): \(RunNotice.earlierUnionRule) and is unfinished; resuming it would mix two rules, so pass --force to start it over, or choose another --out"
         case .cancelled:
             return "dissect: cancelled; run the same command again to continue from the last checkpoint"
         case let .other(message):

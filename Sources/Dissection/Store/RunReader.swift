@@ -53,7 +53,7 @@ public final class RunReader: Sendable {
         return "\(error)"
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let e as RunError { throw e } catch {
             throw RunError.store(path: databasePath, reason: Self.describe(error))
         }

@@ -43,8 +43,12 @@ final class RunStore: @unchecked Sendable {
             if let (stored, progress) = existing {
                 if !force {
                     if progress.status == .finished { throw RunError.finished(directory: directory) }
-                    if stored != configuration {
-                        throw RunError.configurationDiffers(directory: directory, differences: stored.differences(from: configuration))
+                    if stored.unionRuleVersion != UnionRule.version {
+                        throw RunError.earlierUnionRule(directory: directory)
+                    }
+                    if stored.configuration != configuration {
+                        throw RunError.configurationDiffers(directory: directory,
+                                                            differences: stored.configuration.differences(from: configuration))
                     }
                     let pool = try makePool(path: path)
                     return (RunStore(directory: directory, pool: pool, lock: lock), .resume(progress))
@@ -60,7 +64,13 @@ final class RunStore: @unchecked Sendable {
         return (RunStore(directory: directory, pool: pool, lock: lock), .new)
     }
 
-    private static func existingRun(path: String) throws -> (RunConfiguration, RunProgress)? {
+    /// What a resume needs to know of the run already in a directory.
+    private struct Stored {
+        var configuration: RunConfiguration
+        var unionRuleVersion: Int
+    }
+
+    private static func existingRun(path: String) throws -> (Stored, RunProgress)? {
         var config = Configuration()
         config.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: config)
@@ -68,7 +78,8 @@ final class RunStore: @unchecked Sendable {
         return try queue.read { db in
             guard let json = try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = 'json'"),
                   let c = try? JSONDecoder().decode(RunConfiguration.self, from: Data(json.utf8)) else { return nil }
-            return (c, try RunReader.progress(db, path: path))
+            return (Stored(configuration: c, unionRuleVersion: try RunSchema.unionRuleVersion(db)),
+                    try RunReader.progress(db, path: path))
         }
     }
 
@@ -125,8 +136,10 @@ final class RunStore: @unchecked Sendable {
     func initialize(configuration: RunConfiguration, catalog: ConceptCatalog, passes: Int, imagePaths: [String],
                     layers: [(name: String, units: Int, height: Int, width: Int)]) throws {
         try write { db in
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('created_at', ?), ('generator', 'netdissect')",
-                           arguments: [RunSchema.version, Self.now()])
+            try db.execute(sql: """
+                INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('created_at', ?), ('generator', 'netdissect'),
+                    ('\(RunSchema.unionRuleKey)', ?)
+                """, arguments: [RunSchema.version, Self.now(), UnionRule.version])
             try db.execute(sql: "INSERT INTO config (key, value) VALUES ('json', ?)", arguments: [configuration.canonicalJSON])
             let object = (try? JSONSerialization.jsonObject(with: Data(configuration.canonicalJSON.utf8))) as? [String: Any] ?? [:]
             for (key, value) in object.sorted(by: { $0.key < $1.key }) {

@@ -10,6 +10,17 @@ enum RunSchema {
     /// Bumped when a migration is added.
     static let version = 1
 
+    /// The `meta` key holding `UnionRule.version`; a run without it was made with version 1.
+    static let unionRuleKey = "union_rule_version"
+
+    /// The union rule version a run was made with.
+    static func unionRuleVersion(_ db: Database) throws -> Int {
+        guard let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [unionRuleKey]) else {
+            return 1
+        }
+        return Int(text) ?? 0
+    }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in

@@ -4,12 +4,20 @@
 // that grow image by image, can be written to a checkpoint and read back, and give the same
 // integers whatever the order or the number of interruptions.
 
-/// How the union of a unit and a category is counted (dissection.md section 4).
+/// How the union of a unit and a category is counted (dissection.md section 4). Both rules
+/// charge a category through the primary categories of the labels an image carries.
 public enum UnionRule: String, Sendable, Codable, CaseIterable {
-    /// NetDissect: a unit's active pixels on every image where the category is annotated.
+    /// NetDissect: a unit's active pixels on every image that carries a label of the category.
     case original
-    /// NetDissect-Lite: only on images where the unit's mask touches an annotation of the category.
+    /// NetDissect-Lite: only on images where the unit's mask touches a label of the category.
     case lite
+
+    /// The version of how unions are charged, recorded in every run database. 1: by the
+    /// category of the layer holding a label (runs made before 2026-12-04; a label drawn outside
+    /// its primary category's layers could get an IoU above 1); 2: through the labels' primary
+    /// categories. Runs of different versions are never mixed: an older unfinished run is not
+    /// resumed.
+    public static let version = 2
 }
 
 /// The running sums of one layer's tally.

@@ -5,7 +5,9 @@
 // test runs sixteen values at a time and rejects about four pairs in five at the top-0.5 %
 // quantile. Otherwise the map is upsampled and thresholded into a bitset (UnitMasker, over the
 // box that can pass), and each label mask of the image costs one AND + popcount pass over the
-// words both masks can occupy. Units are split across cores; each worker owns whole rows of the
+// words both masks can occupy. The union `U_uc` is charged through the labels' primary
+// categories (`LabelMasks.present`); the lite rule also needs the categories the mask touches,
+// which fall out of the same intersections. Units are split across cores; each worker owns whole rows of the
 // tally arrays, so no locks and no merge, and keeps its maskers (plan tables and mask words)
 // from batch to batch, so nothing is allocated per image. The plain per-pixel version of this is
 // in the test target (BruteForceTally) and the two must agree as integers.
@@ -60,6 +62,7 @@ public final class TallyKernel: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let uStart = chunk * C / chunks, uEnd = (chunk + 1) * C / chunks
             let worker = scratch[chunk]
+            let touched = worker.touched(categories: nCat)
             for i in 0..<n {
                 guard let m = masks[i] else { continue }
                 let masker = worker.masker(sourceHeight: H, sourceWidth: W, targetHeight: m.height, targetWidth: m.width)
@@ -72,31 +75,22 @@ public final class TallyKernel: @unchecked Sendable {
                         guard area > 0 else { continue }
                         out.activeArea[u] &+= UInt64(area)
                         let row = out.intersections + u * slots
+                        // lite: categories the mask touches, through the labels' primary categories;
+                        // an image-level label covers the whole image, so every mask touches it.
+                        if rule == .lite { touched.update(from: image.wholeImage, count: nCat) }
                         for k in 0..<image.labelCount {
                             let words = span.clamped(to: image.wordSpans[k])
                             guard !words.isEmpty else { continue }
                             let hit = Bitset.intersectionCount(masker.mask + words.lowerBound,
                                                                image.words + k * image.wordCount + words.lowerBound, words.count)
                             row[Int(image.labels[k])] &+= UInt64(hit)
+                            if hit > 0 { touched[Int(image.categories[k])] = true }
                         }
                         for k in 0..<image.imageLabelCount { row[Int(image.imageLabels[k])] &+= UInt64(area) }
                         if let unionBase = out.unions {
                             let unionRow = unionBase + u * nCat
-                            for c in 0..<nCat where image.present[c] {
-                                switch rule {
-                                case .original:
-                                    unionRow[c] &+= UInt64(area)
-                                case .lite:
-                                    // An image-level category is annotated over the whole image.
-                                    var touches = !image.hasPixels[c]
-                                    if !touches {
-                                        let words = span.clamped(to: image.annotatedSpans[c])
-                                        touches = !words.isEmpty && Bitset.intersects(
-                                            masker.mask + words.lowerBound,
-                                            image.annotated + c * image.wordCount + words.lowerBound, words.count)
-                                    }
-                                    if touches { unionRow[c] &+= UInt64(area) }
-                                }
+                            for c in 0..<nCat where image.present[c] && (rule == .original || touched[c]) {
+                                unionRow[c] &+= UInt64(area)
                             }
                         }
                         masker.clear(span)
@@ -126,9 +120,24 @@ public final class TallyKernel: @unchecked Sendable {
     }
 }
 
-/// One worker's maskers, by segmentation shape.
+/// One worker's maskers, by segmentation shape, and its per-category flags.
 final class WorkerScratch: @unchecked Sendable {
     private var maskers: [Int: UnitMasker] = [:]
+    private var flags: UnsafeMutablePointer<Bool>?
+    private var flagCount = 0
+
+    deinit { flags?.deallocate() }
+
+    /// `categories` flags for the lite rule's "the mask touches a label of category c".
+    func touched(categories: Int) -> UnsafeMutablePointer<Bool> {
+        if let flags, flagCount >= categories { return flags }
+        flags?.deallocate()
+        let grown = UnsafeMutablePointer<Bool>.allocate(capacity: Swift.max(categories, 1))
+        grown.initialize(repeating: false, count: Swift.max(categories, 1))
+        flags = grown
+        flagCount = Swift.max(categories, 1)
+        return grown
+    }
 
     /// The masker for `H x W -> sh x sw`, made on first use.
     func masker(sourceHeight: Int, sourceWidth: Int, targetHeight: Int, targetWidth: Int) -> UnitMasker {

@@ -4,6 +4,7 @@
 
 import Dissection
 import Foundation
+import Render
 
 /// A user-facing failure of `explore`: one line, `netdissect: <what>: <cause>; <hint>`.
 public struct ExploreFailure: Error, CustomStringConvertible, Sendable {
@@ -74,6 +75,7 @@ public enum ExploreLauncher {
         do { source = try opened ?? RunReaderSource(path: directory) } catch {
             throw ExploreFailure(describe(error) + "; check the path, or start a run with netdissect dissect")
         }
+        notices += ((try? RunNotice.notices(source.reader)) ?? []).map(TerminalText.sanitize)
         let experiments = try ExperimentData.load(main: source.reader.directory, compare: request.compare)
         let screenOptions = ScreenOptions(pictures: request.pictures, maxDepth: request.colors, mouse: request.mouse)
         var configuration = ExplorerConfiguration(
