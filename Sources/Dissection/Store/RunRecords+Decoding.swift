@@ -193,8 +193,8 @@ extension RunReader {
         }
         var previous = -1
         let floatRange = -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
-        return try rows(db, "units", "SELECT rowid AS _row, * FROM units WHERE layer = ?\(filter) ORDER BY unit",
-                        arguments, path: path).map { r in
+        let results = try rows(db, "units", "SELECT rowid AS _row, * FROM units WHERE layer = ?\(filter) ORDER BY unit",
+                               arguments, path: path).map { r in
             let u = try r.int("unit", in: 0...(n - 1), "a unit of layer \(StoredRow.shown(layer.name)) (0 to \(n - 1))")
             guard u > previous else { throw r.damaged("unit", "unit \(u) appears twice") }
             previous = u
@@ -207,6 +207,14 @@ extension RunReader {
                               iou: try r.optionalReal("iou", in: 0...1, "an IoU in [0, 1]") ?? 0,
                               isDetector: try r.flag("detector"), isFinal: try r.flag("final"), perCategory: per[u] ?? [])
         }
+        // A new run stores a row for every unit, so a missing one is damage too.
+        let expected = unit.map { (0..<n).contains($0) ? 1 : 0 } ?? n
+        guard results.count == expected else {
+            let which = unit.map { "no row for unit \($0) of layer \(StoredRow.shown(layer.name))" }
+                ?? "\(results.count) rows for layer \(StoredRow.shown(layer.name)), which has \(n) units"
+            throw RunError.damaged(path: path, place: "table units", reason: which)
+        }
+        return results
     }
 
     /// A unit's top images, best first.
@@ -236,7 +244,10 @@ extension RunReader {
             guard blob.count == 4 * h * w, let map = floatsFromBlob(blob) else {
                 throw r.damaged("map", "\(blob.count) bytes where a \(h) x \(w) float32 map takes \(4 * h * w)")
             }
-            let maximum = try r.real("max_activation", in: -Double.infinity...Double.infinity, "a number")
+            let maximum = try r.real("max_activation", in: -Double.infinity...Double.infinity, "a float32 activation")
+            guard maximum.isInfinite || abs(maximum) <= Double(Float.greatestFiniteMagnitude) else {
+                throw r.damaged("max_activation", "\(maximum) is not a float32 activation")
+            }
             return TopImage(layer: layer.name, unit: unit, rank: rank, image: image, path: imagePath,
                             maximum: Float(maximum), mapHeight: h, mapWidth: w, map: map, threshold: threshold)
         }

@@ -80,13 +80,13 @@ struct StoredRow {
 
     // MARK: Reals
 
-    /// A finite number in `range` (an integer is taken as the same number).
+    /// A number in `range` (an integer is taken as the same number; infinities only where `range` has them).
     func real(_ column: String, in range: ClosedRange<Double>, _ meaning: String) throws -> Double {
         guard let v = try optionalReal(column, in: range, meaning) else { throw damaged(column, "NULL where \(meaning) is required") }
         return v
     }
 
-    /// A finite number in `range`, or NULL.
+    /// A number in `range`, or NULL.
     func optionalReal(_ column: String, in range: ClosedRange<Double>, _ meaning: String) throws -> Double? {
         let v = try value(column)
         let d: Double
@@ -96,7 +96,7 @@ struct StoredRow {
         case let .int64(i): d = Double(i)
         default: throw damaged(column, "\(Self.show(v)) is not \(meaning)")
         }
-        guard d.isFinite, range.contains(d) else { throw damaged(column, "\(Self.show(v)) is not \(meaning)") }
+        guard !d.isNaN, range.contains(d) else { throw damaged(column, "\(Self.show(v)) is not \(meaning)") }
         return d
     }
 
