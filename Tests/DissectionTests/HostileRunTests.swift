@@ -223,6 +223,15 @@ enum HostileRuns {
         }
     }
 
+    @Test func exportPrintsNoEscapeFromTheDatabase() throws {
+        guard netdissectBinary() != nil else { return }
+        let dir = try HostileRuns.damaged("UPDATE layers SET name = 'a' || char(27) || '[31mb'; UPDATE units SET layer = 'a' || char(27) || '[31mb'",
+                                          name: "escape")
+        let (status, signalled, text) = try runCommand(["export", dir, "--layer", "nope", "--json", "-"])
+        #expect(status == 1 && !signalled)
+        #expect(text.hasPrefix("netdissect: \(dir)/run.sqlite: no layer 'nope' in this run (it has a") && !text.contains("\u{1b}"), "\(text)")
+    }
+
     @Test func notARunDatabase() throws {
         let dir = try makeTemporaryDirectory("nd-notrun")
         try Data("hello, this is not SQLite at all, just some words to fill a page ....".utf8)
