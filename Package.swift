@@ -84,10 +84,13 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DissectionTests", dependencies: ["Dissection", "Runtime", "Render", "TestSupport",
-                                                            .product(name: "GRDB", package: "GRDB.swift")],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Dissection", "Render", "Runtime", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DissectionTests", dependencies: [
+            "Dissection", "Runtime", "Render", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),  // hostile run databases are made with SQL
+        ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TUITests", dependencies: [
+            "TUI", "Dissection", "Render", "Runtime", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),  // a damaged run for the explorer
+        ], resources: [.copy("Fixtures")]),
     ]
 )

@@ -44,7 +44,7 @@ struct RunSnapshot: Equatable {
         top = try units.map { try reader.topImages(layer: layer, unit: $0.unit) }
         tally = try reader.tally(layer: layer)
         skipped = try reader.skipped()
-        let csv = directory + "/" + Dissector.layerDirectoryName(layer) + "/tally.csv"
+        let csv = directory + "/" + RunDirectory.layerFolder(layer) + "/tally.csv"
         tallyCSV = (try? String(contentsOfFile: csv, encoding: .utf8)) ?? ""
         status = try reader.progress().status
     }

@@ -4,6 +4,7 @@
 
 import Dissection
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 @testable import TUI
@@ -125,6 +126,21 @@ enum FinishedRun {
         try t.waitFor("About this run")
         try t.send("q")
         try t.waitFor("EXITED 0")
+    }
+
+    @Test(arguments: [("UPDATE progress SET eta_seconds = 1e300", "table progress, row 1, column eta_seconds: 1e+300"),
+                      ("UPDATE units SET iou = 1e300 WHERE unit = 3", "table units, row 4, column iou: 1e+300"),
+                      ("UPDATE units SET unit = 9223372036854775807 WHERE unit = 3", "column unit: 9223372036854775807"),
+                      ("UPDATE meta SET value = '999' WHERE key = 'schema_version'", "made by a newer netdissect")])
+    func aDamagedRunIsOneLine(_ sql: String, _ expected: String) throws {
+        let copy = try makeTemporaryDirectory("nd-e2e-damaged") + "/run"
+        try FileManager.default.copyItem(atPath: run, toPath: copy)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        try DatabaseQueue(path: copy + "/run.sqlite", configuration: configuration).write { try $0.execute(sql: sql) }
+        let t = try TmuxSession([binary, "explore", copy], rows: 24, columns: 200)
+        let screen = try t.waitFor("EXITED 1")
+        #expect(screen.contains("netdissect: \(copy)/run.sqlite: ") && screen.contains(expected), "\(screen)")
     }
 
     @Test func badRunDirectoryIsOneLine() throws {

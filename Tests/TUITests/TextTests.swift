@@ -59,6 +59,10 @@ import Testing
         #expect(formatDuration(7325) == "2h02m")
         #expect(formatActivation(9.456) == "9.46")
         #expect(formatActivation(-0.5) == "-0.50")
+        #expect(formatActivation(123.6) == "124")
+        // A model's activations may be huge (a run stores any float32): no trap in Int conversion.
+        #expect(formatActivation(1e30) == "1e+30")
+        #expect(formatActivation(-Double(Float.greatestFiniteMagnitude)) == "-3.4028235e+38")
         #expect(percent(0.031) == "3%")
     }
 

@@ -22,7 +22,7 @@ final class RowFile: @unchecked Sendable {
         self.path = path
         self.offset = offset
         self.rowLength = rowLength
-        fd = writable ? Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) : Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        fd = writable ? Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644) : Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw RunError.input(path: path, reason: "cannot open (\(String(cString: strerror(errno))))",
                                  hint: writable ? "check that the run directory is writable" : "check the path")

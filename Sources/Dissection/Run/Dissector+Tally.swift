@@ -120,14 +120,8 @@ extension Dissector {
             let scores = Scoring.score(tally, catalog: catalog, iouThreshold: configuration.iouThreshold)
             finals.append(scores)
             uniques.append(Scoring.uniqueDetectors(scores, categoryCount: catalog.categories.count).labels.count)
-            let dir = (directory as NSString).appendingPathComponent(Self.layerDirectoryName(layer.name))
-            let path = (dir as NSString).appendingPathComponent("tally.csv")
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                try Data(TallyCSV.render(scores, catalog: catalog).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw RunError.store(path: path, reason: "cannot write tally.csv")
-            }
+            try RunDirectory.writeLayerFile(Array(TallyCSV.render(scores, catalog: catalog).utf8), directory: directory,
+                                            layer: layer.name, file: "tally.csv")
         }
         session.progress.status = .finished
         session.progress.imagesSkipped = skippedCount

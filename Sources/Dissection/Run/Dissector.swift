@@ -113,9 +113,7 @@ public final class Dissector: @unchecked Sendable {
         case .resume:
             break
         }
-        let cacheFlag = try store.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'activation_cache'")
-        }
+        let cacheFlag = try store.read { db in try RunReader.meta(db, key: "activation_cache", path: store.databasePath) }
         var progress = try store.read { db in try RunReader.progress(db, path: store.databasePath) }
         guard progress.imagesTotal == total, (2...3).contains(progress.passes), (1...progress.passes).contains(progress.pass),
               progress.imagesDone <= total else {
@@ -154,10 +152,10 @@ public final class Dissector: @unchecked Sendable {
         p.updatedAt = RunStore.now()
         guard elapsed > 0, done > 0 else { return }
         let rate = Double(done) / elapsed
-        p.rate = rate
+        p.rate = min(rate, StoredLimits.maxRate)
         var eta = Double(p.imagesTotal - p.imagesDone) / rate
         if p.pass == 1 { eta += Double(p.imagesTotal) / (rate * secondPassFactor) }
-        p.etaSeconds = eta
+        p.etaSeconds = min(eta, StoredLimits.maxSeconds)
     }
 
     /// Handles pause and cancel at a batch boundary; `checkpoint` commits the current state.
@@ -199,15 +197,6 @@ public final class Dissector: @unchecked Sendable {
                                  hint: "check that the dataset did not change during the run")
         }
         return items
-    }
-
-    /// Directory name for a layer's files inside the run directory (`/` and odd characters become `_`).
-    public static func layerDirectoryName(_ layer: String) -> String {
-        var name = String(layer.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
-        if name.isEmpty || name == "." || name == ".." || name == RunReader.databaseName || name == ActivationCache.directoryName {
-            name = "layer_" + name
-        }
-        return name
     }
 }
 

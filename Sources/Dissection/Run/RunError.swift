@@ -14,6 +14,11 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
     case store(path: String, reason: String)
     /// The run database holds state this version cannot use.
     case corruptState(path: String, reason: String)
+    /// The run database holds a value no run writes (damaged, edited or crafted): `place` is
+    /// "table T, row R, column C" (empty when the reason names it).
+    case damaged(path: String, place: String, reason: String)
+    /// The run database was written by a newer netdissect (a higher schema version).
+    case newerSchema(path: String, version: Int, supported: Int)
     /// The activations or the model do not match the dataset or the requested layers.
     case input(path: String, reason: String, hint: String)
     /// The run directory holds an unfinished run made with an earlier union rule.
@@ -38,6 +43,10 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
             return "\(path): \(reason); check that the directory is writable and the disk not full"
         case let .corruptState(path, reason):
             return "\(path): \(reason); pass --force to start the run over"
+        case let .damaged(path, place, reason):
+            return "\(path): \(place.isEmpty ? "" : place + ": ")\(reason); the run database is damaged, redo the run (netdissect dissect --force)"
+        case let .newerSchema(path, version, supported):
+            return "\(path): made by a newer netdissect (run database schema version \(version), this one reads up to \(supported)); update netdissect to read it"
         case let .input(path, reason, hint):
             return "\(path): \(reason); \(hint)"
         case let .earlierUnionRule(directory):

@@ -16,7 +16,7 @@ final class RunLock: @unchecked Sendable {
     /// Takes the lock or throws `RunError.locked` naming the holder.
     init(directory: String) throws {
         path = (directory as NSString).appendingPathComponent("run.lock")
-        fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        fd = Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)  // never a link out of the run
         guard fd >= 0 else {
             throw RunError.store(path: path, reason: "cannot create the lock file (\(String(cString: strerror(errno))))")
         }

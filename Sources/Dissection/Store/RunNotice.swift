@@ -17,6 +17,6 @@ public enum RunNotice {
 extension RunReader {
     /// The `UnionRule.version` the run was made with (1 for runs that predate the record).
     public func unionRuleVersion() throws -> Int {
-        try read { db in try RunSchema.unionRuleVersion(db) }
+        try read { db in try RunSchema.unionRuleVersion(db, path: databasePath) }
     }
 }

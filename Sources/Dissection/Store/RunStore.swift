@@ -5,6 +5,11 @@
 // database always describes one consistent point of the run.
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The writer of one run directory (holds its lock).
 final class RunStore: @unchecked Sendable {
@@ -29,30 +34,28 @@ final class RunStore: @unchecked Sendable {
     }
 
     /// Opens (creating when needed) the run directory for writing.
-    /// - Throws: `RunError.locked`, `.finished`, `.configurationDiffers`, `.store`.
+    /// - Throws: `RunError.locked`, `.finished`, `.configurationDiffers`, `.store`; `.input` when
+    ///   one of the run's files is a symbolic link; `.damaged` or `.newerSchema` for a database
+    ///   this version cannot resume (never wiped without `force`).
     static func open(directory: String, configuration: RunConfiguration, force: Bool) throws -> (RunStore, Opened) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw RunError.store(path: directory, reason: "cannot create the run directory")
         }
+        try RunDirectory.checkEntries(directory, layers: configuration.layers)
         let lock = try RunLock(directory: directory)
         let path = (directory as NSString).appendingPathComponent(RunReader.databaseName)
         if FileManager.default.fileExists(atPath: path) {
-            let existing = try? existingRun(path: path)
-            if let (stored, progress) = existing {
-                if !force {
-                    if progress.status == .finished { throw RunError.finished(directory: directory) }
-                    if stored.unionRuleVersion != UnionRule.version {
-                        throw RunError.earlierUnionRule(directory: directory)
-                    }
-                    if stored.configuration != configuration {
-                        throw RunError.configurationDiffers(directory: directory,
-                                                            differences: stored.configuration.differences(from: configuration))
-                    }
-                    let pool = try makePool(path: path)
-                    return (RunStore(directory: directory, pool: pool, lock: lock), .resume(progress))
+            if !force, let (stored, progress) = try existingRun(path: path) {
+                if progress.status == .finished { throw RunError.finished(directory: directory) }
+                if stored.unionRuleVersion != UnionRule.version { throw RunError.earlierUnionRule(directory: directory) }
+                if stored.configuration != configuration {
+                    throw RunError.configurationDiffers(directory: directory,
+                                                        differences: stored.configuration.differences(from: configuration))
                 }
+                let pool = try makePool(path: path)
+                return (RunStore(directory: directory, pool: pool, lock: lock), .resume(progress))
             }
             // Forced, or a database that never got past its creation: start over.
             try wipe(directory: directory)
@@ -70,16 +73,27 @@ final class RunStore: @unchecked Sendable {
         var unionRuleVersion: Int
     }
 
+    /// The stored configuration, union rule version and progress of the run at `path`, or nil
+    /// when its database never got past its creation (no tables, or no configuration yet: both
+    /// are written in one transaction with the rest of a new run's rows).
     private static func existingRun(path: String) throws -> (Stored, RunProgress)? {
         var config = Configuration()
         config.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            guard let json = try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = 'json'"),
-                  let c = try? JSONDecoder().decode(RunConfiguration.self, from: Data(json.utf8)) else { return nil }
-            return (Stored(configuration: c, unionRuleVersion: try RunSchema.unionRuleVersion(db)),
-                    try RunReader.progress(db, path: path))
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let tables = try RunSchema.presentTables(db)
+                if tables.isEmpty { return nil }
+                if tables.contains("config"),
+                   try Row.fetchOne(db, sql: "SELECT 1 FROM config WHERE key = 'json'") == nil { return nil }
+                try RunSchema.check(db, path: path)
+                return (Stored(configuration: try RunReader.configuration(db, path: path),
+                               unionRuleVersion: try RunSchema.unionRuleVersion(db, path: path)),
+                        try RunReader.progress(db, path: path))
+            }
+        } catch {
+            throw RunError.database(error, path: path)
         }
     }
 
@@ -92,34 +106,33 @@ final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Removes a previous run's files (database, cache, tally.csv files), keeping the lock.
+    /// Removes a previous run's files (database, cache, tally.csv files), keeping the lock. Only
+    /// the run's own entries are removed, and no symbolic link is followed: a layer folder loses
+    /// its tally.csv and goes only when that leaves it empty.
     private static func wipe(directory: String) throws {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name != "run.lock" {
             let full = (directory as NSString).appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: full, isDirectory: &isDirectory)
-            if name.hasPrefix(RunReader.databaseName) || name == ActivationCache.directoryName {
+            guard let kind = RunDirectory.fileKind(full) else { continue }
+            if name.hasPrefix(RunReader.databaseName) && kind == S_IFREG {
+                unlink(full)
+            } else if name == ActivationCache.directoryName && kind == S_IFDIR {
                 try? fm.removeItem(atPath: full)
-            } else if isDirectory.boolValue {
-                try? fm.removeItem(atPath: (full as NSString).appendingPathComponent("tally.csv"))
-                try? fm.removeItem(atPath: full)  // only succeeds when now empty
+            } else if kind == S_IFDIR {
+                unlink((full as NSString).appendingPathComponent("tally.csv"))
+                rmdir(full)  // only succeeds when now empty
             }
         }
     }
 
     /// Runs `body` in one write transaction, turning database errors into `RunError.store`.
     func write(_ body: (Database) throws -> Void) throws {
-        do { try pool.write(body) } catch let e as RunError { throw e } catch {
-            throw RunError.store(path: databasePath, reason: RunReader.describe(error))
-        }
+        do { try pool.write(body) } catch { throw RunError.database(error, path: databasePath) }
     }
 
     /// Reads with the writer's pool.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch let e as RunError { throw e } catch {
-            throw RunError.store(path: databasePath, reason: RunReader.describe(error))
-        }
+        do { return try pool.read(body) } catch { throw RunError.database(error, path: databasePath) }
     }
 
     /// Releases the lock and closes the database.
@@ -193,9 +206,7 @@ final class RunStore: @unchecked Sendable {
 
     /// A resume blob.
     func blob(layer: String, kind: String) throws -> [UInt8]? {
-        try read { db in
-            try Data.fetchOne(db, sql: "SELECT data FROM checkpoints WHERE layer = ? AND kind = ?", arguments: [layer, kind]).map { [UInt8]($0) }
-        }
+        try read { db in try RunReader.checkpoint(db, layer: layer, kind: kind, path: databasePath) }
     }
 
     /// Records skipped inputs (an image already recorded keeps its first reason).
@@ -208,7 +219,7 @@ final class RunStore: @unchecked Sendable {
 
     /// The skipped image indices.
     func skippedIndices() throws -> Set<Int> {
-        try read { db in Set(try Int.fetchAll(db, sql: "SELECT image FROM skipped")) }
+        try read { db in Set(try RunReader.skipped(db, path: databasePath).map(\.image)) }
     }
 
     /// Replaces a layer's top images.

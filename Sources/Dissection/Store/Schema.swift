@@ -13,12 +13,23 @@ enum RunSchema {
     /// The `meta` key holding `UnionRule.version`; a run without it was made with version 1.
     static let unionRuleKey = "union_rule_version"
 
-    /// The union rule version a run was made with.
-    static func unionRuleVersion(_ db: Database) throws -> Int {
-        guard let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [unionRuleKey]) else {
-            return 1
+    /// The union rule version a run was made with (1 when the row is absent).
+    /// - Throws: `RunError.damaged` for a value that is not a version this netdissect knows.
+    static func unionRuleVersion(_ db: Database, path: String) throws -> Int {
+        guard let row = try Row.fetchOne(db, sql: "SELECT rowid AS _row, value FROM meta WHERE key = ?",
+                                         arguments: [unionRuleKey]) else { return 1 }
+        let r = StoredRow(row, table: "meta", path: path)
+        let value = try r.value("value")
+        let version: Int?
+        switch value.storage {
+        case let .int64(v): version = Int(v)
+        case let .string(s): version = Int(s)
+        default: version = nil
         }
-        return Int(text) ?? 0
+        guard let version, (1...UnionRule.version).contains(version) else {
+            throw r.damaged("value", "\(StoredRow.show(value)) is not a union rule version (1 to \(UnionRule.version))")
+        }
+        return version
     }
 
     static var migrator: DatabaseMigrator {

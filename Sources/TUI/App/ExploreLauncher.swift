@@ -73,7 +73,14 @@ public enum ExploreLauncher {
         }
         let source: RunReaderSource
         do { source = try opened ?? RunReaderSource(path: directory) } catch {
+            if case .damaged? = error as? RunError { throw ExploreFailure(describe(error)) }
+            if case .newerSchema? = error as? RunError { throw ExploreFailure(describe(error)) }
             throw ExploreFailure(describe(error) + "; check the path, or start a run with netdissect dissect")
+        }
+        if driver == nil {
+            // A run on disk that cannot be read (a damaged database) fails here with its one line,
+            // rather than behind a screen that only says it cannot read the run.
+            do { _ = try source.snapshot() } catch { throw ExploreFailure(describe(error)) }
         }
         notices += ((try? RunNotice.notices(source.reader)) ?? []).map(TerminalText.sanitize)
         let experiments = try ExperimentData.load(main: source.reader.directory, compare: request.compare)

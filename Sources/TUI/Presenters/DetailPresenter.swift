@@ -200,6 +200,7 @@ public enum DetailPresenter {
 public func formatActivation(_ value: Double) -> String {
     guard value.isFinite else { return "-" }
     let magnitude = abs(value)
+    if magnitude >= 1e15 { return "\(Float(value))" }  // 1e+30: beyond what Int holds exactly
     if magnitude >= 100 { return String(Int(value.rounded())) }
     let decimals = magnitude >= 10 ? 1 : 2
     let scale = decimals == 1 ? 10.0 : 100.0
