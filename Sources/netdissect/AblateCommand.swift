@@ -97,7 +97,7 @@ struct AblateCommand: ParsableCommand {
                 model: model, layer: layer, images: images, labels: labels, classNames: classNames, selection: selection,
                 keep: keep, inputSize: inputSize, mean: mean, std: std, bgr: bgr, preprocessing: preprocess,
                 batch: batch, threads: threads)) { note in
-                FileHandle.standardError.write(Data("netdissect: \(note)\n".utf8))
+                printDiagnostic(note)
             }
             print(AblationTable.lines(report, show: show).joined(separator: "\n"))
         } catch {

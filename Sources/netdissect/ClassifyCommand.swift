@@ -40,7 +40,7 @@ struct ClassifyCommand: ParsableCommand {
                 let x = Tensor(rgb8: crop.pixels, width: crop.width, height: crop.height, normalization: .imageNet)
                 let logits = try session.run(x)[session.outputNames[0]]!
                 let names = logits.count == 1000 ? ImageNet.classNames : nil
-                print("\(path):")
+                print(TerminalText.sanitize(path) + ":")
                 for ranked in Classification.top(top, logits: logits.data, names: names) {
                     let label = ranked.name.map { "\($0) (\(ranked.index))" } ?? "class \(ranked.index)"
                     print(String(format: "  %6.2f%%  ", ranked.probability * 100) + label)
@@ -63,10 +63,13 @@ enum ImageFile {
         var description: String { reason }
     }
 
-    /// Decodes a JPEG or PNG file, chosen by its signature.
+    /// Largest photo file read (a 24-megapixel JPEG is about 10 MB).
+    static let maxBytes = 256 << 20
+
+    /// Decodes a JPEG or PNG file, chosen by its signature; only a regular file is read (a FIFO
+    /// or device is refused without blocking).
     static func decode(_ path: String) throws -> RGBImage {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Unreadable(reason: "cannot read the file") }
-        let bytes = [UInt8](data)
+        let bytes = try RegularFile.contents(of: path, maxBytes: maxBytes)
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNG.decodeRGB(bytes) }
         if bytes.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(bytes) }
         throw Unreadable(reason: bytes.isEmpty ? "the file is empty" : "not a JPEG or PNG image")

@@ -24,7 +24,7 @@ struct DissectCommand: ParsableCommand {
             try DissectRunner.run(arguments.request()!)
         } catch {
             let failure = error as? DissectFailure
-            FileHandle.standardError.write(Data(("netdissect: " + (failure?.message ?? "\(error)") + "\n").utf8))
+            printDiagnostic(failure?.message ?? "\(error)")
             throw ExitCode(failure?.isCancel == true ? 130 : 1)
         }
     }

@@ -1,5 +1,6 @@
 // `netdissect infer MODEL.onnx --input X.npy --output Y.npy [--layer NAME]`.
 import ArgumentParser
+import Render
 import Runtime
 
 struct InferCommand: ParsableCommand {
@@ -23,15 +24,19 @@ struct InferCommand: ParsableCommand {
         do {
             let onnx = try ONNXModel.load(path: model)
             let header = try NPY.readHeader(input)
-            guard header.shape.count == 4, header.shape[1] == onnx.inputChannels, header.count > 0 else {
-                throw commandFailure("\(input): array of shape \(header.shape) is not a batch (N, \(onnx.inputChannels), H, W); save the images as float32 (N, \(onnx.inputChannels), H, W)")
+            let c = onnx.inputChannels
+            guard header.shape.count == 4, header.shape[1] == c else {
+                throw commandFailure("\(input): array of shape \(header.shape) is not a batch (N, \(c), H, W); save the images as float32 (N, \(c), H, W)")
+            }
+            guard header.count > 0 else {
+                throw commandFailure("\(input): array of shape \(header.shape) holds no values; save at least one image of at least 1 x 1 pixels as float32 (N, \(c), H, W)")
             }
             let batch = try NPY.read(input)
             let session = try onnx.session(height: batch.shape[2], width: batch.shape[3], taps: layer.map { [$0] } ?? [])
             let name = session.outputNames[0]
             let result = try session.run(batch)[name]!
             try NPY.write(result, to: output)
-            print("wrote \(output): \(name) \(result.shape)")
+            print(TerminalText.sanitize("wrote \(output): \(name) \(result.shape)"))
         } catch let error as ModelError {
             throw commandFailure(error)
         } catch let error as NPYError {

@@ -41,7 +41,7 @@ struct RotateCommand: ParsableCommand {
             }
         } catch {
             let failure = error as? DissectFailure
-            FileHandle.standardError.write(Data(("netdissect: " + (failure?.message ?? "\(error)") + "\n").utf8))
+            printDiagnostic(failure?.message ?? "\(error)")
             throw ExitCode(failure?.isCancel == true ? 130 : 1)
         }
     }

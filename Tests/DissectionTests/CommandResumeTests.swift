@@ -7,32 +7,6 @@ import TestSupport
 import Testing
 @testable import Dissection
 
-/// The netdissect executable built beside the test bundle.
-func netdissectBinary() -> String? {
-    var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = url.appendingPathComponent("netdissect").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        url = url.deletingLastPathComponent()
-    }
-    return nil
-}
-
-/// Runs the binary; returns (exit status or signal, terminated by a signal?, stderr).
-func runCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, Bool, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: netdissectBinary()!)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, process.terminationReason == .uncaughtSignal, text)
-}
-
 @Suite struct CommandResumeTests {
     @Test func killedRunsResumeToIdenticalResults() throws {
         guard netdissectBinary() != nil else {

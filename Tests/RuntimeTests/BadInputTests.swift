@@ -150,13 +150,15 @@ import TestSupport
         try weights.write(to: URL(fileURLWithPath: "\(dir)/w.bin"))
         _ = try ONNXModel.load(path: try model(location: "w.bin"))  // valid
         let escaping = try model(location: "../w.bin")
-        guard case .invalidTensor(name: "w", let reason)? = modelError({ _ = try ONNXModel.load(path: escaping) })?.kind,
-              reason.contains("leaves") else { Issue.record("escaping path"); return }
+        #expect(modelError({ _ = try ONNXModel.load(path: escaping) })?.kind
+                == .externalData(tensor: "w", location: "../w.bin", problem: .leavesDirectory))
         let missing = try model(location: "nowhere.bin")
-        #expect(modelError({ _ = try ONNXModel.load(path: missing) })?.file == "\(dir)/nowhere.bin")
+        let error = modelError { _ = try ONNXModel.load(path: missing) }
+        #expect(error?.file == "\(dir)/m.onnx")
+        #expect(error?.kind == .externalData(tensor: "w", location: "nowhere.bin", problem: .missing))
         let beyond = try model(location: "w.bin", offset: 100)
-        guard case .invalidTensor(name: "w", let why)? = modelError({ _ = try ONNXModel.load(path: beyond) })?.kind,
-              why.contains("beyond") else { Issue.record("offset beyond the file"); return }
+        #expect(modelError({ _ = try ONNXModel.load(path: beyond) })?.kind
+                == .externalData(tensor: "w", location: "w.bin", problem: .beyondEnd(offset: 100, length: 216, size: 216)))
     }
 
     @Test func malformedGraphs() {

@@ -53,7 +53,7 @@ extension Graph {
         var outputs: [String] = []
         for name in self.outputs {
             guard case let .runtime(value, _)? = folder.env[name] else {
-                throw ModelError(file: file, .invalidGraph(reason: "output '\(name)' does not depend on the input"))
+                throw ModelError(file: file, .invalidGraph(reason: "output \(quoted(name)) does not depend on the input"))
             }
             outputs.append(value)
         }
@@ -92,8 +92,8 @@ private struct Folder {
             if let operand = env[name] { return operand }
             if let owner = uncomputed[name] {
                 throw ModelError(file: file, .unsupportedAttribute(
-                    op: owner.opType, node: owner.name, opset: opset, attribute: "output '\(name)'",
-                    value: "read by node '\(node.name)' (only the first output is computed)"))
+                    op: owner.opType, node: owner.name, opset: opset, attribute: "output \(quoted(name))",
+                    value: "read by node \(quoted(node.name)) (only the first output is computed)"))
             }
             throw ModelError(file: file, .missingValue(node: node.name, value: name))
         }
@@ -114,7 +114,7 @@ private struct Folder {
         } else if operands.allSatisfy({ $0 == nil || $0?.constant != nil }) {
             guard let count = ShapeMath.count(resolved.outputShapes[0]), count <= ShapeMath.maxFoldedElements else {
                 throw ModelError(file: file, .tooLarge(
-                    reason: "node '\(node.name)' would build a constant of shape \(ShapeMath.describe(resolved.outputShapes[0])) at load"))
+                    reason: "node \(quoted(node.name)) would build a constant of shape \(ShapeMath.describe(resolved.outputShapes[0])) at load"))
             }
             do {
                 bindConstant(output, try resolved.evaluate(operands.map { $0?.constant })[0])
@@ -125,7 +125,7 @@ private struct Folder {
             try checkRuntime(resolved, node)
             let shape = resolved.outputShapes[0]
             guard ShapeMath.count(shape) != nil else {
-                throw ModelError(file: file, .tooLarge(reason: "node '\(node.name)' would produce \(ShapeMath.describe(shape))"))
+                throw ModelError(file: file, .tooLarge(reason: "node \(quoted(node.name)) would produce \(ShapeMath.describe(shape))"))
             }
             env[output] = .runtime(name: output, shape: shape)
             shapes[output] = shape
@@ -149,7 +149,7 @@ private struct Folder {
         }
         let branch = flag.bools[0] ? thenBranch : elseBranch
         guard branch.outputs.count >= node.outputs.filter({ !$0.isEmpty }).count else {
-            throw ModelError(file: file, .invalidGraph(reason: "If node '\(node.name)': the branch has \(branch.outputs.count) outputs for \(node.outputs.count)"))
+            throw ModelError(file: file, .invalidGraph(reason: "If node \(quoted(node.name)): the branch has \(branch.outputs.count) outputs for \(node.outputs.count)"))
         }
         try fold(branch)
         for (output, result) in zip(node.outputs, branch.outputs) where !output.isEmpty {
@@ -183,7 +183,10 @@ private struct Folder {
 
 extension OpFailure {
     func modelError(file: String, node: Node) -> ModelError {
-        ModelError(file: file, isDynamic ? .dynamic(node: node.name, op: node.opType, reason: reason)
-                                         : .shape(node: node.name, op: node.opType, reason: reason))
+        switch kind {
+        case .shape: ModelError(file: file, .shape(node: node.name, op: node.opType, reason: reason))
+        case .malformed: ModelError(file: file, .invalidNode(node: node.name, op: node.opType, reason: reason))
+        case .dynamic: ModelError(file: file, .dynamic(node: node.name, op: node.opType, reason: reason))
+        }
     }
 }

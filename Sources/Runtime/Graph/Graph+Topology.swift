@@ -34,7 +34,7 @@ extension Graph {
         for (index, node) in nodes.enumerated() {
             for output in node.outputs where !output.isEmpty {
                 guard producer[output] == nil, !initializers.keys.contains(output), !inputs.contains(where: { $0.name == output }) else {
-                    throw ModelError(file: file, .invalidGraph(reason: "value '\(output)' is defined more than once"))
+                    throw ModelError(file: file, .invalidGraph(reason: "value \(quoted(output)) is defined more than once"))
                 }
                 producer[output] = index
             }

@@ -26,10 +26,14 @@ struct LayerNames {
                 if let base = Self.repeatedCallBase(path), moduleOutputs[base] != nil { moduleOutputs[base] = node.output }
             }
         }
-        // Outermost first: paths are nested, so the shorter is the outer.
-        for (path, value) in moduleOutputs { modulesByValue[value, default: []].append(path) }
-        for key in modulesByValue.keys {
-            modulesByValue[key]!.sort { ($0.split(separator: ".").count, $0) < ($1.split(separator: ".").count, $1) }
+        // Outermost first: paths are nested, so the one with fewer parts is the outer. The part
+        // counts are taken once per path, not once per comparison.
+        var byValue: [String: [(parts: Int, path: String)]] = [:]
+        for (path, value) in moduleOutputs {
+            byValue[value, default: []].append((path.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }, path))
+        }
+        for (value, paths) in byValue {
+            modulesByValue[value] = paths.sorted { ($0.parts, $0.path) < ($1.parts, $1.path) }.map(\.path)
         }
     }
 

@@ -10,10 +10,20 @@
 //     ['', 'features', 'features.8', 'features.8.conv', 'features.8.conv.1', 'hardtanh_15']
 // of full module paths from the root (''), ending with the FX node's own name.
 
+//
+// Every path of a node is kept as its own string, so a node nested n modules deep costs O(n^2)
+// characters. Real models nest a dozen deep; a hostile name of 5,000 scope parts would cost
+// minutes. Paths beyond `maxDepth` levels or `maxPathLength` characters are not recorded (the
+// node still answers to its value and node names, and to its outer module paths).
+
 /// Module paths of nodes, from either exporter's records.
 enum ModuleScopes {
     /// The metadata key the dynamo exporter writes.
     static let nameScopesKey = "pkg.torch.onnx.name_scopes"
+    /// Most module paths recorded per node (torchvision's deepest models nest about 8).
+    static let maxDepth = 64
+    /// Longest module path recorded, in UTF-8 bytes.
+    static let maxPathLength = 1024
 
     /// Module paths containing the node, outermost first (empty when none are recorded).
     static func scopes(nodeName: String, metadata: [Onnx_StringStringEntryProto]) -> [String] {
@@ -23,13 +33,15 @@ enum ModuleScopes {
         return legacy(nodeName)
     }
 
-    /// Full module paths from a legacy node name.
+    /// Full module paths from a legacy node name, outermost first, at most `maxDepth`.
+    ///
+    /// Complexity: O(n) in the length of `name`.
     static func legacy(_ name: String) -> [String] {
         guard name.hasPrefix("/") else { return [] }
-        var components = name.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var components = name.split(separator: "/", omittingEmptySubsequences: true)
         guard components.count >= 2 else { return [] }
         components.removeLast()  // the operator's own name
-        var segments: [String] = []
+        var segments: [Substring] = []
         var paths: [String] = []
         for component in components {
             if let last = segments.last, component.hasPrefix(last + ".") {
@@ -37,15 +49,23 @@ enum ModuleScopes {
             } else {
                 segments.append(component)
             }
-            paths.append(segments.joined(separator: "."))
+            let path = segments.joined(separator: ".")
+            guard path.utf8.count <= maxPathLength else { break }
+            paths.append(path)
+            if paths.count == maxDepth { break }
         }
         return paths
     }
 
-    /// Full module paths from a dynamo `name_scopes` list: the root and the node's own name dropped.
+    /// Full module paths from a dynamo `name_scopes` list: the root and the node's own name
+    /// dropped, at most `maxDepth`, none longer than `maxPathLength`.
     static func dynamo(_ list: [String]) -> [String] {
-        var paths = Array(list.dropLast())
-        paths.removeAll { $0.isEmpty }
+        var paths: [String] = []
+        for path in list.dropLast() where !path.isEmpty {
+            guard path.utf8.count <= maxPathLength else { break }
+            paths.append(path)
+            if paths.count == maxDepth { break }
+        }
         return paths
     }
 

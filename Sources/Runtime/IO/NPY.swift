@@ -32,7 +32,7 @@ public enum NPYError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unreadable(path, reason):
-            return "\(path): cannot read: \(reason)"
+            return "\(path): cannot read: \(reason); give the path of a .npy file written by numpy.save"
         case let .unwritable(path, reason):
             return "\(path): cannot write: \(reason); check that its directory exists and is writable"
         case let .notNPY(path):
@@ -42,7 +42,7 @@ public enum NPYError: Error, CustomStringConvertible, Equatable {
         case let .malformedHeader(path, reason):
             return "\(path): malformed .npy header: \(reason)"
         case let .unsupportedDType(path, descr):
-            return "\(path): dtype '\(descr)' is not supported; save the array as float32 (numpy: a.astype(np.float32))"
+            return "\(path): dtype \(quoted(descr)) is not supported; save the array as float32 (numpy: a.astype(np.float32))"
         case let .fortranOrder(path):
             return "\(path): array is stored in Fortran order; save it with np.ascontiguousarray first"
         case let .truncated(path, expected, actual):
@@ -103,7 +103,7 @@ public enum NPY {
         switch fortran {
         case "False": break
         case "True": throw NPYError.fortranOrder(path: path)
-        default: throw NPYError.malformedHeader(path: path, reason: "fortran_order is '\(fortran)'")
+        default: throw NPYError.malformedHeader(path: path, reason: "fortran_order is \(quoted(fortran))")
         }
         guard let shapeText = dict["shape"] else {
             throw NPYError.malformedHeader(path: path, reason: "no 'shape' key")
@@ -128,20 +128,17 @@ public enum NPY {
 
     /// Reads a whole float32 .npy file into a tensor.
     public static func read(_ path: String) throws -> Tensor {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw NPYError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        let prefix = [UInt8](data.prefix(min(data.count, maxHeaderLength + 16)))
-        let header = try parseHeader(prefix, fileSize: data.count, path: path)
+        let (file, header) = try open(path)
         var values = [Float](repeating: 0, count: header.count)
-        values.withUnsafeMutableBytes { dst in
-            data.withUnsafeBytes { src in
-                let from = src.baseAddress!.advanced(by: header.dataOffset)
-                dst.baseAddress.map { $0.copyMemory(from: from, byteCount: header.count * 4) }
-            }
+        let read = values.withUnsafeMutableBytes { dst in
+            Result { () throws(RegularFile.Failure) in try file.read(at: header.dataOffset, into: dst) }
+        }
+        guard case let .success(got) = read else {
+            if case let .failure(error) = read { throw NPYError.unreadable(path: path, reason: error.reason) }
+            preconditionFailure()
+        }
+        guard got == header.count * 4 else {   // the file shrank after its header was checked
+            throw NPYError.truncated(path: path, expectedBytes: header.count * 4, actualBytes: got)
         }
         if !isLittleEndianHost {
             for i in values.indices { values[i] = Float(bitPattern: values[i].bitPattern.byteSwapped) }
@@ -151,14 +148,19 @@ public enum NPY {
 
     /// Reads only the header of a .npy file.
     public static func readHeader(_ path: String) throws -> NPYHeader {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw NPYError.unreadable(path: path, reason: "no such file or not readable")
+        try open(path).1
+    }
+
+    /// Opens a regular file (a FIFO or device is refused without blocking) and parses its header.
+    private static func open(_ path: String) throws -> (RegularFile, NPYHeader) {
+        let file: RegularFile, prefix: [UInt8]
+        do {
+            file = try RegularFile(path: path)
+            prefix = try file.bytes(at: 0, count: min(file.size, maxHeaderLength + 16))
+        } catch {
+            throw NPYError.unreadable(path: path, reason: error.reason)
         }
-        defer { try? handle.close() }
-        let size = Int((try? handle.seekToEnd()) ?? 0)
-        try? handle.seek(toOffset: 0)
-        let prefix = [UInt8]((try? handle.read(upToCount: min(size, maxHeaderLength + 16))) ?? Data())
-        return try parseHeader(prefix, fileSize: size, path: path)
+        return (file, try parseHeader(prefix, fileSize: file.size, path: path))
     }
 
     /// The bytes of a version 1.0 .npy file (2.0 when the header does not fit in 65,535 bytes).
@@ -232,7 +234,7 @@ public enum NPY {
             let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             guard let colon = trimmed.firstIndex(of: ":") else {
-                throw NPYError.malformedHeader(path: path, reason: "entry '\(trimmed)' has no ':'")
+                throw NPYError.malformedHeader(path: path, reason: "entry \(quoted(trimmed)) has no ':'")
             }
             let key = trimmed[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
             let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -244,7 +246,7 @@ public enum NPY {
     /// Parses `(2, 3)`, `(5,)` or `()` into dimensions, refusing negative or absurd ones.
     static func parseShape(_ text: String, path: String) throws -> [Int] {
         guard text.hasPrefix("("), text.hasSuffix(")") else {
-            throw NPYError.malformedHeader(path: path, reason: "shape '\(text)' is not a tuple")
+            throw NPYError.malformedHeader(path: path, reason: "shape \(quoted(text)) is not a tuple")
         }
         let parts = text.dropFirst().dropLast().split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -254,7 +256,7 @@ public enum NPY {
         return try parts.map { part in
             let digits = part.hasSuffix("L") ? String(part.dropLast()) : part
             guard let d = Int(digits), d >= 0 else {
-                throw NPYError.malformedHeader(path: path, reason: "dimension '\(part)' is not a non-negative integer")
+                throw NPYError.malformedHeader(path: path, reason: "dimension \(quoted(part)) is not a non-negative integer")
             }
             return d
         }

@@ -33,7 +33,7 @@ struct GraphDecoder {
         for t in proto.initializer {
             guard !t.name.isEmpty else { throw ModelError(file: file, .invalidTensor(name: "", reason: "an initializer has no name")) }
             guard initializers[t.name] == nil else {
-                throw ModelError(file: file, .invalidGraph(reason: "initializer '\(t.name)' is defined twice"))
+                throw ModelError(file: file, .invalidGraph(reason: "initializer \(quoted(t.name)) is defined twice"))
             }
             initializers[t.name] = try tensors.decode(t)
         }
@@ -64,17 +64,27 @@ struct GraphDecoder {
         let tensor = value.type.tensorType
         if tensor.elemType != 0, tensor.elemType != Int32(Onnx_TensorProto.DataType.float.rawValue) {
             throw ModelError(file: file, .invalidGraph(
-                reason: "input '\(value.name)' has element type \(tensor.elemType); netdissect feeds float32 images"))
+                reason: "input \(quoted(value.name)) has element type \(tensor.elemType); netdissect feeds float32 images"))
         }
         guard tensor.hasShape else { return nil }
-        return try tensor.shape.dim.map { d in
+        let dims = tensor.shape.dim
+        guard dims.count <= TensorDecoder.maxRank else {
+            throw ModelError(file: file, .invalidGraph(reason: "input \(quoted(value.name)) declares \(dims.count) dimensions"))
+        }
+        let written = "(" + dims.map { d -> String in
+            if case .dimValue? = d.value { return "\(d.dimValue)" }
+            return d.dimParam.isEmpty ? "?" : quoted(d.dimParam, bare: true)
+        }.joined(separator: ", ") + ")"
+        return try dims.map { d in
             if case .dimValue? = d.value {
-                guard d.dimValue >= 0, d.dimValue <= Int64(ShapeMath.maxElements) else {
-                    throw ModelError(file: file, .invalidGraph(reason: "input '\(value.name)' declares dimension \(d.dimValue)"))
+                // A size of 0 takes no image at all (and nothing can be planned for it).
+                guard d.dimValue >= 1, d.dimValue <= Int64(ShapeMath.maxElements) else {
+                    throw ModelError(file: file, .invalidGraph(
+                        reason: "input \(quoted(value.name)) is declared as \(written); a dimension of \(d.dimValue) takes no image (sizes start at 1, or are named when free)"))
                 }
                 return .fixed(Int(d.dimValue))
             }
-            return .symbolic(d.dimParam)
+            return .symbolic(quoted(d.dimParam, bare: true))
         }
     }
 }
@@ -101,7 +111,7 @@ extension ONNXModel {
         guard !graph.nodes.isEmpty else { throw ModelError(file: file, .invalidGraph(reason: "the graph has no nodes")) }
         guard graph.inputs.count == 1, let input = graph.inputs.first else {
             throw ModelError(file: file, .invalidGraph(
-                reason: "the graph has \(graph.inputs.count) inputs (\(graph.inputs.map(\.name).joined(separator: ", "))); netdissect runs models with one image input"))
+                reason: "the graph has \(graph.inputs.count) inputs (\(graph.inputs.prefix(5).map { quoted($0.name) }.joined(separator: ", "))\(graph.inputs.count > 5 ? ", ..." : "")); netdissect runs models with one image input"))
         }
         guard !graph.outputs.isEmpty else { throw ModelError(file: file, .invalidGraph(reason: "the graph has no outputs")) }
         let producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")

@@ -28,12 +28,15 @@ struct NodeAttributes {
     /// The names of all attributes present.
     var names: [String] { Array(byName.keys) }
 
+    /// An attribute's value is missing, of the wrong type or out of range.
     func invalid(_ attribute: String, _ reason: String) -> ModelError {
-        ModelError(file: file, .invalidAttribute(op: op, node: node, attribute: attribute, reason: reason))
+        ModelError(file: file, .invalidAttribute(op: op, node: node, attribute: quoted(attribute, bare: true), reason: reason))
     }
 
+    /// An attribute's value (from the file, cut to a readable length) is not implemented.
     func unsupported(_ attribute: String, _ value: String) -> ModelError {
-        ModelError(file: file, .unsupportedAttribute(op: op, node: node, opset: opset, attribute: attribute, value: value))
+        ModelError(file: file, .unsupportedAttribute(op: op, node: node, opset: opset, attribute: quoted(attribute, bare: true),
+                                                     value: quoted(value, bare: true)))
     }
 
     private func attribute(_ name: String, _ type: Onnx_AttributeProto.AttributeType) throws -> Onnx_AttributeProto? {

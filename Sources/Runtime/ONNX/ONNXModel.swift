@@ -26,22 +26,33 @@ public final class ONNXModel: Sendable {
 
     /// Loads and checks an ONNX model; external-data files are read from its directory.
     ///
+    /// Only regular files are read (a FIFO or device is refused without blocking), and external
+    /// data only from regular files whose real path lies inside the model's directory.
+    ///
     /// - Throws: `ModelError` naming the file and the cause (unreadable, truncated or corrupt,
-    ///   unsupported opset or operator, missing initializer, cycle, malformed tensor).
+    ///   unsupported opset or operator, missing initializer, cycle, malformed tensor, external
+    ///   data missing or outside the model's directory).
     public static func load(path: String) throws -> ONNXModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ModelError(file: path, .unreadable(reason: "no such file"))
+        let file: RegularFile
+        do {
+            file = try RegularFile(path: path)
+        } catch {
+            throw ModelError(file: path, .unreadable(reason: error.reason))
         }
-        guard !isDirectory.boolValue else { throw ModelError(file: path, .unreadable(reason: "it is a directory")) }
+        guard file.size <= maxFileBytes else {
+            throw ModelError(file: path, .notONNX(reason: "it holds \(file.size) bytes; an ONNX file holds at most 2 GiB (larger weights go to external data files)"))
+        }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            data = try file.data(at: 0, count: file.size)
         } catch {
-            throw ModelError(file: path, .unreadable(reason: (error as NSError).localizedDescription))
+            throw ModelError(file: path, .unreadable(reason: error.reason))
         }
         return try decode(data, file: path, directory: (path as NSString).deletingLastPathComponent)
     }
+
+    /// Largest model file we read: protobuf messages are limited to 2 GiB.
+    static let maxFileBytes = Int(Int32.max)
 
     /// Parses a model from bytes (external data is refused); for tests and in-memory models.
     public static func load(bytes: [UInt8], name: String = "<memory>") throws -> ONNXModel {
@@ -77,10 +88,10 @@ public final class ONNXModel: Sendable {
     func resolved(batch: Int, height: Int, width: Int) throws -> ResolvedGraph {
         if let d = input.dimensions, d.count != 4 {
             throw ModelError(file: path, .invalidGraph(
-                reason: "input '\(input.name)' has rank \(d.count); netdissect feeds (N, C, H, W) images"))
+                reason: "input \(quoted(input.name)) has rank \(d.count); netdissect feeds (N, C, H, W) images"))
         }
-        guard batch >= 1, height >= 1, width >= 1, height <= 1 << 16, width <= 1 << 16, batch <= 1 << 16 else {
-            throw ModelError(file: path, .inputShape(expected: expectedInputDescription, found: [batch, inputChannels, height, width]))
+        guard [batch, height, width].allSatisfy({ (1...ShapeMath.maxInputSide).contains($0) }) else {
+            throw ModelError(file: path, .inputSizeOutOfRange(found: [batch, inputChannels, height, width]))
         }
         return try graph.resolved(inputShape: [batch, inputChannels, height, width], file: path, opset: opset)
     }

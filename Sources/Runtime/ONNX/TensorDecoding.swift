@@ -3,8 +3,9 @@
 // Values come in one of three places: `raw_data` (little-endian bytes), a typed repeated field
 // (`float_data`, `int32_data`, ...; which one depends on the data type), or an external file
 // beside the model (`data_location = EXTERNAL`, with `location`, `offset`, `length` entries).
-// Every size is checked against the dims before anything is allocated, and an external file's
-// location must stay inside the model's directory.
+// Every size is checked against the dims before anything is allocated. An external file must be
+// a regular file whose real path (symbolic links resolved) stays inside the model's directory:
+// a link to /etc/passwd beside the model is refused, not read into the weights.
 import Foundation
 
 /// Decodes ONNX tensors, reading external data relative to the model's directory.
@@ -13,6 +14,8 @@ struct TensorDecoder {
     let file: String
     /// Directory external-data locations are relative to; nil forbids external data.
     let directory: String?
+    /// Most dimensions a tensor may have (ONNX models use at most 6 or so).
+    static let maxRank = 32
 
     /// The tensor's values, converted to the runtime's element types.
     func decode(_ proto: Onnx_TensorProto, name: String? = nil) throws -> TypedTensor {
@@ -20,6 +23,7 @@ struct TensorDecoder {
         func fail(_ reason: String) -> ModelError {
             ModelError(file: file, .invalidTensor(name: name, reason: reason))
         }
+        guard proto.dims.count <= Self.maxRank else { throw fail("has \(proto.dims.count) dimensions; at most \(Self.maxRank) are supported") }
         var shape: [Int] = []
         for d in proto.dims {
             guard d >= 0 else { throw fail("negative dimension \(d) in \(proto.dims)") }
@@ -37,7 +41,7 @@ struct TensorDecoder {
         }
         let bytes: Data?
         if proto.dataLocation == .external {
-            bytes = try external(proto, byteCount: count * width, fail: fail)
+            bytes = try external(proto, name: name, byteCount: count * width)
         } else if proto.hasRawData {
             bytes = proto.rawData
         } else {
@@ -52,49 +56,51 @@ struct TensorDecoder {
         return try fromTypedFields(proto, type: type, shape: shape, count: count, fail: fail)
     }
 
-    /// Reads the bytes of an externally stored tensor.
-    private func external(_ proto: Onnx_TensorProto, byteCount: Int, fail: (String) -> ModelError) throws -> Data {
+    /// Reads the bytes of an externally stored tensor: from a regular file whose real path lies
+    /// inside the model's directory, at the offset and length its entries give.
+    private func external(_ proto: Onnx_TensorProto, name: String, byteCount: Int) throws -> Data {
         var entries: [String: String] = [:]
         for entry in proto.externalData { entries[entry.key] = entry.value }
-        guard let directory else { throw fail("external data is not allowed here") }
-        guard let location = entries["location"], !location.isEmpty else {
-            throw fail("external data has no location")
+        let location = entries["location"] ?? ""
+        func fail(_ problem: ExternalDataProblem) -> ModelError {
+            ModelError(file: file, .externalData(tensor: name, location: location, problem: problem))
         }
-        let parts = location.split(separator: "/")
-        guard !location.hasPrefix("/"), !parts.contains("..") else {
-            throw fail("external data location '\(location)' leaves the model's directory")
+        guard let directory else { throw fail(.notAllowed) }
+        guard !location.isEmpty else { throw fail(.noLocation) }
+        guard !location.hasPrefix("/"), !location.split(separator: "/").contains("..") else {
+            throw fail(.leavesDirectory)
         }
-        let offset = try entries["offset"].map { text -> Int in
-            guard let v = Int(text), v >= 0 else { throw fail("external data offset '\(text)' is invalid") }
-            return v
-        } ?? 0
-        let length = try entries["length"].map { text -> Int in
-            guard let v = Int(text), v >= 0 else { throw fail("external data length '\(text)' is invalid") }
-            return v
-        } ?? byteCount
-        guard length == byteCount else {
-            throw fail("external data length \(length) does not match its dims \(proto.dims) (\(byteCount) bytes)")
+        func entry(_ key: String) throws -> Int? {
+            guard let text = entries[key] else { return nil }
+            guard let value = Int(text), value >= 0 else { throw fail(.invalidEntry(key: key, value: text)) }
+            return value
         }
-        let path = (directory as NSString).appendingPathComponent(location)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ModelError(file: path, .invalidTensor(name: proto.name, reason: "external data file is missing or unreadable"))
-        }
-        defer { try? handle.close() }
-        let size = Int((try? handle.seekToEnd()) ?? 0)
-        guard offset <= size, length <= size - offset else {
-            throw ModelError(file: path, .invalidTensor(
-                name: proto.name, reason: "external data \(offset)..<\(offset + length) lies beyond the file's \(size) bytes"))
-        }
+        let offset = try entry("offset") ?? 0
+        let length = try entry("length") ?? byteCount
+        guard length == byteCount else { throw fail(.lengthMismatch(length: length, needed: byteCount)) }
+        let handle: RegularFile
         do {
-            try handle.seek(toOffset: UInt64(offset))
-            let data = try handle.read(upToCount: length) ?? Data()
-            guard data.count == length else { throw fail("external data file ended early") }
-            return data
-        } catch let error as ModelError {
-            throw error
+            handle = try RegularFile(path: location, inside: directory)
         } catch {
-            throw ModelError(file: path, .unreadable(reason: (error as NSError).localizedDescription))
+            switch error.kind {
+            case let .outside(realPath): throw fail(.linksOutside(realPath: realPath))
+            case let .notRegularFile(what): throw fail(.notRegularFile(what: what))
+            case .missing: throw fail(.missing)
+            case .denied, .tooLarge, .failed: throw fail(.unreadable(reason: error.reason))
+            }
         }
+        guard offset <= handle.size, length <= handle.size - offset else {
+            throw fail(.beyondEnd(offset: offset, length: length, size: handle.size))
+        }
+        let data: Data
+        do {
+            data = try handle.data(at: offset, count: length)
+        } catch {
+            throw fail(.unreadable(reason: error.reason))
+        }
+        // The file shrank between fstat and read.
+        guard data.count == length else { throw fail(.beyondEnd(offset: offset, length: length, size: offset + data.count)) }
+        return data
     }
 
     /// Converts little-endian bytes already checked to hold `count` values of `type`.

@@ -30,12 +30,12 @@ extension Op {
             return .pool(try PoolShape.resolve(a, isMax: isMax, x: try inputs.required(0, "X").shape))
         case .globalAveragePool, .globalMaxPool:
             let x = try inputs.required(0, "X").shape
-            guard x.count >= 3 else { throw OpFailure.shape("input of rank \(x.count) has no spatial axes") }
+            guard x.count >= 3 else { throw OpFailure.malformed("input of rank \(x.count) has no spatial axes") }
             let isMax: Bool = if case .globalMaxPool = self { true } else { false }
             return .globalPool(isMax: isMax, inputShape: x)
         case let .lrn(a):
             let x = try inputs.required(0, "X").shape
-            guard x.count >= 3 else { throw OpFailure.shape("input of rank \(x.count) is not (N, C, ...)") }
+            guard x.count >= 3 else { throw OpFailure.malformed("input of rank \(x.count) is not (N, C, ...)") }
             return .lrn(a, shape: x)
         case let .softmax(axis, coerce2D):
             return .softmax(try SoftmaxShape.resolve(axis: axis, coerce2D: coerce2D, x: try inputs.required(0, "input").shape))
@@ -50,19 +50,19 @@ extension Op {
         case let .flatten(axis):
             let x = try inputs.required(0, "input").shape
             guard let a = axis == x.count ? x.count : ShapeMath.normalize(axis: axis, rank: x.count) else {
-                throw OpFailure.shape("axis \(axis) is out of range for rank \(x.count)")
+                throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
             }
             return .view(shape: [x[..<a].reduce(1, *), x[a...].reduce(1, *)])
         case let .reshape(allowZero):
             let x = try inputs.required(0, "data").shape
-            guard let target = try inputs.constantInts(1, "shape") else { throw OpFailure.shape("input 1 (shape) is missing") }
+            guard let target = try inputs.constantInts(1, "shape") else { throw OpFailure.malformed("input 1 (shape) is missing") }
             return .view(shape: try ShapeRules.reshape(x, to: target, allowZero: allowZero))
         case let .squeeze(axes):
             let x = try inputs.required(0, "data").shape
             return .view(shape: try ShapeRules.squeeze(x, axes: try axes ?? inputs.constantInts(1, "axes")))
         case let .unsqueeze(axes):
             let x = try inputs.required(0, "data").shape
-            guard let axes = try axes ?? inputs.constantInts(1, "axes") else { throw OpFailure.shape("axes are missing") }
+            guard let axes = try axes ?? inputs.constantInts(1, "axes") else { throw OpFailure.malformed("axes are missing") }
             return .view(shape: try ShapeRules.unsqueeze(x, axes: axes))
         case let .transpose(perm):
             return .transpose(try TransposeShape.resolve(perm: perm, x: try inputs.required(0, "data").shape))
@@ -70,7 +70,7 @@ extension Op {
             return .view(shape: try inputs.required(0, "input").shape)
         case let .pad(p):
             let x = try inputs.required(0, "data").shape
-            guard let pads = try p.pads ?? inputs.constantInts(1, "pads") else { throw OpFailure.shape("pads are missing") }
+            guard let pads = try p.pads ?? inputs.constantInts(1, "pads") else { throw OpFailure.malformed("pads are missing") }
             let value = p.pads == nil ? try inputs.constantScalar(2, "constant_value") ?? 0 : p.value
             return .pad(try PadShape.resolve(x: x, pads: pads, axes: try inputs.constantInts(3, "axes"), mode: p.mode, value: value))
         case let .slice(s):
@@ -79,7 +79,7 @@ extension Op {
                 return .slice(try SliceShape.resolve(x: x, starts: s.starts, ends: s.ends, axes: s.axes, steps: nil))
             }
             guard let starts = try inputs.constantInts(1, "starts"), let ends = try inputs.constantInts(2, "ends") else {
-                throw OpFailure.shape("starts and ends are required")
+                throw OpFailure.malformed("starts and ends are required")
             }
             return .slice(try SliceShape.resolve(x: x, starts: starts, ends: ends, axes: try inputs.constantInts(3, "axes"),
                                                  steps: try inputs.constantInts(4, "steps")))
@@ -87,7 +87,7 @@ extension Op {
             return .gather(try GatherShape.resolve(axis: axis, x: try inputs.required(0, "data").shape,
                                                    indices: try inputs.constant(1, "indices")))
         case .expand:
-            guard let shape = try inputs.constantInts(1, "shape") else { throw OpFailure.shape("shape is missing") }
+            guard let shape = try inputs.constantInts(1, "shape") else { throw OpFailure.malformed("shape is missing") }
             guard shape.allSatisfy({ $0 >= 0 && $0 <= ShapeMath.maxElements }) else {
                 throw OpFailure.shape("shape \(shape) has a negative or implausible dimension")
             }
@@ -110,7 +110,7 @@ extension Op {
         case let .constant(t):
             return .constant(t)
         case let .constantOfShape(value):
-            guard let shape = try inputs.constantInts(0, "input") else { throw OpFailure.shape("shape is missing") }
+            guard let shape = try inputs.constantInts(0, "input") else { throw OpFailure.malformed("shape is missing") }
             guard let count = ShapeMath.count(shape), count <= ShapeMath.maxFoldedElements else {
                 throw OpFailure.shape("shape \(shape) is negative or too large to build at load")
             }
@@ -126,7 +126,7 @@ extension Op {
             let x = try inputs.required(0, "data").shape
             return .reduce(try ReduceShape.resolve(r, x: x, axes: r.axes == nil ? try inputs.constantInts(1, "axes") : nil))
         case .if:
-            throw OpFailure.shape("If is inlined by the folding pass, never resolved")
+            throw OpFailure.malformed("If is inlined by the folding pass, never resolved")
         }
     }
 }

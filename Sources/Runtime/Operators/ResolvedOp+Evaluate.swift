@@ -6,7 +6,7 @@ extension ResolvedOp {
     /// Runs the operator on load-time values (nil for an absent optional input).
     func evaluate(_ inputs: [TypedTensor?]) throws -> [TypedTensor] {
         func input(_ i: Int) throws -> TypedTensor {
-            guard i < inputs.count, let t = inputs[i] else { throw OpFailure.shape("input \(i) is missing") }
+            guard i < inputs.count, let t = inputs[i] else { throw OpFailure.malformed("input \(i) is missing") }
             return t
         }
         func floats(_ i: Int) throws -> [Float] { try input(i).floats }

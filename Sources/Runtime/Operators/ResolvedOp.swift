@@ -26,14 +26,26 @@ enum Operand: Sendable {
     var elementType: ElementType { constant?.elementType ?? .float }
 }
 
-/// Why a node cannot be resolved: a shape problem, or a per-image value where only a load-time
-/// one will do.
+/// Why a node cannot be resolved: its shapes do not work out at this input size, the node is
+/// malformed whatever the input size, or it needs a per-image value where only a load-time one
+/// will do. The three get different advice (check the input size, export again, fix the size).
 struct OpFailure: Error, Equatable {
-    var reason: String
-    var isDynamic = false
+    enum Kind: Equatable {
+        /// The shapes reaching the node do not fit it; another input size may.
+        case shape
+        /// The node itself is wrong (weights of the wrong rank, a missing input, an axis out
+        /// of range): no input size helps.
+        case malformed
+        /// It would compute per image what is only supported at load.
+        case dynamic
+    }
 
-    static func shape(_ reason: String) -> OpFailure { OpFailure(reason: reason) }
-    static func dynamic(_ reason: String) -> OpFailure { OpFailure(reason: reason, isDynamic: true) }
+    var reason: String
+    var kind: Kind
+
+    static func shape(_ reason: String) -> OpFailure { OpFailure(reason: reason, kind: .shape) }
+    static func malformed(_ reason: String) -> OpFailure { OpFailure(reason: reason, kind: .malformed) }
+    static func dynamic(_ reason: String) -> OpFailure { OpFailure(reason: reason, kind: .dynamic) }
 }
 
 /// An operator with every shape and parameter settled.
@@ -112,7 +124,7 @@ enum ResolvedOp: Sendable {
 extension [Operand?] {
     /// Input `i`, which the operator requires.
     func required(_ i: Int, _ what: String) throws -> Operand {
-        guard i < count, let operand = self[i] else { throw OpFailure.shape("input \(i) (\(what)) is missing") }
+        guard i < count, let operand = self[i] else { throw OpFailure.malformed("input \(i) (\(what)) is missing") }
         return operand
     }
 
@@ -132,7 +144,7 @@ extension [Operand?] {
     func constantInts(_ i: Int, _ what: String) throws -> [Int]? {
         guard optional(i) != nil else { return nil }
         let t = try constant(i, what)
-        guard t.elementType != .float else { throw OpFailure.shape("input \(i) (\(what)) must hold integers") }
+        guard t.elementType != .float else { throw OpFailure.malformed("input \(i) (\(what)) must hold integers") }
         return t.ints.map { Int(clamping: $0) }
     }
 
@@ -140,7 +152,7 @@ extension [Operand?] {
     func constantScalar(_ i: Int, _ what: String) throws -> Float? {
         guard optional(i) != nil else { return nil }
         let t = try constant(i, what)
-        guard t.count == 1 else { throw OpFailure.shape("input \(i) (\(what)) must hold one value, not \(t.count)") }
+        guard t.count == 1 else { throw OpFailure.malformed("input \(i) (\(what)) must hold one value, not \(t.count)") }
         return t.floats[0]
     }
 }

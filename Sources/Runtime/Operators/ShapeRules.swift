@@ -12,10 +12,10 @@ enum ShapeRules {
         for (i, d) in target.enumerated() {
             switch d {
             case -1:
-                guard inferred == nil else { throw OpFailure.shape("shape \(target) has more than one -1") }
+                guard inferred == nil else { throw OpFailure.malformed("shape \(target) has more than one -1") }
                 inferred = i
             case 0 where !allowZero:
-                guard i < x.count else { throw OpFailure.shape("shape \(target) copies dimension \(i), input has rank \(x.count)") }
+                guard i < x.count else { throw OpFailure.malformed("shape \(target) copies dimension \(i), input has rank \(x.count)") }
                 out[i] = x[i]
             case ..<0:
                 throw OpFailure.shape("shape \(target) has a negative dimension")
@@ -42,7 +42,7 @@ enum ShapeRules {
         var drop = Set<Int>()
         for axis in axes {
             guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
-                throw OpFailure.shape("axis \(axis) is out of range for rank \(x.count)")
+                throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
             }
             guard x[a] == 1 else { throw OpFailure.shape("axis \(a) has size \(x[a]), not 1") }
             drop.insert(a)
@@ -56,7 +56,7 @@ enum ShapeRules {
         var inserted = Set<Int>()
         for axis in axes {
             guard let a = ShapeMath.normalize(axis: axis, rank: rank), inserted.insert(a).inserted else {
-                throw OpFailure.shape("axis \(axis) is out of range or repeated for rank \(rank)")
+                throw OpFailure.malformed("axis \(axis) is out of range or repeated for rank \(rank)")
             }
         }
         var out: [Int] = []
@@ -68,11 +68,11 @@ enum ShapeRules {
     /// Range(start, limit, delta): `max(ceil((limit - start) / delta), 0)` values.
     static func range(_ start: TypedTensor, _ limit: TypedTensor, _ delta: TypedTensor) throws -> TypedTensor {
         guard start.count == 1, limit.count == 1, delta.count == 1 else {
-            throw OpFailure.shape("start, limit and delta must be scalars")
+            throw OpFailure.malformed("start, limit and delta must be scalars")
         }
         let integral = start.elementType == .int && limit.elementType == .int && delta.elementType == .int
         let s = Double(start.floats[0]), l = Double(limit.floats[0]), d = Double(delta.floats[0])
-        guard d != 0, d.isFinite, s.isFinite, l.isFinite else { throw OpFailure.shape("delta must be finite and non-zero") }
+        guard d != 0, d.isFinite, s.isFinite, l.isFinite else { throw OpFailure.malformed("delta must be finite and non-zero") }
         let count = max(0, ((l - s) / d).rounded(.up))
         guard count <= Double(ShapeMath.maxFoldedElements) else { throw OpFailure.shape("range of \(count) values is too large") }
         let n = Int(count)

@@ -10,6 +10,8 @@ enum ShapeMath {
     /// 102M values, fits; shape arithmetic is a few dozen). Bounds what a hostile file can make
     /// us allocate through ConstantOfShape, Range, Expand and friends.
     static let maxFoldedElements = 1 << 27
+    /// Largest batch, height or width of a model input.
+    static let maxInputSide = 1 << 16
 
     /// `shape.reduce(1, *)`, or nil when a dimension is negative or the product exceeds
     /// `maxElements` (which also rules out overflow).

@@ -40,18 +40,18 @@ struct ConvShape: Sendable, Equatable {
                 pads: win.pads.map { p in p.count == 2 ? [0, p[0], 0, p[1]] : p },
                 autoPad: win.autoPad)
         }
-        guard x.count == 4 else { throw OpFailure.shape("input of rank \(x.count) is not supported (1-D and 2-D convolutions are)") }
-        guard w.count == 4 else { throw OpFailure.shape("weights of shape \(ShapeMath.describe(w)) are not (OC, C/group, KH, KW)") }
+        guard x.count == 4 else { throw OpFailure.malformed("input of rank \(x.count) is not supported (1-D and 2-D convolutions are)") }
+        guard w.count == 4 else { throw OpFailure.malformed("weights of shape \(ShapeMath.describe(w)) are not (OC, C/group, KH, KW)") }
         let group = attributes.group
         guard w[1] * group == x[1] else {
-            throw OpFailure.shape("input has \(x[1]) channels, weights \(ShapeMath.describe(w)) with group \(group) expect \(w[1] * group)")
+            throw OpFailure.malformed("input has \(x[1]) channels, weights \(ShapeMath.describe(w)) with group \(group) expect \(w[1] * group)")
         }
-        guard w[0] % group == 0, w[0] > 0 else { throw OpFailure.shape("\(w[0]) output channels do not split into \(group) groups") }
+        guard w[0] % group == 0, w[0] > 0 else { throw OpFailure.malformed("\(w[0]) output channels do not split into \(group) groups") }
         if let k = attributes.window.kernelShape, k != [w[2], w[3]] {
-            throw OpFailure.shape("kernel_shape \(k) differs from the weights' \([w[2], w[3]])")
+            throw OpFailure.malformed("kernel_shape \(k) differs from the weights' \([w[2], w[3]])")
         }
         if let b = bias, b != [w[0]] {
-            throw OpFailure.shape("bias of shape \(ShapeMath.describe(b)) does not match \(w[0]) output channels")
+            throw OpFailure.malformed("bias of shape \(ShapeMath.describe(b)) does not match \(w[0]) output channels")
         }
         let win = try SlidingWindow.resolve(attributes.window, input: [x[2], x[3]], kernel: [w[2], w[3]],
                                             ceilMode: false, padsWithinKernel: false)

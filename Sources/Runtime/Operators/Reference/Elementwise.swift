@@ -72,7 +72,7 @@ extension BinaryOp {
         case .sub: return a &- b
         case .mul: return a &* b
         case .div:
-            guard b != 0 else { throw OpFailure.shape("integer division by zero") }
+            guard b != 0 else { throw OpFailure.malformed("integer division by zero") }
             return a == .min && b == -1 ? .min : a / b
         case .pow:
             let p = Foundation.pow(Double(a), Double(b))

@@ -13,9 +13,9 @@ struct ConcatShape: Sendable, Equatable {
     var inner: [Int]
 
     static func resolve(axis: Int, inputs: [[Int]]) throws -> ConcatShape {
-        guard let first = inputs.first else { throw OpFailure.shape("no inputs") }
+        guard let first = inputs.first else { throw OpFailure.malformed("no inputs") }
         guard let a = ShapeMath.normalize(axis: axis, rank: first.count) else {
-            throw OpFailure.shape("axis \(axis) is out of range for rank \(first.count)")
+            throw OpFailure.malformed("axis \(axis) is out of range for rank \(first.count)")
         }
         var out = first
         out[a] = 0
@@ -40,7 +40,7 @@ struct TransposeShape: Sendable, Equatable {
     static func resolve(perm: [Int]?, x: [Int]) throws -> TransposeShape {
         let perm = perm ?? Array((0..<x.count).reversed())
         guard perm.count == x.count, Set(perm) == Set(0..<x.count) else {
-            throw OpFailure.shape("perm \(perm) is not a permutation of \(x.count) axes")
+            throw OpFailure.malformed("perm \(perm) is not a permutation of \(x.count) axes")
         }
         let strides = ShapeMath.strides(x)
         return TransposeShape(outputShape: perm.map { x[$0] }, inputStrides: perm.map { strides[$0] })
@@ -57,17 +57,17 @@ struct SliceShape: Sendable, Equatable {
         let axes = axes ?? Array(0..<starts.count)
         let steps = steps ?? [Int](repeating: 1, count: starts.count)
         guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
-            throw OpFailure.shape("starts, ends, axes and steps differ in length")
+            throw OpFailure.malformed("starts, ends, axes and steps differ in length")
         }
         let strides = ShapeMath.strides(x)
         var out = x, offset = 0, inputStrides = strides
         var seen = Set<Int>()
         for (i, axis) in axes.enumerated() {
             guard let a = ShapeMath.normalize(axis: axis, rank: x.count), seen.insert(a).inserted else {
-                throw OpFailure.shape("axis \(axis) is out of range or repeated")
+                throw OpFailure.malformed("axis \(axis) is out of range or repeated")
             }
             let dim = x[a], step = steps[i]
-            guard step != 0 else { throw OpFailure.shape("step 0 on axis \(a)") }
+            guard step != 0 else { throw OpFailure.malformed("step 0 on axis \(a)") }
             var start = starts[i] < 0 ? starts[i] + dim : starts[i]
             var end = ends[i] < 0 ? ends[i] + dim : ends[i]
             if step > 0 {
@@ -97,9 +97,9 @@ struct GatherShape: Sendable, Equatable {
 
     static func resolve(axis: Int, x: [Int], indices: TypedTensor) throws -> GatherShape {
         guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
-            throw OpFailure.shape("axis \(axis) is out of range for rank \(x.count)")
+            throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
         }
-        guard indices.elementType == .int else { throw OpFailure.shape("indices must be integers") }
+        guard indices.elementType == .int else { throw OpFailure.malformed("indices must be integers") }
         let d = x[a]
         let normalized = try indices.ints.map { i -> Int in
             let j = i < 0 ? Int(i) + d : Int(clamping: i)

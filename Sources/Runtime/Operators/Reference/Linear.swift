@@ -19,7 +19,7 @@ struct GemmShape: Sendable, Equatable {
 
     static func resolve(_ g: GemmAttributes, a: [Int], b: [Int], c: [Int]?) throws -> GemmShape {
         guard a.count == 2, b.count == 2 else {
-            throw OpFailure.shape("inputs of shapes \(ShapeMath.describe(a)) and \(ShapeMath.describe(b)) are not matrices")
+            throw OpFailure.malformed("inputs of shapes \(ShapeMath.describe(a)) and \(ShapeMath.describe(b)) are not matrices")
         }
         let (m, k) = g.transA ? (a[1], a[0]) : (a[0], a[1])
         let (kb, n) = g.transB ? (b[1], b[0]) : (b[0], b[1])
@@ -29,7 +29,7 @@ struct GemmShape: Sendable, Equatable {
         var strides: (row: Int, column: Int)? = nil
         if let c {
             guard c.count <= 2, let out = ShapeMath.broadcast([m, n], c), out == [m, n] else {
-                throw OpFailure.shape("C \(ShapeMath.describe(c)) does not broadcast to (\(m), \(n))")
+                throw OpFailure.malformed("C \(ShapeMath.describe(c)) does not broadcast to (\(m), \(n))")
             }
             let s = ShapeMath.broadcastStrides(c, to: [m, n])
             strides = (s[0], s[1])
@@ -47,7 +47,7 @@ struct MatMulShape: Sendable, Equatable {
     var aOffsets: [Int], bOffsets: [Int]
 
     static func resolve(a: [Int], b: [Int]) throws -> MatMulShape {
-        guard !a.isEmpty, !b.isEmpty else { throw OpFailure.shape("MatMul of a scalar") }
+        guard !a.isEmpty, !b.isEmpty else { throw OpFailure.malformed("MatMul of a scalar") }
         let a2 = a.count == 1 ? [1, a[0]] : a
         let b2 = b.count == 1 ? [b[0], 1] : b
         let m = a2[a2.count - 2], k = a2[a2.count - 1]

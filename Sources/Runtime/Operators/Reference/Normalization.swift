@@ -17,10 +17,10 @@ struct AffineShape: Sendable, Equatable {
     /// `scale = gamma / sqrt(var + eps)`, `shift = beta - mean * scale`, computed in double.
     static func batchNormalization(x: [Int], gamma: TypedTensor, beta: TypedTensor, mean: TypedTensor,
                                    variance: TypedTensor, epsilon: Float) throws -> AffineShape {
-        guard x.count >= 2 else { throw OpFailure.shape("input of rank \(x.count) has no channel axis") }
+        guard x.count >= 2 else { throw OpFailure.malformed("input of rank \(x.count) has no channel axis") }
         let c = x[1]
         for (name, t) in [("scale", gamma), ("B", beta), ("mean", mean), ("var", variance)] where t.count != c {
-            throw OpFailure.shape("\(name) holds \(t.count) values for \(c) channels")
+            throw OpFailure.malformed("\(name) holds \(t.count) values for \(c) channels")
         }
         let g = gamma.floats, b = beta.floats, m = mean.floats, v = variance.floats
         var scale = [Float](repeating: 0, count: c), shift = scale
@@ -40,7 +40,7 @@ struct SoftmaxShape: Sendable, Equatable {
 
     static func resolve(axis: Int, coerce2D: Bool, x: [Int]) throws -> SoftmaxShape {
         guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
-            throw OpFailure.shape("axis \(axis) is out of range for rank \(x.count)")
+            throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
         }
         let outer = x[..<a].reduce(1, *)
         if coerce2D { return SoftmaxShape(shape: x, outer: outer, axis: x[a...].reduce(1, *), inner: 1) }

@@ -18,17 +18,17 @@ struct PadShape: Sendable, Equatable {
         let rank = x.count
         let axes = try (axes ?? Array(0..<rank)).map { axis -> Int in
             guard let a = ShapeMath.normalize(axis: axis, rank: rank) else {
-                throw OpFailure.shape("axis \(axis) is out of range for rank \(rank)")
+                throw OpFailure.malformed("axis \(axis) is out of range for rank \(rank)")
             }
             return a
         }
         guard pads.count == 2 * axes.count else {
-            throw OpFailure.shape("pads has \(pads.count) values for \(axes.count) axes")
+            throw OpFailure.malformed("pads has \(pads.count) values for \(axes.count) axes")
         }
         var begin = [Int](repeating: 0, count: rank), end = begin
         for (i, a) in axes.enumerated() {
             guard abs(pads[i]) <= Op.maxWindowValue, abs(pads[i + axes.count]) <= Op.maxWindowValue else {
-                throw OpFailure.shape("pads \(pads) are implausibly large")
+                throw OpFailure.malformed("pads \(pads) are implausibly large")
             }
             begin[a] = pads[i]
             end[a] = pads[i + axes.count]

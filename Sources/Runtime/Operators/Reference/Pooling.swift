@@ -18,12 +18,12 @@ struct PoolShape: Sendable, Equatable {
 
     static func resolve(_ a: PoolAttributes, isMax: Bool, x: [Int]) throws -> PoolShape {
         guard (3...5).contains(x.count) else {
-            throw OpFailure.shape("input of rank \(x.count) is not supported (1 to 3 spatial axes are)")
+            throw OpFailure.malformed("input of rank \(x.count) is not supported (1 to 3 spatial axes are)")
         }
-        guard let kernel = a.window.kernelShape else { throw OpFailure.shape("kernel_shape is missing") }
+        guard let kernel = a.window.kernelShape else { throw OpFailure.malformed("kernel_shape is missing") }
         let spatial = Array(x[2...])
         guard kernel.count == spatial.count else {
-            throw OpFailure.shape("kernel_shape \(kernel) does not fit input \(ShapeMath.describe(x))")
+            throw OpFailure.malformed("kernel_shape \(kernel) does not fit input \(ShapeMath.describe(x))")
         }
         let window = try SlidingWindow.resolve(a.window, input: spatial, kernel: kernel, ceilMode: a.ceilMode,
                                                padsWithinKernel: true)

@@ -22,7 +22,7 @@ struct ReduceShape: Sendable, Equatable {
         var reduced = Set<Int>()
         for axis in axes {
             guard let a = ShapeMath.normalize(axis: axis, rank: rank), reduced.insert(a).inserted else {
-                throw OpFailure.shape("axis \(axis) is out of range or repeated for rank \(rank)")
+                throw OpFailure.malformed("axis \(axis) is out of range or repeated for rank \(rank)")
             }
         }
         let kept = (0..<rank).map { reduced.contains($0) ? 1 : x[$0] }

@@ -34,12 +34,12 @@ struct SlidingWindow: Sendable, Equatable {
         func perAxis(_ values: [Int]?, _ name: String, default value: Int) throws -> [Int] {
             guard let values else { return [Int](repeating: value, count: rank) }
             guard values.count == rank else {
-                throw OpFailure.shape("\(name) has \(values.count) values for \(rank) spatial axes")
+                throw OpFailure.malformed("\(name) has \(values.count) values for \(rank) spatial axes")
             }
             return values
         }
         guard kernel.count == rank, kernel.allSatisfy({ $0 >= 1 }) else {
-            throw OpFailure.shape("kernel \(kernel) does not fit \(rank) spatial axes")
+            throw OpFailure.malformed("kernel \(kernel) does not fit \(rank) spatial axes")
         }
         let strides = try perAxis(attributes.strides, "strides", default: 1)
         let dilations = try perAxis(attributes.dilations, "dilations", default: 1)
@@ -50,7 +50,7 @@ struct SlidingWindow: Sendable, Equatable {
         case .notSet:
             if let pads = attributes.pads {
                 guard pads.count == 2 * rank else {
-                    throw OpFailure.shape("pads has \(pads.count) values for \(rank) spatial axes")
+                    throw OpFailure.malformed("pads has \(pads.count) values for \(rank) spatial axes")
                 }
                 window.padBegin = Array(pads[0..<rank])
                 window.padEnd = Array(pads[rank...])
@@ -69,7 +69,7 @@ struct SlidingWindow: Sendable, Equatable {
         for i in 0..<rank {
             let eff = window.effective(i)
             if padsWithinKernel && (window.padBegin[i] >= eff || window.padEnd[i] >= eff) {
-                throw OpFailure.shape("pads \(window.padBegin[i]), \(window.padEnd[i]) are not smaller than the window \(eff)")
+                throw OpFailure.malformed("pads \(window.padBegin[i]), \(window.padEnd[i]) are not smaller than the window \(eff)")
             }
             let span = input[i] + window.padBegin[i] + window.padEnd[i] - eff
             guard span >= 0 else {
