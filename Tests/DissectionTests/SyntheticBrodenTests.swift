@@ -69,7 +69,7 @@ import TestSupport
         let other = try generate(images: 12, size: 48, seed: 10, workers: 2, keep: false)
         let dataset = try ProbeDataset.open(directory: one.directory)
         func bytes(_ synth: SyntheticBroden, _ relative: String) throws -> [UInt8] {
-            try ProbePaths.read(ProbePaths.join(synth.directory, relative))
+            try ProbePaths.read(relative, in: synth.directory)
         }
         for table in ["index.csv", "label.csv", "category.csv", "c_object.csv", "c_color.csv"] {
             #expect(try bytes(one, table) == bytes(two, table), "\(table)")
@@ -83,7 +83,7 @@ import TestSupport
     @Test func saysItIsSyntheticAndARealLayoutDoesNot() throws {
         let synth = try generate(images: 2, size: 16, seed: 3, keep: false)
         #expect(SyntheticMarker.isSynthetic(dataset: synth.directory))
-        let text = String(decoding: try ProbePaths.read(ProbePaths.join(synth.directory, SyntheticMarker.fileName)), as: UTF8.self)
+        let text = String(decoding: try ProbePaths.read(SyntheticMarker.fileName, in: synth.directory), as: UTF8.self)
         #expect(text.contains("--images 2 --size 16 --seed 3") && text.contains("not Broden's"))
         let plain = try makeTemporaryDirectory("not-synth")
         #expect(!SyntheticMarker.isSynthetic(dataset: plain))

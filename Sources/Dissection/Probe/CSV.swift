@@ -25,6 +25,9 @@ public struct CSVIssue: Sendable, Equatable {
 
 /// Splitting CSV bytes into rows.
 public enum CSV {
+    /// Most fields kept in one row; a row of a million commas must not cost a million strings.
+    public static let maxFields = 4096
+
     /// Parses `bytes` into rows (the header included), skipping blank lines.
     ///
     /// Never fails: damage is reported in `issues` (an unterminated quote, a stray quote inside
@@ -36,6 +39,20 @@ public enum CSV {
 
     /// Parses the bytes in `buffer`; see `parse(_:)`.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> (rows: [CSVRow], issues: [CSVIssue]) {
+        var rows: [CSVRow] = []
+        var issues: [CSVIssue] = []
+        forEachRow(buffer, issue: { issues.append($0) }) { rows.append($0); return true }
+        return (rows, issues)
+    }
+
+    /// Splits the bytes in `buffer` into rows (the header included, blank lines skipped) and hands
+    /// them to `row` one at a time, in file order, until it returns false; damage goes to `issue`
+    /// as it is met (see `parse(_:)`).
+    ///
+    /// Only the current row is held: a table of millions of rows is read in the memory of one.
+    /// - Complexity: O(n) in the number of bytes read.
+    public static func forEachRow(_ buffer: UnsafeBufferPointer<UInt8>, issue: (CSVIssue) -> Void,
+                                  _ row: (CSVRow) -> Bool) {
         var state = Splitter()
         let n = buffer.count
         var i = 0
@@ -59,18 +76,22 @@ public enum CSV {
                     if q == lf || (q == cr && !(i + 1 < n && buffer[i + 1] == lf)) { state.line += 1 }
                     state.field.append(q); i += 1
                 }
-                if !closed { state.issues.append(CSVIssue(line: startLine, cause: "a quoted field is never closed")) }
+                if !closed { issue(CSVIssue(line: startLine, cause: "a quoted field is never closed")) }
                 state.atFieldStart = false
             case quote:
-                state.issues.append(CSVIssue(line: state.line, cause: "a quote inside an unquoted field"))
+                issue(CSVIssue(line: state.line, cause: "a quote inside an unquoted field"))
                 state.field.append(c); state.atFieldStart = false; i += 1
             case comma:
+                if state.fields.count == maxFields - 1 && state.dropped == 0 {
+                    issue(CSVIssue(line: state.rowLine, cause: "more than \(maxFields) fields in one row; the rest are ignored"))
+                }
                 state.endField(); state.atFieldStart = true; i += 1
             case cr, lf:
-                state.endRow(); state.atFieldStart = true; state.line += 1
+                if let complete = state.endRow(), !row(complete) { return }
+                state.atFieldStart = true; state.line += 1
                 i += (c == cr && i + 1 < n && buffer[i + 1] == lf) ? 2 : 1
             case 0:
-                state.issues.append(CSVIssue(line: state.line, cause: "a NUL byte (is this a binary file?)"))
+                issue(CSVIssue(line: state.line, cause: "a NUL byte (is this a binary file?)"))
                 i += 1
             default:
                 // Copy the run of ordinary bytes at once.
@@ -85,30 +106,35 @@ public enum CSV {
                 i = j
             }
         }
-        if !state.fields.isEmpty || !state.field.isEmpty { state.endRow() }
-        return (state.rows, state.issues)
+        if !state.fields.isEmpty || !state.field.isEmpty, let complete = state.endRow() { _ = row(complete) }
     }
 
-    /// The splitter's state between bytes.
+    /// The splitter's state between bytes: the row being split, never the rows before it.
     private struct Splitter {
-        var rows: [CSVRow] = []
-        var issues: [CSVIssue] = []
         var fields: [String] = []
         var field: [UInt8] = []
         var line = 1
         var rowLine = 1
         var atFieldStart = true
+        /// Fields of the current row beyond `maxFields`, left out.
+        var dropped = 0
 
         mutating func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
+            if fields.count < CSV.maxFields {
+                fields.append(String(decoding: field, as: UTF8.self))
+            } else {
+                dropped += 1
+            }
             field.removeAll(keepingCapacity: true)
         }
 
-        mutating func endRow() {
+        /// The row just ended, or nil for a blank line.
+        mutating func endRow() -> CSVRow? {
             endField()
+            defer { fields.removeAll(keepingCapacity: true); dropped = 0 }
             // A line holding nothing at all is blank, not a row with one empty field.
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(CSVRow(line: rowLine, fields: fields)) }
-            fields.removeAll(keepingCapacity: true)
+            if fields.count == 1 && fields[0].isEmpty { return nil }
+            return CSVRow(line: rowLine, fields: fields)
         }
     }
 }

@@ -4,6 +4,10 @@ import Render
 
 /// One segmentation layer: a label id per pixel, rows top to bottom.
 public struct LabelMap: Sendable, Equatable {
+    /// The largest label id a segmentation can hold: `R + 256 * G` with both bytes 255. Tables
+    /// naming larger ids are refused (see `ProbeDataset.readLabels`).
+    public static let maxLabel = 65_535
+
     /// Width in pixels (`sw`).
     public let width: Int
     /// Height in pixels (`sh`).

@@ -1,5 +1,6 @@
 // Checking a whole probe dataset: read every table, decode every image and segmentation, and
 // report per category what is there and every problem with its file and line.
+import Render
 
 /// The outcome of checking a dataset.
 public struct ProbeCheckReport: Sendable {
@@ -39,18 +40,19 @@ public struct ProbeCheckReport: Sendable {
     /// Whether a dissection can run on the dataset: at least one usable image and no error.
     public var isUsable: Bool { usable > 0 && !problems.contains { $0.severity == .error } }
 
-    /// The report as lines of text for a terminal.
+    /// The report as lines of text for a terminal (names from the dataset cleaned and cut).
     public func lines() -> [String] {
-        var out = ["\(directory): \(records) images (\(train) train, \(val) val), \(labels) labels in \(categories.count) categories", ""]
-        let width = max(8, categories.map(\.name.count).max() ?? 0)
+        var out = ["\(TerminalText.sanitize(directory)): \(records) images (\(train) train, \(val) val), \(labels) labels in \(categories.count) categories", ""]
+        let names = categories.map { ProbeText.shown($0.name) }
+        let width = max(8, names.map(TerminalText.displayWidth).max() ?? 0)
         func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
-            let fill = String(repeating: " ", count: max(0, n - s.count))
+            let fill = String(repeating: " ", count: max(0, n - TerminalText.displayWidth(s)))
             return right ? fill + s : s + fill
         }
         out.append(pad("category", width) + "  " + pad("kind", 11) + pad("images", 8, right: true) + pad("labels", 8, right: true)
                    + pad("listed", 8, right: true))
-        for c in categories {
-            out.append(pad(c.name, width) + "  " + pad(c.kind.rawValue, 11) + pad(String(c.images), 8, right: true)
+        for (c, name) in zip(categories, names) {
+            out.append(pad(name, width) + "  " + pad(c.kind.rawValue, 11) + pad(String(c.images), 8, right: true)
                        + pad(String(c.labelsFound), 8, right: true) + pad(String(c.labelsListed), 8, right: true))
         }
         out.append("")
@@ -82,6 +84,17 @@ extension ProbeDataset {
         var labelsPerCategory = Array(repeating: Set<Int>(), count: dataset.categories.count)
         var usable = 0
         var done = 0
+        // Problems found in the images, listed up to a bound like the tables' and counted beyond.
+        var shown = 0, unlisted = 0, firstUnlistedLine = 0
+        func add(_ problem: ProbeProblem) {
+            guard shown < CSVTable.maxListed else {
+                if unlisted == 0 { firstUnlistedLine = problem.line ?? 0 }
+                unlisted += 1
+                return
+            }
+            shown += 1
+            problems.append(problem)
+        }
         for item in ProbeLoader(dataset: dataset, workers: workers) {
             done += 1
             if done % 500 == 0 { progress?(done, dataset.records.count) }
@@ -89,8 +102,8 @@ extension ProbeDataset {
             case let .skip(record, error):
                 // A defective row was already reported by the reader.
                 if record.defect == nil {
-                    problems.append(ProbeProblem(file: "index.csv", line: record.line, severity: .warning,
-                                                 cause: "\(error.file): \(error.reason); image left out"))
+                    add(ProbeProblem(file: "index.csv", line: record.line, severity: .warning,
+                                     cause: "\(error.file): \(error.reason); image left out"))
                 }
             case let .sample(sample):
                 usable += 1
@@ -104,16 +117,23 @@ extension ProbeDataset {
                             if dataset.label(id: Int(label)) == nil { unknown.insert(label) } else { labelsPerCategory[c].insert(Int(label)) }
                         }
                         if !unknown.isEmpty {
-                            let path = sample.record.layers(c)[k]
-                            problems.append(ProbeProblem(
+                            let path = ProbeText.shown(sample.record.layers(c)[k])
+                            let sorted = unknown.sorted()
+                            var list = sorted.prefix(10).map(String.init).joined(separator: ", ")
+                            if sorted.count > 10 { list += " and \(sorted.count - 10) more" }
+                            add(ProbeProblem(
                                 file: "index.csv", line: sample.record.line, severity: .warning,
-                                cause: "images/\(path): label\(unknown.count == 1 ? "" : "s") \(unknown.sorted().map(String.init).joined(separator: ", ")) not in label.csv; ignored"))
+                                cause: "images/\(path): label\(unknown.count == 1 ? "" : "s") \(list) not in label.csv; ignored"))
                         }
                     }
                 }
             }
         }
         progress?(done, dataset.records.count)
+        if unlisted > 0 {
+            problems.append(ProbeProblem(file: "index.csv", line: firstUnlistedLine, severity: .warning,
+                                         cause: "\(unlisted) more problem\(unlisted == 1 ? "" : "s") with images from this line on, not listed (only the first \(CSVTable.maxListed) are)"))
+        }
         let listed = dataset.categories.map { category in
             dataset.labels.filter { $0.categories.contains { $0.category == category.index } }.count
         }
@@ -129,8 +149,8 @@ extension ProbeDataset {
             (a.element.file, a.element.line ?? 0, a.offset) < (b.element.file, b.element.line ?? 0, b.offset)
         }.map(\.element)
         return ProbeCheckReport(directory: directory, records: dataset.records.count,
-                                train: dataset.records.filter { $0.split == "train" }.count,
-                                val: dataset.records.filter { $0.split == "val" }.count,
+                                train: dataset.records.reduce(0) { $0 + ($1.split == "train" ? 1 : 0) },
+                                val: dataset.records.reduce(0) { $0 + ($1.split == "val" ? 1 : 0) },
                                 usable: usable, categories: summaries, labels: dataset.labels.count, problems: problems)
     }
 }
@@ -140,7 +160,8 @@ extension ProbeError {
     public func message(directory: String) -> String {
         switch self {
         case .notADirectory: return description
-        case .unreadable, .missingColumn, .malformed: return ProbePaths.join(directory, description)
+        case .unreadable, .refused, .missingColumn, .malformed:
+            return TerminalText.sanitize(ProbePaths.join(directory, description))
         }
     }
 }

@@ -19,6 +19,8 @@ public struct ProbeDataset: Sendable {
     public let problems: [ProbeProblem]
     /// Position in `labels` of each label id.
     let labelPositions: [Int: Int]
+    /// `directory` with every symbolic link resolved: every file read must lie inside it.
+    let realDirectory: String
 
     /// Opens the dataset in `directory`, reading its tables.
     ///
@@ -26,7 +28,9 @@ public struct ProbeDataset: Sendable {
     ///   label.csv) is missing or unusable; every lesser defect is in `problems`.
     /// - Complexity: O(rows of index.csv); the 63,305-row real index reads in well under a second.
     public static func open(directory: String) throws(ProbeError) -> ProbeDataset {
-        guard ProbePaths.isDirectory(directory) else { throw .notADirectory(path: directory) }
+        guard ProbePaths.isDirectory(directory), let realDirectory = try? ProbePaths.realPath(directory) else {
+            throw .notADirectory(path: directory)
+        }
         var problems: [ProbeProblem] = []
         let categoryTable = try CSVTable(directory: directory, file: "category.csv")
         let labelTable = try CSVTable(directory: directory, file: "label.csv")
@@ -41,7 +45,8 @@ public struct ProbeDataset: Sendable {
         let records = try readIndex(indexTable, categories: &categories,
                                     knownLabels: positions, problems: &problems)
         return ProbeDataset(directory: directory, categories: categories, labels: labels,
-                            records: records, problems: problems, labelPositions: positions)
+                            records: records, problems: problems, labelPositions: positions,
+                            realDirectory: realDirectory)
     }
 
     /// The label with id `id`, or nil when `label.csv` does not list it.
@@ -60,8 +65,8 @@ public struct ProbeDataset: Sendable {
         categories.firstIndex { $0.name == name }
     }
 
-    /// The largest label id in `label.csv` (0 when there are none); label maps never exceed
-    /// 65535 (`R + 256 * G`), image-level ids may.
+    /// The largest label id in `label.csv` (0 when there are none); never above
+    /// `LabelMap.maxLabel` (65535, `R + 256 * G`): larger ids are refused when the table is read.
     public var maxLabelID: Int { labels.last?.id ?? 0 }
 
     /// Absolute (or directory-relative) path of a file named relative to `images/`.
@@ -74,5 +79,11 @@ public struct ProbeDataset: Sendable {
     /// Records of one split (`train` or `val`).
     public func records(split: String) -> [ProbeRecord] {
         records.filter { $0.split == split }
+    }
+
+    /// Reads the file `relative` (relative to `images/`) whole, through `ProbePaths.read`: it
+    /// must be a regular file whose real path lies inside the dataset.
+    func readImageFile(_ relative: String, maxBytes: Int) throws(FileReadError) -> [UInt8] {
+        try ProbePaths.read("images/" + relative, in: directory, realDirectory: realDirectory, maxBytes: maxBytes)
     }
 }

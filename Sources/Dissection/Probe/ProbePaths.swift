@@ -1,8 +1,15 @@
 // Paths inside a probe dataset, and reading files from them.
 //
-// Every path in `index.csv` is relative to `images/`. A path that would leave the dataset
-// directory (absolute, or with a `..` component) is refused lexically, before anything touches
-// the file system: a hostile index cannot make the tool read `/etc/passwd` or `../../secrets`.
+// Every path in `index.csv` is relative to `images/`, and every file of a dataset is read through
+// `ProbePaths.read(_:in:)`, which checks it twice before opening it:
+// - lexically (`refusal`): an absolute path, a `..` component, a NUL byte or a backslash is refused
+//   before anything touches the file system, so a hostile index cannot name `/etc/passwd` or
+//   `../../secrets`;
+// - on disk (`resolve`): every symbolic link on the way is resolved (realpath) and the real path
+//   must lie inside the real dataset directory, so `images/`, a subfolder, an image or a table
+//   that is a symbolic link leading out of the dataset is refused the same way. A link whose
+//   target stays inside the dataset is followed; the dataset directory itself may be a link.
+// The file is then read by `RegularFile.read`, which refuses FIFOs and devices without blocking.
 #if canImport(Glibc)
 import Glibc
 #else
@@ -14,12 +21,13 @@ public enum ProbePaths {
     /// Largest file the reader will load (a 384-pixel Broden JPEG is about 60 KB).
     public static let maxFileBytes = 256 << 20
 
-    /// Why `path` (relative to `images/`) may not be used, or nil when it is safe.
+    /// Why `path` (relative to `images/` or to the dataset directory) may not be used, or nil
+    /// when it is lexically safe; `resolve` then checks where it leads on disk.
     public static func refusal(_ path: String) -> String? {
         let bytes = path.utf8
         guard let first = bytes.first else { return "an empty path" }
         if first == UInt8(ascii: "/") || first == UInt8(ascii: "~") {
-            return "path '\(path)' leaves the dataset directory (it is absolute)"
+            return "path '\(ProbeText.shown(path))' leaves the dataset directory (it is absolute)"
         }
         // Scan the components: a `..` one leaves the directory; NUL and backslash are refused.
         var componentLength = 0
@@ -27,17 +35,56 @@ public enum ProbePaths {
         for byte in bytes {
             switch byte {
             case 0: return "a path with a NUL byte"
-            case UInt8(ascii: "\\"): return "path '\(path)' has a backslash; Broden paths use '/'"
+            case UInt8(ascii: "\\"): return "path '\(ProbeText.shown(path))' has a backslash; Broden paths use '/'"
             case UInt8(ascii: "/"):
-                if componentLength == 2 && dots == 2 { return "path '\(path)' leaves the dataset directory (it has a '..' component)" }
+                if componentLength == 2 && dots == 2 { return "path '\(ProbeText.shown(path))' leaves the dataset directory (it has a '..' component)" }
                 componentLength = 0; dots = 0
             default:
                 componentLength += 1
                 if byte == UInt8(ascii: ".") { dots += 1 }
             }
         }
-        if componentLength == 2 && dots == 2 { return "path '\(path)' leaves the dataset directory (it has a '..' component)" }
+        if componentLength == 2 && dots == 2 { return "path '\(ProbeText.shown(path))' leaves the dataset directory (it has a '..' component)" }
         return nil
+    }
+
+    /// The real path of `relative` (relative to the dataset `directory`: `index.csv`,
+    /// `images/ade20k/x.jpg`), after the lexical check of `refusal` and with every symbolic
+    /// link resolved; it lies inside the real dataset directory.
+    ///
+    /// - Parameter realDirectory: `realPath(directory)` when the caller has it already.
+    /// - Throws: `FileReadError` (`refused` set) when the path is refused or leads out of the
+    ///   dataset, or when a file on the way is missing.
+    public static func resolve(_ relative: String, in directory: String,
+                               realDirectory: String? = nil) throws(FileReadError) -> String {
+        if let refusal = refusal(relative) { throw FileReadError(reason: refusal, refused: true) }
+        let root: String
+        if let realDirectory { root = realDirectory } else { root = try realPath(directory) }
+        let real = try realPath(join(directory, relative))
+        let inside = root == "/" ? real.count > 1 : real.hasPrefix(root + "/")
+        guard inside else {
+            throw FileReadError(reason: "a symbolic link leads out of the dataset directory (to \(ProbeText.shown(real)))",
+                                refused: true)
+        }
+        return real
+    }
+
+    /// The whole content of the regular file `relative` inside the dataset `directory` (see
+    /// `resolve`; `images/` is part of `relative` for images and segmentations).
+    ///
+    /// - Throws: `FileReadError` (missing, refused, not a regular file, too large, read
+    ///   failure), whose description is the reason alone, to be put after the file name.
+    public static func read(_ relative: String, in directory: String, realDirectory: String? = nil,
+                            maxBytes: Int = maxFileBytes) throws(FileReadError) -> [UInt8] {
+        try RegularFile.read(at: resolve(relative, in: directory, realDirectory: realDirectory), maxBytes: maxBytes)
+    }
+
+    /// `path` with every symbolic link, `.` and `..` resolved (POSIX `realpath`).
+    /// - Throws: `FileReadError` when a component is missing or cannot be searched.
+    public static func realPath(_ path: String) throws(FileReadError) -> String {
+        guard let resolved = realpath(path, nil) else { throw FileReadError(errno: errno) }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Joins a directory and a relative path.
@@ -55,36 +102,6 @@ public enum ProbePaths {
     public static func isFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
-    /// The whole content of the regular file at `path`.
-    ///
-    /// - Throws: `FileReadError` (missing, not a file, too large, read failure), whose
-    ///   description is the reason alone, to be prefixed by the caller with the file name.
-    public static func read(_ path: String, maxBytes: Int = maxFileBytes) throws(FileReadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileReadError(errno: errno) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileReadError(errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FileReadError(reason: "not a regular file") }
-        let size = Int(info.st_size)
-        guard size <= maxBytes else { throw FileReadError(reason: "\(size) bytes, more than the limit of \(maxBytes)") }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            let got = bytes.withUnsafeMutableBytes { buf in
-                posixRead(fd, buf.baseAddress! + done, size - done)
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw FileReadError(errno: errno)
-            }
-            if got == 0 { break }  // the file shrank while we read it
-            done += got
-        }
-        if done < size { bytes.removeLast(size - done) }
-        return bytes
     }
 }
 
@@ -112,30 +129,4 @@ extension ProbePaths {
     #else
     Darwin.write(fd, buffer, count)
     #endif
-}
-
-@inline(__always) private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.read(fd, buffer, count)
-    #else
-    Darwin.read(fd, buffer, count)
-    #endif
-}
-
-/// Why a file could not be read or written.
-public struct FileReadError: Error, Equatable, CustomStringConvertible {
-    /// The reason in words (`no such file`, `permission denied`).
-    public var reason: String
-    /// Creates an error from a reason.
-    public init(reason: String) { self.reason = reason }
-    /// Creates an error from a POSIX errno.
-    public init(errno code: Int32) {
-        switch code {
-        case ENOENT: reason = "no such file"
-        case EACCES: reason = "permission denied"
-        case EISDIR: reason = "is a directory"
-        default: reason = String(cString: strerror(code))
-        }
-    }
-    public var description: String { reason }
 }

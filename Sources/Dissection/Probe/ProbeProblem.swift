@@ -1,6 +1,8 @@
 // What can be wrong with a probe dataset, in two tiers: `ProbeProblem` is one defect found while
 // reading (a bad row, a missing file), reported with file and line and survivable; `ProbeError`
-// is a defect that makes the whole dataset unusable and stops `ProbeDataset.open`.
+// is a defect that makes the whole dataset unusable and stops `ProbeDataset.open`. Both print
+// as one line with names from the dataset cleaned of terminal escapes (`ProbeText`).
+import Render
 
 /// One defect found in a probe dataset, named with the file (relative to the dataset
 /// directory) and, where it applies, the 1-based line.
@@ -35,10 +37,10 @@ public struct ProbeProblem: Sendable, Equatable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// `file:line: severity: cause`.
+    /// `file:line: severity: cause`, safe to print.
     public var description: String {
-        let place = line.map { "\(file):\($0)" } ?? file
-        return "\(place): \(severity.rawValue): \(cause)"
+        let place = line.map { "\(ProbeText.shown(file)):\($0)" } ?? ProbeText.shown(file)
+        return TerminalText.sanitize("\(place): \(severity.rawValue): \(cause)")
     }
 }
 
@@ -48,23 +50,29 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case notADirectory(path: String)
     /// A required file is missing or unreadable.
     case unreadable(file: String, reason: String)
+    /// A required file is refused: not a regular file, or a symbolic link out of the dataset.
+    case refused(file: String, reason: String)
     /// A required table lacks a column it must have.
     case missingColumn(file: String, column: String)
     /// A table is structurally unusable (no header, no categories, ...).
     case malformed(file: String, line: Int?, reason: String)
 
-    /// One line for users: `<file>: <cause>; <hint>`.
+    /// One line for users: `<file>: <cause>; <hint>`, safe to print.
     public var description: String {
+        let text: String
         switch self {
         case let .notADirectory(path):
-            return "\(path): not a directory; give the folder that holds index.csv (for example broden1_224)"
+            text = "\(path): not a directory; give the folder that holds index.csv (for example broden1_224)"
         case let .unreadable(file, reason):
-            return "\(file): cannot read (\(reason)); check that the dataset was unpacked completely"
+            text = "\(ProbeText.shown(file)): cannot read (\(reason)); check that the dataset was unpacked completely"
+        case let .refused(file, reason):
+            text = "\(ProbeText.shown(file)): refused (\(reason)); a dataset's files must be regular files inside its directory"
         case let .missingColumn(file, column):
-            return "\(file): no column '\(column)' in the header; is this a Broden-layout dataset?"
+            text = "\(file): no column '\(column)' in the header; is this a Broden-layout dataset?"
         case let .malformed(file, line, reason):
-            let place = line.map { "\(file):\($0)" } ?? file
-            return "\(place): \(reason); is this a Broden-layout dataset?"
+            let place = line.map { "\(ProbeText.shown(file)):\($0)" } ?? ProbeText.shown(file)
+            text = "\(place): \(reason); is this a Broden-layout dataset?"
         }
+        return TerminalText.sanitize(text)
     }
 }

@@ -25,8 +25,8 @@ public struct SampleError: Error, Equatable, CustomStringConvertible {
     /// What is wrong.
     public var reason: String
 
-    /// `file (index.csv:line): reason`.
-    public var description: String { "\(file) (index.csv:\(line)): \(reason)" }
+    /// `file (index.csv:line): reason`, safe to print.
+    public var description: String { TerminalText.sanitize("\(file) (index.csv:\(line)): \(reason)") }
 }
 
 extension ProbeDataset {
@@ -59,7 +59,7 @@ extension ProbeDataset {
 
     /// Reads and decodes the JPEG of `record`, checking its size against `ih x iw`.
     public func decodeImage(_ record: ProbeRecord) throws(SampleError) -> RGBImage {
-        let file = "images/" + record.image
+        let file = "images/" + ProbeText.shown(record.image)
         let bytes = try readBytes(record.image, record)
         let image: RGBImage
         do {
@@ -80,7 +80,7 @@ extension ProbeDataset {
 
     /// Reads and decodes one segmentation PNG of `record`, checking its size against `sh x sw`.
     public func decodeSegmentation(_ path: String, _ record: ProbeRecord) throws(SampleError) -> LabelMap {
-        let file = "images/" + path
+        let file = "images/" + ProbeText.shown(path)
         let bytes = try readBytes(path, record)
         let rgb: RGBImage
         do { rgb = try PNG.decodeRGB(bytes, limits: Self.limits) } catch {
@@ -98,8 +98,8 @@ extension ProbeDataset {
 
     private func readBytes(_ relative: String, _ record: ProbeRecord) throws(SampleError) -> [UInt8] {
         precondition(ProbePaths.refusal(relative) == nil, "ProbeDataset: unchecked path \(relative)")
-        do { return try ProbePaths.read(imagesPath(relative), maxBytes: 64 << 20) } catch {
-            throw SampleError(file: "images/" + relative, line: record.line, reason: error.reason)
+        do { return try readImageFile(relative, maxBytes: 64 << 20) } catch {
+            throw SampleError(file: "images/" + ProbeText.shown(relative), line: record.line, reason: error.reason)
         }
     }
 }

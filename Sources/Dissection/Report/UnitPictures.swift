@@ -34,14 +34,14 @@ public struct UnitPictures: Sendable {
         self.style = style
     }
 
-    /// Reads the image of `top` from `images/`.
+    /// Reads the image of `top` from `images/`, through `ProbePaths.read` (a regular file whose
+    /// real path lies inside the dataset, as the dissection read it).
     /// - Throws: a one-line `<file>: <cause>` description as `PictureError`.
     public func sourceImage(_ top: TopImage) throws(PictureError) -> RGBImage {
-        let relative = "images/" + top.path
-        if let refusal = ProbePaths.refusal(top.path) { throw PictureError(file: relative, cause: refusal) }
-        let path = ProbePaths.join(ProbePaths.join(datasetDirectory, "images"), top.path)
+        guard !top.path.isEmpty else { throw PictureError.noPath(top) }
+        let path = ProbePaths.join(ProbePaths.join(datasetDirectory, "images"), ProbeText.shown(top.path))
         let bytes: [UInt8]
-        do { bytes = try ProbePaths.read(path, maxBytes: 64 << 20) } catch {
+        do { bytes = try ProbePaths.read("images/" + top.path, in: datasetDirectory, maxBytes: 64 << 20) } catch {
             throw PictureError(file: path, cause: error.reason)
         }
         let limits = ImageLimits(maxSide: 4096, maxPixels: 4096 * 4096)
@@ -102,6 +102,12 @@ public struct PictureError: Error, CustomStringConvertible, Sendable {
     /// Why.
     public let cause: String
     public var description: String { "\(file): \(cause)" }
+
+    /// A top image whose index has no path in the run's `images` table.
+    public static func noPath(_ top: TopImage) -> PictureError {
+        PictureError(file: "run.sqlite",
+                     cause: "top image \(top.rank + 1) of unit \(top.unit + 1) is image \(top.image), which the images table does not list")
+    }
 }
 
 /// A number in at most four significant digits (`12.35`, `0.003`, `1.2e+05`).

@@ -1,6 +1,7 @@
 // What `netdissect dissect` does once its arguments are parsed: open the dataset and the
 // activation source, run, print progress, and turn every failure into one line.
 import Foundation
+import Render
 import Runtime
 
 /// The dissect command's arguments, as typed (also what `explore` starts a run from).
@@ -81,10 +82,17 @@ public enum DissectRunner {
             let options = RunOptions(batchSize: r.batch, threads: r.threads, checkpointEvery: r.checkpointEvery, force: r.force)
             let dataset: ProbeDataset
             do { dataset = try ProbeDataset.open(directory: configuration.dataset) } catch {
-                throw DissectFailure(message: error.description, isCancel: false)
+                throw DissectFailure(message: error.message(directory: configuration.dataset), isCancel: false)
             }
             let source = try ProbeSampleSource(dataset: dataset, categories: configuration.categories,
                                                limit: configuration.limit, workers: options.workerCount)
+            // Rows the reader already refused need no pass over the images to be found unusable.
+            let rows = dataset.records.prefix(source.count)
+            if let first = rows.first, let defect = first.defect, rows.allSatisfy({ $0.defect != nil }) {
+                let index = ProbePaths.join(configuration.dataset, "index.csv")
+                throw DissectFailure(message: TerminalText.sanitize("\(index): none of the \(rows.count) rows can be used (line \(first.line): \(defect)); run netdissect probe check \(configuration.dataset) to see every problem"),
+                                     isCancel: false)
+            }
             let producer = try makeProducer(configuration, images: source.count, dataset: dataset, options: options)
             return Dissector(configuration: configuration, directory: absolute(r.out), source: source,
                              producer: wrapProducer(producer), options: options)

@@ -1,6 +1,7 @@
 // Pass 1: exact per-unit thresholds and top images, and the activation cache for pass 2.
 import Foundation
 import GRDB
+import Render
 
 extension Dissector {
     static let thresholdStateKind = "thresholds-state"
@@ -27,6 +28,7 @@ extension Dissector {
         let cache = session.useCache ? try ActivationCache(runDirectory: directory, layers: layers) : nil
         var pendingSkips: [SkippedInput] = []
         var skippedCount = session.progress.imagesSkipped
+        var firstSkip: SkippedInput?
 
         let checkpoint: (inout Session) throws -> Void = { session in
             try cache?.sync()
@@ -60,11 +62,13 @@ extension Dissector {
                 switch item {
                 case let .skip(index, path, why):
                     pendingSkips.append(SkippedInput(image: index, path: path, reason: why, pass: 1))
+                    firstSkip = firstSkip ?? pendingSkips.last
                     skippedCount += 1
                     indices.append(nil)
                 case let .sample(index, _, _):
                     if let reason {
                         pendingSkips.append(SkippedInput(image: index, path: source.path(of: index), reason: reason, pass: 1))
+                        firstSkip = firstSkip ?? pendingSkips.last
                         skippedCount += 1
                         indices.append(nil)
                     } else {
@@ -89,6 +93,18 @@ extension Dissector {
             if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
                 try checkpoint(&session)
             }
+        }
+
+        // A pass in which no image could be used leaves nothing to tally: the run fails here
+        // (its state checkpointed, marked failed) instead of finishing with empty results.
+        if skippedCount >= total {
+            let example = firstSkip.map { " (the first: \($0.path): \($0.reason))" } ?? ""
+            session.progress.status = .failed
+            session.progress.message = "none of the \(total) images could be used"
+            try checkpoint(&session)
+            throw RunError.input(path: configuration.dataset,
+                                 reason: TerminalText.sanitize("none of its \(total) images could be used\(example)"),
+                                 hint: "run netdissect probe check on it, fix what it reports, then dissect again with --force")
         }
 
         // Pass 1 is done: top images are final; thresholds too, unless a refine pass must

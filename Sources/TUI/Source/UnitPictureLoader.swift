@@ -27,10 +27,15 @@ public struct UnitPictureLoader: Sendable {
 
     /// The overlaid picture of `top`.
     public func picture(for top: TopImage) throws -> UnitImage {
-        if let refusal = ProbePaths.refusal(top.path) { throw UnitPictureError(path: top.path, reason: refusal) }
+        guard !top.path.isEmpty else {
+            let missing = PictureError.noPath(top)
+            throw UnitPictureError(path: missing.file, reason: missing.cause)
+        }
         let file = ProbePaths.join(ProbePaths.join(dataset, "images"), top.path)
         let bytes: [UInt8]
-        do { bytes = try ProbePaths.read(file) } catch { throw UnitPictureError(path: file, reason: error.description) }
+        do { bytes = try ProbePaths.read("images/" + top.path, in: dataset) } catch {
+            throw UnitPictureError(path: file, reason: error.description)
+        }
         let image: RGBImage
         do {
             image = top.path.lowercased().hasSuffix(".png") ? try PNG.decodeRGB(bytes) : try JPEG.decode(bytes)
