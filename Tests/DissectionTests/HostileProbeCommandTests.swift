@@ -41,7 +41,7 @@ private func writeTwoImageActivations(in directory: String) throws -> String {
         #expect(mkfifo("\(directory)/label.csv", 0o644) == 0)
         let (status, _, errors) = try run(["probe", "check", directory], seconds: 30)
         #expect(status == 1, "\(errors)")
-        #expect(errors == "netdissect: \(directory)/label.csv: refused (not a regular file (a FIFO)); a dataset's files must be regular files inside its directory\n")
+        #expect(errors == "netdissect: \(directory)/label.csv: refused (not a regular file: a FIFO (named pipe)); a dataset's files must be regular files inside its directory\n")
     }
 
     @Test func probeCheckRefusesADuplicatedHeaderColumn() throws {

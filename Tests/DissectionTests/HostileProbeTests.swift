@@ -148,7 +148,7 @@ private func withinDeadline<T>(_ seconds: Double, fifos: [String], _ body: @esca
         let opened = withinDeadline(20, fifos: ["\(directory)/label.csv"]) { () -> ProbeError? in
             do { _ = try ProbeDataset.open(directory: directory); return nil } catch { return error as? ProbeError }
         }
-        #expect(opened == .refused(file: "label.csv", reason: "not a regular file (a FIFO)"))
+        #expect(opened == .refused(file: "label.csv", reason: "not a regular file: a FIFO (named pipe)"))
 
         for file in ["images/a/1.jpg", "images/a/1_object.png"] {
             let directory = try writeUsableDataset()
@@ -157,7 +157,7 @@ private func withinDeadline<T>(_ seconds: Double, fifos: [String], _ body: @esca
                 try? ProbeDataset.check(directory: directory, workers: 1)
             })
             #expect(report.usable == 1)
-            #expect(report.problems.map(\.description) == ["index.csv:2: warning: \(file): not a regular file (a FIFO); image left out"])
+            #expect(report.problems.map(\.description) == ["index.csv:2: warning: \(file): not a regular file: a FIFO (named pipe); image left out"])
         }
     }
 

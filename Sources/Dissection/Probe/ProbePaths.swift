@@ -9,7 +9,8 @@
 //   must lie inside the real dataset directory, so `images/`, a subfolder, an image or a table
 //   that is a symbolic link leading out of the dataset is refused the same way. A link whose
 //   target stays inside the dataset is followed; the dataset directory itself may be a link.
-// The file is then read by `RegularFile.read`, which refuses FIFOs and devices without blocking.
+// The file is then read by Runtime's `RegularFile`, which refuses FIFOs and devices without blocking.
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #else
@@ -76,7 +77,8 @@ public enum ProbePaths {
     ///   failure), whose description is the reason alone, to be put after the file name.
     public static func read(_ relative: String, in directory: String, realDirectory: String? = nil,
                             maxBytes: Int = maxFileBytes) throws(FileReadError) -> [UInt8] {
-        try RegularFile.read(at: resolve(relative, in: directory, realDirectory: realDirectory), maxBytes: maxBytes)
+        let path = try resolve(relative, in: directory, realDirectory: realDirectory)
+        do { return try RegularFile.contents(of: path, maxBytes: maxBytes) } catch { throw FileReadError(error) }
     }
 
     /// `path` with every symbolic link, `.` and `..` resolved (POSIX `realpath`).
