@@ -80,6 +80,14 @@ private func writeTwoImageActivations(in directory: String) throws -> String {
         #expect(!lateText.contains("finished"))
         #expect(try RunReader.open(work + "/late").progress().status == .failed)
 
+        // A dataset directory whose name holds escapes is named without them.
+        let escaped = try makeTemporaryDirectory("nd-escaped") + "/d\u{1B}]0;PWNED\u{07}"
+        #expect(rename(missing, escaped) == 0)
+        let (named, _, namedText) = try dissect(escaped, "named")
+        #expect(named == 1)
+        #expect(namedText.contains("/d: none of its 2 images could be used"), "\(namedText.debugDescription)")
+        #expect(!namedText.contains("PWNED") && !namedText.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" })
+
         // The same data with its images back dissects (exit 0).
         let usable = try writeUsableDataset()
         let (fine, _, fineText) = try dissect(usable, "fine")

@@ -121,6 +121,28 @@ private func withinDeadline<T>(_ seconds: Double, fifos: [String], _ body: @esca
         #expect(report.usable == 2 && report.problems.isEmpty, "\(report.problems)")
     }
 
+    @Test func insideIsDecidedOnBytesNotOnCharacters() throws {
+        // "caf\u{E9}" (NFC) and "cafe\u{301}" (NFD) are equal Swift strings but two directories
+        // on disk: a link into the twin leads out. POSIX calls, so that nothing normalises names.
+        let parent = try makeTemporaryDirectory("unicode")
+        let directory = parent + "/caf\u{E9}", twin = parent + "/cafe\u{301}"
+        #expect(directory == twin && directory.utf8.count != twin.utf8.count)
+        #expect(rename(try writeUsableDataset(), directory) == 0)
+        #expect(rename(try outsideCopy(of: directory), twin) == 0)
+        #expect(unlink(directory + "/images/a/1.jpg") == 0 && symlink(twin + "/images/a/1.jpg", directory + "/images/a/1.jpg") == 0)
+        let report = try ProbeDataset.check(directory: directory, workers: 1)
+        #expect(report.usable == 1)
+        #expect(report.problems.map(\.cause).first?.hasPrefix("images/a/1.jpg: a symbolic link leads out of the dataset directory") == true,
+                "\(report.problems)")
+
+        // A folder inside whose name starts with a combining mark (which joins the "/" before
+        // it into one character) is inside.
+        let inside = try writeUsableDataset()
+        #expect(rename(inside + "/images", inside + "/\u{301}images") == 0 && symlink("\u{301}images", inside + "/images") == 0)
+        let fine = try ProbeDataset.check(directory: inside, workers: 1)
+        #expect(fine.usable == 2 && fine.problems.isEmpty, "\(fine.problems)")
+    }
+
     @Test func reportPicturesAreReadThroughTheSameCheck() throws {
         let directory = try writeUsableDataset()
         let outside = try outsideCopy(of: directory)

@@ -62,7 +62,10 @@ public enum ProbePaths {
         let root: String
         if let realDirectory { root = realDirectory } else { root = try realPath(directory) }
         let real = try realPath(join(directory, relative))
-        let inside = root == "/" ? real.count > 1 : real.hasPrefix(root + "/")
+        // Compared byte for byte: String's prefix test works on characters under canonical
+        // equivalence, so an NFD spelling of the directory (another directory on disk) or a
+        // combining mark after the "/" would change its answer.
+        let inside = root == "/" ? real.utf8.count > 1 : real.utf8.starts(with: (root + "/").utf8)
         guard inside else {
             throw FileReadError(reason: "a symbolic link leads out of the dataset directory (to \(ProbeText.shown(real)))",
                                 refused: true)

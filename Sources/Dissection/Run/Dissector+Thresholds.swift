@@ -102,7 +102,7 @@ extension Dissector {
             session.progress.status = .failed
             session.progress.message = "none of the \(total) images could be used"
             try checkpoint(&session)
-            throw RunError.input(path: configuration.dataset,
+            throw RunError.input(path: TerminalText.sanitize(configuration.dataset),
                                  reason: TerminalText.sanitize("none of its \(total) images could be used\(example)"),
                                  hint: "run netdissect probe check on it, fix what it reports, then dissect again with --force")
         }
