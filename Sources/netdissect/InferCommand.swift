@@ -36,7 +36,9 @@ struct InferCommand: ParsableCommand {
             let name = session.outputNames[0]
             let result = try session.run(batch)[name]!
             try NPY.write(result, to: output)
-            print(TerminalText.sanitize("wrote \(output): \(name) \(result.shape)"))
+            // The output's name comes from the model: filtered, and cut as `layers` cuts it.
+            let shown = TerminalText.truncate(TerminalText.sanitize(name), toWidth: LayerTable.maxWidths[3])
+            print(TerminalText.sanitize("wrote \(output): ") + shown + " \(result.shape)")
         } catch let error as ModelError {
             throw commandFailure(error)
         } catch let error as NPYError {

@@ -59,7 +59,7 @@ import TestSupport
                           cause: "symbolic link out of the model's directory")
 
         try makeFIFO(layout.model + "/w.bin")
-        try expectRefusal(["layers", try layout.writeModel(location: "w.bin")], file: model, cause: "is a FIFO (named pipe), not a regular file")
+        try expectRefusal(["layers", try layout.writeModel(location: "w.bin")], file: model, cause: "is a FIFO (named pipe), not a regular file; external weight files must be regular files inside the model's directory; put the file")
         try expectRefusal(["layers", try layout.writeModel(location: ".")], file: model, cause: "'.' is a directory, not a regular file")
     }
 
@@ -103,6 +103,19 @@ import TestSupport
         #expect(rows.status == 0, "\(rows.stderr)")
         let widest = rows.stdout.split(separator: "\n").map { TerminalText.displayWidth(String($0)) }.max() ?? 0
         #expect(widest < 300, "a row of \(widest) columns")
+
+        // `infer` names the output it wrote: a 20,000-character name with escapes is filtered and cut.
+        var long = HostileModelTests.convRelu()
+        let outputName = "\u{1B}]0;title\u{07}" + String(repeating: "o", count: 20_000)
+        long.nodes[1].output = [outputName]
+        long.outputs = [outputName]
+        try long.write(to: dir + "/long.onnx")
+        try NPY.write(.random([1, 3, 4, 4], seed: 5), to: dir + "/x.npy")
+        guard let wrote = try run(["infer", dir + "/long.onnx", "--input", dir + "/x.npy", "--output", dir + "/y.npy"]) else { return }
+        #expect(wrote.status == 0, "\(wrote.stderr)")
+        #expect(wrote.stdout.hasPrefix("wrote \(dir)/y.npy: ooo") && wrote.stdout.hasSuffix("… [1, 2, 4, 4]\n"), "\(wrote.stdout.prefix(200))")
+        #expect(TerminalText.displayWidth(wrote.stdout) < 300 && !Self.hasControls(wrote.stdout), "\(wrote.stdout.debugDescription)")
+        #expect(try NPY.readHeader(dir + "/y.npy").shape == [1, 2, 4, 4])
     }
 
     @Test func messagesSayWhatIsWrong() throws {

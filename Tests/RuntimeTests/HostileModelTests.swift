@@ -308,6 +308,14 @@ import TestSupport
                   case .inputSizeOutOfRange = error.kind else { Issue.record("\(h) x \(w)"); continue }
             #expect(error.description.contains("1 to 65536"))
         }
+        // A declared size too large for any run is refused when a size is asked of it, and the
+        // hint gives the range rather than asking for "at least one image".
+        var huge = Self.convRelu()
+        huge.inputDims = [1, 3, 70_000, 70_000]
+        let declared = try huge.load()
+        guard let error = modelErrorOf({ _ = try declared.layers(height: declared.defaultInputSize.0, width: declared.defaultInputSize.1) }),
+              case .inputSizeOutOfRange(found: [1, 3, 70_000, 70_000]) = error.kind else { Issue.record("declared 70000"); return }
+        #expect(error.hint.contains("1 to 65536 pixels a side"), "\(error)")
     }
 
     @Test func structuralErrorsDoNotBlameTheInputSize() throws {

@@ -117,7 +117,8 @@ public struct ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unknownLayer: "run 'netdissect layers MODEL' to list the layer names"
         case .invalidEdit: "check the unit indices and the matrix size against 'netdissect layers MODEL'"
         case .inputShape: "give a float32 batch of shape (N, C, H, W) matching the model's input"
-        case .inputSizeOutOfRange: "give at least one image, of at least 1 x 1 pixels (netdissect layers MODEL --input-size N)"
+        case .inputSizeOutOfRange:
+            "give a batch of 1 to \(ShapeMath.maxInputSide) images of 1 to \(ShapeMath.maxInputSide) pixels a side (netdissect layers MODEL --input-size N)"
         case .tooLarge: "use a smaller batch or input size"
         }
     }
@@ -173,8 +174,10 @@ public enum ExternalDataProblem: Equatable, Sendable, CustomStringConvertible {
     var hint: String {
         switch self {
         case .notAllowed: "load the model from its file so its weight files can be found"
-        case .leavesDirectory, .linksOutside, .notRegularFile:
+        case .leavesDirectory, .linksOutside:
             "external weight files must be regular files inside the model's directory; copy them there (a link is not followed out of it)"
+        case .notRegularFile:
+            "external weight files must be regular files inside the model's directory; put the file the exporter wrote at that location"
         case .missing, .unreadable:
             "keep the external weight files the exporter wrote beside the model, readable"
         case .noLocation, .invalidEntry, .lengthMismatch, .beyondEnd:
