@@ -23,7 +23,7 @@ import TestSupport
         let layer = ReportLayer(name: "l", units: Array(sampleLayer().units.prefix(5)))
         #expect(layer.detectors.count == 4)
         #expect(layer.uniqueLabels == 3)
-        #expect(layer.headline == "4/5 units covering 3 concepts with IoU ≥ 0.04")
+        #expect(layer.headline == "4/5 units covering 3 concepts with IoU ≥ 0.040")
         let bars = layer.detectorCounts
         #expect(bars.map(\.label) == ["dog", "grass", "red-c"])
         #expect(bars[0].count == 2)
@@ -41,7 +41,7 @@ import TestSupport
         // One bar per (category, label) among detectors.
         let rects = html.components(separatedBy: "<rect ").count - 1
         #expect(rects == sampleLayer().detectorCounts.count)
-        #expect(html.contains("18/19 units covering 17 concepts with IoU ≥ 0.04"))
+        #expect(html.contains("18/19 units covering 17 concepts with IoU ≥ 0.040"))
     }
 
     @Test func pagesWithNoDetectorsOrNoUnitsAreStillWellFormed() {
@@ -95,9 +95,13 @@ import TestSupport
     }
 
     @Test func iouFormatting() {
-        #expect(formatIoU(0.04) == "0.04")
-        #expect(formatIoU(0.2051) == "0.21")
-        #expect(formatIoU(1) == "1.00")
-        #expect(formatIoU(.nan) == "–")
+        #expect(formatIoU(0.04) == "0.040")
+        #expect(formatIoU(0.2051) == "0.205")
+        #expect(formatIoU(0.2059) == "0.205", "rounded down: never above the true IoU")
+        #expect(formatIoU(0.0399) == "0.039", "below the default threshold never reads as 0.040")
+        #expect(formatIoU(0.285) == "0.285")
+        #expect(formatIoU(1) == "1.000")
+        #expect(formatIoU(0) == "0.000")
+        #expect(formatIoU(.nan) == "-")
     }
 }

@@ -1,5 +1,6 @@
 // Sanitising and measuring text, fitting lines, the canvas with wide characters, and bars.
 
+import Render
 import Testing
 @testable import TUI
 

@@ -77,14 +77,6 @@ public struct ReportLayer: Sendable, Equatable {
     }
 }
 
-/// An IoU or threshold with two decimals (`0.04`, `0.21`).
-public func formatIoU(_ value: Double) -> String {
-    guard value.isFinite else { return "–" }
-    let hundredths = Int((value * 100).rounded())
-    let whole = hundredths / 100, frac = abs(hundredths % 100)
-    return "\(whole).\(frac < 10 ? "0" : "")\(frac)"
-}
-
 /// A fixed colour per category, shared by the bar graph, the cards and the terminal summary.
 public enum CategoryColors {
     /// Colours of Broden's six categories.

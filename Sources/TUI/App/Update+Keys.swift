@@ -1,5 +1,6 @@
 // Keys: the prompt takes typed text first, then an open overlay, then the binding table for the
 // focused pane.
+import Render
 
 extension AppState {
     /// Applies one key press.
@@ -281,12 +282,4 @@ extension AppState {
 func clampedAdd(_ a: Int, _ b: Int) -> Int {
     let (sum, overflow) = a.addingReportingOverflow(b)
     return overflow ? (b > 0 ? Int.max : Int.min) : sum
-}
-
-/// IoU with three decimals, as tables show it.
-public func formatIoU(_ value: Double) -> String {
-    guard value.isFinite else { return "-" }
-    let thousandths = Int((value * 1000).rounded())
-    let whole = thousandths / 1000, frac = thousandths % 1000
-    return "\(whole)." + String(repeating: "0", count: 3 - String(frac).count) + String(frac)
 }

@@ -2,6 +2,7 @@
 // the explorer starts and again with `i`.
 
 import Foundation
+import Render
 
 /// Presents the "about this run" overlay.
 public enum AboutPresenter {

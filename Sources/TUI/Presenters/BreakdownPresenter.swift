@@ -1,5 +1,6 @@
 // The concepts pane: unique detectors per category as bars (the paper's figure), then the
 // labels with the most detector units.
+import Render
 
 /// Presents the concepts pane.
 public enum BreakdownPresenter {

@@ -1,6 +1,7 @@
 // The unit detail pane: the unit's best label and IoU in each category, then a strip of its
 // top images with the mask overlaid. The images themselves are not text: the presenter leaves
 // their cells blank and returns where each picture goes; the screen writes the picture bytes.
+import Render
 
 /// A picture to be written over a rectangle of blank cells.
 public struct PicturePlacement: Hashable, Sendable {

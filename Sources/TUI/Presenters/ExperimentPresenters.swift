@@ -3,6 +3,7 @@
 
 import Dissection
 import Foundation
+import Render
 
 /// Presents the compare overlay.
 public enum ComparePresenter {

@@ -1,6 +1,7 @@
 // The units table: unit, label, category, IoU and a detector mark, sorted and filtered, with
 // search matches highlighted. `UnitsColumns` is shared with the mouse handling so a click on a
 // heading sorts by the column under it.
+import Render
 
 /// Where the columns of the units table are, for a given inner width.
 public struct UnitsColumns: Sendable {

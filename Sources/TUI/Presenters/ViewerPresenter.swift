@@ -1,4 +1,5 @@
 // The larger view: one of the unit's top images as large as the screen allows, with its caption.
+import Render
 
 /// Presents the larger image view.
 public enum ViewerPresenter {

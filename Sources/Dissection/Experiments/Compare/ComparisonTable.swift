@@ -85,7 +85,7 @@ public enum ComparisonTable {
         for category in layer.categories {
             rows.append(["  " + TerminalText.sanitize(category)] + track.results.map { r in
                 guard let c = r?.perCategory.first(where: { $0.categoryName == category }), c.label > 0 else { return "–" }
-                return TerminalText.truncate(TerminalText.sanitize(c.labelName), toWidth: maxCell - 6) + " " + thousandths(c.iou, roundingDown: false)
+                return TerminalText.truncate(TerminalText.sanitize(c.labelName), toWidth: maxCell - 6) + " " + formatIoU(c.iou)
             })
         }
         rows.append(["threshold"] + track.results.map { r in r?.threshold.map { shortNumber($0) } ?? "–" })
@@ -99,22 +99,14 @@ public enum ComparisonTable {
     public static func cell(_ r: UnitResult?) -> String {
         guard let r else { return "–" }
         let label = TerminalText.truncate(TerminalText.sanitize(r.labelName), toWidth: maxCell - 8)
-        let text = "\(label) \(thousandths(r.iou, roundingDown: !r.isDetector))"
+        let text = "\(label) \(formatIoU(r.iou))"
         return r.isDetector ? text : "(\(text))"
-    }
-
-    /// An IoU with three decimals (`0.040`), rounded to nearest or down.
-    static func thousandths(_ value: Double, roundingDown: Bool) -> String {
-        guard value.isFinite, value >= 0 else { return "–" }
-        let n = Int(roundingDown ? (value * 1000).rounded(.down) : (value * 1000).rounded())
-        let frac = String(n % 1000)
-        return "\(n / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
     /// The fate, with the IoU change for a kept unit.
     static func changeCell(_ track: UnitTrack) -> String {
         guard track.change == .kept, let d = track.iouChange else { return track.change.phrase }
-        if (d * 100).rounded() == 0 { return "kept ±0.00" }
+        if formatIoU(abs(d)) == formatIoU(0) { return "kept ±" + formatIoU(0) }
         return "kept " + (d > 0 ? "+" : "−") + formatIoU(abs(d))
     }
 
