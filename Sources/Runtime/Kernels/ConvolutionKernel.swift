@@ -92,10 +92,11 @@ public struct Convolution: Sendable {
         self.algorithm = algorithm
         switch algorithm {
         case .winograd:
-            self.weights = Winograd.packWeights(
+            // U (16, OC, C) as 16 groups of (OC, C) in 6-channel panels.
+            self.weights = PointwiseWeights.pack(
                 Winograd.transformWeights(weights, outputChannels: geometry.outputChannels,
                                           inputChannels: geometry.inputChannels),
-                outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
+                groups: 16, outputsPerGroup: geometry.outputChannels, inputs: geometry.inputChannels)
         case .pointwise, .tiledColumns, .im2colTiles:
             self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
                                                  outputsPerGroup: geometry.groupOutputChannels,
