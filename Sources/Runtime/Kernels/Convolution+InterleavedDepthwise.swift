@@ -20,9 +20,9 @@ extension Convolution {
     /// planar 0.27 / 0.21, interleaved 0.26 / 0.19; 192x28x28 stride 1 0.18 / 0.13 vs 0.18 / 0.08).
     static func interleavedDepthwiseLimit(strided: Bool) -> Int { strided ? 56 * 56 : 28 * 28 }
 
-    /// Whether a depthwise geometry runs interleaved: one output per channel, at least a block
+    /// Whether a depthwise shape runs interleaved: one output per channel, at least a block
     /// of channels, a small map.
-    static func usesInterleavedDepthwise(_ g: ConvGeometry) -> Bool {
+    static func usesInterleavedDepthwise(_ g: ConvShape) -> Bool {
         g.groups == g.inputChannels && g.outputChannels == g.inputChannels && g.inputChannels >= 8
             && g.inputHeight * g.inputWidth
                 <= interleavedDepthwiseLimit(strided: g.window.strideHeight * g.window.strideWidth > 1)
@@ -42,7 +42,7 @@ extension Convolution {
     }
 
     func runInterleavedDepthwise(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let layout = interleavedPlane!
         let blocks = (g.inputChannels + 7) / 8
         let perWorker = layout.scratchFloats
@@ -92,7 +92,7 @@ extension Convolution {
 
 /// The layout of one block's zero-padded interleaved input (PH, PW, 8) and of its products.
 struct InterleavedPlane: Sendable {
-    let window: Window
+    let window: SlidingWindow
     let outputHeight: Int, outputWidth: Int
     /// Padded rows and columns: every row and column some window touches.
     let rows: Int, columns: Int
@@ -102,7 +102,7 @@ struct InterleavedPlane: Sendable {
     /// buffer, or of the discard slot after it for positions no window reads.
     let packOffsets: [Int]
 
-    init(window w: Window, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+    init(window w: SlidingWindow, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
         window = w
         self.outputHeight = outputHeight
         self.outputWidth = outputWidth

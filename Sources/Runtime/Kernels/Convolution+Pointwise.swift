@@ -47,7 +47,7 @@ extension Convolution {
     }
 
     func pointwisePlan(batch: Int, parallelism: Parallelism) -> PointwisePlan {
-        let g = geometry
+        let g = shape
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
         let tile = PointwiseTile.columns
         // Small maps (late layers) are one block whatever K: their x stays in L2, and a second
@@ -78,7 +78,7 @@ extension Convolution {
     }
 
     func runPointwise(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = pointwisePlan(batch: a.batch, parallelism: parallelism)
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, ocg = g.groupOutputChannels
         let panelFloats = PointwiseTile.rows * k

@@ -25,8 +25,8 @@ extension Convolution {
     /// Floats of column matrix a worker unrolls at once before packing it (64 KiB).
     static let tiledUnrollBudget = 1 << 14
 
-    /// Whether an im2col convolution of geometry `g` runs on the register tiles.
-    static func usesTiledColumns(_ g: ConvGeometry) -> Bool {
+    /// Whether an im2col convolution of shape `g` runs on the register tiles.
+    static func usesTiledColumns(_ g: ConvShape) -> Bool {
         g.groups == 1 && g.outputHeight * g.outputWidth <= tiledColumnsLimit
     }
 
@@ -46,7 +46,7 @@ extension Convolution {
     }
 
     func tiledColumnsPlan(parallelism: Parallelism) -> TiledColumnsPlan {
-        let g = geometry
+        let g = shape
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
         let taps = k / g.inputChannels
         let perChunk = max(1, min(g.inputChannels, Self.tiledUnrollBudget / max(1, taps * hw)))
@@ -65,7 +65,7 @@ extension Convolution {
     }
 
     func runTiledColumns(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = tiledColumnsPlan(parallelism: parallelism)
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, oc = g.outputChannels
         let taps = k / g.inputChannels, plane = g.inputHeight * g.inputWidth

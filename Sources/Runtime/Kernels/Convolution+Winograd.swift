@@ -31,7 +31,7 @@
 enum Winograd {
     /// Whether the Winograd path applies to `g`: 3x3, stride 1, no dilation, one group, and enough
     /// channels for the 16 products to be worth their transforms.
-    static func applies(to g: ConvGeometry) -> Bool {
+    static func applies(to g: ConvShape) -> Bool {
         let w = g.window
         return w.kernelHeight == 3 && w.kernelWidth == 3 && w.strideHeight == 1 && w.strideWidth == 1
             && w.dilationHeight == 1 && w.dilationWidth == 1 && g.groups == 1
@@ -129,7 +129,7 @@ extension Convolution {
     }
 
     func winogradPlan(batch: Int, parallelism: Parallelism) -> WinogradPlan {
-        let g = geometry
+        let g = shape
         let tileRows = (g.outputHeight + 1) / 2, tileColumns = (g.outputWidth + 1) / 2
         let perImage = tileRows * tileColumns
         let c = g.inputChannels, oc = g.outputChannels
@@ -173,7 +173,7 @@ extension Convolution {
     }
 
     func runWinograd(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = winogradPlan(batch: a.batch, parallelism: parallelism)
         let c = g.inputChannels, oc = g.outputChannels
         let perImage = plan.tileRows * plan.tileColumns
@@ -240,7 +240,7 @@ extension Convolution {
     /// `v + xi * stride`, one tile per column.
     private func winogradInput(_ x: UnsafePointer<Float>, plane: UnsafeMutablePointer<Float>, tileRows: Range<Int>,
                                plan: WinogradPlan, into v: UnsafeMutablePointer<Float>, stride: Int) {
-        let g = geometry, w = g.window
+        let g = shape, w = g.window
         let columns = plan.tileColumns, phaseWidth = columns + 1
         let rows = 2 * tileRows.count + 2
         // Zero-padded plane of the input rows these tiles read, split by column parity:
@@ -283,7 +283,7 @@ extension Convolution {
         _ f: F, _ m: UnsafeMutablePointer<Float>, stride: Int, a: Arguments, image: Int,
         channel: Int, tileRows: Range<Int>, plan: WinogradPlan, buffer: UnsafeMutablePointer<Float>
     ) {
-        let g = geometry
+        let g = shape
         let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
         let plane = image * g.outputCount + channel * oh * ow
         let bias = Vec8(repeating: a.bias[channel])

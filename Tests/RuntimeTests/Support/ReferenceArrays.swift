@@ -1,0 +1,42 @@
+// The plain operators (`Reference`) on arrays, for tests: each allocates its output and passes
+// pointers to the one reference the executor and the load-time folding also run.
+@testable import Runtime
+
+extension Reference {
+    /// `conv(_:batch:activation:x:w:b:residual:y:)` on arrays; returns y.
+    static func conv(_ s: ConvShape, batch: Int, activation: Activation = .none, x: [Float], weights: [Float],
+                     bias: [Float]?, residual: [Float]? = nil) -> [Float] {
+        precondition(x.count == batch * s.inputCount, "Reference.conv: x has \(x.count) floats")
+        precondition(weights.count == s.weightCount, "Reference.conv: \(weights.count) weights")
+        precondition(residual == nil || residual!.count == batch * s.outputCount, "Reference.conv: residual size")
+        var y = [Float](repeating: 0, count: batch * s.outputCount)
+        x.withBase { xp in
+            weights.withBase { wp in
+                (bias ?? []).withBase { bp in
+                    (residual ?? []).withBase { rp in
+                        y.withMutableBase { yp in
+                            conv(s, batch: batch, activation: activation, x: xp, w: wp, b: bias == nil ? nil : bp,
+                                 residual: residual == nil ? nil : rp, y: yp)
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// `pool(_:_:batch:x:y:)` on arrays; returns y.
+    static func pool(_ kind: PoolKind, _ s: PoolShape, batch: Int, x: [Float]) -> [Float] {
+        precondition(x.count == batch * s.inputCount, "Reference.pool: x has \(x.count) floats")
+        var y = [Float](repeating: 0, count: batch * s.outputCount)
+        x.withBase { xp in y.withMutableBase { pool(kind, s, batch: batch, x: xp, y: $0) } }
+        return y
+    }
+
+    /// `globalPool(isMax:planes:size:x:y:)` on arrays; returns y.
+    static func globalPool(isMax: Bool, planes: Int, size: Int, x: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: planes)
+        x.withBase { xp in y.withMutableBase { globalPool(isMax: isMax, planes: planes, size: size, x: xp, y: $0) } }
+        return y
+    }
+}
