@@ -166,8 +166,13 @@ extension ComputeNode {
             }
             var bias: [Float]? = nil
             if inputs.count > 2, let c = inputs[2] {
-                guard let cv = c.constant?.floats, let strides = g.cStrides, strides.row == 0 else { return nil }
-                bias = (0..<g.n).map { g.beta * cv[$0 * strides.column] }
+                guard let cv = c.constant?.floats else { return nil }
+                switch g.addend {
+                case .none: break
+                case .scalar: bias = [Float](repeating: g.beta * cv[0], count: g.n)
+                case .row: bias = cv.map { g.beta * $0 }
+                case .column, .full: return nil
+                }
             }
             return LinearRequest(rows: g.m, inFeatures: g.k, outFeatures: g.n, weights: w, bias: bias, activation: .none)
         case let .matMul(s):

@@ -49,6 +49,15 @@ extension Activation {
             apply(p + r * stride, count: columns, bias: bias?[r] ?? 0)
         }
     }
+
+    /// A standalone activation over `count` floats, spread over the workers; `y` may be `x`.
+    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                    parallelism: Parallelism) {
+        let grain = parallelism.grain(for: count, minimum: 1 << 14)
+        parallelism.forEachRange(count, grain: grain) { range, _ in
+            apply(x + range.lowerBound, y + range.lowerBound, count: range.count)
+        }
+    }
 }
 
 /// A loop body that works for any activation, specialised per activation by `accept`.

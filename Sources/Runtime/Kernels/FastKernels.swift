@@ -59,14 +59,15 @@ struct FastKernels: KernelProvider {
     func linear(_ request: LinearRequest) -> PreparedKernel? {
         let activation = request.activation
         // y (M, N) = x (M, K) * w (N, K)^T + b
-        let gemm = Gemm(m: request.rows, n: request.outFeatures, k: request.inFeatures, transB: true,
-                        addend: request.bias == nil ? .none : .row, activation: activation)
+        let gemm = Gemm(shape: GemmShape(m: request.rows, n: request.outFeatures, k: request.inFeatures, transB: true,
+                                         addend: request.bias == nil ? .none : .row),
+                        activation: activation)
         let weights = request.weights, bias = request.bias ?? []
         let parallelism = parallelism
         return PreparedKernel(label: "linear sgemm", scratchCount: 0) { b in
             weights.withBase { w in
                 bias.withBase { c in
-                    gemm.run(a: b.x, b: w, c: gemm.addend == .none ? nil : c, y: b.y, parallelism: parallelism)
+                    gemm.run(a: b.x, b: w, c: gemm.shape.addend == .none ? nil : c, y: b.y, parallelism: parallelism)
                 }
             }
         }.profiled("linear \(request.rows)x\(request.inFeatures) -> \(request.outFeatures)")

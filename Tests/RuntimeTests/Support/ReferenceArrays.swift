@@ -39,4 +39,59 @@ extension Reference {
         x.withBase { xp in y.withMutableBase { globalPool(isMax: isMax, planes: planes, size: size, x: xp, y: $0) } }
         return y
     }
+
+    /// `gemm(_:activation:a:b:c:y:)` on arrays; returns y.
+    static func gemm(_ s: GemmShape, activation: Activation = .none, a: [Float], b: [Float], c: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: s.m * s.n)
+        a.withBase { ap in
+            b.withBase { bp in
+                c.withBase { cp in
+                    y.withMutableBase { gemm(s, activation: activation, a: ap, b: bp, c: s.addend == .none ? nil : cp, y: $0) }
+                }
+            }
+        }
+        return y
+    }
+
+    /// `matMul(_:a:b:y:)` on arrays; returns y.
+    static func matMul(_ s: MatMulShape, a: [Float], b: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: s.outputShape.reduce(1, *))
+        a.withBase { ap in b.withBase { bp in y.withMutableBase { matMul(s, a: ap, b: bp, y: $0) } } }
+        return y
+    }
+
+    /// `affine(_:x:y:)` on arrays; returns y.
+    static func affine(_ s: AffineShape, x: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: x.count)
+        x.withBase { xp in y.withMutableBase { affine(s, x: xp, y: $0) } }
+        return y
+    }
+
+    /// `softmax(_:x:y:)` on arrays; returns y.
+    static func softmax(_ s: SoftmaxShape, x: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: x.count)
+        x.withBase { xp in y.withMutableBase { softmax(s, x: xp, y: $0) } }
+        return y
+    }
+
+    /// `lrn(_:shape:x:y:)` on arrays; returns y.
+    static func lrn(_ a: LRNAttributes, shape: [Int], x: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: x.count)
+        x.withBase { xp in y.withMutableBase { lrn(a, shape: shape, x: xp, y: $0) } }
+        return y
+    }
+
+    /// `pad(_:fill:x:y:)` on float arrays; returns y.
+    static func pad(_ s: PadShape, x: [Float]) -> [Float] {
+        var y = [Float](repeating: .nan, count: s.outputShape.reduce(1, *))
+        x.withBase { xp in y.withMutableBase { pad(s, fill: s.value, x: xp, y: $0) } }
+        return y
+    }
+
+    /// `binary(_:_:a:b:y:)` on arrays; returns y.
+    static func binary(_ op: BinaryOp, _ s: Broadcast, a: [Float], b: [Float]) -> [Float] {
+        var y = [Float](repeating: 0, count: s.outputShape.reduce(1, *))
+        a.withBase { ap in b.withBase { bp in y.withMutableBase { binary(op, s, a: ap, b: bp, y: $0) } } }
+        return y
+    }
 }
