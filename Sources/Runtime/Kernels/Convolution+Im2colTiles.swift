@@ -8,8 +8,8 @@
 // tiles and runs every 6-channel panel of weights (packed at load, `PointwiseWeights`) over them,
 // exactly as a pointwise block (`PointwiseBlock`), the bias, residual and activation applied
 // before the one store. sgemm, on the same panels, spends much of a short product packing, needs
-// the bias written first and a pass over y for the epilogue (MobileNetV2's stem: 0.55 ms where
-// onnxruntime took 0.31).
+// the bias written first and a pass over y for the epilogue (on MobileNetV2's stem it was well
+// behind onnxruntime: benchmarks/README.md, "im2col tiles").
 //
 // Work items are (image, row panel, output-channel range): panels are halved (down to one row)
 // until every worker has a few, then the output channels are split too.

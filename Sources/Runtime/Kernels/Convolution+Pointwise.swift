@@ -6,7 +6,8 @@
 // (`PointwiseWeights`). Each block of x is packed into 16-column tiles (`PointwiseTiles`):
 // read row by row, the way the prefetcher follows, so the tiles then read contiguous memory;
 // reading x in place instead, each k of a tile is a different stream, and a batch whose maps
-// are in memory rather than cache ran 2.5 times slower. Every tile leaves the kernel finished:
+// are in memory rather than cache ran much slower (benchmarks/README.md, "Pointwise
+// packing"). Every tile leaves the kernel finished:
 // bias, residual and activation are applied to the accumulators before the one store. sgemm,
 // by contrast, re-packs x with a copy of its own, needs the bias written first and a second
 // pass over y for the epilogue, which is most of the work when K is 16 to 64 (MobileNet's

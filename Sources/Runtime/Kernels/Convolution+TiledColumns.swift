@@ -3,7 +3,8 @@
 //
 // Per image, y (OC, OH*OW) = f(w (OC, K) * col (K, OH*OW) + b + residual), K = C * KH * KW.
 // On a 7x7 or 14x14 map the product is short and deep (49 columns, K up to 4608), a shape
-// OpenBLAS handles at about half of peak and splits badly across workers. Here:
+// OpenBLAS handles well below its peak and splits badly across workers (benchmarks/README.md,
+// "Tiled columns"). Here:
 //   1. the workers unroll the image's column matrix, a run of input channels each, into the
 //      16-column tiles the pointwise kernel reads (`PointwiseTiles`, packed once per image);
 //   2. the workers take ranges of 6-channel weight panels (packed at load, `PointwiseWeights`)

@@ -18,7 +18,8 @@
 //      loads; B^T d B is additions only;
 //   2. the 16 products, each a pointwise block (`PointwiseBlock`: V_xi packed into 16-column
 //      tiles, every panel of U_xi against every tile, from a zero bias, M stored once; sgemm
-//      spent a sixth of its time zeroing M and another tenth in its own packing);
+//      spent a good part of its time zeroing M and in its own packing: benchmarks/README.md,
+//      "Winograd");
 //   3. output transform A^T m A (additions), bias, residual and activation, written into y.
 // When there are fewer panels than workers (small maps of one image), blocks of output channels
 // share each panel; then step 1 runs first for all panels, split by input channel, into shared
