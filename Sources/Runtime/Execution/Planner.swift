@@ -45,7 +45,6 @@ struct Planner {
     /// Largest arena we agree to allocate, in floats (16 GiB).
     static let maxArenaFloats = 1 << 32
 
-    /// Compiles the plan.
     func plan() throws -> ExecutionPlan {
         let specs = try makeSteps()
         let memory = try MemoryPlan(graph: graph, specs: specs, requested: requested, file: file)

@@ -14,7 +14,6 @@ import Darwin
 
 /// A binary element-wise operation over two broadcast shapes, with a fused activation.
 struct BinaryElementwise: Sendable, Hashable {
-    /// The operation.
     let op: BinaryOp
     /// How the operand shapes broadcast, as collapsed loops.
     let broadcast: BroadcastLoops

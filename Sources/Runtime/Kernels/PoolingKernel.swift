@@ -9,7 +9,7 @@
 
 /// Max or average pooling, prepared once per shape.
 public struct Pooling: Sendable {
-    /// The reduction.
+    /// Max or average.
     public let kind: PoolKind
     /// Channels, input size and window (2-D).
     public let shape: PoolShape

@@ -25,9 +25,8 @@ enum Op: Sendable {
     case maxPool(PoolAttributes)
     /// AveragePool over the trailing spatial axes.
     case averagePool(PoolAttributes)
-    /// GlobalAveragePool: `x (N, C, ...) -> y (N, C, 1, ...)`.
+    /// GlobalAveragePool and GlobalMaxPool: `x (N, C, ...) -> y (N, C, 1, ...)`.
     case globalAveragePool
-    /// GlobalMaxPool.
     case globalMaxPool
     /// Local response normalisation across channels.
     case lrn(LRNAttributes)
@@ -115,13 +114,11 @@ struct WindowAttributes: Sendable, Equatable {
     var autoPad: AutoPad = .notSet
 }
 
-/// Conv's attributes.
 struct ConvAttributes: Sendable, Equatable {
     var window: WindowAttributes
     var group: Int
 }
 
-/// MaxPool's and AveragePool's attributes.
 struct PoolAttributes: Sendable, Equatable {
     var window: WindowAttributes
     var ceilMode: Bool
@@ -135,7 +132,6 @@ struct LRNAttributes: Sendable, Equatable {
     var size: Int
 }
 
-/// Gemm's attributes.
 struct GemmAttributes: Sendable, Equatable {
     var alpha: Float, beta: Float
     var transA: Bool, transB: Bool
