@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: [
             "CCBlas",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ], swiftSettings: nativeVectorCode),
+        ], resources: [.copy("Classification/imagenet-classes.txt")], swiftSettings: nativeVectorCode),
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
         .target(name: "Dissection", dependencies: [
             "Runtime", "Render", "CLapack",

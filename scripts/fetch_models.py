@@ -255,7 +255,7 @@ def main():
     parser.add_argument("--weights", required=True, help="mobilenet_v2-b0353104.pth")
     parser.add_argument("--out", required=True, help="output directory (models/)")
     parser.add_argument("--photo", help="photo for the reference outputs")
-    parser.add_argument("--classes", help="ImageNetClasses.swift, to name the classes in the log")
+    parser.add_argument("--classes", help="imagenet-classes.txt (one name per line), to name the classes in the log")
     args = parser.parse_args()
     digest = hashlib.sha256(open(args.weights, "rb").read()).hexdigest()
     if not digest.startswith(WEIGHTS_SHA256_PREFIX):
@@ -270,8 +270,8 @@ def main():
     if args.photo:
         classes = None
         if args.classes:
-            import re
-            classes = re.findall(r'^ {8}"(.*)",$', open(args.classes).read(), re.M)
+            with open(args.classes, encoding="utf-8") as f:
+                classes = f.read().splitlines()
         write_references(path, args.photo, args.out, classes)
 
 

@@ -1,5 +1,6 @@
 // Images into network inputs: normalisation, channel order, batching, resizing, cropping, and
 // reading a classifier's output.
+import Foundation
 import Testing
 import TestSupport
 @testable import Runtime
@@ -48,5 +49,20 @@ import TestSupport
         let sum = Classification.top(3, logits: [0, 2, 1]).map(\.probability).reduce(0, +)
         #expect(abs(sum - 1) < 1e-6)
         #expect(ImageNet.classNames.count == 1000 && ImageNet.classNames[285] == "Egyptian cat")
+    }
+
+    /// The class names are a resource of the module, in the bundle SwiftPM puts beside the binary;
+    /// without that bundle the error names it (where `Bundle.module` would stop the process).
+    @Test func classNamesComeFromTheResourceBundle() throws {
+        let names = try ImageNet.loadClassNames()
+        #expect(names == ImageNet.classNames && names[0] == "tench" && names[999] == "toilet tissue")
+        let elsewhere = URL(fileURLWithPath: try makeTemporaryDirectory("nd-no-bundle"))
+        do throws(ResourceError) {
+            _ = try RuntimeResources.url(of: "imagenet-classes.txt", binaryDirectory: elsewhere)
+            Issue.record("a missing resource bundle was not reported")
+        } catch {
+            #expect(error.path == elsewhere.appendingPathComponent(RuntimeResources.bundleName).path)
+            #expect(error.description.contains("is missing"))
+        }
     }
 }

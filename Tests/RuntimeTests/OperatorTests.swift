@@ -73,11 +73,11 @@ func ints(_ values: [Int64]) -> TypedTensor { TypedTensor(shape: [values.count],
 
     @Test func elementwiseFunctionsAndBroadcasting() throws {
         let x = floats([4], [-2, -0.5, 0.5, 3])
-        #expect(try evaluate(.unary(.relu), [x]).floats == [0, 0, 0.5, 3])
-        assertClose(try evaluate(.unary(.leakyRelu(alpha: 0.1)), [x]).floats, [-0.2, -0.05, 0.5, 3])
-        assertClose(try evaluate(.unary(.hardSigmoid(alpha: 0.2, beta: 0.5)), [x]).floats, [0.1, 0.4, 0.6, 1])
-        assertClose(try evaluate(.unary(.hardSwish), [x]).floats, [-2 * (1.0 / 6), -0.5 * (2.5 / 6), 0.5 * (3.5 / 6), 3])
-        assertClose(try evaluate(.unary(.sigmoid), [x]).floats, [0.11920292, 0.37754067, 0.62245933, 0.95257413])
+        #expect(try evaluate(.activation(.relu), [x]).floats == [0, 0, 0.5, 3])
+        assertClose(try evaluate(.activation(.leakyRelu(alpha: 0.1)), [x]).floats, [-0.2, -0.05, 0.5, 3])
+        assertClose(try evaluate(.activation(.hardSigmoid(alpha: 0.2, beta: 0.5)), [x]).floats, [0.1, 0.4, 0.6, 1])
+        assertClose(try evaluate(.activation(.hardSwish), [x]).floats, [-2 * (1.0 / 6), -0.5 * (2.5 / 6), 0.5 * (3.5 / 6), 3])
+        assertClose(try evaluate(.activation(.sigmoid), [x]).floats, [0.11920292, 0.37754067, 0.62245933, 0.95257413])
         #expect(try evaluate(.clip(min: -1, max: 1), [x]).floats == [-1, -0.5, 0.5, 1])
         #expect(try evaluate(.clip(min: nil, max: nil), [x, floats([], [0]), nil]).floats == [0, 0, 0.5, 3])
         // (2, 1) + (3,) -> (2, 3)

@@ -152,14 +152,14 @@ import TestSupport
     /// A provider that takes convolutions and ReLUs with kernels of its own, declining the rest.
     struct RecordingProvider: KernelProvider {
         func convolution(_ request: ConvolutionRequest) -> PreparedKernel? {
-            let count = request.shape.outputShape.reduce(1, *)
+            let count = request.batch * request.shape.outputCount
             return PreparedKernel(label: "test conv", scratchCount: 3) { b in
                 #expect(b.scratch != nil)
                 b.y.update(repeating: 1, count: count)
             }
         }
         func node(_ op: ResolvedOp) -> PreparedKernel? {
-            guard case let .unary(.relu, shape) = op else { return nil }
+            guard case let .activation(.relu, shape) = op else { return nil }
             let count = shape.reduce(1, *)
             return PreparedKernel(label: "test relu", scratchCount: 0) { b in
                 #expect(b.inputs.first! == b.x)

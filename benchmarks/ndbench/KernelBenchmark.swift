@@ -1,4 +1,4 @@
-// ndbench conv / ndbench pool: one kernel on one geometry, for tuning the kernels in
+// ndbench conv: one convolution kernel on one shape, for tuning the kernels in
 // Sources/Runtime/Kernels (benchmarks/runtime/conv.py runs the same convolution on onnxruntime).
 import ArgumentParser
 import Foundation
@@ -26,11 +26,11 @@ struct ConvBenchmark: ParsableCommand {
     var algorithm: String?
 
     func run() throws {
-        let geometry = ConvGeometry(
+        let shape = ConvShape(
             inputChannels: channels, outputChannels: outputChannels, inputHeight: size, inputWidth: size,
-            window: Window(kernel: (kernel, kernel), stride: (stride, stride), pads: (pad, pad, pad, pad)),
+            window: SlidingWindow(kernel: (kernel, kernel), stride: (stride, stride), pads: (pad, pad, pad, pad)),
             groups: groups)
-        if let problem = geometry.problem { throw ValidationError(problem) }
+        if let problem = shape.problem { throw ValidationError(problem) }
         let act: Activation
         switch activation {
         case "none": act = .none
@@ -40,26 +40,26 @@ struct ConvBenchmark: ParsableCommand {
         }
         var forced: Convolution.Algorithm?
         if let algorithm {
-            let usable = Convolution.algorithms(for: geometry)
+            let usable = Convolution.algorithms(for: shape)
             guard let match = usable.first(where: { "\($0)" == algorithm }) else {
-                throw ValidationError("--algorithm \(algorithm): this geometry can run \(usable.map { "\($0)" }.joined(separator: ", "))")
+                throw ValidationError("--algorithm \(algorithm): this shape can run \(usable.map { "\($0)" }.joined(separator: ", "))")
             }
             forced = match
         }
         var rng = SplitMix(seed: 2)
-        let conv = Convolution(geometry: geometry, weights: (0..<geometry.weightCount).map { _ in rng.nextFloat() },
+        let conv = Convolution(shape: shape, weights: (0..<shape.weightCount).map { _ in rng.nextFloat() },
                                bias: (0..<outputChannels).map { _ in rng.nextFloat() }, activation: act,
                                expectedBatch: expectedBatch ?? batch, algorithm: forced)
         let parallelism = Parallelism(threads: threads)
-        let x = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.inputCount)
-        let y = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.outputCount)
-        let r = UnsafeMutablePointer<Float>.allocate(capacity: batch * geometry.outputCount)
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: batch * shape.inputCount)
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: batch * shape.outputCount)
+        let r = UnsafeMutablePointer<Float>.allocate(capacity: batch * shape.outputCount)
         let scratchCount = conv.scratchCount(batch: batch, parallelism: parallelism)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCount))
         defer { x.deallocate(); y.deallocate(); r.deallocate(); scratch.deallocate() }
-        for i in 0..<batch * geometry.inputCount { x[i] = rng.nextFloat() }
-        r.initialize(repeating: 0.5, count: batch * geometry.outputCount)
-        y.initialize(repeating: 0, count: batch * geometry.outputCount)
+        for i in 0..<batch * shape.inputCount { x[i] = rng.nextFloat() }
+        r.initialize(repeating: 0.5, count: batch * shape.outputCount)
+        y.initialize(repeating: 0, count: batch * shape.outputCount)
         scratch.initialize(repeating: 0, count: max(1, scratchCount))
         let residualPointer = residual ? UnsafePointer(r) : nil
         conv.run(x, y, batch: batch, residual: residualPointer, scratch: scratch, parallelism: parallelism)
@@ -72,10 +72,10 @@ struct ConvBenchmark: ParsableCommand {
             runs += 1
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
-        let flops = 2.0 * Double(batch * geometry.outputCount * geometry.reductionLength)
+        let flops = 2.0 * Double(batch * shape.outputCount * shape.reductionLength)
         let ms = elapsed / Double(runs) * 1000
         let cpuMs = (processCPUSeconds() - cpuStart) / Double(runs) * 1000
-        print("{\"kernel\": \"conv \(conv.algorithm)\", \"geometry\": \"\(geometry)\", \"batch\": \(batch), "
+        print("{\"kernel\": \"conv \(conv.algorithm)\", \"shape\": \"\(shape)\", \"batch\": \(batch), "
               + "\"threads\": \(threads), \"ms\": \(String(format: "%.3f", ms)), "
               + "\"gflops\": \(String(format: "%.2f", flops / (ms / 1000) / 1e9)), "
               + "\"cpu_ms\": \(String(format: "%.3f", cpuMs)), "

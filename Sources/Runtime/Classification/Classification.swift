@@ -11,7 +11,7 @@ public struct RankedClass: Sendable, Equatable {
     public var name: String?
 }
 
-/// Classification helpers.
+/// Ranked classes from a classifier's logits.
 public enum Classification {
     /// The `k` most probable classes of one row of logits, most probable first.
     ///

@@ -15,43 +15,27 @@
 //     conv -> [Add(residual)] -> [activation]      linear -> [activation]
 // A provider that takes the request must apply them: y = activation(conv(x) + b + residual).
 
-/// An activation fused into a kernel's epilogue.
-enum FusedActivation: Sendable, Equatable {
-    case none
-    /// One of `UnaryOp`'s activations (relu, leakyRelu, sigmoid, hardSigmoid, hardSwish, tanh).
-    case unary(UnaryOp)
-    /// `min(max(x, min), max)`; ReLU6 is clip(0, 6).
-    case clip(min: Float, max: Float)
-
-    /// Applies the activation to `count` values in place (the reference epilogue).
-    func apply(_ y: UnsafeMutablePointer<Float>, count: Int) {
-        switch self {
-        case .none: break
-        case let .unary(op): Reference.unary(op, x: y, y: y, count: count)
-        case let .clip(lo, hi): Reference.clip(min: lo, max: hi, x: y, y: y, count: count)
-        }
-    }
-}
-
 /// A convolution offered to the providers.
 ///
-///     x (N, C, H, W), w (OC, C/group, KH, KW), b (OC)?, residual (N, OC, OH, OW)? -> y (N, OC, OH, OW)
+///     x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC)?, residual (N, OC, OH, OW)? -> y (N, OC, OH, OW)
 struct ConvolutionRequest: Sendable {
     var shape: ConvShape
-    /// (OC, C/group, KH, KW), BatchNormalization already folded in.
+    /// N, the images of every call.
+    var batch: Int
+    /// (OC, C/groups, KH, KW), BatchNormalization already folded in.
     var weights: [Float]
     /// OC values, or nil.
     var bias: [Float]?
     /// Whether the step passes a residual tensor shaped like y to add before the activation.
     var hasResidual: Bool
-    var activation: FusedActivation
+    var activation: Activation
 }
 
 /// A pooling node offered to the providers.
 struct PoolingRequest: Sendable {
     enum Kind: Sendable, Equatable {
-        /// MaxPool or AveragePool with a window.
-        case window(PoolShape)
+        /// MaxPool or AveragePool with a window, over `batch` images.
+        case window(PoolKind, PoolShape, batch: Int)
         /// GlobalAveragePool / GlobalMaxPool over `planes` planes of `size` values.
         case global(isMax: Bool, planes: Int, size: Int)
     }
@@ -69,7 +53,7 @@ struct LinearRequest: Sendable {
     var weights: [Float]
     /// N values (beta folded in), or nil.
     var bias: [Float]?
-    var activation: FusedActivation
+    var activation: Activation
 }
 
 /// The buffers one kernel call works on, all planned once per (model, batch size).

@@ -80,13 +80,14 @@ extension Planner {
         }
     }
 
-    private func convolution(_ node: ComputeNode, residual: String?, activation: FusedActivation,
+    private func convolution(_ node: ComputeNode, residual: String?, activation: Activation,
                              name: String, output out: String) -> PreparedStep {
-        guard case let .conv(shape) = node.op, case let .runtime(x, _)? = node.inputs[0],
+        guard case let .conv(shape, outputShape) = node.op, case let .runtime(x, _)? = node.inputs[0],
               let weights = node.inputs[1]?.constant?.floats else { preconditionFailure("malformed conv step") }
         let bias = node.inputs.count > 2 ? node.inputs[2]?.constant?.floats : nil
-        let request = ConvolutionRequest(shape: shape, weights: weights, bias: bias, hasResidual: residual != nil,
-                                         activation: activation)
+        let batch = outputShape[0]
+        let request = ConvolutionRequest(shape: shape, batch: batch, weights: weights, bias: bias,
+                                         hasResidual: residual != nil, activation: activation)
         for provider in providers {
             if let kernel = provider.convolution(request) {
                 return PreparedStep(name: name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
@@ -96,17 +97,16 @@ extension Planner {
                 }
             }
         }
-        let count = shape.outputShape.reduce(1, *)
         return PreparedStep(name: name, label: "conv reference", scratch: 0) { ctx in
             let xp = UnsafePointer(ctx.pointer(x)), yp = ctx.pointer(out)
             let rp = residual.map { UnsafePointer(ctx.pointer($0)) }
             return {
                 weights.withBase { w in
-                    if let bias { bias.withBase { Reference.conv(shape, x: xp, w: w, b: $0, y: yp) } }
-                    else { Reference.conv(shape, x: xp, w: w, b: nil, y: yp) }
+                    (bias ?? []).withUnsafeBufferPointer { b in
+                        Reference.conv(shape, batch: batch, activation: activation, x: xp, w: w,
+                                       b: bias == nil ? nil : b.baseAddress, residual: rp, y: yp)
+                    }
                 }
-                if let rp { for i in 0..<count { yp[i] += rp[i] } }
-                activation.apply(yp, count: count)
             }
         }
     }
@@ -157,24 +157,26 @@ extension Planner {
         switch node.op {
         case .constant:
             preconditionFailure("constant '\(out)' reached the executor")
-        case let .conv(s):
+        case let .conv(s, shape):
             let w = node.inputs[1]?.constant?.floats ?? [], b = node.inputs.count > 2 ? node.inputs[2]?.constant?.floats : nil
             return step { p, y in
                 w.withBase { wp in
-                    if let b { b.withBase { Reference.conv(s, x: p[0]!, w: wp, b: $0, y: y) } }
-                    else { Reference.conv(s, x: p[0]!, w: wp, b: nil, y: y) }
+                    if let b { b.withBase { Reference.conv(s, batch: shape[0], x: p[0]!, w: wp, b: $0, y: y) } }
+                    else { Reference.conv(s, batch: shape[0], x: p[0]!, w: wp, b: nil, y: y) }
                 }
             }
         case let .affine(s):
             return step { p, y in Reference.affine(s, x: p[0]!, y: y) }
+        case let .activation(f, _):
+            return step { p, y in Reference.activation(f, x: p[0]!, y: y, count: count) }
         case let .unary(u, _):
             return step { p, y in Reference.unary(u, x: p[0]!, y: y, count: count) }
-        case let .clip(lo, hi, _):
-            return step { p, y in Reference.clip(min: lo, max: hi, x: p[0]!, y: y, count: count) }
         case let .binary(b, s):
             return step { p, y in Reference.binary(b, s, a: p[0]!, b: p[1]!, y: y) }
-        case let .pool(s):
-            return pooled(PoolingRequest(kind: .window(s))) { x, y in Reference.pool(s, x: x, y: y) }
+        case let .pool(kind, s, shape):
+            return pooled(PoolingRequest(kind: .window(kind, s, batch: shape[0]))) { x, y in
+                Reference.pool(kind, s, batch: shape[0], x: x, y: y)
+            }
         case let .globalPool(isMax, shape):
             let planes = shape[0] * shape[1], size = shape.dropFirst(2).reduce(1, *)
             return pooled(PoolingRequest(kind: .global(isMax: isMax, planes: planes, size: size))) { x, y in

@@ -12,7 +12,7 @@ enum StepKind {
     /// A node run by the reference operators (or a provider, for pooling).
     case node(ComputeNode)
     /// A convolution with its fused residual add and activation.
-    case conv(ComputeNode, residual: String?, activation: FusedActivation)
+    case conv(ComputeNode, residual: String?, activation: Activation)
     /// A Gemm/MatMul with constant weights as a fully connected layer, with its activation.
     case linear(ComputeNode, LinearRequest)
     /// The same storage under a new shape: no work.
@@ -45,7 +45,6 @@ struct Planner {
     /// Largest arena we agree to allocate, in floats (16 GiB).
     static let maxArenaFloats = 1 << 32
 
-    /// Compiles the plan.
     func plan() throws -> ExecutionPlan {
         let specs = try makeSteps()
         let memory = try MemoryPlan(graph: graph, specs: specs, requested: requested, file: file)
@@ -79,7 +78,7 @@ struct Planner {
         }
         var fused = Set<Int>()
         /// Extends a chain ending in `value` by an activation node reading it alone.
-        func fuseActivation(_ value: inout String, _ names: inout [String]) -> FusedActivation {
+        func fuseActivation(_ value: inout String, _ names: inout [String]) -> Activation {
             guard let k = soleConsumer(value), !fused.contains(k), let a = nodes[k].op.fusibleActivation else { return .none }
             fused.insert(k)
             value = nodes[k].output
@@ -91,16 +90,16 @@ struct Planner {
             var output = node.output
             var names = [node.name]
             switch node.op {
-            case let .conv(shape):
+            case let .conv(_, shape):
                 guard node.inputs[1]?.constant != nil, node.inputs.count < 3 || node.inputs[2] == nil || node.inputs[2]?.constant != nil else {
                     throw ModelError(file: file, .dynamic(node: node.name, op: node.opType, reason: "weights that change per image are not supported"))
                 }
                 guard case let .runtime(x, _)? = node.inputs[0] else { preconditionFailure("conv without a per-image input") }
                 var residual: String? = nil
                 if let j = soleConsumer(output), !fused.contains(j), case let .binary(.add, b) = nodes[j].op,
-                   b.outputShape == shape.outputShape,
+                   b.outputShape == shape,
                    let other = nodes[j].runtimeInputs.first(where: { $0 != output }),
-                   graph.shapes[other] == shape.outputShape, nodes[j].runtimeInputs.count == 2,
+                   graph.shapes[other] == shape, nodes[j].runtimeInputs.count == 2,
                    (producers[other] ?? -1) < i {
                     fused.insert(j)
                     residual = other
@@ -134,16 +133,9 @@ struct Planner {
 
 extension ResolvedOp {
     /// The activation this node applies, when it can be fused into a kernel's epilogue.
-    var fusibleActivation: FusedActivation? {
-        switch self {
-        case let .unary(op, _):
-            switch op {
-            case .relu, .sigmoid, .tanh, .hardSwish, .leakyRelu, .hardSigmoid: return .unary(op)
-            default: return nil
-            }
-        case let .clip(lo, hi, _): return .clip(min: lo, max: hi)
-        default: return nil
-        }
+    var fusibleActivation: Activation? {
+        if case let .activation(f, _) = self { return f }
+        return nil
     }
 
     /// Indices of the inputs read as data (the rest are parameters folded into the operator).
@@ -173,8 +165,13 @@ extension ComputeNode {
             }
             var bias: [Float]? = nil
             if inputs.count > 2, let c = inputs[2] {
-                guard let cv = c.constant?.floats, let strides = g.cStrides, strides.row == 0 else { return nil }
-                bias = (0..<g.n).map { g.beta * cv[$0 * strides.column] }
+                guard let cv = c.constant?.floats else { return nil }
+                switch g.addend {
+                case .none: break
+                case .scalar: bias = [Float](repeating: g.beta * cv[0], count: g.n)
+                case .row: bias = cv.map { g.beta * $0 }
+                case .column, .full: return nil
+                }
             }
             return LinearRequest(rows: g.m, inFeatures: g.k, outFeatures: g.n, weights: w, bias: bias, activation: .none)
         case let .matMul(s):

@@ -31,22 +31,22 @@ extension ResolvedGraph {
         for (i, node) in nodes.enumerated() {
             guard case let .affine(affine) = node.op, case let .runtime(input, _)? = node.inputs.first,
                   let p = producers[input], !removed.contains(p),
-                  case let .conv(conv) = result.nodes[p].op,
+                  case let .conv(conv, _) = result.nodes[p].op,
                   counts[input] == 1, !protected.contains(input),
                   let weights = result.nodes[p].inputs[1]?.constant else { continue }
             let bias = result.nodes[p].inputs.count > 2 ? result.nodes[p].inputs[2] : nil
             if bias != nil && bias?.constant == nil { continue }
-            let perChannel = conv.weightCount / conv.outChannels
+            let perChannel = conv.weightCount / conv.outputChannels
             var w = weights.floats
-            var b = bias?.constant?.floats ?? [Float](repeating: 0, count: conv.outChannels)
-            for oc in 0..<conv.outChannels {
+            var b = bias?.constant?.floats ?? [Float](repeating: 0, count: conv.outputChannels)
+            for oc in 0..<conv.outputChannels {
                 let s = affine.scale[oc]
                 for j in 0..<perChannel { w[oc * perChannel + j] *= s }
                 b[oc] = b[oc] * s + affine.shift[oc]
             }
             var folded = result.nodes[p]
             folded.inputs = [folded.inputs[0], .constant(TypedTensor(shape: weights.shape, floats: w)),
-                             .constant(TypedTensor(shape: [conv.outChannels], floats: b))]
+                             .constant(TypedTensor(shape: [conv.outputChannels], floats: b))]
             folded.output = node.output
             result.nodes[p] = folded
             removed.insert(i)

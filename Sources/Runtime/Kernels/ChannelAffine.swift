@@ -1,51 +1,30 @@
-// x (N, C, H, W) -> y (N, C, H, W): y = f(x * scale[c] + shift[c]).
+// x (N, C, H, W) -> y (N, C, H, W): y = f(x * scale[c] + shift[c]), the fast path of
+// `Reference.affine`.
 //
 // Standalone BatchNormalization (DenseNet normalises after a concat, before its convs, where it
 // cannot fold into a producer) reduces to a per-channel affine map once its statistics are
-// known: scale = gamma / sqrt(var + epsilon), shift = beta - mean * scale, computed at load.
+// known: scale = gamma / sqrt(var + epsilon), shift = beta - mean * scale, computed at load
+// (`AffineShape.batchNormalization`).
 
 /// A per-channel affine map with a fused activation: inference-mode BatchNormalization.
-public struct ChannelAffine: Sendable, Hashable {
-    /// One multiplier and one addend per channel.
-    public let scale: [Float], shift: [Float]
+struct ChannelAffine: Sendable {
+    /// The tensor's shape, and one multiplier and one addend per channel.
+    let shape: AffineShape
     /// Applied last.
-    public let activation: Activation
+    let activation: Activation
 
-    /// `y = f(x * scale[c] + shift[c])`.
-    public init(scale: [Float], shift: [Float], activation: Activation = .none) {
-        precondition(scale.count == shift.count, "ChannelAffine: \(scale.count) scales, \(shift.count) shifts")
-        self.scale = scale
-        self.shift = shift
+    init(shape: AffineShape, activation: Activation = .none) {
+        self.shape = shape
         self.activation = activation
     }
 
-    /// BatchNormalization in inference mode:
-    /// `y = gamma (x - mean) / sqrt(variance + epsilon) + beta`.
-    public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float,
-                activation: Activation = .none) {
-        let c = gamma.count
-        precondition(beta.count == c && mean.count == c && variance.count == c,
-                     "ChannelAffine: BatchNormalization parameters of unequal lengths")
-        var scale = [Float](repeating: 0, count: c), shift = scale
-        for i in 0..<c {
-            let s = Double(gamma[i]) / (Double(variance[i]) + Double(epsilon)).squareRoot()
-            scale[i] = Float(s)
-            shift[i] = Float(Double(beta[i]) - Double(mean[i]) * s)
-        }
-        self.init(scale: scale, shift: shift, activation: activation)
-    }
-
-    /// Channels, C.
-    public var channels: Int { scale.count }
-
-    /// Maps `batch` images of C planes of `planeSize` (H * W) floats; `y` may be `x`.
-    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                    planeSize: Int, parallelism: Parallelism) {
-        let c = channels
-        let grain = parallelism.grain(for: batch * c, minimum: max(1, 8192 / max(1, planeSize)))
-        scale.withUnsafeBufferPointer { scale in
-            shift.withUnsafeBufferPointer { shift in
-                parallelism.forEachRange(batch * c, grain: grain) { range, _ in
+    /// Maps the batch; `y` may be `x`.
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+        let c = shape.channels, planes = shape.batch * c, planeSize = shape.inner
+        let grain = parallelism.grain(for: planes, minimum: max(1, 8192 / max(1, planeSize)))
+        shape.scale.withUnsafeBufferPointer { scale in
+            shape.shift.withUnsafeBufferPointer { shift in
+                parallelism.forEachRange(planes, grain: grain) { range, _ in
                     for plane in range {
                         let channel = plane % c
                         let s = scale[channel], t = shift[channel]
@@ -58,28 +37,6 @@ public struct ChannelAffine: Sendable, Hashable {
                     }
                 }
             }
-        }
-    }
-
-    /// The specification: one multiply-add per element.
-    public func reference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                          planeSize: Int) {
-        for plane in 0..<batch * channels {
-            let channel = plane % channels
-            for i in 0..<planeSize {
-                y[plane * planeSize + i] = activation.reference(x[plane * planeSize + i] * scale[channel] + shift[channel])
-            }
-        }
-    }
-}
-
-extension Activation {
-    /// A standalone activation over `count` floats, spread over the workers; `y` may be `x`.
-    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
-                    parallelism: Parallelism) {
-        let grain = parallelism.grain(for: count, minimum: 1 << 14)
-        parallelism.forEachRange(count, grain: grain) { range, _ in
-            apply(x + range.lowerBound, y + range.lowerBound, count: range.count)
         }
     }
 }

@@ -8,7 +8,7 @@
 
 extension Convolution {
     func runDepthwise(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plane = paddedPlane!
         let channels = g.inputChannels
         let multiplier = g.outputChannels / channels

@@ -59,7 +59,7 @@ extension Convolution {
     }
 
     func panelPlan(batch: Int, parallelism: Parallelism) -> PanelPlan {
-        let g = geometry
+        let g = shape
         let oh = g.outputHeight, ow = g.outputWidth, hw = oh * ow
         let k = g.reductionLength, ocg = g.groupOutputChannels
         let target = parallelism.threads > 1 ? 2 * parallelism.threads : 1
@@ -113,7 +113,7 @@ extension Convolution {
     }
 
     func runGEMM(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = panelPlan(batch: a.batch, parallelism: parallelism)
         let hw = g.outputHeight * g.outputWidth, ow = g.outputWidth
         let k = g.reductionLength, ocg = g.groupOutputChannels
@@ -179,7 +179,7 @@ extension Convolution {
     @inline(__always)
     private func product(_ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                          _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, channel: Int) {
-        let k = geometry.reductionLength
+        let k = shape.reductionLength
         for r in 0..<rows {
             Runs.fill(c + r * ldc, bias[channel + r], columns)
         }
@@ -196,7 +196,7 @@ extension Convolution {
     /// or 0 in the padding. `channels` is all of a group's by default, or a run of them.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, rows: Range<Int>, ld: Int,
                 channels: Int? = nil) {
-        let g = geometry, w = g.window
+        let g = shape, w = g.window
         let channels = channels ?? g.groupInputChannels
         if w.strideHeight == 1 && w.strideWidth == 1 && g.outputWidth == g.inputWidth {
             im2colSameWidth(x, col, rows: rows, ld: ld, channels: channels)
@@ -231,7 +231,7 @@ extension Convolution {
     /// edge are zeroed.
     private func im2colSameWidth(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>,
                                  rows: Range<Int>, ld: Int, channels: Int) {
-        let g = geometry, w = g.window
+        let g = shape, w = g.window
         let h = g.inputHeight, width = g.inputWidth
         var dst = col
         for c in 0..<channels {

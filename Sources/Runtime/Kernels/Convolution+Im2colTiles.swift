@@ -8,8 +8,8 @@
 // tiles and runs every 6-channel panel of weights (packed at load, `PointwiseWeights`) over them,
 // exactly as a pointwise block (`PointwiseBlock`), the bias, residual and activation applied
 // before the one store. sgemm, on the same panels, spends much of a short product packing, needs
-// the bias written first and a pass over y for the epilogue (MobileNetV2's stem: 0.55 ms where
-// onnxruntime took 0.31).
+// the bias written first and a pass over y for the epilogue (on MobileNetV2's stem it was well
+// behind onnxruntime: benchmarks/README.md, "im2col tiles").
 //
 // Work items are (image, row panel, output-channel range): panels are halved (down to one row)
 // until every worker has a few, then the output channels are split too.
@@ -21,9 +21,9 @@ extension Convolution {
     /// suits them better than one panel of full depth.
     static let im2colTilesDepth = 1024
 
-    /// Whether an im2col convolution of geometry `g` runs on the register tiles: one group, a
+    /// Whether an im2col convolution of shape `g` runs on the register tiles: one group, a
     /// map too large for the tiled path (or a batch of small ones side by side), K up to 1024.
-    static func usesIm2colTiles(_ g: ConvGeometry) -> Bool {
+    static func usesIm2colTiles(_ g: ConvShape) -> Bool {
         g.groups == 1 && g.outputHeight * g.outputWidth > batchedColumns / 2
             && g.reductionLength <= im2colTilesDepth
     }
@@ -41,7 +41,7 @@ extension Convolution {
     }
 
     func im2colTilesPlan(batch: Int, parallelism: Parallelism) -> Im2colTilesPlan {
-        let g = geometry
+        let g = shape
         let oh = g.outputHeight, ow = g.outputWidth, k = g.reductionLength
         let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
         var rows = max(1, min(oh, Self.im2colTilesBudget / max(1, k * ow)))
@@ -64,7 +64,7 @@ extension Convolution {
     }
 
     func runIm2colTiles(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = im2colTilesPlan(batch: a.batch, parallelism: parallelism)
         let oh = g.outputHeight, ow = g.outputWidth, hw = oh * ow, k = g.reductionLength
         let panelFloats = PointwiseTile.rows * k

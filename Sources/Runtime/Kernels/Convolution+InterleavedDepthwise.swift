@@ -3,7 +3,8 @@
 // The planar depthwise path (Convolution+Depthwise.swift) copies each channel into its own padded
 // plane and runs its rows eight outputs at a time. On 7x7 to 28x28 maps a row is one to four
 // vectors and the per-plane work (filling a plane, splitting stride-2 phases, row tails) costs
-// more than the arithmetic: 576x14x14 stride 2 spent 62% of its time filling planes.
+// more than the arithmetic: a strided 14x14 layer spent most of its time filling planes
+// (benchmarks/README.md, "Interleaved depthwise").
 //
 // Here eight channels go together. A block's input planes are transposed, eight positions at a
 // time, into a zero-padded buffer (PH, PW, 8) in the worker's scratch, so the eight channels of a
@@ -15,14 +16,14 @@
 extension Convolution {
     /// Input planes up to this many positions take the interleaved path: 28x28 at stride 1,
     /// 56x56 when strided (the planar path splits phases per plane). On larger maps the rows are
-    /// long enough for the planar path's vectors, and the interleaved block outgrows L1 (1 and 2
-    /// threads, 3x3: 144x56x56 stride 1 planar 0.33 / 0.25 ms, interleaved 0.42 / 0.27; stride 2
-    /// planar 0.27 / 0.21, interleaved 0.26 / 0.19; 192x28x28 stride 1 0.18 / 0.13 vs 0.18 / 0.08).
+    /// long enough for the planar path's vectors, and the interleaved block outgrows L1: at 56x56
+    /// stride 1 the planar path was the faster, at 56x56 stride 2 and at 28x28 the interleaved one
+    /// (benchmarks/README.md, "Interleaved depthwise").
     static func interleavedDepthwiseLimit(strided: Bool) -> Int { strided ? 56 * 56 : 28 * 28 }
 
-    /// Whether a depthwise geometry runs interleaved: one output per channel, at least a block
+    /// Whether a depthwise shape runs interleaved: one output per channel, at least a block
     /// of channels, a small map.
-    static func usesInterleavedDepthwise(_ g: ConvGeometry) -> Bool {
+    static func usesInterleavedDepthwise(_ g: ConvShape) -> Bool {
         g.groups == g.inputChannels && g.outputChannels == g.inputChannels && g.inputChannels >= 8
             && g.inputHeight * g.inputWidth
                 <= interleavedDepthwiseLimit(strided: g.window.strideHeight * g.window.strideWidth > 1)
@@ -42,7 +43,7 @@ extension Convolution {
     }
 
     func runInterleavedDepthwise(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let layout = interleavedPlane!
         let blocks = (g.inputChannels + 7) / 8
         let perWorker = layout.scratchFloats
@@ -92,7 +93,7 @@ extension Convolution {
 
 /// The layout of one block's zero-padded interleaved input (PH, PW, 8) and of its products.
 struct InterleavedPlane: Sendable {
-    let window: Window
+    let window: SlidingWindow
     let outputHeight: Int, outputWidth: Int
     /// Padded rows and columns: every row and column some window touches.
     let rows: Int, columns: Int
@@ -102,7 +103,7 @@ struct InterleavedPlane: Sendable {
     /// buffer, or of the discard slot after it for positions no window reads.
     let packOffsets: [Int]
 
-    init(window w: Window, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+    init(window w: SlidingWindow, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
         window = w
         self.outputHeight = outputHeight
         self.outputWidth = outputWidth

@@ -6,7 +6,8 @@
 // (`PointwiseWeights`). Each block of x is packed into 16-column tiles (`PointwiseTiles`):
 // read row by row, the way the prefetcher follows, so the tiles then read contiguous memory;
 // reading x in place instead, each k of a tile is a different stream, and a batch whose maps
-// are in memory rather than cache ran 2.5 times slower. Every tile leaves the kernel finished:
+// are in memory rather than cache ran much slower (benchmarks/README.md, "Pointwise
+// packing"). Every tile leaves the kernel finished:
 // bias, residual and activation are applied to the accumulators before the one store. sgemm,
 // by contrast, re-packs x with a copy of its own, needs the bias written first and a second
 // pass over y for the epilogue, which is most of the work when K is 16 to 64 (MobileNet's
@@ -47,7 +48,7 @@ extension Convolution {
     }
 
     func pointwisePlan(batch: Int, parallelism: Parallelism) -> PointwisePlan {
-        let g = geometry
+        let g = shape
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
         let tile = PointwiseTile.columns
         // Small maps (late layers) are one block whatever K: their x stays in L2, and a second
@@ -78,7 +79,7 @@ extension Convolution {
     }
 
     func runPointwise(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = pointwisePlan(batch: a.batch, parallelism: parallelism)
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, ocg = g.groupOutputChannels
         let panelFloats = PointwiseTile.rows * k

@@ -3,7 +3,8 @@
 //
 // Per image, y (OC, OH*OW) = f(w (OC, K) * col (K, OH*OW) + b + residual), K = C * KH * KW.
 // On a 7x7 or 14x14 map the product is short and deep (49 columns, K up to 4608), a shape
-// OpenBLAS handles at about half of peak and splits badly across workers. Here:
+// OpenBLAS handles well below its peak and splits badly across workers (benchmarks/README.md,
+// "Tiled columns"). Here:
 //   1. the workers unroll the image's column matrix, a run of input channels each, into the
 //      16-column tiles the pointwise kernel reads (`PointwiseTiles`, packed once per image);
 //   2. the workers take ranges of 6-channel weight panels (packed at load, `PointwiseWeights`)
@@ -25,8 +26,8 @@ extension Convolution {
     /// Floats of column matrix a worker unrolls at once before packing it (64 KiB).
     static let tiledUnrollBudget = 1 << 14
 
-    /// Whether an im2col convolution of geometry `g` runs on the register tiles.
-    static func usesTiledColumns(_ g: ConvGeometry) -> Bool {
+    /// Whether an im2col convolution of shape `g` runs on the register tiles.
+    static func usesTiledColumns(_ g: ConvShape) -> Bool {
         g.groups == 1 && g.outputHeight * g.outputWidth <= tiledColumnsLimit
     }
 
@@ -46,7 +47,7 @@ extension Convolution {
     }
 
     func tiledColumnsPlan(parallelism: Parallelism) -> TiledColumnsPlan {
-        let g = geometry
+        let g = shape
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
         let taps = k / g.inputChannels
         let perChunk = max(1, min(g.inputChannels, Self.tiledUnrollBudget / max(1, taps * hw)))
@@ -65,7 +66,7 @@ extension Convolution {
     }
 
     func runTiledColumns(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = tiledColumnsPlan(parallelism: parallelism)
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, oc = g.outputChannels
         let taps = k / g.inputChannels, plane = g.inputHeight * g.inputWidth

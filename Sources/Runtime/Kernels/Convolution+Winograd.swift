@@ -16,9 +16,10 @@
 //   1. input transform: each channel's plane is copied into a zero-padded plane split by column
 //      parity (`PaddedPlane`), so the 4x4 inputs of eight neighbouring tiles are 16 plain vector
 //      loads; B^T d B is additions only;
-//   2. the 16 products: each V_xi packed into 16-column tiles (`PointwiseTiles`), then every
-//      panel of U_xi against every tile (`PointwiseTile`, which starts from zero and stores M
-//      once; sgemm spent a sixth of its time zeroing M and another tenth in its own packing);
+//   2. the 16 products, each a pointwise block (`PointwiseBlock`: V_xi packed into 16-column
+//      tiles, every panel of U_xi against every tile, from a zero bias, M stored once; sgemm
+//      spent a good part of its time zeroing M and in its own packing: benchmarks/README.md,
+//      "Winograd");
 //   3. output transform A^T m A (additions), bias, residual and activation, written into y.
 // When there are fewer panels than workers (small maps of one image), blocks of output channels
 // share each panel; then step 1 runs first for all panels, split by input channel, into shared
@@ -31,7 +32,7 @@
 enum Winograd {
     /// Whether the Winograd path applies to `g`: 3x3, stride 1, no dilation, one group, and enough
     /// channels for the 16 products to be worth their transforms.
-    static func applies(to g: ConvGeometry) -> Bool {
+    static func applies(to g: ConvShape) -> Bool {
         let w = g.window
         return w.kernelHeight == 3 && w.kernelWidth == 3 && w.strideHeight == 1 && w.strideWidth == 1
             && w.dilationHeight == 1 && w.dilationWidth == 1 && g.groups == 1
@@ -96,44 +97,6 @@ enum Winograd {
     static func store(_ v: Vec8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
         if count == 8 { p.store(v) } else { p.store(v, count: count) }
     }
-
-    /// Floats of one position's U in 6-channel panels.
-    static func stackFloats(outputChannels oc: Int, inputChannels c: Int) -> Int {
-        (oc + PointwiseTile.rows - 1) / PointwiseTile.rows * PointwiseTile.rows * c
-    }
-
-    /// U (16, OC, C) -> 16 stacks of 6-channel panels (`PointwiseWeights`), position xi's at
-    /// `xi * stackFloats`, then the panels' overread.
-    static func packWeights(_ u: [Float], outputChannels oc: Int, inputChannels c: Int) -> [Float] {
-        let stack = stackFloats(outputChannels: oc, inputChannels: c)
-        var packed = [Float]()
-        packed.reserveCapacity(16 * stack + PointwiseTile.overread)
-        for xi in 0..<16 {
-            let panels = PointwiseWeights.pack(Array(u[xi * oc * c ..< (xi + 1) * oc * c]), groups: 1,
-                                               outputsPerGroup: oc, inputs: c)
-            packed += panels[0..<stack]
-        }
-        packed += repeatElement(0, count: PointwiseTile.overread)
-        return packed
-    }
-
-    /// m (rows, tiles) with row stride `ldm` = u (rows, K) * V (K, tiles): `u` the panels of the
-    /// block's first channel, `packed` V in 16-column tiles, every tile stored whole (`ldm` covers
-    /// the last tile's width; its padding columns come out zero).
-    static func product(u: UnsafePointer<Float>, packed: UnsafePointer<Float>, k: Int, tiles: Int, rows: Int,
-                        zeros: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, ldm: Int) {
-        let layout = PointwiseTiles(columns: tiles), height = PointwiseTile.rows
-        var r0 = 0
-        while r0 < rows {
-            let w = u + r0 * k, y = m + r0 * ldm
-            for t in 0..<layout.count {
-                let j = t * PointwiseTile.columns
-                PointwiseTile.run(Identity(), width: layout.width(t), w: w, x: packed + j * k, k: k, bias: zeros,
-                                  rows: min(height, rows - r0), residual: nil, y: y + j, ldy: ldm)
-            }
-            r0 += height
-        }
-    }
 }
 
 extension Convolution {
@@ -152,22 +115,22 @@ extension Convolution {
         var tiles: Int, panels: Int
         /// Output channels per block, and blocks.
         var channelBlock: Int, channelBlocks: Int
-        /// Floats of scratch per worker: padded plane, V, M (rows of `mColumns`, a full panel's
-        /// tiles rounded up to whole register tiles), one V_xi packed into tiles, and a 32-float
-        /// row buffer with 8 zeros (the tiles' bias).
-        var planeFloats: Int, vFloats: Int, mFloats: Int, mColumns: Int, packedFloats: Int
+        /// Floats of scratch per worker: padded plane, V, M, a product's scratch (one V_xi packed
+        /// into tiles and a partial tile's sums), a 32-float row buffer, and a zero bias per channel of
+        /// a block.
+        var planeFloats: Int, vFloats: Int, mFloats: Int, productFloats: Int
         /// Whether V is transformed once for all panels, into shared scratch (a `vFloats` slot
         /// per panel) before the products: when several output-channel blocks share a panel.
         var sharedInput: Bool { channelBlocks > 1 && images == 1 }
         /// Panels of one call (panels per image times images when images == 1).
         var items: Int
-        var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + packedFloats + 40 }
+        var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + 32 + channelBlock }
         /// Floats of scratch a call needs with `threads` workers.
         func scratchFloats(threads: Int) -> Int { threads * perWorker + (sharedInput ? items * vFloats : 0) }
     }
 
     func winogradPlan(batch: Int, parallelism: Parallelism) -> WinogradPlan {
-        let g = geometry
+        let g = shape
         let tileRows = (g.outputHeight + 1) / 2, tileColumns = (g.outputWidth + 1) / 2
         let perImage = tileRows * tileColumns
         let c = g.inputChannels, oc = g.outputChannels
@@ -200,17 +163,18 @@ extension Convolution {
         let rows6 = PointwiseTile.rows
         let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
         let planeRows = images > 1 ? 2 * tileRows + 2 : 2 * rows + 2
-        let mColumns = PointwiseTiles(columns: tiles).packedColumns
         return WinogradPlan(tileRows: tileRows, tileColumns: tileColumns, images: images, rows: rows,
                             tiles: tiles, panels: panels, channelBlock: block,
                             channelBlocks: (oc + block - 1) / block,
                             planeFloats: 2 * planeRows * (tileColumns + 1) + PaddedPlane.slack,
-                            vFloats: 16 * c * tiles, mFloats: 16 * block * mColumns, mColumns: mColumns,
-                            packedFloats: mColumns * c, items: items)
+                            vFloats: 16 * c * tiles, mFloats: 16 * block * tiles,
+                            productFloats: PointwiseTiles(columns: tiles).packedColumns * c
+                                + 2 * PointwiseTile.rows * PointwiseTile.columns,
+                            items: items)
     }
 
     func runWinograd(_ a: Arguments, parallelism: Parallelism) {
-        let g = geometry
+        let g = shape
         let plan = winogradPlan(batch: a.batch, parallelism: parallelism)
         let c = g.inputChannels, oc = g.outputChannels
         let perImage = plan.tileRows * plan.tileColumns
@@ -252,23 +216,23 @@ extension Convolution {
             let plane = base
             let v = plan.sharedInput ? shared + panel * plan.vFloats : base + plan.planeFloats
             let m = base + plan.planeFloats + (plan.sharedInput ? 0 : plan.vFloats)
-            let packed = m + plan.mFloats, row = packed + plan.packedFloats, zeros = row + 32
+            let product = m + plan.mFloats, row = product + plan.productFloats, zeros = row + 32
+            Runs.fill(zeros, 0, ocCount)
             let e = extent(panel)
             let tiles = e.count * e.tileRows.count * plan.tileColumns
             let stride = plan.images > 1 ? plan.tiles : tiles
             if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, into: v) }
-            // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 positions xi.
-            Runs.fill(zeros, 0, 8)
-            let ld = plan.mColumns
+            // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 positions xi: U
+            // is 16 groups of (OC, C) in `PointwiseWeights` panels.
+            let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
             for xi in 0..<16 {
-                PointwiseTiles.pack(v + xi * c * stride, ld: stride, k: c, columns: tiles, into: packed)
-                Winograd.product(u: a.weights + xi * Winograd.stackFloats(outputChannels: oc, inputChannels: c)
-                                     + oc0 * c,
-                                 packed: packed, k: c, tiles: tiles, rows: ocCount, zeros: zeros,
-                                 m: m + xi * ocCount * ld, ldm: ld)
+                PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
+                               bias: zeros, x: v + xi * c * stride, ldx: stride,
+                               y: m + xi * ocCount * stride, residual: nil, packed: nil, scratch: product,
+                               k: c, hw: stride, columns: tiles, rows: ocCount).visit(Identity())
             }
             activation.accept(WinogradOutputs(
-                conv: self, m: m, ld: ld, rows: ocCount, a: a, first: e.first, images: e.count,
+                conv: self, m: m, ld: stride, rows: ocCount, a: a, first: e.first, images: e.count,
                 perImage: perImage, channel: oc0, tileRows: e.tileRows, plan: plan, buffer: row))
         }
     }
@@ -277,7 +241,7 @@ extension Convolution {
     /// `v + xi * stride`, one tile per column.
     private func winogradInput(_ x: UnsafePointer<Float>, plane: UnsafeMutablePointer<Float>, tileRows: Range<Int>,
                                plan: WinogradPlan, into v: UnsafeMutablePointer<Float>, stride: Int) {
-        let g = geometry, w = g.window
+        let g = shape, w = g.window
         let columns = plan.tileColumns, phaseWidth = columns + 1
         let rows = 2 * tileRows.count + 2
         // Zero-padded plane of the input rows these tiles read, split by column parity:
@@ -320,7 +284,7 @@ extension Convolution {
         _ f: F, _ m: UnsafeMutablePointer<Float>, stride: Int, a: Arguments, image: Int,
         channel: Int, tileRows: Range<Int>, plan: WinogradPlan, buffer: UnsafeMutablePointer<Float>
     ) {
-        let g = geometry
+        let g = shape
         let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
         let plane = image * g.outputCount + channel * oh * ow
         let bias = Vec8(repeating: a.bias[channel])

@@ -1,7 +1,8 @@
 // x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
-// times. Four algorithms, chosen from the geometry (and the batch size the caller expects):
+// times. Seven algorithms, chosen from the shape (and the batch size the caller expects), each
+// tested against `Reference.conv`:
 //   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
 //     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
 //     (Convolution+Pointwise.swift).
@@ -49,10 +50,10 @@ public struct Convolution: Sendable {
     }
 
     /// Shapes, window and groups.
-    public let geometry: ConvGeometry
+    public let shape: ConvShape
     /// Applied after bias (and residual) in the epilogue.
     public let activation: Activation
-    /// The algorithm chosen for this geometry.
+    /// The algorithm chosen for this shape.
     public let algorithm: Algorithm
 
     /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
@@ -73,52 +74,53 @@ public struct Convolution: Sendable {
     /// - Parameters:
     ///   - expectedBatch: the batch size the caller will mostly run; it decides whether a small
     ///     map has enough Winograd tiles (any batch still runs correctly).
-    ///   - algorithm: forces an algorithm instead of choosing one from the geometry, for
+    ///   - algorithm: forces an algorithm instead of choosing one from the shape, for
     ///     benchmarks and tests; it must be one of `algorithms(for:)`.
-    /// - Precondition: the geometry is valid (`geometry.problem == nil`) and the counts match.
-    public init(geometry: ConvGeometry, weights: [Float], bias: [Float]?,
+    /// - Precondition: the shape is valid (`shape.problem == nil`) and the counts match.
+    public init(shape: ConvShape, weights: [Float], bias: [Float]?,
                 activation: Activation = .none, expectedBatch: Int = 1, algorithm: Algorithm? = nil) {
-        precondition(geometry.problem == nil, "Convolution: \(geometry.problem ?? "")")
-        precondition(weights.count == geometry.weightCount,
-                     "Convolution: \(weights.count) weights, expected \(geometry.weightCount)")
-        precondition(bias == nil || bias!.count == geometry.outputChannels,
-                     "Convolution: \(bias!.count) biases, expected \(geometry.outputChannels)")
-        self.geometry = geometry
+        precondition(shape.problem == nil, "Convolution: \(shape.problem ?? "")")
+        precondition(weights.count == shape.weightCount,
+                     "Convolution: \(weights.count) weights, expected \(shape.weightCount)")
+        precondition(bias == nil || bias!.count == shape.outputChannels,
+                     "Convolution: \(bias!.count) biases, expected \(shape.outputChannels)")
+        self.shape = shape
         self.activation = activation
-        self.bias = bias ?? [Float](repeating: 0, count: geometry.outputChannels)
-        precondition(algorithm.map { Self.algorithms(for: geometry).contains($0) } ?? true,
-                     "Convolution: \(algorithm!) cannot run \(geometry)")
-        let algorithm = algorithm ?? Self.algorithm(for: geometry, expectedBatch: expectedBatch)
+        self.bias = bias ?? [Float](repeating: 0, count: shape.outputChannels)
+        precondition(algorithm.map { Self.algorithms(for: shape).contains($0) } ?? true,
+                     "Convolution: \(algorithm!) cannot run \(shape)")
+        let algorithm = algorithm ?? Self.algorithm(for: shape, expectedBatch: expectedBatch)
         self.algorithm = algorithm
         switch algorithm {
         case .winograd:
-            self.weights = Winograd.packWeights(
-                Winograd.transformWeights(weights, outputChannels: geometry.outputChannels,
-                                          inputChannels: geometry.inputChannels),
-                outputChannels: geometry.outputChannels, inputChannels: geometry.inputChannels)
+            // U (16, OC, C) as 16 groups of (OC, C) in 6-channel panels.
+            self.weights = PointwiseWeights.pack(
+                Winograd.transformWeights(weights, outputChannels: shape.outputChannels,
+                                          inputChannels: shape.inputChannels),
+                groups: 16, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
         case .pointwise, .tiledColumns, .im2colTiles:
-            self.weights = PointwiseWeights.pack(weights, groups: geometry.groups,
-                                                 outputsPerGroup: geometry.groupOutputChannels,
-                                                 inputs: geometry.reductionLength)
+            self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
+                                                 outputsPerGroup: shape.groupOutputChannels,
+                                                 inputs: shape.reductionLength)
         case .interleavedDepthwise:
-            self.weights = Self.interleaveDepthwiseWeights(weights, channels: geometry.inputChannels,
-                                                           taps: geometry.window.kernelHeight * geometry.window.kernelWidth)
+            self.weights = Self.interleaveDepthwiseWeights(weights, channels: shape.inputChannels,
+                                                           taps: shape.window.kernelHeight * shape.window.kernelWidth)
         case .depthwise, .im2col:
             self.weights = weights
         }
         self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
-            window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
-            outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
+            window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
+            outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
         self.interleavedPlane = algorithm != .interleavedDepthwise ? nil : InterleavedPlane(
-            window: geometry.window, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
-            outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
+            window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
+            outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
     }
 
     /// Winograd tiles per call below which im2col is faster (16 products of too narrow a width).
     static let minimumWinogradTiles = 32
 
-    /// The algorithm the fast path uses for `geometry` at batches of `expectedBatch`.
-    public static func algorithm(for g: ConvGeometry, expectedBatch: Int = 1) -> Algorithm {
+    /// The algorithm the fast path uses for `shape` at batches of `expectedBatch`.
+    public static func algorithm(for g: ConvShape, expectedBatch: Int = 1) -> Algorithm {
         if isDepthwise(g) { return usesInterleavedDepthwise(g) ? .interleavedDepthwise : .depthwise }
         let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2) * max(1, expectedBatch)
         if Winograd.applies(to: g) && tiles >= minimumWinogradTiles { return .winograd }
@@ -130,7 +132,7 @@ public struct Convolution: Sendable {
     }
 
     /// Every algorithm that can run `g`, the chosen one among them.
-    public static func algorithms(for g: ConvGeometry) -> [Algorithm] {
+    public static func algorithms(for g: ConvShape) -> [Algorithm] {
         var all: [Algorithm] = [.im2col]
         if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
         if Winograd.applies(to: g) { all.append(.winograd) }
@@ -143,14 +145,14 @@ public struct Convolution: Sendable {
     }
 
     /// 1x1, stride 1, no pads: each image's input already is the (C, H*W) matrix.
-    private static func isPointwise(_ g: ConvGeometry) -> Bool {
+    private static func isPointwise(_ g: ConvShape) -> Bool {
         let w = g.window
         return w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
             && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0
     }
 
     /// One input channel per group.
-    private static func isDepthwise(_ g: ConvGeometry) -> Bool { g.groups > 1 && g.groupInputChannels == 1 }
+    private static func isDepthwise(_ g: ConvShape) -> Bool { g.groups > 1 && g.groupInputChannels == 1 }
 
     /// Floats of scratch `run` needs for this batch size and parallelism (0 when none): plan it
     /// once and pass the same buffer to every call.
@@ -221,8 +223,8 @@ public struct Convolution: Sendable {
     /// activation.
     func epilogue(_ a: Arguments, from source: UnsafeMutablePointer<Float>, ld: Int, image: Int,
                   channel: Int, rows: Int, offset: Int, columns: Int) {
-        let plane = geometry.outputHeight * geometry.outputWidth
-        let start = image * geometry.outputCount + channel * plane + offset
+        let plane = shape.outputHeight * shape.outputWidth
+        let start = image * shape.outputCount + channel * plane + offset
         if a.residual == nil && activation.isIdentity && source == a.y + start { return }
         for r in 0..<rows {
             activation.apply(source + r * ld, a.residual.map { $0 + start + r * plane },
@@ -236,10 +238,10 @@ extension Convolution {
     /// buffers instead). Returns `y`.
     public func run(_ x: [Float], batch: Int, residual: [Float]? = nil,
                     parallelism: Parallelism = .machine) -> [Float] {
-        precondition(x.count == batch * geometry.inputCount, "Convolution: x has \(x.count) floats")
-        precondition(residual == nil || residual!.count == batch * geometry.outputCount,
+        precondition(x.count == batch * shape.inputCount, "Convolution: x has \(x.count) floats")
+        precondition(residual == nil || residual!.count == batch * shape.outputCount,
                      "Convolution: residual has \(residual!.count) floats")
-        var y = [Float](repeating: 0, count: batch * geometry.outputCount)
+        var y = [Float](repeating: 0, count: batch * shape.outputCount)
         var scratch = [Float](repeating: 0, count: max(1, scratchCount(batch: batch, parallelism: parallelism)))
         let r = residual ?? []
         x.withUnsafeBufferPointer { xb in

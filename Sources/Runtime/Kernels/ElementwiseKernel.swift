@@ -1,4 +1,5 @@
-// a (broadcast), b (broadcast) -> y (broadcast shape): Add, Sub, Mul, Div, Pow, Max, Min.
+// a (broadcast), b (broadcast) -> y (broadcast shape): Add, Sub, Mul, Div, Pow, Max, Min (and the
+// comparisons, lane by lane), the fast path of `Reference.binary`.
 //
 // The broadcast is collapsed to the fewest loops (`BroadcastLoops`); the innermost loop is a row.
 // Rows where both operands are contiguous (same shapes), or where one is contiguous and the other
@@ -11,38 +12,18 @@ import Glibc
 import Darwin
 #endif
 
-/// A binary element-wise operation.
-public enum ArithmeticOp: Sendable, Hashable, CaseIterable {
-    case add, sub, mul, div, pow, max, min
-
-    /// The plain definition.
-    public func reference(_ a: Float, _ b: Float) -> Float {
-        switch self {
-        case .add: a + b
-        case .sub: a - b
-        case .mul: a * b
-        case .div: a / b
-        case .pow: powf(a, b)
-        case .max: Swift.max(a, b)
-        case .min: Swift.min(a, b)
-        }
-    }
-}
-
 /// A binary element-wise operation over two broadcast shapes, with a fused activation.
-public struct BinaryElementwise: Sendable, Hashable {
-    /// The operation.
-    public let op: ArithmeticOp
-    /// How the operand shapes broadcast.
-    public let broadcast: BroadcastLoops
+struct BinaryElementwise: Sendable, Hashable {
+    let op: BinaryOp
+    /// How the operand shapes broadcast, as collapsed loops.
+    let broadcast: BroadcastLoops
     /// Applied to every result (an Add followed by a Relu).
-    public let activation: Activation
+    let activation: Activation
 
-    /// `op` over `a` and `b` of the given shapes; nil when they do not broadcast.
-    public init?(_ op: ArithmeticOp, a: [Int], b: [Int], activation: Activation = .none) {
-        guard let broadcast = BroadcastLoops(a, b) else { return nil }
+    /// `op` over operands that broadcast as `broadcast`.
+    init(_ op: BinaryOp, _ broadcast: Broadcast, activation: Activation = .none) {
         self.op = op
-        self.broadcast = broadcast
+        self.broadcast = BroadcastLoops(broadcast)
         self.activation = activation
     }
 
@@ -50,7 +31,7 @@ public struct BinaryElementwise: Sendable, Hashable {
     static let grainElements = 1 << 14
 
     /// `y = f(a op b)`; `y` may be `a` or `b` when that operand has the output's shape.
-    public func run(a: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+    func run(a: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                     parallelism: Parallelism) {
         let sizes = broadcast.sizes
         let inner = sizes[sizes.count - 1]
@@ -95,7 +76,7 @@ public struct BinaryElementwise: Sendable, Hashable {
     }
 
     @inline(__always)
-    static func row(_ op: ArithmeticOp, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+    static func row(_ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
                     _ y: UnsafeMutablePointer<Float>, _ count: Int) {
         switch op {
         case .add: loop(a, sa, b, sb, y, count, { $0 + $1 }, { $0 + $1 })
@@ -114,6 +95,12 @@ public struct BinaryElementwise: Sendable, Hashable {
                     return r
                 }, { powf($0, $1) })
             }
+        case .equal, .less, .greater, .and, .or:
+            loop(a, sa, b, sb, y, count, { a, b in
+                var r = Vec8()
+                for lane in 0..<8 { r[lane] = op.apply(a[lane], b[lane]) }
+                return r
+            }, { op.apply($0, $1) })
         }
     }
 
@@ -137,33 +124,6 @@ public struct BinaryElementwise: Sendable, Hashable {
             while j < count { y[j] = scalar(as_, b[j]); j += 1 }
         default:
             while j < count { y[j] = scalar(a[j * sa], b[j * sb]); j += 1 }
-        }
-    }
-
-    /// The specification: every output's multi-index mapped back to each operand's own shape.
-    public static func reference(_ op: ArithmeticOp, a aShape: [Int], b bShape: [Int],
-                                 activation: Activation = .none,
-                                 a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                 y: UnsafeMutablePointer<Float>) {
-        guard let broadcast = BroadcastLoops(aShape, bShape) else {
-            preconditionFailure("BinaryElementwise.reference: \(aShape) and \(bShape) do not broadcast")
-        }
-        let shape = broadcast.shape, rank = shape.count
-        let ap = [Int](repeating: 1, count: rank - aShape.count) + aShape
-        let bp = [Int](repeating: 1, count: rank - bShape.count) + bShape
-        var index = [Int](repeating: 0, count: rank)
-        for flat in 0..<broadcast.count {
-            var rest = flat
-            for d in stride(from: rank - 1, through: 0, by: -1) {
-                index[d] = rest % shape[d]
-                rest /= shape[d]
-            }
-            var ai = 0, bi = 0
-            for d in 0..<rank {
-                ai = ai * ap[d] + (ap[d] == 1 ? 0 : index[d])
-                bi = bi * bp[d] + (bp[d] == 1 ? 0 : index[d])
-            }
-            y[flat] = activation.reference(op.reference(a[ai], b[bi]))
         }
     }
 }

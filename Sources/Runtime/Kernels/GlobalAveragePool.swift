@@ -1,4 +1,5 @@
-// x (N, C, H, W) -> y (N, C, 1, 1): the mean of every plane.
+// x (N, C, H, W) -> y (N, C, 1, 1): the mean of every plane, the fast path of
+// `Reference.globalPool`.
 
 /// GlobalAveragePool: the mean over each (image, channel) plane.
 public enum GlobalAveragePool {
@@ -32,17 +33,6 @@ public enum GlobalAveragePool {
                 }
                 y[plane] = sum * scale
             }
-        }
-    }
-
-    /// The specification: a double-precision sum per plane, divided by its size.
-    public static func reference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                                 planes: Int, planeSize: Int) {
-        precondition(planeSize >= 1, "GlobalAveragePool: empty plane")
-        for plane in 0..<planes {
-            var sum: Double = 0
-            for i in 0..<planeSize { sum += Double(x[plane * planeSize + i]) }
-            y[plane] = Float(sum / Double(planeSize))
         }
     }
 }

@@ -1,4 +1,5 @@
-// x (N, C, H, W) -> y (N, C, H, W): local response normalisation across channels.
+// x (N, C, H, W) -> y (N, C, H, W): local response normalisation across channels, the fast path
+// of `Reference.lrn`.
 //
 // y[n, c] = x[n, c] / (bias + alpha / size * sum of x[n, i]^2 over the window of channels
 // i in [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)], clipped to 0..<C)^beta.
@@ -11,18 +12,17 @@ import Darwin
 #endif
 
 /// ONNX LRN over NCHW feature maps.
-public struct LRN: Sendable, Hashable {
+struct LRN: Sendable, Hashable {
     /// The window size in channels, and alpha, beta, bias as in ONNX.
-    public let size: Int, alpha: Float, beta: Float, bias: Float
-    /// C, and H * W.
-    public let channels: Int, planeSize: Int
+    let size: Int, alpha: Float, beta: Float, bias: Float
+    /// N, C, and H * W.
+    let batch: Int, channels: Int, planeSize: Int
 
-    /// LRN with ONNX's attributes over `channels` planes of `planeSize` floats.
-    public init(size: Int, alpha: Float = 1e-4, beta: Float = 0.75, bias: Float = 1,
-                channels: Int, planeSize: Int) {
-        precondition(size >= 1, "LRN: size \(size) must be positive")
-        self.size = size; self.alpha = alpha; self.beta = beta; self.bias = bias
-        self.channels = channels; self.planeSize = planeSize
+    /// LRN with `attributes` over x of `shape` (N, C, ...).
+    init(_ attributes: LRNAttributes, shape: [Int]) {
+        precondition(attributes.size >= 1 && shape.count >= 2, "LRN: size \(attributes.size), shape \(shape)")
+        size = attributes.size; alpha = attributes.alpha; beta = attributes.beta; bias = attributes.bias
+        batch = shape[0]; channels = shape[1]; planeSize = shape.dropFirst(2).reduce(1, *)
     }
 
     /// First and last channel of the window around channel `c`.
@@ -30,9 +30,8 @@ public struct LRN: Sendable, Hashable {
         max(0, c - (size - 1) / 2)...min(channels - 1, c + size / 2)
     }
 
-    /// Normalises `batch` images; `y` must not overlap `x`.
-    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                    parallelism: Parallelism) {
+    /// Normalises the batch; `y` must not overlap `x`.
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
         let scale = alpha / Float(size)
         let chunk = 256
         let chunks = (planeSize + chunk - 1) / chunk
@@ -70,23 +69,6 @@ public struct LRN: Sendable, Hashable {
             var r = Vec8()
             for lane in 0..<8 { r[lane] = powf(base[lane], -beta) }
             return r
-        }
-    }
-
-    /// The specification: a double-precision window sum per element.
-    public func reference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
-        for n in 0..<batch {
-            for c in 0..<channels {
-                for j in 0..<planeSize {
-                    var s: Double = 0
-                    for i in window(c) {
-                        let v = Double(x[(n * channels + i) * planeSize + j])
-                        s += v * v
-                    }
-                    let d = pow(Double(bias) + Double(alpha) / Double(size) * s, Double(beta))
-                    y[(n * channels + c) * planeSize + j] = Float(Double(x[(n * channels + c) * planeSize + j]) / d)
-                }
-            }
         }
     }
 }

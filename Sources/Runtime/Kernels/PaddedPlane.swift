@@ -10,7 +10,7 @@
 
 /// The layout of one padded, phase-split input plane for a window over a fixed input size.
 struct PaddedPlane: Sendable {
-    let window: Window
+    let window: SlidingWindow
     let inputHeight: Int, inputWidth: Int
     let outputHeight: Int, outputWidth: Int
     /// Padded rows: (OH - 1) sH + (KH - 1) dH + 1, every row some window touches.
@@ -20,7 +20,7 @@ struct PaddedPlane: Sendable {
     /// Offset of tap (kh, kw), row-major over the window, from the start of an output row.
     let tapOffsets: [Int]
 
-    init(window: Window, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+    init(window: SlidingWindow, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
         self.window = window
         self.inputHeight = inputHeight
         self.inputWidth = inputWidth

@@ -8,8 +8,8 @@
 //            lanes instead: per k one 8-float load of the panel (its 6 rows and 2 of the next k,
 //            ignored) and one broadcast of x per column. A 7x7 map is 49 = 3 * 16 + 1 columns:
 //            in an 8-wide tile its last column cost 6 broadcasts and 6 FMAs per k and a 32-byte
-//            row of x from L2 (13 % of ResNet's 512x7x7 on one thread), here one of each and
-//            4 bytes.
+//            row of x from L2 (a visible share of ResNet's 512x7x7 3x3: benchmarks/README.md,
+//            "Pointwise tiles"), here one of each and 4 bytes.
 //
 // Every tile leaves finished: bias, residual and activation are applied before the one store.
 // The kernels are never inlined, so each is register-allocated on its own (inlined into the

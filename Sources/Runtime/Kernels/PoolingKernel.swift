@@ -1,91 +1,43 @@
-// x (N, C, H, W) -> y (N, C, OH, OW): MaxPool and AveragePool.
+// x (N, C, H, W) -> y (N, C, OH, OW): MaxPool and AveragePool, the fast path of `Reference.pool`.
 //
 // Per (image, channel) plane: a `PaddedPlane` copy in the worker's scratch (filled with -inf for
 // max, 0 for average), then each output row eight or sixteen outputs at a time over all taps.
 // Average divisors factor into a row count times a column count (a tap is inside the counted
-// region exactly when its row and its column are), so they are precomputed once per geometry:
+// region exactly when its row and its column are), so they are precomputed once per shape:
 // with count_include_pad the counted region is the input plus its pads, without it the input
 // alone; in ceil mode, windows running past the end pad count only what lies inside.
 
-/// The geometry of a pooling window over an input of fixed size.
-///
-///     x (N, C, H, W) -> y (N, C, OH, OW)
-public struct PoolGeometry: Sendable, Hashable, CustomStringConvertible {
-    /// C, H and W.
-    public var channels: Int, inputHeight: Int, inputWidth: Int
-    /// Kernel, strides, dilations and pads.
-    public var window: Window
-    /// Round the output size up rather than down (a last partial window).
-    public var ceilMode: Bool
-
-    /// Pooling `window` over `channels` planes of `inputHeight` x `inputWidth`.
-    public init(channels: Int, inputHeight: Int, inputWidth: Int, window: Window, ceilMode: Bool = false) {
-        self.channels = channels
-        self.inputHeight = inputHeight
-        self.inputWidth = inputWidth
-        self.window = window
-        self.ceilMode = ceilMode
-    }
-
-    /// OH.
-    public var outputHeight: Int { window.outputHeight(inputHeight, ceilMode: ceilMode) }
-    /// OW.
-    public var outputWidth: Int { window.outputWidth(inputWidth, ceilMode: ceilMode) }
-    /// C * H * W.
-    public var inputCount: Int { channels * inputHeight * inputWidth }
-    /// C * OH * OW.
-    public var outputCount: Int { channels * outputHeight * outputWidth }
-
-    /// Why the geometry is unusable, or nil.
-    public var problem: String? {
-        if channels < 1 { return "channels \(channels) must be positive" }
-        return window.problem(height: inputHeight, width: inputWidth)
-    }
-
-    public var description: String {
-        "pool \(channels)x\(inputHeight)x\(inputWidth) -> \(outputHeight)x\(outputWidth) \(window)"
-            + (ceilMode ? " ceil" : "")
-    }
-}
-
-/// Max or average pooling, prepared once per geometry.
+/// Max or average pooling, prepared once per shape.
 public struct Pooling: Sendable {
-    /// Which reduction over the window.
-    public enum Kind: Sendable, Hashable {
-        /// The largest value in the window (padding never wins).
-        case max
-        /// The mean; `countIncludePad` divides by the window's size including its pads.
-        case average(countIncludePad: Bool)
-    }
-
-    /// The reduction.
-    public let kind: Kind
-    /// Shapes and window.
-    public let geometry: PoolGeometry
+    /// Max or average.
+    public let kind: PoolKind
+    /// Channels, input size and window (2-D).
+    public let shape: PoolShape
     let plane: PaddedPlane
     /// Average only: counted taps per output row, and 1 / counted taps per output column.
     let rowCounts: [Float], columnReciprocals: [Float]
 
-    /// Prepares pooling of `kind` over `geometry`.
+    /// Prepares pooling of `kind` over `shape`.
     ///
-    /// - Precondition: `geometry.problem == nil`.
-    public init(kind: Kind, geometry: PoolGeometry) {
-        precondition(geometry.problem == nil, "Pooling: \(geometry.problem ?? "")")
+    /// - Precondition: `shape.problem == nil` and the pool is 2-D (`shape.isPlanar`).
+    public init(kind: PoolKind, shape: PoolShape) {
+        precondition(shape.problem == nil, "Pooling: \(shape.problem ?? "")")
+        precondition(shape.isPlanar, "Pooling: 3-D pools run on the reference only")
         self.kind = kind
-        self.geometry = geometry
-        let w = geometry.window
-        plane = PaddedPlane(window: w, inputHeight: geometry.inputHeight, inputWidth: geometry.inputWidth,
-                            outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth)
+        self.shape = shape
+        let w = shape.window
+        plane = PaddedPlane(window: w, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
+                            outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
         if case let .average(includePad) = kind {
-            rowCounts = (0..<geometry.outputHeight).map {
+            rowCounts = (0..<shape.outputHeight).map {
                 Float(Self.countedTaps($0, stride: w.strideHeight, padBegin: w.padTop, padEnd: w.padBottom,
                                        kernel: w.kernelHeight, dilation: w.dilationHeight,
-                                       size: geometry.inputHeight, includePad: includePad))
+                                       size: shape.inputHeight, includePad: includePad))
             }
-            columnReciprocals = (0..<geometry.outputWidth).map {
+            columnReciprocals = (0..<shape.outputWidth).map {
                 1 / Float(Self.countedTaps($0, stride: w.strideWidth, padBegin: w.padLeft, padEnd: w.padRight,
                                            kernel: w.kernelWidth, dilation: w.dilationWidth,
-                                           size: geometry.inputWidth, includePad: includePad))
+                                           size: shape.inputWidth, includePad: includePad))
             }
         } else {
             rowCounts = []
@@ -111,7 +63,7 @@ public struct Pooling: Sendable {
     /// Pools `batch` images of `x` into `y`; `scratch` holds `scratchCount(parallelism:)` floats.
     public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                     scratch: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
-        let g = geometry, plane = plane, kind = kind
+        let g = shape, plane = plane, kind = kind
         let oh = g.outputHeight, ow = g.outputWidth
         let inPlane = g.inputHeight * g.inputWidth, outPlane = oh * ow
         plane.tapOffsets.withUnsafeBufferPointer { offsetBuffer in
@@ -175,5 +127,23 @@ public struct Pooling: Sendable {
             }
             j += 8
         }
+    }
+}
+
+extension Pooling {
+    /// `run` on arrays with its own scratch, for tests and one-off calls; returns `y`.
+    public func run(_ x: [Float], batch: Int, parallelism: Parallelism = .machine) -> [Float] {
+        precondition(x.count == batch * shape.inputCount, "Pooling: x has \(x.count) floats")
+        var y = [Float](repeating: 0, count: batch * shape.outputCount)
+        var scratch = [Float](repeating: 0, count: scratchCount(parallelism: parallelism))
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                scratch.withUnsafeMutableBufferPointer { sb in
+                    run(xb.baseAddress!, yb.baseAddress!, batch: batch, scratch: sb.baseAddress!,
+                        parallelism: parallelism)
+                }
+            }
+        }
+        return y
     }
 }

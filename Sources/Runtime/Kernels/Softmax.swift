@@ -1,4 +1,5 @@
-// x (outer, L, inner) -> y (outer, L, inner): softmax along the middle dimension.
+// x (outer, L, inner) -> y (outer, L, inner): softmax along the middle dimension, the fast path
+// of `Reference.softmax`.
 //
 // Opset 13 and later normalise along one axis: outer is the product of the dimensions before it,
 // inner of those after. Earlier opsets flatten the axis and everything after it into L (inner 1).
@@ -6,22 +7,18 @@
 // eight neighbouring inner positions are normalised together, walking L with stride `inner`.
 
 /// Softmax over the middle dimension of (outer, L, inner).
-public struct Softmax: Sendable, Hashable {
-    /// Product of the dimensions before the axis, the axis length, and the product after it.
-    public let outer: Int, length: Int, inner: Int
+struct Softmax: Sendable, Hashable {
+    /// Outer, length and inner sizes.
+    let shape: SoftmaxShape
 
-    /// Softmax over `length` values `inner` apart, `outer` times.
-    public init(outer: Int, length: Int, inner: Int) {
-        precondition(outer >= 0 && length >= 0 && inner >= 0, "Softmax: negative size")
-        self.outer = outer
-        self.length = length
-        self.inner = inner
+    init(shape: SoftmaxShape) {
+        self.shape = shape
     }
 
     /// `y = exp(x - max) / sum exp(x - max)` along the axis; `y` may be `x`.
-    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+        let (outer, length, inner) = (shape.outer, shape.length, shape.inner)
         guard length > 0 else { return }
-        let (length, inner) = (length, inner)
         let grain = parallelism.grain(for: outer, minimum: max(1, 8192 / max(1, length * inner)))
         parallelism.forEachRange(outer, grain: grain) { range, _ in
             for o in range {
@@ -73,21 +70,5 @@ public struct Softmax: Sendable, Hashable {
         var s: Float = 0
         for i in 0..<n { let e = ScalarMath.exp(p[i * stride] - m); q[i * stride] = e; s += e }
         for i in 0..<n { q[i * stride] /= s }
-    }
-
-    /// The specification: double-precision sums, one (outer, inner) position at a time.
-    public func reference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        for o in 0..<outer {
-            for j in 0..<inner {
-                let base = o * length * inner + j
-                var m = -Float.infinity
-                for i in 0..<length { m = Swift.max(m, x[base + i * inner]) }
-                var s: Double = 0
-                for i in 0..<length { s += Double(ScalarMath.exp(x[base + i * inner] - m)) }
-                for i in 0..<length {
-                    y[base + i * inner] = Float(Double(ScalarMath.exp(x[base + i * inner] - m)) / s)
-                }
-            }
-        }
     }
 }

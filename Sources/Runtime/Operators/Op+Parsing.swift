@@ -22,10 +22,10 @@ extension Op {
             if try a.int("training_mode", default: 0, in: 0...1) == 1 { throw a.unsupported("training_mode", "1") }
             if opset < 9, try a.int("spatial", default: 1, in: 0...1) == 0 { throw a.unsupported("spatial", "0") }
             return .batchNormalization(epsilon: try a.float("epsilon", default: 1e-5))
-        case "Relu": return .unary(.relu)
-        case "Sigmoid": return .unary(.sigmoid)
-        case "Tanh": return .unary(.tanh)
-        case "HardSwish": return .unary(.hardSwish)
+        case "Relu": return .activation(.relu)
+        case "Sigmoid": return .activation(.sigmoid)
+        case "Tanh": return .activation(.tanh)
+        case "HardSwish": return .activation(.hardSwish)
         case "Exp": return .unary(.exp)
         case "Log": return .unary(.log)
         case "Sqrt": return .unary(.sqrt)
@@ -36,9 +36,9 @@ extension Op {
         case "Ceil": return .unary(.ceil)
         case "Erf": return .unary(.erf)
         case "Not": return .unary(.not)
-        case "LeakyRelu": return .unary(.leakyRelu(alpha: try a.float("alpha", default: 0.01)))
+        case "LeakyRelu": return .activation(.leakyRelu(alpha: try a.float("alpha", default: 0.01)))
         case "HardSigmoid":
-            return .unary(.hardSigmoid(alpha: try a.float("alpha", default: 0.2), beta: try a.float("beta", default: 0.5)))
+            return .activation(.hardSigmoid(alpha: try a.float("alpha", default: 0.2), beta: try a.float("beta", default: 0.5)))
         case "Clip":
             if opset < 11 {
                 return .clip(min: try a.float("min", default: -.greatestFiniteMagnitude),

@@ -10,24 +10,28 @@ extension Op {
         switch self {
         case let .conv(a):
             let x = try inputs.required(0, "X"), w = try inputs.required(1, "W")
-            return .conv(try ConvShape.resolve(a, x: x.shape, w: w.shape, bias: inputs.optional(2)?.shape))
+            let conv = try ConvShape.resolve(a, x: x.shape, w: w.shape, bias: inputs.optional(2)?.shape)
+            return .conv(conv.shape, outputShape: conv.outputShape)
         case let .batchNormalization(epsilon):
             let x = try inputs.required(0, "X")
             return .affine(try AffineShape.batchNormalization(
                 x: x.shape, gamma: try inputs.constant(1, "scale"), beta: try inputs.constant(2, "B"),
                 mean: try inputs.constant(3, "mean"), variance: try inputs.constant(4, "var"), epsilon: epsilon))
-        case let .unary(u):
-            return .unary(u, shape: try inputs.required(0, "X").shape)
+        case let .activation(f):
+            return .activation(f, shape: try inputs.required(0, "X").shape)
         case let .clip(lo, hi):
             let x = try inputs.required(0, "input")
             let low = try lo ?? inputs.constantScalar(1, "min") ?? -.greatestFiniteMagnitude
             let high = try hi ?? inputs.constantScalar(2, "max") ?? .greatestFiniteMagnitude
-            return .clip(min: low, max: high, shape: x.shape)
+            return .activation(.clip(min: low, max: high), shape: x.shape)
+        case let .unary(u):
+            return .unary(u, shape: try inputs.required(0, "X").shape)
         case let .binary(b):
             return .binary(b, try Broadcast.resolve(try inputs.required(0, "A").shape, try inputs.required(1, "B").shape))
         case let .maxPool(a), let .averagePool(a):
-            let isMax: Bool = if case .maxPool = self { true } else { false }
-            return .pool(try PoolShape.resolve(a, isMax: isMax, x: try inputs.required(0, "X").shape))
+            let kind: PoolKind = if case .maxPool = self { .max } else { .average(countIncludePad: a.countIncludePad) }
+            let pool = try PoolShape.resolve(a, x: try inputs.required(0, "X").shape)
+            return .pool(kind, pool.shape, outputShape: pool.outputShape)
         case .globalAveragePool, .globalMaxPool:
             let x = try inputs.required(0, "X").shape
             guard x.count >= 3 else { throw OpFailure.malformed("input of rank \(x.count) has no spatial axes") }

@@ -11,19 +11,22 @@ enum Op: Sendable {
     case conv(ConvAttributes)
     /// BatchNormalization in inference mode: `y = (x - mean) / sqrt(var + epsilon) * scale + b`.
     case batchNormalization(epsilon: Float)
-    /// An element-wise function of one input.
-    case unary(UnaryOp)
-    /// Clip; bounds from attributes before opset 11, from inputs 1 and 2 after.
+    /// An activation (Relu, Sigmoid, Tanh, HardSwish, LeakyRelu, HardSigmoid), which the planner
+    /// may fuse into the convolution or linear layer before it.
+    case activation(Activation)
+    /// Clip; bounds from attributes before opset 11, from inputs 1 and 2 after. Resolved, it is
+    /// the activation `.clip(min:max:)`.
     case clip(min: Float?, max: Float?)
+    /// Any other element-wise function of one input.
+    case unary(UnaryOp)
     /// An element-wise function of two inputs with NumPy broadcasting.
     case binary(BinaryOp)
     /// MaxPool over the trailing spatial axes.
     case maxPool(PoolAttributes)
     /// AveragePool over the trailing spatial axes.
     case averagePool(PoolAttributes)
-    /// GlobalAveragePool: `x (N, C, ...) -> y (N, C, 1, ...)`.
+    /// GlobalAveragePool and GlobalMaxPool: `x (N, C, ...) -> y (N, C, 1, ...)`.
     case globalAveragePool
-    /// GlobalMaxPool.
     case globalMaxPool
     /// Local response normalisation across channels.
     case lrn(LRNAttributes)
@@ -75,11 +78,9 @@ enum Op: Sendable {
     case `if`(then: Graph, else: Graph)
 }
 
-/// Element-wise functions of one input.
+/// Element-wise functions of one input that are not activations.
 enum UnaryOp: Sendable, Equatable {
-    case relu, sigmoid, hardSwish, tanh, exp, log, sqrt, neg, abs, reciprocal, floor, ceil, erf, not
-    case leakyRelu(alpha: Float)
-    case hardSigmoid(alpha: Float, beta: Float)
+    case exp, log, sqrt, neg, abs, reciprocal, floor, ceil, erf, not
 }
 
 /// Element-wise functions of two inputs.
@@ -113,13 +114,11 @@ struct WindowAttributes: Sendable, Equatable {
     var autoPad: AutoPad = .notSet
 }
 
-/// Conv's attributes.
 struct ConvAttributes: Sendable, Equatable {
     var window: WindowAttributes
     var group: Int
 }
 
-/// MaxPool's and AveragePool's attributes.
 struct PoolAttributes: Sendable, Equatable {
     var window: WindowAttributes
     var ceilMode: Bool
@@ -133,7 +132,6 @@ struct LRNAttributes: Sendable, Equatable {
     var size: Int
 }
 
-/// Gemm's attributes.
 struct GemmAttributes: Sendable, Equatable {
     var alpha: Float, beta: Float
     var transA: Bool, transB: Bool
@@ -162,45 +160,4 @@ struct ReduceAttributes: Sendable, Equatable {
     var keepDims: Bool
     /// With no axes: reduce nothing (true) or everything (false).
     var noopWithEmptyAxes: Bool
-}
-
-extension Op {
-    /// The ONNX name of the operator family, for messages.
-    var name: String {
-        switch self {
-        case .conv: "Conv"
-        case .batchNormalization: "BatchNormalization"
-        case let .unary(u): "\(u)"
-        case .clip: "Clip"
-        case let .binary(b): "\(b)"
-        case .maxPool: "MaxPool"
-        case .averagePool: "AveragePool"
-        case .globalAveragePool: "GlobalAveragePool"
-        case .globalMaxPool: "GlobalMaxPool"
-        case .lrn: "LRN"
-        case .softmax: "Softmax"
-        case .gemm: "Gemm"
-        case .matMul: "MatMul"
-        case .concat: "Concat"
-        case .flatten: "Flatten"
-        case .reshape: "Reshape"
-        case .squeeze: "Squeeze"
-        case .unsqueeze: "Unsqueeze"
-        case .transpose: "Transpose"
-        case .identity: "Identity"
-        case .pad: "Pad"
-        case .slice: "Slice"
-        case .gather: "Gather"
-        case .expand: "Expand"
-        case .where: "Where"
-        case .cast: "Cast"
-        case .shape: "Shape"
-        case .size: "Size"
-        case .constant: "Constant"
-        case .constantOfShape: "ConstantOfShape"
-        case .range: "Range"
-        case let .reduce(r): "Reduce\(r.kind.rawValue.capitalized)"
-        case .if: "If"
-        }
-    }
 }

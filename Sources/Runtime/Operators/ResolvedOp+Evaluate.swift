@@ -26,25 +26,26 @@ extension ResolvedOp {
         switch self {
         case let .constant(t):
             return [t]
-        case let .conv(s):
+        case let .conv(s, shape):
             let x = try floats(0), w = try floats(1), b = try inputs.count > 2 && inputs[2] != nil ? floats(2) : nil
             return x.withBase { xp in w.withBase { wp in compute { y in
-                if let b { b.withBase { Reference.conv(s, x: xp, w: wp, b: $0, y: y) } }
-                else { Reference.conv(s, x: xp, w: wp, b: nil, y: y) }
+                if let b { b.withBase { Reference.conv(s, batch: shape[0], x: xp, w: wp, b: $0, y: y) } }
+                else { Reference.conv(s, batch: shape[0], x: xp, w: wp, b: nil, y: y) }
             } } }
         case let .affine(s):
             return try floats(0).withBase { x in compute { Reference.affine(s, x: x, y: $0) } }
+        case let .activation(f, _):
+            let x = try input(0)
+            let y = x.floats.withBase { xp in compute { Reference.activation(f, x: xp, y: $0, count: count) } }
+            // Clip keeps integers integral; the other activations give floats.
+            if case .clip = f { return sameType(as: x, y) }
+            return y
         case let .unary(u, _):
             return [ElementwiseEvaluation.unary(u, try input(0))]
-        case let .clip(lo, hi, _):
-            let x = try input(0)
-            return sameType(as: x, x.floats.withBase { xp in
-                compute { Reference.clip(min: lo, max: hi, x: xp, y: $0, count: count) }
-            })
         case let .binary(b, s):
             return [try ElementwiseEvaluation.binary(b, s, try input(0), try input(1))]
-        case let .pool(s):
-            return try floats(0).withBase { x in compute { Reference.pool(s, x: x, y: $0) } }
+        case let .pool(kind, s, shape):
+            return try floats(0).withBase { x in compute { Reference.pool(kind, s, batch: shape[0], x: x, y: $0) } }
         case let .globalPool(isMax, shape):
             let planes = shape[0] * shape[1], size = shape.dropFirst(2).reduce(1, *)
             return try floats(0).withBase { x in compute { Reference.globalPool(isMax: isMax, planes: planes, size: size, x: x, y: $0) } }

@@ -52,18 +52,20 @@ struct OpFailure: Error, Equatable {
 enum ResolvedOp: Sendable {
     /// A value known at load (Shape, Size, Range, ConstantOfShape, Constant).
     case constant(TypedTensor)
-    /// Inputs x, w, b?: see `ConvShape`.
-    case conv(ConvShape)
+    /// Inputs x, w, b?: one image's convolution (`ConvShape`), and y's shape, (N, OC, OH, OW)
+    /// or (N, OC, OW) for a 1-D convolution.
+    case conv(ConvShape, outputShape: [Int])
     /// Per-channel `y = x * scale[c] + shift[c]`: BatchNormalization with its statistics folded.
     case affine(AffineShape)
+    /// `y = f(x)` element-wise, `f` an activation (Clip included).
+    case activation(Activation, shape: [Int])
     /// `y = f(x)` element-wise.
     case unary(UnaryOp, shape: [Int])
-    /// `y = min(max(x, min), max)` element-wise.
-    case clip(min: Float, max: Float, shape: [Int])
     /// `y = a op b` with broadcasting.
     case binary(BinaryOp, Broadcast)
-    /// MaxPool or AveragePool over the trailing spatial axes.
-    case pool(PoolShape)
+    /// MaxPool or AveragePool over the trailing spatial axes: one image's pool (`PoolShape`),
+    /// and y's shape (N, C, O1..Ok).
+    case pool(PoolKind, PoolShape, outputShape: [Int])
     /// GlobalAveragePool / GlobalMaxPool: `x (N, C, ...) -> y (N, C, 1, ...)`.
     case globalPool(isMax: Bool, inputShape: [Int])
     /// LRN across the channels of `x (N, C, ...)`.
@@ -99,11 +101,11 @@ enum ResolvedOp: Sendable {
     var outputShapes: [[Int]] {
         switch self {
         case let .constant(t): [t.shape]
-        case let .conv(s): [s.outputShape]
+        case let .conv(_, shape): [shape]
         case let .affine(s): [s.shape]
-        case let .unary(_, shape), let .clip(_, _, shape), let .lrn(_, shape): [shape]
+        case let .activation(_, shape), let .unary(_, shape), let .lrn(_, shape): [shape]
         case let .binary(_, b): [b.outputShape]
-        case let .pool(s): [s.outputShape]
+        case let .pool(_, _, shape): [shape]
         case let .globalPool(_, shape): [Array(shape.prefix(2)) + [Int](repeating: 1, count: shape.count - 2)]
         case let .softmax(s): [s.shape]
         case let .gemm(s): [[s.m, s.n]]

@@ -2,57 +2,57 @@ import Testing
 import TestSupport
 @testable import Runtime
 
-/// Fast convolution paths against the direct-loop reference, over edge shapes.
+/// Fast convolution paths against `Reference.conv`, over edge shapes.
 @Suite struct ConvolutionKernelTests {
-    /// One convolution case: geometry, activation, batch, residual, workers.
+    /// One convolution case: shape, activation, batch, residual, workers.
     struct Case: CustomStringConvertible {
-        var geometry: ConvGeometry
+        var shape: ConvShape
         var activation: Activation = .none
         var batch = 1
         var residual = false
         var bias = true
         var expectedBatch = 1
         var description: String {
-            "\(geometry) \(activation) batch \(batch)\(residual ? " residual" : "")\(bias ? "" : " no bias")"
+            "\(shape) \(activation) batch \(batch)\(residual ? " residual" : "")\(bias ? "" : " no bias")"
         }
     }
 
     static func conv(_ c: Int, _ oc: Int, _ h: Int, _ w: Int, k: (Int, Int), stride: (Int, Int) = (1, 1),
                      dilation: (Int, Int) = (1, 1), pads: (Int, Int, Int, Int) = (0, 0, 0, 0),
-                     groups: Int = 1) -> ConvGeometry {
-        ConvGeometry(inputChannels: c, outputChannels: oc, inputHeight: h, inputWidth: w,
-                     window: Window(kernel: k, stride: stride, dilation: dilation, pads: pads),
+                     groups: Int = 1) -> ConvShape {
+        ConvShape(inputChannels: c, outputChannels: oc, inputHeight: h, inputWidth: w,
+                     window: SlidingWindow(kernel: k, stride: stride, dilation: dilation, pads: pads),
                      groups: groups)
     }
 
     func check(_ c: Case, threads: [Int] = [1, 2, 3], seed: UInt64 = 1,
                sourceLocation: SourceLocation = #_sourceLocation) {
-        let g = c.geometry
+        let g = c.shape
         var rng = SeededGenerator(seed: seed)
         let x = rng.normals(c.batch * g.inputCount)
         let w = rng.normals(g.weightCount)
         let b = c.bias ? rng.normals(g.outputChannels) : nil
         let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
         // The reference before its activation, so the bounds can follow the value through it.
-        let z = Convolution.reference(geometry: g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+        let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
         let expected = z.map(c.activation.reference)
-        let conv = Convolution(geometry: g, weights: w, bias: b, activation: c.activation,
+        let conv = Convolution(shape: g, weights: w, bias: b, activation: c.activation,
                                expectedBatch: c.expectedBatch)
         var convs = [conv]
         // Small maps of one image take the tiled path; a batch of them takes im2col (or Winograd).
         if conv.algorithm == .tiledColumns {
-            convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
         }
         // Large maps with short reductions run on register tiles; sgemm must stay right on them too.
         if conv.algorithm == .im2colTiles {
-            convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
         }
         // Small depthwise maps run interleaved; the planar loop must stay right on them too.
         if conv.algorithm == .interleavedDepthwise {
-            convs.append(Convolution(geometry: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
         }
         for conv in convs {
-            let zBounds = Convolution.preActivationBounds(geometry: g, algorithm: conv.algorithm, batch: c.batch,
+            let zBounds = Convolution.preActivationBounds(shape: g, algorithm: conv.algorithm, batch: c.batch,
                                                           x: x, weights: w, bias: b, residual: r)
             let bounds = c.activation.bounds(z: z, zBounds: zBounds)
             for t in threads {
@@ -68,25 +68,25 @@ import TestSupport
     /// last tap, depthwise) moves some output beyond its bound.
     @Test func boundsCatchOffByOneTapsWrongBiasesAndDroppedTerms() {
         let cases = [
-            Case(geometry: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu),
-            Case(geometry: Self.conv(300, 12, 6, 6, k: (1, 1)), residual: true),
-            Case(geometry: Self.conv(256, 8, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))),
-            Case(geometry: Self.conv(16, 16, 20, 20, k: (3, 3), pads: (1, 1, 1, 1), groups: 16), activation: .hardSwish),
-            Case(geometry: Self.conv(32, 24, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
+            Case(shape: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu),
+            Case(shape: Self.conv(300, 12, 6, 6, k: (1, 1)), residual: true),
+            Case(shape: Self.conv(256, 8, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(shape: Self.conv(16, 16, 20, 20, k: (3, 3), pads: (1, 1, 1, 1), groups: 16), activation: .hardSwish),
+            Case(shape: Self.conv(32, 24, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
         ]
         withEvery("case", in: cases) { c in
-            let g = c.geometry
+            let g = c.shape
             var rng = SeededGenerator(seed: 9)
             let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
             let b = rng.normals(g.outputChannels), r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
             let algorithm = Convolution.algorithm(for: g, expectedBatch: c.expectedBatch)
-            let z = Convolution.reference(geometry: g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
             let bounds = c.activation.bounds(
-                z: z, zBounds: Convolution.preActivationBounds(geometry: g, algorithm: algorithm, batch: c.batch,
+                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: algorithm, batch: c.batch,
                                                                x: x, weights: w, bias: b, residual: r))
             func wrong(x: [Float], w: [Float], b: [Float]) -> [Float] {
-                Convolution.reference(geometry: g, activation: c.activation, batch: c.batch, x: x, weights: w,
-                                      bias: b, residual: r)
+                Reference.conv(g, batch: c.batch, activation: c.activation, x: x, weights: w,
+                               bias: b, residual: r)
             }
             let width = g.inputWidth
             let shifted = x.indices.map { $0 % width == 0 ? 0 : x[$0 - 1] }
@@ -139,12 +139,12 @@ import TestSupport
 
     @Test func pointwise() {
         withEvery("case", in: [
-            Case(geometry: Self.conv(1, 1, 1, 1, k: (1, 1))),
-            Case(geometry: Self.conv(3, 5, 1, 1, k: (1, 1)), batch: 2),
-            Case(geometry: Self.conv(13, 11, 7, 9, k: (1, 1)), batch: 3),
-            Case(geometry: Self.conv(16, 24, 20, 20, k: (1, 1)), activation: .clip(min: 0, max: 6)),
-            Case(geometry: Self.conv(12, 18, 9, 9, k: (1, 1), groups: 3), batch: 2),
-            Case(geometry: Self.conv(16, 40, 30, 30, k: (1, 1)), residual: true),
+            Case(shape: Self.conv(1, 1, 1, 1, k: (1, 1))),
+            Case(shape: Self.conv(3, 5, 1, 1, k: (1, 1)), batch: 2),
+            Case(shape: Self.conv(13, 11, 7, 9, k: (1, 1)), batch: 3),
+            Case(shape: Self.conv(16, 24, 20, 20, k: (1, 1)), activation: .clip(min: 0, max: 6)),
+            Case(shape: Self.conv(12, 18, 9, 9, k: (1, 1), groups: 3), batch: 2),
+            Case(shape: Self.conv(16, 40, 30, 30, k: (1, 1)), residual: true),
         ]) { check($0) }
     }
 
@@ -158,23 +158,23 @@ import TestSupport
         for (h, w) in [(1, 1), (1, 2), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (2, 9), (2, 10),
                        (1, 17), (7, 7), (5, 9)] {
             for oc in [1, 5, 6, 7, 13] {
-                cases.append(Case(geometry: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
+                cases.append(Case(shape: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
                                   residual: oc % 2 == 1))
             }
         }
         // Grouped, partial panels in every group.
-        cases.append(Case(geometry: Self.conv(12, 21, 7, 7, k: (1, 1), groups: 3), batch: 2, residual: true))
+        cases.append(Case(shape: Self.conv(12, 21, 7, 7, k: (1, 1), groups: 3), batch: 2, residual: true))
         // K * HW beyond one block: 16-wide column blocks whose last one is partial.
-        cases.append(Case(geometry: Self.conv(300, 14, 20, 20, k: (1, 1)), activation: .relu, residual: true))
-        cases.append(Case(geometry: Self.conv(40, 30, 41, 43, k: (1, 1)), batch: 2, bias: false))
+        cases.append(Case(shape: Self.conv(300, 14, 20, 20, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(40, 30, 41, 43, k: (1, 1)), batch: 2, bias: false))
         // One deep block shared by panel ranges: its packing split by rows of K over workers.
-        cases.append(Case(geometry: Self.conv(700, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(700, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
         withEvery("case", in: cases) { check($0) }
     }
 
     @Test func pointwisePlanBlocksAndSplits() {
-        func plan(_ g: ConvGeometry, batch: Int, threads: Int) -> Convolution.PointwisePlan {
-            Convolution(geometry: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
+        func plan(_ g: ConvShape, batch: Int, threads: Int) -> Convolution.PointwisePlan {
+            Convolution(shape: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
                 .pointwisePlan(batch: batch, parallelism: Parallelism(threads: threads))
         }
         // A late-layer map is one block on one thread; several workers split its panels.
@@ -206,9 +206,9 @@ import TestSupport
                 let b = rng.normals(channels)
                 let r = rng.normals(g.outputCount * 2)
                 let residual = mode == .none ? nil : r
-                let expected = Convolution.reference(geometry: g, activation: .relu, batch: 2, x: x, weights: weights,
-                                                     bias: b, residual: residual)
-                let conv = Convolution(geometry: g, weights: weights, bias: b, activation: .relu)
+                let expected = Reference.conv(g, batch: 2, activation: .relu, x: x, weights: weights,
+                                              bias: b, residual: residual)
+                let conv = Convolution(shape: g, weights: weights, bias: b, activation: .relu)
                 let sentinels = [Float](repeating: -12345, count: 16)
                 var y = (mode == .inPlace ? r : [Float](repeating: 0, count: r.count)) + sentinels
                 var scratch = [Float](repeating: 0, count: conv.scratchCount(batch: 2, parallelism: .serial))
@@ -229,7 +229,7 @@ import TestSupport
                 }
                 let label = "\(h)x\(w) \(mode) \(conv.algorithm)"
                 // ReLU: slope 1, evaluated exactly, so the pre-activation bounds hold after it.
-                let bounds = Convolution.preActivationBounds(geometry: g, algorithm: conv.algorithm, batch: 2, x: x,
+                let bounds = Convolution.preActivationBounds(shape: g, algorithm: conv.algorithm, batch: 2, x: x,
                                                              weights: weights, bias: b, residual: residual)
                 assertClose(Array(y[..<r.count]), expected, bounds: bounds, label)
                 #expect(Array(y[r.count...]) == sentinels, "\(label): a store ran past the output")
@@ -240,59 +240,59 @@ import TestSupport
     @Test func im2colEdgeShapes() {
         withEvery("case", in: [
             // 1x1 image with padding on every side.
-            Case(geometry: Self.conv(3, 4, 1, 1, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(shape: Self.conv(3, 4, 1, 1, k: (3, 3), pads: (1, 1, 1, 1))),
             // Kernel larger than the input, padding makes it fit.
-            Case(geometry: Self.conv(2, 3, 2, 3, k: (5, 5), pads: (2, 2, 2, 2)), batch: 2),
+            Case(shape: Self.conv(2, 3, 2, 3, k: (5, 5), pads: (2, 2, 2, 2)), batch: 2),
             // Asymmetric pads.
-            Case(geometry: Self.conv(3, 5, 6, 7, k: (3, 3), pads: (0, 1, 2, 1))),
-            Case(geometry: Self.conv(3, 5, 6, 7, k: (2, 3), stride: (2, 1), pads: (1, 0, 0, 2))),
+            Case(shape: Self.conv(3, 5, 6, 7, k: (3, 3), pads: (0, 1, 2, 1))),
+            Case(shape: Self.conv(3, 5, 6, 7, k: (2, 3), stride: (2, 1), pads: (1, 0, 0, 2))),
             // Stride larger than the kernel.
-            Case(geometry: Self.conv(4, 6, 11, 10, k: (1, 1), stride: (3, 3))),
-            Case(geometry: Self.conv(4, 6, 11, 10, k: (2, 2), stride: (3, 4), pads: (1, 1, 0, 0))),
+            Case(shape: Self.conv(4, 6, 11, 10, k: (1, 1), stride: (3, 3))),
+            Case(shape: Self.conv(4, 6, 11, 10, k: (2, 2), stride: (3, 4), pads: (1, 1, 0, 0))),
             // Dilation.
-            Case(geometry: Self.conv(5, 7, 12, 11, k: (3, 3), dilation: (2, 3), pads: (2, 3, 2, 3))),
+            Case(shape: Self.conv(5, 7, 12, 11, k: (3, 3), dilation: (2, 3), pads: (2, 3, 2, 3))),
             // Non-square kernels and a 7x7 stride-2 stem.
-            Case(geometry: Self.conv(3, 8, 9, 8, k: (1, 5), pads: (0, 2, 0, 2))),
-            Case(geometry: Self.conv(3, 16, 32, 32, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)), batch: 2),
+            Case(shape: Self.conv(3, 8, 9, 8, k: (1, 5), pads: (0, 2, 0, 2))),
+            Case(shape: Self.conv(3, 16, 32, 32, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)), batch: 2),
             // Single input channel (not depthwise: groups 1).
-            Case(geometry: Self.conv(1, 9, 10, 10, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(shape: Self.conv(1, 9, 10, 10, k: (3, 3), pads: (1, 1, 1, 1))),
         ]) { check($0) }
     }
 
     @Test func grouped() {
         withEvery("case", in: [
-            Case(geometry: Self.conv(4, 6, 8, 8, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
-            Case(geometry: Self.conv(6, 9, 7, 5, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
+            Case(shape: Self.conv(4, 6, 8, 8, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
+            Case(shape: Self.conv(6, 9, 7, 5, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
                  batch: 2),
-            Case(geometry: Self.conv(8, 8, 6, 6, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 4),
+            Case(shape: Self.conv(8, 8, 6, 6, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 4),
                  activation: .leakyRelu(alpha: 0.1)),
         ]) { check($0) }
     }
 
     @Test func depthwise() {
         withEvery("case", in: [
-            Case(geometry: Self.conv(2, 2, 1, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
-            Case(geometry: Self.conv(5, 5, 19, 21, k: (3, 3), pads: (1, 1, 1, 1), groups: 5),
+            Case(shape: Self.conv(2, 2, 1, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
+            Case(shape: Self.conv(5, 5, 19, 21, k: (3, 3), pads: (1, 1, 1, 1), groups: 5),
                  activation: .clip(min: 0, max: 6), batch: 2),
-            Case(geometry: Self.conv(4, 4, 20, 37, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 4)),
-            Case(geometry: Self.conv(3, 3, 17, 40, k: (5, 5), stride: (1, 3), pads: (2, 0, 1, 2), groups: 3)),
-            Case(geometry: Self.conv(3, 3, 15, 33, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 3),
+            Case(shape: Self.conv(4, 4, 20, 37, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 4)),
+            Case(shape: Self.conv(3, 3, 17, 40, k: (5, 5), stride: (1, 3), pads: (2, 0, 1, 2), groups: 3)),
+            Case(shape: Self.conv(3, 3, 15, 33, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 3),
                  residual: true),
             // Channel multiplier 2 and 3.
-            Case(geometry: Self.conv(3, 6, 12, 18, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 3)),
-            Case(geometry: Self.conv(2, 6, 9, 24, k: (3, 3), pads: (1, 1, 1, 1), groups: 2), batch: 3,
+            Case(shape: Self.conv(3, 6, 12, 18, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 3)),
+            Case(shape: Self.conv(2, 6, 9, 24, k: (3, 3), pads: (1, 1, 1, 1), groups: 2), batch: 3,
                  bias: false),
             // Rows narrower than a vector: a row's last vector may spill into the rows after it
             // only while it stays inside the plane.
-            Case(geometry: Self.conv(4, 4, 6, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), residual: true),
-            Case(geometry: Self.conv(3, 3, 5, 3, k: (3, 3), pads: (1, 1, 1, 1), groups: 3), batch: 2),
-            Case(geometry: Self.conv(2, 2, 4, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 2), residual: true),
+            Case(shape: Self.conv(4, 4, 6, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), residual: true),
+            Case(shape: Self.conv(3, 3, 5, 3, k: (3, 3), pads: (1, 1, 1, 1), groups: 3), batch: 2),
+            Case(shape: Self.conv(2, 2, 4, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 2), residual: true),
             // Kernel larger than the input.
-            Case(geometry: Self.conv(4, 4, 2, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 4)),
+            Case(shape: Self.conv(4, 4, 2, 2, k: (5, 5), pads: (2, 2, 2, 2), groups: 4)),
             // Wide stride-1 maps: tall dilation, asymmetric pads, a width not a multiple of 8.
-            Case(geometry: Self.conv(3, 3, 10, 17, k: (3, 5), dilation: (4, 3), pads: (4, 6, 3, 6), groups: 3),
+            Case(shape: Self.conv(3, 3, 10, 17, k: (3, 5), dilation: (4, 3), pads: (4, 6, 3, 6), groups: 3),
                  residual: true),
-            Case(geometry: Self.conv(2, 4, 6, 27, k: (3, 3), pads: (0, 2, 1, 0), groups: 2),
+            Case(shape: Self.conv(2, 4, 6, 27, k: (3, 3), pads: (0, 2, 1, 0), groups: 2),
                  activation: .hardSwish, residual: true),
         ]) { check($0) }
     }
@@ -303,29 +303,29 @@ import TestSupport
     /// columns no window reads, residuals (also in place, below) and batches.
     @Test func interleavedDepthwise() {
         var cases = [
-            Case(geometry: Self.conv(8, 8, 1, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)),
-            Case(geometry: Self.conv(16, 16, 14, 14, k: (3, 3), pads: (1, 1, 1, 1), groups: 16),
+            Case(shape: Self.conv(8, 8, 1, 1, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)),
+            Case(shape: Self.conv(16, 16, 14, 14, k: (3, 3), pads: (1, 1, 1, 1), groups: 16),
                  activation: .clip(min: 0, max: 6)),
-            Case(geometry: Self.conv(13, 13, 7, 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 13), batch: 2,
+            Case(shape: Self.conv(13, 13, 7, 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 13), batch: 2,
                  residual: true),
-            Case(geometry: Self.conv(24, 24, 14, 14, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 24),
+            Case(shape: Self.conv(24, 24, 14, 14, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 24),
                  activation: .relu),
-            Case(geometry: Self.conv(9, 9, 15, 11, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 9),
+            Case(shape: Self.conv(9, 9, 15, 11, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0), groups: 9),
                  batch: 3, bias: false),
-            Case(geometry: Self.conv(17, 17, 28, 28, k: (3, 3), stride: (1, 2), pads: (1, 1, 1, 1), groups: 17),
+            Case(shape: Self.conv(17, 17, 28, 28, k: (3, 3), stride: (1, 2), pads: (1, 1, 1, 1), groups: 17),
                  activation: .hardSwish),
-            Case(geometry: Self.conv(10, 10, 45, 40, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 10),
+            Case(shape: Self.conv(10, 10, 45, 40, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 10),
                  residual: true),
             // The general loop: 5x5, stride 3, dilation, a kernel larger than the input.
-            Case(geometry: Self.conv(10, 10, 12, 9, k: (5, 5), stride: (1, 3), pads: (2, 0, 1, 2), groups: 10),
+            Case(shape: Self.conv(10, 10, 12, 9, k: (5, 5), stride: (1, 3), pads: (2, 0, 1, 2), groups: 10),
                  residual: true),
-            Case(geometry: Self.conv(8, 8, 9, 10, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 8)),
-            Case(geometry: Self.conv(11, 11, 2, 3, k: (5, 5), pads: (2, 2, 2, 2), groups: 11), batch: 2),
-            Case(geometry: Self.conv(8, 8, 6, 5, k: (1, 3), stride: (2, 1), pads: (0, 1, 0, 1), groups: 8),
+            Case(shape: Self.conv(8, 8, 9, 10, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2), groups: 8)),
+            Case(shape: Self.conv(11, 11, 2, 3, k: (5, 5), pads: (2, 2, 2, 2), groups: 11), batch: 2),
+            Case(shape: Self.conv(8, 8, 6, 5, k: (1, 3), stride: (2, 1), pads: (0, 1, 0, 1), groups: 8),
                  activation: .leakyRelu(alpha: 0.1)),
         ]
-        for c in cases { #expect(Convolution.algorithm(for: c.geometry) == .interleavedDepthwise, "\(c)") }
-        cases.append(Case(geometry: Self.conv(8, 16, 7, 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)))
+        for c in cases { #expect(Convolution.algorithm(for: c.shape) == .interleavedDepthwise, "\(c)") }
+        cases.append(Case(shape: Self.conv(8, 16, 7, 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)))
         withEvery("case", in: cases) { check($0) }
     }
 
@@ -333,19 +333,19 @@ import TestSupport
     /// images, channel blocks across workers, the epilogue.
     @Test func winograd() {
         let cases = [
-            Case(geometry: Self.conv(16, 16, 8, 8, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
-            Case(geometry: Self.conv(16, 20, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
+            Case(shape: Self.conv(16, 16, 8, 8, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
+            Case(shape: Self.conv(16, 20, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
                  expectedBatch: 64),
-            Case(geometry: Self.conv(17, 19, 10, 13, k: (3, 3)), batch: 2, expectedBatch: 64),
-            Case(geometry: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (0, 1, 2, 1)), bias: false, expectedBatch: 64),
-            Case(geometry: Self.conv(24, 40, 23, 21, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
+            Case(shape: Self.conv(17, 19, 10, 13, k: (3, 3)), batch: 2, expectedBatch: 64),
+            Case(shape: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (0, 1, 2, 1)), bias: false, expectedBatch: 64),
+            Case(shape: Self.conv(24, 40, 23, 21, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
                  residual: true, expectedBatch: 64),
-            Case(geometry: Self.conv(32, 48, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6),
+            Case(shape: Self.conv(32, 48, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6),
                  batch: 5, residual: true, expectedBatch: 5),
-            Case(geometry: Self.conv(16, 32, 4, 5, k: (3, 3), pads: (1, 1, 1, 1)), batch: 11, expectedBatch: 6),
+            Case(shape: Self.conv(16, 32, 4, 5, k: (3, 3), pads: (1, 1, 1, 1)), batch: 11, expectedBatch: 6),
         ]
         for c in cases {
-            #expect(Convolution.algorithm(for: c.geometry, expectedBatch: c.expectedBatch) == .winograd, "\(c)")
+            #expect(Convolution.algorithm(for: c.shape, expectedBatch: c.expectedBatch) == .winograd, "\(c)")
         }
         withEvery("case", in: cases) { check($0) }
         // Too few tiles for the 16 products: the column matrix on register tiles.
@@ -360,10 +360,10 @@ import TestSupport
             .hardSigmoid(alpha: 0.2, beta: 0.5), .hardSwish, .tanh,
         ]
         withEvery("activation", in: activations) { activation in
-            check(Case(geometry: Self.conv(5, 6, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: activation))
-            check(Case(geometry: Self.conv(6, 6, 9, 19, k: (3, 3), pads: (1, 1, 1, 1), groups: 6),
+            check(Case(shape: Self.conv(5, 6, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: activation))
+            check(Case(shape: Self.conv(6, 6, 9, 19, k: (3, 3), pads: (1, 1, 1, 1), groups: 6),
                        activation: activation, residual: true))
-            check(Case(geometry: Self.conv(6, 10, 5, 19, k: (1, 1)), activation: activation))
+            check(Case(shape: Self.conv(6, 10, 5, 19, k: (1, 1)), activation: activation))
         }
     }
 
@@ -371,15 +371,15 @@ import TestSupport
     /// partial, the product scattered back through the epilogue.
     @Test func batchesSmallMaps() {
         let cases = [
-            Case(geometry: Self.conv(15, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
+            Case(shape: Self.conv(15, 24, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, batch: 11,
                  residual: true, expectedBatch: 11),
-            Case(geometry: Self.conv(12, 18, 8, 8, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
+            Case(shape: Self.conv(12, 18, 8, 8, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 3),
                  batch: 7, bias: false),
-            Case(geometry: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true,
+            Case(shape: Self.conv(8, 16, 14, 14, k: (1, 1), stride: (2, 2)), batch: 5, residual: true,
                  expectedBatch: 5),
         ]
         for c in cases {
-            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+            let conv = Convolution(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount),
                                    bias: nil, expectedBatch: c.expectedBatch)
             #expect(conv.algorithm == .im2col, "\(c)")
             #expect(conv.panelPlan(batch: c.batch, parallelism: .serial).images > 1, "\(c)")
@@ -389,21 +389,21 @@ import TestSupport
 
     @Test func splitsSmallBatchesAcrossWorkers() {
         let g = Self.conv(8, 40, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))
-        let conv = Convolution(geometry: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
+        let conv = Convolution(shape: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
         let serial = conv.panelPlan(batch: 1, parallelism: .serial)
         #expect(serial.panels == 1 && serial.channelBlocks == 1 && !serial.sharedColumns)
         // 400 columns are too few to halve: blocks of output channels share the one panel.
         let three = conv.panelPlan(batch: 1, parallelism: Parallelism(threads: 3))
         #expect(three.panels == 1 && three.channelBlocks == 2 && three.sharedColumns)
-        check(Case(geometry: g, activation: .relu))
+        check(Case(shape: g, activation: .relu))
         let wide = conv.panelPlan(batch: 8, parallelism: Parallelism(threads: 3))
         #expect(wide.images == 1 && wide.panels == 1 && wide.channelBlocks == 1)
         // An odd number of panels over two workers (five of 15 rows of 30) becomes even (six of 13).
         let large = Self.conv(3, 8, 150, 60, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3))
-        let six = Convolution(geometry: large, weights: [Float](repeating: 0, count: large.weightCount), bias: nil)
+        let six = Convolution(shape: large, weights: [Float](repeating: 0, count: large.weightCount), bias: nil)
             .panelPlan(batch: 1, parallelism: Parallelism(threads: 2))
         #expect(six.panels == 6 && six.columns == 13 * 30 && six.channelBlocks == 1)
-        check(Case(geometry: large, activation: .relu), threads: [2])
+        check(Case(shape: large, activation: .relu), threads: [2])
     }
 
     /// Small maps of one image: fewer panels than workers, so blocks of output channels share
@@ -412,24 +412,24 @@ import TestSupport
     @Test func sharesSmallMapInputsAcrossChannelBlocks() {
         // (expectedBatch 2: a small map of one image would take the tiled path.)
         let im2col = [
-            Case(geometry: Self.conv(48, 64, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true,
+            Case(shape: Self.conv(48, 64, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true,
                  expectedBatch: 2),
-            Case(geometry: Self.conv(24, 64, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 2)),
-            Case(geometry: Self.conv(5, 40, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), bias: false, expectedBatch: 2),
+            Case(shape: Self.conv(24, 64, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), groups: 2)),
+            Case(shape: Self.conv(5, 40, 6, 6, k: (3, 3), pads: (1, 1, 1, 1)), bias: false, expectedBatch: 2),
         ]
         for c in im2col {
-            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+            let conv = Convolution(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount),
                                    bias: nil, expectedBatch: c.expectedBatch)
             #expect(conv.algorithm == .im2col, "\(c)")
             #expect(conv.panelPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedColumns, "\(c)")
             #expect(!conv.panelPlan(batch: 1, parallelism: .serial).sharedColumns, "\(c)")
         }
         let winograd = [
-            Case(geometry: Self.conv(32, 48, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
-            Case(geometry: Self.conv(17, 33, 11, 11, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(shape: Self.conv(32, 48, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(shape: Self.conv(17, 33, 11, 11, k: (3, 3), pads: (1, 1, 1, 1))),
         ]
         for c in winograd {
-            let conv = Convolution(geometry: c.geometry, weights: [Float](repeating: 0, count: c.geometry.weightCount),
+            let conv = Convolution(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount),
                                    bias: nil)
             #expect(conv.algorithm == .winograd, "\(c)")
             #expect(conv.winogradPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedInput, "\(c)")
@@ -443,23 +443,23 @@ import TestSupport
     /// split when there are few panels, residuals, batches; deeper K stays on sgemm.
     @Test func im2colTiles() {
         let cases = [
-            Case(geometry: Self.conv(3, 20, 45, 45, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)),
+            Case(shape: Self.conv(3, 20, 45, 45, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)),
                  activation: .relu, batch: 2, residual: true),
-            Case(geometry: Self.conv(8, 13, 10, 130, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
-            Case(geometry: Self.conv(5, 7, 20, 20, k: (2, 2)), activation: .clip(min: 0, max: 6), batch: 3),
-            Case(geometry: Self.conv(100, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
-            Case(geometry: Self.conv(3, 64, 17, 130, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(shape: Self.conv(8, 13, 10, 130, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
+            Case(shape: Self.conv(5, 7, 20, 20, k: (2, 2)), activation: .clip(min: 0, max: 6), batch: 3),
+            Case(shape: Self.conv(100, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
+            Case(shape: Self.conv(3, 64, 17, 130, k: (3, 3), pads: (1, 1, 1, 1))),
         ]
         for c in cases {
-            #expect(Convolution.algorithm(for: c.geometry, expectedBatch: c.batch) == .im2colTiles, "\(c)")
+            #expect(Convolution.algorithm(for: c.shape, expectedBatch: c.batch) == .im2colTiles, "\(c)")
         }
         #expect(Convolution.algorithm(for: Self.conv(114, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
-        let few = Convolution(geometry: cases[4].geometry,
-                              weights: [Float](repeating: 0, count: cases[4].geometry.weightCount), bias: nil)
+        let few = Convolution(shape: cases[4].shape,
+                              weights: [Float](repeating: 0, count: cases[4].shape.weightCount), bias: nil)
             .im2colTilesPlan(batch: 1, parallelism: Parallelism(threads: 4))
         #expect(few.rows == 1 && few.panels == 17 && few.channelItems == 1)
-        let split = Convolution(geometry: cases[1].geometry,
-                                weights: [Float](repeating: 0, count: cases[1].geometry.weightCount), bias: nil)
+        let split = Convolution(shape: cases[1].shape,
+                                weights: [Float](repeating: 0, count: cases[1].shape.weightCount), bias: nil)
             .im2colTilesPlan(batch: 1, parallelism: Parallelism(threads: 3))
         #expect(split.rows == 1 && split.channelItems > 1)
         withEvery("case", in: cases) { check($0) }
@@ -470,26 +470,26 @@ import TestSupport
     /// stride 2 and 1x1, and a batch (image by image).
     @Test func tiledColumns() {
         let cases = [
-            Case(geometry: Self.conv(320, 20, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
-            Case(geometry: Self.conv(72, 13, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6)),
+            Case(shape: Self.conv(320, 20, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(shape: Self.conv(72, 13, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6)),
             // A narrow last tile (2 and 3 valid columns) over several K blocks, residual in place.
-            Case(geometry: Self.conv(820, 14, 3, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
-            Case(geometry: Self.conv(820, 7, 1, 19, k: (3, 3), pads: (1, 1, 1, 1)), bias: false),
-            Case(geometry: Self.conv(40, 30, 13, 13, k: (1, 1), stride: (2, 2)), batch: 3, residual: true),
-            Case(geometry: Self.conv(7, 9, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
-            Case(geometry: Self.conv(3, 8, 4, 4, k: (2, 2)), batch: 2),
+            Case(shape: Self.conv(820, 14, 3, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(shape: Self.conv(820, 7, 1, 19, k: (3, 3), pads: (1, 1, 1, 1)), bias: false),
+            Case(shape: Self.conv(40, 30, 13, 13, k: (1, 1), stride: (2, 2)), batch: 3, residual: true),
+            Case(shape: Self.conv(7, 9, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
+            Case(shape: Self.conv(3, 8, 4, 4, k: (2, 2)), batch: 2),
         ]
         for c in cases {
-            #expect(Convolution.algorithm(for: c.geometry) == .tiledColumns, "\(c)")
+            #expect(Convolution.algorithm(for: c.shape) == .tiledColumns, "\(c)")
         }
-        let deep = Convolution(geometry: cases[0].geometry,
-                               weights: [Float](repeating: 0, count: cases[0].geometry.weightCount), bias: nil)
+        let deep = Convolution(shape: cases[0].shape,
+                               weights: [Float](repeating: 0, count: cases[0].shape.weightCount), bias: nil)
         let plan = deep.tiledColumnsPlan(parallelism: Parallelism(threads: 2))
-        #expect(plan.depth < cases[0].geometry.reductionLength && plan.panelItems > 1)
+        #expect(plan.depth < cases[0].shape.reductionLength && plan.panelItems > 1)
         for narrow in cases[2...3] {
-            let conv = Convolution(geometry: narrow.geometry,
-                                   weights: [Float](repeating: 0, count: narrow.geometry.weightCount), bias: nil)
-            #expect(conv.tiledColumnsPlan(parallelism: .serial).depth < narrow.geometry.reductionLength)
+            let conv = Convolution(shape: narrow.shape,
+                                   weights: [Float](repeating: 0, count: narrow.shape.weightCount), bias: nil)
+            #expect(conv.tiledColumnsPlan(parallelism: .serial).depth < narrow.shape.reductionLength)
         }
         withEvery("case", in: cases) { check($0) }
     }

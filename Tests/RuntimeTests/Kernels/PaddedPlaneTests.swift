@@ -10,7 +10,7 @@ import Testing
             for width in [1, 2, 7, 15, 16, 17, 18, 31, 33, 56, 57, 112, 113] {
                 for (left, right) in [(0, 0), (1, 1), (0, 1), (2, 0), (3, 3)] {
                     let height = 3
-                    let window = Window(kernel: (3, 3), stride: (stride, stride), pads: (1, left, 1, right))
+                    let window = SlidingWindow(kernel: (3, 3), stride: (stride, stride), pads: (1, left, 1, right))
                     guard window.problem(height: height, width: width) == nil else { continue }
                     let oh = (height + 2 - 3) / stride + 1, ow = (width + left + right - 3) / stride + 1
                     let plane = PaddedPlane(window: window, inputHeight: height, inputWidth: width,

@@ -2,20 +2,20 @@ import Testing
 import TestSupport
 @testable import Runtime
 
-/// Fast pooling against the direct-loop reference, and the output-size and divisor rules
-/// onnxruntime follows.
+/// Fast pooling against `Reference.pool` and `Reference.globalPool`, and the output-size and
+/// divisor rules onnxruntime follows.
 @Suite struct PoolingKernelTests {
     static func pool(_ c: Int, _ h: Int, _ w: Int, k: (Int, Int), stride: (Int, Int) = (1, 1),
                      dilation: (Int, Int) = (1, 1), pads: (Int, Int, Int, Int) = (0, 0, 0, 0),
-                     ceil: Bool = false) -> PoolGeometry {
-        PoolGeometry(channels: c, inputHeight: h, inputWidth: w,
-                     window: Window(kernel: k, stride: stride, dilation: dilation, pads: pads),
-                     ceilMode: ceil)
+                     ceil: Bool = false) -> PoolShape {
+        PoolShape(channels: c, inputHeight: h, inputWidth: w,
+                  window: SlidingWindow(kernel: k, stride: stride, dilation: dilation, pads: pads),
+                  ceilMode: ceil)
     }
 
-    static let kinds: [Pooling.Kind] = [.max, .average(countIncludePad: false), .average(countIncludePad: true)]
+    static let kinds: [PoolKind] = [.max, .average(countIncludePad: false), .average(countIncludePad: true)]
 
-    static let geometries: [PoolGeometry] = [
+    static let shapes: [PoolShape] = [
         pool(1, 1, 1, k: (1, 1)),
         pool(2, 1, 1, k: (3, 3), pads: (1, 1, 1, 1)),
         pool(3, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
@@ -32,13 +32,13 @@ import TestSupport
 
     @Test func fastMatchesReference() {
         var rng = SeededGenerator(seed: 3)
-        withEvery("geometry", in: Self.geometries) { g in
+        withEvery("shape", in: Self.shapes) { g in
             for kind in Self.kinds {
                 for batch in [1, 3] {
                     let x = rng.normals(batch * g.inputCount)
-                    let expected = Pooling.reference(kind: kind, geometry: g, batch: batch, x: x)
-                    let bounds = Self.bounds(kind, geometry: g, batch: batch, x: x)
-                    let pooling = Pooling(kind: kind, geometry: g)
+                    let expected = Reference.pool(kind, g, batch: batch, x: x)
+                    let bounds = Self.bounds(kind, shape: g, batch: batch, x: x)
+                    let pooling = Pooling(kind: kind, shape: g)
                     for threads in [1, 2, 3] {
                         let actual = pooling.run(x, batch: batch, parallelism: Parallelism(threads: threads))
                         assertClose(actual, expected, bounds: bounds,
@@ -53,13 +53,12 @@ import TestSupport
     /// as zeros, at most KH * KW of them), then scales by the reciprocals of the row and column
     /// counts (each rounded, then two products): KH * KW + 3 roundings deep, M the average of
     /// |x|. The normals cancel, so the result's own size says nothing about the error.
-    static func bounds(_ kind: Pooling.Kind, geometry g: PoolGeometry, batch: Int, x: [Float]) -> [Float] {
+    static func bounds(_ kind: PoolKind, shape g: PoolShape, batch: Int, x: [Float]) -> [Float] {
         switch kind {
         case .max: return [Float](repeating: 0, count: batch * g.outputCount)
         case .average:
             return RoundingBound.bounds(depth: g.window.kernelHeight * g.window.kernelWidth + 3,
-                                        magnitudes: Pooling.reference(kind: kind, geometry: g, batch: batch,
-                                                                      x: x.map(abs)))
+                                        magnitudes: Reference.pool(kind, g, batch: batch, x: x.map(abs)))
         }
     }
 
@@ -68,12 +67,11 @@ import TestSupport
         var rng = SeededGenerator(seed: 5)
         let g = Self.pool(4, 24, 40, k: (5, 5), pads: (2, 2, 2, 2))
         let x = rng.normals(g.inputCount)
-        let kind = Pooling.Kind.average(countIncludePad: false)
-        let expected = Pooling.reference(kind: kind, geometry: g, batch: 1, x: x)
-        let bounds = Self.bounds(kind, geometry: g, batch: 1, x: x)
-        let shifted = Pooling.reference(kind: kind, geometry: g, batch: 1,
-                                        x: x.indices.map { $0 % g.inputWidth == 0 ? 0 : x[$0 - 1] })
-        let included = Pooling.reference(kind: .average(countIncludePad: true), geometry: g, batch: 1, x: x)
+        let kind = PoolKind.average(countIncludePad: false)
+        let expected = Reference.pool(kind, g, batch: 1, x: x)
+        let bounds = Self.bounds(kind, shape: g, batch: 1, x: x)
+        let shifted = Reference.pool(kind, g, batch: 1, x: x.indices.map { $0 % g.inputWidth == 0 ? 0 : x[$0 - 1] })
+        let included = Reference.pool(.average(countIncludePad: true), g, batch: 1, x: x)
         for (bug, actual) in [("window one column off", shifted), ("pads counted", included)] {
             let worst = errorRatio(actual, expected, bounds: bounds)
             #expect(worst.ratio > 10, "\(bug) stays within the bounds: \(worst)")
@@ -86,14 +84,14 @@ import TestSupport
         let g = Self.pool(1, 6, 6, k: (3, 3), stride: (2, 2), pads: (0, 0, 1, 1), ceil: true)
         #expect(g.outputHeight == 3 && g.outputWidth == 3)
         let ones = [Float](repeating: 1, count: 36)
-        let include = Pooling(kind: .average(countIncludePad: true), geometry: g).run(ones, batch: 1)
+        let include = Pooling(kind: .average(countIncludePad: true), shape: g).run(ones, batch: 1)
         let two: Float = 2.0 / 3, four: Float = 4.0 / 9
         assertClose(include, [1, 1, two, 1, 1, two, two, two, four])
-        let exclude = Pooling(kind: .average(countIncludePad: false), geometry: g).run(ones, batch: 1)
+        let exclude = Pooling(kind: .average(countIncludePad: false), shape: g).run(ones, batch: 1)
         assertClose(exclude, [Float](repeating: 1, count: 9))
         // A ceil-mode window past the input with no pad counts only the input.
         let noPad = Self.pool(1, 5, 5, k: (2, 2), stride: (2, 2), ceil: true)
-        let noPadOut = Pooling(kind: .average(countIncludePad: true), geometry: noPad)
+        let noPadOut = Pooling(kind: .average(countIncludePad: true), shape: noPad)
             .run([Float](repeating: 1, count: 25), batch: 1)
         assertClose(noPadOut, [Float](repeating: 1, count: 9))
     }
@@ -111,14 +109,13 @@ import TestSupport
         var rng = SeededGenerator(seed: 4)
         for (planes, size) in [(1, 1), (3, 7), (10, 49), (64, 196), (5, 12544)] {
             let x = rng.normals(planes * size)
-            var expected = [Float](repeating: 0, count: planes), actual = expected
+            let expected = Reference.globalPool(isMax: false, planes: planes, size: size, x: x)
+            var actual = expected
             // A sum of the plane, times 1 / size (rounded, then a product): size + 1 roundings
             // deep, M the mean of |x|.
-            var magnitudes = expected
-            GlobalAveragePool.reference(x.map(abs), &magnitudes, planes: planes, planeSize: size)
+            let magnitudes = Reference.globalPool(isMax: false, planes: planes, size: size, x: x.map(abs))
             let bounds = RoundingBound.bounds(depth: size + 1, magnitudes: magnitudes)
             x.withUnsafeBufferPointer { xb in
-                GlobalAveragePool.reference(xb.baseAddress!, &expected, planes: planes, planeSize: size)
                 for threads in [1, 2] {
                     GlobalAveragePool.run(xb.baseAddress!, &actual, planes: planes, planeSize: size,
                                           parallelism: Parallelism(threads: threads))
@@ -129,8 +126,7 @@ import TestSupport
             let last = (planes - 1) * size..<planes * size
             var x1 = x
             x1[last.max { abs(x[$0]) < abs(x[$1]) }!] = 0
-            var dropped = expected
-            GlobalAveragePool.reference(x1, &dropped, planes: planes, planeSize: size)
+            let dropped = Reference.globalPool(isMax: false, planes: planes, size: size, x: x1)
             let worst = errorRatio([dropped[planes - 1]], [expected[planes - 1]], bounds: [bounds[planes - 1]])
             #expect(worst.ratio > 1, "\(planes)x\(size): a dropped value stays within the bounds: \(worst)")
         }

@@ -53,22 +53,22 @@ extension Activation {
 }
 
 extension Convolution {
-    /// Error bounds for a fast convolution of `x`, `w`, `b`, `r` against `reference`, before the
+    /// Error bounds for a fast convolution of `x`, `w`, `b`, `r` against `Reference.conv`, before the
     /// activation, for the path `algorithm` takes.
     ///
     /// Direct, im2col, tiled and depthwise paths are sums of K = C/groups * KH * KW products
     /// plus the bias and the residual: K + 2 roundings deep, M = the convolution of |x| by |w|
     /// plus |b| + |r|. Winograd is bounded separately (`winogradMagnitudes`).
-    static func preActivationBounds(geometry g: ConvGeometry, algorithm: Algorithm, batch: Int,
+    static func preActivationBounds(shape g: ConvShape, algorithm: Algorithm, batch: Int,
                                     x: [Float], weights w: [Float], bias b: [Float]?,
                                     residual r: [Float]?) -> [Float] {
         if algorithm == .winograd {
             return RoundingBound.bounds(depth: g.inputChannels + 9,
-                                        magnitudes: winogradMagnitudes(geometry: g, batch: batch, x: x, weights: w,
+                                        magnitudes: winogradMagnitudes(shape: g, batch: batch, x: x, weights: w,
                                                                        bias: b, residual: r))
         }
-        let m = reference(geometry: g, batch: batch, x: x.map(abs), weights: w.map(abs), bias: b?.map(abs),
-                          residual: r?.map(abs))
+        let m = Reference.conv(g, batch: batch, x: x.map(abs), weights: w.map(abs), bias: b?.map(abs),
+                               residual: r?.map(abs))
         return RoundingBound.bounds(depth: g.reductionLength + 2, magnitudes: m)
     }
 
@@ -80,7 +80,7 @@ extension Convolution {
     /// A^T m A (two sums of three), the bias and the residual: C + 9. This M is at least the
     /// direct convolution's (all terms are non-negative and |B|, |G|, |A| only add terms), so
     /// it also covers the reference's own 2u M.
-    static func winogradMagnitudes(geometry g: ConvGeometry, batch: Int, x: [Float], weights w: [Float],
+    static func winogradMagnitudes(shape g: ConvShape, batch: Int, x: [Float], weights w: [Float],
                                    bias b: [Float]?, residual r: [Float]?) -> [Float] {
         precondition(g.window.kernelHeight == 3 && g.window.kernelWidth == 3 && g.groups == 1,
                      "winogradMagnitudes: F(2x2, 3x3) only")

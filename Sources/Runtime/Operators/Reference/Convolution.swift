@@ -5,27 +5,75 @@
 // whole output rows, so the inner loop is a contiguous multiply-add the compiler vectorises when
 // the stride is 1.
 
-/// The fully resolved geometry of one 2-D convolution.
-struct ConvShape: Sendable, Equatable {
-    var batch: Int, channels: Int, height: Int, width: Int
-    var outChannels: Int, group: Int
-    var kernelH: Int, kernelW: Int
-    var strideH: Int, strideW: Int
-    var dilationH: Int, dilationW: Int
-    var padTop: Int, padLeft: Int, padBottom: Int, padRight: Int
-    var outHeight: Int, outWidth: Int
-    /// The output shape as the graph sees it ((N, OC, OL) for a 1-D convolution).
-    var outputShape: [Int]
+// x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
+//
+// Conv with groups (depthwise when groups == C), dilation, asymmetric pads and auto_pad. 1-D
+// convolutions (N, C, L) run as 2-D ones with H = 1. The reference is a direct sum per output
+// value over its group's channels and taps, accumulated in Double, with the epilogue the planner
+// fuses into a convolution step (residual, activation): it is the specification of every fast
+// path in Kernels/Convolution*.swift.
 
-    /// C / group.
-    var groupChannels: Int { channels / group }
-    /// OC / group.
-    var groupOutChannels: Int { outChannels / group }
-    /// OC * C/group * KH * KW.
-    var weightCount: Int { outChannels * groupChannels * kernelH * kernelW }
+/// One image's 2-D convolution: channels, input size, window and groups, and the output size that
+/// follows. Whatever runs it takes the batch size.
+///
+///     x (C, H, W), w (OC, C/groups, KH, KW) -> y (OC, OH, OW)
+public struct ConvShape: Sendable, Hashable, CustomStringConvertible {
+    /// Input channels C, output channels OC, and groups (C and OC are multiples of it).
+    public var inputChannels: Int, outputChannels: Int, groups: Int
+    /// Input height H and width W.
+    public var inputHeight: Int, inputWidth: Int
+    /// Kernel size, strides, dilations and pads (a planar window).
+    public var window: SlidingWindow
 
-    /// Resolves Conv over input `x` and weights `w` shapes.
-    static func resolve(_ attributes: ConvAttributes, x: [Int], w: [Int], bias: [Int]?) throws -> ConvShape {
+    public init(inputChannels: Int, outputChannels: Int, inputHeight: Int, inputWidth: Int,
+                window: SlidingWindow, groups: Int = 1) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.groups = groups
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        self.window = window
+    }
+
+    /// Why the shape is unusable, or nil: window problems, a window that is not planar,
+    /// non-positive channels, channels not divisible by groups.
+    public var problem: String? {
+        if inputChannels < 1 || outputChannels < 1 { return "channels \(inputChannels) -> \(outputChannels) must be positive" }
+        if groups < 1 || inputChannels % groups != 0 || outputChannels % groups != 0 {
+            return "groups \(groups) must divide input channels \(inputChannels) and output channels \(outputChannels)"
+        }
+        if !window.isPlanar { return "a convolution's window is 2-D, not \(window)" }
+        return window.problem(height: inputHeight, width: inputWidth)
+    }
+
+    /// OH.
+    public var outputHeight: Int { window.outputHeight(inputHeight) }
+    /// OW.
+    public var outputWidth: Int { window.outputWidth(inputWidth) }
+    /// Input channels per group, C/groups.
+    public var groupInputChannels: Int { inputChannels / groups }
+    /// Output channels per group, OC/groups.
+    public var groupOutputChannels: Int { outputChannels / groups }
+    /// C * H * W: floats per input image.
+    public var inputCount: Int { inputChannels * inputHeight * inputWidth }
+    /// OC * OH * OW: floats per output image.
+    public var outputCount: Int { outputChannels * outputHeight * outputWidth }
+    /// OC * C/groups * KH * KW: floats in the weight tensor.
+    public var weightCount: Int {
+        outputChannels * groupInputChannels * window.kernelHeight * window.kernelWidth
+    }
+    /// C/groups * KH * KW: the reduction length of one output value.
+    public var reductionLength: Int { groupInputChannels * window.kernelHeight * window.kernelWidth }
+
+    public var description: String {
+        "conv \(inputChannels)x\(inputHeight)x\(inputWidth) -> \(outputChannels)x\(outputHeight)x\(outputWidth) "
+            + "\(window)" + (groups > 1 ? " groups \(groups)" : "")
+    }
+
+    /// Resolves Conv over input `x` and weights `w` shapes: one image's convolution, and y's shape
+    /// as the graph sees it ((N, OC, OL) for a 1-D convolution).
+    static func resolve(_ attributes: ConvAttributes, x: [Int], w: [Int],
+                        bias: [Int]?) throws -> (shape: ConvShape, outputShape: [Int]) {
         var x = x, w = w
         var attributes = attributes
         let oneD = x.count == 3 && w.count == 3
@@ -53,53 +101,54 @@ struct ConvShape: Sendable, Equatable {
         if let b = bias, b != [w[0]] {
             throw OpFailure.malformed("bias of shape \(ShapeMath.describe(b)) does not match \(w[0]) output channels")
         }
-        let win = try SlidingWindow.resolve(attributes.window, input: [x[2], x[3]], kernel: [w[2], w[3]],
-                                            ceilMode: false, padsWithinKernel: false)
-        let out = oneD ? [x[0], w[0], win.output[1]] : [x[0], w[0], win.output[0], win.output[1]]
-        return ConvShape(batch: x[0], channels: x[1], height: x[2], width: x[3], outChannels: w[0], group: group,
-                         kernelH: w[2], kernelW: w[3], strideH: win.strides[0], strideW: win.strides[1],
-                         dilationH: win.dilations[0], dilationW: win.dilations[1],
-                         padTop: win.padBegin[0], padLeft: win.padBegin[1], padBottom: win.padEnd[0], padRight: win.padEnd[1],
-                         outHeight: win.output[0], outWidth: win.output[1], outputShape: out)
+        let window = try SlidingWindow.resolve(attributes.window, input: [x[2], x[3]], kernel: [w[2], w[3]],
+                                               padsWithinKernel: false)
+        let shape = ConvShape(inputChannels: x[1], outputChannels: w[0], inputHeight: x[2], inputWidth: x[3],
+                              window: window, groups: group)
+        let out = oneD ? [x[0], w[0], shape.outputWidth] : [x[0], w[0], shape.outputHeight, shape.outputWidth]
+        return (shape, out)
     }
 }
 
 extension Reference {
-    /// The plain convolution, `y = conv(x, w) + b`.
+    /// The plain convolution with the epilogue the planner fuses into it:
+    /// `y = f(conv(x, w) + b + residual)`, each output one Double sum, rounded once before `f`.
     ///
-    ///     x (N, C, H, W), w (OC, C/group, KH, KW), b (OC)? -> y (N, OC, OH, OW)
-    static func conv(_ s: ConvShape, x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
-                     y: UnsafeMutablePointer<Float>) {
-        let plane = s.outHeight * s.outWidth
-        let inPlane = s.height * s.width
-        let cg = s.groupChannels, ocg = s.groupOutChannels
-        for n in 0..<s.batch {
-            for oc in 0..<s.outChannels {
-                let g = oc / ocg
-                let yp = y + (n * s.outChannels + oc) * plane
-                yp.update(repeating: b?[oc] ?? 0, count: plane)
-                for c in 0..<cg {
-                    let xp = x + (n * s.channels + g * cg + c) * inPlane
-                    for kh in 0..<s.kernelH {
-                        for kw in 0..<s.kernelW {
-                            let weight = w[((oc * cg + c) * s.kernelH + kh) * s.kernelW + kw]
-                            let dx = kw * s.dilationW - s.padLeft
-                            // Output columns whose tap lands inside the row: 0 <= ow * SW + dx < W.
-                            let owStart = dx >= 0 ? 0 : (-dx + s.strideW - 1) / s.strideW
-                            let owEnd = min(s.outWidth, s.width - dx <= 0 ? 0 : (s.width - dx - 1) / s.strideW + 1)
-                            if owStart >= owEnd { continue }
-                            for oh in 0..<s.outHeight {
-                                let ih = oh * s.strideH - s.padTop + kh * s.dilationH
-                                if ih < 0 || ih >= s.height { continue }
-                                let row = yp + oh * s.outWidth
-                                let src = xp + ih * s.width + dx
-                                if s.strideW == 1 {
-                                    for ow in owStart..<owEnd { row[ow] += weight * src[ow] }
-                                } else {
-                                    for ow in owStart..<owEnd { row[ow] += weight * src[ow * s.strideW] }
+    ///     x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC)?, residual (N, OC, OH, OW)? -> y (N, OC, OH, OW)
+    ///
+    /// - Complexity: O(N * OC * OH * OW * C/groups * KH * KW), single-threaded.
+    static func conv(_ s: ConvShape, batch: Int, activation: Activation = .none,
+                     x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
+                     residual: UnsafePointer<Float>? = nil, y: UnsafeMutablePointer<Float>) {
+        precondition(s.problem == nil, "Reference.conv: \(s.problem ?? "")")
+        let win = s.window
+        let h = s.inputHeight, width = s.inputWidth
+        let oh = s.outputHeight, ow = s.outputWidth
+        let cg = s.groupInputChannels, ocg = s.groupOutputChannels
+        let kh = win.kernelHeight, kw = win.kernelWidth
+        for n in 0..<batch {
+            for oc in 0..<s.outputChannels {
+                let group = oc / ocg
+                let xg = x + (n * s.inputChannels + group * cg) * h * width
+                let wo = w + oc * cg * kh * kw
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        var sum = Double(b?[oc] ?? 0)
+                        for c in 0..<cg {
+                            let xc = xg + c * h * width, wc = wo + c * kh * kw
+                            for p in 0..<kh {
+                                let ih = i * win.strideHeight - win.padTop + p * win.dilationHeight
+                                if ih < 0 || ih >= h { continue }
+                                for q in 0..<kw {
+                                    let iw = j * win.strideWidth - win.padLeft + q * win.dilationWidth
+                                    if iw < 0 || iw >= width { continue }
+                                    sum += Double(wc[p * kw + q]) * Double(xc[ih * width + iw])
                                 }
                             }
                         }
+                        let index = ((n * s.outputChannels + oc) * oh + i) * ow + j
+                        if let residual { sum += Double(residual[index]) }
+                        y[index] = activation.reference(Float(sum))
                     }
                 }
             }

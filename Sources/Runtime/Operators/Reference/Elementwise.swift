@@ -25,10 +25,6 @@ extension UnaryOp {
     @inline(__always)
     func apply(_ x: Float) -> Float {
         switch self {
-        case .relu: return x < 0 ? 0 : x
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
-        case .hardSwish: return x * Swift.max(0, Swift.min(1, x / 6 + 0.5))
-        case .tanh: return Foundation.tanh(x)
         case .exp: return Foundation.exp(x)
         case .log: return Foundation.log(x)
         case .sqrt: return x.squareRoot()
@@ -39,8 +35,6 @@ extension UnaryOp {
         case .ceil: return x.rounded(.up)
         case .erf: return Foundation.erf(x)
         case .not: return x == 0 ? 1 : 0
-        case let .leakyRelu(alpha): return x < 0 ? alpha * x : x
-        case let .hardSigmoid(alpha, beta): return Swift.max(0, Swift.min(1, alpha * x + beta))
         }
     }
 }
@@ -92,14 +86,6 @@ extension Reference {
     /// `y[i] = f(x[i])`; `x` may equal `y`.
     static func unary(_ op: UnaryOp, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { y[i] = op.apply(x[i]) }
-    }
-
-    /// `y[i] = min(max(x[i], lo), hi)`; `x` may equal `y`.
-    static func clip(min lo: Float, max hi: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count {
-            let v = x[i]
-            y[i] = v < lo ? lo : (v > hi ? hi : v)
-        }
     }
 
     /// `y = a op b` with broadcasting.

@@ -2,19 +2,67 @@
 //
 //     Gemm:   A (M, K) or (K, M), B (K, N) or (N, K), C broadcast to (M, N) -> Y (M, N)
 //     MatMul: a (..., M, K), b (..., K, N) -> y (broadcast batch..., M, N), NumPy rules for 1-D.
+//
+// The references are Double dot products, one per output: the specification of Kernels/Gemm.swift
+// (which also runs the planner's linear layers) and Kernels/MatMul.swift.
 
-/// The resolved shape of one Gemm.
-struct GemmShape: Sendable, Equatable {
+/// How Gemm's `c` input broadcasts to (M, N).
+enum GemmAddend: Sendable, Hashable {
+    /// No `c` (or beta 0).
+    case none
+    /// One value for all of y.
+    case scalar
+    /// N values, one per column: the bias of a fully connected layer.
+    case row
+    /// M values, one per row.
+    case column
+    /// M * N values.
+    case full
+
+    /// The broadcast kind for a `c` of `shape` against (M, N), or nil when it does not broadcast
+    /// (ONNX: c is unidirectionally broadcastable to (M, N), rank at most 2).
+    init?(shape: [Int], m: Int, n: Int) {
+        guard shape.count <= 2 else { return nil }
+        let dims = shape.count == 2 ? shape : [1] + (shape.count == 1 ? shape : [1])
+        if dims[0] == 1 && dims[1] == 1 { self = .scalar; return }
+        switch (dims[0], dims[1]) {
+        case (1, n): self = .row
+        case (m, 1): self = .column
+        case (m, n): self = .full
+        default: return nil
+        }
+    }
+
+    /// Floats `c` holds for this kind.
+    func count(m: Int, n: Int) -> Int {
+        switch self {
+        case .none: 0
+        case .scalar: 1
+        case .row: n
+        case .column: m
+        case .full: m * n
+        }
+    }
+}
+
+/// One Gemm: `Y = alpha * op(A) op(B) + beta * C`.
+struct GemmShape: Sendable, Hashable {
+    /// Rows of Y, columns of Y, and the reduction length.
     var m: Int, n: Int, k: Int
+    /// A is stored (K, M) rather than (M, K); B is stored (N, K) rather than (K, N).
     var transA: Bool, transB: Bool
+    /// Scale of the product and of C.
     var alpha: Float, beta: Float
-    /// Strides for reading C at (i, j), or nil without C.
-    var cStrides: (row: Int, column: Int)?
+    /// How C broadcasts (`.none` without C).
+    var addend: GemmAddend
 
-    static func == (l: GemmShape, r: GemmShape) -> Bool {
-        l.m == r.m && l.n == r.n && l.k == r.k && l.transA == r.transA && l.transB == r.transB
-            && l.alpha == r.alpha && l.beta == r.beta && l.cStrides?.row == r.cStrides?.row
-            && l.cStrides?.column == r.cStrides?.column
+    init(m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
+                alpha: Float = 1, beta: Float = 1, addend: GemmAddend = .none) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GemmShape: negative size \(m)x\(n)x\(k)")
+        self.m = m; self.n = n; self.k = k
+        self.transA = transA; self.transB = transB
+        self.alpha = alpha; self.beta = beta
+        self.addend = addend
     }
 
     static func resolve(_ g: GemmAttributes, a: [Int], b: [Int], c: [Int]?) throws -> GemmShape {
@@ -26,25 +74,29 @@ struct GemmShape: Sendable, Equatable {
         guard k == kb else {
             throw OpFailure.shape("A \(ShapeMath.describe(a)) and B \(ShapeMath.describe(b)) do not multiply (K \(k) vs \(kb))")
         }
-        var strides: (row: Int, column: Int)? = nil
+        var addend = GemmAddend.none
         if let c {
-            guard c.count <= 2, let out = ShapeMath.broadcast([m, n], c), out == [m, n] else {
+            guard let kind = GemmAddend(shape: c, m: m, n: n) else {
                 throw OpFailure.malformed("C \(ShapeMath.describe(c)) does not broadcast to (\(m), \(n))")
             }
-            let s = ShapeMath.broadcastStrides(c, to: [m, n])
-            strides = (s[0], s[1])
+            addend = kind
         }
         return GemmShape(m: m, n: n, k: k, transA: g.transA, transB: g.transB, alpha: g.alpha, beta: g.beta,
-                         cStrides: strides)
+                         addend: addend)
     }
 }
 
-/// The resolved shape of one MatMul: `batches` products of (M, K) by (K, N).
-struct MatMulShape: Sendable, Equatable {
+/// One MatMul: products of (M, K) by (K, N) over the broadcast batch dimensions.
+struct MatMulShape: Sendable, Hashable {
+    /// Rows, columns and reduction length of every product.
     var m: Int, n: Int, k: Int
+    /// y's shape: the broadcast batch dimensions, then M unless a was 1-D, N unless b was.
     var outputShape: [Int]
     /// For each product, the element offset of its A and B matrices.
     var aOffsets: [Int], bOffsets: [Int]
+
+    /// Number of products (output matrices).
+    var matrices: Int { aOffsets.count }
 
     static func resolve(a: [Int], b: [Int]) throws -> MatMulShape {
         guard !a.isEmpty, !b.isEmpty else { throw OpFailure.malformed("MatMul of a scalar") }
@@ -74,52 +126,53 @@ struct MatMulShape: Sendable, Equatable {
 }
 
 extension Reference {
-    /// `Y = alpha * op(A) op(B) + beta * C`.
-    static func gemm(_ s: GemmShape, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafePointer<Float>?,
-                     y: UnsafeMutablePointer<Float>) {
-        for i in 0..<s.m {
-            let row = y + i * s.n
-            row.update(repeating: 0, count: s.n)
-            for p in 0..<s.k {
-                let av = s.transA ? a[p * s.m + i] : a[i * s.k + p]
-                if s.transB {
-                    for j in 0..<s.n { row[j] += av * b[j * s.k + p] }
-                } else {
-                    let bRow = b + p * s.n
-                    for j in 0..<s.n { row[j] += av * bRow[j] }
+    /// `Y = f(alpha * op(A) op(B) + beta * C)`, each output a Double dot product rounded once
+    /// before `f`; `c` holds `s.addend.count(m:n:)` floats (nil for `.none`).
+    static func gemm(_ s: GemmShape, activation: Activation = .none, a: UnsafePointer<Float>,
+                     b: UnsafePointer<Float>, c: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+        precondition(s.addend == .none || c != nil, "Reference.gemm: c missing")
+        let (m, n, k) = (s.m, s.n, s.k)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Double = 0
+                for p in 0..<k {
+                    let av = s.transA ? a[p * m + i] : a[i * k + p]
+                    let bv = s.transB ? b[j * k + p] : b[p * n + j]
+                    sum += Double(av) * Double(bv)
                 }
-            }
-            for j in 0..<s.n {
-                var v = s.alpha * row[j]
-                if let c, let st = s.cStrides { v += s.beta * c[i * st.row + j * st.column] }
-                row[j] = v
+                var value = Double(s.alpha) * sum
+                if let c {
+                    switch s.addend {
+                    case .none: break
+                    case .scalar: value += Double(s.beta) * Double(c[0])
+                    case .row: value += Double(s.beta) * Double(c[j])
+                    case .column: value += Double(s.beta) * Double(c[i])
+                    case .full: value += Double(s.beta) * Double(c[i * n + j])
+                    }
+                }
+                y[i * n + j] = activation.reference(Float(value))
             }
         }
     }
 
     /// `y[b] = a[b] (M, K) * b[b] (K, N)` for every broadcast batch index.
     static func matMul(_ s: MatMulShape, a: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        let product = GemmShape(m: s.m, n: s.n, k: s.k)
         for (index, (ao, bo)) in zip(s.aOffsets, s.bOffsets).enumerated() {
-            let g = GemmShape(m: s.m, n: s.n, k: s.k, transA: false, transB: false, alpha: 1, beta: 0, cStrides: nil)
-            gemm(g, a: a + ao, b: b + bo, c: nil, y: y + index * s.m * s.n)
+            gemm(product, a: a + ao, b: b + bo, c: nil, y: y + index * s.m * s.n)
         }
     }
 
-    /// A fully connected layer: `y = activation(x w^T + b)`.
+    /// A fully connected layer: `y = f(x w^T + b)`, Gemm with B transposed and C a row.
     ///
     ///     x (M, K), w (N, K), b (N)? -> y (M, N)
     static func linear(_ r: LinearRequest, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        let s = GemmShape(m: r.rows, n: r.outFeatures, k: r.inFeatures, transB: true,
+                          addend: r.bias == nil ? .none : .row)
         r.weights.withBase { w in
-            for i in 0..<r.rows {
-                let xi = x + i * r.inFeatures
-                for j in 0..<r.outFeatures {
-                    let wj = w + j * r.inFeatures
-                    var sum: Float = 0
-                    for p in 0..<r.inFeatures { sum += xi[p] * wj[p] }
-                    y[i * r.outFeatures + j] = sum + (r.bias?[j] ?? 0)
-                }
+            (r.bias ?? []).withBase { b in
+                gemm(s, activation: r.activation, a: x, b: w, c: r.bias == nil ? nil : b, y: y)
             }
         }
-        r.activation.apply(y, count: r.rows * r.outFeatures)
     }
 }

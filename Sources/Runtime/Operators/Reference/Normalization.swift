@@ -5,6 +5,7 @@ import Foundation
 ///
 ///     x (N, C, ...) -> y (N, C, ...)
 struct AffineShape: Sendable, Equatable {
+    /// x's shape (N, C, ...).
     var shape: [Int]
     /// C values each.
     var scale: [Float], shift: [Float]
@@ -33,18 +34,21 @@ struct AffineShape: Sendable, Equatable {
     }
 }
 
-/// Softmax over the middle axis of `(outer, axis, inner)`.
-struct SoftmaxShape: Sendable, Equatable {
+/// Softmax over the middle dimension of `(outer, length, inner)`.
+struct SoftmaxShape: Sendable, Hashable {
+    /// The input's (and the output's) shape.
     var shape: [Int]
-    var outer: Int, axis: Int, inner: Int
+    /// Product of the dimensions before the axis, the length normalised over, and the product
+    /// after it (1 before opset 13, which flattens everything from the axis on into `length`).
+    var outer: Int, length: Int, inner: Int
 
     static func resolve(axis: Int, coerce2D: Bool, x: [Int]) throws -> SoftmaxShape {
         guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
             throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
         }
         let outer = x[..<a].reduce(1, *)
-        if coerce2D { return SoftmaxShape(shape: x, outer: outer, axis: x[a...].reduce(1, *), inner: 1) }
-        return SoftmaxShape(shape: x, outer: outer, axis: x[a], inner: x[(a + 1)...].reduce(1, *))
+        if coerce2D { return SoftmaxShape(shape: x, outer: outer, length: x[a...].reduce(1, *), inner: 1) }
+        return SoftmaxShape(shape: x, outer: outer, length: x[a], inner: x[(a + 1)...].reduce(1, *))
     }
 }
 
@@ -66,48 +70,47 @@ extension Reference {
 
     /// Local response normalisation across channels:
     /// `y = x / (bias + alpha / size * sum of x^2 over the window)^beta`, the window running from
-    /// `c - floor((size - 1) / 2)` to `c + ceil((size - 1) / 2)`.
+    /// `c - floor((size - 1) / 2)` to `c + ceil((size - 1) / 2)`, in Double, rounded once.
     ///
     ///     x (N, C, ...) -> y (N, C, ...)
     static func lrn(_ a: LRNAttributes, shape: [Int], x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         let batch = shape[0], channels = shape[1], inner = shape.dropFirst(2).reduce(1, *)
         let before = (a.size - 1) / 2, after = a.size - 1 - before
-        let scale = a.alpha / Float(a.size)
+        let scale = Double(a.alpha) / Double(a.size)
         for n in 0..<batch {
             let base = n * channels * inner
             for c in 0..<channels {
                 let lo = max(0, c - before), hi = min(channels - 1, c + after)
                 for i in 0..<inner {
-                    var sum: Float = 0
+                    var sum: Double = 0
                     if lo <= hi {
                         for k in lo...hi {
-                            let v = x[base + k * inner + i]
+                            let v = Double(x[base + k * inner + i])
                             sum += v * v
                         }
                     }
                     let index = base + c * inner + i
-                    y[index] = x[index] / Foundation.pow(a.bias + scale * sum, a.beta)
+                    y[index] = Float(Double(x[index]) / Foundation.pow(Double(a.bias) + scale * sum, Double(a.beta)))
                 }
             }
         }
     }
 
-    /// Softmax over the middle axis, stabilised by subtracting the maximum.
+    /// Softmax over the middle dimension, stabilised by subtracting the maximum; the sum of
+    /// exponentials in Double, each quotient rounded once.
     ///
-    ///     x (outer, axis, inner) -> y (outer, axis, inner)
+    ///     x (outer, length, inner) -> y (outer, length, inner)
     static func softmax(_ s: SoftmaxShape, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         for o in 0..<s.outer {
             for i in 0..<s.inner {
-                let base = o * s.axis * s.inner + i
+                let base = o * s.length * s.inner + i
                 var top = -Float.infinity
-                for k in 0..<s.axis { top = max(top, x[base + k * s.inner]) }
-                var sum: Float = 0
-                for k in 0..<s.axis {
-                    let e = Foundation.exp(x[base + k * s.inner] - top)
-                    y[base + k * s.inner] = e
-                    sum += e
+                for k in 0..<s.length { top = max(top, x[base + k * s.inner]) }
+                var sum: Double = 0
+                for k in 0..<s.length { sum += Double(ScalarMath.exp(x[base + k * s.inner] - top)) }
+                for k in 0..<s.length {
+                    y[base + k * s.inner] = Float(Double(ScalarMath.exp(x[base + k * s.inner] - top)) / sum)
                 }
-                for k in 0..<s.axis { y[base + k * s.inner] /= sum }
             }
         }
     }

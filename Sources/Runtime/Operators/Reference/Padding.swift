@@ -2,7 +2,7 @@
 //
 // Pad in constant, reflect and edge modes; negative pads crop. Each output axis is mapped to
 // input indices once, into a table (-1 where the constant goes), so the copy loop is a plain
-// walk over the tables.
+// walk over the tables. The reference is the specification of Kernels/Pad.swift.
 
 /// The resolved geometry of one Pad.
 struct PadShape: Sendable, Equatable {
@@ -10,6 +10,8 @@ struct PadShape: Sendable, Equatable {
     var outputShape: [Int]
     var mode: PadAttributes.Mode
     var value: Float
+    /// Pads before each axis (negative: cropped).
+    var begins: [Int]
     /// Per axis, per output index: the input index it reads, or -1 for the constant.
     var sources: [[Int]]
 
@@ -54,7 +56,7 @@ struct PadShape: Sendable, Equatable {
                 }
             })
         }
-        return PadShape(inputShape: x, outputShape: out, mode: mode, value: value, sources: sources)
+        return PadShape(inputShape: x, outputShape: out, mode: mode, value: value, begins: begin, sources: sources)
     }
 }
 

@@ -6,17 +6,73 @@
 // that hangs past the end padding counts only up to it, as onnxruntime and PyTorch do).
 // PyTorch's LRN export pools a 5-D tensor, hence the three spatial axes.
 
-/// The resolved geometry of one MaxPool or AveragePool.
-struct PoolShape: Sendable, Equatable {
-    var isMax: Bool
-    var countIncludePad: Bool
-    /// N * C: the planes pooled independently.
-    var planes: Int
-    var window: SlidingWindow
-    var inputShape: [Int]
-    var outputShape: [Int]
+// x (N, C, D1..Dk) -> y (N, C, O1..Ok), k = 1, 2 or 3
+//
+// MaxPool and AveragePool with pads, strides, dilations and ceil_mode; GlobalAveragePool and
+// GlobalMaxPool. Padding never takes part in a max. An average divides by the taps inside the
+// input, or, with count_include_pad, by the taps inside the padded input (a ceil_mode window
+// that hangs past the end padding counts only up to it, as onnxruntime and PyTorch do).
+// PyTorch's LRN export pools a 5-D tensor, hence the three spatial axes. The references are the
+// specification of Kernels/Pooling.swift and Kernels/GlobalAveragePool.swift.
 
-    static func resolve(_ a: PoolAttributes, isMax: Bool, x: [Int]) throws -> PoolShape {
+/// Which reduction a pool takes over its window.
+public enum PoolKind: Sendable, Hashable {
+    /// The largest value in the window (padding never wins).
+    case max
+    /// The mean; `countIncludePad` divides by the window's size including its pads.
+    case average(countIncludePad: Bool)
+}
+
+/// One image's MaxPool or AveragePool: C planes of D x H x W under a window. A 1-D pool over
+/// (N, C, L) has H = 1, a 2-D one D = 1. Whatever runs it takes the batch size.
+///
+///     x (C, D, H, W) -> y (C, OD, OH, OW)
+public struct PoolShape: Sendable, Hashable, CustomStringConvertible {
+    /// C, the planes pooled independently.
+    public var channels: Int
+    /// Input depth D, height H and width W.
+    public var inputDepth = 1, inputHeight: Int, inputWidth: Int
+    /// Kernel, strides, dilations and pads.
+    public var window: SlidingWindow
+    /// Round the output size up rather than down (a last partial window).
+    public var ceilMode: Bool
+
+    /// Pooling `window` over `channels` planes of `inputHeight` x `inputWidth`.
+    public init(channels: Int, inputHeight: Int, inputWidth: Int, window: SlidingWindow, ceilMode: Bool = false) {
+        self.channels = channels
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        self.window = window
+        self.ceilMode = ceilMode
+    }
+
+    /// OD.
+    public var outputDepth: Int { window.outputDepth(inputDepth, ceilMode: ceilMode) }
+    /// OH.
+    public var outputHeight: Int { window.outputHeight(inputHeight, ceilMode: ceilMode) }
+    /// OW.
+    public var outputWidth: Int { window.outputWidth(inputWidth, ceilMode: ceilMode) }
+    /// C * D * H * W.
+    public var inputCount: Int { channels * inputDepth * inputHeight * inputWidth }
+    /// C * OD * OH * OW.
+    public var outputCount: Int { channels * outputDepth * outputHeight * outputWidth }
+    /// Whether the pool is 2-D (one plane deep, a planar window), as the fast kernel needs.
+    public var isPlanar: Bool { inputDepth == 1 && window.isPlanar }
+
+    /// Why the shape is unusable, or nil.
+    public var problem: String? {
+        if channels < 1 { return "channels \(channels) must be positive" }
+        return window.problem(depth: inputDepth, height: inputHeight, width: inputWidth)
+    }
+
+    public var description: String {
+        "pool \(channels)x\(isPlanar ? "" : "\(inputDepth)x")\(inputHeight)x\(inputWidth) -> "
+            + "\(isPlanar ? "" : "\(outputDepth)x")\(outputHeight)x\(outputWidth) \(window)" + (ceilMode ? " ceil" : "")
+    }
+
+    /// Resolves MaxPool or AveragePool over `x` (N, C, spatial...): one image's pool, and y's
+    /// shape as the graph sees it.
+    static func resolve(_ a: PoolAttributes, x: [Int]) throws -> (shape: PoolShape, outputShape: [Int]) {
         guard (3...5).contains(x.count) else {
             throw OpFailure.malformed("input of rank \(x.count) is not supported (1 to 3 spatial axes are)")
         }
@@ -25,66 +81,65 @@ struct PoolShape: Sendable, Equatable {
         guard kernel.count == spatial.count else {
             throw OpFailure.malformed("kernel_shape \(kernel) does not fit input \(ShapeMath.describe(x))")
         }
-        let window = try SlidingWindow.resolve(a.window, input: spatial, kernel: kernel, ceilMode: a.ceilMode,
-                                               padsWithinKernel: true)
-        return PoolShape(isMax: isMax, countIncludePad: a.countIncludePad, planes: x[0] * x[1], window: window,
-                         inputShape: x, outputShape: [x[0], x[1]] + window.output)
-    }
-
-    /// The window padded to three spatial axes (leading axes of size 1), for the reference loop.
-    var window3D: SlidingWindow {
-        let extra = 3 - window.rank
-        let ones = [Int](repeating: 1, count: extra), zeros = [Int](repeating: 0, count: extra)
-        return SlidingWindow(input: ones + window.input, kernel: ones + window.kernel, strides: ones + window.strides,
-                             dilations: ones + window.dilations, padBegin: zeros + window.padBegin,
-                             padEnd: zeros + window.padEnd, output: ones + window.output)
+        let window = try SlidingWindow.resolve(a.window, input: spatial, kernel: kernel, padsWithinKernel: true)
+        // The spatial axes right-aligned on (D, H, W).
+        let padded = [Int](repeating: 1, count: 3 - spatial.count) + spatial
+        var shape = PoolShape(channels: x[1], inputHeight: padded[1], inputWidth: padded[2], window: window,
+                              ceilMode: a.ceilMode)
+        shape.inputDepth = padded[0]
+        let output = [shape.outputDepth, shape.outputHeight, shape.outputWidth].suffix(spatial.count)
+        return (shape, [x[0], x[1]] + output)
     }
 }
 
 extension Reference {
-    /// The plain MaxPool / AveragePool.
+    /// The plain MaxPool / AveragePool: every tap of every window checked against the input and
+    /// the pads; averages summed in Double and rounded once.
     ///
-    ///     x (N, C, D1..Dk) -> y (N, C, O1..Ok)
-    static func pool(_ s: PoolShape, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        let w = s.window3D
-        let inPlane = w.input[0] * w.input[1] * w.input[2]
-        let outPlane = w.output[0] * w.output[1] * w.output[2]
-        for p in 0..<s.planes {
-            let xp = x + p * inPlane
-            var o = p * outPlane
-            for od in 0..<w.output[0] {
-                for oh in 0..<w.output[1] {
-                    for ow in 0..<w.output[2] {
-                        let sd = od * w.strides[0] - w.padBegin[0]
-                        let sh = oh * w.strides[1] - w.padBegin[1]
-                        let sw = ow * w.strides[2] - w.padBegin[2]
+    ///     x (N, C, D, H, W) -> y (N, C, OD, OH, OW)
+    static func pool(_ kind: PoolKind, _ s: PoolShape, batch: Int, x: UnsafePointer<Float>,
+                     y: UnsafeMutablePointer<Float>) {
+        precondition(s.problem == nil, "Reference.pool: \(s.problem ?? "")")
+        let w = s.window
+        let (d, h, width) = (s.inputDepth, s.inputHeight, s.inputWidth)
+        let (od, oh, ow) = (s.outputDepth, s.outputHeight, s.outputWidth)
+        var o = 0
+        for plane in 0..<batch * s.channels {
+            let xp = x + plane * d * h * width
+            for i0 in 0..<od {
+                for i1 in 0..<oh {
+                    for i2 in 0..<ow {
+                        let sd = i0 * w.strideDepth - w.padFront
+                        let sh = i1 * w.strideHeight - w.padTop
+                        let sw = i2 * w.strideWidth - w.padLeft
                         var best = -Float.infinity
-                        var sum: Float = 0
+                        var sum: Double = 0
                         var inside = 0
                         // Taps inside the padded input (the count_include_pad divisor).
-                        let padded = Self.taps(from: sd, axis: 0, w) * Self.taps(from: sh, axis: 1, w)
-                            * Self.taps(from: sw, axis: 2, w)
-                        for kd in 0..<w.kernel[0] {
-                            let id = sd + kd * w.dilations[0]
-                            if id < 0 || id >= w.input[0] { continue }
-                            for kh in 0..<w.kernel[1] {
-                                let ih = sh + kh * w.dilations[1]
-                                if ih < 0 || ih >= w.input[1] { continue }
-                                for kw in 0..<w.kernel[2] {
-                                    let iw = sw + kw * w.dilations[2]
-                                    if iw < 0 || iw >= w.input[2] { continue }
-                                    let v = xp[(id * w.input[1] + ih) * w.input[2] + iw]
+                        let padded = Self.taps(from: sd, w.kernelDepth, w.dilationDepth, limit: d + w.padBack)
+                            * Self.taps(from: sh, w.kernelHeight, w.dilationHeight, limit: h + w.padBottom)
+                            * Self.taps(from: sw, w.kernelWidth, w.dilationWidth, limit: width + w.padRight)
+                        for kd in 0..<w.kernelDepth {
+                            let id = sd + kd * w.dilationDepth
+                            if id < 0 || id >= d { continue }
+                            for kh in 0..<w.kernelHeight {
+                                let ih = sh + kh * w.dilationHeight
+                                if ih < 0 || ih >= h { continue }
+                                for kw in 0..<w.kernelWidth {
+                                    let iw = sw + kw * w.dilationWidth
+                                    if iw < 0 || iw >= width { continue }
+                                    let v = xp[(id * h + ih) * width + iw]
                                     if v > best || v.isNaN { best = v }
-                                    sum += v
+                                    sum += Double(v)
                                     inside += 1
                                 }
                             }
                         }
-                        if s.isMax {
-                            y[o] = best
-                        } else {
-                            let divisor = s.countIncludePad ? padded : inside
-                            y[o] = divisor > 0 ? sum / Float(divisor) : 0
+                        switch kind {
+                        case .max: y[o] = best
+                        case let .average(includePad):
+                            let divisor = includePad ? padded : inside
+                            y[o] = divisor > 0 ? Float(sum / Double(divisor)) : 0
                         }
                         o += 1
                     }
@@ -93,16 +148,17 @@ extension Reference {
         }
     }
 
-    /// Taps of the window starting at `start` on `axis` that lie before the end of the padding.
+    /// Taps of a window starting at `start` along one axis that lie before `limit` (the end of
+    /// the padding).
     @inline(__always)
-    private static func taps(from start: Int, axis: Int, _ w: SlidingWindow) -> Int {
-        let limit = w.input[axis] + w.padEnd[axis]
+    private static func taps(from start: Int, _ kernel: Int, _ dilation: Int, limit: Int) -> Int {
         var n = 0
-        for k in 0..<w.kernel[axis] where start + k * w.dilations[axis] < limit { n += 1 }
+        for k in 0..<kernel where start + k * dilation < limit { n += 1 }
         return n
     }
 
-    /// GlobalAveragePool / GlobalMaxPool: each of `planes` planes of `size` values to one value.
+    /// GlobalAveragePool / GlobalMaxPool: each of `planes` planes of `size` values to one value,
+    /// a mean summed in Double and rounded once.
     ///
     ///     x (N, C, D1..Dk) -> y (N, C, 1..1)
     static func globalPool(isMax: Bool, planes: Int, size: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
@@ -113,9 +169,9 @@ extension Reference {
                 for i in 0..<size where xp[i] > best || xp[i].isNaN { best = xp[i] }
                 y[p] = best
             } else {
-                var sum: Float = 0
-                for i in 0..<size { sum += xp[i] }
-                y[p] = size > 0 ? sum / Float(size) : 0
+                var sum: Double = 0
+                for i in 0..<size { sum += Double(xp[i]) }
+                y[p] = size > 0 ? Float(sum / Double(size)) : 0
             }
         }
     }

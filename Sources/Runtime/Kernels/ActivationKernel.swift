@@ -1,55 +1,11 @@
-// Element-wise activations, as a standalone kernel and as the epilogue every producing kernel
-// (convolution, Gemm, batch norm) fuses after its bias: y = f(x + bias).
+// Activations eight lanes at a time, as a standalone kernel and as the epilogue every producing
+// kernel (convolution, Gemm, batch norm) fuses after its bias: y = f(x + bias). The fast path of
+// `Activation.reference` (Operators/Reference/Activation.swift).
 //
 // The switch on the activation happens once per row, outside the loop; each case runs a loop
 // specialised for its function, eight lanes at a time with a scalar tail.
 
-/// An element-wise function fused into a kernel's epilogue, applied after the bias.
-public enum Activation: Sendable, Hashable, CustomStringConvertible {
-    /// The identity.
-    case none
-    /// max(x, 0).
-    case relu
-    /// min(max(x, min), max); ReLU6 is `clip(min: 0, max: 6)`.
-    case clip(min: Float, max: Float)
-    /// x for x >= 0, alpha x otherwise.
-    case leakyRelu(alpha: Float)
-    /// 1 / (1 + e^-x).
-    case sigmoid
-    /// max(0, min(1, alpha x + beta)); ONNX's defaults are alpha 0.2, beta 0.5.
-    case hardSigmoid(alpha: Float, beta: Float)
-    /// x max(0, min(1, x / 6 + 1/2)).
-    case hardSwish
-    /// tanh(x).
-    case tanh
-
-    public var description: String {
-        switch self {
-        case .none: "none"
-        case .relu: "relu"
-        case let .clip(lo, hi): "clip(\(lo), \(hi))"
-        case let .leakyRelu(alpha): "leakyRelu(\(alpha))"
-        case .sigmoid: "sigmoid"
-        case let .hardSigmoid(alpha, beta): "hardSigmoid(\(alpha), \(beta))"
-        case .hardSwish: "hardSwish"
-        case .tanh: "tanh"
-        }
-    }
-
-    /// The plain definition, through the C library: the specification the fast loops match.
-    public func reference(_ x: Float) -> Float {
-        switch self {
-        case .none: return x
-        case .relu: return x < 0 ? 0 : x
-        case let .clip(lo, hi): return x < lo ? lo : (x > hi ? hi : x)
-        case let .leakyRelu(alpha): return x < 0 ? alpha * x : x
-        case .sigmoid: return ScalarMath.sigmoid(x)
-        case let .hardSigmoid(alpha, beta): return Swift.max(0, Swift.min(1, alpha * x + beta))
-        case .hardSwish: return x * Swift.max(0, Swift.min(1, x / 6 + 0.5))
-        case .tanh: return ScalarMath.tanh(x)
-        }
-    }
-
+extension Activation {
     /// `y[i] = f(x[i] + bias)` for `i` in `0..<count`, vectorised; `x` may equal `y`.
     public func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                       count: Int, bias: Float = 0) {
@@ -94,8 +50,14 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether `f(x) = x` everywhere, so an epilogue can skip it.
-    var isIdentity: Bool { self == .none }
+    /// A standalone activation over `count` floats, spread over the workers; `y` may be `x`.
+    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                    parallelism: Parallelism) {
+        let grain = parallelism.grain(for: count, minimum: 1 << 14)
+        parallelism.forEachRange(count, grain: grain) { range, _ in
+            apply(x + range.lowerBound, y + range.lowerBound, count: range.count)
+        }
+    }
 }
 
 /// A loop body that works for any activation, specialised per activation by `accept`.
