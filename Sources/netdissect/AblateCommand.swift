@@ -1,7 +1,8 @@
-// `netdissect ablate`: argument parsing only; the experiment is Dissection.AblationRunner.
+// `netdissect ablate`: argument parsing only; the experiment is Workflows.AblationRunner.
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 extension ClassifierPreprocessing: ExpressibleByArgument {}
 

@@ -1,6 +1,7 @@
 // The options that describe a dissection, shared by `dissect` and by `explore` (which can start one).
 import ArgumentParser
 import Dissection
+import Workflows
 
 struct DissectArguments: ParsableArguments {
     @Option(name: .long, help: "ONNX model to run over the probe images.")

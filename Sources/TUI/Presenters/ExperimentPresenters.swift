@@ -3,6 +3,7 @@
 
 import Dissection
 import Foundation
+import Workflows
 
 /// Presents the compare overlay.
 public enum ComparePresenter {
