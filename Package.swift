@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
         .target(name: "Dissection", dependencies: [
             "Runtime", "Render",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
         ], swiftSettings: nativeVectorCode),  // the tally's masks and popcounts (POPCNT, AVX2)
         .target(name: "ProbeTools", dependencies: [
             "Dissection", "Render",

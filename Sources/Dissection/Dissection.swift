@@ -4,7 +4,7 @@
 // decoding its samples), `Activations/` (where a layer's activations come from: a model's session
 // or a .npy file, and the on-disk cache between passes), `Quantile/` (exact per-unit thresholds),
 // `TopImages/`, `Masks/` (label masks and unit masks as bitsets), `Tally/` (the I, U, G sums),
-// `Scores/` (IoU and detectors), `Store/` (the SQLite run store) and `Run/` (the dissector: its
-// passes, checkpoints, events and errors).
+// `Scores/` (IoU and detectors), `Store/` (the SQLite run store: the only code that imports GRDB
+// and writes SQL) and `Run/` (the dissector: its passes, checkpoints, events and errors).
 // It uses Runtime (to run models) and Render (to decode images). Making or checking probes lives
 // in ProbeTools; what commands and the explorer do with a run lives in Workflows.
