@@ -65,7 +65,7 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "Runtime", dependencies: [
-            "CCBlas",
+            "CCBlas", "CLapack",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], swiftSettings: nativeVectorCode),
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
@@ -77,7 +77,7 @@ let package = Package(
             "Dissection", "Render",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // Download/ only
         ]),
-        .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render", "CLapack"]),
+        .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render"]),
         .target(name: "TUI", dependencies: ["Workflows", "Dissection", "Render", "CNcursesw"]),
 
         // MARK: Command line

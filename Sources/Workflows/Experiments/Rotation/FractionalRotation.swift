@@ -12,6 +12,7 @@
 // is the principal power: real, orthogonal, R^0 = I, R^1 = R, R^a R^b = R^(a+b).
 import Dissection
 import Foundation
+import Runtime
 
 /// Why a matrix has no real fractional powers here.
 public enum RotationError: Error, CustomStringConvertible, Equatable {

@@ -3,6 +3,7 @@
 // diagonal is positive (which makes Q uniformly distributed over the orthogonal group, not just
 // orthogonal), then one column negated when needed so that det Q = +1.
 import Foundation
+import Runtime
 
 /// Random rotations (orthogonal, det +1) from a seed.
 public enum RandomRotation {

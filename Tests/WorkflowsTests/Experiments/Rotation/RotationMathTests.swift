@@ -2,6 +2,7 @@
 // R orthogonal with det +1, R^0 = I, R^1 = R, R^α orthogonal, R^a R^b = R^(a+b), the half-turn
 // planes (eigenvalue -1 pairs) handled, and the errors for matrices that are not rotations.
 import Foundation
+import Runtime
 import Testing
 import TestSupport
 @testable import Workflows
@@ -47,23 +48,6 @@ private func gramSchmidt(_ n: Int, seed: UInt64) -> DenseMatrix {
 }
 
 @Suite struct RotationMathTests {
-    @Test func productMatchesTheNaiveLoop() {
-        withEvery("shape", in: [(0, 3, 2), (1, 1, 1), (2, 3, 4), (7, 5, 9), (16, 16, 16)]) { shape in
-            var g = SeededGenerator(seed: UInt64(shape.0 * 100 + shape.1 * 10 + shape.2))
-            let a = DenseMatrix(rows: shape.0, columns: shape.1, values: g.normals(shape.0 * shape.1).map(Double.init))
-            let b = DenseMatrix(rows: shape.1, columns: shape.2, values: g.normals(shape.1 * shape.2).map(Double.init))
-            let fast = a * b, naive = DenseMatrix.naiveProduct(a, b)
-            #expect(fast.rows == shape.0 && fast.columns == shape.2)
-            // Two Double sums of K products in different orders (dgemm's and the loop's): each
-            // within factor(K) |a| |b| of the exact product, per element.
-            let magnitudes = DenseMatrix.naiveProduct(DenseMatrix(rows: a.rows, columns: a.columns, values: a.values.map(abs)),
-                                                      DenseMatrix(rows: b.rows, columns: b.columns, values: b.values.map(abs)))
-            let factor = 2 * RoundingBound.factor(shape.1, unit: RoundingBound.doubleUnit)
-            let outside = fast.values.indices.filter { abs(fast.values[$0] - naive.values[$0]) > factor * magnitudes.values[$0] }
-            #expect(outside.isEmpty, "\(outside.count) elements beyond factor(K) |a| |b|, the first \(outside.first ?? -1)")
-        }
-    }
-
     // The tolerances below are absolute on purpose: every matrix they compare is orthogonal or a
     // product of orthogonal ones (rows and columns of norm 1), so they are relative to the
     // matrices' norm, never to an element that happens to be small. Errors of a few hundred

@@ -1,6 +1,6 @@
-// A small dense matrix of Doubles for the rotation experiment: the random rotation R, its Schur
-// vectors, and its fractional powers. Row-major, like the runtime's channel-matrix edit; LAPACK
-// wants column-major, so the wrappers in Lapack.swift transpose on the way in and out.
+// A small dense matrix of Doubles (the rotation experiment's random rotation R, its Schur vectors
+// and its fractional powers). Row-major, like the runtime's channel-matrix edit; LAPACK wants
+// column-major, so the wrappers in Lapack.swift transpose on the way in and out.
 
 /// A dense `rows x columns` matrix of Doubles, row-major.
 public struct DenseMatrix: Sendable, Equatable {

@@ -1,7 +1,9 @@
-// The LAPACK routines the rotation experiment needs (real Schur form, Householder QR) and dgemm,
-// reached through the CLapack shim. Every call goes through `check`, which turns a non-zero INFO
-// into a `LapackError`; matrices are transposed to column-major on the way in and back on the way
-// out, so callers see row-major `DenseMatrix` values only.
+// The LAPACK routines netdissect needs (real Schur form, Householder QR) and dgemm, reached
+// through the CLapack shim: OpenBLAS ships LAPACK inside the library the runtime already links
+// for its sgemm, so dense Double linear algebra lives here, beside BLAS, and OpenBLAS is reached
+// from this one module. Every call goes through `check`, which turns a non-zero INFO into a
+// `LapackError`; matrices are transposed to column-major on the way in and back on the way out,
+// so callers see row-major `DenseMatrix` values only.
 import CLapack
 
 /// A LAPACK routine reported failure.
@@ -19,15 +21,18 @@ public struct LapackError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Checked wrappers around the Fortran routines.
-enum Lapack {
+public enum Lapack {
     /// Throws when `info` is not zero.
     static func check(_ routine: String, _ info: Int32) throws(LapackError) {
         if info != 0 { throw LapackError(routine: routine, info: Int(info)) }
     }
 
     /// Real Schur form of a square matrix: `a = z t zᵀ`, `t` quasi upper triangular with 1x1 and
-    /// standardised 2x2 diagonal blocks, `z` orthogonal.
-    static func schur(_ a: DenseMatrix) throws(LapackError) -> (t: DenseMatrix, z: DenseMatrix) {
+    /// standardised 2x2 diagonal blocks, `z` orthogonal (`dgees`).
+    /// - Precondition: `a` is square.
+    /// - Throws: `LapackError` when the QR algorithm does not converge.
+    /// - Complexity: O(n³).
+    public static func schur(_ a: DenseMatrix) throws(LapackError) -> (t: DenseMatrix, z: DenseMatrix) {
         precondition(a.isSquare, "Lapack.schur: \(a.rows)x\(a.columns) is not square")
         var n = Int32(a.rows)
         if n == 0 { return (a, a) }
@@ -51,9 +56,12 @@ enum Lapack {
                 DenseMatrix(rows: a.rows, columns: a.rows, values: z).transposed)
     }
 
-    /// Householder QR of a square matrix: `q` orthogonal, and the diagonal of `r`.
-    /// `det(q) = (-1)^reflections` (each reflector with `tau != 0` has determinant -1).
-    static func qr(_ a: DenseMatrix) throws(LapackError) -> (q: DenseMatrix, rDiagonal: [Double], reflections: Int) {
+    /// Householder QR of a square matrix: `q` orthogonal, and the diagonal of `r` (`dgeqrf`,
+    /// `dorgqr`). `det(q) = (-1)^reflections` (each reflector with `tau != 0` has determinant -1).
+    /// - Precondition: `a` is square.
+    /// - Throws: `LapackError` when a routine reports failure.
+    /// - Complexity: O(n³).
+    public static func qr(_ a: DenseMatrix) throws(LapackError) -> (q: DenseMatrix, rDiagonal: [Double], reflections: Int) {
         precondition(a.isSquare, "Lapack.qr: \(a.rows)x\(a.columns) is not square")
         if a.rows == 0 { return (a, [], 0) }
         var rows = Int32(a.rows), columns = Int32(a.rows)
@@ -82,7 +90,9 @@ enum Lapack {
     }
 
     /// `a b` by dgemm.
-    static func product(_ a: DenseMatrix, _ b: DenseMatrix) -> DenseMatrix {
+    /// - Precondition: `a.columns == b.rows`.
+    /// - Complexity: O(a.rows * a.columns * b.columns).
+    public static func product(_ a: DenseMatrix, _ b: DenseMatrix) -> DenseMatrix {
         precondition(a.columns == b.rows, "Lapack.product: \(a.rows)x\(a.columns) times \(b.rows)x\(b.columns)")
         var c = DenseMatrix(zeros: a.rows, b.columns)
         if a.rows == 0 || b.columns == 0 || a.columns == 0 { return c }
