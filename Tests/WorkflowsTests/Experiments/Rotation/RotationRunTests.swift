@@ -200,6 +200,17 @@ private let quiet = ProgressPrinter(isTerminal: false, write: { _ in })
         #expect(chart[2] == "α 0.5    2 " + String(repeating: "█", count: 14))
         #expect(chart[3] == "α 1*     0 ")
         #expect(chart[4] == "  █ object  ▓ color")
+        // The report's section holds the same numbers, as plain values for Render's writer.
+        let section = ExperimentReport.rotation(result)
+        #expect(section.table?.columns.map(\.title) == ["α", "layer", "detectors", "unique", "object", "color"])
+        #expect(section.table?.rows == [["0", "conv5@alpha=0", "6", "4", "3", "1"],
+                                        ["0.5", "conv5@alpha=0.5", "2", "2", "2", "0"],
+                                        ["1*", "conv5@alpha=1", "0", "0", "0", "0"]])
+        #expect(section.chart?.series.map(\.name) == ["all categories", "object", "color"])
+        #expect(section.chart?.series[0].values == [4, 2, 0])
+        #expect(section.note?.hasPrefix("conv5 (8 units) seen through fractional powers") == true)
+        #expect(section.note?.contains("(seed 0); detector: IoU ≥ 0.04.") == true)
+        #expect(section.footnote == "* provisional: the run has not finished that layer.")
     }
 }
 
