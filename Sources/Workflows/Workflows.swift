@@ -4,5 +4,6 @@
 // `Report/` opens a finished or running run for viewing (`summary`, `unit`, the HTML `report`,
 // a unit's top images drawn with its mask); `Experiments/` holds the rotation, comparison and
 // ablation experiments and what they add to summaries and reports; `Export/` writes a run's IoU
-// matrix and per-unit results. It uses Dissection, Runtime and Render; the explorer (TUI) and the
-// command line call it.
+// matrix and per-unit results; `Classify/` classifies photos (`classify`) and owns reading an
+// image file whatever its format. It uses Dissection, Runtime and Render; the explorer (TUI) and
+// the command line call it.

@@ -132,7 +132,7 @@ public struct LabelledImages: Sendable {
         for image in images {
             let path = (directory as NSString).appendingPathComponent(image.path)
             let decoded: RGBImage
-            do { decoded = try Self.decodeFile(path) } catch {
+            do { decoded = try ImageFile.decode(path) } catch {
                 throw AblationError("\(path) (\(labelsFile) line \(image.line)): \(error); fix the image or remove its line")
             }
             switch preprocessing {
@@ -152,12 +152,4 @@ public struct LabelledImages: Sendable {
         return out
     }
 
-    /// A JPEG or PNG file, told apart by its signature.
-    static func decodeFile(_ path: String) throws -> RGBImage {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AblationError("cannot read the file") }
-        let bytes = [UInt8](data)
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNG.decodeRGB(bytes) }
-        if bytes.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(bytes) }
-        throw AblationError(bytes.isEmpty ? "the file is empty" : "not a JPEG or PNG image")
-    }
 }
