@@ -1,9 +1,17 @@
 // swift-tools-version:6.1
 //
-// netdissect: Network Dissection in Swift.
-// Runtime and Render depend on nothing of ours; Dissection uses both; TUI uses all three;
-// the `netdissect` executable only parses arguments and calls into the libraries.
-// Each system C library enters through one tiny `systemLibrary` shim target.
+// netdissect: Network Dissection in Swift. The module graph is the design (docs/architecture.md):
+//
+//   Runtime, Render        know nothing of ours (running ONNX models; images, pictures, reports)
+//   Dissection             the method: probe reading, activations, quantiles, tallies, scores, the run store
+//   ProbeTools             making and checking probes: synthetic probe, Broden download, probe check
+//   Workflows              what commands and the explorer do: runners, views, reports, experiments, export
+//   TUI                    the explorer
+//   netdissect             argument parsing only
+//
+// Dependencies point one way (Runtime, Render <- Dissection <- ProbeTools, Workflows <- TUI <-
+// netdissect). Each system C library enters through one tiny `systemLibrary` shim target, used
+// by one module.
 import Foundation
 import PackageDescription
 
@@ -30,6 +38,8 @@ let package = Package(
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Dissection", targets: ["Dissection"]),
+        .library(name: "ProbeTools", targets: ["ProbeTools"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "TUI", targets: ["TUI"]),
     ],
     dependencies: [
@@ -55,20 +65,24 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "Runtime", dependencies: [
-            "CCBlas",
+            "CCBlas", "CLapack",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], resources: [.copy("Classification/imagenet-classes.txt")], swiftSettings: nativeVectorCode),
         .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
         .target(name: "Dissection", dependencies: [
-            "Runtime", "Render", "CLapack",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "Runtime", "Render",
+            .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
         ], swiftSettings: nativeVectorCode),  // the tally's masks and popcounts (POPCNT, AVX2)
-        .target(name: "TUI", dependencies: ["Runtime", "Render", "Dissection", "CNcursesw"]),
+        .target(name: "ProbeTools", dependencies: [
+            "Dissection", "Render",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // Download/ only
+        ]),
+        .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render"]),
+        .target(name: "TUI", dependencies: ["Workflows", "Dissection", "Render", "CNcursesw"]),
 
         // MARK: Command line
         .executableTarget(name: "netdissect", dependencies: [
-            "Runtime", "Render", "Dissection", "TUI",
+            "Runtime", "Render", "Dissection", "ProbeTools", "Workflows", "TUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,16 +94,27 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Probes, runs and fixtures shared by the test targets of Dissection and the modules above it.
+        .target(name: "DissectionTestSupport", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"],
+                path: "Tests/DissectionTestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Render", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DissectionTests", dependencies: [
-            "Dissection", "Runtime", "Render", "TestSupport",
+            "Dissection", "Runtime", "Render", "TestSupport", "DissectionTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),  // hostile run databases are made with SQL
         ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ProbeToolsTests", dependencies: [
+            "ProbeTools", "Dissection", "Render", "TestSupport", "DissectionTestSupport",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // archives to download
+        ]),
+        .testTarget(name: "WorkflowsTests", dependencies: [
+            "Workflows", "Dissection", "Runtime", "Render", "TestSupport", "DissectionTestSupport",
+            "ProbeTools",  // runs to view are made on a synthetic probe with known ground truth
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: [
-            "TUI", "Dissection", "Render", "Runtime", "TestSupport",
+            "TUI", "Workflows", "Dissection", "Render", "Runtime", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),  // a damaged run for the explorer
         ], resources: [.copy("Fixtures")]),
     ]

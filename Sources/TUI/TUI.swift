@@ -2,4 +2,4 @@
 //
 // Application state and per-pane view models are plain values changed by messages; presenters
 // are pure functions from (view model, theme, size) to styled lines; one screen type alone calls
-// ncurses and writes image bytes. It uses Runtime, Render and Dissection.
+// ncurses and writes image bytes. It uses Render, Dissection and Workflows.

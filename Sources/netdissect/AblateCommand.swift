@@ -1,7 +1,8 @@
-// `netdissect ablate`: argument parsing only; the experiment is Dissection.AblationRunner.
+// `netdissect ablate`: argument parsing only; the experiment is Workflows.AblationRunner.
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 extension ClassifierPreprocessing: ExpressibleByArgument {}
 
@@ -56,20 +57,9 @@ struct AblateCommand: ParsableCommand {
     @Option(name: .long, help: "center-crop (resize to 8/7 of the input, centre crop) or exact (images already at the input size).")
     var preprocess: ClassifierPreprocessing = .centerCrop
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Input mean per channel, after scaling to [0, 1].")
-    var mean: [Float] = [0.485, 0.456, 0.406]
+    @OptionGroup var normalization: NormalizationOptions
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Input standard deviation per channel.")
-    var std: [Float] = [0.229, 0.224, 0.225]
-
-    @Flag(name: .long, help: "The model expects BGR channel order.")
-    var bgr = false
-
-    @Option(name: .long, help: "Images per batch.")
-    var batch: Int = 8
-
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int = 0
+    @OptionGroup var execution: ExecutionOptions<AblationBatch>
 
     @Option(name: .long, help: "Show only the N most affected classes.")
     var show: Int?
@@ -95,8 +85,8 @@ struct AblateCommand: ParsableCommand {
         do {
             let report = try AblationRunner.run(AblateRequest(
                 model: model, layer: layer, images: images, labels: labels, classNames: classNames, selection: selection,
-                keep: keep, inputSize: inputSize, mean: mean, std: std, bgr: bgr, preprocessing: preprocess,
-                batch: batch, threads: threads)) { note in
+                keep: keep, inputSize: inputSize, mean: normalization.mean, std: normalization.std, bgr: normalization.bgr,
+                preprocessing: preprocess, batch: execution.batch, threads: execution.threads)) { note in
                 printDiagnostic(note)
             }
             print(AblationTable.lines(report, show: show).joined(separator: "\n"))

@@ -1,7 +1,8 @@
-// `netdissect broden download`: argument parsing only; the work is in Dissection/Download.
+// `netdissect broden download`: argument parsing only; the work is in ProbeTools/Download.
 import ArgumentParser
 import Dissection
 import Foundation
+import ProbeTools
 
 struct BrodenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

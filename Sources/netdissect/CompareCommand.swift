@@ -1,7 +1,8 @@
-// `netdissect compare`: argument parsing only; the comparison is Dissection.RunComparison.
+// `netdissect compare`: argument parsing only; the comparison is Workflows.RunComparison.
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 extension UnitFilter: ExpressibleByArgument {}
 

@@ -1,6 +1,8 @@
-// The options that describe a dissection, shared by `dissect` and by `explore` (which can start one).
+// The options that describe a dissection, shared by `dissect`, `rotate` and `explore` (which can
+// start one).
 import ArgumentParser
 import Dissection
+import Workflows
 
 struct DissectArguments: ParsableArguments {
     @Option(name: .long, help: "ONNX model to run over the probe images.")
@@ -33,23 +35,12 @@ struct DissectArguments: ParsableArguments {
     @Option(name: .long, help: "Top images kept per unit.")
     var topK: Int = 10
 
-    @Option(name: .long, help: "Images per batch.")
-    var batch: Int = 32
-
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int = 0
+    @OptionGroup var execution: ExecutionOptions<DissectionBatch>
 
     @Option(name: .long, help: "Dissect only the first N images.")
     var limit: Int?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Input mean per channel, after scaling to [0, 1].")
-    var mean: [Float] = [0.485, 0.456, 0.406]
-
-    @Option(name: .long, parsing: .upToNextOption, help: "Input standard deviation per channel.")
-    var std: [Float] = [0.229, 0.224, 0.225]
-
-    @Flag(name: .long, help: "The model expects BGR channel order.")
-    var bgr = false
+    @OptionGroup var normalization: NormalizationOptions
 
     @Option(name: .long, help: "Checkpoint every N images in every pass.")
     var checkpointEvery: Int = 512
@@ -67,7 +58,8 @@ struct DissectArguments: ParsableArguments {
             model: model, activations: activations, dataset: dataset, layers: layer, out: out,
             quantile: quantile, iouThreshold: iouThreshold,
             categories: categories.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
-            union: union, topK: topK, batch: batch, threads: threads, limit: limit, mean: mean, std: std, bgr: bgr,
+            union: union, topK: topK, batch: execution.batch, threads: execution.threads, limit: limit,
+            mean: normalization.mean, std: normalization.std, bgr: normalization.bgr,
             checkpointEvery: checkpointEvery, force: force)
     }
 }

@@ -1,7 +1,8 @@
-// `netdissect dissect`: argument parsing only; the run itself is Dissection.Dissector.
+// `netdissect dissect`: argument parsing only; the run itself is Workflows.DissectRunner (Dissection.Dissector).
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 struct DissectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Dissection
 import TUI
+import Workflows
 
 struct ExploreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

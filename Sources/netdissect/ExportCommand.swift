@@ -2,6 +2,7 @@
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

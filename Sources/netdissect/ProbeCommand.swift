@@ -2,6 +2,7 @@
 import ArgumentParser
 import Dissection
 import Foundation
+import ProbeTools
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
-// `netdissect report`: argument parsing only; the pages are Dissection.RunReport.
+// `netdissect report`: argument parsing only; the pages are Workflows.RunReport.
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
-// `netdissect rotate`: argument parsing only; the experiment is Dissection.RotationRunner.
+// `netdissect rotate`: argument parsing only; the experiment is Workflows.RotationRunner.
 import ArgumentParser
 import Dissection
 import Foundation
+import Workflows
 
 struct RotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,9 @@
-// `netdissect summary`: argument parsing only; the numbers are Dissection.RunSummary.
+// `netdissect summary`: argument parsing only; the numbers are Workflows.RunSummary.
 import ArgumentParser
 import Dissection
 import Foundation
 import Render
+import Workflows
 
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

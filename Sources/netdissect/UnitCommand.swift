@@ -1,8 +1,9 @@
-// `netdissect unit`: argument parsing only; the view is Dissection.UnitView.
+// `netdissect unit`: argument parsing only; the view is Workflows.UnitView.
 import ArgumentParser
 import Dissection
 import Foundation
 import Render
+import Workflows
 
 struct UnitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

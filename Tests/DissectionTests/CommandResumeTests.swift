@@ -2,6 +2,7 @@
 // and inside a checkpoint's transaction), then run again: the results must equal an uninterrupted
 // run's and the brute-force reference. Uses the NETDISSECT_TEST_KILL hook (Run/CrashHook.swift)
 // to choose the moment.
+import DissectionTestSupport
 import Foundation
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@
 // time (valid SQLite, hostile values) or with symbolic links put in its directory. Every read
 // must stop with one line naming the table, the row and the column; nothing may be written
 // outside the run directory; the commands must exit 1, never on a signal.
+import DissectionTestSupport
 import Foundation
 import GRDB
 import TestSupport

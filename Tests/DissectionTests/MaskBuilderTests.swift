@@ -1,4 +1,5 @@
 // The fast mask builders (LabelMaskBuilder, LabelMaskBatch, UnitMasker) against the plain ones.
+import DissectionTestSupport
 import TestSupport
 import Testing
 @testable import Dissection

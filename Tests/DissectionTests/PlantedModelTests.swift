@@ -1,6 +1,7 @@
 // The planted model (Fixtures/planted/planted.onnx, made by make_planted_model.py) on the planted
 // probe, through the real command: unit 0 must come out as red-c, unit 1 as vertical, and the two
 // noise units must not pass the detector threshold.
+import DissectionTestSupport
 import Foundation
 import TestSupport
 import Testing
@@ -14,7 +15,7 @@ import Testing
         }
         let dir = try makeTemporaryDirectory("nd-planted")
         try PlantedProbe().write(to: dir + "/probe")
-        let model = Bundle.module.url(forResource: "Fixtures/planted/planted", withExtension: "onnx")!.path
+        let model = PlantedProbe.modelPath
         let (status, _, text) = try runCommand(["dissect", "--model", model, "--dataset", dir + "/probe", "--layer", "features",
                                                 "--out", dir + "/run", "--batch", "16", "--checkpoint-every", "32"])
         #expect(status == 0, "\(text)")

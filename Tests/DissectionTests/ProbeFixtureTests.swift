@@ -1,13 +1,10 @@
 // The tiny hand-written dataset in Fixtures/tiny, which carries the real dataset's quirks
 // (see its README). Every expected value here is written out by hand.
+import DissectionTestSupport
 import Foundation
 import Testing
 @testable import Dissection
 import Render
-
-func fixtureDirectory(_ name: String) throws -> String {
-    try #require(Bundle.module.resourcePath.map { "\($0)/Fixtures/\(name)" })
-}
 
 @Suite struct ProbeFixtureTests {
     let dataset: ProbeDataset

@@ -1,4 +1,5 @@
 // The loader: record order, skips in place, bounded look-ahead, early release.
+import DissectionTestSupport
 import Testing
 import TestSupport
 @testable import Dissection

@@ -1,5 +1,6 @@
 // The run directory: layer folder names are injective and keep common names, and no symbolic link
 // in a run directory carries a write (or a removal) outside it.
+import DissectionTestSupport
 import Foundation
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 // Whole runs in-process: results equal the brute-force reference, a cancelled run resumed in a
 // fresh Dissector ends identical to an uninterrupted one, and unsafe situations are refused.
+import DissectionTestSupport
 import Foundation
 import Runtime
 import TestSupport
@@ -154,22 +155,5 @@ import Testing
             }
         }
         #expect(seen == ["paused", "resumed", "finished"])
-    }
-
-    @Test func exportsFloat64MatrixAndJSON() throws {
-        let dir = try makeTemporaryDirectory("nd-export")
-        let probe = RandomProbe(seed: 3, N: 8, C: 3)
-        let configuration = makeConfiguration(activations: try writeActivations(probe, in: dir))
-        try run(probe, configuration, into: dir + "/run")
-        let reader = try RunReader.open(dir + "/run")
-        try RunExport.writeIoUMatrix(reader, layer: "acts", to: dir + "/iou.npy")
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/iou.npy")))
-        let header = String(decoding: bytes[10..<(10 + Int(bytes[8]) + 256 * Int(bytes[9]))], as: UTF8.self)
-        #expect(header.contains("'descr': '<f8'"))
-        #expect(header.contains("'shape': (3, \(probe.catalog.maxLabelID + 1))"))
-        #expect((bytes.count - 10 - Int(bytes[8]) - 256 * Int(bytes[9])) == 3 * (probe.catalog.maxLabelID + 1) * 8)
-        let json = try RunExport.json(reader, layer: try RunExport.layer(reader, requested: nil))
-        #expect(json.contains("\"units\""))
-        #expect(throws: RunError.self) { try RunExport.layer(reader, requested: "nope") }
     }
 }

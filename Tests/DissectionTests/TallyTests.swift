@@ -1,4 +1,5 @@
 // The fast tally (bitsets, skipped empty maps, workers) against the per-pixel reference.
+import DissectionTestSupport
 import TestSupport
 import Testing
 @testable import Dissection

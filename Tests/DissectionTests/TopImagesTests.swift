@@ -1,4 +1,5 @@
 // Top images per unit: largest spatial maximum first, ties to the lower index, maps kept.
+import DissectionTestSupport
 import TestSupport
 import Testing
 @testable import Dissection

@@ -1,5 +1,6 @@
 // The union is charged through labels' primary categories (dissection.md section 4), so that
 // I_ul <= U_{u,cat(l)} and IoU never exceeds 1, whichever layer holds a label.
+import DissectionTestSupport
 import Foundation
 import GRDB
 import Render
@@ -24,12 +25,13 @@ import Testing
 
         for rule in UnionRule.allCases {
             let out = dir + "/run-\(rule)"
-            let request = DissectRequest(model: nil, activations: dir + "/acts.npy", dataset: dir + "/probe",
-                                         layers: ["acts"], out: out, quantile: 0.125, iouThreshold: 0.04,
-                                         categories: nil, union: rule.rawValue, topK: 2, batch: 1, threads: 1,
-                                         limit: nil, mean: RunConfiguration.imagenetMean,
-                                         std: RunConfiguration.imagenetStd, bgr: false, checkpointEvery: 1, force: false)
-            try DissectRunner.prepare(request).run { _ in }
+            let configuration = RunConfiguration(activations: dir + "/acts.npy", dataset: dir + "/probe", layers: ["acts"],
+                                                 quantile: 0.125, iouThreshold: 0.04, union: rule, topK: 2)
+            let source = try ProbeSampleSource(dataset: try ProbeDataset.open(directory: dir + "/probe"),
+                                               categories: nil, limit: nil, workers: 1)
+            let producer = try NPYActivations(path: dir + "/acts.npy", layerName: "acts", images: source.count)
+            try Dissector(configuration: configuration, directory: out, source: source, producer: producer,
+                          options: RunOptions(batchSize: 1, threads: 1, checkpointEvery: 1)).run()
             let reader = try RunReader.open(out)
             let catalog = try reader.catalog()
             let part = try #require(catalog.categories.firstIndex { $0.name == "part" })
@@ -99,20 +101,20 @@ import Testing
         let cancel = RunControl()
         #expect(throws: RunError.cancelled) { try run(control: cancel) { if case .progress = $0 { cancel.cancel() } } }
         #expect(try RunReader.open(dir + "/run").unionRuleVersion() == UnionRule.version)
-        #expect(try RunView.open(dir + "/run").notices.isEmpty)
+        #expect(try RunNotice.notices(RunReader.open(dir + "/run")).isEmpty)
 
         let queue = try DatabaseQueue(path: dir + "/run/run.sqlite")
         try queue.write { try $0.execute(sql: "DELETE FROM meta WHERE key = 'union_rule_version'") }
         try queue.close()
         #expect(try RunReader.open(dir + "/run").unionRuleVersion() == 1)
-        let notices = try RunView.open(dir + "/run").notices
+        let notices = try RunNotice.notices(RunReader.open(dir + "/run"))
         #expect(notices.count == 1 && notices[0].contains("earlier union rule") && notices[0].contains("--force"))
         #expect(throws: RunError.earlierUnionRule(directory: dir + "/run")) { try run() }
         #expect(RunError.earlierUnionRule(directory: "R").description.contains("--force"))
         // --force starts it over under the current rule.
         try run(force: true)
         #expect(try RunReader.open(dir + "/run").unionRuleVersion() == UnionRule.version)
-        #expect(try RunView.open(dir + "/run").notices.isEmpty)
+        #expect(try RunNotice.notices(RunReader.open(dir + "/run")).isEmpty)
     }
 
     /// The wheel probe in the Broden layout: object and part categories, wheel (1) listed in both

@@ -145,3 +145,31 @@ func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         #expect(message.contains("100000x100000") && !message.contains("\n"))
     }
 }
+
+@Suite struct ImageDecoderTests {
+    @Test func eachFormatGoesToItsCodec() throws {
+        let image = testPicture(width: 9, height: 5)
+        let png = try PNG.encode(image), jpeg = try JPEG.encode(image)
+        #expect(ImageFormat(signatureOf: png) == .png)
+        #expect(ImageFormat(signatureOf: jpeg) == .jpeg)
+        #expect(try ImageDecoder.decode(png) == image)
+        #expect(try ImageDecoder.decode(jpeg) == JPEG.decode(jpeg))
+    }
+
+    @Test func emptyForeignAndDamagedAreNamed() throws {
+        #expect(throws: ImageDecodingError.empty) { try ImageDecoder.decode([]) }
+        #expect(throws: ImageDecodingError.unknownFormat) { try ImageDecoder.decode(Array("GIF89a....".utf8)) }
+        #expect(ImageFormat(signatureOf: [0xFF]) == nil && ImageFormat(signatureOf: [0x89, 0x50, 0x4E]) == nil)
+        let png = try PNG.encode(testPicture(width: 40, height: 40))
+        // A signature alone, or a file cut short: the codec's own cause.
+        withEvery("bytes", in: [[0xFF, 0xD8], Array(png.prefix(30))] as [[UInt8]]) { bytes in
+            do {
+                _ = try ImageDecoder.decode(bytes)
+                Issue.record("\(bytes.count) bytes were decoded")
+            } catch {
+                guard case .codec? = error as? ImageDecodingError else { Issue.record("got \(error)"); return }
+            }
+        }
+        #expect(ImageDecodingError.unknownFormat.description == "not a JPEG or PNG image")
+    }
+}

@@ -53,6 +53,29 @@ import TestSupport
         #expect(MarkupCheck(HTMLReport.indexPage([], pages: [], title: "t")).problems.isEmpty)
     }
 
+    @Test func indexSectionsComeFirstEscapedAndWellFormed() {
+        let chart = LineChart(x: [0, 1], xLabels: ["0", "1"], xTitle: "α", yTitle: "unique detectors",
+                              series: [ChartSeries(name: "<all>", values: [3, 1], color: RGBColor(1, 2, 3))])
+        let table = ReportTable(columns: [ReportColumn("α", numeric: true), ReportColumn("layer"), ReportColumn("unique", numeric: true)],
+                                rows: [["0", "a&b", "3"], ["1*", hostileLabels[0].raw, "1"]])
+        let section = ReportSection(title: "Rotation <x>", note: "layer \"f\" & more", chart: chart, table: table,
+                                    footnote: "* provisional")
+        let html = HTMLReport.indexPage([sampleLayer()], pages: ["features.13.html"], title: "t", sections: [section])
+        let check = MarkupCheck(html)
+        #expect(check.problems.isEmpty, "\(check.problems)")
+        #expect(html.contains(#"<section class="extra"><h2>Rotation &lt;x&gt;</h2><p class="sub">layer &quot;f&quot; &amp; more</p><div class="graph"><svg"#))
+        #expect(html.contains(#"<thead><tr><th>α</th><th>layer</th><th>unique</th></tr></thead>"#))
+        #expect(html.contains(#"<tr><td class="num">0</td><td>a&amp;b</td><td class="num">3</td></tr>"#))
+        #expect(html.contains(#"</tbody></table><p class="sub">* provisional</p></section>"#))
+        #expect(!html.contains(hostileLabels[0].raw))
+        // The section sits between the header and the layer table.
+        let sectionAt = html.range(of: "<section")!.lowerBound, tableAt = html.range(of: "<th>layer</th><th>units</th>")!.lowerBound
+        #expect(html.range(of: "</header>")!.lowerBound < sectionAt && sectionAt < tableAt)
+        // Without a chart, table or footnote, only the heading and note are written.
+        let bare = HTMLReport.section(ReportSection(title: "T", note: "n"))
+        #expect(bare == #"<section class="extra"><h2>T</h2><p class="sub">n</p></section>"#)
+    }
+
     @Test func writtenReportReferencesOnlyFilesThatExist() throws {
         let dir = try makeTemporaryDirectory("report")
         let writer = try ReportWriter(directory: dir, title: "Network Dissection", subtitle: "test run")

@@ -86,7 +86,7 @@ struct MarkupCheck {
                 continue
             }
             if selfClosed {
-                if !["rect", "line", "path", "circle"].contains(name) { problems.append("<\(name)/> self-closed") }
+                if !["rect", "line", "polyline", "path", "circle"].contains(name) { problems.append("<\(name)/> self-closed") }
                 continue
             }
             if name == "script" || name == "style" {

@@ -4,6 +4,7 @@
 
 import Dissection
 import Testing
+import Workflows
 @testable import TUI
 
 @Suite struct ExperimentViewTests {

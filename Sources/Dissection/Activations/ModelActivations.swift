@@ -113,11 +113,14 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
     }
 }
 
-/// One result slot per worker of a `concurrentPerform`.
-final class ResultSlots<T>: @unchecked Sendable {
+/// One result slot per worker of a `concurrentPerform` (also the ablation's workers).
+public final class ResultSlots<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<T, Error>?]
-    init(count: Int) { slots = [Result<T, Error>?](repeating: nil, count: count) }
-    func set(_ i: Int, _ value: Result<T, Error>) { lock.lock(); slots[i] = value; lock.unlock() }
-    func get(_ i: Int) -> Result<T, Error> { lock.lock(); defer { lock.unlock() }; return slots[i]! }
+    /// `count` empty slots.
+    public init(count: Int) { slots = [Result<T, Error>?](repeating: nil, count: count) }
+    /// Fills slot `i`.
+    public func set(_ i: Int, _ value: Result<T, Error>) { lock.lock(); slots[i] = value; lock.unlock() }
+    /// Slot `i`, which must have been filled.
+    public func get(_ i: Int) -> Result<T, Error> { lock.lock(); defer { lock.unlock() }; return slots[i]! }
 }

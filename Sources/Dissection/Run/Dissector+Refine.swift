@@ -2,7 +2,6 @@
 // bins that hold each unit's two order statistics, the low bits of every value; the thresholds
 // follow exactly. Reads the activations a second time (cache, file, or the model again).
 import Foundation
-import GRDB
 
 extension Dissector {
     func refinePass(_ session: inout Session) throws {
@@ -21,11 +20,11 @@ extension Dissector {
 
         let checkpoint: (inout Session) throws -> Void = { session in
             let progress = session.progress
-            try store.write { db in
+            try store.write { transaction in
                 CrashHook.inCheckpoint(pass: progress.pass, done: progress.imagesDone)
-                try RunStore.setProgress(db, progress)
+                try transaction.setProgress(progress)
                 for (layer, state) in zip(layers, states) where state.needsRefine {
-                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
+                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
                 }
             }
             self.emit(.checkpoint(progress, provisional: [:]))
@@ -77,15 +76,15 @@ extension Dissector {
         session.progress.rate = nil
         session.progress.updatedAt = RunStore.now()
         let progress = session.progress
-        try store.write { db in
+        try store.write { transaction in
             for (l, layer) in layers.enumerated() {
-                try RunStore.setThresholds(db, layer: layer.name, thresholds[l])
+                try transaction.setThresholds(layer: layer.name, thresholds[l])
                 var w = ByteWriter()
                 w.floats(thresholds[l])
-                try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdsKind, w.bytes)
-                try RunStore.removeBlob(db, layer: layer.name, kind: Self.thresholdStateKind)
+                try transaction.setBlob(layer: layer.name, kind: Self.thresholdsKind, w.bytes)
+                try transaction.removeBlob(layer: layer.name, kind: Self.thresholdStateKind)
             }
-            try RunStore.setProgress(db, progress)
+            try transaction.setProgress(progress)
         }
         emit(.thresholdsReady(progress))
     }

@@ -1,7 +1,6 @@
 // Pass 2: the tally against the segmentations, provisional scores at every checkpoint, and the
 // final results (scores, tally.csv, rows of sums) when the pass ends.
 import Foundation
-import GRDB
 
 extension Dissector {
     static let tallyKind = "tally"
@@ -48,13 +47,13 @@ extension Dissector {
             for (layer, tally) in zip(layers, tallies) {
                 provisional[layer.name] = Scoring.score(tally, catalog: catalog, iouThreshold: iouThreshold)
             }
-            try store.write { db in
+            try store.write { transaction in
                 CrashHook.inCheckpoint(pass: progress.pass, done: progress.imagesDone)
-                try RunStore.setProgress(db, progress)
-                try RunStore.addSkipped(db, skips)
+                try transaction.setProgress(progress)
+                try transaction.addSkipped(skips)
                 for (layer, tally) in zip(layers, tallies) {
-                    try RunStore.setBlob(db, layer: layer.name, kind: Self.tallyKind, tally.serialized())
-                    try RunStore.setScores(db, layer: layer.name, provisional[layer.name]!, final: false)
+                    try transaction.setBlob(layer: layer.name, kind: Self.tallyKind, tally.serialized())
+                    try transaction.setScores(layer: layer.name, provisional[layer.name]!, final: false)
                 }
             }
             pendingSkips = []
@@ -129,14 +128,14 @@ extension Dissector {
         session.progress.updatedAt = RunStore.now()
         session.progress.finishedAt = session.progress.updatedAt
         let progress = session.progress
-        try session.store.write { db in
-            try RunStore.addSkipped(db, pendingSkips)
+        try session.store.write { transaction in
+            try transaction.addSkipped(pendingSkips)
             for (l, layer) in layers.enumerated() {
-                try RunStore.setBlob(db, layer: layer.name, kind: Self.tallyKind, tallies[l].serialized())
-                try RunStore.setScores(db, layer: layer.name, finals[l], final: true)
-                try RunStore.finishLayer(db, layer: layer.name, tally: tallies[l], catalog: catalog, uniqueDetectors: uniques[l])
+                try transaction.setBlob(layer: layer.name, kind: Self.tallyKind, tallies[l].serialized())
+                try transaction.setScores(layer: layer.name, finals[l], final: true)
+                try transaction.finishLayer(layer: layer.name, tally: tallies[l], catalog: catalog, uniqueDetectors: uniques[l])
             }
-            try RunStore.setProgress(db, progress)
+            try transaction.setProgress(progress)
         }
         for (layer, unique) in zip(layers, uniques) { emit(.layerFinished(layer: layer.name, uniqueDetectors: unique)) }
         emit(.finished(progress))

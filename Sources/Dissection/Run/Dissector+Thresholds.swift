@@ -1,6 +1,5 @@
 // Pass 1: exact per-unit thresholds and top images, and the activation cache for pass 2.
 import Foundation
-import GRDB
 import Render
 
 extension Dissector {
@@ -35,14 +34,14 @@ extension Dissector {
             session.progress.imagesSkipped = skippedCount
             let progress = session.progress
             let skips = pendingSkips
-            try store.write { db in
+            try store.write { transaction in
                 CrashHook.inCheckpoint(pass: 1, done: progress.imagesDone)
-                try RunStore.setProgress(db, progress)
+                try transaction.setProgress(progress)
                 for (layer, state) in zip(layers, states) {
-                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
-                    try RunStore.setTopImages(db, layer: layer.name, state.top, height: layer.height, width: layer.width)
+                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
+                    try transaction.setTopImages(layer: layer.name, state.top, height: layer.height, width: layer.width)
                 }
-                try RunStore.addSkipped(db, skips)
+                try transaction.addSkipped(skips)
             }
             pendingSkips = []
             self.emit(.checkpoint(progress, provisional: [:]))
@@ -123,21 +122,21 @@ extension Dissector {
         session.progress.updatedAt = RunStore.now()
         let progress = session.progress
         let skips = pendingSkips
-        try store.write { db in
-            try RunStore.addSkipped(db, skips)
+        try store.write { transaction in
+            try transaction.addSkipped(skips)
             for (l, layer) in layers.enumerated() {
-                try RunStore.setTopImages(db, layer: layer.name, states[l].top, height: layer.height, width: layer.width)
+                try transaction.setTopImages(layer: layer.name, states[l].top, height: layer.height, width: layer.width)
                 if refine {
-                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdStateKind, states[l].serialized())
+                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, states[l].serialized())
                 } else {
-                    try RunStore.setThresholds(db, layer: layer.name, thresholds[l])
+                    try transaction.setThresholds(layer: layer.name, thresholds[l])
                     var w = ByteWriter()
                     w.floats(thresholds[l])
-                    try RunStore.setBlob(db, layer: layer.name, kind: Self.thresholdsKind, w.bytes)
-                    try RunStore.removeBlob(db, layer: layer.name, kind: Self.thresholdStateKind)
+                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdsKind, w.bytes)
+                    try transaction.removeBlob(layer: layer.name, kind: Self.thresholdStateKind)
                 }
             }
-            try RunStore.setProgress(db, progress)
+            try transaction.setProgress(progress)
         }
         if !refine { emit(.thresholdsReady(progress)) }
     }

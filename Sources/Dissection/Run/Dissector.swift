@@ -106,15 +106,12 @@ public final class Dissector: @unchecked Sendable {
             try store.initialize(configuration: configuration, catalog: catalog, passes: methods.contains(.histogram) ? 3 : 2,
                                  imagePaths: (0..<total).map { source.path(of: $0) },
                                  layers: layers.map { ($0.name, $0.units, $0.height, $0.width) })
-            try store.write { db in
-                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('activation_cache', ?)",
-                               arguments: [cache ? "yes" : "no"])
-            }
+            try store.write { transaction in try transaction.setActivationCache(cache) }
         case .resume:
             break
         }
-        let cacheFlag = try store.read { db in try RunReader.meta(db, key: "activation_cache", path: store.databasePath) }
-        var progress = try store.read { db in try RunReader.progress(db, path: store.databasePath) }
+        let useCache = try store.usesActivationCache()
+        var progress = try store.progress()
         guard progress.imagesTotal == total, (2...3).contains(progress.passes), (1...progress.passes).contains(progress.pass),
               progress.imagesDone <= total else {
             throw RunError.corruptState(path: store.databasePath, reason: "the stored progress does not match the dataset (\(progress.imagesTotal) images stored, \(total) now)")
@@ -122,8 +119,8 @@ public final class Dissector: @unchecked Sendable {
         progress.status = .running
         progress.message = nil
         var session = Session(store: store, layers: layers, total: total, progress: progress,
-                              useCache: cacheFlag == "yes", catalog: catalog, methods: methods)
-        try store.write { db in try RunStore.setProgress(db, session.progress) }
+                              useCache: useCache, catalog: catalog, methods: methods)
+        try store.write { transaction in try transaction.setProgress(session.progress) }
         emit(.started(session.progress))
 
         if session.progress.pass == 1 {

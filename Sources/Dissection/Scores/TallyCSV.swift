@@ -35,8 +35,8 @@ public enum TallyCSV {
     /// A float in Python's repr style (`0.0`, `0.0412`, `1e-05`).
     static func number(_ v: Double) -> String { v.description }
 
-    /// A CSV field, quoted when it must be.
-    static func field(_ s: String) -> String {
+    /// A CSV field, quoted when it must be (also the comparison's CSV).
+    public static func field(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -20,8 +20,11 @@ import Darwin
 
 /// Names and safe writes inside a run directory.
 public enum RunDirectory {
+    /// The rotation experiment's manifest beside the database (written by Workflows'
+    /// `RotationManifest`): one of the run's own files.
+    public static let rotationManifest = "rotation.json"
     /// Entries of a run directory that are the run's own files (a layer folder never takes one).
-    static let ownFiles = ["run.lock", ActivationCache.directoryName, RotationManifest.fileName]
+    static let ownFiles = ["run.lock", ActivationCache.directoryName, rotationManifest]
     /// A prefix of the database's own files (`run.sqlite`, `-wal`, `-shm`, `-journal`).
     static let databasePrefix = RunReader.databaseName
 

@@ -125,13 +125,14 @@ final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction, turning database errors into `RunError.store`.
-    func write(_ body: (Database) throws -> Void) throws {
-        do { try pool.write(body) } catch { throw RunError.database(error, path: databasePath) }
+    /// Runs `body` in one write transaction (`RunStore+Transaction.swift`): everything it writes
+    /// lands together or not at all. Database errors become `RunError.store`.
+    func write(_ body: (Transaction) throws -> Void) throws {
+        do { try pool.write { db in try body(Transaction(db: db)) } } catch { throw RunError.database(error, path: databasePath) }
     }
 
     /// Reads with the writer's pool.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch { throw RunError.database(error, path: databasePath) }
     }
 
@@ -148,7 +149,8 @@ final class RunStore: @unchecked Sendable {
     /// Writes a new run's configuration, catalog, image list, layers and initial progress.
     func initialize(configuration: RunConfiguration, catalog: ConceptCatalog, passes: Int, imagePaths: [String],
                     layers: [(name: String, units: Int, height: Int, width: Int)]) throws {
-        try write { db in
+        try write { transaction in
+            let db = transaction.db
             try db.execute(sql: """
                 INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('created_at', ?), ('generator', 'netdissect'),
                     ('\(RunSchema.unionRuleKey)', ?)
@@ -184,24 +186,17 @@ final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Updates the progress row.
-    static func setProgress(_ db: Database, _ p: RunProgress) throws {
-        try db.execute(sql: """
-            UPDATE progress SET status = ?, pass = ?, pass_name = ?, passes = ?, images_done = ?, images_total = ?,
-                images_skipped = ?, rate = ?, eta_seconds = ?, updated_at = ?, finished_at = ?, message = ? WHERE id = 1
-            """, arguments: [p.status.rawValue, p.pass, p.passName, p.passes, p.imagesDone, p.imagesTotal,
-                             p.imagesSkipped, p.rate, p.etaSeconds, p.updatedAt, p.finishedAt, p.message])
+    // MARK: Reading back
+
+    /// The stored progress.
+    func progress() throws -> RunProgress {
+        try read { db in try RunReader.progress(db, path: databasePath) }
     }
 
-    /// Stores a resume blob.
-    static func setBlob(_ db: Database, layer: String, kind: String, _ bytes: [UInt8]) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO checkpoints (layer, kind, data) VALUES (?, ?, ?)",
-                       arguments: [layer, kind, Data(bytes)])
-    }
-
-    /// Removes a resume blob.
-    static func removeBlob(_ db: Database, layer: String, kind: String) throws {
-        try db.execute(sql: "DELETE FROM checkpoints WHERE layer = ? AND kind = ?", arguments: [layer, kind])
+    /// Whether the run keeps its activations in the on-disk cache between passes (decided when
+    /// it was created, `Transaction.setActivationCache`).
+    func usesActivationCache() throws -> Bool {
+        try read { db in try RunReader.meta(db, key: Self.activationCacheKey, path: databasePath) } == "yes"
     }
 
     /// A resume blob.
@@ -209,81 +204,11 @@ final class RunStore: @unchecked Sendable {
         try read { db in try RunReader.checkpoint(db, layer: layer, kind: kind, path: databasePath) }
     }
 
-    /// Records skipped inputs (an image already recorded keeps its first reason).
-    static func addSkipped(_ db: Database, _ items: [SkippedInput]) throws {
-        for s in items {
-            try db.execute(sql: "INSERT OR IGNORE INTO skipped (image, path, reason, pass) VALUES (?, ?, ?, ?)",
-                           arguments: [s.image, s.path, s.reason, s.pass])
-        }
-    }
-
     /// The skipped image indices.
     func skippedIndices() throws -> Set<Int> {
         try read { db in Set(try RunReader.skipped(db, path: databasePath).map(\.image)) }
     }
 
-    /// Replaces a layer's top images.
-    static func setTopImages(_ db: Database, layer: String, _ top: TopImages, height: Int, width: Int) throws {
-        try db.execute(sql: "DELETE FROM top_images WHERE layer = ?", arguments: [layer])
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO top_images (layer, unit, rank, image, max_activation, map_height, map_width, map)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (u, list) in top.entries.enumerated() {
-            for (rank, e) in list.enumerated() {
-                try insert.execute(arguments: [layer, u, rank, e.image, Double(e.maximum), height, width, Data(floatBlob(e.map))])
-            }
-        }
-    }
-
-    /// Writes thresholds.
-    static func setThresholds(_ db: Database, layer: String, _ thresholds: [Float]) throws {
-        let update = try db.makeStatement(sql: "UPDATE units SET threshold = ? WHERE layer = ? AND unit = ?")
-        for (u, t) in thresholds.enumerated() {
-            try update.execute(arguments: [t.isFinite ? Double(t) : nil, layer, u])
-        }
-    }
-
-    /// Writes per-unit results (provisional or final).
-    static func setScores(_ db: Database, layer: String, _ scores: [UnitScore], final: Bool) throws {
-        let update = try db.makeStatement(sql: """
-            UPDATE units SET label = ?, category = ?, iou = ?, detector = ?, final = ? WHERE layer = ? AND unit = ?
-            """)
-        let perCategory = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO unit_categories (layer, unit, category, label, iou, truth, activation, intersection)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for s in scores {
-            try update.execute(arguments: [s.label, s.category, s.iou, s.isDetector, final, layer, s.unit])
-            for c in s.perCategory {
-                try perCategory.execute(arguments: [layer, s.unit, c.category, c.label, c.iou,
-                                                    Int64(clamping: c.truth), Int64(clamping: c.activation), Int64(clamping: c.intersect)])
-            }
-        }
-    }
-
-    /// Writes a finished layer's sums as rows (non-zero intersections only) and its summary.
-    static func finishLayer(_ db: Database, layer: String, tally: LayerTally, catalog: ConceptCatalog, uniqueDetectors: Int) throws {
-        try db.execute(sql: "DELETE FROM intersections WHERE layer = ?", arguments: [layer])
-        try db.execute(sql: "DELETE FROM label_truth WHERE layer = ?", arguments: [layer])
-        try db.execute(sql: "DELETE FROM unit_unions WHERE layer = ?", arguments: [layer])
-        let inter = try db.makeStatement(sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
-        for u in 0..<tally.units {
-            for l in catalog.labels where l.id < tally.labelSlots {
-                let v = tally.intersection(unit: u, label: l.id)
-                if v > 0 { try inter.execute(arguments: [layer, u, l.id, Int64(clamping: v)]) }
-            }
-        }
-        let truth = try db.makeStatement(sql: "INSERT INTO label_truth (layer, label, truth) VALUES (?, ?, ?)")
-        for l in catalog.labels where l.id < tally.labelSlots {
-            try truth.execute(arguments: [layer, l.id, Int64(clamping: tally.truth[l.id])])
-        }
-        let unions = try db.makeStatement(sql: "INSERT INTO unit_unions (layer, unit, category, activation) VALUES (?, ?, ?, ?)")
-        for u in 0..<tally.units {
-            for c in 0..<tally.categoryCount {
-                try unions.execute(arguments: [layer, u, c, Int64(clamping: tally.union(unit: u, category: c))])
-            }
-        }
-        try db.execute(sql: "UPDATE layers SET finished = 1, unique_detectors = ? WHERE name = ?", arguments: [uniqueDetectors, layer])
-    }
+    /// The `meta` key of the activation cache flag.
+    static let activationCacheKey = "activation_cache"
 }

@@ -53,15 +53,14 @@ public enum HTMLReport {
 
     /// The index page: one row per layer with its headline and a breakdown of unique detectors
     /// by category. `pages` gives each layer's page file, in the same order as `layers`.
-    /// `sections` are HTML fragments (already escaped) placed after the header, such as an
-    /// experiment's chart.
+    /// `sections` (an experiment's chart and table, say) come after the header.
     public static func indexPage(_ layers: [ReportLayer], pages: [String], title: String, subtitle: String? = nil,
-                                 sections: [String] = []) -> String {
+                                 sections: [ReportSection] = []) -> String {
         precondition(layers.count == pages.count, "HTMLReport.indexPage: \(layers.count) layers, \(pages.count) pages")
         var html = head(title: HTMLText.escape(title)) + "<body>\n<header><h1>\(HTMLText.escape(title))</h1>\n"
         if let subtitle { html += #"<p class="sub">\#(HTMLText.escape(subtitle))</p>"# + "\n" }
         html += "</header>\n"
-        for section in sections { html += section + "\n" }
+        for section in sections { html += self.section(section) + "\n" }
         if layers.isEmpty {
             html += #"<p class="empty">This run has no finished layers yet.</p>"# + "\n"
         } else {
@@ -75,6 +74,28 @@ public enum HTMLReport {
         }
         html += "<footer>Written by netdissect.</footer>\n</body>\n</html>\n"
         return html
+    }
+
+    /// An index-page section: heading, note, chart, table and footnote, every text escaped.
+    static func section(_ s: ReportSection) -> String {
+        var html = #"<section class="extra"><h2>\#(HTMLText.escape(s.title))</h2>"#
+        if let note = s.note { html += #"<p class="sub">\#(HTMLText.escape(note))</p>"# }
+        if let chart = s.chart { html += #"<div class="graph">\#(chart.svg)</div>"# }
+        if let table = s.table {
+            html += #"<table class="layers"><thead><tr>"#
+            for column in table.columns { html += "<th>\(HTMLText.escape(column.title))</th>" }
+            html += "</tr></thead><tbody>"
+            for row in table.rows {
+                html += "<tr>"
+                for (column, cell) in zip(table.columns, row) {
+                    html += (column.numeric ? #"<td class="num">"# : "<td>") + HTMLText.escape(cell) + "</td>"
+                }
+                html += "</tr>"
+            }
+            html += "</tbody></table>"
+        }
+        if let footnote = s.footnote { html += #"<p class="sub">\#(HTMLText.escape(footnote))</p>"# }
+        return html + "</section>"
     }
 
     /// A small stacked bar of unique detectors per category.

@@ -26,7 +26,7 @@ enum ReportAssets {
     svg.chart text { fill: var(--fg); font-size: 11px; }
     svg.chart text.tick { fill: var(--muted); font-size: 10px; }
     svg.chart line.grid { stroke: var(--line); }
-    section.rotation { margin-bottom: 28px; }
+    section.extra { margin-bottom: 28px; }
     .controls { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 0 0 14px; }
     .controls button { font: inherit; padding: 4px 12px; border-radius: 14px; cursor: pointer;
                        border: 1px solid var(--line); background: var(--card); color: var(--fg); }

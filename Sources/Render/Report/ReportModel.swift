@@ -1,5 +1,5 @@
 // What a report is made of, as plain values: the report writer knows nothing of the run store,
-// so it can be tested (and reused for other sources) on its own. Dissection's glue fills these
+// so it can be tested (and reused for other sources) on its own. Workflows' glue fills these
 // from a run.
 
 /// One unit of a layer as a report shows it.

@@ -86,8 +86,8 @@ public final class ReportWriter {
         return page
     }
 
-    /// HTML fragments the index shows above the layer table (an experiment's chart, say).
-    public var indexSections: [String] = []
+    /// Sections the index shows above the layer table (an experiment's chart, say).
+    public var indexSections: [ReportSection] = []
 
     /// Writes `index.html` listing every layer written so far.
     public func writeIndex() throws {

@@ -5,6 +5,7 @@
 import Dissection
 import Foundation
 import Render
+import Workflows
 
 /// A user-facing failure of `explore`: one line, `netdissect: <what>: <cause>; <hint>`.
 public struct ExploreFailure: Error, CustomStringConvertible, Sendable {

@@ -1,6 +1,7 @@
 // The update function: the only code that changes `AppState`. Each message is applied in full
 // and returns the effects the runtime must carry out; no I/O happens here, so every behaviour
 // of the explorer can be tested by feeding messages to a value.
+import Workflows
 
 extension AppState {
     /// Applies `message` and returns what the runtime must do.

@@ -4,6 +4,7 @@
 
 import Dissection
 import Foundation
+import Workflows
 
 /// The selected unit of the selected layer in the shown run and in every compared run.
 public struct CompareView: Sendable, Equatable {

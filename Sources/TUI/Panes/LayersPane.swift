@@ -1,4 +1,5 @@
 // The layers pane's view model: one row per layer with its counts.
+import Workflows
 
 /// One row of the layers pane.
 public struct LayerSummary: Hashable, Sendable {

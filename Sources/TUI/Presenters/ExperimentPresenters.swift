@@ -4,6 +4,7 @@
 import Dissection
 import Foundation
 import Render
+import Workflows
 
 /// Presents the compare overlay.
 public enum ComparePresenter {

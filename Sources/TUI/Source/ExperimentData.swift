@@ -4,6 +4,7 @@
 
 import Dissection
 import Foundation
+import Workflows
 
 /// Another run, as read when the explorer started.
 public struct ComparedRunData: Sendable, Hashable {

@@ -3,6 +3,7 @@
 
 import Dissection
 import Foundation
+import Workflows
 
 /// Builds the engine objects for a live dissection.
 public enum LiveDissection {

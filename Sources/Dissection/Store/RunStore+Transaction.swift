@@ -1,0 +1,112 @@
+// The writes of a run, each one call inside `RunStore.write`'s transaction: a checkpoint is a
+// sequence of them (progress, resume blobs, skipped inputs, provisional results, top images), so
+// the database always describes one consistent point of the run. The dissector's passes say what
+// to store; only this file and the rest of `Store/` speak SQL.
+import Foundation
+import GRDB
+
+extension RunStore {
+    /// One open write transaction on the run database.
+    struct Transaction {
+        let db: Database
+
+        /// Sets whether the run keeps its activations in the on-disk cache between passes.
+        func setActivationCache(_ used: Bool) throws {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                           arguments: [RunStore.activationCacheKey, used ? "yes" : "no"])
+        }
+
+        /// Updates the progress row.
+        func setProgress(_ p: RunProgress) throws {
+            try db.execute(sql: """
+                UPDATE progress SET status = ?, pass = ?, pass_name = ?, passes = ?, images_done = ?, images_total = ?,
+                    images_skipped = ?, rate = ?, eta_seconds = ?, updated_at = ?, finished_at = ?, message = ? WHERE id = 1
+                """, arguments: [p.status.rawValue, p.pass, p.passName, p.passes, p.imagesDone, p.imagesTotal,
+                                 p.imagesSkipped, p.rate, p.etaSeconds, p.updatedAt, p.finishedAt, p.message])
+        }
+
+        /// Stores a resume blob.
+        func setBlob(layer: String, kind: String, _ bytes: [UInt8]) throws {
+            try db.execute(sql: "INSERT OR REPLACE INTO checkpoints (layer, kind, data) VALUES (?, ?, ?)",
+                           arguments: [layer, kind, Data(bytes)])
+        }
+
+        /// Removes a resume blob.
+        func removeBlob(layer: String, kind: String) throws {
+            try db.execute(sql: "DELETE FROM checkpoints WHERE layer = ? AND kind = ?", arguments: [layer, kind])
+        }
+
+        /// Records skipped inputs (an image already recorded keeps its first reason).
+        func addSkipped(_ items: [SkippedInput]) throws {
+            for s in items {
+                try db.execute(sql: "INSERT OR IGNORE INTO skipped (image, path, reason, pass) VALUES (?, ?, ?, ?)",
+                               arguments: [s.image, s.path, s.reason, s.pass])
+            }
+        }
+
+        /// Replaces a layer's top images.
+        func setTopImages(layer: String, _ top: TopImages, height: Int, width: Int) throws {
+            try db.execute(sql: "DELETE FROM top_images WHERE layer = ?", arguments: [layer])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO top_images (layer, unit, rank, image, max_activation, map_height, map_width, map)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (u, list) in top.entries.enumerated() {
+                for (rank, e) in list.enumerated() {
+                    try insert.execute(arguments: [layer, u, rank, e.image, Double(e.maximum), height, width, Data(floatBlob(e.map))])
+                }
+            }
+        }
+
+        /// Writes thresholds.
+        func setThresholds(layer: String, _ thresholds: [Float]) throws {
+            let update = try db.makeStatement(sql: "UPDATE units SET threshold = ? WHERE layer = ? AND unit = ?")
+            for (u, t) in thresholds.enumerated() {
+                try update.execute(arguments: [t.isFinite ? Double(t) : nil, layer, u])
+            }
+        }
+
+        /// Writes per-unit results (provisional or final).
+        func setScores(layer: String, _ scores: [UnitScore], final: Bool) throws {
+            let update = try db.makeStatement(sql: """
+                UPDATE units SET label = ?, category = ?, iou = ?, detector = ?, final = ? WHERE layer = ? AND unit = ?
+                """)
+            let perCategory = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO unit_categories (layer, unit, category, label, iou, truth, activation, intersection)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for s in scores {
+                try update.execute(arguments: [s.label, s.category, s.iou, s.isDetector, final, layer, s.unit])
+                for c in s.perCategory {
+                    try perCategory.execute(arguments: [layer, s.unit, c.category, c.label, c.iou,
+                                                        Int64(clamping: c.truth), Int64(clamping: c.activation), Int64(clamping: c.intersect)])
+                }
+            }
+        }
+
+        /// Writes a finished layer's sums as rows (non-zero intersections only) and its summary.
+        func finishLayer(layer: String, tally: LayerTally, catalog: ConceptCatalog, uniqueDetectors: Int) throws {
+            try db.execute(sql: "DELETE FROM intersections WHERE layer = ?", arguments: [layer])
+            try db.execute(sql: "DELETE FROM label_truth WHERE layer = ?", arguments: [layer])
+            try db.execute(sql: "DELETE FROM unit_unions WHERE layer = ?", arguments: [layer])
+            let inter = try db.makeStatement(sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
+            for u in 0..<tally.units {
+                for l in catalog.labels where l.id < tally.labelSlots {
+                    let v = tally.intersection(unit: u, label: l.id)
+                    if v > 0 { try inter.execute(arguments: [layer, u, l.id, Int64(clamping: v)]) }
+                }
+            }
+            let truth = try db.makeStatement(sql: "INSERT INTO label_truth (layer, label, truth) VALUES (?, ?, ?)")
+            for l in catalog.labels where l.id < tally.labelSlots {
+                try truth.execute(arguments: [layer, l.id, Int64(clamping: tally.truth[l.id])])
+            }
+            let unions = try db.makeStatement(sql: "INSERT INTO unit_unions (layer, unit, category, activation) VALUES (?, ?, ?, ?)")
+            for u in 0..<tally.units {
+                for c in 0..<tally.categoryCount {
+                    try unions.execute(arguments: [layer, u, c, Int64(clamping: tally.union(unit: u, category: c))])
+                }
+            }
+            try db.execute(sql: "UPDATE layers SET finished = 1, unique_detectors = ? WHERE name = ?", arguments: [uniqueDetectors, layer])
+        }
+    }
+}

@@ -1,0 +1,8 @@
+// The ProbeTools module: making and checking probe datasets, the tools around the method.
+//
+// `Synth/` writes a synthetic probe in the Broden layout with exact ground truth (`netdissect
+// synth`); `Download/` fetches, verifies and unpacks the real Broden (`netdissect broden
+// download`: FoundationNetworking and ZIPFoundation enter here and nowhere else); `Check/` reads
+// a whole probe and reports every problem (`netdissect probe check`). It uses Dissection (the probe
+// reader, the concepts) and Render (codecs and drawing); nothing of ours depends on it but the
+// command line, so the explorer and the method's tests do not link a network stack.
