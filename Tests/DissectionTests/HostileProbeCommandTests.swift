@@ -1,5 +1,6 @@
 // Hostile probe datasets through the real command (issue 25): the exit status and the one line a
 // user sees, with a deadline so that a regression that blocks (a FIFO) fails instead of hanging.
+import DissectionTestSupport
 import Foundation
 import Runtime
 import Testing

@@ -10,7 +10,7 @@
 /// A Broden CSV table: header, data rows, and the problems found while reading it.
 struct CSVTable {
     /// Problems listed per table; later ones are only counted (see `problems`).
-    static let maxListed = 1000
+    static let maxListed = ProbeProblem.maxListed
 
     /// File name relative to the dataset directory, for problems.
     let file: String

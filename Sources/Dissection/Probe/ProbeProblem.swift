@@ -7,6 +7,9 @@ import Render
 /// One defect found in a probe dataset, named with the file (relative to the dataset
 /// directory) and, where it applies, the 1-based line.
 public struct ProbeProblem: Sendable, Equatable, CustomStringConvertible {
+    /// Problems listed per file (a table, or the images of a check); more are only counted.
+    public static let maxListed = 1000
+
     /// How much a problem matters.
     public enum Severity: String, Sendable, Equatable, Comparable {
         /// Something odd that changes nothing (a 0 label id, an unused column).

@@ -8,15 +8,15 @@
 import Render
 
 /// Dataset text made fit for one-line messages.
-enum ProbeText {
+public enum ProbeText {
     /// Longest name shown, in terminal columns.
-    static let maxColumns = 80
+    public static let maxColumns = 80
 
     /// `text` with escape sequences and control characters removed (`TerminalText.sanitize`)
     /// and cut to `maxColumns` columns, ending in `…` when cut.
     ///
     /// - Complexity: O(`maxColumns`), whatever the length of `text`.
-    static func shown(_ text: String) -> String {
+    public static func shown(_ text: String) -> String {
         // Only a prefix is looked at: a hostile cell may be megabytes long. Escape sequences
         // removed from the prefix may make it short; four times the width is plenty in practice.
         let scalars = text.unicodeScalars

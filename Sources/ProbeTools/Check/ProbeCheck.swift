@@ -88,7 +88,7 @@ extension ProbeDataset {
         // Problems found in the images, listed up to a bound like the tables' and counted beyond.
         var shown = 0, unlisted = 0, firstUnlistedLine = 0
         func add(_ problem: ProbeProblem) {
-            guard shown < CSVTable.maxListed else {
+            guard shown < ProbeProblem.maxListed else {
                 if unlisted == 0 { firstUnlistedLine = problem.line ?? 0 }
                 unlisted += 1
                 return
@@ -133,7 +133,7 @@ extension ProbeDataset {
         progress?(done, dataset.records.count)
         if unlisted > 0 {
             problems.append(ProbeProblem(file: "index.csv", line: firstUnlistedLine, severity: .warning,
-                                         cause: "\(unlisted) more problem\(unlisted == 1 ? "" : "s") with images from this line on, not listed (only the first \(CSVTable.maxListed) are)"))
+                                         cause: "\(unlisted) more problem\(unlisted == 1 ? "" : "s") with images from this line on, not listed (only the first \(ProbeProblem.maxListed) are)"))
         }
         let listed = dataset.categories.map { category in
             dataset.labels.filter { $0.categories.contains { $0.category == category.index } }.count
@@ -153,16 +153,5 @@ extension ProbeDataset {
                                 train: dataset.records.reduce(0) { $0 + ($1.split == "train" ? 1 : 0) },
                                 val: dataset.records.reduce(0) { $0 + ($1.split == "val" ? 1 : 0) },
                                 usable: usable, categories: summaries, labels: dataset.labels.count, problems: problems)
-    }
-}
-
-extension ProbeError {
-    /// The one-line user message with the dataset directory in front of relative file names.
-    public func message(directory: String) -> String {
-        switch self {
-        case .notADirectory: return description
-        case .unreadable, .refused, .missingColumn, .malformed:
-            return TerminalText.sanitize(ProbePaths.join(directory, description))
-        }
     }
 }

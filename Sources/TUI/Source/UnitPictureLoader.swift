@@ -6,6 +6,7 @@
 import Dissection
 import Foundation
 import Render
+import Workflows
 
 /// Why a top image could not be shown.
 public struct UnitPictureError: Error, CustomStringConvertible, Sendable {

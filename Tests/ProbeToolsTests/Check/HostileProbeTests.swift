@@ -3,63 +3,13 @@
 // c_*.csv and index.csv headers. Each must end in a clean problem or error naming the file and
 // the cause, never a hang, a crash, a file read from outside the dataset, or memory that grows
 // with a number written in a table.
+import DissectionTestSupport
 import Foundation
+import ProbeTools
 import Testing
 import TestSupport
 @testable import Dissection
 import Render
-
-/// A dataset of two usable images (`a/1.jpg`, `a/2.jpg`, 8x8, each with a 4x4 object layer).
-func writeUsableDataset() throws -> String {
-    let directory = try writeDataset(index: "image,split,ih,iw,sh,sw,object,scene\n"
-                                     + "a/1.jpg,train,8,8,4,4,a/1_object.png,3\na/2.jpg,val,8,8,4,4,a/2_object.png,3\n")
-    for i in 1...2 {
-        try writeFile(try JPEG.encode(RGBImage(width: 8, height: 8, fill: (9, 9, 9))), "\(directory)/images/a/\(i).jpg")
-        try writeFile(try PNG.encode(LabelMap(width: 4, height: 4, labels: Array(repeating: 1, count: 16)).rgEncoded()),
-                      "\(directory)/images/a/\(i)_object.png")
-    }
-    return directory
-}
-
-/// A directory outside every dataset, holding valid copies of what the links point at.
-private func outsideCopy(of directory: String) throws -> String {
-    let outside = try makeTemporaryDirectory("outside")
-    try FileManager.default.removeItem(atPath: outside)
-    try FileManager.default.copyItem(atPath: directory, toPath: outside)
-    return outside
-}
-
-private func link(_ path: String, to target: String) throws {
-    try? FileManager.default.removeItem(atPath: path)
-    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
-}
-
-private func fifo(_ path: String) throws {
-    try? FileManager.default.removeItem(atPath: path)
-    #expect(mkfifo(path, 0o644) == 0)
-}
-
-/// The result of a body run on another thread.
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
-    let done = DispatchSemaphore(value: 0)
-}
-
-/// Runs `body` on another thread and waits at most `seconds`; on a timeout, records an issue
-/// and opens every FIFO in `fifos` for writing and closes it, so that a reader blocked in
-/// `open` or `read` gets end-of-file and the test process does not hang.
-private func withinDeadline<T>(_ seconds: Double, fifos: [String], _ body: @escaping @Sendable () -> T?) -> T? {
-    let box = ResultBox<T>()
-    Thread { box.value = body(); box.done.signal() }.start()
-    if box.done.wait(timeout: .now() + seconds) == .success { return box.value }
-    Issue.record("blocked for more than \(seconds) s (on a FIFO?)")
-    for path in fifos {
-        let fd = open(path, O_WRONLY | O_NONBLOCK)
-        if fd >= 0 { close(fd) }
-    }
-    box.done.wait()
-    return nil
-}
 
 @Suite struct HostileProbeTests {
     // MARK: Symbolic links (item 2)
@@ -141,25 +91,6 @@ private func withinDeadline<T>(_ seconds: Double, fifos: [String], _ body: @esca
         #expect(rename(inside + "/images", inside + "/\u{301}images") == 0 && symlink("\u{301}images", inside + "/images") == 0)
         let fine = try ProbeDataset.check(directory: inside, workers: 1)
         #expect(fine.usable == 2 && fine.problems.isEmpty, "\(fine.problems)")
-    }
-
-    @Test func reportPicturesAreReadThroughTheSameCheck() throws {
-        let directory = try writeUsableDataset()
-        let outside = try outsideCopy(of: directory)
-        try link("\(directory)/images/a/1.jpg", to: "\(outside)/images/a/1.jpg")
-        let pictures = UnitPictures(datasetDirectory: directory)
-        func top(_ path: String) -> TopImage {
-            TopImage(layer: "l", unit: 0, rank: 0, image: 0, path: path, maximum: 1, mapHeight: 1, mapWidth: 1, map: [1], threshold: nil)
-        }
-        #expect(throws: PictureError.self) { try pictures.sourceImage(top("a/1.jpg")) }
-        do { _ = try pictures.sourceImage(top("a/1.jpg")) } catch {
-            #expect(error.cause.hasPrefix("a symbolic link leads out of the dataset directory"), "\(error)")
-        }
-        #expect(try pictures.sourceImage(top("a/2.jpg")).width == 8)
-        // A top image whose index the run's images table does not list (item 11).
-        do { _ = try pictures.sourceImage(top("")) } catch {
-            #expect(error.description == "run.sqlite: top image 1 of unit 1 is image 0, which the images table does not list")
-        }
     }
 
     // MARK: FIFOs (item 8)
