@@ -62,7 +62,7 @@ public struct ProbeLabel: Sendable, Equatable {
     /// The categories the label appears in, in `category.csv` order.
     public var categories: [LabelInCategory]
     /// Index of the primary category: the one where the coverage is largest, ties to the
-    /// category listed first in `category.csv` (dissection.md section 5). Nil when the label
+    /// category listed first in `category.csv` (docs/method.md#primary-category). Nil when the label
     /// appears in no category (it can then never be scored).
     public var primaryCategory: Int?
 }

@@ -36,7 +36,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// The torchvision ImageNet convention.
     public static let imagenetStd: [Float] = [0.229, 0.224, 0.225]
 
-    /// Creates a configuration; defaults follow dissection.md.
+    /// Creates a configuration; the defaults are those of docs/method.md.
     public init(model: String? = nil, activations: String? = nil, dataset: String, layers: [String],
                 quantile: Double = 0.005, iouThreshold: Double = 0.04, categories: [String]? = nil,
                 union: UnionRule = .original, topK: Int = 10, limit: Int? = nil,

@@ -1,4 +1,4 @@
-// IoU scores, per-category winners, detectors and unique detectors (dissection.md section 5).
+// IoU scores, per-category winners, detectors and unique detectors (docs/method.md#scores).
 //
 //     IoU_ul = I_ul / (U_{u,cat(l)} + G_l - I_ul)        (0 when the denominator is 0)
 //

@@ -1,4 +1,4 @@
-// The k images per unit with the largest spatial maximum of the raw activation (section 6).
+// The k images per unit with the largest spatial maximum of the raw activation (docs/method.md#top-images).
 //
 // Ties go to the lower image index. Each entry keeps the unit's raw H x W map on that image, so a
 // viewer can draw the mask M_u(i) later without running the model again. Memory: k maps per unit.

@@ -1,5 +1,5 @@
 // The numbers every experiment plots: how many units of a layer are detectors and how many
-// distinct concepts they detect (unique detectors), in all and per category (spec section 5).
+// distinct concepts they detect (unique detectors), in all and per category (docs/method.md#winners-and-detectors).
 import Dissection
 
 /// Detectors of one category in one layer.
