@@ -20,7 +20,6 @@ public struct ConceptCategory: Sendable, Codable, Equatable {
     /// Pixel or image-level.
     public var kind: ConceptKind
 
-    /// Creates a category.
     public init(name: String, kind: ConceptKind) {
         self.name = name
         self.kind = kind
@@ -36,7 +35,6 @@ public struct ConceptLabel: Sendable, Codable, Equatable {
     /// Index into `ConceptCatalog.categories` of the label's primary category.
     public var category: Int
 
-    /// Creates a label.
     public init(id: Int, name: String, category: Int) {
         self.id = id
         self.name = name

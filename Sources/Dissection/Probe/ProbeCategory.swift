@@ -57,7 +57,6 @@ public struct ProbeLabel: Sendable, Equatable {
     public var frequency: Int
     /// Total coverage, as `label.csv` states it.
     public var coverage: Double
-    /// Synonyms.
     public var synonyms: [String]
     /// The categories the label appears in, in `category.csv` order.
     public var categories: [LabelInCategory]

@@ -18,7 +18,6 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var iouThreshold: Double
     /// Categories scored, by name, in category.csv order; nil means all of the dataset's.
     public var categories: [String]?
-    /// Union rule.
     public var union: UnionRule
     /// Top images kept per unit.
     public var topK: Int

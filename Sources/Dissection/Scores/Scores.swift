@@ -12,7 +12,6 @@ public struct CategoryScore: Sendable, Equatable, Codable {
     public var category: Int
     /// Best label id of the category, 0 when the category has no scored label.
     public var label: Int
-    /// Its IoU.
     public var iou: Double
     /// `G_l`.
     public var truth: UInt64
@@ -30,7 +29,6 @@ public struct UnitScore: Sendable, Equatable, Codable {
     public var label: Int
     /// Category index of that label, -1 when none.
     public var category: Int
-    /// Its IoU.
     public var iou: Double
     /// Whether `iou >= ` the detector threshold.
     public var isDetector: Bool

@@ -8,9 +8,7 @@ import GRDB
 
 /// Reads a run directory (`run.sqlite`), finished or in progress.
 public final class RunReader: Sendable {
-    /// The run directory.
     public let directory: String
-    /// The database file.
     public let databasePath: String
     private let pool: DatabasePool
 

@@ -39,7 +39,6 @@ public struct LayerTally: Sendable, Equatable {
     /// Images added.
     public var images: Int
 
-    /// An empty tally.
     public init(units: Int, labelSlots: Int, categoryCount: Int) {
         precondition(units >= 0 && labelSlots >= 1 && categoryCount >= 0, "LayerTally: bad sizes")
         self.units = units

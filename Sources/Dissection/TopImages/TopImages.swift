@@ -12,7 +12,6 @@ public struct TopImageEntry: Sendable, Equatable {
     /// The raw map `A_u(i)`, `H * W` values row-major.
     public var map: [Float]
 
-    /// Creates an entry.
     public init(image: Int, maximum: Float, map: [Float]) {
         self.image = image
         self.maximum = maximum
