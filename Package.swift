@@ -115,7 +115,12 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: [
             "TUI", "Workflows", "Dissection", "Render", "Runtime", "TestSupport",
+            "DissectionTestSupport",  // the explorer's end-to-end fixture
             .product(name: "GRDB", package: "GRDB.swift"),  // a damaged run for the explorer
         ], resources: [.copy("Fixtures")]),
+        // A developer's tool, not a test: `swift run explorer-fixture DIR` writes the explorer's
+        // end-to-end fixture where a person can open it.
+        .executableTarget(name: "explorer-fixture", dependencies: ["DissectionTestSupport"],
+                          path: "Tests/ExplorerFixtureTool"),
     ]
 )

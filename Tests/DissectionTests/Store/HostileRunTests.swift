@@ -197,10 +197,7 @@ enum HostileRuns {
     ]
 
     @Test func theCommandsExitOneWithOneLine() throws {
-        guard netdissectBinary() != nil else {
-            Issue.record("the netdissect executable is not built beside the tests")
-            return
-        }
+        guard requireNetdissectBinary() != nil else { return }
         for (name, mustFail) in Self.commandCases {
             let damage = HostileRuns.cases.first { $0.name == name }!
             let dir = try HostileRuns.damaged(damage.sql, name: name)
@@ -225,7 +222,7 @@ enum HostileRuns {
     }
 
     @Test func exportPrintsNoEscapeFromTheDatabase() throws {
-        guard netdissectBinary() != nil else { return }
+        guard requireNetdissectBinary() != nil else { return }
         let dir = try HostileRuns.damaged("UPDATE layers SET name = 'a' || char(27) || '[31mb'; UPDATE units SET layer = 'a' || char(27) || '[31mb'",
                                           name: "escape")
         let (status, signalled, text) = try runCommand(["export", dir, "--layer", "nope", "--json", "-"])

@@ -17,10 +17,7 @@ import TestSupport
     /// Runs the executable (killed after 60 s: a hang, not slowness) and checks what every run
     /// must do: finish, without a signal.
     func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult? {
-        guard netdissectBinary() != nil else {
-            Issue.record("the netdissect executable is not built beside the tests", sourceLocation: sourceLocation)
-            return nil
-        }
+        guard requireNetdissectBinary(sourceLocation: sourceLocation) != nil else { return nil }
         let result = try runNetdissect(arguments, timeout: 60)
         #expect(!result.timedOut, "\(arguments) hung", sourceLocation: sourceLocation)
         #expect(!result.signalled, "\(arguments) crashed: \(result.stderr)", sourceLocation: sourceLocation)

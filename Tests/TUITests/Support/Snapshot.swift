@@ -3,14 +3,13 @@
 
 import Foundation
 import Testing
+import TestSupport
 
 /// Compares `text` with the golden file `name.txt`, or writes it when RECORD_SNAPSHOTS=1.
-func assertSnapshot(_ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation,
-                    filePath: String = #filePath) {
+func assertSnapshot(_ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
     if record {
-        let dir = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/snapshots")
+        let dir = URL(fileURLWithPath: packagePath("Tests/TUITests/Fixtures/snapshots"))
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try? (text + "\n").write(to: dir.appendingPathComponent(name + ".txt"), atomically: true, encoding: .utf8)
         return

@@ -1,10 +1,11 @@
-// The plain reference: dissection.md sections 2-5 as per-pixel loops, no bitsets, no shortcuts.
-// The fast engine must produce the same integers. Keep this file obviously correct, not fast.
-@testable import Dissection
+// The plain reference: docs/method.md (thresholds, unit masks, tally) as per-pixel loops, no
+// bitsets, no shortcuts. The fast engine must produce the same integers. Keep this file obviously
+// correct, not fast.
+import Dissection
 
-enum BruteForce {
+public enum BruteForce {
     /// `numpy.quantile(values, 1 - q)` by sorting every value.
-    static func threshold(_ values: [Float], q: Double) -> Float {
+    public static func threshold(_ values: [Float], q: Double) -> Float {
         let sorted = values.filter { !$0.isNaN }.sorted()
         guard !sorted.isEmpty else { return .infinity }
         let h = Double(sorted.count - 1) * (1 - q)
@@ -15,8 +16,22 @@ enum BruteForce {
         return gamma >= 0.5 ? b - diff * Float(1 - gamma) : a + diff * Float(gamma)
     }
 
+    /// Every unit's threshold over the usable images of `probe` (those with an annotation), each by
+    /// sorting all of the unit's values.
+    public static func thresholds(_ probe: RandomProbe, q: Double) -> [Float] {
+        let hw = probe.H * probe.W
+        return (0..<probe.C).map { u in
+            var values: [Float] = []
+            for i in 0..<probe.N where probe.annotations[i] != nil {
+                let start: Int = (i * probe.C + u) * hw
+                values.append(contentsOf: probe.activations[start..<(start + hw)])
+            }
+            return threshold(values, q: q)
+        }
+    }
+
     /// The upsampled value of `map` (H x W) at target pixel (y, x) of an sh x sw grid.
-    static func upsampled(_ map: [Float], H: Int, W: Int, sh: Int, sw: Int, y: Int, x: Int) -> Float {
+    public static func upsampled(_ map: [Float], H: Int, W: Int, sh: Int, sw: Int, y: Int, x: Int) -> Float {
         func source(_ t: Int, _ s: Int, _ T: Int) -> (Int, Int, Float) {
             var c = (Double(t) + 0.5) * Double(s) / Double(T) - 0.5
             c = min(max(c, 0), Double(s - 1))
@@ -31,15 +46,15 @@ enum BruteForce {
     }
 
     /// Does pixel p of image `a` carry label l (in any layer, or as an image-level label)?
-    static func carries(_ a: ImageAnnotation, label l: Int, pixel p: Int, catalog: ConceptCatalog) -> Bool {
+    public static func carries(_ a: ImageAnnotation, label l: Int, pixel p: Int, catalog: ConceptCatalog) -> Bool {
         let n = catalog.categories.count
         for g in a.imageLabels where g.category < n && g.ids.contains(l) { return true }
         for layer in a.pixelLayers where layer.category < n && Int(layer.labels[p]) == l { return true }
         return false
     }
 
-    /// The tally of section 4: activations (N, C, H, W); nil annotation = image left out.
-    static func tally(_ activations: [Float], N: Int, C: Int, H: Int, W: Int,
+    /// The tally of docs/method.md#tally: activations (N, C, H, W); nil annotation = image left out.
+    public static func tally(_ activations: [Float], N: Int, C: Int, H: Int, W: Int,
                       annotations: [ImageAnnotation?], thresholds: [Float],
                       catalog: ConceptCatalog, rule: UnionRule) -> LayerTally {
         var t = LayerTally(units: C, labelSlots: catalog.maxLabelID + 1, categoryCount: catalog.categories.count)

@@ -8,8 +8,7 @@ import TestSupport
 
 @Suite struct ThemeTests {
     /// The repository's themes/ folder.
-    static let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../themes").standardized.path
+    static let shipped = packagePath("themes")
 
     @Test func colourValues() {
         #expect(ThemeFile.parseColor("#1a2B3c") == .rgb(RGB(0x1A, 0x2B, 0x3C)))

@@ -1,13 +1,14 @@
 // A tiny probe dataset and activations that make a meaningful run: shapes and colours drawn on
 // small images, and a layer whose first units fire on one concept each. The end-to-end tests
-// dissect it with the real `netdissect dissect` and open the result with the real explorer.
+// dissect it with the real `netdissect dissect` and open the result with the real explorer;
+// `swift run explorer-fixture DIR` writes it where a person can open it.
 
 import Foundation
 import Render
 import Runtime
 import TestSupport
 
-enum ExplorerFixture {
+public enum ExplorerFixture {
     static let labels: [(id: Int, name: String, category: String)] = [
         (1, "square", "object"), (2, "disk", "object"), (3, "bar", "object"),
         (4, "red-c", "color"), (5, "green-c", "color"), (6, "blue-c", "color"),
@@ -18,7 +19,7 @@ enum ExplorerFixture {
     /// Writes the dataset to `directory`/dataset and the activations to `directory`/conv.npy.
     /// - Returns: (dataset path, activations path).
     @discardableResult
-    static func write(to directory: String, images n: Int = 48, units: Int = 12) throws -> (String, String) {
+    public static func write(to directory: String, images n: Int = 48, units: Int = 12) throws -> (String, String) {
         let dataset = directory + "/dataset"
         let fm = FileManager.default
         try fm.createDirectory(atPath: dataset + "/images/shapes", withIntermediateDirectories: true)

@@ -3,6 +3,7 @@
 import CNcursesw
 import Foundation
 import Testing
+import TestSupport
 @testable import TUI
 
 @Suite struct InputTests {
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func readmeKeysSectionMatchesTheTable() throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
+        let readme = URL(fileURLWithPath: packagePath("README.md"))
         let text = try String(contentsOf: readme, encoding: .utf8)
         let begin = "<!-- keys: generated from KeyBindings.table (RECORD_SNAPSHOTS=1 swift test --filter readmeKeys) -->"
         let end = "<!-- end keys -->"

@@ -9,10 +9,7 @@ import Testing
 
 @Suite struct PlantedModelTests {
     @Test func plantedUnitsGetTheirConcepts() throws {
-        guard netdissectBinary() != nil else {
-            Issue.record("the netdissect executable is not built beside the tests")
-            return
-        }
+        guard requireNetdissectBinary() != nil else { return }
         let dir = try makeTemporaryDirectory("nd-planted")
         try PlantedProbe().write(to: dir + "/probe")
         let model = PlantedProbe.modelPath

@@ -3,6 +3,7 @@
 // starts, pauses and resumes itself.
 
 import Dissection
+import DissectionTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -12,7 +13,7 @@ import TestSupport
 /// A dissected fixture run, made once per test process with the real `netdissect dissect`.
 enum FinishedRun {
     static let made: Result<(run: String, dataset: String, activations: String), Error> = Result {
-        guard let binary = netdissectExecutable() else { throw TmuxMissing() }
+        guard let binary = netdissectBinary() else { throw BinaryMissing() }
         let dir = try makeTemporaryDirectory("nd-e2e")
         let (dataset, activations) = try ExplorerFixture.write(to: dir)
         let run = dir + "/run"
@@ -30,7 +31,7 @@ enum FinishedRun {
     let run: String
 
     init() throws {
-        binary = try #require(netdissectExecutable(), "the netdissect executable is not built beside the tests")
+        binary = try #require(netdissectBinary(), "\(BinaryMissing())")
         run = try FinishedRun.made.get().run
     }
 

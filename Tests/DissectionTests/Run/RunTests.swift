@@ -28,16 +28,7 @@ import Testing
         let reader = try RunReader.open(dir + "/run")
         #expect(try reader.progress().status == .finished)
         let units = try reader.units(layer: "acts")
-        var thresholds: [Float] = []
-        for u in 0..<probe.C {
-            var values: [Float] = []
-            let hw = probe.H * probe.W
-            for i in 0..<probe.N where probe.annotations[i] != nil {
-                let start: Int = (i * probe.C + u) * hw
-                values.append(contentsOf: probe.activations[start..<(start + hw)])
-            }
-            thresholds.append(BruteForce.threshold(values, q: 0.1))
-        }
+        let thresholds = BruteForce.thresholds(probe, q: 0.1)
         #expect(units.map(\.threshold) == thresholds.map { Optional($0) })
         let expected = BruteForce.tally(probe.activations, N: probe.N, C: probe.C, H: probe.H, W: probe.W,
                                         annotations: probe.annotations, thresholds: thresholds,

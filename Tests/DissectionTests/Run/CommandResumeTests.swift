@@ -10,10 +10,7 @@ import Testing
 
 @Suite struct CommandResumeTests {
     @Test func killedRunsResumeToIdenticalResults() throws {
-        guard netdissectBinary() != nil else {
-            Issue.record("the netdissect executable is not built beside the tests")
-            return
-        }
+        guard requireNetdissectBinary() != nil else { return }
         let dir = try makeTemporaryDirectory("nd-kill")
         let probe = RandomProbe(seed: 77, N: 26, C: 3)
         try BrodenWriter.write(probe, to: dir + "/probe")
@@ -27,16 +24,7 @@ import Testing
         let reference = try RunSnapshot(directory: dir + "/reference", layer: "acts")
 
         // The command's results are the brute-force reference's.
-        var thresholds: [Float] = []
-        for u in 0..<probe.C {
-            var values: [Float] = []
-            let hw = probe.H * probe.W
-            for i in 0..<probe.N where probe.annotations[i] != nil {
-                let start: Int = (i * probe.C + u) * hw
-                values.append(contentsOf: probe.activations[start..<(start + hw)])
-            }
-            thresholds.append(BruteForce.threshold(values, q: 0.1))
-        }
+        let thresholds = BruteForce.thresholds(probe, q: 0.1)
         let expected = BruteForce.tally(probe.activations, N: probe.N, C: probe.C, H: probe.H, W: probe.W,
                                         annotations: probe.annotations, thresholds: thresholds,
                                         catalog: probe.catalog, rule: .original)
@@ -63,7 +51,7 @@ import Testing
     }
 
     @Test func badInputsGetOneLine() throws {
-        guard netdissectBinary() != nil else { return }
+        guard requireNetdissectBinary() != nil else { return }
         let dir = try makeTemporaryDirectory("nd-bad")
         let probe = RandomProbe(seed: 1, N: 4, C: 2)
         try BrodenWriter.write(probe, to: dir + "/probe")

@@ -1,5 +1,6 @@
 // Locating fixtures: read from the test bundle, re-recorded into the source tree.
 import Foundation
+import TestSupport
 
 enum FixtureFiles {
     /// The bundled copy of `Fixtures/<path>`.
@@ -13,9 +14,8 @@ enum FixtureFiles {
     }
 
     /// The source-tree path of `Fixtures/<path>`, where golden files are re-recorded.
-    static func sourcePath(_ path: String, file: String = #filePath) -> String {
-        URL(fileURLWithPath: file).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").appendingPathComponent(path).path
+    static func sourcePath(_ path: String) -> String {
+        packagePath("Tests/RenderTests/Fixtures/" + path)
     }
 
     /// True when golden files should be re-recorded (`RECORD_GOLDEN=1`).

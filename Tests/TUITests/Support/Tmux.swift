@@ -5,17 +5,6 @@
 import Foundation
 import Testing
 
-/// The netdissect executable built beside the test bundle.
-func netdissectExecutable() -> String? {
-    var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = url.appendingPathComponent("netdissect").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        url = url.deletingLastPathComponent()
-    }
-    return nil
-}
-
 /// Runs a program to completion; returns its exit status and output (stdout and stderr).
 ///
 /// posix_spawn and waitpid rather than Foundation's Process: Process learns that a child ended

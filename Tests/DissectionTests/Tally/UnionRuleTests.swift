@@ -1,4 +1,4 @@
-// The union is charged through labels' primary categories (dissection.md section 4), so that
+// The union is charged through labels' primary categories (docs/method.md#the-union-rule), so that
 // I_ul <= U_{u,cat(l)} and IoU never exceeds 1, whichever layer holds a label.
 import DissectionTestSupport
 import Foundation

@@ -36,7 +36,7 @@ private func writeTwoImageActivations(in directory: String) throws -> String {
 
 @Suite struct HostileProbeCommandTests {
     @Test func probeCheckRefusesAFifoTableInOneLine() throws {
-        guard netdissectBinary() != nil else { Issue.record("the netdissect executable is not built beside the tests"); return }
+        guard requireNetdissectBinary() != nil else { return }
         let directory = try writeUsableDataset()
         try? FileManager.default.removeItem(atPath: "\(directory)/label.csv")
         #expect(mkfifo("\(directory)/label.csv", 0o644) == 0)
@@ -46,7 +46,7 @@ private func writeTwoImageActivations(in directory: String) throws -> String {
     }
 
     @Test func probeCheckRefusesADuplicatedHeaderColumn() throws {
-        guard netdissectBinary() != nil else { return }
+        guard requireNetdissectBinary() != nil else { return }
         let directory = try writeDataset(index: "image,split,ih,iw,sh,sw,object,scene,scene\n")
         let (status, _, errors) = try run(["probe", "check", directory])
         #expect(status == 1)
@@ -55,7 +55,7 @@ private func writeTwoImageActivations(in directory: String) throws -> String {
     }
 
     @Test func dissectFailsWhenNoImageCanBeUsed() throws {
-        guard netdissectBinary() != nil else { return }
+        guard requireNetdissectBinary() != nil else { return }
         // Every row defective: refused before the run starts.
         let work = try makeTemporaryDirectory("nd-unusable")
         let defective = try writeDataset(index: "image,split,ih,iw,sh,sw,object,scene\n,train,8,8,4,4,,3\na/2.jpg,val,0,8,4,4,,3\n")
@@ -96,7 +96,7 @@ private func writeTwoImageActivations(in directory: String) throws -> String {
     }
 
     @Test func dissectWithAHugeLabelIDRunsInSmallMemory() throws {
-        guard netdissectBinary() != nil else { return }
+        guard requireNetdissectBinary() != nil else { return }
         let work = try makeTemporaryDirectory("nd-huge-label")
         let directory = try writeUsableDataset()
         try writeFile(Array("number,name,category,frequency,coverage,syns\n1,dog,object(1),1,0.5,\n3,street-s,scene(1),1,1,\n100000000,huge,object(1),1,1,\n".utf8),
