@@ -1,9 +1,10 @@
-// The command line: argument parsing only. Every subcommand calls into the libraries.
+// The command line: argument parsing only. Every subcommand calls into the libraries. The
+// `netdissect` executable's main.swift runs this; tests (Tests/CLITests) parse with it.
 import ArgumentParser
 
-@main
-struct Netdissect: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `netdissect` and its subcommands.
+public struct Netdissect: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "netdissect",
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
@@ -15,4 +16,6 @@ struct Netdissect: AsyncParsableCommand {
             RotateCommand.self, CompareCommand.self, AblateCommand.self,
         ]
     )
+
+    public init() {}
 }
