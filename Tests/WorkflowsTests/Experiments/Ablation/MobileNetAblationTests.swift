@@ -19,8 +19,7 @@ private let isRelease = false
 private let isRelease = true
 #endif
 
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
+private let root = packageRoot
 
 @Suite(.enabled(if: isRelease, "MobileNetV2 runs in release builds (make test)"))
 struct MobileNetAblationTests {

@@ -186,7 +186,7 @@ private let quiet = ProgressPrinter(isTerminal: false, write: { _ in })
             RotationPoint(alpha: 1, layer: manifest.layers[2], counts: counts([("object", 0, 0), ("part", 0, 0), ("color", 0, 0)], final: false)),
         ], iouThreshold: 0.04)
         #expect(RotationChart.table(result) == [
-            "rotation of conv5 (8 units), seed 0; detector: IoU ≥ 0.04",
+            "rotation of conv5 (8 units), seed 0; detector: IoU ≥ 0.040",
             "  α  detectors  unique  object  color",
             "  0          6       4   3 (4)  1 (2)",
             "0.5          2       2   2 (2)  0 (0)",
@@ -209,7 +209,7 @@ private let quiet = ProgressPrinter(isTerminal: false, write: { _ in })
         #expect(section.chart?.series.map(\.name) == ["all categories", "object", "color"])
         #expect(section.chart?.series[0].values == [4, 2, 0])
         #expect(section.note?.hasPrefix("conv5 (8 units) seen through fractional powers") == true)
-        #expect(section.note?.contains("(seed 0); detector: IoU ≥ 0.04.") == true)
+        #expect(section.note?.contains("(seed 0); detector: IoU ≥ 0.040.") == true)
         #expect(section.footnote == "* provisional: the run has not finished that layer.")
     }
 }
