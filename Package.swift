@@ -7,11 +7,12 @@
 //   ProbeTools             making and checking probes: synthetic probe, Broden download, probe check
 //   Workflows              what commands and the explorer do: runners, views, reports, experiments, export
 //   TUI                    the explorer
-//   netdissect             argument parsing only
+//   CLI                    the commands: argument parsing only (tested by CLITests)
+//   netdissect             the executable: main.swift runs CLI's Netdissect
 //
 // Dependencies point one way (Runtime, Render <- Dissection <- ProbeTools, Workflows <- TUI <-
-// netdissect). Each system C library enters through one tiny `systemLibrary` shim target, used
-// by one module.
+// CLI <- netdissect). Each system C library enters through one tiny `systemLibrary` shim target,
+// used by one module.
 import Foundation
 import PackageDescription
 
@@ -81,9 +82,12 @@ let package = Package(
         .target(name: "TUI", dependencies: ["Workflows", "Dissection", "Render", "CNcursesw"]),
 
         // MARK: Command line
-        .executableTarget(name: "netdissect", dependencies: [
+        .target(name: "CLI", dependencies: [
             "Runtime", "Render", "Dissection", "ProbeTools", "Workflows", "TUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "netdissect", dependencies: [
+            "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Benchmarks (benchmarks/*/run build this in release mode)
@@ -115,7 +119,16 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: [
             "TUI", "Workflows", "Dissection", "Render", "Runtime", "TestSupport",
+            "DissectionTestSupport",  // the explorer's end-to-end fixture
             .product(name: "GRDB", package: "GRDB.swift"),  // a damaged run for the explorer
         ], resources: [.copy("Fixtures")]),
+        // Every subcommand's options and defaults, parsed without running the work.
+        .testTarget(name: "CLITests", dependencies: [
+            "CLI", "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // A developer's tool, not a test: `swift run explorer-fixture DIR` writes the explorer's
+        // end-to-end fixture where a person can open it.
+        .executableTarget(name: "explorer-fixture", dependencies: ["DissectionTestSupport"],
+                          path: "Tests/ExplorerFixtureTool"),
     ]
 )

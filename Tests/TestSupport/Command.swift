@@ -1,16 +1,27 @@
 // Running the real `netdissect` executable in a subprocess, as a user would: its exit status,
 // whether a signal ended it, whether it had to be stopped for taking too long, and what it wrote.
 import Foundation
+import Testing
 
 /// The netdissect executable built beside the test bundle, or nil when it is not built.
 public func netdissectBinary() -> String? {
     var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<3 {
+    for _ in 0..<4 {
         let candidate = url.appendingPathComponent("netdissect").path
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         url = url.deletingLastPathComponent()
     }
     return nil
+}
+
+/// The netdissect executable; when it is not built, records an issue that says how to build it
+/// and returns nil (a test that needs the binary fails rather than passing without running).
+public func requireNetdissectBinary(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    guard let binary = netdissectBinary() else {
+        Issue.record("\(BinaryMissing())", sourceLocation: sourceLocation)
+        return nil
+    }
+    return binary
 }
 
 /// What one run of the executable did.
@@ -37,7 +48,8 @@ public func runNetdissect(_ arguments: [String], environment: [String: String] =
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: netdissectBinary()!)
+    guard let binary = netdissectBinary() else { throw BinaryMissing() }
+    process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardInput = FileHandle.nullDevice
@@ -62,6 +74,14 @@ public func runNetdissect(_ arguments: [String], environment: [String: String] =
     }
     return CommandResult(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                          timedOut: timedOut, stdout: text(outPath), stderr: text(errPath))
+}
+
+/// The error `runNetdissect` throws when the executable is not built.
+public struct BinaryMissing: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
+        "the netdissect executable is not built beside the tests: run `swift build -c release -Xswiftc -enable-testing --build-tests` (make test does)"
+    }
 }
 
 /// Runs the executable; returns (exit status or signal, terminated by a signal?, stderr).

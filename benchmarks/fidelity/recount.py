@@ -9,7 +9,7 @@ agree). From each run only the per-unit thresholds T_u (table `units`) and the l
 (tables `categories`, `labels`: primary categories) are taken; the masks and every sum are
 recomputed here from the activations and the probe's files:
 
- (i)   the spec's way (dissection.md sections 3-4): bilinear upsampling with half-pixel
+ (i)   the way docs/method.md says (unit masks, tally): bilinear upsampling with half-pixel
        alignment and border clamping, in float32 in netdissect's order of operations (rows of
        the map along x first, then along y; every `lerp` clamped to its two inputs), mask
        strictly above T_u; `L_l(i)` a set (a pixel carrying l in two layers counts once); label
@@ -148,7 +148,7 @@ def lite_tie_labels(probe, categories):
     return sorted(ties)
 
 
-# ---------------------------------------------------------------- masks (spec section 3)
+# ---------------------------------------------------------------- masks (docs/method.md#unit-masks)
 
 def axis_plan(source, target):
     """Source indices and float32 weights per target position, computed as BilinearAxis does:
@@ -314,7 +314,7 @@ def tally(run, rows, activations, probe, count):
     return sums, stats, primary
 
 
-# ---------------------------------------------------------------- scores (spec section 5)
+# ---------------------------------------------------------------- scores (docs/method.md#scores)
 
 def iou_matrix(s, primary, rule, with_zero):
     """IoU per unit and label id (C, slots), NaN for labels that do not compete; label 0 competes

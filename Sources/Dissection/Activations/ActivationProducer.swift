@@ -10,7 +10,6 @@ public struct LayerShape: Sendable, Equatable, Codable {
     /// Units `C`, height `H`, width `W`.
     public var units: Int, height: Int, width: Int
 
-    /// Creates a shape.
     public init(name: String, units: Int, height: Int, width: Int) {
         self.name = name
         self.units = units

@@ -3,7 +3,7 @@
 // The engine does not read Broden files itself; the probe layer (Dissection/Probe) does, and an
 // adapter turns what it read into a `ConceptCatalog`. Keeping this small value type between them
 // means the tally, the scores and the run store depend only on what they need: names, kinds,
-// label ids and each label's primary category (dissection.md section 5).
+// label ids and each label's primary category (docs/method.md#primary-category).
 
 /// Whether a category's annotations are pixel maps or whole-image labels.
 public enum ConceptKind: String, Sendable, Codable, Equatable {
@@ -20,7 +20,6 @@ public struct ConceptCategory: Sendable, Codable, Equatable {
     /// Pixel or image-level.
     public var kind: ConceptKind
 
-    /// Creates a category.
     public init(name: String, kind: ConceptKind) {
         self.name = name
         self.kind = kind
@@ -36,7 +35,6 @@ public struct ConceptLabel: Sendable, Codable, Equatable {
     /// Index into `ConceptCatalog.categories` of the label's primary category.
     public var category: Int
 
-    /// Creates a label.
     public init(id: Int, name: String, category: Int) {
         self.id = id
         self.name = name

@@ -1,4 +1,4 @@
-// Bilinear upsampling with half-pixel alignment and border clamping (dissection.md section 3).
+// Bilinear upsampling with half-pixel alignment and border clamping (docs/method.md#unit-masks).
 //
 // Target pixel x reads source coordinate s = (x + 0.5) * W / sw - 0.5, clamped to [0, W - 1]
 // (computed in Double); x0 = floor(s), x1 = min(x0 + 1, W - 1), weight w = s - x0 (Float). Rows

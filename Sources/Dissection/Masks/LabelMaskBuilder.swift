@@ -16,7 +16,6 @@ public final class LabelMaskBuilder {
     public let catalog: ConceptCatalog
     private var scratch: Scratch
 
-    /// A builder for `catalog`.
     public init(catalog: ConceptCatalog) {
         self.catalog = catalog
         scratch = Scratch(catalog: catalog)

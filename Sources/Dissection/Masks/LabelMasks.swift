@@ -2,7 +2,7 @@
 // category whether the image carries a label of it.
 //
 // Built once per image and shared read-only by every unit of every layer. A label that is an
-// image-level label of the image covers the whole image (dissection.md section 4), so it is kept
+// image-level label of the image covers the whole image (docs/method.md#tally), so it is kept
 // only in `imageLabels`, never also as a pixel mask. Categories are charged through the labels'
 // primary categories, whatever layer holds a label: `present[c]` is true when the image carries
 // a scored label whose primary category is `c` (a `wheel` drawn in an object layer counts for

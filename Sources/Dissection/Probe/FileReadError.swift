@@ -15,7 +15,6 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
     /// Whether the file exists but was refused for safety (not a regular file, or a path that
     /// leaves the directory it must stay in), rather than missing or unreadable.
     public var refused: Bool
-    /// Creates an error from a reason.
     public init(reason: String, refused: Bool = false) {
         self.reason = reason
         self.refused = refused

@@ -57,12 +57,11 @@ public struct ProbeLabel: Sendable, Equatable {
     public var frequency: Int
     /// Total coverage, as `label.csv` states it.
     public var coverage: Double
-    /// Synonyms.
     public var synonyms: [String]
     /// The categories the label appears in, in `category.csv` order.
     public var categories: [LabelInCategory]
     /// Index of the primary category: the one where the coverage is largest, ties to the
-    /// category listed first in `category.csv` (dissection.md section 5). Nil when the label
+    /// category listed first in `category.csv` (docs/method.md#primary-category). Nil when the label
     /// appears in no category (it can then never be scored).
     public var primaryCategory: Int?
 }

@@ -1,5 +1,5 @@
 // Reading category.csv, label.csv and the c_<category>.csv files, and deciding each label's
-// primary category (dissection.md section 5).
+// primary category (docs/method.md#primary-category).
 //
 // What a table states is bounded before it sizes anything: at most `maxCategories` categories,
 // label ids at most `LabelMap.maxLabel` (65535, the most a segmentation's R + 256 * G encodes;

@@ -1,4 +1,4 @@
-// A probe dataset in the Broden layout (`shared/spec/broden-format.md`), opened for reading.
+// A probe dataset in the Broden layout (`docs/probe-format.md`), opened for reading.
 //
 // Opening reads the four kinds of table (category.csv, label.csv, c_<category>.csv, index.csv)
 // and nothing else: images and segmentations are read later, one record at a time, by

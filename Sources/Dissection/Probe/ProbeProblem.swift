@@ -32,7 +32,6 @@ public struct ProbeProblem: Sendable, Equatable, CustomStringConvertible {
     /// What is wrong.
     public var cause: String
 
-    /// Creates a problem.
     public init(file: String, line: Int? = nil, severity: Severity, cause: String) {
         self.file = file
         self.line = line

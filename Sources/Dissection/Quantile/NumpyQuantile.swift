@@ -8,7 +8,7 @@
 // (numpy 2's `_lerp`; the scalar gamma is a weak Python float, so the arithmetic stays float32).
 // When h >= n - 1 the result is the maximum. The engine's threshold is this with p = 1 - q.
 
-/// The exact quantile definition the engine uses for thresholds (dissection.md section 2).
+/// The exact quantile definition the engine uses for thresholds (docs/method.md#thresholds).
 public enum NumpyQuantile {
     /// Which order statistics (0-based, ascending) `numpy.quantile(values, p)` reads for `count`
     /// values, and the interpolation weight between them.

@@ -18,7 +18,6 @@ public struct RadixQuantile: Sendable, Equatable {
     var refineBins: [Int] = []
     var low: [[UInt32]] = []
 
-    /// Empty state.
     public init() { high = [UInt32](repeating: 0, count: 1 << 16) }
 
     /// A float's order-preserving 32-bit key.

@@ -7,7 +7,6 @@ import Render
 
 /// A probe dataset as the engine reads it.
 public struct ProbeSampleSource: SampleSource {
-    /// The dataset.
     public let dataset: ProbeDataset
     /// The scored categories and labels (category ids are positions among the selected ones).
     public let catalog: ConceptCatalog

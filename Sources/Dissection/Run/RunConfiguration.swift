@@ -18,7 +18,6 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var iouThreshold: Double
     /// Categories scored, by name, in category.csv order; nil means all of the dataset's.
     public var categories: [String]?
-    /// Union rule.
     public var union: UnionRule
     /// Top images kept per unit.
     public var topK: Int
@@ -36,7 +35,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// The torchvision ImageNet convention.
     public static let imagenetStd: [Float] = [0.229, 0.224, 0.225]
 
-    /// Creates a configuration; defaults follow dissection.md.
+    /// Creates a configuration; the defaults are those of docs/method.md.
     public init(model: String? = nil, activations: String? = nil, dataset: String, layers: [String],
                 quantile: Double = 0.005, iouThreshold: Double = 0.04, categories: [String]? = nil,
                 union: UnionRule = .original, topK: Int = 10, limit: Int? = nil,

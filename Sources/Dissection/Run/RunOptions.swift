@@ -18,7 +18,6 @@ public struct RunOptions: Sendable {
     /// Force a quantile method for every layer (tests); nil chooses per layer by memory.
     public var quantileMethod: QuantileMethod?
 
-    /// Creates options.
     public init(batchSize: Int = 32, threads: Int = 0, checkpointEvery: Int = 512, force: Bool = false,
                 cacheLimit: Int = 200 << 30, quantileMemoryLimit: Int = 1 << 30, quantileMethod: QuantileMethod? = nil) {
         self.batchSize = max(1, batchSize)

@@ -11,7 +11,6 @@ public struct PixelLayer: Sendable, Equatable {
     /// `height * width` label ids, row-major.
     public var labels: [UInt32]
 
-    /// Creates a layer.
     public init(category: Int, labels: [UInt32]) {
         self.category = category
         self.labels = labels
@@ -25,7 +24,6 @@ public struct ImageLevelLabels: Sendable, Equatable {
     /// Label ids, >= 1.
     public var ids: [Int]
 
-    /// Creates the labels of one category.
     public init(category: Int, ids: [Int]) {
         self.category = category
         self.ids = ids

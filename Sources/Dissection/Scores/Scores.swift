@@ -1,4 +1,4 @@
-// IoU scores, per-category winners, detectors and unique detectors (dissection.md section 5).
+// IoU scores, per-category winners, detectors and unique detectors (docs/method.md#scores).
 //
 //     IoU_ul = I_ul / (U_{u,cat(l)} + G_l - I_ul)        (0 when the denominator is 0)
 //
@@ -12,7 +12,6 @@ public struct CategoryScore: Sendable, Equatable, Codable {
     public var category: Int
     /// Best label id of the category, 0 when the category has no scored label.
     public var label: Int
-    /// Its IoU.
     public var iou: Double
     /// `G_l`.
     public var truth: UInt64
@@ -30,7 +29,6 @@ public struct UnitScore: Sendable, Equatable, Codable {
     public var label: Int
     /// Category index of that label, -1 when none.
     public var category: Int
-    /// Its IoU.
     public var iou: Double
     /// Whether `iou >= ` the detector threshold.
     public var isDetector: Bool

@@ -1,4 +1,4 @@
-// The published `tally.csv` (dissection.md section 7), so existing notebooks can read our results.
+// The published `tally.csv` (docs/method.md#result-format), so existing notebooks can read our results.
 //
 // One row per unit, sorted by score descending (ties: lower unit first), columns
 // `unit,category,label,score` then `<c>-label,<c>-truth,<c>-activation,<c>-intersect,<c>-iou` for

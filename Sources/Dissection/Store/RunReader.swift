@@ -8,9 +8,7 @@ import GRDB
 
 /// Reads a run directory (`run.sqlite`), finished or in progress.
 public final class RunReader: Sendable {
-    /// The run directory.
     public let directory: String
-    /// The database file.
     public let databasePath: String
     private let pool: DatabasePool
 
@@ -143,7 +141,7 @@ public final class RunReader: Sendable {
         }
     }
 
-    /// The layer's tally (the sums of dissection.md section 4) as of the last checkpoint of the
+    /// The layer's tally (the sums of docs/method.md#tally) as of the last checkpoint of the
     /// tally pass, or nil before it starts.
     public func tally(layer name: String) throws -> LayerTally? {
         try read { db in

@@ -95,7 +95,6 @@ extension RunReader {
         return c
     }
 
-    /// The progress row.
     static func progress(_ db: Database, path: String) throws -> RunProgress {
         guard let r = try rows(db, "progress", "SELECT rowid AS _row, * FROM progress WHERE id = 1", path: path).first else {
             throw RunError.damaged(path: path, place: "table progress", reason: "the progress row is missing")
@@ -119,7 +118,6 @@ extension RunReader {
             finishedAt: try r.optionalText("finished_at"), message: try r.optionalText("message"))
     }
 
-    /// A layer row.
     static func layer(_ r: StoredRow) throws -> RunLayer {
         let units = try r.int("units", in: 1...StoredLimits.maxUnits, "a number of units")
         let height = try r.int("height", in: 1...StoredLimits.maxMapSide, "a map height")

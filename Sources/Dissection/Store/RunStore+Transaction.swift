@@ -58,7 +58,6 @@ extension RunStore {
             }
         }
 
-        /// Writes thresholds.
         func setThresholds(layer: String, _ thresholds: [Float]) throws {
             let update = try db.makeStatement(sql: "UPDATE units SET threshold = ? WHERE layer = ? AND unit = ?")
             for (u, t) in thresholds.enumerated() {

@@ -188,7 +188,6 @@ final class RunStore: @unchecked Sendable {
 
     // MARK: Reading back
 
-    /// The stored progress.
     func progress() throws -> RunProgress {
         try read { db in try RunReader.progress(db, path: databasePath) }
     }
@@ -199,12 +198,10 @@ final class RunStore: @unchecked Sendable {
         try read { db in try RunReader.meta(db, key: Self.activationCacheKey, path: databasePath) } == "yes"
     }
 
-    /// A resume blob.
     func blob(layer: String, kind: String) throws -> [UInt8]? {
         try read { db in try RunReader.checkpoint(db, layer: layer, kind: kind, path: databasePath) }
     }
 
-    /// The skipped image indices.
     func skippedIndices() throws -> Set<Int> {
         try read { db in Set(try RunReader.skipped(db, path: databasePath).map(\.image)) }
     }

@@ -102,7 +102,6 @@ struct StoredRow {
 
     // MARK: Text and bytes
 
-    /// Text.
     func text(_ column: String) throws -> String {
         guard let t = try optionalText(column) else { throw damaged(column, "NULL where text is required") }
         return t
@@ -118,7 +117,6 @@ struct StoredRow {
         }
     }
 
-    /// A blob.
     func blob(_ column: String) throws -> [UInt8] {
         let v = try value(column)
         guard case let .blob(data) = v.storage else { throw damaged(column, "\(Self.show(v)) is not a blob") }

@@ -1,10 +1,10 @@
-// The integer sums of dissection.md section 4 for one layer: I_ul, U_uc, G_l.
+// The integer sums of docs/method.md#tally for one layer: I_ul, U_uc, G_l.
 //
 // Everything the scores need is a sum over images, so a tally is a few dense arrays of UInt64
 // that grow image by image, can be written to a checkpoint and read back, and give the same
 // integers whatever the order or the number of interruptions.
 
-/// How the union of a unit and a category is counted (dissection.md section 4). Both rules
+/// How the union of a unit and a category is counted (docs/method.md#the-union-rule). Both rules
 /// charge a category through the primary categories of the labels an image carries.
 public enum UnionRule: String, Sendable, Codable, CaseIterable {
     /// NetDissect: a unit's active pixels on every image that carries a label of the category.
@@ -39,7 +39,6 @@ public struct LayerTally: Sendable, Equatable {
     /// Images added.
     public var images: Int
 
-    /// An empty tally.
     public init(units: Int, labelSlots: Int, categoryCount: Int) {
         precondition(units >= 0 && labelSlots >= 1 && categoryCount >= 0, "LayerTally: bad sizes")
         self.units = units

@@ -1,4 +1,4 @@
-// The k images per unit with the largest spatial maximum of the raw activation (section 6).
+// The k images per unit with the largest spatial maximum of the raw activation (docs/method.md#top-images).
 //
 // Ties go to the lower image index. Each entry keeps the unit's raw H x W map on that image, so a
 // viewer can draw the mask M_u(i) later without running the model again. Memory: k maps per unit.
@@ -12,7 +12,6 @@ public struct TopImageEntry: Sendable, Equatable {
     /// The raw map `A_u(i)`, `H * W` values row-major.
     public var map: [Float]
 
-    /// Creates an entry.
     public init(image: Int, maximum: Float, map: [Float]) {
         self.image = image
         self.maximum = maximum

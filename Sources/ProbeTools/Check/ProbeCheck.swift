@@ -7,7 +7,6 @@ import Render
 public struct ProbeCheckReport: Sendable {
     /// What one category holds.
     public struct CategorySummary: Sendable, Equatable {
-        /// Category name.
         public var name: String
         /// Pixel or image-level.
         public var kind: CategoryKind

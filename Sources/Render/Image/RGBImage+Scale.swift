@@ -5,7 +5,7 @@
 
 extension RGBImage {
     /// This image scaled to `width x height`: area averaging on an axis that shrinks, bilinear
-    /// interpolation (spec convention) when both axes grow or stay.
+    /// interpolation (docs/method.md#unit-masks) when both axes grow or stay.
     public func scaled(width outW: Int, height outH: Int) -> RGBImage {
         precondition(outW >= 0 && outH >= 0, "RGBImage.scaled: negative size")
         if outW == width && outH == height { return self }

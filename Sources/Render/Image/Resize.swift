@@ -1,4 +1,4 @@
-// Bilinear resampling with the engine's convention (dissection spec, section 3): half-pixel
+// Bilinear resampling with the engine's convention (docs/method.md#unit-masks): half-pixel
 // alignment and border clamping, as PIL's bilinear upsampling and
 // `torch.nn.functional.interpolate(mode="bilinear", align_corners=False)` do it. The source
 // coordinate of target column `x` is `(x + 0.5) * W / outW - 0.5`, clamped to `[0, W - 1]`.
@@ -34,7 +34,7 @@ public struct BilinearTaps: Sendable, Equatable {
     }
 }
 
-/// The spec's source coordinate for target position `x`: two indices and the upper weight.
+/// The source coordinate of docs/method.md#unit-masks for target position `x`: two indices and the upper weight.
 @inlinable
 public func bilinearTap(_ x: Int, source: Int, target: Int) -> (Int, Int, Float) {
     let scale = Double(source) / Double(target)
@@ -53,7 +53,7 @@ public func clampedLerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
 }
 
 extension FloatMap {
-    /// This map resampled to `width x height` by bilinear interpolation (spec section 3).
+    /// This map resampled to `width x height` by bilinear interpolation (docs/method.md#unit-masks).
     ///
     /// Complexity: O(width * height) after O(width + height) set-up.
     public func resizedBilinear(width outW: Int, height outH: Int) -> FloatMap {
@@ -104,7 +104,7 @@ extension FloatMap {
 }
 
 extension RGBImage {
-    /// This image resampled to `width x height` by bilinear interpolation (spec section 3),
+    /// This image resampled to `width x height` by bilinear interpolation (docs/method.md#unit-masks),
     /// each channel rounded to the nearest 8-bit value.
     public func resizedBilinear(width outW: Int, height outH: Int) -> RGBImage {
         precondition(width > 0 && height > 0, "RGBImage.resizedBilinear: empty source")

@@ -1,5 +1,5 @@
 // A unit's mask on one image: the pixels where its upsampled activation exceeds its threshold
-// (dissection spec, sections 3 and 6), and the outline drawn around it in overlays.
+// (docs/method.md#unit-masks, #top-images), and the outline drawn around it in overlays.
 
 /// A boolean `height x width` grid, row-major.
 public struct Mask: Sendable, Equatable {

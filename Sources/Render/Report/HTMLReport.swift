@@ -33,7 +33,6 @@ public enum HTMLReport {
         return html
     }
 
-    /// One unit's card.
     static func card(_ u: ReportUnit, threshold: Double) -> String {
         let label = HTMLText.escape(u.label), category = HTMLText.escape(u.category)
         let detector = u.iou >= threshold

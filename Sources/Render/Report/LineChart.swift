@@ -13,7 +13,6 @@ public struct ChartSeries: Sendable, Equatable {
     /// Whether to draw it heavier (a total over the others).
     public var emphasised: Bool
 
-    /// A series.
     public init(name: String, values: [Double], color: RGBColor, emphasised: Bool = false) {
         self.name = name; self.values = values; self.color = color; self.emphasised = emphasised
     }
@@ -30,7 +29,6 @@ public struct LineChart: Sendable, Equatable {
     /// The curves.
     public var series: [ChartSeries]
 
-    /// A chart.
     public init(x: [Double], xLabels: [String], xTitle: String, yTitle: String, series: [ChartSeries]) {
         precondition(x.count == xLabels.count, "LineChart: \(x.count) x values, \(xLabels.count) labels")
         precondition(series.allSatisfy { $0.values.count == x.count }, "LineChart: a series does not have one value per x")

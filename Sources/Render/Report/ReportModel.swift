@@ -16,7 +16,6 @@ public struct ReportUnit: Sendable, Equatable {
     /// when there is none.
     public var image: String?
 
-    /// A unit.
     public init(unit: Int, label: String, category: String, iou: Double, image: String? = nil) {
         self.unit = unit; self.label = label; self.category = category; self.iou = iou; self.image = image
     }
@@ -24,7 +23,6 @@ public struct ReportUnit: Sendable, Equatable {
 
 /// One layer's page.
 public struct ReportLayer: Sendable, Equatable {
-    /// Layer name.
     public var name: String
     /// Every unit of the layer (detectors or not).
     public var units: [ReportUnit]
@@ -36,7 +34,6 @@ public struct ReportLayer: Sendable, Equatable {
     /// A line under the title (model, dataset, run directory); nil for none.
     public var subtitle: String?
 
-    /// A layer page's content.
     public init(name: String, units: [ReportUnit], iouThreshold: Double = 0.04,
                 categories: [String] = [], subtitle: String? = nil) {
         self.name = name; self.units = units; self.iouThreshold = iouThreshold

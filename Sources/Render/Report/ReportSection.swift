@@ -5,7 +5,6 @@
 
 /// One column of a section's table.
 public struct ReportColumn: Sendable, Equatable {
-    /// The heading.
     public var title: String
     /// Whether the cells are figures (right-aligned, tabular digits).
     public var numeric: Bool
@@ -18,7 +17,6 @@ public struct ReportColumn: Sendable, Equatable {
 
 /// A table of text cells.
 public struct ReportTable: Sendable, Equatable {
-    /// The columns.
     public var columns: [ReportColumn]
     /// The rows, one cell per column (plain text; escaped when written).
     public var rows: [[String]]
@@ -32,7 +30,6 @@ public struct ReportTable: Sendable, Equatable {
 
 /// A section of the index page.
 public struct ReportSection: Sendable, Equatable {
-    /// The heading.
     public var title: String
     /// A paragraph under the heading (plain text), or nil.
     public var note: String?

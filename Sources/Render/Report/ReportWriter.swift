@@ -20,7 +20,6 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
 
 /// Writes a report's pages and images into one directory.
 public final class ReportWriter {
-    /// The output directory.
     public let directory: String
     /// The title on every page.
     public let title: String

@@ -53,9 +53,7 @@ public enum SixelDither: String, Sendable, Hashable, CaseIterable {
 
 /// Everything that decides how a picture is encoded (part of the cache key).
 public struct SixelOptions: Sendable, Hashable, CustomStringConvertible {
-    /// Palette policy.
     public var palette: SixelPalette
-    /// Dither.
     public var dither: SixelDither
     /// Ask libsixel for the smallest output rather than the fastest encode.
     public var smallestOutput: Bool

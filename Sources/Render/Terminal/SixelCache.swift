@@ -12,10 +12,8 @@ public struct SixelCacheKey: Sendable, Hashable {
     public var width: Int
     /// Picture height in pixels.
     public var height: Int
-    /// Encoder options.
     public var options: SixelOptions
 
-    /// A key.
     public init(identity: String, width: Int, height: Int, options: SixelOptions) {
         self.identity = identity; self.width = width; self.height = height; self.options = options
     }

@@ -14,7 +14,6 @@ public final class SixelEncoder: @unchecked Sendable {
     /// The dither kept between pictures (fixed and reused palettes); nil until needed.
     private var keptDither: OpaquePointer?
 
-    /// An encoder with `options`.
     public init(options: SixelOptions = SixelOptions()) {
         if case .adaptive(let n) = options.palette { precondition((2...256).contains(n), "SixelEncoder: \(n) colours") }
         if case .reused(let n) = options.palette { precondition((2...256).contains(n), "SixelEncoder: \(n) colours") }

@@ -23,7 +23,6 @@ public struct CellSize: Sendable, Hashable {
     /// Pixels per row.
     public var height: Int
 
-    /// A cell size.
     public init(width: Int, height: Int) { self.width = width; self.height = height }
 
     /// What xterm's default fixed font gives, used when the terminal will not say.
@@ -40,9 +39,7 @@ public struct TerminalCapabilities: Sendable, Equatable {
     public var colorRegisters: Int?
     /// Cell size in pixels, when known.
     public var cellSize: CellSize?
-    /// Columns.
     public var columns: Int
-    /// Rows.
     public var rows: Int
     /// Colours text can use: 8, 16, 256 or 16777216.
     public var colors: Int
@@ -51,7 +48,6 @@ public struct TerminalCapabilities: Sendable, Equatable {
     /// The user asked for no colour (`NO_COLOR` set and not empty).
     public var noColor: Bool
 
-    /// Capabilities.
     public init(isTerminal: Bool = false, sixel: Bool = false, colorRegisters: Int? = nil,
                 cellSize: CellSize? = nil, columns: Int = 80, rows: Int = 24, colors: Int = 8,
                 insideTmux: Bool = false, noColor: Bool = false) {

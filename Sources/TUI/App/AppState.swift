@@ -37,9 +37,7 @@ public struct TerminalInfo: Hashable, Sendable {
 public struct StatusNote: Hashable, Sendable {
     /// How it is shown.
     public enum Level: Hashable, Sendable { case info, warning, error }
-    /// The text.
     public var text: String
-    /// Its level.
     public var level: Level
     /// The clock time (seconds) after which it disappears; nil keeps it until replaced.
     public var until: Double?
@@ -56,7 +54,6 @@ public struct AppState: Sendable {
     public var run: RunSnapshot?
     /// Why the run could not be read, when it could not.
     public var runError: String?
-    /// The terminal.
     public var terminal: TerminalInfo
     /// The pane with the keyboard.
     public var focus: PaneID = .units
@@ -108,7 +105,6 @@ public struct AppState: Sendable {
         return run.layers.first(where: { $0.name == name })
     }
 
-    /// The selected unit.
     public var selectedUnit: UnitKey? {
         guard let layer = layers.selectedName, let unit = units.selectedRow?.unit else { return nil }
         return UnitKey(layer: layer, unit: unit)
@@ -126,7 +122,6 @@ public struct AppState: Sendable {
 
 /// One picture at one place and size: what an encoded image is cached under.
 public struct PictureKey: Hashable, Sendable {
-    /// The unit.
     public var unit: UnitKey
     /// Rank of the image among the unit's top images.
     public var rank: Int

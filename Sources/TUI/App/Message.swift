@@ -26,9 +26,7 @@ public enum Message: Sendable {
 
 /// Why a unit's images could not be shown (one line for the detail pane).
 public struct ImageLoadError: Error, Hashable, Sendable {
-    /// The message.
     public var message: String
-    /// A message.
     public init(_ message: String) { self.message = message }
 }
 
@@ -38,7 +36,6 @@ public enum Effect: Hashable, Sendable {
     case loadImages(UnitKey)
     /// Pause the run this process drives.
     case pauseRun
-    /// Resume it.
     case resumeRun
     /// Stop it (keeping what it wrote), then quit.
     case cancelRunAndQuit

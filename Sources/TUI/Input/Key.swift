@@ -1,6 +1,5 @@
 // Keys and mouse events as the explorer sees them, decoded from ncurses by the screen.
 
-/// A key press.
 public enum Key: Hashable, Sendable {
     /// A printable character.
     case char(Character)

@@ -3,7 +3,6 @@
 
 /// One category's bar.
 public struct CategoryBar: Hashable, Sendable {
-    /// The category.
     public var category: String
     /// Distinct labels of this category among the layer's detectors.
     public var uniqueDetectors: Int
@@ -13,9 +12,7 @@ public struct CategoryBar: Hashable, Sendable {
 
 /// A label and how many detector units it has in the layer.
 public struct LabelCount: Hashable, Sendable {
-    /// The label.
     public var label: String
-    /// Its category.
     public var category: String
     /// Detector units whose best label it is.
     public var units: Int
@@ -30,7 +27,6 @@ public struct Breakdown: Hashable, Sendable {
     /// Labels by number of detector units (most first; ties by best IoU, then name).
     public var topLabels: [LabelCount]
 
-    /// An empty breakdown.
     public init() { bars = []; topLabels = [] }
 
     /// The breakdown of `units` at `threshold`, with bars for `categories` (plus any category a
@@ -68,6 +64,5 @@ public struct BreakdownPane: Hashable, Sendable {
     /// Selection and scroll over `breakdown`'s rows.
     public var cursor = ListCursor()
 
-    /// An empty pane.
     public init() {}
 }

@@ -43,18 +43,15 @@ public struct ImageCaption: Hashable, Sendable {
     }
 }
 
-/// The unit detail pane.
 public struct DetailPane: Hashable, Sendable {
     /// The unit shown.
     public var unit: UnitKey?
-    /// Its images.
     public var images: ImagesState = .none
     /// The selected image's rank.
     public var selectedImage = 0
     /// The first image shown in the strip (the strip scrolls to keep the selection visible).
     public var firstImage = 0
 
-    /// An empty pane.
     public init() {}
 
     /// The captions, when loaded.

@@ -22,7 +22,6 @@ public struct CompareView: Sendable, Equatable {
         public var detectors: Int, unique: Int
     }
 
-    /// The layer.
     public var layer: String
     /// The unit, 1-based.
     public var unit: Int

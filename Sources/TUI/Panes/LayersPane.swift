@@ -35,7 +35,6 @@ public struct LayersPane: Hashable, Sendable {
     /// Selection and scroll.
     public var cursor = ListCursor()
 
-    /// An empty pane.
     public init() {}
 
     /// The selected layer's name.

@@ -38,7 +38,6 @@ public struct UnitsPane: Hashable, Sendable {
     public var reversed = false
     /// Only this category, or all.
     public var category: String?
-    /// Only detectors.
     public var detectorsOnly = false
     /// The active search (case-insensitive substring of the label), or empty.
     public var query = ""
@@ -54,7 +53,6 @@ public struct UnitsPane: Hashable, Sendable {
     /// Selection and scroll over `rows`.
     public var cursor = ListCursor()
 
-    /// An empty table.
     public init() {}
 
     /// Rebuilds `rows` from `units`, keeping the selected unit and the scroll position.

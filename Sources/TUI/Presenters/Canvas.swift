@@ -12,9 +12,7 @@ public struct Canvas: Sendable {
         var style: Style
     }
 
-    /// Rows.
     public let rows: Int
-    /// Columns.
     public let columns: Int
     private var cells: [Cell]
 

@@ -39,9 +39,7 @@ public struct Rect: Hashable, Sendable {
 
 /// A terminal size in cells.
 public struct TerminalSize: Hashable, Sendable {
-    /// Rows.
     public var rows: Int
-    /// Columns.
     public var columns: Int
 
     /// A size from its parts.
@@ -65,7 +63,6 @@ public struct Layout: Hashable, Sendable {
     /// The smallest size that shows all panes.
     public static let wideMinimum = TerminalSize(rows: 18, columns: 70)
 
-    /// The mode.
     public var mode: Mode
     /// The whole screen.
     public var size: TerminalSize

@@ -10,7 +10,6 @@ public struct TextAttributes: OptionSet, Hashable, Sendable {
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// Bold (often also brighter).
     public static let bold = TextAttributes(rawValue: 1 << 0)
-    /// Dim.
     public static let dim = TextAttributes(rawValue: 1 << 1)
     /// Underlined.
     public static let underline = TextAttributes(rawValue: 1 << 2)
@@ -24,7 +23,6 @@ public struct Style: Hashable, Sendable {
     public var fg: ThemeColor
     /// Background.
     public var bg: ThemeColor
-    /// Attributes.
     public var attributes: TextAttributes
 
     /// A style from its parts.
@@ -46,9 +44,7 @@ public struct Style: Hashable, Sendable {
 
 /// A run of text in one style. The text is already sanitised (no control characters).
 public struct Span: Hashable, Sendable {
-    /// The text.
     public var text: String
-    /// Its style.
     public var style: Style
 
     /// A span; `text` must contain no control characters (see `CellText.sanitized`).
@@ -65,7 +61,6 @@ public struct StyledLine: Hashable, Sendable {
     /// The spans, left to right.
     public var spans: [Span]
 
-    /// A line from spans.
     public init(_ spans: [Span] = []) { self.spans = spans }
 
     /// The plain text, for tests and snapshots.
@@ -85,7 +80,6 @@ public struct LineBuilder {
     private var spans: [Span] = []
     private var used = 0
 
-    /// An empty line.
     public init() {}
 
     /// Cells used so far.

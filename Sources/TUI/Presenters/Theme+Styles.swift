@@ -37,7 +37,6 @@ extension Theme {
     public var detector: Style { Style(fg: self[.detector], bg: self[.mainBG], attributes: [.bold]) }
     /// Warnings.
     public var warning: Style { Style(fg: self[.warning], bg: self[.mainBG], attributes: [.bold]) }
-    /// Errors.
     public var error: Style { Style(fg: self[.error], bg: self[.mainBG], attributes: [.bold]) }
     /// The paused badge.
     public var paused: Style { Style(fg: self[.paused], bg: self[.mainBG], attributes: [.bold, .reverse]) }

@@ -1,7 +1,7 @@
 // The one type that talks to the terminal: it starts and ends ncurses, draws frames, writes
 // picture bytes, and turns key presses, clicks and resizes into messages.
 //
-// Pictures follow shared/notes/terminal-graphics.md: text is refreshed first; each picture is
+// Pictures and ncurses share the screen this way: text is refreshed first; each picture is
 // then written in one go as ESC 7, a cursor move, the bytes, ESC 8; pictures that go away are
 // cleared by having ncurses rewrite their rows; pictures never reach the last row (the frame
 // presenter sees to that). ncurses is told not to use insert/delete line or character, which

@@ -41,7 +41,6 @@ public final class DissectorDriver: RunDriver, @unchecked Sendable {
 
     /// Pauses at the next batch boundary.
     public func pause() { control.pause() }
-    /// Resumes.
     public func resume() { control.resume() }
     /// Stops at the next batch boundary, after a checkpoint.
     public func cancel() { control.cancel() }

@@ -10,7 +10,6 @@ import Render
 
 /// Reads a run directory for the explorer. Safe to call from any thread.
 public final class RunReaderSource: RunSource, @unchecked Sendable {
-    /// The reader.
     public let reader: RunReader
     private let lock = NSLock()
     private var cachedInfo: RunInfo?

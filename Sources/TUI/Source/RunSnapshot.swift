@@ -22,7 +22,6 @@ public struct RunSnapshot: Sendable, Hashable {
 
 /// What was dissected, on what data, with which settings.
 public struct RunInfo: Sendable, Hashable {
-    /// The run directory.
     public var directory: String
     /// The model file (as given when the run started), or the activations file.
     public var model: String
@@ -141,7 +140,6 @@ public struct UnitRow: Sendable, Hashable, Identifiable {
     public var label: String
     /// That label's (primary) category.
     public var category: String
-    /// Its IoU.
     public var iou: Double
     /// The best label of every category, in the dataset's category order.
     public var perCategory: [CategoryBest]
@@ -158,11 +156,9 @@ public struct UnitRow: Sendable, Hashable, Identifiable {
 
 /// The best label of a unit within one category.
 public struct CategoryBest: Sendable, Hashable {
-    /// The category.
     public var category: String
     /// Its best label for the unit (empty when the category has none).
     public var label: String
-    /// The IoU.
     public var iou: Double
 
     /// A score from its parts.

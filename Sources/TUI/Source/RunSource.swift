@@ -5,7 +5,6 @@ import Render
 
 /// Identifies one unit of one layer.
 public struct UnitKey: Hashable, Sendable, CustomStringConvertible {
-    /// The layer name.
     public var layer: String
     /// The unit number, 1-based.
     public var unit: Int

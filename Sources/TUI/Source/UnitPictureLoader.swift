@@ -1,5 +1,5 @@
 // One top image of a unit, as the explorer shows it: the probe image decoded, the unit's mask
-// (its raw activation map upsampled to the image and thresholded, dissection.md section 3)
+// (its raw activation map upsampled to the image and thresholded, docs/method.md#unit-masks)
 // overlaid by Render with the outside dimmed and the edge outlined. Before pass 1 ends there is
 // no threshold yet and the image is shown as it is.
 
@@ -48,7 +48,7 @@ public struct UnitPictureLoader: Sendable {
         }
         var picture = image, fraction = 0.0
         if let threshold = top.threshold {
-            // Render's overlay upsamples the raw map with the engine's convention (dissection.md 3).
+            // Render's overlay upsamples the raw map with the engine's convention (docs/method.md#unit-masks).
             let activation = FloatMap(width: top.mapWidth, height: top.mapHeight, values: top.map)
             let mask = Mask(activation: activation, threshold: threshold, width: image.width, height: image.height)
             picture = image.maskOverlay(mask)

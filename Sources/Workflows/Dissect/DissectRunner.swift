@@ -12,7 +12,6 @@ public struct DissectRequest: Sendable {
     public var batch: Int, threads: Int, limit: Int?, mean: [Float], std: [Float], bgr: Bool
     public var checkpointEvery: Int, force: Bool
 
-    /// Creates a request.
     public init(model: String?, activations: String?, dataset: String, layers: [String], out: String,
                 quantile: Double, iouThreshold: Double, categories: [String]?, union: String, topK: Int,
                 batch: Int, threads: Int, limit: Int?, mean: [Float], std: [Float], bgr: Bool,

@@ -21,7 +21,6 @@ public final class ProgressPrinter: @unchecked Sendable {
         self.write = write ?? { text in FileHandle.standardError.write(Data(text.utf8)) }
     }
 
-    /// Handles one event.
     public func handle(_ event: RunEvent) {
         switch event {
         case let .started(p):

@@ -1,17 +1,15 @@
 // The numbers every experiment plots: how many units of a layer are detectors and how many
-// distinct concepts they detect (unique detectors), in all and per category (spec section 5).
+// distinct concepts they detect (unique detectors), in all and per category (docs/method.md#winners-and-detectors).
 import Dissection
 
 /// Detectors of one category in one layer.
 public struct CategoryCount: Sendable, Equatable, Codable {
-    /// Category name.
     public var category: String
     /// Distinct labels of this category among the detectors.
     public var unique: Int
     /// Detector units whose label is of this category.
     public var detectors: Int
 
-    /// Creates a count.
     public init(category: String, unique: Int, detectors: Int) {
         self.category = category
         self.unique = unique
@@ -32,7 +30,6 @@ public struct DetectorCounts: Sendable, Equatable, Codable {
     /// Whether every unit's result is final (not provisional from a partial tally).
     public var isFinal: Bool
 
-    /// Creates counts.
     public init(units: Int, detectors: Int, unique: Int, perCategory: [CategoryCount], isFinal: Bool) {
         self.units = units
         self.detectors = detectors

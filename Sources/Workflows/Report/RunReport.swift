@@ -18,7 +18,6 @@ public struct ReportRequest: Sendable {
     /// Probe dataset directory overriding the run's.
     public var dataset: String?
 
-    /// A request.
     public init(run: String, out: String, top: Int = 5, cell: Int = 112, dataset: String? = nil) {
         self.run = run; self.out = out; self.top = top; self.cell = cell; self.dataset = dataset
     }

@@ -6,22 +6,16 @@ import Render
 
 /// A viewing command could not do its job: the one line to print (`<file>: <cause>; <hint>`).
 public struct ViewFailure: Error, CustomStringConvertible, Sendable {
-    /// The message.
     public let message: String
-    /// A failure with `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
 /// An opened run with what the viewers need from it.
 public struct RunView: Sendable {
-    /// The reader.
     public let reader: RunReader
-    /// The run's configuration.
     public let configuration: RunConfiguration
-    /// Its progress.
     public let progress: RunProgress
-    /// Its layers.
     public let layers: [RunLayer]
     /// Categories in the run's order.
     public let categories: [ConceptCategory]

@@ -11,7 +11,6 @@ import Render
 public struct UnitRequest: Sendable {
     /// Run directory.
     public var run: String
-    /// Layer name.
     public var layer: String
     /// 1-based unit number.
     public var unit: Int
@@ -24,7 +23,6 @@ public struct UnitRequest: Sendable {
     /// Also write the picture, exactly as drawn (before terminal encoding), to this PNG file.
     public var savePicture: String?
 
-    /// A request.
     public init(run: String, layer: String, unit: Int, top: Int? = nil, graphics: GraphicsOverride = .auto,
                 dataset: String? = nil, savePicture: String? = nil) {
         self.run = run; self.layer = layer; self.unit = unit; self.top = top; self.graphics = graphics

@@ -11,7 +11,6 @@ import Runtime
 
 /// A classifier, a layer of it, and a labelled image set, ready to be evaluated under ablations.
 public final class AblationEvaluator: @unchecked Sendable {
-    /// The model.
     public let model: ONNXModel
     /// The layer whose units are ablated, as the user named it.
     public let layer: String

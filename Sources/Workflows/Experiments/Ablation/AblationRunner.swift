@@ -23,7 +23,6 @@ public struct AblateRequest: Sendable {
     public var inputSize: Int?, mean: [Float], std: [Float], bgr: Bool, preprocessing: ClassifierPreprocessing
     public var batch: Int, threads: Int
 
-    /// Creates a request.
     public init(model: String, layer: String, images: String, labels: String, classNames: String? = nil,
                 selection: Selection, keep: Bool = false, inputSize: Int? = nil,
                 mean: [Float] = RunConfiguration.imagenetMean, std: [Float] = RunConfiguration.imagenetStd, bgr: Bool = false,

@@ -17,9 +17,7 @@ import Runtime
 
 /// A labels file or an image that cannot be used: one line `<file>: <cause>; <hint>`.
 public struct AblationError: Error, CustomStringConvertible, Equatable {
-    /// The message.
     public let description: String
-    /// A failure with `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -32,7 +30,6 @@ public enum ClassifierPreprocessing: String, Sendable, CaseIterable {
     case exact
 }
 
-/// One labelled image.
 public struct LabelledImage: Sendable, Equatable {
     /// Path relative to the images folder, as written in the labels file.
     public var path: String
@@ -46,7 +43,6 @@ public struct LabelledImage: Sendable, Equatable {
 public struct LabelledImages: Sendable {
     /// The images folder.
     public let directory: String
-    /// The labels file.
     public let labelsFile: String
     /// The rows, in file order.
     public let images: [LabelledImage]

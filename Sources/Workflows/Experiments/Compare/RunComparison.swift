@@ -7,9 +7,7 @@ import Foundation
 
 /// Why runs cannot be compared: one line `<file>: <cause>; <hint>`.
 public struct CompareError: Error, CustomStringConvertible, Equatable {
-    /// The message.
     public let description: String
-    /// A failure with `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -17,7 +15,6 @@ public struct CompareError: Error, CustomStringConvertible, Equatable {
 public struct ComparedRun: Sendable, Equatable {
     /// Short name for column headings (the directory's name, or its path when names repeat).
     public var name: String
-    /// The run directory.
     public var directory: String
     /// The run's settings.
     public var configuration: RunConfiguration
@@ -56,7 +53,6 @@ public struct LayerComparison: Sendable, Equatable {
 public struct RunComparison: Sendable, Equatable {
     /// The runs, in the order given.
     public var runs: [ComparedRun]
-    /// The compared layers.
     public var layers: [LayerComparison]
 
     /// Reads `paths` (two or more run directories) and compares `layerNames`: empty = every layer

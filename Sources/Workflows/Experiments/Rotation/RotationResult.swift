@@ -30,7 +30,6 @@ public struct RotationResult: Sendable, Equatable {
     /// The run's detector threshold on IoU.
     public var iouThreshold: Double
 
-    /// Creates a result.
     public init(manifest: RotationManifest, categories: [String], points: [RotationPoint], iouThreshold: Double) {
         self.manifest = manifest
         self.categories = categories

@@ -13,7 +13,6 @@ public struct RotateRequest: Sendable {
     /// Seed of the random rotation.
     public var seed: UInt64
 
-    /// Creates a request.
     public init(dissect: DissectRequest, alphas: String, seed: UInt64) {
         self.dissect = dissect
         self.alphas = alphas

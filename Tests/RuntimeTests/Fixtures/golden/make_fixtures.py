@@ -7,9 +7,10 @@ hooks' for PyTorch module paths. manifest.json lists the cases.
 
 Run by hand, not by CI (it needs torch), from the repository root:
 
-    /work/devenv/bin/python Tests/RuntimeTests/Fixtures/golden/make_fixtures.py
+    python3 Tests/RuntimeTests/Fixtures/golden/make_fixtures.py
 
-(any Python with numpy, onnx, onnxruntime and torch does). The output is deterministic for given
+(any Python with numpy, onnx, onnxruntime and torch does: the .venv of scripts/fetch-models
+after `.venv/bin/pip install torch`). The output is deterministic for given
 library versions; re-record after changing a case, never edit the .npy files by hand.
 """
 

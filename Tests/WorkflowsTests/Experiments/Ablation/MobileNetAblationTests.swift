@@ -19,7 +19,7 @@ private let isRelease = false
 private let isRelease = true
 #endif
 
-private let root = repositoryRoot()
+private let root = packageRoot
 
 @Suite(.enabled(if: isRelease, "MobileNetV2 runs in release builds (make test)"))
 struct MobileNetAblationTests {

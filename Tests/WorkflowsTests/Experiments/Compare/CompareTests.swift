@@ -77,7 +77,7 @@ private func rewrite(_ acts: inout [Float], original: [Float], units: Int, u: In
         var text = ComparisonTable.lines(c, units: .changed).joined(separator: "\n") + "\n"
         text += "\n" + ComparisonTable.unit(c.layers[0].units[0], layer: c.layers[0], runs: c.runs).joined(separator: "\n") + "\n"
         text += "\n" + ComparisonTable.csv(c)
-        let golden = URL(fileURLWithPath: repositoryRoot() + "/Tests/WorkflowsTests/Fixtures/compare/planted.txt")
+        let golden = URL(fileURLWithPath: packagePath("Tests/WorkflowsTests/Fixtures/compare/planted.txt"))
         if ProcessInfo.processInfo.environment["NETDISSECT_RECORD"] == "1" {
             try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: golden)

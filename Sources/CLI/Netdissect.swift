@@ -1,0 +1,21 @@
+// The command line: argument parsing only. Every subcommand calls into the libraries. The
+// `netdissect` executable's main.swift runs this; tests (Tests/CLITests) parse with it.
+import ArgumentParser
+
+/// `netdissect` and its subcommands.
+public struct Netdissect: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "netdissect",
+        abstract: "Network Dissection: what do the units of a CNN detect?",
+        version: "0.1.0",
+        subcommands: [
+            ExploreCommand.self, DissectCommand.self, UnitCommand.self, SummaryCommand.self,
+            ReportCommand.self, ExportCommand.self,
+            LayersCommand.self, InferCommand.self, ClassifyCommand.self,
+            SynthCommand.self, ProbeCommand.self, BrodenCommand.self,
+            RotateCommand.self, CompareCommand.self, AblateCommand.self,
+        ]
+    )
+
+    public init() {}
+}

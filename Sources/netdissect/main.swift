@@ -1,0 +1,5 @@
+// The netdissect executable: the command line lives in the CLI module.
+import ArgumentParser
+import CLI
+
+await Netdissect.main()
