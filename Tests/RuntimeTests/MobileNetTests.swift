@@ -9,8 +9,7 @@ import TestSupport
 
 /// Paths under the package root.
 enum PackagePaths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = repositoryRoot()
     static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
 
     /// A file scripts/fetch-models writes, or a failure that says to run it.
