@@ -124,7 +124,7 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         // Every subcommand's options and defaults, parsed without running the work.
         .testTarget(name: "CLITests", dependencies: [
-            "CLI", "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CLI", "Workflows", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // A developer's tool, not a test: `swift run explorer-fixture DIR` writes the explorer's
         // end-to-end fixture where a person can open it.

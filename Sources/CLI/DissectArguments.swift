@@ -14,7 +14,7 @@ struct DissectArguments: ParsableArguments {
     @Option(name: .long, help: "Probe dataset directory (Broden layout).")
     var dataset: String?
 
-    @Option(name: .long, help: "Layer to dissect (repeatable). With --activations: the layer's name (default: the file stem).")
+    @Option(name: .long, help: "Layer to dissect (repeatable; rotate takes one). With --activations: the layer's name (default: the file stem).")
     var layer: [String] = []
 
     @Option(name: .long, help: "Run directory to write (created when missing).")

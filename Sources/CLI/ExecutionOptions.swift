@@ -20,6 +20,10 @@ struct ExecutionOptions<Batch: DefaultBatch>: ParsableArguments {
     @Option(name: .long, help: "Images per batch.")
     var batch: Int = Batch.images
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int = 0
+    // Optional rather than `= 0`, so that help says "all cores" and not "(default: 0)" too.
+    @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).")
+    var workerThreads: Int?
+
+    /// The worker threads, 0 for all cores.
+    var threads: Int { workerThreads ?? 0 }
 }

@@ -21,8 +21,8 @@ struct ExploreCommand: ParsableCommand {
     @OptionGroup(title: "Starting a dissection (instead of RUN)")
     var dissection: DissectArguments
 
-    @Option(name: .long, help: "Colour theme: a name (dark, light, mono, or one in $XDG_CONFIG_HOME/netdissect/themes) or a .theme file.")
-    var theme: String = "default"
+    @Option(name: .long, help: "Colour theme: default (used when none is given), dark, light, mono, a name in $XDG_CONFIG_HOME/netdissect/themes, or a .theme file.")
+    var theme: String?
 
     @Option(name: .long, help: "Pictures: auto, sixel, blocks or none.")
     var graphics: String = "auto"
@@ -54,7 +54,7 @@ struct ExploreCommand: ParsableCommand {
                 throw ExploreFailure("explore: a run directory and --model/--activations/--dataset/--out exclude each other; give one or the other")
             }
             var request = ExploreRequest(run: runDirectory, start: start)
-            request.theme = theme
+            request.theme = theme ?? "default"
             switch graphics {
             case "auto": request.pictures = nil
             case "sixel": request.pictures = .sixel

@@ -21,10 +21,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Write per-unit results as JSON here ('-' for stdout).")
     var json: String?
 
-    func run() throws {
+    func validate() throws {
         guard iouMatrix != nil || json != nil else {
             throw ValidationError("nothing to export: give --iou-matrix F.npy and/or --json F.json")
         }
+    }
+
+    func run() throws {
         do {
             let reader = try RunReader.open(runDirectory)
             let info = try RunExport.layer(reader, requested: layer)

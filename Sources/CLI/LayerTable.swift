@@ -18,11 +18,12 @@ enum LayerTable {
             + "\(cell(declared, width: maxWidths[3])); \(count) layers at \(height) x \(width)")
     }
 
-    /// One aligned row per layer: module path, shape per image, operator, value name.
+    /// One aligned row per layer: every module path naming it (outermost first: `features,
+    /// features.18` when a block is the last of its parent), shape per image, operator, value name.
     static func lines(_ layers: [LayerInfo]) -> [String] {
         let titles = ["module", "shape", "op", "value"]
         let rows = layers.map { layer in
-            [layer.modulePath ?? "-", "(" + layer.shape.map(String.init).joined(separator: ", ") + ")", layer.op, layer.name]
+            [layer.modulePaths.isEmpty ? "-" : layer.modulePaths.joined(separator: ", "), "(" + layer.shape.map(String.init).joined(separator: ", ") + ")", layer.op, layer.name]
                 .enumerated().map { cell($1, width: maxWidths[$0]) }
         }
         var widths = titles.map(TerminalText.displayWidth)

@@ -19,15 +19,17 @@ struct ProbeCommand: ParsableCommand {
 
         func run() throws {
             let report: ProbeCheckReport
+            // A count redrawn in place on a terminal only: redirected, `\r` lines would pile up in the log.
+            let counting = isatty(2) == 1
             do {
                 report = try ProbeDataset.check(directory: directory) { done, total in
-                    if total >= 2000 { FileHandle.standardError.write(Data("\rchecked \(done)/\(total)".utf8)) }
+                    if counting && total >= 2000 { FileHandle.standardError.write(Data("\rchecked \(done)/\(total)".utf8)) }
                 }
             } catch {
                 FileHandle.standardError.write(Data("netdissect: \(error.message(directory: directory))\n".utf8))
                 throw ExitCode.failure
             }
-            if report.records >= 2000 { FileHandle.standardError.write(Data("\n".utf8)) }
+            if counting && report.records >= 2000 { FileHandle.standardError.write(Data("\n".utf8)) }
             print(report.lines().joined(separator: "\n"))
             if !report.isUsable { throw ExitCode.failure }
         }

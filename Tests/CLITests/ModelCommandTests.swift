@@ -67,6 +67,13 @@ import Testing
             #expect(dissect.contains(text), "dissect --help lacks \(text)")
         }
         #expect(Netdissect.helpMessage(for: AblateCommand.self).contains("(default: 8)"), "ablate's batch default")
+        // Defaults that say something (issue 22, item 9): not "(default: 0)" beside "all cores",
+        // nor "(default: default)" for the theme; rotate takes one --layer.
+        #expect(dissect.contains("Worker threads (default: all cores).") && !dissect.contains("(default: 0)"))
+        let explore = Netdissect.helpMessage(for: ExploreCommand.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(!explore.contains("(default: default)") && explore.contains("default (used when none is given)"))
+        #expect(Netdissect.helpMessage(for: RotateCommand.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .contains("rotate takes one"))
         let root = Netdissect.helpMessage()
         for name in ["explore", "dissect", "unit", "summary", "report", "export", "layers", "infer", "classify",
                      "synth", "probe", "broden", "rotate", "compare", "ablate"] {

@@ -21,6 +21,8 @@ public final class Dissector: @unchecked Sendable {
     let producer: ActivationProducer
     var emit: (RunEvent) -> Void = { _ in }
     var control = RunControl()
+    /// When this process's run was paused (start, end): rate and ETA count working time only.
+    var pauses: [(start: Date, end: Date)] = []
 
     /// A run of `configuration` over `source`, with activations from `producer`, into `directory`.
     public init(configuration: RunConfiguration, directory: String, source: SampleSource,
@@ -143,8 +145,11 @@ public final class Dissector: @unchecked Sendable {
     }
 
     /// Updates rate and ETA from this process's work in the current pass.
+    /// Time spent paused counts for nothing: a run paused for a minute and resumed would otherwise
+    /// show a rate and an ETA as if it had crawled through that minute.
     func updateRate(_ p: inout RunProgress, doneAtStart: Int, startTime: Date, secondPassFactor: Double) {
-        let elapsed = Date().timeIntervalSince(startTime)
+        let paused = pauses.reduce(0.0) { $0 + max(0, $1.end.timeIntervalSince(max($1.start, startTime))) }
+        let elapsed = Date().timeIntervalSince(startTime) - paused
         let done = p.imagesDone - doneAtStart
         p.updatedAt = RunStore.now()
         guard elapsed > 0, done > 0 else { return }
@@ -158,13 +163,16 @@ public final class Dissector: @unchecked Sendable {
     /// Handles pause and cancel at a batch boundary; `checkpoint` commits the current state.
     func honourControl(_ session: inout Session, checkpoint: (inout Session) throws -> Void) throws {
         var pausedError: Error?
+        var pausedAt = Date()
         let going = control.waitWhilePaused(onPause: {
+            pausedAt = Date()
             do {
                 session.progress.status = .paused
                 try checkpoint(&session)
                 emit(.paused)
             } catch { pausedError = error }
         }, onResume: {
+            pauses.append((pausedAt, Date()))
             session.progress.status = .running
             emit(.resumed)
         })

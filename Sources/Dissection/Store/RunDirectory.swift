@@ -12,6 +12,7 @@
 // Layer names become folder names by an injective escaping (`layerFolder`): two layers never share
 // a folder, and the common names (`layer4`, `features.13`, `conv_1`) are kept as they are.
 import Foundation
+import Render
 #if canImport(Glibc)
 import Glibc
 #else
@@ -71,6 +72,25 @@ public enum RunDirectory {
             guard let kind = fileKind(path) else { continue }
             if kind != wanted { throw refusal(path, kind: kind, wanted: wanted) }
         }
+    }
+
+    /// Refuses to start a run in a directory that holds no run but other things (a probe dataset,
+    /// a home directory, another tool's output): a run mixed into them could not be told apart,
+    /// and `--force` would later remove what it took for its own. Hidden entries (`.nfs…`,
+    /// `.DS_Store`) and the run's own names do not count.
+    /// - Throws: `RunError.input` naming a few of the entries.
+    static func checkHoldsOnlyARun(_ directory: String, layers: [String]) throws {
+        let database = (directory as NSString).appendingPathComponent(databasePrefix)
+        guard fileKind(database) == nil else { return }
+        let own = Set(ownFiles + layers.map(layerFolder))
+        let foreign = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { !$0.hasPrefix(".") && !own.contains($0) && !$0.hasPrefix(databasePrefix) }
+            .sorted()
+        guard !foreign.isEmpty else { return }
+        let named = foreign.prefix(3).map { TerminalText.truncate(TerminalText.sanitize($0), toWidth: 40) }.joined(separator: ", ")
+        let more = foreign.count > 3 ? " and \(foreign.count - 3) more" : ""
+        throw RunError.input(path: TerminalText.sanitize(directory), reason: "is not empty and holds no run (\(named)\(more))",
+                             hint: "give --out a new or empty directory")
     }
 
     /// Writes `bytes` to `RUN/<layerFolder(layer)>/<file>`, creating the folder; never through a

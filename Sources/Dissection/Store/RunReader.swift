@@ -77,6 +77,13 @@ public final class RunReader: Sendable {
         try read { db in try Self.progress(db, path: databasePath) }
     }
 
+    /// Whether `progress` says running or paused while no process holds the run's lock: its
+    /// writer was killed or crashed, and the same command continues the run from its last
+    /// checkpoint. Asks the lock without taking it.
+    public func writerIsGone(_ progress: RunProgress) -> Bool {
+        (progress.status == .running || progress.status == .paused) && !RunLock.isHeld(directory: directory)
+    }
+
     /// The layers, in command-line order.
     public func layers() throws -> [RunLayer] {
         try read { db in try Self.layers(db, path: databasePath) }

@@ -38,11 +38,18 @@ final class RunStore: @unchecked Sendable {
     ///   one of the run's files is a symbolic link; `.damaged` or `.newerSchema` for a database
     ///   this version cannot resume (never wiped without `force`).
     static func open(directory: String, configuration: RunConfiguration, force: Bool) throws -> (RunStore, Opened) {
+        // A file where the directory should be is not a permission or disk problem: say what it is.
+        var info = stat()
+        if stat(directory, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+            throw RunError.input(path: directory, reason: "is a file, not a directory",
+                                 hint: "give --out a directory (a new one is created)")
+        }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw RunError.store(path: directory, reason: "cannot create the run directory")
         }
+        try RunDirectory.checkHoldsOnlyARun(directory, layers: configuration.layers)
         try RunDirectory.checkEntries(directory, layers: configuration.layers)
         let lock = try RunLock(directory: directory)
         let path = (directory as NSString).appendingPathComponent(RunReader.databaseName)

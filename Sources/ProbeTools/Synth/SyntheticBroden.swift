@@ -64,6 +64,26 @@ public struct SyntheticBroden: Sendable {
     /// Per image, in index order, when `keepGroundTruth` was set; empty otherwise.
     public let groundTruth: [SyntheticImage]
 
+    /// Refuses an output directory that holds something else than a synthetic probe: a run, a
+    /// real dataset, anything (hidden entries aside). A synthetic probe is overwritten only with
+    /// `overwrite`; a real Broden never, since the two would be mixed image by image.
+    static func checkOutput(_ directory: String, overwrite: Bool) throws(SynthError) {
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted()
+        guard !entries.isEmpty else { return }
+        guard ProbePaths.isFile(ProbePaths.join(directory, "index.csv")) else {
+            let named = entries.prefix(3).map(ProbeText.shown).joined(separator: ", ")
+            let more = entries.count > 3 ? " and \(entries.count - 3) more" : ""
+            throw SynthError(path: directory, reason: "is not empty and holds no probe dataset (\(named)\(more)); give --out a new or empty directory")
+        }
+        guard overwrite else {
+            throw SynthError(path: directory, reason: "already holds a dataset (index.csv); choose another --out or pass --force")
+        }
+        guard SyntheticMarker.isSynthetic(dataset: directory) else {
+            throw SynthError(path: directory, reason: "holds a dataset that synth did not write; --force only overwrites a synthetic probe, choose another --out")
+        }
+    }
+
     /// Generates a dataset into `directory`, which must not already hold a dataset unless
     /// `overwrite` is set.
     ///
@@ -72,9 +92,7 @@ public struct SyntheticBroden: Sendable {
                                 overwrite: Bool = false) throws(SynthError) -> SyntheticBroden {
         precondition(options.images >= 1, "SyntheticBroden: at least one image")
         precondition(options.size >= 8 && options.size <= 4096, "SyntheticBroden: size \(options.size) is not in 8...4096")
-        if !overwrite && ProbePaths.isFile(ProbePaths.join(directory, "index.csv")) {
-            throw SynthError(path: directory, reason: "already holds a dataset (index.csv); choose another --out or pass --force")
-        }
+        try checkOutput(directory, overwrite: overwrite)
         for folder in [directory] + SynthSource.allCases.map({ ProbePaths.join(directory, "images/" + $0.folder) }) {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                 throw SynthError(path: folder, reason: "cannot create the directory (\(error.localizedDescription)); check that its parent is writable")

@@ -19,18 +19,59 @@ public enum JPEG {
     /// - Throws: `CodecError` naming the cause (not a JPEG, too large, truncated, corrupt).
     public static func decode(_ bytes: [UInt8], limits: ImageLimits = .standard) throws(CodecError) -> RGBImage {
         let handle = try TurboJPEGHandle(.decompress)
-        let (width, height) = try header(bytes, handle).size
+        let header = try header(bytes, handle)
+        let (width, height) = header.size
         try limits.check(width: width, height: height, format: .jpeg)
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        // CMYK and YCCK (Photoshop's, print workflows') cannot be converted to RGB by the library:
+        // decode the inks and convert them here.
+        let cmyk = header.colorspace == Int32(TJCS_CMYK.rawValue) || header.colorspace == Int32(TJCS_YCCK.rawValue)
+        let channels = cmyk ? 4 : 3
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        let format = cmyk ? TJPF_CMYK : TJPF_RGB
         let result: Int32 = bytes.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
                 tjDecompress2(handle.raw, src.baseAddress, UInt(src.count),
-                              dst.baseAddress, Int32(width), Int32(width * 3), Int32(height),
-                              Int32(TJPF_RGB.rawValue), TJFLAG_LIMITSCANS)
+                              dst.baseAddress, Int32(width), Int32(width * channels), Int32(height),
+                              Int32(format.rawValue), TJFLAG_LIMITSCANS)
             }
         }
         try handle.checkDecode(result)
-        return RGBImage(width: width, height: height, pixels: pixels)
+        guard cmyk else { return RGBImage(width: width, height: height, pixels: pixels) }
+        return RGBImage(width: width, height: height,
+                        pixels: rgb(fromCMYK: pixels, inverted: hasAdobeMarker(bytes)))
+    }
+
+    /// RGB8 from CMYK8 (4 bytes a pixel) with the naive conversion `R = (1 - C)(1 - K)`, as
+    /// Pillow does. Photoshop, and every file with an Adobe APP14 marker, stores the inks
+    /// inverted (0 = full ink): then `R = C'K'` in the stored values.
+    static func rgb(fromCMYK cmyk: [UInt8], inverted: Bool) -> [UInt8] {
+        let n = cmyk.count / 4
+        var rgb = [UInt8](repeating: 0, count: n * 3)
+        for i in 0..<n {
+            var k = Int(cmyk[4 * i + 3])
+            if !inverted { k = 255 - k }
+            for c in 0..<3 {
+                var v = Int(cmyk[4 * i + c])
+                if !inverted { v = 255 - v }
+                rgb[3 * i + c] = UInt8((v * k + 127) / 255)
+            }
+        }
+        return rgb
+    }
+
+    /// Whether the file has an Adobe APP14 segment (`FF EE` ... `Adobe`) before its image data,
+    /// looked for among the segments of the header only.
+    static func hasAdobeMarker(_ bytes: [UInt8]) -> Bool {
+        var i = 2
+        while i + 4 <= bytes.count, bytes[i] == 0xFF {
+            let marker = bytes[i + 1]
+            if marker == 0xDA || marker == 0xD9 { return false }   // start of scan, end of image
+            let length = Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            guard length >= 2 else { return false }
+            if marker == 0xEE, i + 9 <= bytes.count, Array(bytes[(i + 4)..<(i + 9)]) == Array("Adobe".utf8) { return true }
+            i += 2 + length
+        }
+        return false
     }
 
     /// Encodes `image` as a baseline JPEG with 4:2:0 chroma subsampling.
@@ -56,7 +97,7 @@ public enum JPEG {
 
     /// Reads the header; the size is returned as the header states it, unchecked.
     private static func header(_ bytes: [UInt8], _ handle: TurboJPEGHandle)
-        throws(CodecError) -> (size: (width: Int, height: Int), subsampling: Int32) {
+        throws(CodecError) -> (size: (width: Int, height: Int), subsampling: Int32, colorspace: Int32) {
         guard !bytes.isEmpty else { throw .empty(format: .jpeg) }
         guard bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF else {
             throw .notThisFormat(format: .jpeg)
@@ -74,6 +115,6 @@ public enum JPEG {
             }
             throw .malformed(format: .jpeg, reason: message)
         }
-        return ((Int(width), Int(height)), subsampling)
+        return ((Int(width), Int(height)), subsampling, colorspace)
     }
 }

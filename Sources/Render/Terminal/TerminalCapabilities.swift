@@ -29,6 +29,20 @@ public struct CellSize: Sendable, Hashable {
     public static let fallback = CellSize(width: 6, height: 13)
 }
 
+/// A picture size in pixels.
+public struct PixelSize: Sendable, Equatable, Hashable {
+    /// Width in pixels.
+    public var width: Int
+    /// Height in pixels.
+    public var height: Int
+    /// A size.
+    public init(width: Int, height: Int) { self.width = width; self.height = height }
+
+    /// What a sixel terminal that does not say its limit is assumed to show: xterm's default
+    /// maximum graphic size, the smallest among terminals with sixel.
+    public static let sixelDefaultLimit = PixelSize(width: 1000, height: 1000)
+}
+
 /// What a terminal can do, as detected before any curses start-up.
 public struct TerminalCapabilities: Sendable, Equatable {
     /// Standard input and output are both terminals.
@@ -37,6 +51,8 @@ public struct TerminalCapabilities: Sendable, Equatable {
     public var sixel: Bool
     /// Sixel colour registers, when the terminal reported them (XTSMGRAPHICS).
     public var colorRegisters: Int?
+    /// The largest sixel picture, when the terminal reported it (XTSMGRAPHICS geometry).
+    public var sixelMaxSize: PixelSize?
     /// Cell size in pixels, when known.
     public var cellSize: CellSize?
     public var columns: Int

@@ -25,12 +25,16 @@ public final class TerminalPictureMaker: @unchecked Sendable {
     public let encoder: SixelEncoder
     /// Cache of sixel encodings.
     public let cache: SixelCache
+    /// The largest sixel picture the terminal shows: sixel pictures are scaled down to fit it.
+    public let sixelLimit: PixelSize
 
     /// A maker for `mode`. `cellSize` nil uses `CellSize.fallback`; `colorRegisters` caps the
-    /// sixel palette (xterm's VT340 emulation has 16 registers unless configured otherwise).
-    public init(mode: GraphicsMode, cellSize: CellSize?, colorRegisters: Int? = nil,
+    /// sixel palette (xterm's VT340 emulation has 16 registers unless configured otherwise);
+    /// `sixelLimit` nil assumes `PixelSize.sixelDefaultLimit`.
+    public init(mode: GraphicsMode, cellSize: CellSize?, colorRegisters: Int? = nil, sixelLimit: PixelSize? = nil,
                 options: SixelOptions? = nil, cache: SixelCache = SixelCache()) {
         self.mode = mode
+        self.sixelLimit = sixelLimit ?? .sixelDefaultLimit
         self.cellSize = cellSize ?? .fallback
         var chosen = options ?? SixelOptions()
         if let registers = colorRegisters, registers >= 2, registers < 256 {
@@ -41,12 +45,16 @@ public final class TerminalPictureMaker: @unchecked Sendable {
     }
 
     /// The pixel size `image` gets when fitted into `maxColumns x maxRows` cells (aspect kept):
-    /// sixel pixels, half-block pixels (two per cell vertically) or text characters.
+    /// sixel pixels (also within `sixelLimit`), half-block pixels (two per cell vertically) or
+    /// text characters.
     public func pixelSize(of image: RGBImage, maxColumns: Int, maxRows: Int) -> (width: Int, height: Int) {
         guard image.width > 0, image.height > 0, maxColumns > 0, maxRows > 0 else { return (0, 0) }
         let cw = Double(cellSize.width), ch = Double(cellSize.height)
         // Display size in screen pixels that fits, aspect kept.
-        let scale = min(Double(maxColumns) * cw / Double(image.width), Double(maxRows) * ch / Double(image.height))
+        var scale = min(Double(maxColumns) * cw / Double(image.width), Double(maxRows) * ch / Double(image.height))
+        if case .sixel = mode {
+            scale = min(scale, Double(sixelLimit.width) / Double(image.width), Double(sixelLimit.height) / Double(image.height))
+        }
         let dw = Double(image.width) * scale, dh = Double(image.height) * scale
         switch mode {
         case .sixel:
@@ -56,12 +64,6 @@ public final class TerminalPictureMaker: @unchecked Sendable {
         case .text:
             return (max(1, min(maxColumns, Int(dw / cw))), max(1, min(maxRows, Int(dh / ch))))
         }
-    }
-
-    /// `image` scaled to the pixel size `picture(of:...)` draws it at, for the same limits.
-    public func fitted(_ image: RGBImage, maxColumns: Int, maxRows: Int) -> RGBImage {
-        let size = pixelSize(of: image, maxColumns: maxColumns, maxRows: maxRows)
-        return image.scaled(width: size.width, height: size.height)
     }
 
     /// `image` fitted into `maxColumns x maxRows` cells and encoded. `identity`, when given,

@@ -36,10 +36,12 @@ public enum TerminalProbe {
         var query = ""
         if caps.cellSize == nil { query += "\u{1B}[16t" }
         query += "\u{1B}[?1;1;0S"                         // XTSMGRAPHICS: sixel colour registers
+        query += "\u{1B}[?2;1;0S"                         // XTSMGRAPHICS: largest sixel picture
         query += "\u{1B}[c"                               // DA1, last
         let replies = ask(fd: fd, query: Array(query.utf8), deadline: deadline)
         caps.sixel = replies.sixel
         caps.colorRegisters = replies.colorRegisters
+        caps.sixelMaxSize = replies.sixelMaxSize
         if caps.cellSize == nil { caps.cellSize = replies.cellSize }
         return caps
     }

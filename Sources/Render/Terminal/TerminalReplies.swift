@@ -3,6 +3,7 @@
 //   DA1           ESC [ ? Ps ; ... c        attribute 4 means sixel graphics
 //   cell size     ESC [ 6 ; height ; width t  (reply to CSI 16 t)
 //   XTSMGRAPHICS  ESC [ ? 1 ; 0 ; N S       (N sixel colour registers)
+//   XTSMGRAPHICS  ESC [ ? 2 ; 0 ; W ; H S   (largest sixel picture, W x H pixels)
 
 /// The answers found in a terminal's reply bytes.
 public struct TerminalReplies: Sendable, Equatable {
@@ -12,10 +13,15 @@ public struct TerminalReplies: Sendable, Equatable {
     public var cellSize: CellSize?
     /// Colour registers from the XTSMGRAPHICS reply.
     public var colorRegisters: Int?
+    /// The largest sixel picture the terminal shows, from the XTSMGRAPHICS geometry reply
+    /// (xterm's default is 1000 x 1000; a larger picture is dropped without a word).
+    public var sixelMaxSize: PixelSize?
 
     /// Nothing found.
-    public init(deviceAttributes: [Int]? = nil, cellSize: CellSize? = nil, colorRegisters: Int? = nil) {
+    public init(deviceAttributes: [Int]? = nil, cellSize: CellSize? = nil, colorRegisters: Int? = nil,
+                sixelMaxSize: PixelSize? = nil) {
         self.deviceAttributes = deviceAttributes; self.cellSize = cellSize; self.colorRegisters = colorRegisters
+        self.sixelMaxSize = sixelMaxSize
     }
 
     /// True once the DA1 reply (always answered, and asked last) has arrived.
@@ -57,6 +63,9 @@ public struct TerminalReplies: Sendable, Equatable {
             } else if privateMarker && final == UInt8(ascii: "S") && params.count >= 3
                         && params[0] == 1 && params[1] == 0 && params[2] > 0 {
                 found.colorRegisters = params[2]
+            } else if privateMarker && final == UInt8(ascii: "S") && params.count >= 4
+                        && params[0] == 2 && params[1] == 0 && params[2] > 0 && params[3] > 0 {
+                found.sixelMaxSize = PixelSize(width: params[2], height: params[3])
             }
             i = j + 1
         }

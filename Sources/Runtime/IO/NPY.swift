@@ -29,28 +29,44 @@ public enum NPYError: Error, CustomStringConvertible, Equatable {
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
     case wrongShape(path: String, expected: String, found: [Int])
 
-    public var description: String {
+    /// The file named.
+    public var path: String {
         switch self {
-        case let .unreadable(path, reason):
-            return "\(path): cannot read: \(reason); give the path of a .npy file written by numpy.save"
-        case let .unwritable(path, reason):
-            return "\(path): cannot write: \(reason); check that its directory exists and is writable"
-        case let .notNPY(path):
-            return "\(path): not a NumPy .npy file (the magic bytes \\x93NUMPY are missing)"
-        case let .unsupportedVersion(path, major, minor):
-            return "\(path): .npy format version \(major).\(minor) is not supported (1.0 to 3.0 are)"
-        case let .malformedHeader(path, reason):
-            return "\(path): malformed .npy header: \(reason)"
-        case let .unsupportedDType(path, descr):
-            return "\(path): dtype \(quoted(descr)) is not supported; save the array as float32 (numpy: a.astype(np.float32))"
-        case let .fortranOrder(path):
-            return "\(path): array is stored in Fortran order; save it with np.ascontiguousarray first"
-        case let .truncated(path, expected, actual):
-            return "\(path): truncated: the header promises \(expected) data bytes, the file holds \(actual)"
-        case let .wrongShape(path, expected, found):
-            return "\(path): expected an array of shape \(expected), found \(found)"
+        case let .unreadable(path, _), let .unwritable(path, _), let .notNPY(path), let .unsupportedVersion(path, _, _),
+             let .malformedHeader(path, _), let .unsupportedDType(path, _), let .fortranOrder(path),
+             let .truncated(path, _, _), let .wrongShape(path, _, _):
+            return path
         }
     }
+
+    /// What is wrong, without the path.
+    public var cause: String {
+        switch self {
+        case let .unreadable(_, reason): return "cannot read: \(reason)"
+        case let .unwritable(_, reason): return "cannot write: \(reason)"
+        case .notNPY: return "not a NumPy .npy file (the magic bytes \\x93NUMPY are missing)"
+        case let .unsupportedVersion(_, major, minor): return ".npy format version \(major).\(minor) is not supported (1.0 to 3.0 are)"
+        case let .malformedHeader(_, reason): return "malformed .npy header: \(reason)"
+        case let .unsupportedDType(_, descr): return "dtype \(quoted(descr)) is not supported"
+        case .fortranOrder: return "array is stored in Fortran order"
+        case let .truncated(_, expected, actual): return "truncated: the header promises \(expected) data bytes, the file holds \(actual)"
+        case let .wrongShape(_, expected, found): return "expected an array of shape \(expected), found \(found)"
+        }
+    }
+
+    /// What to do about it, when the cause alone does not say.
+    public var hint: String? {
+        switch self {
+        case .unreadable: return "give the path of a .npy file written by numpy.save"
+        case .unwritable: return "check that its directory exists and is writable"
+        case .unsupportedDType: return "save the array as float32 (numpy: a.astype(np.float32))"
+        case .fortranOrder: return "save it with np.ascontiguousarray first"
+        default: return nil
+        }
+    }
+
+    /// `path: cause; hint`.
+    public var description: String { "\(path): \(cause)" + (hint.map { "; " + $0 } ?? "") }
 }
 
 /// Reading and writing float32 .npy files.

@@ -99,7 +99,7 @@ public enum ExploreLauncher {
             if exit == .quit { driver.cancel() }
             driver.waitUntilStopped()
             if let error = driver.error { throw ExploreFailure(error) }
-            if exit == .stoppedRun {
+            if exit == .stoppedRun && !driver.finished {
                 FileHandle.standardError.write(Data("netdissect: \(directory): stopped; what it wrote is kept and the same command continues it\n".utf8))
             }
         }

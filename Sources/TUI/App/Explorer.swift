@@ -57,7 +57,8 @@ public enum Explorer {
         defer { screen.close() }
         let inbox = Inbox()
         let store = PictureStore()
-        let watcher = RunWatcher(source: configuration.source, inbox: inbox, interval: configuration.pollInterval)
+        let watcher = RunWatcher(source: configuration.source, inbox: inbox, interval: configuration.pollInterval,
+                                 followsDriver: configuration.control != nil)
         let encoder = configuration.encoder ?? TerminalPictureEncoder(capabilities: screen.capabilities)
         let worker = PictureWorker(source: configuration.source, encoder: encoder, store: store,
                                    inbox: inbox, limit: configuration.imagesPerUnit)
@@ -65,7 +66,7 @@ public enum Explorer {
         if let control = configuration.control {
             eventTask = Task.detached {
                 for await _ in control.updates { watcher.poke() }
-                watcher.poke()
+                watcher.driverEnded()
             }
         }
         watcher.start()

@@ -14,6 +14,18 @@ extension AppState {
         return perform(action)
     }
 
+    /// What the units table shows after a filter key, both filters together: "showing object
+    /// detectors only (IoU ≥ 0.040)", not just the filter the key changed.
+    var filterSummary: String {
+        let detectors = "detectors only (IoU ≥ \(formatIoU(threshold)))"
+        switch (units.category, units.detectorsOnly) {
+        case (nil, false): return "showing all units"
+        case (let c?, false): return "showing \(c) units only"
+        case (nil, true): return "showing " + detectors
+        case (let c?, true): return "showing \(c) " + detectors
+        }
+    }
+
     /// Typing a search: incremental, Enter keeps it, Esc restores the previous one.
     mutating func handlePromptKey(_ key: Key) -> [Effect] {
         guard var p = prompt else { return [] }
@@ -24,6 +36,7 @@ extension AppState {
             return []
         case .escape:
             prompt = nil
+            note = nil  // a "no label matches" about the abandoned search would be stale
             return setQuery(p.previous, jump: false)
         case .backspace, .delete:
             if p.text.isEmpty { prompt = nil; return setQuery(p.previous, jump: false) }
@@ -63,7 +76,8 @@ extension AppState {
             switch key {
             case .char("y"), .char("Y"), .enter:
                 quitting = true
-                return [.cancelRunAndQuit]
+                // The run may have finished while the dialog was open: then there is nothing to stop.
+                return [quitWouldStopRun ? .cancelRunAndQuit : .quit]
             case .char("n"), .char("N"), .escape, .char("q"):
                 self.overlay = nil
                 return [.redrawAll]
@@ -138,11 +152,11 @@ extension AppState {
             let index = choices.firstIndex(of: units.category) ?? 0
             let step = action == .filterCategory ? 1 : choices.count - 1
             units.category = choices[(index + step) % choices.count]
-            flash(units.category.map { "showing \($0) units only" } ?? "showing all categories")
+            flash(filterSummary)
             return refilter()
         case .detectorsOnly:
             units.detectorsOnly.toggle()
-            flash(units.detectorsOnly ? "showing detectors only (IoU ≥ \(formatIoU(threshold)))" : "showing all units")
+            flash(filterSummary)
             return refilter()
         case .clearFilters:
             units.category = nil
@@ -248,7 +262,10 @@ extension AppState {
 
     /// Esc: close, clear, or step back.
     mutating func back() -> [Effect] {
-        if focus == .units && !units.query.isEmpty { return setQuery("", jump: false) }
+        if focus == .units && !units.query.isEmpty {
+            note = nil  // it may speak of the search just cleared
+            return setQuery("", jump: false)
+        }
         switch focus {
         case .units, .breakdown: return setFocus(.layers)
         case .detail: return setFocus(.units)

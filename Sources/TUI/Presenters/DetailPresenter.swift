@@ -47,8 +47,14 @@ public struct ImageStrip: Hashable, Sendable {
         guard rows >= 2, count > 0, terminal.pictures != .none else { return nil }
         self.top = top
         tileRows = rows
-        tileColumns = min(width, Self.columns(rows: rows, aspect: aspect, terminal: terminal))
-        perRow = max(1, min(count, (width + 1) / (tileColumns + 1)))
+        let natural = min(width, Self.columns(rows: rows, aspect: aspect, terminal: terminal))
+        // As many pictures as fit, plus one more when the room left over is most of a tile: the
+        // tiles then narrow a little (pictures keep their aspect inside them) rather than leave
+        // an empty slot beside "+N".
+        let fitting = (width + 1) / (natural + 1)
+        let leftover = width + 1 - fitting * (natural + 1)
+        perRow = max(1, min(count, fitting + (leftover * 5 >= (natural + 1) * 3 ? 1 : 0)))
+        tileColumns = min(natural, (width + 1) / perRow - 1)
         first = selected < perRow ? 0 : selected - perRow + 1
     }
 
@@ -159,7 +165,7 @@ public enum DetailPresenter {
                 return (captions.prefix(rows).map { c in
                     var l = LineBuilder()
                     let selected = c.rank == pane.selectedImage
-                    l.add("#\(c.rank + 1) image \(c.imageIndex)  max \(formatActivation(c.maxActivation))  mask \(percent(c.maskFraction))  \(c.path)",
+                    l.add("#\(c.rank + 1) probe image \(c.imageIndex + 1)  max \(formatActivation(c.maxActivation))  mask \(percent(c.maskFraction))  \(c.path)",
                           selected && focused ? theme.selected : theme.normal)
                     return l.build(width: width, fill: theme.normal)
                 }, [])

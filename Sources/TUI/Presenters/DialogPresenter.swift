@@ -2,22 +2,30 @@
 
 /// Presents dialogs and the narrow-screen tabs.
 public enum DialogPresenter {
-    /// "Stop the run and quit?", as a box of `width` cells (height 6).
-    public static func confirmQuit(theme: Theme, glyphs: Glyphs, width: Int) -> [StyledLine] {
+    /// "Stop the run and quit?", as a box of `width` cells (height 6), saying what the run
+    /// started here is doing now (`phase`: the dialog stays open while the run goes on).
+    public static func confirmQuit(phase: ProgressInfo.Phase?, theme: Theme, glyphs: Glyphs, width: Int) -> [StyledLine] {
         let bg = theme[.overlayBG]
         let normal = theme.normal.bg(bg)
         let inner = max(0, width - 2)
         var lines: [StyledLine] = []
-        for (text, style) in [("A dissection started here is still running.", normal),
-                              ("Quitting stops it; what it has written is kept.", theme.dim.bg(bg))] {
+        let state: String, live: Bool
+        switch phase {
+        case .paused?: (state, live) = ("A dissection started here is paused.", true)
+        case .finished?: (state, live) = ("The dissection started here has finished.", false)
+        case .cancelled?, .failed?, .writerGone?: (state, live) = ("The dissection started here has stopped.", false)
+        case .running?, nil: (state, live) = ("A dissection started here is still running.", true)
+        }
+        let consequence = live ? "Quitting stops it; what it has written is kept." : "Nothing is lost by quitting."
+        for (text, style) in [(state, normal), (consequence, theme.dim.bg(bg))] {
             var l = LineBuilder(); l.pad(1, normal); l.add(text, style)
             lines.append(l.build(width: inner, fill: normal))
         }
         lines.append(.blank(inner, normal))
         var choice = LineBuilder()
         choice.pad(1, normal)
-        choice.add("y", theme.key.bg(bg)); choice.add(" stop and quit    ", normal)
-        choice.add("n", theme.key.bg(bg)); choice.add(" keep running", normal)
+        choice.add("y", theme.key.bg(bg)); choice.add(live ? " stop and quit    " : " quit    ", normal)
+        choice.add("n", theme.key.bg(bg)); choice.add(live ? " keep running" : " stay", normal)
         lines.append(choice.build(width: inner, fill: normal))
         var overlayTheme = theme
         overlayTheme[.mainBG] = bg

@@ -106,7 +106,7 @@ public enum FramePresenter {
                 canvas.draw(RotationPresenter.present(RotationView.of(state), theme: theme, glyphs: glyphs,
                                                       height: rect.height, width: rect.width), in: rect)
             case .confirmQuit:
-                canvas.draw(DialogPresenter.confirmQuit(theme: theme, glyphs: glyphs, width: rect.width), in: rect)
+                canvas.draw(DialogPresenter.confirmQuit(phase: state.run?.progress.phase, theme: theme, glyphs: glyphs, width: rect.width), in: rect)
             }
         }
         let matches = state.units.matches.count

@@ -44,27 +44,45 @@ public enum HeaderPresenter {
         case .failed(let why):
             return [Span("failed: " + CellText.fit(why, width: min(CellText.width(why), max(8, width - 9)),
                                                           ellipsis: glyphs.ellipsis) + " ", theme.error)]
-        case .running, .paused, .stalled:
+        case .running, .paused, .writerGone:
             break
         }
         let percentText = "\(Int((p.fraction * 100).rounded(.down)))%"
         var state: [Span] = []
         if p.phase == .paused { state = [Span(" PAUSED ", theme.paused), Span(" ", theme.normal)] }
-        if p.phase == .stalled { state = [Span("no progress for a while ", theme.warning)] }
+        if p.phase == .writerGone {
+            let full = "stopped (the writer is gone); the same command continues it "
+            state = [Span(width >= full.count + 16 ? full : "stopped: writer gone ", theme.warning)]
+        }
         let pass = Span("pass \(p.pass)/\(p.passCount)\(p.passName.isEmpty ? "" : " " + p.passName) ", theme.dim)
         let counts = Span("\(p.done)/\(p.total) ", theme.dim)
-        let rate = p.rate.map { Span("\(formatRate($0)) img/s ", theme.dim) }
-        let eta = p.eta.map { Span("ETA \(formatDuration($0)) ", theme.normal) }
-        // Try the fullest form first, dropping items until it fits.
-        let candidates: [[Span?]] = [
-            [pass, nil, counts, rate, eta], [pass, nil, rate, eta], [pass, nil, eta], [nil, eta], [nil],
+        // A rate and an ETA only while images are being processed: not paused, not orphaned.
+        let moving = p.phase == .running
+        let rate = moving ? p.rate.map { Span("\(formatRate($0)) img/s ", theme.dim) } : nil
+        let eta = moving ? p.eta.map { Span("ETA \(formatDuration($0)) ", theme.normal) } : nil
+        // Try the fullest form first (the pass and its image count, then the bar of the whole run),
+        // dropping items until it fits. Items that are absent (no rate
+        // yet, no ETA while paused) are simply not there: a start with neither used to stand them
+        // in for the bar and draw it two or three times.
+        enum Item { case span(Span), bar }
+        func items(_ parts: [Span?], barAfter: Int) -> [Item] {
+            var out = parts.prefix(barAfter).compactMap { $0.map(Item.span) }
+            out.append(.bar)
+            out += parts.dropFirst(barAfter).compactMap { $0.map(Item.span) }
+            return out
+        }
+        let candidates: [[Item]] = [
+            items([pass, counts, rate, eta], barAfter: 2), items([pass, rate, eta], barAfter: 1),
+            items([pass, eta], barAfter: 1), items([eta], barAfter: 0), [.bar],
         ]
         for barWidth in [16, 10, 6] {
-            for items in candidates {
+            for candidate in candidates {
                 let (filled, rest) = glyphs.bar(fraction: p.fraction, width: barWidth)
                 var spans = state
-                for item in items {
-                    if let item { spans.append(item) } else {
+                for item in candidate {
+                    switch item {
+                    case .span(let span): spans.append(span)
+                    case .bar:
                         spans.append(Span(filled, theme.progressFilled))
                         spans.append(Span(rest, theme.progressEmpty))
                         spans.append(Span(" " + percentText + " ", theme.normal.with(.bold)))

@@ -43,7 +43,7 @@ public enum ViewerPresenter {
                 }
             }
             var caption = LineBuilder()
-            caption.add(" image \(c.imageIndex)", normal)
+            caption.add(" probe image \(c.imageIndex + 1)", normal)  // 1-based, as unit numbers are
             caption.add("  max activation \(formatActivation(c.maxActivation))  mask covers \(percent(c.maskFraction))  ", dim)
             caption.add(c.path, normal)
             content[innerHeight - 2] = caption.build(width: inner, fill: normal)

@@ -29,11 +29,24 @@ struct ColorMapper {
         }
     }
 
+    /// Whether `style`'s background, which the theme sets apart from the main one (the selected
+    /// row, a dialog), cannot be told from it at this depth: without colour, or when both map to
+    /// the same one of eight colours (the default selection, dark blue-grey on near-black, is
+    /// black on black at `TERM=xterm`). Such a style is shown in reverse video instead.
+    func showsInReverse(_ style: Style) -> Bool {
+        guard style.bg != mainBackground, style.bg != .terminalDefault, !style.attributes.contains(.reverse) else { return false }
+        switch depth {
+        case .monochrome: return true
+        case .ansi8: return colorNumber(style.bg) == colorNumber(mainBackground)
+        case .palette256, .truecolor: return false
+        }
+    }
+
     /// Attributes and pair for `style`.
     mutating func resolve(_ style: Style) -> (attributes: attr_t, pair: Int32) {
         var attrs = nd_a_normal()
         var a = style.attributes
-        if depth == .monochrome, style.bg != mainBackground, style.bg != .terminalDefault { a.insert(.reverse) }
+        if showsInReverse(style) { a.insert(.reverse) }
         if a.contains(.bold) { attrs |= nd_a_bold() }
         if a.contains(.dim) { attrs |= nd_a_dim() }
         if a.contains(.underline) { attrs |= nd_a_underline() }

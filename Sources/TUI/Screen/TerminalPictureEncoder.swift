@@ -11,13 +11,16 @@ public final class TerminalPictureEncoder: PictureEncoder, @unchecked Sendable {
     public static let formats: Set<PictureFormat> = [.sixel, .halfBlock]
     private let depth: Render.ColorDepth
     private let colorRegisters: Int?
+    private let sixelLimit: PixelSize?
     private let lock = NSLock()
     private var makers: [String: TerminalPictureMaker] = [:]
 
-    /// An encoder for a terminal with `capabilities` (colour depth, sixel colour registers).
+    /// An encoder for a terminal with `capabilities` (colour depth, sixel colour registers, the
+    /// largest sixel picture it shows).
     public init(capabilities: TerminalCapabilities) {
         depth = capabilities.blockDepth
         colorRegisters = capabilities.colorRegisters
+        sixelLimit = capabilities.sixelMaxSize
     }
 
     /// The maker for one mode and cell size (each keeps its sixel encoder and cache).
@@ -25,7 +28,7 @@ public final class TerminalPictureEncoder: PictureEncoder, @unchecked Sendable {
         let key = "\(mode)|\(cell.width)x\(cell.height)"
         return lock.withLock {
             if let m = makers[key] { return m }
-            let m = TerminalPictureMaker(mode: mode, cellSize: cell, colorRegisters: colorRegisters)
+            let m = TerminalPictureMaker(mode: mode, cellSize: cell, colorRegisters: colorRegisters, sixelLimit: sixelLimit)
             makers[key] = m
             return m
         }

@@ -13,6 +13,7 @@ public final class DissectorDriver: RunDriver, @unchecked Sendable {
     private let condition = NSCondition()
     private var stopped = false
     private var failure: String?
+    private var completed = false
 
     /// Starts `dissector` at once.
     public init(_ dissector: Dissector) {
@@ -20,8 +21,10 @@ public final class DissectorDriver: RunDriver, @unchecked Sendable {
         updates = stream
         let thread = Thread { [control, condition] in
             var message: String?
+            var finished = false
             do {
-                try dissector.run(control: control) { _ in continuation.yield(()) }
+                _ = try dissector.run(control: control) { _ in continuation.yield(()) }
+                finished = true
             } catch let error as RunError {
                 if error != .cancelled { message = error.description }
             } catch {
@@ -31,6 +34,7 @@ public final class DissectorDriver: RunDriver, @unchecked Sendable {
             condition.lock()
             self.stopped = true
             self.failure = message
+            self.completed = finished
             condition.broadcast()
             condition.unlock()
         }
@@ -50,6 +54,12 @@ public final class DissectorDriver: RunDriver, @unchecked Sendable {
         condition.lock()
         while !stopped { condition.wait() }
         condition.unlock()
+    }
+
+    /// Whether the run went to its end (a cancel that came after the last batch stops nothing).
+    public var finished: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return completed
     }
 
     /// The run's error, once stopped, if it failed.

@@ -1,8 +1,8 @@
 // The explorer's view of a run directory, read through the engine's `RunReader`.
 //
 // Thin on purpose: it maps the engine's records to the explorer's plain types (unit numbers
-// become 1-based, as in tally.csv), and says a run is stalled when its database claims it is
-// running but the process that holds its lock is gone.
+// become 1-based, as in tally.csv), and says a run's writer is gone when its database claims it
+// is running or paused but no process holds its lock (`RunReader.writerIsGone`).
 
 import Dissection
 import Foundation
@@ -30,7 +30,7 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
             layers.append(LayerResult(name: layer.name, unitCount: layer.units, units: units,
                                       provisional: !layer.finished))
         }
-        return RunSnapshot(info: info, progress: Self.progress(progress, directory: reader.directory), layers: layers)
+        return RunSnapshot(info: info, progress: Self.progress(progress, writerGone: reader.writerIsGone(progress)), layers: layers)
     }
 
     /// The unit's top images with its mask overlaid, read from the dataset.
@@ -73,11 +73,11 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
     }
 
     /// The engine's progress as the explorer shows it.
-    static func progress(_ p: Dissection.RunProgress, directory: String) -> ProgressInfo {
+    static func progress(_ p: Dissection.RunProgress, writerGone: Bool) -> ProgressInfo {
         let phase: ProgressInfo.Phase
         switch p.status {
-        case .running: phase = writerAlive(directory: directory) ? .running : .stalled
-        case .paused: phase = .paused
+        case .running: phase = writerGone ? .writerGone : .running
+        case .paused: phase = writerGone ? .writerGone : .paused
         case .finished: phase = .finished
         case .cancelled: phase = .cancelled
         case .failed: phase = .failed(p.message ?? "unknown error")
@@ -85,15 +85,5 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
         return ProgressInfo(phase: phase, pass: p.pass, passCount: p.passes, passName: p.passName,
                             done: p.imagesDone, total: p.imagesTotal, rate: p.rate, eta: p.etaSeconds,
                             skipped: p.imagesSkipped)
-    }
-
-    /// Whether the process named in `run.lock` still exists. The lock file holds the writer's
-    /// pid while it runs and is emptied when it stops; we only read it, never lock it, so a
-    /// writer starting at the same moment is never refused.
-    static func writerAlive(directory: String) -> Bool {
-        let path = (directory as NSString).appendingPathComponent("run.lock")
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
-        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return false }
-        return kill(pid, 0) == 0 || errno == EPERM
     }
 }

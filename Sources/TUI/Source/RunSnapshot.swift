@@ -68,8 +68,9 @@ public struct ProgressInfo: Sendable, Hashable {
         case cancelled
         /// Stopped by an error (one line).
         case failed(String)
-        /// No process has reported progress for a while (another process that died, say).
-        case stalled
+        /// The database says running or paused, but no process holds the run's lock: its writer
+        /// was killed or crashed. Still watched: the same command may continue it.
+        case writerGone
     }
 
     /// The state.
@@ -101,7 +102,7 @@ public struct ProgressInfo: Sendable, Hashable {
     /// Whether results can still change (and the run directory is worth polling).
     public var isLive: Bool {
         switch phase {
-        case .running, .paused, .stalled: true
+        case .running, .paused, .writerGone: true
         case .finished, .cancelled, .failed: false
         }
     }

@@ -40,13 +40,17 @@ public enum DissectRunner {
         return (full as NSString).standardizingPath
     }
 
-    /// Parses, opens, runs; prints progress on stderr.
+    /// Parses, opens, runs; prints progress on stderr. Ctrl-C, SIGTERM and SIGHUP stop the run
+    /// after a checkpoint (`StopSignals`).
     /// - Throws: `DissectFailure` only.
     public static func run(_ r: DissectRequest) throws {
         let dissector = try prepare(r)
         let printer = ProgressPrinter()
+        let control = RunControl()
+        let signals = StopSignals(control: control) { printer.note($0) }
+        defer { signals.remove() }
         do {
-            try dissector.run { printer.handle($0) }
+            try dissector.run(control: control) { printer.handle($0) }
         } catch let error as RunError {
             throw DissectFailure(message: error.description, isCancel: error == .cancelled)
         } catch {
@@ -112,6 +116,10 @@ public enum DissectRunner {
                 return try NPYActivations(path: activations, layerName: c.layers[0], images: images)
             } catch let error as RunError {
                 throw error
+            } catch let error as NPYError {
+                // The path once, and one hint: the file's own when it has one.
+                throw RunError.input(path: error.path, reason: error.cause,
+                                     hint: error.hint ?? "save the activations with numpy.save as float32 (N, C, H, W)")
             } catch {
                 throw RunError.input(path: activations, reason: "\(error)", hint: "save the activations with numpy.save as float32 (N, C, H, W)")
             }

@@ -14,6 +14,8 @@ public final class ProgressPrinter: @unchecked Sendable {
     private let write: (String) -> Void
     private var lastDraw = Date.distantPast
     private var barShown = false
+    // `handle` runs on the dissector's thread and `note` on a signal handler's.
+    private let lock = NSLock()
 
     /// A printer writing to stderr; `isTerminal` defaults to whether stderr is a terminal.
     public init(isTerminal: Bool? = nil, write: ((String) -> Void)? = nil) {
@@ -22,6 +24,15 @@ public final class ProgressPrinter: @unchecked Sendable {
     }
 
     public func handle(_ event: RunEvent) {
+        lock.withLock { show(event) }
+    }
+
+    /// Prints `text` as a line of its own, below the bar if one is drawn.
+    public func note(_ text: String) {
+        lock.withLock { line(text) }
+    }
+
+    private func show(_ event: RunEvent) {
         switch event {
         case let .started(p):
             line("\(p.imagesDone > 0 || p.pass > 1 ? "resuming" : "starting") at pass \(p.pass)/\(p.passes) (\(p.passName)), image \(p.imagesDone) of \(p.imagesTotal)")

@@ -21,14 +21,19 @@ public struct RunView: Sendable {
     public let categories: [ConceptCategory]
     /// What to say once before the run's numbers (`RunNotice`), each one line.
     public let notices: [String]
+    /// Whether the run says running or paused but its writer is gone (`RunReader.writerIsGone`).
+    public var writerGone = false
 
     /// Opens the run at `path` (a run directory or its run.sqlite).
     public static func open(_ path: String) throws(ViewFailure) -> RunView {
         do {
             let reader = try RunReader.open(path)
-            return RunView(reader: reader, configuration: try reader.configuration(), progress: try reader.progress(),
-                           layers: try reader.layers(), categories: try reader.categories(),
-                           notices: try RunNotice.notices(reader).map(TerminalText.sanitize))
+            let progress = try reader.progress()
+            var view = RunView(reader: reader, configuration: try reader.configuration(), progress: progress,
+                               layers: try reader.layers(), categories: try reader.categories(),
+                               notices: try RunNotice.notices(reader).map(TerminalText.sanitize))
+            view.writerGone = reader.writerIsGone(progress)
+            return view
         } catch let error as RunError {
             throw ViewFailure(TerminalText.sanitize(error.description))
         } catch {
@@ -87,6 +92,9 @@ public struct RunView: Sendable {
     public var stateLine: String {
         if progress.isFinished { return "finished" }
         let pct = Int((progress.fraction * 100).rounded())
+        if writerGone {
+            return "stopped (the writer is gone) in pass \(progress.pass) of \(progress.passes) (\(progress.passName)), \(pct) % done; the same dissect command continues it; results are provisional"
+        }
         return "\(progress.status.rawValue), pass \(progress.pass) of \(progress.passes) (\(progress.passName)), \(pct) % done; results are provisional"
     }
 }

@@ -63,7 +63,7 @@ public enum UnitView {
         output("  top \(tops.count) image\(tops.count == 1 ? "" : "s"), mask: \(threshold)\n")
 
         let maker = TerminalPictureMaker(mode: mode, cellSize: capabilities.cellSize,
-                                         colorRegisters: capabilities.colorRegisters,
+                                         colorRegisters: capabilities.colorRegisters, sixelLimit: capabilities.sixelMaxSize,
                                          options: SixelOptions(palette: .adaptive(colors: 256), dither: .none))
         let columns = max(10, capabilities.columns - 2)
         let layout = gridLayout(count: pictures.count, columns: columns, mode: mode, cell: maker.cellSize)
@@ -72,9 +72,9 @@ public enum UnitView {
         let picture: TerminalPicture
         do {
             if let path = request.savePicture {
-                let drawn = maker.fitted(montage, maxColumns: columns, maxRows: 10_000)
+                let saved = savedMontage(pictures)
                 do {
-                    try Data(try PNG.encode(drawn)).write(to: URL(fileURLWithPath: path))
+                    try Data(try PNG.encode(saved)).write(to: URL(fileURLWithPath: path))
                 } catch {
                     throw ViewFailure("\(path): cannot write the picture (\(error)); check the directory")
                 }
@@ -100,6 +100,14 @@ public enum UnitView {
             if p.problem != nil { line += "  (unreadable)" }
             output(TerminalText.truncate(line, toWidth: max(20, capabilities.columns)) + "\n")
         }
+    }
+
+    /// The picture `--save-picture` writes: the top images at their own resolution (tiles as large
+    /// as the largest image, at most 512 pixels), five to a row, captions drawn in, whatever the
+    /// terminal draws (half-blocks on an 80-column terminal would be 78 pixels wide).
+    static func savedMontage(_ pictures: [UnitPicture]) -> RGBImage {
+        let side = pictures.reduce(32) { max($0, $1.image.width, $1.image.height) }
+        return UnitPictures.montage(pictures, cell: min(side, 512), columns: min(max(1, pictures.count), 5), captions: true)
     }
 
     /// How the top images are laid out for `columns` terminal columns: tiles per row, tile size

@@ -101,4 +101,25 @@ import Testing
         #expect(try String(contentsOfFile: run + "/notes/todo.txt", encoding: .utf8) == "mine")
         #expect(try RunReader.open(run).progress().status == .finished)
     }
+
+    @Test func aDirectoryHoldingOtherThingsAndNoRunIsRefused() throws {
+        let dataset = try makeTemporaryDirectory("nd-not-a-run")
+        for name in ["index.csv", "label.csv", "category.csv", "c_object.csv"] {
+            try Data("x\n".utf8).write(to: URL(fileURLWithPath: dataset + "/" + name))
+        }
+        try FileManager.default.createDirectory(atPath: dataset + "/images", withIntermediateDirectories: false)
+        do {
+            try dissect(into: dataset)
+            Issue.record("a run was started among a dataset's files")
+        } catch let error as RunError {
+            #expect(error.description == "\(dataset): is not empty and holds no run (c_object.csv, category.csv, images and 2 more); give --out a new or empty directory")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dataset + "/run.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: dataset + "/run.lock"))
+        // Hidden entries do not count; an empty directory, a new one, or a run's own are fine.
+        let hidden = try makeTemporaryDirectory("nd-hidden")
+        try Data().write(to: URL(fileURLWithPath: hidden + "/.nfs0001"))
+        try dissect(into: hidden)
+        try dissect(into: try makeTemporaryDirectory("nd-parent") + "/new/run")
+    }
 }

@@ -94,6 +94,25 @@ import TestSupport
         let synth = try generate(images: 1, size: 16, keep: false)
         #expect(throws: SynthError.self) { try SyntheticBroden.generate(to: synth.directory) }
     }
+
+    @Test func writesOnlyIntoANewEmptyOrSyntheticDirectory() throws {
+        func refusal(_ directory: String, force: Bool = false) -> String? {
+            var options = SynthOptions(); options.images = 1; options.size = 16
+            do { _ = try SyntheticBroden.generate(to: directory, options: options, overwrite: force); return nil } catch {
+                return error.description
+            }
+        }
+        let run = try makeTemporaryDirectory("synth-into-run")
+        for name in ["run.sqlite", "run.lock"] { try Data().write(to: URL(fileURLWithPath: run + "/" + name)) }
+        #expect(refusal(run)?.hasSuffix("is not empty and holds no probe dataset (run.lock, run.sqlite); give --out a new or empty directory") == true)
+        #expect(refusal(run, force: true) != nil, "--force does not mix a probe into a run")
+        let real = try makeTemporaryDirectory("synth-into-real")
+        try Data("image,split\n".utf8).write(to: URL(fileURLWithPath: real + "/index.csv"))
+        #expect(refusal(real, force: true)?.contains("holds a dataset that synth did not write") == true)
+        let synth = try generate(images: 1, size: 16, keep: false)
+        #expect(refusal(synth.directory, force: true) == nil)
+        #expect(refusal(try makeTemporaryDirectory("synth-empty")) == nil)
+    }
 }
 
 @Suite struct ColorNameTests {

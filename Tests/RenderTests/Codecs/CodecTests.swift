@@ -87,6 +87,28 @@ func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
     }
 }
 
+@Suite struct CMYKJPEGTests {
+    /// `Fixtures/cmyk/cmyk.jpg`: a 16x8 CMYK JPEG as Pillow writes one (Adobe APP14 marker, inverted
+    /// inks); `cmyk.rgb`: Pillow's RGB conversion of it (`Image.open(f).convert("RGB")`).
+    @Test func aCMYKJPEGIsDecodedAsPillowConvertsIt() throws {
+        let bytes = try FixtureFiles.bytes("cmyk/cmyk.jpg")
+        #expect(JPEG.hasAdobeMarker(bytes))
+        let image = try JPEG.decode(bytes)
+        let expected = try FixtureFiles.bytes("cmyk/cmyk.rgb")
+        #expect(image.width == 16 && image.height == 8)
+        let worst = zip(image.pixels, expected).map { abs(Int($0) - Int($1)) }.max() ?? 255
+        #expect(worst <= 2, "largest difference from Pillow: \(worst)")
+    }
+
+    @Test func inksConvertBothWays() {
+        // Full cyan ink, no black: (0, 255, 255); stored inverted that is C' = 0, K' = 255.
+        #expect(JPEG.rgb(fromCMYK: [255, 0, 0, 0], inverted: false) == [0, 255, 255])
+        #expect(JPEG.rgb(fromCMYK: [0, 255, 255, 255], inverted: true) == [0, 255, 255])
+        #expect(JPEG.rgb(fromCMYK: [0, 0, 0, 255], inverted: false) == [0, 0, 0])
+        #expect(!JPEG.hasAdobeMarker(try! JPEG.encode(RGBImage(width: 4, height: 4, fill: (1, 2, 3)))))
+    }
+}
+
 @Suite struct PNGTests {
     @Test func roundTripIsExact() throws {
         for (width, height) in [(1, 1), (3, 2), (112, 112), (113, 7)] {

@@ -19,6 +19,38 @@ import Testing
         #expect(r.sixel)
     }
 
+    @Test func theLargestSixelPictureIsRead() {
+        // xterm -ti vt340 with its default maximum graphic size answers CSI ? 2 ; 1 ; 0 S so.
+        let r = TerminalReplies.parse(Array("\u{1B}[?1;0;16S\u{1B}[?2;0;1000;1000S\u{1B}[?63;4c".utf8))
+        #expect(r.sixelMaxSize == PixelSize(width: 1000, height: 1000))
+        #expect(r.colorRegisters == 16)
+        // An error status (3) or a zero size is no limit at all.
+        #expect(TerminalReplies.parse(Array("\u{1B}[?2;3;0S".utf8)).sixelMaxSize == nil)
+        #expect(TerminalReplies.parse(Array("\u{1B}[?2;0;0;0S".utf8)).sixelMaxSize == nil)
+    }
+
+    @Test func sixelPicturesStayWithinTheTerminalsLimit() throws {
+        // `unit` at 120 columns made a 1180 x 284 picture, which xterm (1000 x 1000) dropped.
+        let strip = sampleImage(width: 1180, height: 284)
+        let cell = CellSize(width: 10, height: 20)
+        let unknown = TerminalPictureMaker(mode: .sixel(tmuxPassthrough: false), cellSize: cell)
+        let size = unknown.pixelSize(of: strip, maxColumns: 118, maxRows: 100)
+        #expect(size.width <= 1000 && size.height <= 1000 && size.width >= 990, "\(size)")
+        let wide = TerminalPictureMaker(mode: .sixel(tmuxPassthrough: false), cellSize: cell,
+                                        sixelLimit: PixelSize(width: 4096, height: 4096))
+        #expect(wide.pixelSize(of: strip, maxColumns: 118, maxRows: 100) == (1180, 284))
+        let small = TerminalPictureMaker(mode: .sixel(tmuxPassthrough: false), cellSize: cell,
+                                         sixelLimit: PixelSize(width: 500, height: 100))
+        let s = small.pixelSize(of: strip, maxColumns: 118, maxRows: 100)
+        #expect(s.width <= 500 && s.height <= 100)
+        let picture = try small.picture(of: strip, maxColumns: 118, maxRows: 100)
+        let decoded = try SixelDecoder.decode(picture.bytes)
+        #expect(decoded.width <= 500 && decoded.height <= 100)
+        // Half-blocks have no such limit.
+        let blocks = TerminalPictureMaker(mode: .blocks(.truecolor), cellSize: cell, sixelLimit: PixelSize(width: 10, height: 10))
+        #expect(blocks.pixelSize(of: strip, maxColumns: 118, maxRows: 100).width == 118)
+    }
+
     @Test func incompleteRepliesAreNotComplete() {
         #expect(!TerminalReplies.parse(Array("\u{1B}[?63;1;2".utf8)).complete)
         #expect(!TerminalReplies.parse([]).complete)

@@ -203,6 +203,31 @@ enum FinishedRun {
         let reader = try RunReader.open(dir + "/run")
         #expect(try reader.progress().status == .cancelled)
     }
+
+    /// Issue 22, item 1: the same command after a stop resumed the run in the background while the
+    /// screen stayed on the first snapshot ("stopped before the end", every unit "- 0.000").
+    @Test func resumingFromTheExplorerFollowsTheRunToItsEnd() throws {
+        let (_, dataset, activations) = try FinishedRun.made.get()
+        let dir = try makeTemporaryDirectory("nd-resume")
+        let command = [binary, "explore", "--dataset", dataset, "--activations", activations, "--layer", "conv5",
+                       "--out", dir + "/run", "--quantile", "0.05", "--batch", "2", "--checkpoint-every", "2",
+                       "--no-about", "--poll", "0.1"]
+        do {
+            let first = try TmuxSession(command, environment: ["NETDISSECT_TEST_BATCH_DELAY_MS": "150"])
+            try first.waitFor("pass ")
+            try first.send("q")
+            try first.waitFor("Quit?")
+            try first.send("y")
+            try first.waitFor("EXITED 0", timeout: 20)
+        }
+        #expect(try RunReader.open(dir + "/run").progress().status == .cancelled)
+        let again = try TmuxSession(command, environment: ["NETDISSECT_TEST_BATCH_DELAY_MS": "20"])
+        let screen = try again.waitFor("finished", timeout: 60) { $0.split(separator: "\n").first?.contains("finished") == true }
+        #expect(!screen.contains("stopped before the end"))
+        #expect(try RunReader.open(dir + "/run").progress().status == .finished)
+        try again.send("q")
+        try again.waitFor("EXITED 0", timeout: 20)
+    }
 }
 
 enum LiveWait {

@@ -167,6 +167,43 @@ import Testing
         #expect(s.note?.level == .warning)
     }
 
+    @Test func escapeClearsANoteAboutTheSearchItClears() {
+        var s = SampleRun.state()
+        _ = s.update(.key(.char("/"))); _ = s.update(.key(.char("z"))); _ = s.update(.key(.char("z")))
+        _ = s.update(.key(.enter))
+        #expect(s.note?.text == "no label matches 'zz'")
+        _ = s.update(.key(.escape))
+        #expect(s.units.query.isEmpty)
+        #expect(s.note == nil, "the note spoke of the search just cleared")
+        _ = s.update(.key(.char("/"))); _ = s.update(.key(.char("z"))); _ = s.update(.key(.enter))
+        _ = s.update(.key(.char("/"))); _ = s.update(.key(.char("q")))
+        _ = s.update(.key(.escape))
+        #expect(s.note == nil && s.units.query == "z")
+    }
+
+    @Test func filterNotesSayWhatTheTableShowsWithBothFilters() {
+        var s = SampleRun.state()
+        _ = s.update(.key(.char("d")))
+        #expect(s.note?.text == "showing detectors only (IoU ≥ 0.040)")
+        _ = s.update(.key(.char("c")))
+        #expect(s.note?.text == "showing object detectors only (IoU ≥ 0.040)")
+        _ = s.update(.key(.char("d")))
+        #expect(s.note?.text == "showing object units only")
+        for _ in 0..<SampleRun.categories.count { _ = s.update(.key(.char("c"))) }
+        #expect(s.note?.text == "showing all units")
+    }
+
+    @Test func quittingAfterTheRunFinishedStopsNothing() {
+        var s = SampleRun.state(SampleRun.running(done: 500), drivesRun: true)
+        _ = s.update(.key(.char("q")))
+        #expect(s.overlay == .confirmQuit)
+        _ = s.update(.snapshot(SampleRun.finished()))
+        #expect(s.update(.key(.char("y"))) == [.quit], "the run finished while the dialog was open: nothing to stop")
+        var paused = SampleRun.state(SampleRun.running(done: 500, phase: .paused), drivesRun: true)
+        _ = paused.update(.key(.char("q")))
+        #expect(paused.update(.key(.char("y"))) == [.cancelRunAndQuit])
+    }
+
     @Test func liveSnapshotsKeepSelectionAndScroll() {
         var s = SampleRun.state(SampleRun.running(done: 100))
         for _ in 0..<12 { _ = s.update(.key(.char("j"))) }

@@ -113,6 +113,25 @@ struct ViewFixture: Sendable {
         }
     }
 
+    @Test func aSavedPictureHasTheImagesOwnResolutionWhateverIsDrawn() throws {
+        let out = try makeTemporaryDirectory("saved-picture")
+        var sizes: [String: (Int, Int)] = [:]
+        for mode in [GraphicsOverride.blocks, .none, .sixel] {
+            let path = out + "/\(mode).png"
+            let caps = TerminalCapabilities(isTerminal: true, sixel: true, cellSize: CellSize(width: 8, height: 16),
+                                            columns: 80, colors: 256)
+            try UnitView.run(UnitRequest(run: fixture.run, layer: ViewFixture.layer, unit: 2, top: 3, graphics: mode,
+                                         savePicture: path),
+                             capabilities: caps, output: { _ in }, bytes: { _ in }, problems: { _ in })
+            let saved = try PNG.decodeRGB([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            sizes["\(mode)"] = (saved.width, saved.height)
+        }
+        let first = try #require(sizes["blocks"])
+        #expect(sizes.values.allSatisfy { $0 == first }, "the same picture whatever the terminal draws: \(sizes)")
+        // Three tiles as large as the probe's images (ViewFixture's are 64 pixels), side by side.
+        #expect(first.0 >= 3 * 64 && first.1 >= 64)
+    }
+
     @Test func badRequestsGetOneLineWithAHint() throws {
         let caps = TerminalCapabilities()
         func failure(_ r: UnitRequest) -> String? {
