@@ -80,7 +80,7 @@ extension Dissector {
             for (l, layer) in layers.enumerated() {
                 try transaction.setThresholds(layer: layer.name, thresholds[l])
                 var w = ByteWriter()
-                w.floats(thresholds[l])
+                w.scalars(thresholds[l])
                 try transaction.setBlob(layer: layer.name, kind: Self.thresholdsKind, w.bytes)
                 try transaction.removeBlob(layer: layer.name, kind: Self.thresholdStateKind)
             }

@@ -15,7 +15,7 @@ extension Dissector {
                 throw RunError.corruptState(path: store.databasePath, reason: "the thresholds of layer \(layer.name) are missing")
             }
             var r = ByteReader(bytes)
-            thresholds.append(r.floats(layer.units)!)
+            thresholds.append(r.scalars(layer.units, of: Float.self)!)
             let fresh = LayerTally(units: layer.units, labelSlots: catalog.maxLabelID + 1, categoryCount: catalog.categories.count)
             if session.progress.imagesDone > 0 {
                 guard let bytes = try store.blob(layer: layer.name, kind: Self.tallyKind),

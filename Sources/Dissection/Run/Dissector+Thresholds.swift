@@ -131,7 +131,7 @@ extension Dissector {
                 } else {
                     try transaction.setThresholds(layer: layer.name, thresholds[l])
                     var w = ByteWriter()
-                    w.floats(thresholds[l])
+                    w.scalars(thresholds[l])
                     try transaction.setBlob(layer: layer.name, kind: Self.thresholdsKind, w.bytes)
                     try transaction.removeBlob(layer: layer.name, kind: Self.thresholdStateKind)
                 }
