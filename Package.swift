@@ -75,7 +75,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
         ], swiftSettings: nativeVectorCode),  // the tally's masks and popcounts (POPCNT, AVX2)
         .target(name: "ProbeTools", dependencies: [
-            "Dissection", "Render",
+            "Dissection", "Runtime", "Render",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // Download/ only
         ]),
         .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render"]),
@@ -97,7 +97,7 @@ let package = Package(
         ], path: "benchmarks/ndbench"),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),  // seeded data: Runtime's SplitMix64
         // Probes, runs and fixtures shared by the test targets of Dissection and the modules above it.
         .target(name: "DissectionTestSupport", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"],
                 path: "Tests/DissectionTestSupport", resources: [.copy("Fixtures")]),

@@ -30,6 +30,13 @@ public enum BruteForce {
         }
     }
 
+    /// `a * (1 - w) + b * w`, clamped to the closed range of `a` and `b` (docs/method.md#unit-masks).
+    static func lerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
+        let v = a * (1 - w) + b * w
+        let lo = min(a, b), hi = max(a, b)
+        return v < lo ? lo : (v > hi ? hi : v)
+    }
+
     /// The upsampled value of `map` (H x W) at target pixel (y, x) of an sh x sw grid.
     public static func upsampled(_ map: [Float], H: Int, W: Int, sh: Int, sw: Int, y: Int, x: Int) -> Float {
         func source(_ t: Int, _ s: Int, _ T: Int) -> (Int, Int, Float) {

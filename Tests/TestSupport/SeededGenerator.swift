@@ -1,20 +1,10 @@
 // Deterministic random numbers for tests: the same seed gives the same data on every machine.
+import Runtime
 
-/// A SplitMix64 generator: small, fast and reproducible across platforms.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// The tests' generator is the project's own SplitMix64 (Runtime/Random), seeded the same way.
+public typealias SeededGenerator = SplitMix64
 
-    /// Creates a generator whose sequence is fixed by `seed`.
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// `count` floats drawn uniformly from `range`.
     public mutating func floats(_ count: Int, in range: ClosedRange<Float> = -1...1) -> [Float] {
         (0..<count).map { _ in Float.random(in: range, using: &self) }

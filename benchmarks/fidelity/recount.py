@@ -151,7 +151,7 @@ def lite_tie_labels(probe, categories):
 # ---------------------------------------------------------------- masks (docs/method.md#unit-masks)
 
 def axis_plan(source, target):
-    """Source indices and float32 weights per target position, computed as BilinearAxis does:
+    """Source indices and float32 weights per target position, computed as BilinearTaps (Render/Image/Resize.swift) does:
     s = (t + 0.5) * (source / target) - 0.5 in double, clamped to [0, source - 1]."""
     scale = source / target
     i0 = np.empty(target, dtype=np.int64)

@@ -70,8 +70,7 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
             if image.width == inputWidth && image.height == inputHeight {
                 pixels.append(image.pixels)
             } else {
-                pixels.append(ImagePreprocessing.resize((image.pixels, image.width, image.height),
-                                                        width: inputWidth, height: inputHeight).pixels)
+                pixels.append(image.resizedAntialiased(width: inputWidth, height: inputHeight).pixels)
             }
         }
         guard !rows.isEmpty else { return [String?](repeating: nil, count: items.count) }

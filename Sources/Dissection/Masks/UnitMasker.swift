@@ -16,6 +16,7 @@
 // The mask words stay zero between calls: the caller clears the returned word range when done
 // with it (`clear(_:)`), which touches only the words that can hold bits. One masker per worker
 // and segmentation shape; the plan tables are copied into raw buffers once.
+import Render
 
 /// Thresholds upsampled maps of one `H x W -> sh x sw` plan into bitsets; scratch for one worker.
 final class UnitMasker {
@@ -58,10 +59,10 @@ final class UnitMasker {
             p.initialize(from: a, count: a.count)
             return p
         }
-        colI0 = copy(plan.columns.i0); colI1 = copy(plan.columns.i1); colW = copy(plan.columns.w)
-        rowI0 = copy(plan.rows.i0); rowI1 = copy(plan.rows.i1); rowW = copy(plan.rows.w)
-        colFirst = copy(plan.columns.readers.map(\.first)); colLast = copy(plan.columns.readers.map(\.last))
-        rowFirst = copy(plan.rows.readers.map(\.first)); rowLast = copy(plan.rows.readers.map(\.last))
+        colI0 = copy(plan.columns.lower); colI1 = copy(plan.columns.upper); colW = copy(plan.columns.weight)
+        rowI0 = copy(plan.rows.lower); rowI1 = copy(plan.rows.upper); rowW = copy(plan.rows.weight)
+        colFirst = copy(plan.columns.firstReader); colLast = copy(plan.columns.lastReader)
+        rowFirst = copy(plan.rows.firstReader); rowLast = copy(plan.rows.lastReader)
     }
 
     deinit {
@@ -97,7 +98,7 @@ final class UnitMasker {
         // Horizontal pass over the box's columns, for every source row the box's target rows read.
         for r in rowI0[yLo]...rowI1[yHi] {
             let src = map + r * W, h = horizontal + r * stride
-            for x in xLo...xHi { h[x] = lerp(src[colI0[x]], src[colI1[x]], colW[x]) }
+            for x in xLo...xHi { h[x] = clampedLerp(src[colI0[x]], src[colI1[x]], colW[x]) }
         }
 
         // Vertical pass, sixteen pixels at a time; lanes past the box are masked off.

@@ -104,7 +104,7 @@ public struct TopValueSelector: Sendable, Equatable {
         var out = ByteWriter()
         out.int(copy.keep); out.int(copy.count); out.float(copy.cutoff)
         out.int(copy.compacted ? 1 : 0); out.int(copy.filled)
-        out.floats(copy.buffer[0..<copy.filled])
+        out.scalars(copy.buffer[0..<copy.filled])
         return out.bytes
     }
 
@@ -115,7 +115,7 @@ public struct TopValueSelector: Sendable, Equatable {
               let count = r.int(), count >= 0,
               let cutoff = r.float(), let flag = r.int(), let filled = r.int(),
               filled >= 0, filled <= 2 * keep,
-              let values = r.floats(filled), r.atEnd else { return nil }
+              let values = r.scalars(filled, of: Float.self), r.atEnd else { return nil }
         self.keep = keep
         self.count = count
         self.cutoff = cutoff

@@ -5,7 +5,7 @@ import Foundation
 
 extension Dissector {
     func refinePass(_ session: inout Session) throws {
-        let store = session.store, layers = session.layers, total = session.total
+        let store = session.store, layers = session.layers
         var states: [ThresholdPass] = []
         for layer in layers {
             guard let bytes = try store.blob(layer: layer.name, kind: Self.thresholdStateKind),
@@ -30,15 +30,11 @@ extension Dissector {
             self.emit(.checkpoint(progress, provisional: [:]))
         }
 
-        let startTime = Date(), doneAtStart = session.progress.imagesDone
-        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: cache == nil && producer.needsImages)
-        var buffers = [[Float]](repeating: [], count: layers.count)
-        let interval = checkpointInterval, workers = options.workerCount
-        while session.progress.imagesDone < total {
-            try honourControl(&session, checkpoint: checkpoint)
-            let start = session.progress.imagesDone
-            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
-            let reasons = try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
+        let workers = options.workerCount
+        try runBatches(&session, decodeImages: cache == nil && producer.needsImages, secondPassFactor: 1, checkpoint: checkpoint,
+                       activations: { items, start, buffers in
+                           try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
+                       }) { items, _, reasons, buffers, _ in
             // The histograms of pass 1 hold exactly the images not skipped then; an image that
             // cannot be read now would make the counts disagree.
             var indices: [Int?] = []
@@ -60,13 +56,6 @@ extension Dissector {
                     states[l].refine(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
                 }
             }
-            session.progress.imagesDone = start + items.count
-            updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: 1)
-            emit(.progress(session.progress))
-            CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
-            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
-                try checkpoint(&session)
-            }
         }
 
         let thresholds = states.map { $0.thresholds() }
@@ -78,11 +67,7 @@ extension Dissector {
         let progress = session.progress
         try store.write { transaction in
             for (l, layer) in layers.enumerated() {
-                try transaction.setThresholds(layer: layer.name, thresholds[l])
-                var w = ByteWriter()
-                w.floats(thresholds[l])
-                try transaction.setBlob(layer: layer.name, kind: Self.thresholdsKind, w.bytes)
-                try transaction.removeBlob(layer: layer.name, kind: Self.thresholdStateKind)
+                try Self.storeThresholds(thresholds[l], layer: layer.name, in: transaction)
             }
             try transaction.setProgress(progress)
         }

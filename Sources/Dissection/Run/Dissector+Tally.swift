@@ -6,7 +6,7 @@ extension Dissector {
     static let tallyKind = "tally"
 
     func tallyPass(_ session: inout Session) throws {
-        let store = session.store, layers = session.layers, total = session.total, catalog = session.catalog
+        let store = session.store, layers = session.layers, catalog = session.catalog
         var thresholds: [[Float]] = []
         var tallies: [LayerTally] = []
         for layer in layers {
@@ -15,7 +15,7 @@ extension Dissector {
                 throw RunError.corruptState(path: store.databasePath, reason: "the thresholds of layer \(layer.name) are missing")
             }
             var r = ByteReader(bytes)
-            thresholds.append(r.floats(layer.units)!)
+            thresholds.append(r.scalars(layer.units, of: Float.self)!)
             let fresh = LayerTally(units: layer.units, labelSlots: catalog.maxLabelID + 1, categoryCount: catalog.categories.count)
             if session.progress.imagesDone > 0 {
                 guard let bytes = try store.blob(layer: layer.name, kind: Self.tallyKind),
@@ -60,16 +60,11 @@ extension Dissector {
             self.emit(.checkpoint(progress, provisional: provisional))
         }
 
-        let startTime = Date(), doneAtStart = session.progress.imagesDone
-        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: recompute && producer.needsImages)
-        var buffers = [[Float]](repeating: [], count: layers.count)
-        let interval = checkpointInterval
-        while session.progress.imagesDone < total {
-            try honourControl(&session, checkpoint: checkpoint)
-            let start = session.progress.imagesDone
-            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
-            // Activations: from the cache, or produced again (a file re-read, or the model re-run).
-            let reasons = try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
+        // Activations: from the cache, or produced again (a file re-read, or the model re-run).
+        try runBatches(&session, decodeImages: recompute && producer.needsImages, secondPassFactor: 1, checkpoint: checkpoint,
+                       activations: { items, start, buffers in
+                           try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
+                       }) { items, _, reasons, buffers, progress in
             // Annotations of the images still in; an image first found unusable now is recorded too.
             var annotations: [ImageAnnotation?] = []
             for (item, reason) in zip(items, reasons) {
@@ -97,14 +92,7 @@ extension Dissector {
                                    thresholds: thresholds[l], to: &tallies[l])
                 }
             }
-            session.progress.imagesDone = start + items.count
-            session.progress.imagesSkipped = skippedCount
-            updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: 1)
-            emit(.progress(session.progress))
-            CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
-            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
-                try checkpoint(&session)
-            }
+            progress.imagesSkipped = skippedCount
         }
         try finish(&session, tallies: tallies, pendingSkips: pendingSkips, skippedCount: skippedCount)
     }

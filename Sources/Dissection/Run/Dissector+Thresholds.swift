@@ -47,15 +47,10 @@ extension Dissector {
             self.emit(.checkpoint(progress, provisional: [:]))
         }
 
-        let startTime = Date(), doneAtStart = session.progress.imagesDone
-        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: producer.needsImages)
-        var buffers = [[Float]](repeating: [], count: layers.count)
-        let interval = checkpointInterval, workers = options.workerCount
-        while session.progress.imagesDone < total {
-            try honourControl(&session, checkpoint: checkpoint)
-            let start = session.progress.imagesDone
-            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
-            let reasons = try producer.produce(items, into: &buffers)
+        let workers = options.workerCount
+        try runBatches(&session, decodeImages: producer.needsImages,
+                       secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1, checkpoint: checkpoint,
+                       activations: { items, _, buffers in try producer.produce(items, into: &buffers) }) { items, start, reasons, buffers, progress in
             var indices: [Int?] = []
             for (item, reason) in zip(items, reasons) {
                 switch item {
@@ -83,15 +78,7 @@ extension Dissector {
                     states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
                 }
             }
-            session.progress.imagesDone = start + items.count
-            session.progress.imagesSkipped = skippedCount
-            updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime,
-                       secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1)
-            emit(.progress(session.progress))
-            CrashHook.afterBatch(pass: 1, done: session.progress.imagesDone)
-            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
-                try checkpoint(&session)
-            }
+            progress.imagesSkipped = skippedCount
         }
 
         // A pass in which no image could be used leaves nothing to tally: the run fails here
@@ -129,15 +116,21 @@ extension Dissector {
                 if refine {
                     try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, states[l].serialized())
                 } else {
-                    try transaction.setThresholds(layer: layer.name, thresholds[l])
-                    var w = ByteWriter()
-                    w.floats(thresholds[l])
-                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdsKind, w.bytes)
-                    try transaction.removeBlob(layer: layer.name, kind: Self.thresholdStateKind)
+                    try Self.storeThresholds(thresholds[l], layer: layer.name, in: transaction)
                 }
             }
             try transaction.setProgress(progress)
         }
         if !refine { emit(.thresholdsReady(progress)) }
+    }
+
+    /// Stores a layer's final thresholds (the table, and the blob the tally pass reads) and drops
+    /// its pass-1 state; pass 1 does it when no refine pass follows, the refine pass otherwise.
+    static func storeThresholds(_ thresholds: [Float], layer: String, in transaction: RunStore.Transaction) throws {
+        try transaction.setThresholds(layer: layer, thresholds)
+        var w = ByteWriter()
+        w.scalars(thresholds)
+        try transaction.setBlob(layer: layer, kind: thresholdsKind, w.bytes)
+        try transaction.removeBlob(layer: layer, kind: thresholdStateKind)
     }
 }

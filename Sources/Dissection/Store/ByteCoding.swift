@@ -3,34 +3,47 @@
 // Blobs are read back only after every length has been checked against the bytes present, so a
 // damaged database yields "not a checkpoint" rather than a crash.
 
+/// A fixed-size value stored as its little-endian bit pattern (`Float` as its 32 bits, `UInt64` as
+/// itself).
+protocol ByteScalar {
+    associatedtype Bits: FixedWidthInteger & UnsignedInteger
+    /// The bits written.
+    var storedBits: Bits { get }
+    /// The value of bits read back.
+    init(storedBits: Bits)
+}
+
+extension Float: ByteScalar {
+    var storedBits: UInt32 { bitPattern }
+    init(storedBits: UInt32) { self.init(bitPattern: storedBits) }
+}
+
+extension UInt64: ByteScalar {
+    var storedBits: UInt64 { self }
+    init(storedBits: UInt64) { self = storedBits }
+}
+
 /// Appends little-endian integers and floats to a byte array.
 struct ByteWriter {
     var bytes: [UInt8] = []
 
-    mutating func int(_ v: Int) {
-        let u = UInt64(bitPattern: Int64(v)).littleEndian
-        withUnsafeBytes(of: u) { bytes.append(contentsOf: $0) }
+    mutating func int(_ v: Int) { scalar(UInt64(bitPattern: Int64(v))) }
+
+    mutating func float(_ v: Float) { scalar(v) }
+
+    /// One value, little-endian.
+    mutating func scalar<T: ByteScalar>(_ v: T) {
+        withUnsafeBytes(of: v.storedBits.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func float(_ v: Float) {
-        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func floats<C: Collection>(_ values: C) where C.Element == Float {
+    /// Every value of `values` in order, little-endian (one copy of the memory on little-endian
+    /// machines when the collection is contiguous).
+    mutating func scalars<C: Collection>(_ values: C) where C.Element: ByteScalar {
         if 1.littleEndian == 1, values.withContiguousStorageIfAvailable({ b in
             bytes.append(contentsOf: UnsafeRawBufferPointer(b))
         }) != nil { return }
-        bytes.reserveCapacity(bytes.count + values.count * 4)
-        for v in values { float(v) }
-    }
-
-    mutating func uint64s(_ values: [UInt64]) {
-        if 1.littleEndian == 1 {
-            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
-            return
-        }
-        bytes.reserveCapacity(bytes.count + values.count * 8)
-        for v in values { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        bytes.reserveCapacity(bytes.count + values.count * MemoryLayout<C.Element.Bits>.size)
+        for v in values { scalar(v) }
     }
 }
 
@@ -43,61 +56,43 @@ struct ByteReader {
 
     var atEnd: Bool { offset == bytes.count }
 
-    private mutating func raw64() -> UInt64? {
-        guard bytes.count - offset >= 8 else { return nil }
-        var v: UInt64 = 0
-        for k in 0..<8 { v |= UInt64(bytes[offset + k]) << (8 * k) }
-        offset += 8
-        return v
+    mutating func int() -> Int? { scalar(UInt64.self).map { Int(Int64(bitPattern: $0)) } }
+
+    mutating func float() -> Float? { scalar(Float.self) }
+
+    /// One little-endian value, or nil past the end.
+    mutating func scalar<T: ByteScalar>(_ type: T.Type) -> T? {
+        let size = MemoryLayout<T.Bits>.size
+        guard bytes.count - offset >= size else { return nil }
+        var v: T.Bits = 0
+        for k in 0..<size { v |= T.Bits(bytes[offset + k]) << (8 * k) }
+        offset += size
+        return T(storedBits: v)
     }
 
-    private mutating func raw32() -> UInt32? {
-        guard bytes.count - offset >= 4 else { return nil }
-        var v: UInt32 = 0
-        for k in 0..<4 { v |= UInt32(bytes[offset + k]) << (8 * k) }
-        offset += 4
-        return v
-    }
-
-    mutating func int() -> Int? { raw64().map { Int(Int64(bitPattern: $0)) } }
-
-    mutating func float() -> Float? { raw32().map { Float(bitPattern: $0) } }
-
-    mutating func floats(_ n: Int) -> [Float]? {
-        guard n >= 0, (bytes.count - offset) / 4 >= n else { return nil }
-        var out = [Float](repeating: 0, count: n)
+    /// `n` little-endian values, or nil when fewer than `n` remain.
+    mutating func scalars<T: ByteScalar>(_ n: Int, of type: T.Type) -> [T]? {
+        let size = MemoryLayout<T.Bits>.size
+        guard n >= 0, (bytes.count - offset) / size >= n else { return nil }
         if 1.littleEndian == 1 {
             let start = offset
-            out.withUnsafeMutableBytes { dst in
-                bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + 4 * n)])) }
+            let out = [T](unsafeUninitializedCapacity: n) { dst, count in
+                bytes.withUnsafeBytes { src in
+                    UnsafeMutableRawBufferPointer(dst).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + size * n)]))
+                }
+                count = n
             }
-            offset += 4 * n
+            offset += size * n
             return out
         }
-        for i in 0..<n { out[i] = float()! }
-        return out
-    }
-
-    mutating func uint64s(_ n: Int) -> [UInt64]? {
-        guard n >= 0, (bytes.count - offset) / 8 >= n else { return nil }
-        var out = [UInt64](repeating: 0, count: n)
-        if 1.littleEndian == 1 {
-            let start = offset
-            out.withUnsafeMutableBytes { dst in
-                bytes.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + 8 * n)])) }
-            }
-            offset += 8 * n
-            return out
-        }
-        for i in 0..<n { out[i] = raw64()! }
-        return out
+        return (0..<n).map { _ in scalar(T.self)! }
     }
 }
 
 /// Float32 values as little-endian bytes (activation maps in `top_images.map`).
 public func floatBlob(_ values: [Float]) -> [UInt8] {
     var w = ByteWriter()
-    w.floats(values)
+    w.scalars(values)
     return w.bytes
 }
 
@@ -105,5 +100,5 @@ public func floatBlob(_ values: [Float]) -> [UInt8] {
 public func floatsFromBlob(_ bytes: [UInt8]) -> [Float]? {
     guard bytes.count % 4 == 0 else { return nil }
     var r = ByteReader(bytes)
-    return r.floats(bytes.count / 4)
+    return r.scalars(bytes.count / 4, of: Float.self)
 }

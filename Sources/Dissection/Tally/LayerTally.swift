@@ -70,7 +70,7 @@ public struct LayerTally: Sendable, Equatable {
     public func serialized() -> [UInt8] {
         var w = ByteWriter()
         w.int(units); w.int(labelSlots); w.int(categoryCount); w.int(images)
-        w.uint64s(intersections); w.uint64s(unions); w.uint64s(truth); w.uint64s(activeArea)
+        w.scalars(intersections); w.scalars(unions); w.scalars(truth); w.scalars(activeArea)
         return w.bytes
     }
 
@@ -80,8 +80,8 @@ public struct LayerTally: Sendable, Equatable {
         guard let units = r.int(), let slots = r.int(), let cats = r.int(), let images = r.int(),
               units >= 0, slots >= 1, cats >= 0, images >= 0,
               units <= (1 << 24), slots <= (1 << 24), cats <= 1024,
-              let i = r.uint64s(units * slots), let u = r.uint64s(units * cats),
-              let t = r.uint64s(slots), let a = r.uint64s(units), r.atEnd else { return nil }
+              let i = r.scalars(units * slots, of: UInt64.self), let u = r.scalars(units * cats, of: UInt64.self),
+              let t = r.scalars(slots, of: UInt64.self), let a = r.scalars(units, of: UInt64.self), r.atEnd else { return nil }
         self.units = units
         self.labelSlots = slots
         self.categoryCount = cats

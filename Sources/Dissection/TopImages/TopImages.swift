@@ -83,7 +83,7 @@ public struct TopImages: Sendable, Equatable {
         w.int(entries.count); w.int(k); w.int(mapSize)
         for list in entries {
             w.int(list.count)
-            for e in list { w.int(e.image); w.float(e.maximum); w.floats(e.map) }
+            for e in list { w.int(e.image); w.float(e.maximum); w.scalars(e.map) }
         }
         return w.bytes
     }
@@ -100,7 +100,7 @@ public struct TopImages: Sendable, Equatable {
             guard let n = r.int(), n >= 0, n <= k else { return nil }
             var list: [TopImageEntry] = []
             for _ in 0..<n {
-                guard let image = r.int(), let maximum = r.float(), let map = r.floats(mapSize) else { return nil }
+                guard let image = r.int(), let maximum = r.float(), let map = r.scalars(mapSize, of: Float.self) else { return nil }
                 list.append(TopImageEntry(image: image, maximum: maximum, map: map))
             }
             entries.append(list)

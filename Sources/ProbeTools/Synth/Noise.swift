@@ -1,23 +1,19 @@
-// Deterministic randomness for the synthetic probe: a SplitMix64 generator for decisions and a
+// Deterministic randomness for the synthetic probe: Runtime's SplitMix64 for decisions and a
 // hashed value noise for surfaces. Both depend only on the seed, never on threads or time, so
 // the same seed writes the same dataset byte for byte.
+import Runtime
 
-/// SplitMix64: small, fast, reproducible across platforms.
+/// The synthetic probe's decisions: the project's SplitMix64, its state mixed from the dataset's
+/// seed and the image's index.
 struct SynthRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var bits: SplitMix64
 
     /// A generator for image `index` of the dataset made with `seed`.
     init(seed: UInt64, stream: UInt64 = 0) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0xD1B5_4A32_D192_ED03 &+ 0x2545_F491_4F6C_DD1D
+        bits = SplitMix64(state: seed &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0xD1B5_4A32_D192_ED03 &+ 0x2545_F491_4F6C_DD1D)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { bits.next() }
 
     /// A float in `range`.
     mutating func float(_ range: ClosedRange<Float>) -> Float { Float.random(in: range, using: &self) }

@@ -4,10 +4,10 @@
 // grid, so the masks and the picture come from the same geometry without any resampling.
 
 /// An axis-aligned box in normalised coordinates.
-struct Box {
+struct UVRect {
     var u0: Float, v0: Float, u1: Float, v1: Float
-    static let whole = Box(u0: 0, v0: 0, u1: 1, v1: 1)
-    func union(_ o: Box) -> Box { Box(u0: min(u0, o.u0), v0: min(v0, o.v0), u1: max(u1, o.u1), v1: max(v1, o.v1)) }
+    static let whole = UVRect(u0: 0, v0: 0, u1: 1, v1: 1)
+    func union(_ o: UVRect) -> UVRect { UVRect(u0: min(u0, o.u0), v0: min(v0, o.v0), u1: max(u1, o.u1), v1: max(v1, o.v1)) }
 }
 
 /// A region of the image plane.
@@ -17,7 +17,7 @@ indirect enum Shape {
     /// Ellipse with radii (ru, rv), rotated by `angle` radians.
     case ellipse(cu: Float, cv: Float, ru: Float, rv: Float, angle: Float)
     /// Rectangle with corners rounded by `radius`.
-    case rect(Box, radius: Float)
+    case rect(UVRect, radius: Float)
     /// Convex polygon, vertices in either winding.
     case polygon([SIMD2<Float>])
     /// Horizontal band from `top` to the bottom, its upper edge displaced by a wave.
@@ -77,17 +77,17 @@ indirect enum Shape {
     }
 
     /// A box that holds the shape (clipped to the image later).
-    var bounds: Box {
+    var bounds: UVRect {
         switch self {
-        case let .circle(cu, cv, r): return Box(u0: cu - r, v0: cv - r, u1: cu + r, v1: cv + r)
+        case let .circle(cu, cv, r): return UVRect(u0: cu - r, v0: cv - r, u1: cu + r, v1: cv + r)
         case let .ellipse(cu, cv, ru, rv, _):
             let r = max(ru, rv)
-            return Box(u0: cu - r, v0: cv - r, u1: cu + r, v1: cv + r)
+            return UVRect(u0: cu - r, v0: cv - r, u1: cu + r, v1: cv + r)
         case let .rect(box, _): return box
         case let .polygon(points):
-            return Box(u0: points.map(\.x).min()!, v0: points.map(\.y).min()!,
+            return UVRect(u0: points.map(\.x).min()!, v0: points.map(\.y).min()!,
                        u1: points.map(\.x).max()!, v1: points.map(\.y).max()!)
-        case let .ground(top, amplitude, _, _): return Box(u0: 0, v0: top - abs(amplitude), u1: 1, v1: 1)
+        case let .ground(top, amplitude, _, _): return UVRect(u0: 0, v0: top - abs(amplitude), u1: 1, v1: 1)
         case .cell, .everything: return .whole
         case let .union(shapes): return shapes.dropFirst().reduce(shapes[0].bounds) { $0.union($1.bounds) }
         }

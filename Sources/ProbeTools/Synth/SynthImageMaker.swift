@@ -26,24 +26,24 @@ struct SynthImageMaker {
         var rng = SynthRandom(seed: options.seed, stream: UInt64(index))
         let split = rng.chance(options.valFraction) ? "val" : "train"
         let composition = Composer(vocabulary: vocabulary).compose(&rng)
-        var canvas = Canvas(size: options.size)
-        for thing in composition.things { canvas.paint(thing) }
-        canvas.light(from: composition.light.u, composition.light.v, strength: composition.light.strength,
+        var raster = SceneRaster(size: options.size)
+        for thing in composition.things { raster.paint(thing) }
+        raster.light(from: composition.light.u, composition.light.v, strength: composition.light.strength,
                      noise: 0.035, seed: rng.noiseSeed())
-        let pixels = canvas.image()
-        let n = canvas.segSize
+        let pixels = raster.image()
+        let n = raster.segSize
 
         // Layers per category, Broden order: color, object, material, part, scene, texture.
         var layers: [[[UInt32]]] = Array(repeating: [], count: SynthCategory.allCases.count)
         var imageLabels: [[Int]] = Array(repeating: [], count: SynthCategory.allCases.count)
-        layers[SynthCategory.color.rawValue] = [canvas.colorLabels(pixels, vocabulary: vocabulary)]
+        layers[SynthCategory.color.rawValue] = [raster.colorLabels(pixels, vocabulary: vocabulary)]
         let nonEmpty: ([UInt32]) -> Bool = { $0.contains { $0 != 0 } }
         switch composition.source {
         case .ade, .pascal:
-            if nonEmpty(canvas.object) { layers[SynthCategory.object.rawValue] = [canvas.object] }
-            layers[SynthCategory.part.rawValue] = [canvas.part1, canvas.part2].filter(nonEmpty)
+            if nonEmpty(raster.object) { layers[SynthCategory.object.rawValue] = [raster.object] }
+            layers[SynthCategory.part.rawValue] = [raster.part1, raster.part2].filter(nonEmpty)
         case .opensurfaces:
-            if nonEmpty(canvas.material) { layers[SynthCategory.material.rawValue] = [canvas.material] }
+            if nonEmpty(raster.material) { layers[SynthCategory.material.rawValue] = [raster.material] }
         case .dtd:
             break
         }

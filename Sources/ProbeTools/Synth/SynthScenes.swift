@@ -23,7 +23,7 @@ enum SynthSource: CaseIterable {
 /// An image to paint: its things in painting order, and its image-level labels.
 struct Composition {
     var source: SynthSource
-    var things: [Thing]
+    var things: [SceneObject]
     /// Scene label ids (ADE-like images).
     var scenes: [UInt32] = []
     /// Texture label ids (DTD-like images).
@@ -35,7 +35,7 @@ struct Composition {
 /// Decides what each image shows.
 struct Composer {
     let vocabulary: SynthVocabulary
-    var maker: ThingMaker { ThingMaker(vocabulary: vocabulary) }
+    var maker: SceneObjectMaker { SceneObjectMaker(vocabulary: vocabulary) }
 
     /// The composition of one image, from its own random stream.
     func compose(_ rng: inout SynthRandom) -> Composition {
@@ -47,17 +47,17 @@ struct Composer {
         return texture(&rng, light)
     }
 
-    private func stuff(_ name: String, _ shape: Shape, _ surface: Surface, material: String? = nil) -> Thing {
-        Thing(object: vocabulary[name], pieces: [Piece(shape: shape, surface: surface, material: material.map { vocabulary[$0] } ?? 0)])
+    private func stuff(_ name: String, _ shape: Shape, _ surface: Surface, material: String? = nil) -> SceneObject {
+        SceneObject(object: vocabulary[name], pieces: [LabelledShape(shape: shape, surface: surface, material: material.map { vocabulary[$0] } ?? 0)])
     }
 
-    private func sky(_ rng: inout SynthRandom, night: Bool = false, warm: Bool = false) -> Thing {
+    private func sky(_ rng: inout SynthRandom, night: Bool = false, warm: Bool = false) -> SceneObject {
         let top = night ? RGB(0.02, 0.03, 0.12) : warm ? rng.color(hue: 210, s: 0.3...0.5, v: 0.7...0.85) : rng.color(hue: 215, s: 0.55...0.8, v: 0.7...0.95)
         let horizon = night ? RGB(0.08, 0.1, 0.3) : warm ? rng.color(hue: 35, s: 0.3...0.5, v: 0.9...1) : rng.color(hue: 200, s: 0.15...0.35, v: 0.9...1)
         return stuff("sky", .everything, Surface(pattern: .sky, a: top, b: horizon, grain: 0.03, seed: rng.noiseSeed()))
     }
 
-    private func ground(_ name: String, top: Float, _ rng: inout SynthRandom, wave: Float = 0.02) -> Thing {
+    private func ground(_ name: String, top: Float, _ rng: inout SynthRandom, wave: Float = 0.02) -> SceneObject {
         let shape = Shape.ground(top: top, amplitude: wave, frequency: rng.float(0.5...2), phase: rng.angle())
         switch name {
         case "grass", "water", "sand": return stuff(name, shape, materialSurface(name, &rng), material: name)
@@ -72,14 +72,14 @@ struct Composer {
 
     /// Places `count` things of kind `name` standing on the band `vRange`, sized `sRange`.
     private func place(_ name: String, _ count: Int, u uRange: ClosedRange<Float> = 0.05...0.95, v vRange: ClosedRange<Float>,
-                       size sRange: ClosedRange<Float>, _ rng: inout SynthRandom) -> [Thing] {
+                       size sRange: ClosedRange<Float>, _ rng: inout SynthRandom) -> [SceneObject] {
         (0..<count).map { _ in maker.make(name, at: rng.float(uRange), rng.float(vRange), size: rng.float(sRange), &rng) }
     }
 
     private func scene(_ rng: inout SynthRandom, _ light: (u: Float, v: Float, strength: Float)) -> Composition {
         let name = rng.pick(SynthVocabulary.scenes)
-        var things: [Thing] = []
-        var back: [Thing] = []  // drawn first among the things: far away, small
+        var things: [SceneObject] = []
+        var back: [SceneObject] = []  // drawn first among the things: far away, small
         switch name {
         case "street-s":
             let horizon = rng.float(0.5...0.62)
@@ -89,9 +89,9 @@ struct Composer {
                 + place("tree", rng.int(0...2), v: horizon...(horizon + 0.06), size: 0.25...0.45, &rng)
             let lane = Surface(pattern: .plain, a: RGB(0.95, 0.85, 0.3), b: RGB(0.9, 0.9, 0.85), grain: 0.05, seed: rng.noiseSeed())
             let laneV = horizon + (1 - horizon) * 0.45
-            things.append(Thing(object: vocabulary["road"], pieces: (0..<5).map { k in
+            things.append(SceneObject(object: vocabulary["road"], pieces: (0..<5).map { k in
                 let u0 = Float(k) * 0.22 + 0.02
-                return Piece(shape: .rect(Box(u0: u0, v0: laneV, u1: u0 + 0.12, v1: laneV + 0.015), radius: 0), surface: lane)
+                return LabelledShape(shape: .rect(UVRect(u0: u0, v0: laneV, u1: u0 + 0.12, v1: laneV + 0.015), radius: 0), surface: lane)
             }))
             back += place("car", rng.int(1...3), v: (horizon + 0.15)...0.97, size: 0.15...0.3, &rng)
         case "beach-s":
@@ -153,12 +153,12 @@ struct Composer {
     }
 
     /// One or two big things on an unlabelled, textured background.
-    private func pascal(_ rng: inout SynthRandom) -> [Thing] {
+    private func pascal(_ rng: inout SynthRandom) -> [SceneObject] {
         let a = rng.color(hue: rng.float(0...360), s: 0.05...0.5, v: 0.3...0.9)
         let b = rng.color(hue: rng.float(0...360), s: 0.05...0.5, v: 0.3...0.9)
         let background = Surface(pattern: rng.pick([.plain, .stone, .wavy(period: 0.3, angle: rng.angle())]), a: a, b: b,
                                  grain: 0.12, seed: rng.noiseSeed())
-        var things = [Thing(object: 0, pieces: [Piece(shape: .everything, surface: background)])]
+        var things = [SceneObject(object: 0, pieces: [LabelledShape(shape: .everything, surface: background)])]
         let kinds = ["ball", "house", "tree", "car", "flower", "fish", "kite", "cloud"]
         let count = rng.int(1...2)
         for k in 0..<count {
@@ -173,15 +173,15 @@ struct Composer {
     }
 
     /// Two to four regions of different materials, OpenSurfaces-like.
-    private func surfaces(_ rng: inout SynthRandom) -> [Thing] {
+    private func surfaces(_ rng: inout SynthRandom) -> [SceneObject] {
         let count = rng.int(2...4)
         let seeds = (0..<count).map { _ in SIMD2<Float>(rng.float(0.1...0.9), rng.float(0.1...0.9)) }
         var names = SynthVocabulary.materials
         names.shuffle(using: &rng)
         let wobble = rng.float(0...0.08), noise = rng.noiseSeed()
         return (0..<count).map { k in
-            Thing(object: 0, pieces: [Piece(shape: .cell(seeds: seeds, index: k, wobble: wobble, noiseSeed: noise),
-                                            surface: materialSurface(names[k], &rng), material: vocabulary[names[k]])])
+            SceneObject(object: 0, pieces: [LabelledShape(shape: .cell(seeds: seeds, index: k, wobble: wobble, noiseSeed: noise),
+                                                          surface: materialSurface(names[k], &rng), material: vocabulary[names[k]])])
         }
     }
 
@@ -191,12 +191,12 @@ struct Composer {
         names.shuffle(using: &rng)
         let light = (u: light.u, v: light.v, strength: light.strength * 0.5)
         if rng.chance(0.85) {
-            return Composition(source: .dtd, things: [Thing(object: 0, pieces: [Piece(shape: .everything, surface: textureSurface(names[0], &rng))])],
+            return Composition(source: .dtd, things: [SceneObject(object: 0, pieces: [LabelledShape(shape: .everything, surface: textureSurface(names[0], &rng))])],
                                textures: [vocabulary[names[0]]], light: light)
         }
         let seeds = [SIMD2<Float>(rng.float(0.1...0.4), rng.float(0.2...0.8)), SIMD2<Float>(rng.float(0.6...0.9), rng.float(0.2...0.8))]
         let things = (0..<2).map { k in
-            Thing(object: 0, pieces: [Piece(shape: .cell(seeds: seeds, index: k, wobble: 0.05, noiseSeed: 3), surface: textureSurface(names[k], &rng))])
+            SceneObject(object: 0, pieces: [LabelledShape(shape: .cell(seeds: seeds, index: k, wobble: 0.05, noiseSeed: 3), surface: textureSurface(names[k], &rng))])
         }
         return Composition(source: .dtd, things: things, textures: [vocabulary[names[0]], vocabulary[names[1]]], light: light)
     }

@@ -14,6 +14,23 @@ public struct RGBColor: Sendable, Hashable, CustomStringConvertible {
         self.r = r; self.g = g; self.b = b
     }
 
+    /// A colour from `0xRRGGBB` (bits above the 24th are ignored).
+    public init(packed: UInt32) {
+        self.init(UInt8((packed >> 16) & 0xFF), UInt8((packed >> 8) & 0xFF), UInt8(packed & 0xFF))
+    }
+
+    /// `0xRRGGBB`, the form ncurses takes for direct colours.
+    public var packed: Int { Int(r) << 16 | Int(g) << 8 | Int(b) }
+
+    /// The colour `t` of the way from `self` to `other` (t clamped to 0...1), each channel
+    /// rounded to the nearest value.
+    public func mixed(with other: RGBColor, _ t: Double) -> RGBColor {
+        func lerp(_ a: UInt8, _ b: UInt8) -> UInt8 {
+            UInt8((Double(a) + (Double(b) - Double(a)) * min(max(t, 0), 1)).rounded())
+        }
+        return RGBColor(lerp(r, other.r), lerp(g, other.g), lerp(b, other.b))
+    }
+
     /// Parses `#rrggbb` or `rrggbb` (case-insensitive); nil for anything else.
     public init?(hex: String) {
         var digits = Substring(hex)

@@ -36,17 +36,23 @@ public enum XTerm256 {
     }
 
     /// The palette index (16...255) nearest to `c` in squared RGB distance, choosing between
-    /// the nearest cube entry and the nearest gray.
-    public static func index(of c: RGBColor) -> Int {
+    /// the nearest cube entry and the nearest gray (the cube on a tie).
+    public static func index(of c: RGBColor) -> Int { index(of: c, distance: squaredDistance) }
+
+    /// The palette index (16...255) nearest to `c` under `distance`, choosing between the cube
+    /// entry with the nearest level in each channel and the gray nearest to the channels' mean
+    /// (the cube on a tie).
+    public static func index(of c: RGBColor, distance: (RGBColor, RGBColor) -> Int) -> Int {
         let r = Int(c.r), g = Int(c.g), b = Int(c.b)
-        let ri = nearestLevel(r), gi = nearestLevel(g), bi = nearestLevel(b)
-        let cube = 16 + 36 * ri + 6 * gi + bi
-        let cr = cubeLevels[ri], cg = cubeLevels[gi], cb = cubeLevels[bi]
-        let cubeDistance = (r - cr) * (r - cr) + (g - cg) * (g - cg) + (b - cb) * (b - cb)
-        let mean = (r + g + b) / 3
-        let grayStep = max(0, min(23, (mean - 3) / 10))
-        let gv = 8 + 10 * grayStep
-        let grayDistance = (r - gv) * (r - gv) + (g - gv) * (g - gv) + (b - gv) * (b - gv)
-        return grayDistance < cubeDistance ? 232 + grayStep : cube
+        let cube = 16 + 36 * nearestLevel(r) + 6 * nearestLevel(g) + nearestLevel(b)
+        let grayStep = max(0, min(23, ((r + g + b) / 3 - 3) / 10))
+        let gray = 232 + grayStep
+        return distance(c, color(gray)) < distance(c, color(cube)) ? gray : cube
+    }
+
+    /// Plain squared distance between two colours.
+    public static func squaredDistance(_ a: RGBColor, _ b: RGBColor) -> Int {
+        let dr = Int(a.r) - Int(b.r), dg = Int(a.g) - Int(b.g), db = Int(a.b) - Int(b.b)
+        return dr * dr + dg * dg + db * db
     }
 }

@@ -3,13 +3,14 @@
 // `torch.nn.functional.interpolate(mode="bilinear", align_corners=False)` do it. The source
 // coordinate of target column `x` is `(x + 0.5) * W / outW - 0.5`, clamped to `[0, W - 1]`.
 //
-// The unit masks shown over top images must be the masks the tally counted, so float maps are
-// resampled with exactly the engine's arithmetic (Dissection's BilinearPlan; a test there checks
-// the two agree bit for bit): the coordinate in Double, the weight `Float(s - floor(s))`, each
-// source row interpolated horizontally first, then vertically, with a `lerp` clamped to its two
-// inputs so an upsampled value never exceeds the map's maximum. The plain per-pixel versions
-// (`referenceBilinear`) are the specification; the fast versions precompute the taps of each axis
-// once and are tested against them.
+// This is the one place the convention is computed: `bilinearTap` gives the indices and weight of
+// one target position, `BilinearTaps` those of a whole axis, and the engine's masks (Dissection's
+// BilinearPlan and UnitMasker, which the tally counts) use the same taps and `clampedLerp`, so the
+// masks shown over top images are the masks the tally counted. The arithmetic: the coordinate in
+// Double, the weight `Float(s - floor(s))`, each source row interpolated horizontally first, then
+// vertically, with a `lerp` clamped to its two inputs so an upsampled value never exceeds the
+// map's maximum. The plain per-pixel versions (`referenceBilinear`) are the specification; the
+// fast versions precompute the taps of each axis once and are tested against them.
 
 /// The two source indices and the weight of the second, for every target position on one axis.
 public struct BilinearTaps: Sendable, Equatable {
@@ -19,6 +20,11 @@ public struct BilinearTaps: Sendable, Equatable {
     public let upper: [Int]
     /// Weight of `upper`; `lower` gets `1 - weight`.
     public let weight: [Float]
+    /// Per source index: the first target position that reads it (as `lower` or `upper`);
+    /// `target` when none does.
+    public let firstReader: [Int]
+    /// Per source index: the last target position that reads it; -1 when none does.
+    public let lastReader: [Int]
 
     /// Taps from a source axis of `source` samples to a target axis of `target` samples.
     public init(source: Int, target: Int) {
@@ -26,11 +32,18 @@ public struct BilinearTaps: Sendable, Equatable {
         var lower = [Int](repeating: 0, count: target)
         var upper = [Int](repeating: 0, count: target)
         var weight = [Float](repeating: 0, count: target)
+        var first = [Int](repeating: target, count: source)
+        var last = [Int](repeating: -1, count: source)
         for x in 0..<target {
             let (i0, i1, w) = bilinearTap(x, source: source, target: target)
             lower[x] = i0; upper[x] = i1; weight[x] = w
+            for i in [i0, i1] {
+                first[i] = min(first[i], x)
+                last[i] = max(last[i], x)
+            }
         }
         self.lower = lower; self.upper = upper; self.weight = weight
+        firstReader = first; lastReader = last
     }
 }
 
@@ -59,9 +72,18 @@ extension FloatMap {
     public func resizedBilinear(width outW: Int, height outH: Int) -> FloatMap {
         precondition(width > 0 && height > 0, "FloatMap.resizedBilinear: empty source")
         if outW == width && outH == height { return self }
+        return resizedBilinear(columns: BilinearTaps(source: width, target: outW),
+                               rows: BilinearTaps(source: height, target: outH))
+    }
+
+    /// This map resampled through `columns` (taps from `width`) and `rows` (taps from `height`),
+    /// every value interpolated (no same-size shortcut): the engine's upsampling, as the tally
+    /// thresholds it.
+    public func resizedBilinear(columns tx: BilinearTaps, rows ty: BilinearTaps) -> FloatMap {
+        precondition(tx.firstReader.count == width && ty.firstReader.count == height,
+                     "FloatMap.resizedBilinear: taps for \(tx.firstReader.count)x\(ty.firstReader.count), map \(width)x\(height)")
+        let outW = tx.lower.count, outH = ty.lower.count
         // values (H, W) -> out (outH, outW)
-        let tx = BilinearTaps(source: width, target: outW)
-        let ty = BilinearTaps(source: height, target: outH)
         // Horizontal pass over every source row, then the vertical pass.
         var horizontal = [Float](repeating: 0, count: height * outW)
         var out = [Float](repeating: 0, count: outW * outH)

@@ -17,9 +17,13 @@ public struct Mask: Sendable, Equatable {
     }
 
     /// The unit's mask at `width x height`: `activation` (the raw `H x W` map) upsampled by
-    /// bilinear interpolation with the engine's convention, then `> threshold` (strictly).
+    /// bilinear interpolation with the engine's taps, then `> threshold` (strictly): the mask the
+    /// tally counted for that image (every value interpolated, as the engine does, even at the
+    /// map's own size).
     public init(activation: FloatMap, threshold: Float, width: Int, height: Int) {
-        let up = activation.resizedBilinear(width: width, height: height)
+        precondition(activation.width > 0 && activation.height > 0, "Mask: empty activation map")
+        let up = activation.resizedBilinear(columns: BilinearTaps(source: activation.width, target: width),
+                                            rows: BilinearTaps(source: activation.height, target: height))
         self.init(width: width, height: height, bits: up.values.map { $0 > threshold })
     }
 

@@ -9,6 +9,7 @@
 // of the file still applies and what it could not read keeps its default.
 
 import Foundation
+import Render
 
 /// A problem found while reading a theme file; the theme is still usable.
 public struct ThemeWarning: Sendable, Equatable, CustomStringConvertible {
@@ -75,8 +76,8 @@ public enum ThemeFile {
             let hex = value.hasPrefix("#") ? String(value.dropFirst()) : value
             guard hex.allSatisfy(\.isHexDigit), let n = UInt32(hex, radix: 16) else { return nil }
             switch hex.count {
-            case 6: return .rgb(RGB(hex: n))
-            case 2: let v = UInt8(n); return .rgb(RGB(v, v, v))
+            case 6: return .rgb(RGBColor(packed: n))
+            case 2: let v = UInt8(n); return .rgb(RGBColor(v, v, v))
             default: return nil
             }
         }
@@ -84,6 +85,6 @@ public enum ThemeFile {
         guard parts.count == 3 else { return nil }
         let channels = parts.compactMap { UInt8($0) }
         guard channels.count == 3 else { return nil }
-        return .rgb(RGB(channels[0], channels[1], channels[2]))
+        return .rgb(RGBColor(channels[0], channels[1], channels[2]))
     }
 }

@@ -3,6 +3,7 @@
 // The defaults below are the dark theme: complete, so that a theme file only has to name what it
 // changes. `themes/dark.theme` lists the same values (a test keeps the two equal), so users can
 // copy it as the starting point of their own.
+import Render
 
 /// One semantic colour of the explorer, named as in a theme file (`theme[main_bg]="#..."`).
 public enum ThemeKey: String, CaseIterable, Sendable, Hashable {
@@ -68,32 +69,32 @@ public enum ThemeKey: String, CaseIterable, Sendable, Hashable {
     /// The default value (the dark theme).
     public var defaultColor: ThemeColor {
         switch self {
-        case .mainBG: .rgb(RGB(hex: 0x15171C))
-        case .mainFG: .rgb(RGB(hex: 0xD8DEE9))
-        case .title: .rgb(RGB(hex: 0xE5E9F0))
-        case .hiFG: .rgb(RGB(hex: 0xEBCB8B))
-        case .inactiveFG: .rgb(RGB(hex: 0x7B8394))
-        case .border: .rgb(RGB(hex: 0x434C5E))
-        case .borderFocus: .rgb(RGB(hex: 0x88C0D0))
-        case .selectedBG: .rgb(RGB(hex: 0x2E3A4F))
-        case .selectedFG: .rgb(RGB(hex: 0xFFFFFF))
-        case .matchFG: .rgb(RGB(hex: 0xEBCB8B))
-        case .detector: .rgb(RGB(hex: 0xA3BE8C))
-        case .iouLow: .rgb(RGB(hex: 0x6B7385))
-        case .iouHigh: .rgb(RGB(hex: 0xA3BE8C))
-        case .progressBar: .rgb(RGB(hex: 0x88C0D0))
-        case .progressBG: .rgb(RGB(hex: 0x2B303B))
-        case .paused: .rgb(RGB(hex: 0xEBCB8B))
-        case .warning: .rgb(RGB(hex: 0xD08770))
-        case .error: .rgb(RGB(hex: 0xBF616A))
-        case .overlayBG: .rgb(RGB(hex: 0x1E222A))
-        case .catObject: .rgb(RGB(hex: 0x81A1C1))
-        case .catPart: .rgb(RGB(hex: 0xB48EAD))
-        case .catMaterial: .rgb(RGB(hex: 0xD08770))
-        case .catColor: .rgb(RGB(hex: 0xEBCB8B))
-        case .catScene: .rgb(RGB(hex: 0xA3BE8C))
-        case .catTexture: .rgb(RGB(hex: 0x8FBCBB))
-        case .catOther: .rgb(RGB(hex: 0x9AA3B2))
+        case .mainBG: .rgb(RGBColor(packed: 0x15171C))
+        case .mainFG: .rgb(RGBColor(packed: 0xD8DEE9))
+        case .title: .rgb(RGBColor(packed: 0xE5E9F0))
+        case .hiFG: .rgb(RGBColor(packed: 0xEBCB8B))
+        case .inactiveFG: .rgb(RGBColor(packed: 0x7B8394))
+        case .border: .rgb(RGBColor(packed: 0x434C5E))
+        case .borderFocus: .rgb(RGBColor(packed: 0x88C0D0))
+        case .selectedBG: .rgb(RGBColor(packed: 0x2E3A4F))
+        case .selectedFG: .rgb(RGBColor(packed: 0xFFFFFF))
+        case .matchFG: .rgb(RGBColor(packed: 0xEBCB8B))
+        case .detector: .rgb(RGBColor(packed: 0xA3BE8C))
+        case .iouLow: .rgb(RGBColor(packed: 0x6B7385))
+        case .iouHigh: .rgb(RGBColor(packed: 0xA3BE8C))
+        case .progressBar: .rgb(RGBColor(packed: 0x88C0D0))
+        case .progressBG: .rgb(RGBColor(packed: 0x2B303B))
+        case .paused: .rgb(RGBColor(packed: 0xEBCB8B))
+        case .warning: .rgb(RGBColor(packed: 0xD08770))
+        case .error: .rgb(RGBColor(packed: 0xBF616A))
+        case .overlayBG: .rgb(RGBColor(packed: 0x1E222A))
+        case .catObject: .rgb(RGBColor(packed: 0x81A1C1))
+        case .catPart: .rgb(RGBColor(packed: 0xB48EAD))
+        case .catMaterial: .rgb(RGBColor(packed: 0xD08770))
+        case .catColor: .rgb(RGBColor(packed: 0xEBCB8B))
+        case .catScene: .rgb(RGBColor(packed: 0xA3BE8C))
+        case .catTexture: .rgb(RGBColor(packed: 0x8FBCBB))
+        case .catOther: .rgb(RGBColor(packed: 0x9AA3B2))
         }
     }
 

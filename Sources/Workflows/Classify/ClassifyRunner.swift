@@ -34,7 +34,7 @@ public enum ClassifyRunner {
         for path in request.images {
             do {
                 let image = try ImageFile.decode(path)
-                let crop = ImagePreprocessing.classifierInput((image.pixels, image.width, image.height))
+                let crop = image.classifierInput()
                 let x = Tensor(rgb8: crop.pixels, width: crop.width, height: crop.height, normalization: .imageNet)
                 let logits = try session.run(x)[session.outputNames[0]]!
                 let names = logits.count == 1000 ? ImageNet.classNames : nil

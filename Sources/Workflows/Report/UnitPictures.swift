@@ -1,8 +1,8 @@
 // From a run's top images to pictures: each top image is read from the probe dataset (found
 // through the directory stored in the run's configuration, or one the user names), and the
 // unit's mask is laid over it. The mask is computed exactly as the tally computed it: the raw
-// activation map stored with the top image, upsampled with the engine's BilinearPlan to the
-// image's size, `> T_u`.
+// activation map stored with the top image, upsampled with the engine's taps to the image's size,
+// `> T_u` (Render's `Mask(activation:threshold:width:height:)`).
 //
 // A missing or unreadable image does not stop anything: it becomes a placeholder tile and a
 // one-line problem the caller reports.
@@ -57,9 +57,8 @@ public struct UnitPictures: Sendable {
     public static func mask(_ top: TopImage, width: Int, height: Int) -> Mask? {
         guard let threshold = top.threshold, top.mapHeight > 0, top.mapWidth > 0,
               top.map.count == top.mapHeight * top.mapWidth, width > 0, height > 0 else { return nil }
-        let plan = BilinearPlan(sourceHeight: top.mapHeight, sourceWidth: top.mapWidth,
-                                targetHeight: height, targetWidth: width)
-        return Mask(width: width, height: height, bits: plan.upsample(top.map).map { $0 > threshold })
+        return Mask(activation: FloatMap(width: top.mapWidth, height: top.mapHeight, values: top.map),
+                    threshold: threshold, width: width, height: height)
     }
 
     /// `top` drawn: its image with the mask overlaid (a heatmap while the threshold is not yet

@@ -7,9 +7,9 @@ import Testing
 @Suite struct BilinearPlanTests {
     @Test func upsamplingMatchesTheDocumentedFormula() {
         // 2 -> 4: source coordinates -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1).
-        let axis = BilinearAxis(source: 2, target: 4)
-        #expect(axis.i0 == [0, 0, 0, 1])
-        #expect(axis.w == [0, 0.25, 0.75, 0])
+        let axis = BilinearPlan(sourceHeight: 1, sourceWidth: 2, targetHeight: 1, targetWidth: 4).columns
+        #expect(axis.lower == [0, 0, 0, 1])
+        #expect(axis.weight == [0, 0.25, 0.75, 0])
         let plan = BilinearPlan(sourceHeight: 1, sourceWidth: 2, targetHeight: 1, targetWidth: 4)
         #expect(plan.upsample([0, 4]) == [0, 1, 3, 4])
         // Equal neighbours never round outside their value.

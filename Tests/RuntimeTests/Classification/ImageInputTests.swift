@@ -1,5 +1,5 @@
-// Images into network inputs: normalisation, channel order, batching, resizing, cropping, and
-// reading a classifier's output.
+// Images into network inputs: normalisation, channel order, batching, and reading a classifier's
+// output. (Resizing and cropping for classifiers is Render's: RenderTests/ClassifierInputTests.)
 import Foundation
 import Testing
 import TestSupport
@@ -26,21 +26,6 @@ import TestSupport
                        normalization: ImageNormalization(mean: [0, 0, 0], std: [1, 1, 1]))
         #expect(x.shape == [2, 3, 1, 1] && x.data == [0, 0, 0, 1, 1, 1])
         #expect(Tensor(rgb8Images: [], width: 4, height: 4).shape == [0, 3, 4, 4])
-    }
-
-    @Test func resizeAndCrop() {
-        // A same-size resize is the identity; halving averages 2x2 blocks.
-        var rng = SeededGenerator(seed: 5)
-        let pixels = (0..<(4 * 4 * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        #expect(ImagePreprocessing.resize((pixels, 4, 4), width: 4, height: 4).pixels == pixels)
-        let flat = [UInt8](repeating: 0, count: 2 * 2 * 3) + [UInt8](repeating: 200, count: 2 * 2 * 3)
-        let halved = ImagePreprocessing.resize((flat, 2, 4), width: 1, height: 2)
-        #expect(halved.width == 1 && halved.height == 2)
-        #expect(halved.pixels[0] < 60 && halved.pixels[3] > 140, "rows keep their brightness")
-        let crop = ImagePreprocessing.centerCrop(([UInt8](0..<27), 3, 3), width: 1, height: 1)
-        #expect(crop.pixels == [12, 13, 14])
-        let input = ImagePreprocessing.classifierInput(([UInt8](repeating: 7, count: 300 * 451 * 3), 451, 300))
-        #expect(input.width == 224 && input.height == 224 && input.pixels.allSatisfy { $0 == 7 })
     }
 
     @Test func topClasses() {

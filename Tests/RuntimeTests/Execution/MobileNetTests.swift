@@ -50,7 +50,7 @@ enum PackagePaths {
         for (photo, expected) in [("chelsea.png", "Egyptian cat"), ("coffee.png", "espresso")] {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: PackagePaths.path("data/photos/\(photo)"))))
             let image = try PNG.decodeRGB(bytes)
-            let crop = ImagePreprocessing.classifierInput((image.pixels, image.width, image.height))
+            let crop = image.classifierInput()
             let logits = try session.run(Tensor(rgb8: crop.pixels, width: 224, height: 224))["output"]!
             let top = Classification.top(1, logits: logits.data, names: ImageNet.classNames)[0]
             #expect(top.name == expected, "\(photo): \(top)")

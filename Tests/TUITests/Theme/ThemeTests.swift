@@ -2,6 +2,7 @@
 // the search path (user themes before shipped ones).
 
 import Foundation
+import Render
 import Testing
 import TestSupport
 @testable import TUI
@@ -11,9 +12,9 @@ import TestSupport
     static let shipped = packagePath("themes")
 
     @Test func colourValues() {
-        #expect(ThemeFile.parseColor("#1a2B3c") == .rgb(RGB(0x1A, 0x2B, 0x3C)))
-        #expect(ThemeFile.parseColor("#7f") == .rgb(RGB(127, 127, 127)))
-        #expect(ThemeFile.parseColor("10 20 30") == .rgb(RGB(10, 20, 30)))
+        #expect(ThemeFile.parseColor("#1a2B3c") == .rgb(RGBColor(0x1A, 0x2B, 0x3C)))
+        #expect(ThemeFile.parseColor("#7f") == .rgb(RGBColor(127, 127, 127)))
+        #expect(ThemeFile.parseColor("10 20 30") == .rgb(RGBColor(10, 20, 30)))
         #expect(ThemeFile.parseColor("") == .terminalDefault)
         for bad in ["#12345", "#gg0000", "300 0 0", "1 2", "red", "#"] {
             #expect(ThemeFile.parseColor(bad) == nil, "\(bad)")
@@ -24,8 +25,8 @@ import TestSupport
         let (entries, warnings) = ThemeFile.parse("# comment\ntheme[main_fg]=\"#ff0000\"\n\ntheme[title]=#00ff00\n", file: "t")
         #expect(warnings.isEmpty)
         let theme = Theme(name: "t", overrides: entries)
-        #expect(theme[.mainFG] == .rgb(RGB(255, 0, 0)))
-        #expect(theme[.title] == .rgb(RGB(0, 255, 0)))
+        #expect(theme[.mainFG] == .rgb(RGBColor(255, 0, 0)))
+        #expect(theme[.title] == .rgb(RGBColor(0, 255, 0)))
         #expect(theme[.mainBG] == ThemeKey.mainBG.defaultColor)
     }
 
@@ -67,7 +68,7 @@ import TestSupport
         try "theme[title]=\"#010203\"\n".write(toFile: user + "/light.theme", atomically: true, encoding: .utf8)
         let loader = ThemeLoader(searchPaths: [user, Self.shipped])
         let (light, _) = try loader.load("light")
-        #expect(light[.title] == .rgb(RGB(1, 2, 3)))
+        #expect(light[.title] == .rgb(RGBColor(1, 2, 3)))
         #expect(light[.mainBG] == ThemeKey.mainBG.defaultColor, "partial user theme over the defaults")
         let (mono, _) = try loader.load("mono")
         #expect(mono[.selectedBG] == .terminalDefault)
@@ -93,13 +94,13 @@ import TestSupport
     }
 
     @Test func paletteMapping() {
-        #expect(ColorPalette.nearest256(RGB(255, 0, 0)) == 196)
-        #expect(ColorPalette.nearest256(RGB(0, 0, 0)) == 16)
-        #expect(ColorPalette.nearest256(RGB(128, 128, 128)) == 244)
-        #expect(ColorPalette.nearest8(RGB(250, 10, 10)) == 1)
-        #expect(ColorPalette.nearest8(RGB(20, 20, 20)) == 0)
+        #expect(ColorPalette.nearest256(RGBColor(255, 0, 0)) == 196)
+        #expect(ColorPalette.nearest256(RGBColor(0, 0, 0)) == 16)
+        #expect(ColorPalette.nearest256(RGBColor(128, 128, 128)) == 244)
+        #expect(ColorPalette.nearest8(RGBColor(250, 10, 10)) == 1)
+        #expect(ColorPalette.nearest8(RGBColor(20, 20, 20)) == 0)
         withEvery("index", in: 16..<256) { i in
-            #expect(ColorPalette.nearest256(ColorPalette.xterm(i)) == i || ColorPalette.xterm(ColorPalette.nearest256(ColorPalette.xterm(i))) == ColorPalette.xterm(i))
+            #expect(ColorPalette.nearest256(XTerm256.color(i)) == i || XTerm256.color(ColorPalette.nearest256(XTerm256.color(i))) == XTerm256.color(i))
         }
     }
 }

@@ -68,18 +68,33 @@ struct ViewFixture: Sendable {
         let tops = try view.topImages(layer, unit: 0)
         #expect(!tops.isEmpty)
         for top in tops {
-            let engine = try #require(UnitPictures.mask(top, width: 64, height: 64))
-            let render = Mask(activation: FloatMap(width: top.mapWidth, height: top.mapHeight, values: top.map),
-                              threshold: top.threshold!, width: 64, height: 64)
-            #expect(engine == render, "image \(top.image)")
+            let overlay = try #require(UnitPictures.mask(top, width: 64, height: 64))
+            let counted = tallyMask(top.map, height: top.mapHeight, width: top.mapWidth, threshold: top.threshold!,
+                                    targetHeight: 64, targetWidth: 64)
+            #expect(overlay.bits == counted, "image \(top.image)")
         }
-        // And on random maps at many sizes, Render's resize is the engine's, bit for bit.
+        // And on random maps and thresholds at many sizes (the map's own size too), Render's mask
+        // is the tally's thresholded mask, bit for bit.
         var g = SeededGenerator(seed: 9)
-        for (h, w, th, tw) in [(7, 7, 112, 112), (14, 14, 113, 113), (3, 5, 64, 40), (1, 1, 9, 9)] {
+        for (h, w, th, tw) in [(7, 7, 112, 112), (14, 14, 113, 113), (3, 5, 64, 40), (1, 1, 9, 9), (6, 4, 6, 4)] {
             let map = g.floats(h * w, in: -3...3)
-            let plan = BilinearPlan(sourceHeight: h, sourceWidth: w, targetHeight: th, targetWidth: tw)
-            #expect(FloatMap(width: w, height: h, values: map).resizedBilinear(width: tw, height: th).values == plan.upsample(map))
+            let threshold = map[Int.random(in: 0..<map.count, using: &g)]
+            let render = Mask(activation: FloatMap(width: w, height: h, values: map), threshold: threshold, width: tw, height: th)
+            #expect(render.bits == tallyMask(map, height: h, width: w, threshold: threshold, targetHeight: th, targetWidth: tw),
+                    "\(h)x\(w) -> \(th)x\(tw)")
         }
+    }
+
+    /// The tally's mask of `map` (`BilinearPlan.thresholdMask`, the plain version of the tally's
+    /// masker) as one flag per target pixel.
+    func tallyMask(_ map: [Float], height: Int, width: Int, threshold: Float, targetHeight: Int, targetWidth: Int) -> [Bool] {
+        let plan = BilinearPlan(sourceHeight: height, sourceWidth: width, targetHeight: targetHeight, targetWidth: targetWidth)
+        var scratch = [Float](repeating: 0, count: plan.scratchCount)
+        var words = [UInt64](repeating: 0, count: Bitset.wordCount(pixels: targetHeight * targetWidth))
+        map.withUnsafeBufferPointer { m in
+            _ = plan.thresholdMask(m.baseAddress!, threshold: threshold, scratch: &scratch, mask: &words)
+        }
+        return words.withUnsafeBufferPointer { b in (0..<(targetHeight * targetWidth)).map { Bitset.test(b.baseAddress!, $0) } }
     }
 
     @Test func unitViewPrintsLabelPerCategoryAndPictures() throws {

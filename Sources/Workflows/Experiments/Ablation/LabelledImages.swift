@@ -137,7 +137,7 @@ public struct LabelledImages: Sendable {
                     throw AblationError("\(path) (\(labelsFile) line \(image.line)): the image is empty; fix the image or remove its line")
                 }
                 let resize = (size * 8 + 6) / 7  // 224 -> 256, torchvision's evaluation transform
-                out.append(ImagePreprocessing.classifierInput((decoded.pixels, decoded.width, decoded.height), resize: resize, crop: size).pixels)
+                out.append(decoded.classifierInput(resize: resize, crop: size).pixels)
             case .exact:
                 guard decoded.width == size && decoded.height == size else {
                     throw AblationError("\(path) (\(labelsFile) line \(image.line)): the image is \(decoded.width)x\(decoded.height), the model takes \(size)x\(size); resize it or use --preprocess center-crop")

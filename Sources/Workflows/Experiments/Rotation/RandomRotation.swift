@@ -31,19 +31,13 @@ public enum RandomRotation {
 
 /// Standard normal draws from a SplitMix64 stream (Box-Muller, both values used).
 struct GaussianSource {
-    private var state: UInt64
+    private var random: SplitMix64
     private var spare: Double?
 
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     /// The next 64 random bits.
-    private mutating func bits() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func bits() -> UInt64 { random.next() }
 
     /// A uniform draw in (0, 1].
     private mutating func uniform() -> Double { (Double(bits() >> 11) + 1) * 0x1p-53 }

@@ -30,9 +30,8 @@ struct MobileNetAblationTests {
         var csv = "image,class\n", kept = 0
         for photo in ["chelsea", "coffee"] {
             let image = try PNG.decodeRGB([UInt8](try Data(contentsOf: URL(fileURLWithPath: root + "/data/photos/\(photo).png"))))
-            let resized = ImagePreprocessing.resize((image.pixels, image.width, image.height),
-                                                    width: image.width * 256 / min(image.width, image.height),
-                                                    height: image.height * 256 / min(image.width, image.height))
+            let resized = image.resizedAntialiased(width: image.width * 256 / min(image.width, image.height),
+                                                   height: image.height * 256 / min(image.width, image.height))
             var variants: [[UInt8]] = []
             for (x0, y0) in [((resized.width - 224) / 2, (resized.height - 224) / 2), (0, 0), (resized.width - 224, resized.height - 224)] {
                 var crop = [UInt8](repeating: 0, count: 224 * 224 * 3)

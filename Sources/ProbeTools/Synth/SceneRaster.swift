@@ -7,27 +7,8 @@
 // layer, level-2 parts, which lie on top of level-1 parts, into the second). So occluded things
 // lose their labels exactly where they are hidden, and the masks always match the picture.
 
-/// One shape of a thing, with what fills it and what it is labelled.
-struct Piece {
-    var shape: Shape
-    var surface: Surface
-    /// Part label id, 0 for none.
-    var part: UInt32 = 0
-    /// 1 for parts that tile the thing, 2 for parts lying on other parts.
-    var partLevel: Int = 1
-    /// Material label id, 0 for none.
-    var material: UInt32 = 0
-}
-
-/// One thing in a scene: its object label (0 when not annotated as an object) and its pieces,
-/// painted in order.
-struct Thing {
-    var object: UInt32
-    var pieces: [Piece]
-}
-
 /// The picture and the label layers being painted.
-struct Canvas {
+struct SceneRaster {
     /// Image side (`ih = iw`).
     let size: Int
     /// Segmentation side (`sh = sw = size / 2`).
@@ -52,11 +33,11 @@ struct Canvas {
     }
 
     /// Paints `thing` over what is there.
-    mutating func paint(_ thing: Thing) {
+    mutating func paint(_ thing: SceneObject) {
         for piece in thing.pieces { paint(piece, object: thing.object) }
     }
 
-    private mutating func paint(_ piece: Piece, object label: UInt32) {
+    private mutating func paint(_ piece: LabelledShape, object label: UInt32) {
         let box = piece.shape.bounds
         // Picture: every image pixel whose centre is inside.
         let n = Float(size)

@@ -3,18 +3,18 @@
 // that float and the middle of the base for things that stand; `size` is a fraction of the image.
 
 /// Builds things with labels from one vocabulary.
-struct ThingMaker {
+struct SceneObjectMaker {
     let vocabulary: SynthVocabulary
 
     private func piece(_ shape: Shape, _ surface: Surface, part: String? = nil, level: Int = 1,
-                       material: String? = nil) -> Piece {
-        Piece(shape: shape, surface: surface, part: part.map { vocabulary[$0] } ?? 0, partLevel: level,
-              material: material.map { vocabulary[$0] } ?? 0)
+                       material: String? = nil) -> LabelledShape {
+        LabelledShape(shape: shape, surface: surface, part: part.map { vocabulary[$0] } ?? 0, partLevel: level,
+                      material: material.map { vocabulary[$0] } ?? 0)
     }
 
     /// A thing of kind `name` (one of the countable objects).
-    func make(_ name: String, at u: Float, _ v: Float, size s: Float, _ rng: inout SynthRandom) -> Thing {
-        let pieces: [Piece]
+    func make(_ name: String, at u: Float, _ v: Float, size s: Float, _ rng: inout SynthRandom) -> SceneObject {
+        let pieces: [LabelledShape]
         switch name {
         case "ball": pieces = ball(u, v, s, &rng)
         case "house": pieces = house(u, v, s, &rng)
@@ -26,12 +26,12 @@ struct ThingMaker {
         case "kite": pieces = kite(u, v, s, &rng)
         case "window": pieces = window(u, v, s, &rng)
         case "moon": pieces = moon(u, v, s, &rng)
-        default: preconditionFailure("ThingMaker: unknown thing \(name)")
+        default: preconditionFailure("SceneObjectMaker: unknown thing \(name)")
         }
-        return Thing(object: vocabulary[name], pieces: pieces)
+        return SceneObject(object: vocabulary[name], pieces: pieces)
     }
 
-    private func ball(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func ball(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let r = s / 2
         let a = rng.vivid()
         let b = rng.chance(0.5) ? rng.vivid() : RGB(0.95, 0.95, 0.92)
@@ -41,7 +41,7 @@ struct ThingMaker {
         return [piece(.circle(cu: u, cv: v - r, r: r), surface)]
     }
 
-    private func house(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func house(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let w = s * rng.float(0.9...1.3), h = s * rng.float(0.5...0.7)
         let top = v - h
         let brick = rng.chance(0.5)
@@ -53,14 +53,14 @@ struct ThingMaker {
         let roof = Surface(pattern: .shingles(period: s * 0.07), a: roofColor, b: roofColor * 0.5, grain: 0.1, seed: rng.noiseSeed())
         let overhang = w * 0.08
         var pieces = [
-            piece(.rect(Box(u0: u - w / 2, v0: top, u1: u + w / 2, v1: v), radius: 0), wall, part: "wall",
+            piece(.rect(UVRect(u0: u - w / 2, v0: top, u1: u + w / 2, v1: v), radius: 0), wall, part: "wall",
                   material: brick ? "brick" : "wood"),
             piece(.polygon([SIMD2(u - w / 2 - overhang, top), SIMD2(u + w / 2 + overhang, top), SIMD2(u, top - s * rng.float(0.3...0.45))]),
                   roof, part: "roof", material: "tile"),
         ]
         let doorW = w * 0.18, doorH = h * 0.55
         let doorU = u + rng.float(-0.3...0.3) * w
-        pieces.append(piece(.rect(Box(u0: doorU - doorW / 2, v0: v - doorH, u1: doorU + doorW / 2, v1: v), radius: 0),
+        pieces.append(piece(.rect(UVRect(u0: doorU - doorW / 2, v0: v - doorH, u1: doorU + doorW / 2, v1: v), radius: 0),
                             materialSurface("wood", &rng), part: "door", level: 2, material: "wood"))
         let lit = rng.chance(0.3)
         for k in 0..<rng.int(1...3) {
@@ -68,13 +68,13 @@ struct ThingMaker {
             if abs(wu - doorU) < doorW { continue }
             var glass = materialSurface("glass", &rng)
             if lit { glass.a = RGB(0.95, 0.8, 0.3); glass.b = RGB(1, 0.95, 0.7) }
-            pieces.append(piece(.rect(Box(u0: wu - w * 0.09, v0: top + h * 0.15, u1: wu + w * 0.09, v1: top + h * 0.42), radius: 0),
+            pieces.append(piece(.rect(UVRect(u0: wu - w * 0.09, v0: top + h * 0.15, u1: wu + w * 0.09, v1: top + h * 0.42), radius: 0),
                                 glass, part: "window", level: 2, material: "glass"))
         }
         return pieces
     }
 
-    private func tree(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func tree(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let bark = Surface(pattern: .bark, a: rng.color(hue: 25, s: 0.5...0.7, v: 0.25...0.4), b: rng.color(hue: 30, s: 0.4...0.6, v: 0.45...0.6),
                            grain: 0.1, seed: rng.noiseSeed())
         let autumn = rng.chance(0.2)
@@ -89,12 +89,12 @@ struct ThingMaker {
                                  r: crownR * rng.float(0.55...0.8)))
         }
         return [
-            piece(.rect(Box(u0: u - s * 0.06, v0: v - s * 0.5, u1: u + s * 0.06, v1: v), radius: 0), bark, part: "trunk", material: "wood"),
+            piece(.rect(UVRect(u0: u - s * 0.06, v0: v - s * 0.5, u1: u + s * 0.06, v1: v), radius: 0), bark, part: "trunk", material: "wood"),
             piece(.union(blobs), leaves, part: "leaves"),
         ]
     }
 
-    private func car(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func car(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let length = s * 1.7
         let paint = rng.vivid()
         let body = Surface(pattern: .metal(angle: 0), a: paint * 0.75, b: paint, grain: 0.04, seed: rng.noiseSeed())
@@ -115,7 +115,7 @@ struct ThingMaker {
         let hub = Surface(pattern: .metal(angle: 0.7), a: RGB(0.6, 0.6, 0.62), b: RGB(0.85, 0.85, 0.88), grain: 0.05, seed: rng.noiseSeed())
         var pieces = [
             piece(.polygon(cabin), body, part: "body", material: "metal"),
-            piece(.rect(Box(u0: u - length / 2, v0: bodyTop, u1: u + length / 2, v1: v - s * 0.15), radius: s * 0.08),
+            piece(.rect(UVRect(u0: u - length / 2, v0: bodyTop, u1: u + length / 2, v1: v - s * 0.15), radius: s * 0.08),
                   body, part: "body", material: "metal"),
         ]
         for w in windows { pieces.append(piece(.polygon(w), glass, part: "window", level: 2, material: "glass")) }
@@ -126,7 +126,7 @@ struct ThingMaker {
         return pieces
     }
 
-    private func flower(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func flower(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let stem = Surface(pattern: .bark, a: RGB(0.15, 0.45, 0.12), b: RGB(0.3, 0.6, 0.2), grain: 0.05, seed: rng.noiseSeed())
         let petalColor = rng.pick([rng.color(hue: 330, s: 0.4...0.6, v: 0.85...1), rng.color(hue: 0, s: 0.8...0.95, v: 0.75...0.95),
                                    rng.color(hue: 55, s: 0.8...0.95, v: 0.85...1), rng.color(hue: 275, s: 0.5...0.8, v: 0.6...0.85),
@@ -134,7 +134,7 @@ struct ThingMaker {
         let petals = Surface(pattern: .stripes(period: s * 0.03, angle: rng.angle()), a: petalColor, b: petalColor * 0.8,
                              grain: 0.05, seed: rng.noiseSeed())
         let hu = u, hv = v - s * 0.7
-        var pieces = [piece(.rect(Box(u0: u - s * 0.02, v0: hv, u1: u + s * 0.02, v1: v), radius: 0), stem, part: "stem")]
+        var pieces = [piece(.rect(UVRect(u0: u - s * 0.02, v0: hv, u1: u + s * 0.02, v1: v), radius: 0), stem, part: "stem")]
         let count = rng.int(5...8)
         let turn = rng.angle()
         for k in 0..<count {
@@ -149,7 +149,7 @@ struct ThingMaker {
         return pieces
     }
 
-    private func fish(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func fish(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let flip: Float = rng.chance(0.5) ? 1 : -1
         let base = rng.pick([rng.color(hue: 28, s: 0.85...1, v: 0.85...1), rng.color(hue: 55, s: 0.8...1, v: 0.85...1),
                              rng.color(hue: 210, s: 0.7...0.9, v: 0.7...0.9), rng.color(hue: 350, s: 0.7...0.9, v: 0.75...0.9)])
@@ -171,7 +171,7 @@ struct ThingMaker {
         ]
     }
 
-    private func cloud(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func cloud(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let grey = rng.float(0.85...0.98)
         var surface = Surface(pattern: .plain, a: RGB(grey, grey, min(grey + 0.03, 1)), b: RGB(repeating: grey * 0.8), grain: 0.04,
                               seed: rng.noiseSeed())
@@ -184,7 +184,7 @@ struct ThingMaker {
         return [piece(.union(blobs), surface)]
     }
 
-    private func kite(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func kite(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let a = rng.vivid(), b = rng.vivid()
         let sail = Surface(pattern: .checks(period: s * 0.35, angle: .pi / 4), a: a, b: b, grain: 0.04, seed: rng.noiseSeed())
         let ribbon = Surface(pattern: .plain, a: b, b: a, grain: 0.05, seed: rng.noiseSeed())
@@ -200,22 +200,22 @@ struct ThingMaker {
         return pieces
     }
 
-    private func window(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func window(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         let w = s * rng.float(0.6...0.9), h = s
         let frame = Surface(pattern: .wood(period: 0.05, angle: 0), a: RGB(0.93, 0.92, 0.9), b: RGB(0.8, 0.78, 0.75), grain: 0.04,
                             seed: rng.noiseSeed())
-        var pieces = [piece(.rect(Box(u0: u - w / 2, v0: v - h / 2, u1: u + w / 2, v1: v + h / 2), radius: 0), frame, material: "wood")]
+        var pieces = [piece(.rect(UVRect(u0: u - w / 2, v0: v - h / 2, u1: u + w / 2, v1: v + h / 2), radius: 0), frame, material: "wood")]
         let glass = materialSurface("glass", &rng)
         let t = s * 0.06
         for (du, dv) in [(-1, -1), (1, -1), (-1, 1), (1, 1)] as [(Float, Float)] {
             let cu = u + du * w / 4, cv = v + dv * h / 4
-            pieces.append(piece(.rect(Box(u0: cu - w / 4 + t / 2, v0: cv - h / 4 + t / 2, u1: cu + w / 4 - t / 2, v1: cv + h / 4 - t / 2), radius: 0),
+            pieces.append(piece(.rect(UVRect(u0: cu - w / 4 + t / 2, v0: cv - h / 4 + t / 2, u1: cu + w / 4 - t / 2, v1: cv + h / 4 - t / 2), radius: 0),
                                 glass, material: "glass"))
         }
         return pieces
     }
 
-    private func moon(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [Piece] {
+    private func moon(_ u: Float, _ v: Float, _ s: Float, _ rng: inout SynthRandom) -> [LabelledShape] {
         var surface = Surface(pattern: .stone, a: RGB(0.95, 0.93, 0.78), b: RGB(0.8, 0.78, 0.65), grain: 0.05, seed: rng.noiseSeed())
         surface.light = (u - s * 0.15, v - s * 0.15, s * 0.8)
         return [piece(.circle(cu: u, cv: v, r: s / 2), surface)]

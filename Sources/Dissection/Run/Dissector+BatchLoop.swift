@@ -1,0 +1,44 @@
+// The batch loop every pass runs. From where the pass stands (`imagesDone`) to the end of the
+// probe: honour pause and cancel at the batch boundary, read the next batch in index order, get
+// its activations, hand the batch to the pass, count it done, report progress and checkpoint
+// every `checkpointInterval` images. A pass supplies where its activations come from (the model
+// or file, or the activation cache), what it does with a batch, and its checkpoint; the loop is
+// the same for all three, so resuming, cancelling and crash points behave alike in each.
+import Foundation
+
+extension Dissector {
+    /// Runs one pass's batches to the end of the probe.
+    /// - Parameters:
+    ///   - decodeImages: whether the loader decodes images (only when activations are produced from them).
+    ///   - secondPassFactor: how much faster a later pass runs than this one, for the ETA.
+    ///   - checkpoint: commits the pass's state (also on pause and cancel).
+    ///   - activations: fills `buffers` (per layer, `items.count * valuesPerImage` values first) for
+    ///     `items`, the images from `start`; returns per item why it could not be produced, or nil.
+    ///   - body: the pass's work on a batch: its items, first index, reasons and buffers; it may
+    ///     update `progress` (the skipped count) before the loop counts the batch done.
+    func runBatches(_ session: inout Session, decodeImages: Bool, secondPassFactor: Double,
+                    checkpoint: (inout Session) throws -> Void,
+                    activations: (_ items: [SampleItem], _ start: Int, _ buffers: inout [[Float]]) throws -> [String?],
+                    body: (_ items: [SampleItem], _ start: Int, _ reasons: [String?], _ buffers: [[Float]],
+                           _ progress: inout RunProgress) throws -> Void) throws {
+        let total = session.total
+        let startTime = Date(), doneAtStart = session.progress.imagesDone
+        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: decodeImages)
+        var buffers = [[Float]](repeating: [], count: session.layers.count)
+        let interval = checkpointInterval
+        while session.progress.imagesDone < total {
+            try honourControl(&session, checkpoint: checkpoint)
+            let start = session.progress.imagesDone
+            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
+            let reasons = try activations(items, start, &buffers)
+            try body(items, start, reasons, buffers, &session.progress)
+            session.progress.imagesDone = start + items.count
+            updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: secondPassFactor)
+            emit(.progress(session.progress))
+            CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
+            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
+                try checkpoint(&session)
+            }
+        }
+    }
+}
