@@ -37,6 +37,7 @@ struct CompareCommand: ParsableCommand {
         do { comparison = try RunComparison.load(runs, layers: layer) } catch {
             throw commandFailure(error)
         }
+        for caveat in comparison.caveats { printDiagnostic("warning: " + caveat) }
         var lines: [String]
         if let unit {
             lines = []

@@ -3,6 +3,7 @@
 // video (issue 22, item 3: at TERM=xterm's eight colours the selection was only bold).
 
 import Testing
+import Render
 @testable import TUI
 
 @Suite struct ColorMapperTests {
@@ -22,7 +23,7 @@ import Testing
         #expect(!ColorMapper(depth: .truecolor, mainBackground: theme[.mainBG]).showsInReverse(theme.selected))
         // A theme whose selection is a distinct one of the eight colours keeps it.
         var blue = theme
-        blue[.selectedBG] = .rgb(RGB(hex: 0x0000C0))
+        blue[.selectedBG] = .rgb(RGBColor(0, 0, 0xC0))
         let eight = ColorMapper(depth: .ansi8, mainBackground: blue[.mainBG])
         #expect(eight.colorNumber(blue[.selectedBG]) != eight.colorNumber(blue[.mainBG]))
         #expect(!eight.showsInReverse(blue.selected))

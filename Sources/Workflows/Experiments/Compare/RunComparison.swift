@@ -4,6 +4,7 @@
 // them. Runs of different models on the same probe compare by counts only.
 import Dissection
 import Foundation
+import Render
 
 /// Why runs cannot be compared: one line `<file>: <cause>; <hint>`.
 public struct CompareError: Error, CustomStringConvertible, Equatable {
@@ -54,6 +55,21 @@ public struct RunComparison: Sendable, Equatable {
     /// The runs, in the order given.
     public var runs: [ComparedRun]
     public var layers: [LayerComparison]
+
+    /// What makes the runs' counts not directly comparable, one line each: a different probe
+    /// dataset, or a different number of images (a `--limit`, a subset). Empty when nothing.
+    public var caveats: [String] {
+        var lines: [String] = []
+        if Set(runs.map(\.configuration.dataset)).count > 1 {
+            let each = runs.map { "\($0.name): \($0.configuration.dataset)" }.joined(separator: ", ")
+            lines.append("the runs used different probe datasets (\(TerminalText.sanitize(each))); detector counts depend on the probe, compare them with care")
+        }
+        if Set(runs.map(\.progress.imagesTotal)).count > 1 {
+            let each = runs.map { "\($0.name): \($0.progress.imagesTotal)" }.joined(separator: ", ")
+            lines.append("the runs used different numbers of images (\(TerminalText.sanitize(each))); IoUs over fewer images are noisier")
+        }
+        return lines
+    }
 
     /// Reads `paths` (two or more run directories) and compares `layerNames`: empty = every layer
     /// name all runs share (or each run's only layer when they share none); one name = that layer

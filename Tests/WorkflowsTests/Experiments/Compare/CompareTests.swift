@@ -54,6 +54,16 @@ private func rewrite(_ acts: inout [Float], original: [Float], units: Int, u: In
         return (before, after, planted)
     }
 
+    @Test func runsOnOtherProbesOrImageCountsComeWithACaveat() throws {
+        let (before, after, _) = try makeRuns()
+        var c = try RunComparison.load([before, after])
+        #expect(c.caveats.isEmpty, "the same probe and images: \(c.caveats)")
+        c.runs[1].progress.imagesTotal -= 10
+        #expect(c.caveats.count == 1 && c.caveats[0].hasPrefix("the runs used different numbers of images (epoch1: "))
+        c.runs[1].configuration.dataset = "/elsewhere/broden1_224"
+        #expect(c.caveats.count == 2 && c.caveats[0].contains("epoch2: /elsewhere/broden1_224"))
+    }
+
     @Test func fatesAndCountsOfTwoKnownRuns() throws {
         let (before, after, _) = try makeRuns()
         let c = try RunComparison.load([before, after])
