@@ -53,13 +53,7 @@ extension RunSchema {
             throw RunError.damaged(path: path, place: "table meta", reason: "the schema_version row is missing")
         }
         let r = StoredRow(row, table: "meta", path: path)
-        let value = try r.value("value")
-        let version: Int?
-        switch value.storage {
-        case let .int64(v): version = Int(v)
-        case let .string(s): version = Int(s)
-        default: version = nil
-        }
+        let (value, version) = try r.versionNumber("value")
         guard let version, version >= 1 else {
             throw r.damaged("value", "\(StoredRow.show(value)) is not a schema version")
         }

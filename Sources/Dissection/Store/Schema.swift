@@ -19,13 +19,7 @@ enum RunSchema {
         guard let row = try Row.fetchOne(db, sql: "SELECT rowid AS _row, value FROM meta WHERE key = ?",
                                          arguments: [unionRuleKey]) else { return 1 }
         let r = StoredRow(row, table: "meta", path: path)
-        let value = try r.value("value")
-        let version: Int?
-        switch value.storage {
-        case let .int64(v): version = Int(v)
-        case let .string(s): version = Int(s)
-        default: version = nil
-        }
+        let (value, version) = try r.versionNumber("value")
         guard let version, (1...UnionRule.version).contains(version) else {
             throw r.damaged("value", "\(StoredRow.show(value)) is not a union rule version (1 to \(UnionRule.version))")
         }

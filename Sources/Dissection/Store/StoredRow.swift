@@ -54,6 +54,17 @@ struct StoredRow {
 
     // MARK: Integers
 
+    /// `column`'s value and the integer it holds, stored as an integer or as its decimal text
+    /// (the `meta` table stores every value as text or integer); nil when it holds neither.
+    func versionNumber(_ column: String) throws -> (value: DatabaseValue, number: Int?) {
+        let value = try value(column)
+        switch value.storage {
+        case let .int64(v): return (value, Int(v))
+        case let .string(s): return (value, Int(s))
+        default: return (value, nil)
+        }
+    }
+
     /// An integer in `range`; `meaning` completes "… is not <meaning>".
     func int(_ column: String, in range: ClosedRange<Int>, _ meaning: String) throws -> Int {
         guard let v = try optionalInt(column, in: range, meaning) else { throw damaged(column, "NULL where \(meaning) is required") }
