@@ -86,6 +86,9 @@ final class RunStore: @unchecked Sendable {
     private static func existingRun(path: String) throws -> (Stored, RunProgress)? {
         var config = Configuration()
         config.readonly = true
+        // A viewer may be opening the database at this moment (the explorer resuming a run reads
+        // it while this writer starts): wait for its locks as the writer's pool does.
+        config.busyMode = .timeout(10)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
