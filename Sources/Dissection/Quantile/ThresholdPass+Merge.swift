@@ -62,6 +62,7 @@ extension ThresholdPass {
         for u in histograms.indices { histograms[u].mergeCounts(other.histograms[u]) }
         top.merge(other.top)
         images += other.images
+        nonFinite.add(other.nonFinite)
     }
 
     /// Refine pass: takes in another shard's low-bit counts (both started from the same merged pass 1).

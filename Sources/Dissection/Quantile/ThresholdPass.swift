@@ -31,6 +31,8 @@ public struct ThresholdPass: Sendable, Equatable {
     public internal(set) var top: TopImages
     /// Images added.
     public internal(set) var images: Int = 0
+    /// Values that were NaN or infinite, over the images added.
+    public internal(set) var nonFinite = NonFiniteCounts()
 
     /// Pass-1 state for a `(C, H, W)` layer over at most `maxImages` images.
     public init(units: Int, mapSize: Int, quantile q: Double, topK: Int, maxImages: Int, method: QuantileMethod? = nil) {
@@ -84,6 +86,9 @@ public struct ThresholdPass: Sendable, Equatable {
         let act = SendableFloats(activations)
         let k = top.k
         let selection = method == .selection
+        var chunkCounts = [NonFiniteCounts](repeating: NonFiniteCounts(), count: chunks)
+        chunkCounts.withUnsafeMutableBufferPointer { counts in
+        let countsBase = SendableCounts(base: counts.baseAddress!)
         selectors.withUnsafeMutableBufferPointer { sel in
         histograms.withUnsafeMutableBufferPointer { hist in
             top.withLists { lists in
@@ -96,6 +101,7 @@ public struct ThresholdPass: Sendable, Equatable {
                             let map = act.base + (i * C + u) * HW
                             let values = UnsafeBufferPointer(start: map, count: HW)
                             if selection { h.selectors![u].add(values) } else { h.histograms![u].countHigh(values) }
+                            countsBase.base[chunk].count(values)
                             var peak = -Float.infinity
                             for v in values where v > peak { peak = v }
                             TopImages.offer(into: &h.lists![u], k: k, image: image, maximum: peak, map: values)
@@ -105,6 +111,8 @@ public struct ThresholdPass: Sendable, Equatable {
             }
         }
         }
+        }
+        for c in chunkCounts { nonFinite.add(c) }
         images += indices.lazy.filter { $0 != nil }.count
     }
 
@@ -158,7 +166,9 @@ public struct ThresholdPass: Sendable, Equatable {
         }
         let t = top.serialized()
         var len = ByteWriter(); len.int(t.count)
-        return bytes + len.bytes + t
+        var counts = ByteWriter()
+        counts.int(nonFinite.nan); counts.int(nonFinite.positiveInfinity); counts.int(nonFinite.negativeInfinity)
+        return bytes + len.bytes + t + counts.bytes
     }
 
     /// Restores a state written by `serialized()`; nil when the bytes do not describe one.
@@ -180,8 +190,16 @@ public struct ThresholdPass: Sendable, Equatable {
             r.offset += n
             histograms.append(h)
         }
-        guard let n = r.int(), n == bytes.count - r.offset,
-              let top = TopImages(serialized: Array(bytes[r.offset...])) else { return nil }
+        // The top images, then the non-finite counts (absent in states written before they were kept).
+        guard let n = r.int(), n >= 0, n <= bytes.count - r.offset,
+              let top = TopImages(serialized: Array(bytes[r.offset..<(r.offset + n)])) else { return nil }
+        r.offset += n
+        var nonFinite = NonFiniteCounts()
+        if !r.atEnd {
+            guard let nan = r.int(), let pos = r.int(), let neg = r.int(), r.atEnd, nan >= 0, pos >= 0, neg >= 0 else { return nil }
+            nonFinite = NonFiniteCounts(nan: nan, positiveInfinity: pos, negativeInfinity: neg)
+        }
+        self.nonFinite = nonFinite
         self.units = units
         self.mapSize = mapSize
         self.p = Double(bitPattern: UInt64(bitPattern: Int64(pBits)))
@@ -192,6 +210,9 @@ public struct ThresholdPass: Sendable, Equatable {
         self.top = top
     }
 }
+
+/// Per-worker non-finite counts.
+struct SendableCounts: @unchecked Sendable { let base: UnsafeMutablePointer<NonFiniteCounts> }
 
 /// Pointers to per-unit state for workers that each touch disjoint units.
 struct PassHandle: @unchecked Sendable {

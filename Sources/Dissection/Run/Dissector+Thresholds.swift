@@ -133,6 +133,7 @@ extension Dissector {
         try store.write { transaction in
             try transaction.addSkipped(skips)
             for (l, layer) in layers.enumerated() {
+                try transaction.setNonFinite(layer: layer.name, states[l].nonFinite)
                 try transaction.setTopImages(layer: layer.name, states[l].top, height: layer.height, width: layer.width)
                 if refine {
                     try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, states[l].serialized())
@@ -141,6 +142,9 @@ extension Dissector {
                 }
             }
             try transaction.setProgress(progress)
+        }
+        for (layer, state) in zip(layers, states) where !state.nonFinite.isEmpty {
+            emit(.warning(TerminalText.sanitize(state.nonFinite.sentence(layer: layer.name))))
         }
         if !refine { emit(.thresholdsReady(progress)) }
     }

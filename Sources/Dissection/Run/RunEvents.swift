@@ -15,6 +15,8 @@ public enum RunEvent: Sendable {
     case layerFinished(layer: String, uniqueDetectors: Int)
     /// The run is finished.
     case finished(RunProgress)
+    /// Something about the data the user should know, one line (non-finite activations).
+    case warning(String)
     /// The run stopped on an error (its one-line message).
     case failed(String)
     /// The run was paused or resumed by its driver.

@@ -25,6 +25,18 @@ extension RunStore {
                                  p.imagesSkipped, p.rate, p.etaSeconds, p.updatedAt, p.finishedAt, p.message])
         }
 
+        /// Records the non-finite activation values of a layer's pass 1 (`meta` key `nonfinite:<layer>`,
+        /// value `NaN +inf -inf` counts), or nothing when there were none.
+        func setNonFinite(layer: String, _ counts: NonFiniteCounts) throws {
+            let key = RunStore.nonFiniteKeyPrefix + layer
+            if counts.isEmpty {
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+            } else {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                               arguments: [key, "\(counts.nan) \(counts.positiveInfinity) \(counts.negativeInfinity)"])
+            }
+        }
+
         /// Stores a resume blob.
         func setBlob(layer: String, kind: String, _ bytes: [UInt8]) throws {
             try db.execute(sql: "INSERT OR REPLACE INTO checkpoints (layer, kind, data) VALUES (?, ?, ?)",

@@ -229,6 +229,9 @@ final class RunStore: @unchecked Sendable {
         try read { db in Set(try RunReader.skipped(db, path: databasePath).map(\.image)) }
     }
 
+    /// The `meta` key prefix of a layer's non-finite counts.
+    static let nonFiniteKeyPrefix = "nonfinite:"
+
     /// The `meta` key of the activation cache flag.
     static let activationCacheKey = "activation_cache"
 }

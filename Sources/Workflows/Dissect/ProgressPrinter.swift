@@ -48,6 +48,8 @@ public final class ProgressPrinter: @unchecked Sendable {
             line("\(layer): \(unique) unique detectors")
         case let .finished(p):
             line("finished: \(p.imagesTotal) images, \(p.imagesSkipped) skipped")
+        case let .warning(text):
+            line("warning: " + text)
         case let .failed(message):
             endBar()
             _ = message  // the command prints the error itself

@@ -39,7 +39,8 @@ public enum RunReport {
         let source = view.configuration.model ?? view.configuration.activations ?? ""
         let subtitle = "run \(view.reader.directory) · \((source as NSString).lastPathComponent) · \(view.stateLine)"
             + (SyntheticMarker.isSynthetic(dataset: dataset) ? " · synthetic probe (netdissect synth): its concepts are procedural, not Broden's" : "")
-            + (view.notices.isEmpty ? "" : " · made with the earlier union rule: IoUs differ from a run made now; redo it with netdissect dissect --force")
+            + ((try? view.reader.unionRuleVersion()).map { $0 < UnionRule.version } == true
+                ? " · made with the earlier union rule: IoUs differ from a run made now; redo it with netdissect dissect --force" : "")
         let writer: ReportWriter
         do { writer = try ReportWriter(directory: request.out, title: "Network Dissection", subtitle: subtitle) } catch {
             throw ViewFailure("\(error); choose another --out")

@@ -39,6 +39,7 @@ public enum UnitView {
                            problems: (String) -> Void) throws(ViewFailure) {
         guard request.top.map({ $0 >= 0 }) ?? true else { throw ViewFailure("unit: --top must be 0 or more") }
         let view = try RunView.open(request.run)
+        for notice in view.notices { problems(notice) }
         let layer = try view.layer(request.layer)
         let result = try view.unit(layer, number: request.unit)
         let mode = GraphicsMode.choose(request.graphics, capabilities)
