@@ -50,13 +50,14 @@ struct SynthImageMaker {
         imageLabels[SynthCategory.scene.rawValue] = composition.scenes.map(Int.init)
         imageLabels[SynthCategory.texture.rawValue] = composition.textures.map(Int.init)
 
-        // File names in the manner of each Broden source.
+        // File names that say what the images are: synthetic, and of which kind (not the names of
+        // the Broden sources they imitate, which would read as if they came from ADE20K or DTD).
         let stem: String
         switch composition.source {
-        case .ade: stem = "ade20k/ADE_\(split)_\(pad(index + 1, 8))"
-        case .pascal: stem = "pascal/2008_\(pad(index + 1, 6))"
-        case .opensurfaces: stem = "opensurfaces/\(100_000 + index)"
-        case .dtd: stem = "dtd/\(vocabulary.names[Int(composition.textures[0])])_\(pad(index + 1, 4))"
+        case .ade: stem = "\(composition.source.folder)/scene_\(split)_\(pad(index + 1, 8))"
+        case .pascal: stem = "\(composition.source.folder)/object_\(pad(index + 1, 6))"
+        case .opensurfaces: stem = "\(composition.source.folder)/surface_\(pad(index + 1, 6))"
+        case .dtd: stem = "\(composition.source.folder)/\(vocabulary.names[Int(composition.textures[0])])_\(pad(index + 1, 4))"
         }
         let image = stem + ".jpg"
         let rgb = RGBImage(width: options.size, height: options.size, pixels: pixels)

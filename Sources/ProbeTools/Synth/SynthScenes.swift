@@ -5,17 +5,18 @@
 // on every image.
 import Dissection
 
-/// Where an image "comes from": decides its folder, its file names and which categories it
-/// annotates, as in Broden.
+/// Which Broden source an image imitates: decides its folder, its file names and which categories
+/// it annotates.
 enum SynthSource: CaseIterable {
     case ade, pascal, opensurfaces, dtd
 
+    /// The folder of its images under `images/`: `synth-` and the kind of picture.
     var folder: String {
         switch self {
-        case .ade: return "ade20k"
-        case .pascal: return "pascal"
-        case .opensurfaces: return "opensurfaces"
-        case .dtd: return "dtd"
+        case .ade: return "synth-scenes"
+        case .pascal: return "synth-objects"
+        case .opensurfaces: return "synth-surfaces"
+        case .dtd: return "synth-textures"
         }
     }
 }
