@@ -96,7 +96,7 @@ public struct AppState: Sendable {
 
     /// The layout for the current size and focus.
     public var layout: Layout {
-        Layout(size: terminal.size, focus: focus, layerCount: layers.rows.count)
+        Layout(size: terminal.size, focus: focus, layerCount: layers.rows.count, unitRows: run == nil ? nil : units.rows.count)
     }
 
     /// The selected layer's results.

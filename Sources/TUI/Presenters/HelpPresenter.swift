@@ -21,10 +21,13 @@ public enum HelpPresenter {
             }
         }
         out.append(.blank(width, style))
-        var m = LineBuilder()
-        m.add("Mouse: click selects, double-click opens, the wheel scrolls, a click on a heading sorts.",
-              theme.dim.bg(style.bg))
-        out.append(m.build(width: width, fill: style))
+        // Wrapped to the box, so that a narrow one does not cut the sentence.
+        for text in AboutPresenter.wrap("Mouse: click selects, double-click opens, the wheel scrolls, a click on a heading sorts.",
+                                        width: max(1, width)) {
+            var m = LineBuilder()
+            m.add(text, theme.dim.bg(style.bg))
+            out.append(m.build(width: width, fill: style))
+        }
         return out
     }
 

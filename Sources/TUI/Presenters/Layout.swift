@@ -75,9 +75,9 @@ public struct Layout: Hashable, Sendable {
     /// The panes on screen and where (only the focused one in narrow mode).
     public var panes: [PaneID: Rect]
 
-    /// The layout for `size`, with `focus` shown in narrow mode and the layers pane sized for
-    /// `layerCount` rows.
-    public init(size: TerminalSize, focus: PaneID, layerCount: Int) {
+    /// The layout for `size`, with `focus` shown in narrow mode, the layers pane sized for
+    /// `layerCount` rows, and the units table for `unitRows` (nil: as many as fit).
+    public init(size: TerminalSize, focus: PaneID, layerCount: Int, unitRows: Int? = nil) {
         self.size = size
         header = Rect(row: 0, column: 0, height: 1, width: size.columns)
         status = Rect(row: size.rows - 1, column: 0, height: 1, width: size.columns)
@@ -101,7 +101,11 @@ public struct Layout: Hashable, Sendable {
         let layersHeight = min(max(layerCount + 3, 5), bodyHeight / 2)
         panes[.layers] = Rect(row: bodyTop, column: 0, height: layersHeight, width: left)
         panes[.breakdown] = Rect(row: bodyTop + layersHeight, column: 0, height: bodyHeight - layersHeight, width: left)
-        let detailHeight = min(bodyHeight / 2 + 1, 16)
+        // The unit's pictures get about half the height (at least 16 rows when there is room, two
+        // fifths on a tall terminal), and every row the units table would leave empty.
+        let shared = max(min(bodyHeight / 2 + 1, 16), bodyHeight * 2 / 5)
+        let unitsNeed = unitRows.map { $0 + 3 } ?? bodyHeight
+        let detailHeight = min(max(shared, bodyHeight - unitsNeed), bodyHeight - 6)
         panes[.units] = Rect(row: bodyTop, column: left, height: bodyHeight - detailHeight, width: right)
         panes[.detail] = Rect(row: bodyTop + bodyHeight - detailHeight, column: left, height: detailHeight, width: right)
     }

@@ -76,7 +76,9 @@ public enum UnitsPresenter {
             b.add("\(unit.unit)", isSelected ? base : theme.dim, width: columns.unit.1 - 1, alignRight: true, glyphs: glyphs)
             b.pad(1, base)
             let labelStyle = matchSet.contains(row) ? theme.match.bg(base.bg) : base
-            b.add(unit.label.isEmpty ? "-" : unit.label, labelStyle, width: columns.label.1, glyphs: glyphs)
+            // A label cut to its column keeps one blank before the category (it used to run into it).
+            b.add(unit.label.isEmpty ? "-" : unit.label, labelStyle, width: columns.label.1 - 1, glyphs: glyphs)
+            b.pad(1, base)
             if columns.category.1 > 0 {
                 b.add(unit.category, isSelected ? base : theme.category(unit.category), width: columns.category.1, glyphs: glyphs)
             }
@@ -115,7 +117,8 @@ public enum UnitsPresenter {
         b.pad(columns.mark.1, theme.dim)
         b.add(name("unit", .unit), style(.unit), width: columns.unit.1 - 1, alignRight: true, glyphs: glyphs)
         b.pad(1, theme.dim)
-        b.add(name("label", .label), style(.label), width: columns.label.1, glyphs: glyphs)
+        b.add(name("label", .label), style(.label), width: columns.label.1 - 1, glyphs: glyphs)
+        b.pad(1, theme.dim)
         if columns.category.1 > 0 { b.add(name("category", .category), style(.category), width: columns.category.1, glyphs: glyphs) }
         b.add(name("IoU", .iou), style(.iou), width: columns.iou.1 - 1, alignRight: true, glyphs: glyphs)
         return b.build(width: width, fill: theme.normal)
