@@ -27,9 +27,15 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let reported = ReportedProblems()
         do {
+            // Units drawn so far, redrawn in place on a terminal only (redirected, `\r` lines would
+            // pile up in the log); a line per layer either way.
+            let counting = isatty(2) == 1
             let index = try RunReport.write(
                 ReportRequest(run: runDirectory, out: out, top: top, cell: cell, dataset: dataset),
-                progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+                progress: { FileHandle.standardError.write(Data(((counting ? "\r\u{1B}[K" : "") + $0 + "\n").utf8)) },
+                units: counting ? { layer, done, total in
+                    FileHandle.standardError.write(Data("\r\u{1B}[Kreport: \(layer): \(done)/\(total) units".utf8))
+                } : nil,
                 problems: { if reported.first($0) { warn($0) } })
             FileHandle.standardOutput.write(Data((index + "\n").utf8))
         } catch {

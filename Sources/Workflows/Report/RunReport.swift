@@ -29,7 +29,10 @@ public enum RunReport {
     /// could not be read (the report is still written, with a placeholder tile).
     /// Returns the path of the index page.
     @discardableResult
+    /// `units`, when given, hears after every chunk of units how far the layer is (for a count
+    /// redrawn in place on a terminal).
     public static func write(_ request: ReportRequest, progress: (String) -> Void,
+                             units: ((_ layer: String, _ done: Int, _ total: Int) -> Void)? = nil,
                              problems: @escaping @Sendable (String) -> Void) throws(ViewFailure) -> String {
         guard (1...50).contains(request.top) else { throw ViewFailure("report: --top must be between 1 and 50") }
         guard (32...512).contains(request.cell) else { throw ViewFailure("report: --cell must be between 32 and 512 pixels") }
@@ -46,6 +49,7 @@ public enum RunReport {
             throw ViewFailure("\(error); choose another --out")
         }
         let pictures = UnitPictures(datasetDirectory: dataset)
+        let unitProgress = units
         for layer in view.layers {
             let results = try view.units(layer)
             var units: [ReportUnit] = []
@@ -64,6 +68,7 @@ public enum RunReport {
                     units.append(ReportUnit(unit: r.unit + 1, label: r.labelName.isEmpty ? "–" : r.labelName,
                                             category: r.categoryName.isEmpty ? "–" : r.categoryName, iou: r.iou, image: image))
                 }
+                unitProgress?(TerminalText.sanitize(layer.name), units.count, results.count)
             }
             let page = ReportLayer(name: layer.name, units: units, iouThreshold: view.configuration.iouThreshold,
                                    categories: view.categories.map(\.name),
