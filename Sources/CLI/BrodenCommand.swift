@@ -51,7 +51,7 @@ struct BrodenCommand: ParsableCommand {
                 reporter.finish()
             } catch {
                 reporter.finish()
-                FileHandle.standardError.write(Data("netdissect: \(error)\n".utf8))
+                printDiagnostic("\(error)")
                 throw ExitCode.failure
             }
             // The dataset check, as `netdissect probe check` runs it.
@@ -63,7 +63,7 @@ struct BrodenCommand: ParsableCommand {
                 reporter.finish()
             } catch {
                 reporter.finish()
-                FileHandle.standardError.write(Data("netdissect: \(error.message(directory: dataset))\n".utf8))
+                printDiagnostic(error.message(directory: dataset))
                 throw ExitCode.failure
             }
             print(report.lines().joined(separator: "\n"))

@@ -77,7 +77,7 @@ struct ExploreCommand: ParsableCommand {
             request.compare = compare
             try ExploreLauncher.run(request)
         } catch let failure as ExploreFailure {
-            FileHandle.standardError.write(Data(("netdissect: " + failure.message + "\n").utf8))
+            printDiagnostic(failure.message)
             throw ExitCode(1)
         }
     }

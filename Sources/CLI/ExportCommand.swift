@@ -43,7 +43,7 @@ struct ExportCommand: ParsableCommand {
                 }
             }
         } catch let error as RunError {
-            FileHandle.standardError.write(Data(("netdissect: " + error.description + "\n").utf8))
+            printDiagnostic(error.description)
             throw ExitCode(1)
         }
     }

@@ -26,7 +26,7 @@ struct ProbeCommand: ParsableCommand {
                     if counting && total >= 2000 { FileHandle.standardError.write(Data("\rchecked \(done)/\(total)".utf8)) }
                 }
             } catch {
-                FileHandle.standardError.write(Data("netdissect: \(error.message(directory: directory))\n".utf8))
+                printDiagnostic(error.message(directory: directory))
                 throw ExitCode.failure
             }
             if counting && report.records >= 2000 { FileHandle.standardError.write(Data("\n".utf8)) }

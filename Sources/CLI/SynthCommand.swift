@@ -38,7 +38,7 @@ struct SynthCommand: ParsableCommand {
         do {
             _ = try SyntheticBroden.generate(to: out, options: options, overwrite: force)
         } catch {
-            FileHandle.standardError.write(Data("netdissect: \(error)\n".utf8))
+            printDiagnostic("\(error)")
             throw ExitCode.failure
         }
         let seconds = Date().timeIntervalSince(start)

@@ -62,7 +62,7 @@ func parseGraphics(_ text: String) throws -> GraphicsOverride {
 
 /// Prints `netdissect: <message>` to stderr.
 func warn(_ message: String) {
-    FileHandle.standardError.write(Data(("netdissect: " + message + "\n").utf8))
+    printDiagnostic(message)
 }
 
 /// Prints the one-line failure and exits with status 1.
