@@ -142,8 +142,9 @@ extension ResolvedOp {
     var dataInputs: [Int] {
         switch self {
         case .binary, .matMul: [0, 1]
-        case .gemm: [0, 1, 2]
+        case .gemm, .layerNorm: [0, 1, 2]
         case .select: [1, 2]
+        case .scatterND: [0, 2]
         case let .concat(s): Array(s.inner.indices)
         case .constant: []
         default: [0]

@@ -90,12 +90,12 @@ import TestSupport
     }
 
     @Test func unsupportedOperatorsAndAttributesNameOpNodeAndOpset() {
-        var resize = convRelu()
-        resize.node("Resize", ["y"], ["z"], name: "upsample")
-        resize.outputs = ["z"]
-        let error = modelError { _ = try resize.load() }
-        #expect(error?.kind == .unsupportedOperator(op: "Resize", node: "upsample", opset: 13))
-        #expect(error?.description.contains("Resize") == true && error?.description.contains("upsample") == true
+        var nms = convRelu()
+        nms.node("NonMaxSuppression", ["y"], ["z"], name: "boxes")
+        nms.outputs = ["z"]
+        let error = modelError { _ = try nms.load() }
+        #expect(error?.kind == .unsupportedOperator(op: "NonMaxSuppression", node: "boxes", opset: 13))
+        #expect(error?.description.contains("NonMaxSuppression") == true && error?.description.contains("boxes") == true
                 && error?.description.contains("opset 13") == true)
 
         var wrap = ModelBuilder(opset: 19)
@@ -104,6 +104,20 @@ import TestSupport
         wrap.outputs = ["y"]
         #expect(modelError({ _ = try wrap.load() })?.kind
                 == .unsupportedAttribute(op: "Pad", node: "pad", opset: 19, attribute: "mode", value: "wrap"))
+
+        // What the transformer operators do not run is refused the same way.
+        for (op, attributes, attribute, value) in [
+            ("Resize", ["mode": "cubic"], "mode", "cubic"),
+            ("Resize", ["coordinate_transformation_mode": "tf_crop_and_resize"], "coordinate_transformation_mode", "tf_crop_and_resize"),
+            ("Gelu", ["approximate": "sigmoid"], "approximate", "sigmoid"),
+            ("ScatterND", ["reduction": "add"], "reduction", "add"),
+        ] as [(String, [String: String], String, String)] {
+            var refused = ModelBuilder(opset: 20)
+            refused.node(op, ["x"], ["y"], name: "n", attributes)
+            refused.outputs = ["y"]
+            #expect(modelError({ _ = try refused.load() })?.kind
+                    == .unsupportedAttribute(op: op, node: "n", opset: 20, attribute: attribute, value: value), "\(op) \(attributes)")
+        }
 
         var autoPad = convRelu()
         autoPad.nodes[0].attribute = []
