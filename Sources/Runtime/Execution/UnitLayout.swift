@@ -135,7 +135,15 @@ private struct Aspect {
     /// The h x w grid of `count` cells with the input's aspect ratio, if there is one.
     func grid(of count: Int, exact: Bool) -> (Int, Int)? {
         guard count >= 1 else { return nil }
-        for h in 1...count where count % h == 0 && matches(h, count / h, exact: exact) { return (h, count / h) }
+        // Divisor pairs (h, count / h) and (count / h, h), in O(sqrt(count)).
+        var d = 1
+        while d * d <= count {
+            if count % d == 0 {
+                if matches(d, count / d, exact: exact) { return (d, count / d) }
+                if matches(count / d, d, exact: exact) { return (count / d, d) }
+            }
+            d += 1
+        }
         return nil
     }
 }

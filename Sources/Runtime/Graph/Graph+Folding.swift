@@ -192,7 +192,8 @@ private struct Folder {
         // No sizes: equal parts, the last one smaller when the axis does not divide (opset 18).
         let chunk = (length + count - 1) / max(1, count)
         let sizes = parts ?? (0..<count).map { min(chunk, max(0, length - $0 * chunk)) }
-        guard sizes.count == count, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == length else {
+        // Each size is bounded before they are added, so a hostile one cannot overflow the sum.
+        guard sizes.count == count, sizes.allSatisfy({ $0 >= 0 && $0 <= length }), sizes.reduce(0, +) == length else {
             throw failure(.shape("sizes \(sizes) do not split axis \(a) of \(ShapeMath.describe(x.shape)) into \(count) outputs"))
         }
         var start = 0

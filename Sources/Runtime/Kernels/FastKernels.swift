@@ -88,6 +88,17 @@ struct FastKernels: KernelProvider {
             return PreparedKernel(label: "\(f)", scratchCount: 0) { k in
                 f.run(k.x, k.y, count: count, parallelism: parallelism)
             }.profiled("\(f) \(shape)")
+        case let .unary(u, shape):
+            // The reference's loop, spread over the workers (Erf in exported Gelus is the one
+            // that matters).
+            let count = shape.reduce(1, *)
+            let grain = parallelism.grain(for: count, minimum: 1 << 14)
+            return PreparedKernel(label: "\(u)", scratchCount: 0) { k in
+                let x = UncheckedSendable(k.x), y = UncheckedSendable(k.y)
+                parallelism.forEachRange(count, grain: grain) { range, _ in
+                    Reference.unary(u, x: x.value + range.lowerBound, y: y.value + range.lowerBound, count: range.count)
+                }
+            }.profiled("\(u) \(shape)")
         case let .affine(s):
             let kernel = ChannelAffine(shape: s)
             return PreparedKernel(label: "channel affine", scratchCount: 0) { k in

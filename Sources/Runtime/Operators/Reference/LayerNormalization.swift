@@ -23,10 +23,11 @@ struct LayerNormShape: Sendable, Hashable {
             throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
         }
         let inner = x[a...].reduce(1, *)
-        // ONNX lets Scale and B broadcast to the normalised shape; exporters write it whole.
+        // ONNX lets Scale and B broadcast to the normalised shape; exporters write it whole (or
+        // with leading ones), which is all we take.
         for (name, shape) in [("Scale", scale), ("B", bias)] {
             guard let shape else { continue }
-            guard shape.reduce(1, *) == inner, shape.drop(while: { $0 == 1 }).elementsEqual(x[a...].drop(while: { $0 == 1 })) else {
+            guard Array(shape.drop(while: { $0 == 1 })) == Array(x[a...].drop(while: { $0 == 1 })) else {
                 throw OpFailure.malformed("\(name) \(ShapeMath.describe(shape)) is not the normalised shape \(ShapeMath.describe(Array(x[a...])))")
             }
         }

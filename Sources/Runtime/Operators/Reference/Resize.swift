@@ -6,7 +6,7 @@
 // (`F.interpolate(mode="nearest")`: asymmetric with floor; `"bilinear"`: pytorch_half_pixel, or
 // align_corners), then rounds (nearest) or blends its two neighbours (linear). The per-axis maps
 // are computed once at resolve time; the reference walks every output and blends the 2^k corners
-// of the axes that are resized linearly. Segmentation heads and FPNs upsample with it.
+// of the k axes that are interpolated (at most `maxBlendedAxes`). Segmentation heads and FPNs upsample with it.
 
 /// The geometry of one Resize: per axis, where each output index reads.
 struct ResizeShape: Sendable, Equatable {
@@ -15,8 +15,13 @@ struct ResizeShape: Sendable, Equatable {
     /// Per axis and output index: the lower input index, the upper one, and the upper one's weight
     /// (nearest: both indices equal, weight 0).
     var low: [[Int]], high: [[Int]], weight: [[Float]]
+    /// The axes some output blends two inputs along (the others read one input each).
+    var blended: [Int]
 
-    /// Largest output we build tables for (one entry per output index per axis).
+    /// Most axes interpolated at once: every output blends 2^k inputs.
+    static let maxBlendedAxes = 4
+
+    /// The output shape (from sizes, else scales, for `axes` or all axes) and the per-axis maps.
     static func resolve(_ r: ResizeAttributes, x: [Int], scales givenScales: [Float]?, sizes givenSizes: [Int]?) throws -> ResizeShape {
         let rank = x.count
         guard rank >= 1 else { throw OpFailure.malformed("Resize of a scalar") }
@@ -72,7 +77,11 @@ struct ResizeShape: Sendable, Equatable {
             }
             low.append(l); high.append(h); weight.append(w)
         }
-        return ResizeShape(inputShape: x, outputShape: out, low: low, high: high, weight: weight)
+        let blended = (0..<rank).filter { d in weight[d].contains { $0 != 0 } }
+        guard blended.count <= maxBlendedAxes else {
+            throw OpFailure.shape("linear interpolation along \(blended.count) axes (at most \(maxBlendedAxes) are supported)")
+        }
+        return ResizeShape(inputShape: x, outputShape: out, low: low, high: high, weight: weight, blended: blended)
     }
 
     /// ONNX's `coordinate_transformation_mode`: the input coordinate of output index `i`.
@@ -113,13 +122,20 @@ extension Reference {
         var index = [Int](repeating: 0, count: rank)
         let count = s.outputShape.reduce(1, *)
         for o in 0..<count {
+            // The lower neighbour along every axis, then each corner moves up along some blended axes.
+            var base = 0
+            for d in 0..<rank { base += s.low[d][index[d]] * strides[d] }
             var value: Double = 0
-            for corner in 0..<(1 << rank) {
-                var offset = 0, w: Double = 1
-                for d in 0..<rank {
-                    let upper = corner >> d & 1 == 1, t = Double(s.weight[d][index[d]])
-                    offset += (upper ? s.high[d][index[d]] : s.low[d][index[d]]) * strides[d]
-                    w *= upper ? t : 1 - t
+            for corner in 0..<(1 << s.blended.count) {
+                var offset = base, w: Double = 1
+                for (bit, d) in s.blended.enumerated() {
+                    let t = Double(s.weight[d][index[d]])
+                    if corner >> bit & 1 == 1 {
+                        offset += (s.high[d][index[d]] - s.low[d][index[d]]) * strides[d]
+                        w *= t
+                    } else {
+                        w *= 1 - t
+                    }
                 }
                 if w != 0 { value += w * Double(x[offset]) }
             }
