@@ -226,6 +226,60 @@ import TestSupport
         #expect(modelError({ _ = try huge.load().layers() }) != nil)
     }
 
+    /// The transformer operators' parameters come from the file: each bad one is a one-line
+    /// error naming the node, never a crash, a hang or a huge allocation.
+    @Test func transformerOperatorsCheckTheirParameters() throws {
+        func failure(_ build: (inout ModelBuilder) -> Void, opset: Int64 = 13) -> ModelError.Kind? {
+            var m = ModelBuilder(opset: opset)
+            build(&m)
+            m.outputs = [m.nodes.last!.output[0]]
+            return modelError({ _ = try m.load().layers() })?.kind
+        }
+        /// Whether `kind` is a shape or node error naming `node` and `op`.
+        func names(_ kind: ModelError.Kind?, _ node: String, _ op: String) -> Bool {
+            switch kind {
+            case let .shape(n, o, _)?, let .invalidNode(n, o, _)?: n == node && o == op
+            default: false
+            }
+        }
+        // Resize: a scale that would make billions of pixels, a size of 0, sizes for the wrong rank.
+        let resizes: [(String, [Int], [Float]?, [Int64]?)] = [
+            ("huge scale", [4], [1, 1, 1e9, 1e9], nil), ("zero size", [4], nil, [1, 3, 0, 4]), ("rank", [2], nil, [8, 8]),
+        ]
+        for (what, dims, scales, sizes) in resizes {
+            let kind = failure { m in
+                if let scales { m.initializer("s", dims, scales) } else { m.initializer("s", dims, ints: sizes!) }
+                m.node("Resize", scales != nil ? ["x", "", "s"] : ["x", "", "", "s"], ["y"], name: "up", ["mode": "linear"])
+            }
+            #expect(names(kind, "up", "Resize"), "Resize \(what): \(String(describing: kind))")
+        }
+        // ScatterND: an index past the end, indices of another rank than the updates.
+        for (what, indices, updates) in [("past the end", [Int64](arrayLiteral: 0, 9), [1, 4, 4]), ("shape", [0, 1], [2, 4, 4])] {
+            let kind = failure { m in
+                m.initializer("i", [1, 2], ints: indices)
+                m.initializer("u", updates, [Float](repeating: 1, count: updates.reduce(1, *)))
+                m.node("ScatterND", ["x", "i", "u"], ["y"], name: "scatter")
+            }
+            #expect(names(kind, "scatter", "ScatterND"), "ScatterND \(what): \(String(describing: kind))")
+        }
+        // Split: sizes that overflow when added, or do not add up to the axis.
+        for sizes: [Int64] in [[Int64.max, Int64.max], [1, 1]] {
+            let kind = failure { m in
+                m.initializer("s", [2], ints: sizes)
+                m.node("Split", ["x", "s"], ["a", "b"], name: "split", ["axis": 1])
+            }
+            #expect(names(kind, "split", "Split"), "Split \(sizes): \(String(describing: kind))")
+        }
+        // LayerNormalization: an axis out of range, a scale of the wrong size.
+        for (axis, scale) in [(4, 4), (-1, 5)] {
+            let kind = failure({ m in
+                m.initializer("g", [scale], [Float](repeating: 1, count: scale))
+                m.node("LayerNormalization", ["x", "g"], ["y"], name: "ln", ["axis": axis])
+            }, opset: 17)
+            #expect(names(kind, "ln", "LayerNormalization"), "LayerNormalization axis \(axis): \(String(describing: kind))")
+        }
+    }
+
     @Test func runRefusesBatchesOfTheWrongShape() throws {
         let session = try convRelu().load().session(inputSize: 4)
         for shape in [[3, 4, 4], [1, 1, 4, 4], [1, 3, 5, 4], [0, 3, 4, 4]] {
