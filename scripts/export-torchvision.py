@@ -19,7 +19,14 @@ Examples:
     python scripts/export-torchvision.py resnet18 --num-classes 365 --checkpoint places.pth \\
         --out models/resnet18_places.onnx
 
-Then `netdissect layers models/resnet18.onnx` lists what can be dissected.
+    # vision transformers and modern CNNs: module paths name their blocks and stages
+    python scripts/export-torchvision.py vit_b_16 --out models/vit_b_16.onnx      # encoder.layers.encoder_layer_11
+    python scripts/export-torchvision.py swin_t --out models/swin_t.onnx          # features.5 (channels last)
+    python scripts/export-torchvision.py convnext_tiny --out models/convnext_tiny.onnx  # features.5
+
+Then `netdissect layers models/resnet18.onnx` lists what can be dissected (for a transformer,
+with the grid of each token layer: `14x14 tokens +1` is ViT-B/16's 196 patch tokens and its
+class token).
 """
 import argparse
 import importlib
@@ -70,6 +77,24 @@ def load_state_dict(torch, path):
     return {k[len("module."):] if k.startswith("module.") else k: v for k, v in checkpoint.items()}
 
 
+def import_torchvision_models():
+    """torchvision.models; a CPU-only torch with a CUDA build of torchvision fails to register
+    torchvision's compiled operators ("operator torchvision::nms does not exist"), which no model
+    definition needs: skipping their registration makes the architectures importable."""
+    try:
+        import torchvision.models as models
+        return models
+    except Exception as error:  # noqa: BLE001
+        if "torchvision::" not in str(error):
+            raise
+    import types
+    for name in [m for m in sys.modules if m == "torchvision" or m.startswith("torchvision.")]:
+        del sys.modules[name]
+    sys.modules["torchvision._meta_registrations"] = types.ModuleType("torchvision._meta_registrations")
+    import torchvision.models as models
+    return models
+
+
 def build_model(args, torch):
     if args.module:
         factory = load_factory(args.module)
@@ -77,7 +102,7 @@ def build_model(args, torch):
         model = factory(**kwargs)
     else:
         try:
-            import torchvision.models as models
+            models = import_torchvision_models()
         except Exception as error:  # noqa: BLE001
             fail(f"cannot import torchvision ({error}); install the torchvision that matches your torch")
         if args.arch not in models.list_models():
@@ -124,6 +149,10 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     import warnings
     warnings.filterwarnings("ignore", category=DeprecationWarning)  # the legacy exporter is chosen on purpose
+    # nn.MultiheadAttention (ViT) takes a fused fast path under no_grad in eval mode, which no
+    # ONNX exporter writes; the plain path exports as MatMul and Softmax.
+    if hasattr(torch.backends, "mha"):
+        torch.backends.mha.set_fastpath_enabled(False)
     with torch.no_grad():
         torch.onnx.export(
             model, (dummy,), args.out,

@@ -37,7 +37,7 @@ struct InferCommand: ParsableCommand {
             let result = try session.run(batch)[name]!
             try NPY.write(result, to: output)
             // The output's name comes from the model: filtered, and cut as `layers` cuts it.
-            let shown = TerminalText.truncate(TerminalText.sanitize(name), toWidth: LayerTable.maxWidths[3])
+            let shown = TerminalText.truncate(TerminalText.sanitize(name), toWidth: LayerTable.maxWidths[4])
             print(TerminalText.sanitize("wrote \(output): ") + shown + " \(result.shape)")
         } catch let error as ModelError {
             throw commandFailure(error)

@@ -17,6 +17,12 @@ public struct PlantedProbe: Sendable {
         Bundle.module.url(forResource: "Fixtures/planted/planted", withExtension: "onnx")!.path
     }
 
+    /// The same units as a ViT block's tokens ("blocks", a class token first) and a Swin stage's
+    /// channels-last map ("stage"), beside the original "features" (make_planted_model.py).
+    public static var tokensModelPath: String {
+        Bundle.module.url(forResource: "Fixtures/planted/planted_tokens", withExtension: "onnx")!.path
+    }
+
     /// The labels above.
     public static let catalog = ConceptCatalog(
         categories: [ConceptCategory(name: "color", kind: .pixel), ConceptCategory(name: "texture", kind: .image)],

@@ -5,6 +5,8 @@
 // across one session per worker. Every image must have the session's input size: probe images of
 // another size (the real Broden has a few) are resized to it (Runtime's bilinear resize); the
 // segmentation grid of the row is kept, so masks still land on the row's own annotation.
+// A transformer's layer (tokens, or channels last) is rearranged to (C, H, W) image by image
+// (Runtime's `UnitLayout`): a unit is a channel, its map the grid of patch tokens.
 import Dispatch
 import Foundation
 import Render
@@ -21,6 +23,8 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
     /// Input height and width every image is brought to.
     public let inputHeight: Int, inputWidth: Int
     let sessions: [Session]
+    /// Per layer, how the model writes its units (rearranged to (C, H, W) as they are copied).
+    let layouts: [UnitLayout]
     let normalization: ImageNormalization
     let path: String
 
@@ -44,14 +48,17 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
             throw RunError.other("\(error)")
         }
         var shapes: [LayerShape] = []
+        var layouts: [UnitLayout] = []
         for name in names {
-            guard let s = sessions[0].outputShapes[name], s.count == 3, s.allSatisfy({ $0 >= 1 }) else {
-                throw RunError.input(path: path, reason: "layer '\(name)' gives shape \(sessions[0].outputShapes[name] ?? []) per image, not (C, H, W)",
-                                     hint: "dissect a convolutional layer (netdissect layers lists them)")
+            guard let layout = sessions[0].unitLayouts[name] else {
+                throw RunError.input(path: path, reason: "layer '\(name)' gives shape \(sessions[0].outputShapes[name] ?? []) per image: neither (C, H, W) nor tokens on a grid",
+                                     hint: "dissect a convolutional layer or a transformer block (netdissect layers lists them with their grids)")
             }
-            shapes.append(LayerShape(name: name, units: s[0], height: s[1], width: s[2]))
+            shapes.append(LayerShape(name: name, units: layout.units, height: layout.height, width: layout.width))
+            layouts.append(layout)
         }
         layers = shapes
+        self.layouts = layouts
         normalization = ImageNormalization(mean: mean, std: std, bgr: bgr)
     }
 
@@ -93,16 +100,18 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
             let outputs: [String: Tensor]
             do { outputs = try results.get(part).get() } catch { throw RunError.other("\(error)") }
             for (l, layer) in layers.enumerated() {
-                let per = layer.valuesPerImage
-                guard let t = outputs[layer.name], t.count % per == 0 else {
+                // model's values per image (tokens include the class token) -> (C, H, W) per image
+                let per = layer.valuesPerImage, written = layouts[l].valuesPerImage
+                guard let t = outputs[layer.name], t.count % written == 0 else {
                     throw RunError.input(path: path, reason: "the session returned no value for layer '\(layer.name)'",
                                          hint: "this is a bug; please report it")
                 }
-                let end = min(rows.count, start + t.count / per)
+                let end = min(rows.count, start + t.count / written)
+                let layout = layouts[l]
                 t.data.withUnsafeBufferPointer { src in
                     output[l].withUnsafeMutableBufferPointer { dst in
                         for k in start..<end {
-                            (dst.baseAddress! + rows[k] * per).update(from: src.baseAddress! + (k - start) * per, count: per)
+                            layout.arrange(src.baseAddress! + (k - start) * written, into: dst.baseAddress! + rows[k] * per)
                         }
                     }
                 }

@@ -186,6 +186,10 @@ extension Planner {
             return step { p, y in Reference.lrn(a, shape: shape, x: p[0]!, y: y) }
         case let .softmax(s):
             return step { p, y in Reference.softmax(s, x: p[0]!, y: y) }
+        case let .layerNorm(s):
+            return step { p, y in Reference.layerNorm(s, x: p[0]!, scale: p[1]!, bias: s.hasBias ? p[2] : nil, y: y) }
+        case let .resize(s):
+            return step { p, y in Reference.resize(s, x: p[0]!, y: y) }
         case let .gemm(s):
             return step { p, y in Reference.gemm(s, a: p[0]!, b: p[1]!, c: p.count > 2 ? p[2] : nil, y: y) }
         case let .matMul(s):
@@ -212,6 +216,8 @@ extension Planner {
             return step { p, y in Reference.select(s, x: p[1]!, y: p[2]!, out: y) }
         case let .reduce(s):
             return step { p, y in Reference.reduce(s, x: p[0]!, y: y) }
+        case let .scatterND(s):
+            return step { p, y in Reference.scatterND(s, data: p[0]!, updates: p[2]!, y: y) }
         }
     }
 }

@@ -1,5 +1,5 @@
 // Planning: per-image graph -> ExecutionPlan, in three passes.
-//   1. Steps: one per node, with conv -> [Add] -> [activation] and linear -> [activation]
+//   1. Steps: one per node, with conv -> [Add] -> [activation] and linear -> [Add bias] -> [activation]
 //      chains fused when the intermediate values are read by nothing else; reshapes become views
 //      (no step, shared storage); an edit becomes a step right after its layer.
 //   2. Memory: each value's lifetime (first write to last read; requested values live to the
@@ -111,6 +111,15 @@ struct Planner {
                                       reads: [x] + (residual.map { [$0] } ?? []), output: output))
             case .gemm, .matMul:
                 if var request = node.linearRequest, case let .runtime(x, _)? = node.inputs[0] {
+                    // MatMul then Add of a constant row (how exporters write nn.Linear on tokens):
+                    // the row is the linear layer's bias.
+                    if request.bias == nil, let j = soleConsumer(output), !fused.contains(j),
+                       let bias = nodes[j].addedRow(to: output, columns: request.outFeatures, shape: graph.shapes[output]!) {
+                        fused.insert(j)
+                        request.bias = bias
+                        output = nodes[j].output
+                        names.append(nodes[j].name)
+                    }
                     request.activation = fuseActivation(&output, &names)
                     specs.append(StepSpec(name: names.joined(separator: " + "), kind: .linear(node, request), reads: [x], output: output))
                 } else {
@@ -142,8 +151,9 @@ extension ResolvedOp {
     var dataInputs: [Int] {
         switch self {
         case .binary, .matMul: [0, 1]
-        case .gemm: [0, 1, 2]
+        case .gemm, .layerNorm: [0, 1, 2]
         case .select: [1, 2]
+        case .scatterND: [0, 2]
         case let .concat(s): Array(s.inner.indices)
         case .constant: []
         default: [0]
@@ -152,6 +162,21 @@ extension ResolvedOp {
 }
 
 extension ComputeNode {
+    /// When this node is `value + row` (either order) with `row` a constant of `columns` values
+    /// broadcast along the last axis, and the sum keeps `value`'s shape: the row.
+    func addedRow(to value: String, columns: Int, shape: [Int]) -> [Float]? {
+        guard case let .binary(.add, b) = op, b.outputShape == shape, inputs.count == 2 else { return nil }
+        let row: TypedTensor
+        switch (inputs[0], inputs[1]) {
+        case let (.runtime(name, _)?, .constant(t)?) where name == value: row = t
+        case let (.constant(t)?, .runtime(name, _)?) where name == value: row = t
+        default: return nil
+        }
+        guard row.count == columns, row.shape.last == columns, row.shape.dropLast().allSatisfy({ $0 == 1 }),
+              row.shape.count <= shape.count else { return nil }
+        return row.floats
+    }
+
     /// This Gemm or MatMul as a fully connected layer, when its weights are constants:
     /// Gemm with A not transposed and C absent or one value per column; MatMul by a constant matrix.
     var linearRequest: LinearRequest? {

@@ -27,6 +27,8 @@ public final class Session: @unchecked Sendable {
     public let outputNames: [String]
     /// Per output name, its shape per image (without the batch dimension).
     public let outputShapes: [String: [Int]]
+    /// Per output name, where its units are (nil when it is no spatial map): see `UnitLayout`.
+    public let unitLayouts: [String: UnitLayout]
 
     /// The value each output name reads.
     private let values: [String]
@@ -61,6 +63,7 @@ public final class Session: @unchecked Sendable {
         var shapes: [String: [Int]] = [:]
         for (name, value) in zip(outputNames, values) { shapes[name] = Array(graph.shapes[value]!.dropFirst()) }
         outputShapes = shapes
+        unitLayouts = shapes.compactMapValues { UnitLayout.infer(shape: $0, inputHeight: height, inputWidth: width) }
         if model.declaredBatch == nil, let double = try? model.resolved(batch: 2, height: height, width: width) {
             let taps = Set(values)
             imagesAreIndependent = graph.pruned(keeping: taps)
@@ -73,6 +76,12 @@ public final class Session: @unchecked Sendable {
             let value = try names.resolve(layer, file: model.path)
             let shape = graph.shapes[value]!
             guard shape.count >= 2 else { throw ModelError(file: model.path, .invalidEdit(layer: layer, reason: "the layer has no channel axis")) }
+            // Edits address axis 1 as the channels; a token or channels-last layer keeps its
+            // units on the last axis.
+            if let layout = UnitLayout.infer(shape: Array(shape.dropFirst()), inputHeight: height, inputWidth: width),
+               !layout.isChannelsFirst {
+                throw ModelError(file: model.path, .invalidEdit(layer: layer, reason: "its units are \(layout) (channels on the last axis); edits of token and channels-last layers are not supported yet"))
+            }
             if let problem = edit.problem(channels: shape[1]) {
                 throw ModelError(file: model.path, .invalidEdit(layer: layer, reason: problem))
             }

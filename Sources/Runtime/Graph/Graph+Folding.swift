@@ -97,9 +97,18 @@ private struct Folder {
             }
             throw ModelError(file: file, .missingValue(node: node.name, value: name))
         }
-        if case let .if(thenBranch, elseBranch) = node.op {
+        switch node.op {
+        case let .if(thenBranch, elseBranch):
             try foldIf(node, condition: operands.first ?? nil, thenBranch, elseBranch)
             return
+        case let .split(axis, sizes):
+            try foldSplit(node, operands, axis: axis, sizes: sizes)
+            return
+        case let .variadic(mean):
+            try foldVariadic(node, mean: mean)
+            return
+        default:
+            break
         }
         let resolved: ResolvedOp
         do {
@@ -164,6 +173,58 @@ private struct Folder {
             case nil:
                 throw ModelError(file: file, .missingValue(node: node.name, value: result))
             }
+        }
+    }
+
+    /// Split as one Slice per output (each output is then a value like any other: folded when
+    /// constant, tappable, planned on its own).
+    private mutating func foldSplit(_ node: Node, _ operands: [Operand?], axis: Int, sizes: [Int]?) throws {
+        func failure(_ f: OpFailure) -> ModelError { f.modelError(file: file, node: node) }
+        guard let x = operands.first ?? nil else { throw failure(.malformed("input 0 (input) is missing")) }
+        guard let a = ShapeMath.normalize(axis: axis, rank: x.shape.count) else {
+            throw failure(.malformed("axis \(axis) is out of range for rank \(x.shape.count)"))
+        }
+        let length = x.shape[a], count = node.outputs.count
+        var parts = sizes
+        if parts == nil {
+            do { parts = try operands.constantInts(1, "split") } catch let f as OpFailure { throw failure(f) }
+        }
+        // No sizes: equal parts, the last one smaller when the axis does not divide (opset 18).
+        let chunk = (length + count - 1) / max(1, count)
+        let sizes = parts ?? (0..<count).map { min(chunk, max(0, length - $0 * chunk)) }
+        // Each size is bounded before they are added, so a hostile one cannot overflow the sum.
+        guard sizes.count == count, sizes.allSatisfy({ $0 >= 0 && $0 <= length }), sizes.reduce(0, +) == length else {
+            throw failure(.shape("sizes \(sizes) do not split axis \(a) of \(ShapeMath.describe(x.shape)) into \(count) outputs"))
+        }
+        var start = 0
+        for (output, size) in zip(node.outputs, sizes) {
+            defer { start += size }
+            guard !output.isEmpty else { continue }
+            try fold(Node(name: node.name, opType: node.opType,
+                          op: .slice(SliceAttributes(starts: [start], ends: [start + size], axes: [a])),
+                          inputs: [node.inputs[0]], outputs: [output], scopes: node.scopes))
+        }
+    }
+
+    /// Sum and Mean of n inputs as n - 1 broadcasting Adds (and a division by n for Mean), on
+    /// values named after the output (`y#sum1`, ...).
+    private mutating func foldVariadic(_ node: Node, mean: Bool) throws {
+        guard let output = node.outputs.first, !output.isEmpty else { return }
+        let names = node.inputs
+        func step(_ op: Op, _ inputs: [String], _ out: String) throws {
+            try fold(Node(name: node.name, opType: node.opType, op: op, inputs: inputs, outputs: [out], scopes: node.scopes))
+        }
+        if names.count == 1 && !mean { return try step(.identity, names, output) }
+        var sum = names[0]
+        for (k, name) in names.dropFirst().enumerated() {
+            let next = k == names.count - 2 && !mean ? output : "\(output)#sum\(k + 1)"
+            try step(.binary(.add), [sum, name], next)
+            sum = next
+        }
+        if mean {
+            let divisor = "\(output)#count"
+            bindConstant(divisor, TypedTensor(shape: [], floats: [Float(names.count)]))
+            try step(.binary(.div), [sum, divisor], output)
         }
     }
 

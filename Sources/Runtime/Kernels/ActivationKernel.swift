@@ -33,6 +33,8 @@ extension Activation {
         case let .hardSigmoid(alpha, beta): visitor.visit(HardSigmoid(alpha: alpha, beta: beta))
         case .hardSwish: visitor.visit(HardSwish())
         case .tanh: visitor.visit(Tanh())
+        case .gelu: visitor.visit(Gelu())
+        case .geluTanh: visitor.visit(GeluTanh())
         }
     }
 
@@ -150,4 +152,22 @@ struct HardSwish: VectorFunction {
 struct Tanh: VectorFunction {
     @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 { VectorMath.tanh(v) }
     @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.tanh(x) }
+}
+
+/// Exact Gelu: erf has no vector approximation here, so each lane calls the C library's erff.
+struct Gelu: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 {
+        var r = Vec8()
+        for lane in 0..<8 { r[lane] = ScalarMath.gelu(v[lane]) }
+        return r
+    }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.gelu(x) }
+}
+
+struct GeluTanh: VectorFunction {
+    @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 {
+        let inner = (v + v * v * v * 0.044_715) * 0.797_884_56
+        return v * 0.5 * (1 + VectorMath.tanh(inner))
+    }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.geluTanh(x) }
 }

@@ -95,7 +95,7 @@ struct BinaryElementwise: Sendable, Hashable {
                     return r
                 }, { powf($0, $1) })
             }
-        case .equal, .less, .greater, .and, .or:
+        case .equal, .less, .greater, .and, .or, .mod, .fmod:
             loop(a, sa, b, sb, y, count, { a, b in
                 var r = Vec8()
                 for lane in 0..<8 { r[lane] = op.apply(a[lane], b[lane]) }

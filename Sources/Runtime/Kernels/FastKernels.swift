@@ -72,4 +72,71 @@ struct FastKernels: KernelProvider {
             }
         }.profiled("linear \(request.rows)x\(request.inFeatures) -> \(request.outFeatures)")
     }
+
+    /// The element-wise, normalisation and layout kernels, for the nodes they cover.
+    func node(_ op: ResolvedOp) -> PreparedKernel? {
+        let parallelism = parallelism
+        switch op {
+        case let .binary(b, s):
+            guard !b.isComparison else { return nil }
+            let kernel = BinaryElementwise(b, s)
+            return PreparedKernel(label: "\(b) elementwise", scratchCount: 0) { k in
+                kernel.run(a: k.inputs[0]!, b: k.inputs[1]!, y: k.y, parallelism: parallelism)
+            }.profiled("\(b) \(s.outputShape)")
+        case let .activation(f, shape):
+            let count = shape.reduce(1, *)
+            return PreparedKernel(label: "\(f)", scratchCount: 0) { k in
+                f.run(k.x, k.y, count: count, parallelism: parallelism)
+            }.profiled("\(f) \(shape)")
+        case let .unary(u, shape):
+            // The reference's loop, spread over the workers (Erf in exported Gelus is the one
+            // that matters).
+            let count = shape.reduce(1, *)
+            let grain = parallelism.grain(for: count, minimum: 1 << 14)
+            return PreparedKernel(label: "\(u)", scratchCount: 0) { k in
+                let x = UncheckedSendable(k.x), y = UncheckedSendable(k.y)
+                parallelism.forEachRange(count, grain: grain) { range, _ in
+                    Reference.unary(u, x: x.value + range.lowerBound, y: y.value + range.lowerBound, count: range.count)
+                }
+            }.profiled("\(u) \(shape)")
+        case let .affine(s):
+            let kernel = ChannelAffine(shape: s)
+            return PreparedKernel(label: "channel affine", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("affine \(s.shape)")
+        case let .softmax(s):
+            let kernel = Softmax(shape: s)
+            return PreparedKernel(label: "softmax", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("softmax \(s.outer)x\(s.length)x\(s.inner)")
+        case let .layerNorm(s):
+            let kernel = LayerNorm(shape: s)
+            return PreparedKernel(label: "layer norm", scratchCount: 0) { k in
+                kernel.run(k.inputs[0]!, scale: k.inputs[1]!, bias: s.hasBias ? k.inputs[2] : nil, k.y, parallelism: parallelism)
+            }.profiled("layer norm \(s.outer)x\(s.inner)")
+        case let .lrn(a, shape):
+            guard shape.count >= 3 else { return nil }
+            let kernel = LRN(a, shape: shape)
+            return PreparedKernel(label: "lrn", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("lrn \(shape)")
+        case let .concat(s):
+            let kernel = Concat(shape: s)
+            return PreparedKernel(label: "concat", scratchCount: 0) { k in
+                kernel.run(k.inputs.map { $0! }, k.y, parallelism: parallelism)
+            }.profiled("concat \(s.outputShape)")
+        case let .pad(s):
+            let kernel = Pad(shape: s)
+            return PreparedKernel(label: "pad", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("pad \(s.outputShape)")
+        case let .matMul(s):
+            let kernel = MatMul(shape: s)
+            return PreparedKernel(label: "matmul sgemm", scratchCount: 0) { k in
+                kernel.run(a: k.inputs[0]!, b: k.inputs[1]!, y: k.y, parallelism: parallelism)
+            }.profiled("matmul \(s.matrices)x\(s.m)x\(s.k)x\(s.n)")
+        default:
+            return nil
+        }
+    }
 }

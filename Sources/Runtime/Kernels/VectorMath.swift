@@ -185,4 +185,10 @@ enum ScalarMath {
     @inline(__always) static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
     @inline(__always) static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    /// x / 2 (1 + erf(x / sqrt 2)).
+    @inline(__always) static func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.707_106_78)) }
+    /// x / 2 (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+    @inline(__always) static func geluTanh(_ x: Float) -> Float {
+        0.5 * x * (1 + tanhf(0.797_884_56 * (x + 0.044_715 * x * x * x)))
+    }
 }

@@ -115,12 +115,15 @@ public struct LayerInfo: Sendable, Equatable, CustomStringConvertible {
     public var modulePaths: [String]
     /// Shape per image, without the batch dimension: (C, H, W) for a feature map.
     public var shape: [Int]
+    /// Where its units are (channels on a grid, tokens, channels last), or nil when it is not a
+    /// spatial map (a classifier's logits).
+    public var layout: UnitLayout?
 
     /// The outermost module path, the name most people use.
     public var modulePath: String? { modulePaths.first }
 
-    /// Number of units (channels): the first dimension of `shape`.
-    public var units: Int { shape.first ?? 1 }
+    /// Number of units (channels): the channel axis of `layout`, else the first of `shape`.
+    public var units: Int { layout?.units ?? shape.first ?? 1 }
 
     public var description: String {
         "\(modulePath ?? name) \(ShapeMath.describe(shape))"
@@ -140,8 +143,9 @@ extension ONNXModel {
         let graph = try resolved(batch: declaredBatch ?? 1, height: height, width: width)
         let names = LayerNames(graph)
         return graph.nodes.map { node in
-            LayerInfo(name: node.output, node: node.name, op: node.opType,
-                      modulePaths: names.modules(of: node.output), shape: Array(node.outputShape.dropFirst()))
+            let shape = Array(node.outputShape.dropFirst())
+            return LayerInfo(name: node.output, node: node.name, op: node.opType, modulePaths: names.modules(of: node.output),
+                             shape: shape, layout: UnitLayout.infer(shape: shape, inputHeight: height, inputWidth: width))
         }
     }
 

@@ -54,6 +54,11 @@ extension Op {
         case "Less": return .binary(.less)
         case "Greater": return .binary(.greater)
         case "And": return .binary(.and)
+        case "Mod": return .binary(try a.int("fmod", default: 0, in: 0...1) == 1 ? .fmod : .mod)
+        case "ScatterND":
+            let reduction = try a.string("reduction", default: "none")
+            guard reduction == "none" else { throw a.unsupported("reduction", reduction) }
+            return .scatterND
         case "Or": return .binary(.or)
         case "Max", "Min":
             guard proto.input.count == 2 else { throw a.unsupported("inputs", "\(proto.input.count) (only 2 are)") }
@@ -75,6 +80,30 @@ extension Op {
         case "Softmax":
             let axis = try a.int("axis", default: opset < 13 ? 1 : -1)
             return .softmax(axis: axis, coerce2D: opset < 13)
+        case "LayerNormalization":
+            if proto.output.count > 1 && proto.output.dropFirst().contains(where: { !$0.isEmpty }) {
+                // Mean and InvStdDev are training outputs; nothing computes them here.
+                throw a.unsupported("outputs", "Mean and InvStdDev (only Y is computed)")
+            }
+            return .layerNormalization(axis: try a.int("axis", default: -1), epsilon: try a.float("epsilon", default: 1e-5))
+        case "Gelu":
+            let approximate = try a.string("approximate", default: "none")
+            switch approximate {
+            case "none": return .activation(.gelu)
+            case "tanh": return .activation(.geluTanh)
+            default: throw a.unsupported("approximate", approximate)
+            }
+        case "Resize", "Upsample":
+            return .resize(try resizeAttributes(a, isUpsample: proto.opType == "Upsample"))
+        case "Split":
+            let sizes = opset < 13 ? try a.ints("split", in: 0...(1 << 40)) : nil
+            if a.has("num_outputs"), try a.int("num_outputs", default: 1, in: 1...(1 << 16)) != proto.output.count {
+                throw a.invalid("num_outputs", "differs from the node's \(proto.output.count) outputs")
+            }
+            return .split(axis: try a.int("axis", default: 0), sizes: sizes)
+        case "Sum", "Mean":
+            guard !proto.input.isEmpty, !proto.input.contains(where: \.isEmpty) else { throw a.invalid("inputs", "must be one or more values") }
+            return .variadic(mean: proto.opType == "Mean")
         case "Gemm":
             return .gemm(GemmAttributes(alpha: try a.float("alpha", default: 1), beta: try a.float("beta", default: 1),
                                         transA: try a.int("transA", default: 0, in: 0...1) == 1,
@@ -145,6 +174,36 @@ extension Op {
         default:
             throw ModelError(file: a.file, .unsupportedOperator(op: proto.opType, node: a.node, opset: opset))
         }
+    }
+
+    /// Resize's attributes (opsets 10-21) or Upsample's (7-9), refusing what we do not run:
+    /// cubic interpolation, `tf_crop_and_resize`, `exclude_outside`, antialiasing, and a
+    /// `keep_aspect_ratio_policy` other than stretch.
+    private static func resizeAttributes(_ a: NodeAttributes, isUpsample: Bool) throws -> ResizeAttributes {
+        let modeText = try a.string("mode", default: "nearest")
+        // Upsample's "bilinear" (opset 7) is Resize's "linear".
+        guard let mode = ResizeAttributes.Mode(rawValue: modeText == "bilinear" ? "linear" : modeText) else {
+            throw a.unsupported("mode", modeText)
+        }
+        if isUpsample {
+            // Upsample maps coordinates asymmetrically (x_in = x_out / scale) and rounds down.
+            let scales = a.opset < 9 ? try a.floats("scales") : nil
+            if a.opset < 9 && scales == nil { throw a.invalid("scales", "is missing") }
+            return ResizeAttributes(mode: mode, coordinates: .asymmetric, nearest: .floor, scales: scales,
+                                    isUpsample: true, scalesInput: 1, axes: nil)
+        }
+        let coordinateText = try a.string("coordinate_transformation_mode", default: a.opset < 11 ? "asymmetric" : "half_pixel")
+        guard let coordinates = ResizeAttributes.CoordinateMode(rawValue: coordinateText) else {
+            throw a.unsupported("coordinate_transformation_mode", coordinateText)
+        }
+        let nearestText = try a.string("nearest_mode", default: a.opset < 11 ? "floor" : "round_prefer_floor")
+        guard let nearest = ResizeAttributes.NearestMode(rawValue: nearestText) else { throw a.unsupported("nearest_mode", nearestText) }
+        if try a.int("exclude_outside", default: 0, in: 0...1) == 1 { throw a.unsupported("exclude_outside", "1") }
+        if try a.int("antialias", default: 0, in: 0...1) == 1 { throw a.unsupported("antialias", "1") }
+        let policy = try a.string("keep_aspect_ratio_policy", default: "stretch")
+        if policy != "stretch" { throw a.unsupported("keep_aspect_ratio_policy", policy) }
+        return ResizeAttributes(mode: mode, coordinates: coordinates, nearest: nearest, scales: nil, isUpsample: false,
+                                scalesInput: a.opset < 11 ? 1 : 2, axes: try a.ints("axes"))
     }
 
     /// The sliding-window attributes shared by Conv and the pools.

@@ -43,6 +43,19 @@ extension Op {
             return .lrn(a, shape: x)
         case let .softmax(axis, coerce2D):
             return .softmax(try SoftmaxShape.resolve(axis: axis, coerce2D: coerce2D, x: try inputs.required(0, "input").shape))
+        case let .layerNormalization(axis, epsilon):
+            let x = try inputs.required(0, "X").shape
+            return .layerNorm(try LayerNormShape.resolve(axis: axis, epsilon: epsilon, x: x, scale: try inputs.required(1, "Scale").shape,
+                                                         bias: inputs.optional(2)?.shape))
+        case let .resize(r):
+            let x = try inputs.required(0, "X").shape
+            if let scales = r.scales { return .resize(try ResizeShape.resolve(r, x: x, scales: scales, sizes: nil)) }
+            // Upsample and opset-10 Resize: X, scales. Resize 11+: X, roi, scales, sizes.
+            let scales = inputs.optional(r.scalesInput) == nil ? nil : try inputs.constant(r.scalesInput, "scales").floats
+            let sizes = r.isUpsample ? nil : try inputs.constantInts(3, "sizes")
+            return .resize(try ResizeShape.resolve(r, x: x, scales: scales, sizes: sizes))
+        case .split, .variadic:
+            throw OpFailure.malformed("\(self) is rewritten by the folding pass, never resolved")
         case let .gemm(g):
             return .gemm(try GemmShape.resolve(g, a: try inputs.required(0, "A").shape, b: try inputs.required(1, "B").shape,
                                                c: inputs.optional(2)?.shape))
@@ -129,6 +142,10 @@ extension Op {
         case let .reduce(r):
             let x = try inputs.required(0, "data").shape
             return .reduce(try ReduceShape.resolve(r, x: x, axes: r.axes == nil ? try inputs.constantInts(1, "axes") : nil))
+        case .scatterND:
+            return .scatterND(try ScatterNDShape.resolve(data: try inputs.required(0, "data").shape,
+                                                         indices: try inputs.constant(1, "indices"),
+                                                         updates: try inputs.required(2, "updates").shape))
         case .if:
             throw OpFailure.malformed("If is inlined by the folding pass, never resolved")
         }

@@ -32,12 +32,23 @@ enum Op: Sendable {
     case lrn(LRNAttributes)
     /// Softmax; `coerce2D` is the pre-opset-13 rule (flatten to 2-D at `axis`).
     case softmax(axis: Int, coerce2D: Bool)
+    /// LayerNormalization over the axes from `axis` on (opset 17): inputs X, Scale, B?.
+    case layerNormalization(axis: Int, epsilon: Float)
+    /// Resize (opset 10+) and Upsample (opsets 7-9): nearest or linear interpolation.
+    case resize(ResizeAttributes)
     /// Gemm: `y = alpha * op(A) op(B) + beta * C`.
     case gemm(GemmAttributes)
     /// MatMul with NumPy batch broadcasting.
     case matMul
     /// Concat along `axis`.
     case concat(axis: Int)
+    /// Split along `axis` into the node's outputs; sizes from the attribute (before opset 13),
+    /// input 1, or equal parts (`num_outputs`, opset 18). The folding pass writes it as one
+    /// Slice per output.
+    case split(axis: Int, sizes: [Int]?)
+    /// Sum and Mean of any number of inputs with broadcasting; the folding pass writes them as
+    /// a chain of Adds (and a division for Mean).
+    case variadic(mean: Bool)
     /// Flatten to 2-D at `axis`.
     case flatten(axis: Int)
     /// Reshape to the shape given by input 1.
@@ -74,6 +85,9 @@ enum Op: Sendable {
     case range
     /// ReduceMean, ReduceSum, ReduceMax, ReduceMin.
     case reduce(ReduceAttributes)
+    /// ScatterND with `reduction="none"`: data with the slices named by constant indices
+    /// replaced by updates (torch's slice assignment, as in Swin's shifted-window mask).
+    case scatterND
     /// If on a condition that must be known at load: one branch is inlined.
     case `if`(then: Graph, else: Graph)
 }
@@ -86,12 +100,16 @@ enum UnaryOp: Sendable, Equatable {
 /// Element-wise functions of two inputs.
 enum BinaryOp: Sendable, Equatable {
     case add, sub, mul, div, pow, max, min, equal, less, greater, and, or
+    /// Mod with `fmod=0`: the remainder takes the divisor's sign (Python's %), integers only.
+    case mod
+    /// Mod with `fmod=1`: the remainder takes the dividend's sign (C's fmod).
+    case fmod
 
     /// Whether the result is boolean.
     var isComparison: Bool {
         switch self {
         case .equal, .less, .greater, .and, .or: true
-        case .add, .sub, .mul, .div, .pow, .max, .min: false
+        case .add, .sub, .mul, .div, .pow, .max, .min, .mod, .fmod: false
         }
     }
 }
@@ -148,6 +166,32 @@ struct PadAttributes: Sendable, Equatable {
 /// Slice's attributes before opset 10.
 struct SliceAttributes: Sendable, Equatable {
     var starts: [Int], ends: [Int]
+    var axes: [Int]?
+}
+
+/// Resize's and Upsample's attributes, settled for the opset that wrote them.
+struct ResizeAttributes: Sendable, Equatable {
+    enum Mode: String, Sendable { case nearest, linear }
+    /// How an output coordinate maps back to the input (ONNX `coordinate_transformation_mode`).
+    enum CoordinateMode: String, Sendable {
+        case halfPixel = "half_pixel", pytorchHalfPixel = "pytorch_half_pixel", alignCorners = "align_corners"
+        case asymmetric, halfPixelSymmetric = "half_pixel_symmetric"
+    }
+    /// How a fractional input coordinate rounds in nearest mode.
+    enum NearestMode: String, Sendable {
+        case roundPreferFloor = "round_prefer_floor", roundPreferCeil = "round_prefer_ceil", floor, ceil
+    }
+    var mode: Mode
+    var coordinates: CoordinateMode
+    var nearest: NearestMode
+    /// Upsample before opset 9: the scales as an attribute (inputs are X only).
+    var scales: [Float]?
+    /// Upsample (opsets 7-9) reads X and scales; Resize reads X, roi, scales, sizes (opset 10:
+    /// X and scales).
+    var isUpsample: Bool
+    /// Where the scales input is: 1 for Upsample and opset-10 Resize, 2 after.
+    var scalesInput: Int
+    /// Resize's `axes` (opset 18): the axes scales and sizes refer to (nil: all).
     var axes: [Int]?
 }
 

@@ -53,6 +53,14 @@ extension ResolvedOp {
             return try floats(0).withBase { x in compute { Reference.lrn(a, shape: shape, x: x, y: $0) } }
         case let .softmax(s):
             return try floats(0).withBase { x in compute { Reference.softmax(s, x: x, y: $0) } }
+        case let .layerNorm(s):
+            let x = try floats(0), scale = try floats(1), b = inputs.count > 2 && inputs[2] != nil ? try floats(2) : nil
+            return x.withBase { xp in scale.withBase { sp in compute { y in
+                if let b { b.withBase { Reference.layerNorm(s, x: xp, scale: sp, bias: $0, y: y) } }
+                else { Reference.layerNorm(s, x: xp, scale: sp, bias: nil, y: y) }
+            } } }
+        case let .resize(s):
+            return try floats(0).withBase { x in compute { Reference.resize(s, x: x, y: $0) } }
         case let .gemm(s):
             let a = try floats(0), b = try floats(1), c = try inputs.count > 2 && inputs[2] != nil ? floats(2) : nil
             return a.withBase { ap in b.withBase { bp in compute { y in
@@ -92,6 +100,18 @@ extension ResolvedOp {
             case let .float(v): return [TypedTensor(shape: out, floats: v.withBase { xp in Self.run(count) { Reference.pad(s, fill: s.value, x: xp, y: $0) } })]
             case let .int(v): return [TypedTensor(shape: out, ints: v.withBase { xp in Self.run(count) { Reference.pad(s, fill: Int64(s.value), x: xp, y: $0) } })]
             case let .bool(v): return [TypedTensor(shape: out, bools: v.withBase { xp in Self.run(count) { Reference.pad(s, fill: s.value != 0, x: xp, y: $0) } })]
+            }
+        case let .scatterND(s):
+            let data = try input(0), updates = try input(2)
+            let type = data.elementType == updates.elementType ? data.elementType : .float
+            switch (data.converted(to: type).storage, updates.converted(to: type).storage) {
+            case let (.int(d), .int(u)):
+                return [TypedTensor(shape: out, ints: d.withBase { dp in u.withBase { up in Self.run(count) { Reference.scatterND(s, data: dp, updates: up, y: $0) } } })]
+            case let (.bool(d), .bool(u)):
+                return [TypedTensor(shape: out, bools: d.withBase { dp in u.withBase { up in Self.run(count) { Reference.scatterND(s, data: dp, updates: up, y: $0) } } })]
+            default:
+                let d = data.floats, u = updates.floats
+                return [TypedTensor(shape: out, floats: d.withBase { dp in u.withBase { up in Self.run(count) { Reference.scatterND(s, data: dp, updates: up, y: $0) } } })]
             }
         case let .select(s):
             let x = try input(1), y = try input(2)

@@ -72,6 +72,10 @@ enum ResolvedOp: Sendable {
     case lrn(LRNAttributes, shape: [Int])
     /// Softmax over the middle axis of `(outer, axis, inner)`.
     case softmax(SoftmaxShape)
+    /// LayerNormalization over rows of the trailing axes; inputs x, scale, b?.
+    case layerNorm(LayerNormShape)
+    /// Resize / Upsample by per-axis index maps.
+    case resize(ResizeShape)
     /// Gemm: see `GemmShape`.
     case gemm(GemmShape)
     /// MatMul: see `MatMulShape`.
@@ -96,6 +100,8 @@ enum ResolvedOp: Sendable {
     case select(SelectShape)
     /// Reduction over some axes.
     case reduce(ReduceShape)
+    /// ScatterND with constant indices; inputs data, indices, updates.
+    case scatterND(ScatterNDShape)
 
     /// Shapes of the outputs.
     var outputShapes: [[Int]] {
@@ -108,6 +114,8 @@ enum ResolvedOp: Sendable {
         case let .pool(_, _, shape): [shape]
         case let .globalPool(_, shape): [Array(shape.prefix(2)) + [Int](repeating: 1, count: shape.count - 2)]
         case let .softmax(s): [s.shape]
+        case let .layerNorm(s): [s.shape]
+        case let .resize(s): [s.outputShape]
         case let .gemm(s): [[s.m, s.n]]
         case let .matMul(s): [s.outputShape]
         case let .concat(s): [s.outputShape]
@@ -119,6 +127,7 @@ enum ResolvedOp: Sendable {
         case let .expand(s): [s.outputShape]
         case let .select(s): [s.outputShape]
         case let .reduce(s): [s.outputShape]
+        case let .scatterND(s): [s.shape]
         }
     }
 }

@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct ActivationKernelTests {
     static let all: [Activation] = [
         .none, .relu, .clip(min: 0, max: 6), .leakyRelu(alpha: 0.01), .sigmoid,
-        .hardSigmoid(alpha: 0.2, beta: 0.5), .hardSwish, .tanh,
+        .hardSigmoid(alpha: 0.2, beta: 0.5), .hardSwish, .tanh, .gelu, .geluTanh,
     ]
 
     @Test func vectorExpMatchesExpf() {

@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import Runtime
 
-/// Batch norm as an affine map, Concat, Softmax, LRN and Pad against their references.
+/// Batch norm as an affine map, Concat, Softmax, LRN, Pad and LayerNorm against their references.
 @Suite struct TensorOpKernelTests {
     @Test func batchNormAsChannelAffine() throws {
         var rng = SeededGenerator(seed: 31)
@@ -144,5 +144,41 @@ import TestSupport
         #expect(try padded(.constant, 9) == [9, 9, 1, 2, 3, 9, 9])
         #expect(throws: OpFailure.self) { try PadShape.resolve(x: [3], pads: [-4, 0], axes: nil, mode: .edge, value: 0) }
         #expect(throws: OpFailure.self) { try PadShape.resolve(x: [0], pads: [1, 0], axes: nil, mode: .reflect, value: 0) }
+    }
+
+    @Test func layerNorm() throws {
+        var rng = SeededGenerator(seed: 35)
+        // (outer, inner): one row, a row shorter than a lane, ViT-B's tokens, rows with an offset.
+        for (outer, inner, offset) in [(1, 1, Float(0)), (3, 5, 0), (17, 768, 0), (49, 96, 20), (2, 13, -5)] {
+            let shape = try LayerNormShape.resolve(axis: -1, epsilon: 1e-5, x: [outer, inner], scale: [inner], bias: [inner])
+            let x = rng.normals(outer * inner).map { $0 * 3 + offset }
+            let scale = rng.normals(inner), bias = rng.normals(inner)
+            var expected = [Float](repeating: 0, count: x.count)
+            x.withBase { xp in scale.withBase { sp in bias.withBase { bp in expected.withMutableBase {
+                Reference.layerNorm(shape, x: xp, scale: sp, bias: bp, y: $0)
+            } } } }
+            // Float mean and variance are sums `inner` deep: the mean is off by factor(inner)
+            // times the mean of |x|, which the subtraction turns into an error of that over the
+            // standard deviation in every normalised value; the variance's relative error is
+            // about twice the mean's. Then four roundings (subtract, two products, the bias).
+            let deviation = 3.0, meanAbs = Double(abs(offset)) + 3
+            let relative = RoundingBound.factor(inner) * (2 + meanAbs / deviation) + 6 * RoundingBound.unit
+            var bounds: [Float] = []
+            for r in 0..<outer {
+                for i in 0..<inner {
+                    let normalised = abs(Double(expected[r * inner + i]) - Double(bias[i])) / max(1e-30, Double(abs(scale[i])))
+                    bounds.append(Float(relative * Double(abs(scale[i])) * (1 + normalised) + 2 * RoundingBound.unit * Double(abs(bias[i]))))
+                }
+            }
+            for threads in [1, 3] {
+                var actual = [Float](repeating: .nan, count: x.count)
+                x.withBase { xp in scale.withBase { sp in bias.withBase { bp in actual.withMutableBase {
+                    LayerNorm(shape: shape).run(xp, scale: sp, bias: bp, $0, parallelism: Parallelism(threads: threads))
+                } } } }
+                assertClose(actual, expected, bounds: bounds, "\(outer)x\(inner) offset \(offset)")
+            }
+        }
+        #expect(throws: OpFailure.self) { try LayerNormShape.resolve(axis: 2, epsilon: 1e-5, x: [2, 3], scale: [3], bias: nil) }
+        #expect(throws: OpFailure.self) { try LayerNormShape.resolve(axis: -1, epsilon: 1e-5, x: [2, 3], scale: [4], bias: nil) }
     }
 }

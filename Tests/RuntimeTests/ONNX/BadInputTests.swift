@@ -90,12 +90,12 @@ import TestSupport
     }
 
     @Test func unsupportedOperatorsAndAttributesNameOpNodeAndOpset() {
-        var resize = convRelu()
-        resize.node("Resize", ["y"], ["z"], name: "upsample")
-        resize.outputs = ["z"]
-        let error = modelError { _ = try resize.load() }
-        #expect(error?.kind == .unsupportedOperator(op: "Resize", node: "upsample", opset: 13))
-        #expect(error?.description.contains("Resize") == true && error?.description.contains("upsample") == true
+        var nms = convRelu()
+        nms.node("NonMaxSuppression", ["y"], ["z"], name: "boxes")
+        nms.outputs = ["z"]
+        let error = modelError { _ = try nms.load() }
+        #expect(error?.kind == .unsupportedOperator(op: "NonMaxSuppression", node: "boxes", opset: 13))
+        #expect(error?.description.contains("NonMaxSuppression") == true && error?.description.contains("boxes") == true
                 && error?.description.contains("opset 13") == true)
 
         var wrap = ModelBuilder(opset: 19)
@@ -104,6 +104,20 @@ import TestSupport
         wrap.outputs = ["y"]
         #expect(modelError({ _ = try wrap.load() })?.kind
                 == .unsupportedAttribute(op: "Pad", node: "pad", opset: 19, attribute: "mode", value: "wrap"))
+
+        // What the transformer operators do not run is refused the same way.
+        for (op, attributes, attribute, value) in [
+            ("Resize", ["mode": "cubic"], "mode", "cubic"),
+            ("Resize", ["coordinate_transformation_mode": "tf_crop_and_resize"], "coordinate_transformation_mode", "tf_crop_and_resize"),
+            ("Gelu", ["approximate": "sigmoid"], "approximate", "sigmoid"),
+            ("ScatterND", ["reduction": "add"], "reduction", "add"),
+        ] as [(String, [String: String], String, String)] {
+            var refused = ModelBuilder(opset: 20)
+            refused.node(op, ["x"], ["y"], name: "n", attributes)
+            refused.outputs = ["y"]
+            #expect(modelError({ _ = try refused.load() })?.kind
+                    == .unsupportedAttribute(op: op, node: "n", opset: 20, attribute: attribute, value: value), "\(op) \(attributes)")
+        }
 
         var autoPad = convRelu()
         autoPad.nodes[0].attribute = []
@@ -210,6 +224,60 @@ import TestSupport
         huge.node("Add", ["x", "big"], ["y"], name: "add")
         huge.outputs = ["y"]
         #expect(modelError({ _ = try huge.load().layers() }) != nil)
+    }
+
+    /// The transformer operators' parameters come from the file: each bad one is a one-line
+    /// error naming the node, never a crash, a hang or a huge allocation.
+    @Test func transformerOperatorsCheckTheirParameters() throws {
+        func failure(_ build: (inout ModelBuilder) -> Void, opset: Int64 = 13) -> ModelError.Kind? {
+            var m = ModelBuilder(opset: opset)
+            build(&m)
+            m.outputs = [m.nodes.last!.output[0]]
+            return modelError({ _ = try m.load().layers() })?.kind
+        }
+        /// Whether `kind` is a shape or node error naming `node` and `op`.
+        func names(_ kind: ModelError.Kind?, _ node: String, _ op: String) -> Bool {
+            switch kind {
+            case let .shape(n, o, _)?, let .invalidNode(n, o, _)?: n == node && o == op
+            default: false
+            }
+        }
+        // Resize: a scale that would make billions of pixels, a size of 0, sizes for the wrong rank.
+        let resizes: [(String, [Int], [Float]?, [Int64]?)] = [
+            ("huge scale", [4], [1, 1, 1e9, 1e9], nil), ("zero size", [4], nil, [1, 3, 0, 4]), ("rank", [2], nil, [8, 8]),
+        ]
+        for (what, dims, scales, sizes) in resizes {
+            let kind = failure { m in
+                if let scales { m.initializer("s", dims, scales) } else { m.initializer("s", dims, ints: sizes!) }
+                m.node("Resize", scales != nil ? ["x", "", "s"] : ["x", "", "", "s"], ["y"], name: "up", ["mode": "linear"])
+            }
+            #expect(names(kind, "up", "Resize"), "Resize \(what): \(String(describing: kind))")
+        }
+        // ScatterND: an index past the end, indices of another rank than the updates.
+        for (what, indices, updates) in [("past the end", [Int64](arrayLiteral: 0, 9), [1, 4, 4]), ("shape", [0, 1], [2, 4, 4])] {
+            let kind = failure { m in
+                m.initializer("i", [1, 2], ints: indices)
+                m.initializer("u", updates, [Float](repeating: 1, count: updates.reduce(1, *)))
+                m.node("ScatterND", ["x", "i", "u"], ["y"], name: "scatter")
+            }
+            #expect(names(kind, "scatter", "ScatterND"), "ScatterND \(what): \(String(describing: kind))")
+        }
+        // Split: sizes that overflow when added, or do not add up to the axis.
+        for sizes: [Int64] in [[Int64.max, Int64.max], [1, 1]] {
+            let kind = failure { m in
+                m.initializer("s", [2], ints: sizes)
+                m.node("Split", ["x", "s"], ["a", "b"], name: "split", ["axis": 1])
+            }
+            #expect(names(kind, "split", "Split"), "Split \(sizes): \(String(describing: kind))")
+        }
+        // LayerNormalization: an axis out of range, a scale of the wrong size.
+        for (axis, scale) in [(4, 4), (-1, 5)] {
+            let kind = failure({ m in
+                m.initializer("g", [scale], [Float](repeating: 1, count: scale))
+                m.node("LayerNormalization", ["x", "g"], ["y"], name: "ln", ["axis": axis])
+            }, opset: 17)
+            #expect(names(kind, "ln", "LayerNormalization"), "LayerNormalization axis \(axis): \(String(describing: kind))")
+        }
     }
 
     @Test func runRefusesBatchesOfTheWrongShape() throws {

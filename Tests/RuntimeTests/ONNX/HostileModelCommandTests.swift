@@ -85,10 +85,10 @@ import TestSupport
         #expect(listed.stdout.split(separator: "\n").count == 4, "a header, the titles and two layers: \(listed.stdout)")
 
         var unsupported = HostileModelTests.convRelu()
-        unsupported.node("Resize", ["y"], ["z"], name: "up\u{1B}]52;c;cm0gLXJmIH4=\u{07}\nsample")
+        unsupported.node("NonMaxSuppression", ["y"], ["z"], name: "up\u{1B}]52;c;cm0gLXJmIH4=\u{07}\nsample")
         unsupported.outputs = ["z"]
         try unsupported.write(to: dir + "/unsupported.onnx")
-        try expectRefusal(["layers", dir + "/unsupported.onnx"], file: dir + "/unsupported.onnx", cause: "operator Resize")
+        try expectRefusal(["layers", dir + "/unsupported.onnx"], file: dir + "/unsupported.onnx", cause: "operator NonMaxSuppression")
 
         // 5,000 nested modules list at once, in rows of bounded width.
         var deep = HostileModelTests.convRelu()

@@ -254,7 +254,7 @@ import TestSupport
 
         // A name of 100,000 characters is cut in a message, which stays short and one line.
         var long = Self.convRelu()
-        long.node("Resize", ["y"], ["z"], name: String(repeating: "L", count: 100_000))
+        long.node("NonMaxSuppression", ["y"], ["z"], name: String(repeating: "L", count: 100_000))
         long.outputs = ["z"]
         guard let error = modelErrorOf({ _ = try long.load() }) else { return }
         #expect(error.description.count < 600, "\(error.description.count) characters")

@@ -24,6 +24,8 @@ extension Activation {
         case .sigmoid: 0.25
         case let .hardSigmoid(alpha, _): Double(abs(alpha))
         case .hardSwish: 1.5                      // (2x + 3) / 6 at x = 3
+        case .gelu: 1.13                          // Phi(x) + x phi(x) peaks at x = sqrt 2
+        case .geluTanh: 1.13
         }
     }
 
@@ -42,6 +44,10 @@ extension Activation {
         case let .hardSigmoid(alpha, beta): return 2 * 2 * u * (abs(Double(alpha) * z) + abs(Double(beta)))
         // x * (x / 6 + 1/2), or x * (x * (1/6) + 1/2) with 1/6 rounded: four roundings per side.
         case .hardSwish: return 2 * 4 * u * abs(z) * (abs(z) / 6 + 0.5)
+        // The same erff on both sides: the scalar formula's four roundings per side.
+        case .gelu: return 2 * 4 * u * abs(z)
+        // x^3 and the polynomial (six roundings) and the vector tanh against tanhf.
+        case .geluTanh: return (2 * 8 * u + VectorMathAccuracy.tanhAndSigmoid) * abs(z)
         }
     }
 

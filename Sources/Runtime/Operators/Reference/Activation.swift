@@ -21,6 +21,10 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     case hardSwish
     /// tanh(x).
     case tanh
+    /// x Phi(x) = x / 2 (1 + erf(x / sqrt 2)): ONNX Gelu (opset 20), torch's `nn.GELU()`.
+    case gelu
+    /// x / 2 (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))): Gelu with `approximate="tanh"`.
+    case geluTanh
 
     public var description: String {
         switch self {
@@ -32,6 +36,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case let .hardSigmoid(alpha, beta): "hardSigmoid(\(alpha), \(beta))"
         case .hardSwish: "hardSwish"
         case .tanh: "tanh"
+        case .gelu: "gelu"
+        case .geluTanh: "gelu(tanh)"
         }
     }
 
@@ -46,6 +52,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case let .hardSigmoid(alpha, beta): return Swift.max(0, Swift.min(1, alpha * x + beta))
         case .hardSwish: return x * Swift.max(0, Swift.min(1, x / 6 + 0.5))
         case .tanh: return ScalarMath.tanh(x)
+        case .gelu: return ScalarMath.gelu(x)
+        case .geluTanh: return ScalarMath.geluTanh(x)
         }
     }
 

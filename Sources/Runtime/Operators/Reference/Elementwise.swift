@@ -56,6 +56,12 @@ extension BinaryOp {
         case .greater: return a > b ? 1 : 0
         case .and: return a != 0 && b != 0 ? 1 : 0
         case .or: return a != 0 || b != 0 ? 1 : 0
+        case .fmod: return Foundation.fmod(a, b)
+        case .mod:
+            // Python's %: the remainder has the divisor's sign (ONNX allows it on integers only;
+            // floats get the same rule).
+            let r = Foundation.fmod(a, b)
+            return r != 0 && (r < 0) != (b < 0) ? r + b : r
         }
     }
 
@@ -78,6 +84,11 @@ extension BinaryOp {
         case .greater: return a > b ? 1 : 0
         case .and: return a != 0 && b != 0 ? 1 : 0
         case .or: return a != 0 || b != 0 ? 1 : 0
+        case .mod, .fmod:
+            guard b != 0 else { throw OpFailure.malformed("integer modulo by zero") }
+            if b == -1 { return 0 }
+            let r = a % b
+            return self == .mod && r != 0 && (r < 0) != (b < 0) ? r + b : r
         }
     }
 }
