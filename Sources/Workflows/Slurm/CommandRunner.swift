@@ -13,6 +13,16 @@ struct CommandOutput: Sendable {
     var lastErrorLine: String {
         stderr.split(whereSeparator: \.isNewline).last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
     }
+
+    /// What a failed netdissect said: its `netdissect: ` line, or its usage error's `Error: `
+    /// line (without the prefix), else the last line of stderr.
+    var netdissectFailure: String {
+        let lines = stderr.split(whereSeparator: \.isNewline).map(String.init)
+        for prefix in ["netdissect: ", "Error: "] {
+            if let line = lines.last(where: { $0.hasPrefix(prefix) }) { return String(line.dropFirst(prefix.count)) }
+        }
+        return lastErrorLine
+    }
 }
 
 /// Runs programs found in PATH (or given by absolute path), each with a timeout.

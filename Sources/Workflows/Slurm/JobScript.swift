@@ -45,7 +45,7 @@ public enum JobScript {
     public static func text(_ stage: SlurmStage, _ s: JobScriptSettings) -> String {
         precondition((1...s.passes).contains(stage.pass) && s.shards >= 1)
         let layout = SlurmLayout(run: s.run)
-        let passWord = stage.pass == s.passes ? "the last pass" : "pass \(stage.pass) of \(s.passes)"
+        let passWord = "pass \(stage.pass) of \(s.passes)"
         var lines = ["#!/bin/bash"]
         switch stage {
         case .shards:
@@ -115,11 +115,24 @@ public enum JobScript {
         ]
         switch stage {
         case .shards:
-            lines.append(ShellWord.join([s.binary, "dissect"] + s.dissectArguments) + " \\")
-            lines.append("  --out \"$run\" --shard \"$shard/\(s.shards)\"")
+            // One option (with its values) per line, so that a person reads the command at a glance.
+            lines.append(ShellWord.join([s.binary, "dissect"]) + " \\")
+            for option in optionGroups(s.dissectArguments) { lines.append("  " + ShellWord.join(option) + " \\") }
+            // --pass: a task that starts late (requeued after its pass was merged) does nothing.
+            lines.append("  --out \"$run\" --shard \"$shard/\(s.shards)\" --pass \(stage.pass)")
         case .merge(let pass):
-            lines.append(ShellWord.join([s.binary, "merge"]) + " \"$run\" --pass \(pass)")
+            let threads = s.resources.cpusPerTask.map { " --threads \($0)" } ?? ""
+            lines.append(ShellWord.join([s.binary, "merge"]) + " \"$run\" --pass \(pass)\(threads)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `arguments` cut before each `--option` (a value such as `-0.5` stays with its option).
+    static func optionGroups(_ arguments: [String]) -> [[String]] {
+        var groups: [[String]] = []
+        for word in arguments {
+            if word.hasPrefix("--") || groups.isEmpty { groups.append([word]) } else { groups[groups.count - 1].append(word) }
+        }
+        return groups
     }
 }

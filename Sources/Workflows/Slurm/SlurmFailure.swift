@@ -18,6 +18,8 @@ public enum SlurmFailure: Error, Equatable, Sendable {
     case notLaunched(run: String)
     /// Preparing the run failed: the netdissect line that said why.
     case prepare(String)
+    /// The run itself cannot be read: the store's own line (it names the file).
+    case run(String)
 
     /// One line: what failed, where, and what to do.
     public var message: String {
@@ -37,7 +39,7 @@ public enum SlurmFailure: Error, Equatable, Sendable {
             return "\(path): \(reason)"
         case .notLaunched(let run):
             return "\(run): no sharded run here (slurm/launch.json is missing); start one with netdissect slurm ... --out \(run) --shards N"
-        case .prepare(let line):
+        case .prepare(let line), .run(let line):
             return line
         }
     }

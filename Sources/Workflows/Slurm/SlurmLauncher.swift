@@ -86,9 +86,7 @@ public enum SlurmLauncher {
         say("preparing \(run) for \(r.shards) shard\(r.shards == 1 ? "" : "s") ...")
         let prepared = try CommandRunner().run(r.binary, Array(prepare.dropFirst()), timeout: prepareTimeout)
         guard prepared.status == 0 else {
-            let line = prepared.lastErrorLine
-            throw .prepare(line.hasPrefix("netdissect: ") ? String(line.dropFirst("netdissect: ".count))
-                           : "preparing the run failed (exit status \(prepared.status)): \(line)")
+            throw .prepare("preparing \(run) failed: \(prepared.netdissectFailure)")
         }
         let passes: Int
         do { passes = try RunReader.open(run).progress().passes } catch {

@@ -77,14 +77,23 @@ public enum SlurmResume {
         guard let launch = try SlurmLaunch.read(layout) else { throw .notLaunched(run: run) }
         try client.checkInstalled()
         let settings = launch.settings
-        let progress: RunProgress
-        do { progress = try RunReader.open(run).progress() } catch {
-            throw .file(path: run + "/" + RunReader.databaseName, reason: "\(error); the run was not prepared, so launch it again with netdissect slurm")
+        guard FileManager.default.isExecutableFile(atPath: settings.binary) else {
+            throw .file(path: settings.binary, reason: "the netdissect binary the job scripts run is gone; build it there again, or start the run again with netdissect slurm ... --force")
+        }
+        let progress: RunProgress, reader: RunReader
+        do {
+            reader = try RunReader.open(run)
+            progress = try reader.progress()
+        } catch let error as RunError {
+            throw .run(error.description)
+        } catch {
+            throw .file(path: run + "/" + RunReader.databaseName, reason: "\(error)")
         }
         let ledger = try SubmittedJob.ledger(layout)
         let queued = try client.queued(Array(Set(ledger.map(\.id))).sorted())
         let pass = progress.isFinished ? nil : progress.pass
-        let done = pass.map { (try? ShardCompletion.done(layout: layout, pass: $0, shards: settings.shards)) ?? [] } ?? []
+        var done: Set<Int> = []
+        if let pass { done = try ShardCompletion.done(layout: layout, reader: reader, pass: pass, shards: settings.shards) }
         switch decide(pass: pass, passes: settings.passes, shards: settings.shards, done: done, ledger: ledger, queued: queued) {
         case .finished:
             say("\(run) is finished; nothing to submit (netdissect summary \(run))")

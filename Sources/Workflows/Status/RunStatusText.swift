@@ -15,7 +15,9 @@ extension RunStatusReport {
         var out = ["run      \(run)"]
         var head = "status   \(status)"
         if status != "finished" { head += ": pass \(pass) of \(passes) (\(passName))" }
-        if let sharded { head += ", \(sharded.shards) shard\(sharded.shards == 1 ? "" : "s") on Slurm" }
+        if let sharded {
+            head += ", \(sharded.shards) shard\(sharded.shards == 1 ? "" : "s")" + (sharded.merge != nil ? " on Slurm" : "")
+        }
         out.append(head)
         if status != "finished" {
             let percent = imagesTotal > 0 ? " (\(Int((100 * Double(imagesDone) / Double(imagesTotal)).rounded(.down)))%)" : ""
@@ -31,7 +33,7 @@ extension RunStatusReport {
         if let sharded {
             let width = "shard \(max(sharded.shards - 1, 0))".count
             for s in sharded.shardStates { out.append(Self.line(s, name: "shard \(s.shard ?? 0)", width: width)) }
-            if status != "finished" { out.append(Self.line(sharded.merge, name: "merge \(pass)", width: width)) }
+            if status != "finished", let merge = sharded.merge { out.append(Self.line(merge, name: "merge \(pass)", width: width)) }
         }
         out.append("updated  \(updatedAt)")
         if let next { out.append("next     \(next)") }
@@ -39,13 +41,14 @@ extension RunStatusReport {
     }
 
     /// One shard's (or the merge's) line, its name padded to `width`.
-    static func line(_ s: ShardStatus, name: String, width: Int) -> String {
+    static func line(_ s: ShardEntry, name: String, width: Int) -> String {
         func pad(_ text: String, _ n: Int) -> String { text + String(repeating: " ", count: max(0, n - text.count)) }
         var parts = [pad(name, width), pad(s.state, 7)]
         if let node = s.node { parts.append("node \(node)") }
         if let done = s.imagesDone, let total = s.imagesTotal { parts.append("\(done)/\(total) images") }
         if s.state == "failed" || s.state == "lost" || s.state == "cancelled" || s.state == "unknown" {
             if let reason = s.reason, !reason.isEmpty { parts.append(reason) }
+            if let code = s.exitCode, code != 0, !(s.reason ?? "").contains("exit \(code)") { parts.append("exit \(code)") }
             if let log = s.log, !log.isEmpty { parts.append("log \(log)") }
         } else {
             if let checkpoint = s.lastCheckpoint { parts.append("checkpoint \(checkpoint)") }

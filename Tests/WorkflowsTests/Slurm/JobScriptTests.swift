@@ -32,8 +32,9 @@ import TestSupport
         let firstCommand = lines.firstIndex { !$0.hasPrefix("#") && !$0.isEmpty }!
         #expect(lastDirective < firstCommand)
         #expect(lines[firstCommand] == "set -euo pipefail")
-        #expect(text.contains("/opt/nd/bin/netdissect dissect --model '/m/mobilenet v2.onnx' --dataset /p"))
-        #expect(text.contains("--out \"$run\" --shard \"$shard/3\""))
+        #expect(text.contains("/opt/nd/bin/netdissect dissect \\\n  --model '/m/mobilenet v2.onnx' \\\n  --dataset /p \\\n"))
+        #expect(text.contains("  --mean 0.5 0.4 0.3 \\\n"))
+        #expect(text.contains("--out \"$run\" --shard \"$shard/3\" --pass 1"))
         #expect(!text.contains("--force"))
     }
 
@@ -93,7 +94,7 @@ import TestSupport
         #expect(t.status == 0)
         #expect(t.arguments == ["dissect", "--model", "/m/mobilenet v2.onnx", "--dataset", "/p", "--layer", "features.13",
                                 "--categories", "object,color", "--mean", "0.5", "0.4", "0.3",
-                                "--out", dir + "/run", "--shard", "1/3"])
+                                "--out", dir + "/run", "--shard", "1/3", "--pass", "1"])
         #expect(t.record.state == .done && t.record.exitCode == 0 && t.record.shard == 1 && t.record.job == "41_1")
         #expect(t.record.log == dir + "/run/slurm/logs/pass1-41_1.log")
         #expect(!t.record.node.isEmpty)

@@ -55,7 +55,7 @@ import TestSupport
         var progress = try RunReader.open(run).progress()
         progress.status = .running; progress.pass = 1; progress.finishedAt = nil
         report.pass = 1
-        report.addShards(JobScriptTests.settings(run: run), layout: layout, progress: progress, ledger: ledger, queued: queued)
+        report.addShards(count: 3, files: [], slurm: .init(layout: layout, ledger: ledger, queued: queued), progress: progress)
         return report
     }
 
@@ -81,6 +81,46 @@ import TestSupport
     @Test func withoutSlurmTheRecordsAreTrusted() throws {
         let report = try shardedReport(queued: nil)
         #expect(report.sharded?.shardStates.map(\.state) == ["done", "failed", "running"])
-        #expect(report.sharded?.merge.state == "waiting")
+        #expect(report.sharded?.merge?.state == "waiting")
+    }
+}
+
+/// A sharded run's shards as the engine's status files say, without Slurm.
+@Suite struct ShardedStatusTests {
+    func status(_ shard: Int, _ state: String, done: Int, message: String? = nil) throws -> Dissection.ShardStatus {
+        let json = """
+            {"run":"r","pass":1,"passName":"thresholds","shard":\(shard),"shards":3,"firstImage":\(shard * 5),"images":5,
+             "state":"\(state)","imagesDone":\(done),"imagesSkipped":0,"rate":2.5,"host":"node\(shard)","pid":\(100 + shard),
+             "startedAt":"S","updatedAt":"U\(shard)"\(message.map { ",\"message\":\"\($0)\"" } ?? "")}
+            """
+        return try JSONDecoder().decode(Dissection.ShardStatus.self, from: Data(json.utf8))
+    }
+
+    func report(_ files: [Dissection.ShardStatus?], slurm: RunStatusReport.SlurmView? = nil) throws -> RunStatusReport {
+        var progress = try RunReader.open(try RunStatusReportTests().finishedRun()).progress()
+        progress.status = .running; progress.pass = 1; progress.finishedAt = nil
+        var report = RunStatusReport(run: "/r", status: "running", pass: 1, passes: 2, passName: "thresholds", imagesDone: 7,
+                                     imagesTotal: 15, imagesSkipped: 0, rate: 5, etaSeconds: 4.6, updatedAt: "U")
+        report.addShards(count: 3, files: files, slurm: slurm, progress: progress)
+        return report
+    }
+
+    @Test func eachShardSaysItsStateNodeImagesAndCheckpoint() throws {
+        let r = try report([try status(0, "done", done: 5), try status(1, "running", done: 2), nil])
+        #expect(r.status == "running" && r.next == nil)
+        let lines = r.lines
+        #expect(lines.contains("status   running: pass 1 of 2 (thresholds), 3 shards"))
+        #expect(lines.contains("images   7 of 15 (46%) in this pass, over all shards, 5.0 img/s, ETA 5s"))
+        #expect(lines.contains("shard 0  done     node node0  5/5 images  checkpoint U0"))
+        #expect(lines.contains("shard 1  running  node node1  2/5 images  checkpoint U1"))
+        #expect(lines.contains("shard 2  waiting"))
+        #expect(!lines.contains { $0.hasPrefix("merge") })
+    }
+
+    @Test func aFailedShardSaysWhy() throws {
+        let r = try report([try status(0, "done", done: 5), try status(1, "failed", done: 2, message: "/p/3.jpg: not a JPEG"), nil])
+        #expect(r.status == "failed")
+        #expect(r.lines.contains("shard 1  failed   node node1  2/5 images  /p/3.jpg: not a JPEG"))
+        #expect(r.next?.contains("run the failed shard's command again") == true)
     }
 }
