@@ -10,23 +10,28 @@
 // deleted when the run finishes.
 import Foundation
 
-/// Per-layer row files under `<run>/cache/`.
+/// Per-layer row files under `<run>/cache/` (a shard's under `<run>/shards/cache-<K>of<N>/`,
+/// holding the shard's rows from `firstRow` on).
 final class ActivationCache: @unchecked Sendable {
     /// Folder name inside the run directory.
     static let directoryName = "cache"
 
     let directory: String
     let files: [RowFile]
+    /// The image index of the first row.
+    let firstRow: Int
 
     /// Bytes the cache needs for `images` images of `layers`.
     static func bytes(layers: [LayerShape], images: Int) -> Int {
         layers.reduce(0) { $0 + $1.valuesPerImage * 4 * images }
     }
 
-    /// Opens (creating when needed) the cache files for `layers`.
-    init(runDirectory: String, layers: [LayerShape]) throws {
-        let directory = (runDirectory as NSString).appendingPathComponent(Self.directoryName)
+    /// Opens (creating when needed) the cache files for `layers` in `folder` of the run directory,
+    /// whose first row is image `firstRow`.
+    init(runDirectory: String, layers: [LayerShape], folder: String = directoryName, firstRow: Int = 0) throws {
+        let directory = (runDirectory as NSString).appendingPathComponent(folder)
         self.directory = directory
+        self.firstRow = firstRow
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -38,18 +43,28 @@ final class ActivationCache: @unchecked Sendable {
         }
     }
 
-    /// Whether the cache files exist (a resumed pass 2 needs them).
-    static func exists(runDirectory: String, layerCount: Int) -> Bool {
-        let dir = (runDirectory as NSString).appendingPathComponent(directoryName)
+    /// Writes the rows of images `start..<start + count` of layer `layer`.
+    func write(layer: Int, rows start: Int, count: Int, from src: UnsafePointer<Float>) throws {
+        try files[layer].write(rows: start - firstRow, count: count, from: src)
+    }
+
+    /// Reads the rows of images `start..<start + count` of layer `layer`.
+    func read(layer: Int, rows start: Int, count: Int, into dst: UnsafeMutablePointer<Float>) throws {
+        try files[layer].read(rows: start - firstRow, count: count, into: dst)
+    }
+
+    /// Whether the cache files exist in `folder` (a resumed pass 2 needs them).
+    static func exists(runDirectory: String, layerCount: Int, folder: String = directoryName) -> Bool {
+        let dir = (runDirectory as NSString).appendingPathComponent(folder)
         return (0..<layerCount).allSatisfy { FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\($0).f32")) }
     }
 
     /// Flushes every file.
     func sync() throws { for f in files { try f.sync() } }
 
-    /// Removes the cache.
-    static func remove(runDirectory: String) {
-        try? FileManager.default.removeItem(atPath: (runDirectory as NSString).appendingPathComponent(directoryName))
+    /// Removes the cache in `folder`.
+    static func remove(runDirectory: String, folder: String = directoryName) {
+        try? FileManager.default.removeItem(atPath: (runDirectory as NSString).appendingPathComponent(folder))
     }
 
     /// Free bytes on the file system holding `path`.

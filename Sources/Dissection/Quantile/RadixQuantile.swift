@@ -11,7 +11,7 @@
 /// Two-level histogram state for one unit.
 public struct RadixQuantile: Sendable, Equatable {
     /// Values counted in pass 1 (NaN excluded).
-    public private(set) var count: Int = 0
+    public internal(set) var count: Int = 0
     /// Pass 1: counts by the high 16 bits of the key.
     var high: [UInt32]
     /// Refine pass: the high bins being refined (one or two) and their low-16-bit counts.

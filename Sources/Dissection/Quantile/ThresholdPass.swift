@@ -24,13 +24,13 @@ public struct ThresholdPass: Sendable, Equatable {
     /// How the quantiles are found.
     public let method: QuantileMethod
     /// One selector per unit (selection), else empty.
-    public private(set) var selectors: [TopValueSelector]
+    public internal(set) var selectors: [TopValueSelector]
     /// One histogram per unit (histogram), else empty.
-    public private(set) var histograms: [RadixQuantile]
+    public internal(set) var histograms: [RadixQuantile]
     /// The top images of every unit.
-    public private(set) var top: TopImages
+    public internal(set) var top: TopImages
     /// Images added.
-    public private(set) var images: Int = 0
+    public internal(set) var images: Int = 0
 
     /// Pass-1 state for a `(C, H, W)` layer over at most `maxImages` images.
     public init(units: Int, mapSize: Int, quantile q: Double, topK: Int, maxImages: Int, method: QuantileMethod? = nil) {

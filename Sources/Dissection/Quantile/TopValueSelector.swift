@@ -13,7 +13,7 @@ public struct TopValueSelector: Sendable, Equatable {
     /// How many of the largest values are retained.
     public let keep: Int
     /// Values seen so far (NaN excluded).
-    public private(set) var count: Int = 0
+    public internal(set) var count: Int = 0
     /// Values above `cutoff` (all of them until the first compaction); only `filled` are valid.
     private var buffer: [Float]
     private var filled: Int = 0
@@ -94,6 +94,9 @@ public struct TopValueSelector: Sendable, Equatable {
         guard rLower < kept.count else { return nil }
         return NumpyQuantile.interpolate(kept[rLower], kept[rUpper], gamma: gamma)
     }
+
+    /// The buffer and how many of its values are valid (for merging).
+    var held: ([Float], Int) { (buffer, filled) }
 
     // MARK: Checkpoints
 

@@ -1,5 +1,5 @@
 // The batch loop every pass runs. From where the pass stands (`imagesDone`) to the end of the
-// probe: honour pause and cancel at the batch boundary, read the next batch in index order, get
+// session's images (the probe, or a shard's share): honour pause and cancel at the batch boundary, read the next batch in index order, get
 // its activations, hand the batch to the pass, count it done, report progress and checkpoint
 // every `checkpointInterval` images. A pass supplies where its activations come from (the model
 // or file, or the activation cache), what it does with a batch, and its checkpoint; the loop is
@@ -21,23 +21,30 @@ extension Dissector {
                     activations: (_ items: [SampleItem], _ start: Int, _ buffers: inout [[Float]]) throws -> [String?],
                     body: (_ items: [SampleItem], _ start: Int, _ reasons: [String?], _ buffers: [[Float]],
                            _ progress: inout RunProgress) throws -> Void) throws {
-        let total = session.total
+        // `imagesDone` counts the session's images; `start` is an image index of the probe.
+        let total = session.total, first = session.range.lowerBound, count = session.range.count
         let startTime = Date(), doneAtStart = session.progress.imagesDone
-        var iterator = source.samples(session.progress.imagesDone..<total, decodeImages: decodeImages)
+        var iterator = source.samples((first + session.progress.imagesDone)..<session.range.upperBound, decodeImages: decodeImages)
         var buffers = [[Float]](repeating: [], count: session.layers.count)
         let interval = checkpointInterval
-        while session.progress.imagesDone < total {
-            try honourControl(&session, checkpoint: checkpoint)
-            let start = session.progress.imagesDone
-            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, total - start), total: total)
+        // A shard also says how far it is, in its status file, at every checkpoint.
+        func save(_ session: inout Session) throws {
+            try checkpoint(&session)
+            try reportShard(session)
+        }
+        while session.progress.imagesDone < count {
+            try honourControl(&session, checkpoint: save)
+            let done = session.progress.imagesDone
+            let start = first + done
+            let items = try nextBatch(&iterator, expectedStart: start, limit: min(options.batchSize, count - done), total: total)
             let reasons = try activations(items, start, &buffers)
             try body(items, start, reasons, buffers, &session.progress)
-            session.progress.imagesDone = start + items.count
+            session.progress.imagesDone = done + items.count
             updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: secondPassFactor)
             emit(.progress(session.progress))
             CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
-            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < total {
-                try checkpoint(&session)
+            if session.progress.imagesDone % interval == 0 && session.progress.imagesDone < count {
+                try save(&session)
             }
         }
     }

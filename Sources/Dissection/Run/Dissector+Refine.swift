@@ -15,8 +15,7 @@ extension Dissector {
             states.append(state)
         }
         let skipped = try store.skippedIndices()
-        let fromCache = session.useCache && ActivationCache.exists(runDirectory: directory, layerCount: layers.count)
-        let cache = fromCache ? try ActivationCache(runDirectory: directory, layers: layers) : nil
+        let cache = try secondPassCache(session)
 
         let checkpoint: (inout Session) throws -> Void = { session in
             let progress = session.progress
@@ -58,6 +57,17 @@ extension Dissector {
             }
         }
 
+        if session.shard != nil {
+            try completeShard(&session, checkpoint: checkpoint)
+            return
+        }
+        try completeRefine(&session, states: states)
+    }
+
+    /// The end of the refine pass over every image (one process, or the merge of its shards):
+    /// the thresholds are final; the tally pass starts at image 0.
+    func completeRefine(_ session: inout Session, states: [ThresholdPass]) throws {
+        let store = session.store, layers = session.layers
         let thresholds = states.map { $0.thresholds() }
         session.progress.pass = 3
         session.progress.passName = "tally"

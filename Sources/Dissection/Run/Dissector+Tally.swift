@@ -29,8 +29,7 @@ extension Dissector {
             }
         }
         var skipped = try store.skippedIndices()
-        let fromCache = session.useCache && ActivationCache.exists(runDirectory: directory, layerCount: layers.count)
-        let cache = fromCache ? try ActivationCache(runDirectory: directory, layers: layers) : nil
+        let cache = try secondPassCache(session)
         let recompute = cache == nil
         let kernels = layers.map { TallyKernel(units: $0.units, height: $0.height, width: $0.width,
                                                rule: configuration.union, workers: options.workerCount) }
@@ -94,12 +93,17 @@ extension Dissector {
             }
             progress.imagesSkipped = skippedCount
         }
+        if session.shard != nil {
+            try completeShard(&session, checkpoint: checkpoint)
+            return
+        }
         try finish(&session, tallies: tallies, pendingSkips: pendingSkips, skippedCount: skippedCount)
     }
 
     /// Final scores, tally.csv files, rows of sums, and the finished status, in one transaction
     /// (tally.csv files are written first; rewriting them on a resume gives the same bytes).
-    private func finish(_ session: inout Session, tallies: [LayerTally], pendingSkips: [SkippedInput], skippedCount: Int) throws {
+    /// One process does it at the end of its tally pass, `merge` with the sum of its shards'.
+    func finish(_ session: inout Session, tallies: [LayerTally], pendingSkips: [SkippedInput], skippedCount: Int) throws {
         let catalog = session.catalog, layers = session.layers
         var finals: [[UnitScore]] = []
         var uniques: [Int] = []
@@ -131,6 +135,14 @@ extension Dissector {
 }
 
 extension Dissector {
+    /// The session's activation cache when the run keeps one and its files are there.
+    func secondPassCache(_ session: Session) throws -> ActivationCache? {
+        let layers = session.layers
+        guard session.useCache,
+              ActivationCache.exists(runDirectory: directory, layerCount: layers.count, folder: session.cacheFolder) else { return nil }
+        return try ActivationCache(runDirectory: directory, layers: layers, folder: session.cacheFolder, firstRow: session.range.lowerBound)
+    }
+
     /// The activations of `items` (rows `start...`) for a pass after the first: read back from
     /// the activation cache when there is one, else produced again (a file re-read or the model
     /// re-run). Returns, per item, why it could not be produced (nil when it was).
@@ -141,7 +153,7 @@ extension Dissector {
             let needed = items.count * layers[l].valuesPerImage
             if buffers[l].count != needed { buffers[l] = [Float](repeating: 0, count: needed) }
             try buffers[l].withUnsafeMutableBufferPointer { b in
-                try cache.files[l].read(rows: start, count: items.count, into: b.baseAddress!)
+                try cache.read(layer: l, rows: start, count: items.count, into: b.baseAddress!)
             }
         }
         return [String?](repeating: nil, count: items.count)

@@ -24,7 +24,8 @@ extension Dissector {
                 states.append(fresh)
             }
         }
-        let cache = session.useCache ? try ActivationCache(runDirectory: directory, layers: layers) : nil
+        let cache = session.useCache ? try ActivationCache(runDirectory: directory, layers: layers, folder: session.cacheFolder,
+                                                           firstRow: session.range.lowerBound) : nil
         var pendingSkips: [SkippedInput] = []
         var skippedCount = session.progress.imagesSkipped
         var firstSkip: SkippedInput?
@@ -33,16 +34,7 @@ extension Dissector {
             try cache?.sync()
             session.progress.imagesSkipped = skippedCount
             let progress = session.progress
-            let skips = pendingSkips
-            try store.write { transaction in
-                CrashHook.inCheckpoint(pass: 1, done: progress.imagesDone)
-                try transaction.setProgress(progress)
-                for (layer, state) in zip(layers, states) {
-                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
-                    try transaction.setTopImages(layer: layer.name, state.top, height: layer.height, width: layer.width)
-                }
-                try transaction.addSkipped(skips)
-            }
+            try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: states, skips: pendingSkips)
             pendingSkips = []
             self.emit(.checkpoint(progress, provisional: [:]))
         }
@@ -74,20 +66,49 @@ extension Dissector {
                 let needed = items.count * layers[l].valuesPerImage
                 precondition(buffers[l].count >= needed, "producer returned too few values for \(layers[l].name)")
                 try buffers[l].withUnsafeBufferPointer { b in
-                    try cache?.files[l].write(rows: start, count: items.count, from: b.baseAddress!)
+                    try cache?.write(layer: l, rows: start, count: items.count, from: b.baseAddress!)
                     states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
                 }
             }
             progress.imagesSkipped = skippedCount
         }
 
+        try cache?.sync()
+        if session.shard != nil {
+            try completeShard(&session, checkpoint: checkpoint)
+            return
+        }
+        try completeThresholds(&session, states: states, skippedCount: skippedCount, pendingSkips: pendingSkips, firstSkip: firstSkip)
+    }
+
+    /// Commits pass-1 state: progress, every layer's state and top images, newly skipped inputs.
+    static func saveThresholdState(store: RunStore, progress: RunProgress, layers: [LayerShape], states: [ThresholdPass],
+                                   skips: [SkippedInput]) throws {
+        try store.write { transaction in
+            CrashHook.inCheckpoint(pass: 1, done: progress.imagesDone)
+            try transaction.setProgress(progress)
+            for (layer, state) in zip(layers, states) {
+                try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, state.serialized())
+                try transaction.setTopImages(layer: layer.name, state.top, height: layer.height, width: layer.width)
+            }
+            try transaction.addSkipped(skips)
+        }
+    }
+
+    /// The end of pass 1 over every image (one process, or the merge of its shards): the run
+    /// fails when no image could be used; else the top images are final, and the thresholds too
+    /// unless a refine pass must finish them.
+    func completeThresholds(_ session: inout Session, states: [ThresholdPass], skippedCount: Int,
+                            pendingSkips: [SkippedInput], firstSkip: SkippedInput?) throws {
+        let store = session.store, layers = session.layers, total = session.total
         // A pass in which no image could be used leaves nothing to tally: the run fails here
         // (its state checkpointed, marked failed) instead of finishing with empty results.
         if skippedCount >= total {
             let example = firstSkip.map { " (the first: \($0.path): \($0.reason))" } ?? ""
             session.progress.status = .failed
             session.progress.message = "none of the \(total) images could be used"
-            try checkpoint(&session)
+            session.progress.imagesSkipped = skippedCount
+            try Self.saveThresholdState(store: store, progress: session.progress, layers: layers, states: states, skips: pendingSkips)
             throw RunError.input(path: TerminalText.sanitize(configuration.dataset),
                                  reason: TerminalText.sanitize("none of its \(total) images could be used\(example)"),
                                  hint: "run netdissect probe check on it, fix what it reports, then dissect again with --force")
@@ -95,7 +116,7 @@ extension Dissector {
 
         // Pass 1 is done: top images are final; thresholds too, unless a refine pass must
         // finish them. The next pass starts at image 0.
-        try cache?.sync()
+        var states = states
         let refine = session.progress.passes == 3
         if refine {
             for l in states.indices { states[l].startRefine() }

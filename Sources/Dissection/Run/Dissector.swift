@@ -23,6 +23,10 @@ public final class Dissector: @unchecked Sendable {
     var control = RunControl()
     /// When this process's run was paused (start, end): rate and ETA count working time only.
     var pauses: [(start: Date, end: Date)] = []
+    /// What this process says about the shard it does (`Dissector+Shards.swift`), nil otherwise.
+    var shardStatus: ShardStatus?
+    /// One line on what a step of a sharded run did (prepared, done, nothing to do, merged).
+    public internal(set) var outcome: String?
 
     /// A run of `configuration` over `source`, with activations from `producer`, into `directory`.
     public init(configuration: RunConfiguration, directory: String, source: SampleSource,
@@ -65,16 +69,42 @@ public final class Dissector: @unchecked Sendable {
 
     /// Per-process bookkeeping of a run.
     struct Session {
+        /// The run's database, or the shard's (`Dissector+Shards.swift`).
         let store: RunStore
         let layers: [LayerShape]
+        /// Images of the probe.
         let total: Int
+        /// The run's progress, or the shard's (images done of the shard's images).
         var progress: RunProgress
         let useCache: Bool
         let catalog: ConceptCatalog
         let methods: [QuantileMethod]
+        /// The images this process does: all, or the shard's.
+        var range: Range<Int>
+        /// The shard this process does, nil for the whole run.
+        var shard: ShardSpec? = nil
+        /// The activation cache folder inside the run directory.
+        var cacheFolder: String = ActivationCache.directoryName
+    }
+
+    /// What every kind of work checks first: the layers, the number of images, the quantile methods.
+    struct Setup {
+        let layers: [LayerShape]
+        let total: Int
+        let methods: [QuantileMethod]
     }
 
     private func execute() throws -> RunProgress {
+        let setup = try checkSetup()
+        switch options.work {
+        case .whole: return try executeWhole(setup)
+        case let .prepareShards(count): return try prepareShards(count, setup)
+        case let .shard(spec, pass): return try executeShard(spec, pass: pass, setup)
+        case let .merge(pass): return try mergeShards(pass: pass, setup)
+        }
+    }
+
+    private func checkSetup() throws -> Setup {
         try configuration.validate()
         let layers = producer.layers
         guard layers.map(\.name) == configuration.layers else {
@@ -96,44 +126,70 @@ public final class Dissector: @unchecked Sendable {
         guard quantileBytes <= options.quantileMemoryLimit else {
             throw RunError.badSetting("exact quantiles of these layers need \(quantileBytes >> 20) MB, above the \(options.quantileMemoryLimit >> 20) MB limit; dissect fewer layers at once")
         }
+        return Setup(layers: layers, total: total, methods: methods)
+    }
+
+    /// Opens (creating when new) the run's database for writing: the run of one process, or the
+    /// run a sharded run's `prepare` and `merge` write.
+    func openRun(_ setup: Setup) throws -> (RunStore, RunProgress) {
         let (store, opened) = try RunStore.open(directory: directory, configuration: configuration, force: options.force)
+        do {
+            if case .new = opened {
+                let layers = setup.layers, total = setup.total
+                let cacheBytes = ActivationCache.bytes(layers: layers, images: total)
+                let fits = cacheBytes <= options.cacheLimit
+                    && Double(cacheBytes) <= 0.9 * Double(ActivationCache.freeBytes(at: directory))
+                let cache = !producer.isRereadable && fits
+                try store.initialize(configuration: configuration, catalog: source.catalog,
+                                     passes: setup.methods.contains(.histogram) ? 3 : 2,
+                                     imagePaths: (0..<total).map { source.path(of: $0) },
+                                     layers: layers.map { ($0.name, $0.units, $0.height, $0.width) })
+                try store.write { transaction in try transaction.setActivationCache(cache) }
+            }
+            let progress = try store.progress()
+            guard progress.imagesTotal == setup.total, (2...3).contains(progress.passes), (1...progress.passes).contains(progress.pass),
+                  progress.imagesDone <= setup.total else {
+                throw RunError.corruptState(path: store.databasePath, reason: "the stored progress does not match the dataset (\(progress.imagesTotal) images stored, \(setup.total) now)")
+            }
+            return (store, progress)
+        } catch {
+            store.close()
+            throw error
+        }
+    }
+
+    private func executeWhole(_ setup: Setup) throws -> RunProgress {
+        let (store, progress) = try openRun(setup)
         defer { store.close() }
-        let catalog = source.catalog
-        switch opened {
-        case .new:
-            let cacheBytes = ActivationCache.bytes(layers: layers, images: total)
-            let fits = cacheBytes <= options.cacheLimit
-                && Double(cacheBytes) <= 0.9 * Double(ActivationCache.freeBytes(at: directory))
-            let cache = !producer.isRereadable && fits
-            try store.initialize(configuration: configuration, catalog: catalog, passes: methods.contains(.histogram) ? 3 : 2,
-                                 imagePaths: (0..<total).map { source.path(of: $0) },
-                                 layers: layers.map { ($0.name, $0.units, $0.height, $0.width) })
-            try store.write { transaction in try transaction.setActivationCache(cache) }
-        case .resume:
-            break
+        if let shards = try store.shardCount() {
+            throw RunError.input(path: directory, reason: "is a run done as \(shards) shards",
+                                 hint: "run its shards (netdissect dissect ... --shard K/\(shards)) and netdissect merge, or netdissect slurm --resume")
         }
-        let useCache = try store.usesActivationCache()
-        var progress = try store.progress()
-        guard progress.imagesTotal == total, (2...3).contains(progress.passes), (1...progress.passes).contains(progress.pass),
-              progress.imagesDone <= total else {
-            throw RunError.corruptState(path: store.databasePath, reason: "the stored progress does not match the dataset (\(progress.imagesTotal) images stored, \(total) now)")
-        }
-        progress.status = .running
-        progress.message = nil
-        var session = Session(store: store, layers: layers, total: total, progress: progress,
-                              useCache: useCache, catalog: catalog, methods: methods)
+        var session = Session(store: store, layers: setup.layers, total: setup.total, progress: progress,
+                              useCache: try store.usesActivationCache(), catalog: source.catalog, methods: setup.methods,
+                              range: 0..<setup.total)
+        session.progress.status = .running
+        session.progress.message = nil
         try store.write { transaction in try transaction.setProgress(session.progress) }
         emit(.started(session.progress))
+        try runPasses(&session)
+        ActivationCache.remove(runDirectory: directory)
+        return session.progress
+    }
 
+    /// Runs the passes from where the session stands: all of them for a whole run, the current
+    /// one for a shard.
+    func runPasses(_ session: inout Session) throws {
+        let single = session.shard != nil
         if session.progress.pass == 1 {
             try thresholdPass(&session)
+            if single { return }
         }
         if session.progress.passes == 3 && session.progress.pass == 2 {
             try refinePass(&session)
+            if single { return }
         }
         try tallyPass(&session)
-        ActivationCache.remove(runDirectory: directory)
-        return session.progress
     }
 
     // MARK: Shared by both passes

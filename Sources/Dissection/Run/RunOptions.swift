@@ -17,6 +17,8 @@ public struct RunOptions: Sendable {
     public var quantileMemoryLimit: Int
     /// Force a quantile method for every layer (tests); nil chooses per layer by memory.
     public var quantileMethod: QuantileMethod?
+    /// What this process does of the run: all of it, or a step of a sharded run.
+    public var work: RunWork = .whole
 
     public init(batchSize: Int = 32, threads: Int = 0, checkpointEvery: Int = 512, force: Bool = false,
                 cacheLimit: Int = 200 << 30, quantileMemoryLimit: Int = 1 << 30, quantileMethod: QuantileMethod? = nil) {
@@ -36,3 +38,16 @@ public struct RunOptions: Sendable {
 }
 
 import Foundation
+
+/// What one process does of a run (`Dissector+Shards.swift`).
+public enum RunWork: Sendable, Equatable {
+    /// The whole run, pass after pass.
+    case whole
+    /// Creates the run for this many shards, and does no image.
+    case prepareShards(Int)
+    /// One shard's share of the run's current pass; with a pass, only when the run is at it.
+    case shard(ShardSpec, pass: Int?)
+    /// Merges the shards of the run's current pass and advances the run; with a pass, only when
+    /// the run is at it.
+    case merge(pass: Int?)
+}

@@ -25,7 +25,10 @@ public enum RunDirectory {
     /// `RotationManifest`): one of the run's own files.
     public static let rotationManifest = "rotation.json"
     /// Entries of a run directory that are the run's own files (a layer folder never takes one).
-    static let ownFiles = ["run.lock", ActivationCache.directoryName, rotationManifest]
+    static let ownFiles = ["run.lock", ActivationCache.directoryName, rotationManifest, ShardFiles.directoryName, slurmDirectory]
+
+    /// The folder `netdissect slurm` writes its job scripts, logs and job records into.
+    public static let slurmDirectory = "slurm"
     /// A prefix of the database's own files (`run.sqlite`, `-wal`, `-shm`, `-journal`).
     static let databasePrefix = RunReader.databaseName
 
@@ -66,7 +69,7 @@ public enum RunDirectory {
     /// - Throws: `RunError.input` naming the entry.
     static func checkEntries(_ directory: String, layers: [String]) throws {
         let files = ["run.lock"] + ["", "-wal", "-shm", "-journal"].map { databasePrefix + $0 }
-        let folders = [ActivationCache.directoryName] + layers.map(layerFolder)
+        let folders = [ActivationCache.directoryName, ShardFiles.directoryName, slurmDirectory] + layers.map(layerFolder)
         for (name, wanted) in files.map({ ($0, S_IFREG) }) + folders.map({ ($0, S_IFDIR) }) {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let kind = fileKind(path) else { continue }
@@ -98,7 +101,13 @@ public enum RunDirectory {
     /// - Throws: `RunError.input` when the folder is a link or not a folder, `.store` when the
     ///   write fails.
     static func writeLayerFile(_ bytes: [UInt8], directory: String, layer: String, file: String) throws {
-        let folder = (directory as NSString).appendingPathComponent(layerFolder(layer))
+        try writeFile(bytes, directory: directory, folder: layerFolder(layer), file: file)
+    }
+
+    /// Writes `bytes` to `RUN/<folder>/<file>` (a folder name of the run's own), creating the
+    /// folder; never through a symbolic link, and atomically.
+    static func writeFile(_ bytes: [UInt8], directory: String, folder name: String, file: String) throws {
+        let folder = (directory as NSString).appendingPathComponent(name)
         let target = (folder as NSString).appendingPathComponent(file)
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
             throw RunError.store(path: folder, reason: "cannot create the folder (\(String(cString: strerror(errno))))")

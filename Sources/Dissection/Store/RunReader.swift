@@ -5,12 +5,13 @@
 // Rows become records in RunRecords+Decoding.swift, which checks every value they hold.
 import Foundation
 import GRDB
+import Render
 
 /// Reads a run directory (`run.sqlite`), finished or in progress.
 public final class RunReader: Sendable {
     public let directory: String
     public let databasePath: String
-    private let pool: DatabasePool
+    private let pool: any DatabaseReader
 
     /// File name of the database inside a run directory.
     public static let databaseName = "run.sqlite"
@@ -22,7 +23,13 @@ public final class RunReader: Sendable {
         try RunReader(path: path)
     }
 
-    private init(path: String) throws {
+    /// Opens a shard's database (`RUN/shards/pass<P>-<K>of<N>.sqlite`, rollback journal) once
+    /// its task has ended.
+    static func openShard(_ path: String) throws -> RunReader {
+        try RunReader(path: path, rollbackJournal: true)
+    }
+
+    private init(path: String, rollbackJournal: Bool = false) throws {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if exists && isDirectory.boolValue {
@@ -39,9 +46,10 @@ public final class RunReader: Sendable {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(5)
-        let pool: DatabasePool
+        let pool: any DatabaseReader
         do {
-            pool = try DatabasePool(path: databasePath, configuration: config)
+            pool = rollbackJournal ? try DatabaseQueue(path: databasePath, configuration: config)
+                                   : try DatabasePool(path: databasePath, configuration: config)
         } catch {
             throw RunError.input(path: databasePath, reason: "not a netdissect run database (\(Self.describe(error)))",
                                  hint: "give a directory that `netdissect dissect --out` wrote")
@@ -65,6 +73,22 @@ public final class RunReader: Sendable {
         do { return try pool.read(body) } catch {
             throw RunError.database(error, path: databasePath)
         }
+    }
+
+    /// A `meta` value, or nil when absent.
+    func meta(_ key: String) throws -> String? {
+        try read { db in try Self.meta(db, key: key, path: databasePath) }
+    }
+
+    /// A checkpoint blob, or nil when there is none.
+    func blob(layer: String, kind: String) throws -> [UInt8]? {
+        try read { db in try Self.checkpoint(db, layer: layer, kind: kind, path: databasePath) }
+    }
+
+    /// The number of shards the run was prepared for, nil for a run of one process.
+    public func shardCount() throws -> Int? {
+        guard let text = try meta(RunStore.shardsKey) else { return nil }
+        return try RunStore.parseShardCount(text, path: databasePath)
     }
 
     /// The run's settings.

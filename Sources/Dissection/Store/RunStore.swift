@@ -11,12 +11,15 @@ import Glibc
 import Darwin
 #endif
 
-/// The writer of one run directory (holds its lock).
+/// The writer of one run directory (holds its lock), or of one shard's file of a sharded run
+/// (`RunStore+Shards.swift`: no lock, a rollback journal, one writer by construction).
 final class RunStore: @unchecked Sendable {
     let directory: String
     let databasePath: String
-    let pool: DatabasePool
-    private let lock: RunLock
+    let pool: any DatabaseWriter
+    private let lock: RunLock?
+    /// For a shard's database: the `meta` writer this process wrote, checked by every write.
+    var writer: String?
 
     /// What `open` found.
     enum Opened {
@@ -26,9 +29,9 @@ final class RunStore: @unchecked Sendable {
         case resume(RunProgress)
     }
 
-    private init(directory: String, pool: DatabasePool, lock: RunLock) {
+    init(directory: String, databasePath: String? = nil, pool: any DatabaseWriter, lock: RunLock?) {
         self.directory = directory
-        self.databasePath = (directory as NSString).appendingPathComponent(RunReader.databaseName)
+        self.databasePath = databasePath ?? (directory as NSString).appendingPathComponent(RunReader.databaseName)
         self.pool = pool
         self.lock = lock
     }
@@ -126,7 +129,7 @@ final class RunStore: @unchecked Sendable {
             guard let kind = RunDirectory.fileKind(full) else { continue }
             if name.hasPrefix(RunReader.databaseName) && kind == S_IFREG {
                 unlink(full)
-            } else if name == ActivationCache.directoryName && kind == S_IFDIR {
+            } else if (name == ActivationCache.directoryName || name == ShardFiles.directoryName) && kind == S_IFDIR {
                 try? fm.removeItem(atPath: full)
             } else if kind == S_IFDIR {
                 unlink((full as NSString).appendingPathComponent("tally.csv"))
@@ -138,18 +141,27 @@ final class RunStore: @unchecked Sendable {
     /// Runs `body` in one write transaction (`RunStore+Transaction.swift`): everything it writes
     /// lands together or not at all. Database errors become `RunError.store`.
     func write(_ body: (Transaction) throws -> Void) throws {
-        do { try pool.write { db in try body(Transaction(db: db)) } } catch { throw RunError.database(error, path: databasePath) }
+        do {
+            try pool.write { db in
+                try checkWriter(db)
+                try body(Transaction(db: db))
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw RunError.database(error, path: databasePath)
+        }
     }
 
     /// Reads with the writer's pool.
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch { throw RunError.database(error, path: databasePath) }
     }
 
     /// Releases the lock and closes the database.
     func close() {
         try? pool.close()
-        lock.release()
+        lock?.release()
     }
 
     // MARK: Writing
@@ -157,8 +169,9 @@ final class RunStore: @unchecked Sendable {
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     /// Writes a new run's configuration, catalog, image list, layers and initial progress.
+    /// A shard's database holds the paths of its images only, from `firstImage` on.
     func initialize(configuration: RunConfiguration, catalog: ConceptCatalog, passes: Int, imagePaths: [String],
-                    layers: [(name: String, units: Int, height: Int, width: Int)]) throws {
+                    firstImage: Int = 0, layers: [(name: String, units: Int, height: Int, width: Int)]) throws {
         try write { transaction in
             let db = transaction.db
             try db.execute(sql: """
@@ -181,7 +194,7 @@ final class RunStore: @unchecked Sendable {
                 try db.execute(sql: "INSERT INTO labels (id, name, category) VALUES (?, ?, ?)", arguments: [l.id, l.name, l.category])
             }
             let insertImage = try db.makeStatement(sql: "INSERT INTO images (id, path) VALUES (?, ?)")
-            for (i, p) in imagePaths.enumerated() { try insertImage.execute(arguments: [i, p]) }
+            for (i, p) in imagePaths.enumerated() { try insertImage.execute(arguments: [firstImage + i, p]) }
             for (position, layer) in layers.enumerated() {
                 try db.execute(sql: "INSERT INTO layers (name, position, units, height, width) VALUES (?, ?, ?, ?, ?)",
                                arguments: [layer.name, position, layer.units, layer.height, layer.width])

@@ -31,7 +31,7 @@ public struct TopImages: Sendable, Equatable {
     /// Values per map, `H * W`.
     public let mapSize: Int
     /// Per unit, best first.
-    public private(set) var entries: [[TopImageEntry]]
+    public internal(set) var entries: [[TopImageEntry]]
 
     /// Empty lists for `units` units.
     public init(units: Int, k: Int, mapSize: Int) {

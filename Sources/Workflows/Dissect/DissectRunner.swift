@@ -11,6 +11,8 @@ public struct DissectRequest: Sendable {
     public var quantile: Double, iouThreshold: Double, categories: [String]?, union: String, topK: Int
     public var batch: Int, threads: Int, limit: Int?, mean: [Float], std: [Float], bgr: Bool
     public var checkpointEvery: Int, force: Bool
+    /// All of the run, or a step of a sharded run (`--prepare-shards`, `--shard`, `merge`).
+    public var work: RunWork = .whole
 
     public init(model: String?, activations: String?, dataset: String, layers: [String], out: String,
                 quantile: Double, iouThreshold: Double, categories: [String]?, union: String, topK: Int,
@@ -20,6 +22,16 @@ public struct DissectRequest: Sendable {
         self.out = out; self.quantile = quantile; self.iouThreshold = iouThreshold; self.categories = categories
         self.union = union; self.topK = topK; self.batch = batch; self.threads = threads; self.limit = limit
         self.mean = mean; self.std = std; self.bgr = bgr; self.checkpointEvery = checkpointEvery; self.force = force
+    }
+}
+
+extension DissectRequest {
+    /// The request that opens the run `configuration` describes, in `out` (what `merge` runs).
+    public init(configuration c: RunConfiguration, out: String, threads: Int) {
+        self.init(model: c.model, activations: c.activations, dataset: c.dataset, layers: c.layers, out: out,
+                  quantile: c.quantile, iouThreshold: c.iouThreshold, categories: c.categories, union: c.union.rawValue,
+                  topK: c.topK, batch: 32, threads: threads, limit: c.limit, mean: c.mean, std: c.std, bgr: c.bgr,
+                  checkpointEvery: 512, force: false)
     }
 }
 
@@ -51,6 +63,7 @@ public enum DissectRunner {
         defer { signals.remove() }
         do {
             try dissector.run(control: control) { printer.handle($0) }
+            if let outcome = dissector.outcome { printer.note(outcome) }
         } catch let error as RunError {
             throw DissectFailure(message: error.description, isCancel: error == .cancelled)
         } catch {
@@ -83,7 +96,8 @@ public enum DissectRunner {
                 layers: layers, quantile: r.quantile, iouThreshold: r.iouThreshold, categories: r.categories,
                 union: union, topK: r.topK, limit: r.limit, mean: r.mean, std: r.std, bgr: r.bgr)
             try configuration.validate()
-            let options = RunOptions(batchSize: r.batch, threads: r.threads, checkpointEvery: r.checkpointEvery, force: r.force)
+            var options = RunOptions(batchSize: r.batch, threads: r.threads, checkpointEvery: r.checkpointEvery, force: r.force)
+            options.work = r.work
             let dataset: ProbeDataset
             do { dataset = try ProbeDataset.open(directory: configuration.dataset) } catch {
                 throw DissectFailure(message: error.message(directory: configuration.dataset), isCancel: false)
