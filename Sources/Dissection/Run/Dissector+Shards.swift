@@ -106,7 +106,7 @@ extension Dissector {
                 imagePaths: range.map { source.path(of: $0) })
         }
         let host = ProcessInfo.processInfo.hostName
-        let writer = "\(host) pid \(getpid()) at \(RunStore.now())"
+        let writer = "\(host) pid \(getpid()) at \(RunStore.now()), task \(UUID().uuidString.prefix(8))"
         let (store, progress) = try RunStore.openShard(runDirectory: directory, spec: spec, range: range, origin: origin,
                                                        pass: pass, writer: writer)
         defer { store.close() }

@@ -103,9 +103,11 @@ public final class RunReader: Sendable {
 
     /// Whether `progress` says running or paused while no process holds the run's lock: its
     /// writer was killed or crashed, and the same command continues the run from its last
-    /// checkpoint. Asks the lock without taking it.
+    /// checkpoint. Asks the lock without taking it. Never for a sharded run: its writers are its
+    /// shards' tasks, which hold no lock (their status files say how they are: `ShardedProgress`).
     public func writerIsGone(_ progress: RunProgress) -> Bool {
         (progress.status == .running || progress.status == .paused) && !RunLock.isHeld(directory: directory)
+            && (try? shardCount()) == nil
     }
 
     /// The layers, in command-line order.

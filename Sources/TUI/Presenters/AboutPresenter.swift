@@ -35,8 +35,23 @@ public enum AboutPresenter {
             out.append(("", .normal))
             out.append(("Still running: numbers are provisional and update as it goes.", .warning))
         }
+        out += shardLines(run.progress)
         out.append(("", .normal))
         out.append(("Tab: next pane · Enter: open · /: search labels · ?: every key", .dim))
+        return out
+    }
+
+    /// A sharded run's shards in the current pass, a line each.
+    static func shardLines(_ p: ProgressInfo) -> [(String, Role)] {
+        guard !p.shards.isEmpty, p.phase != .finished else { return [] }
+        var out: [(String, Role)] = [("", .normal), ("Shards  \(p.shards.count), pass \(p.pass)/\(p.passCount) \(p.passName)", .title)]
+        for s in p.shards {
+            var text = "  \(s.index)  \(s.state)  \(s.done)/\(s.total)"
+            if let node = s.node { text += "  on \(node)" }
+            if let t = s.lastCheckpoint, let time = t.split(separator: "T").last { text += "  at \(time.replacingOccurrences(of: "Z", with: ""))" }
+            if let failure = s.failure { text += ": " + failure }
+            out.append((text, s.failure != nil ? .error : s.state == "waiting" ? .dim : .normal))
+        }
         return out
     }
 

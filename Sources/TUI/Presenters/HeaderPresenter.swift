@@ -54,7 +54,8 @@ public enum HeaderPresenter {
             let full = "stopped (the writer is gone); the same command continues it "
             state = [Span(width >= full.count + 16 ? full : "stopped: writer gone ", theme.warning)]
         }
-        let pass = Span("pass \(p.pass)/\(p.passCount)\(p.passName.isEmpty ? "" : " " + p.passName) ", theme.dim)
+        let shards = p.shards.isEmpty ? "" : " · \(p.shards.count) shards"
+        let pass = Span("pass \(p.pass)/\(p.passCount)\(p.passName.isEmpty ? "" : " " + p.passName)\(shards) ", theme.dim)
         let counts = Span("\(p.done)/\(p.total) ", theme.dim)
         // A rate and an ETA only while images are being processed: not paused, not orphaned.
         let moving = p.phase == .running

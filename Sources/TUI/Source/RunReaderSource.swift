@@ -20,17 +20,24 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
         reader = try RunReader.open(path)
     }
 
-    /// The run now: configuration, progress and every layer's units.
+    /// The run now: configuration, progress and every layer's units. A sharded run's progress is
+    /// summed over its shards' status files (no process holds its lock: its writers are the shards).
     public func snapshot() throws -> RunSnapshot {
         let progress = try reader.progress()
         let info = try runInfo(imagesTotal: progress.imagesTotal)
+        let shown: ProgressInfo
+        if let sharded = try ShardedProgress.read(reader) {
+            shown = Self.progress(sharded)
+        } else {
+            shown = Self.progress(progress, writerGone: reader.writerIsGone(progress))
+        }
         var layers: [LayerResult] = []
         for layer in try reader.layers() {
             let units = try reader.units(layer: layer.name).map(Self.row)
             layers.append(LayerResult(name: layer.name, unitCount: layer.units, units: units,
                                       provisional: !layer.finished))
         }
-        return RunSnapshot(info: info, progress: Self.progress(progress, writerGone: reader.writerIsGone(progress)), layers: layers)
+        return RunSnapshot(info: info, progress: shown, layers: layers)
     }
 
     /// The unit's top images with its mask overlaid, read from the dataset.
@@ -85,5 +92,18 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
         return ProgressInfo(phase: phase, pass: p.pass, passCount: p.passes, passName: p.passName,
                             done: p.imagesDone, total: p.imagesTotal, rate: p.rate, eta: p.etaSeconds,
                             skipped: p.imagesSkipped)
+    }
+
+    /// A sharded run's combined progress, with a line per shard of the current pass.
+    static func progress(_ sharded: ShardedProgress) -> ProgressInfo {
+        var info = progress(sharded.combined, writerGone: false)
+        let share = sharded.combined.imagesTotal
+        info.shards = sharded.shards.enumerated().map { k, status in
+            let images = (k + 1) * share / sharded.shardCount - k * share / sharded.shardCount
+            guard let s = status else { return ShardLine(index: k, state: "waiting", total: images) }
+            return ShardLine(index: k, state: s.state.rawValue, node: s.host, done: s.imagesDone, total: s.images,
+                             lastCheckpoint: s.updatedAt, failure: s.state == .failed ? (s.message ?? "no reason recorded") : nil)
+        }
+        return info
     }
 }

@@ -91,6 +91,8 @@ public struct ProgressInfo: Sendable, Hashable {
     public var eta: Double?
     /// Images skipped so far (unreadable, malformed), with reasons in the run.
     public var skipped: Int
+    /// A sharded run's shards in the current pass, by index (empty for a run of one process).
+    public var shards: [ShardLine] = []
 
     /// Progress from its parts.
     public init(phase: Phase, pass: Int = 1, passCount: Int = 1, passName: String = "",
@@ -113,6 +115,28 @@ public struct ProgressInfo: Sendable, Hashable {
         if phase == .finished { return 1 }
         let inPass = total > 0 ? min(Double(done) / Double(total), 1) : 0
         return min(max((Double(max(pass, 1) - 1) + inPass) / Double(passCount), 0), 1)
+    }
+}
+
+/// One shard of a sharded run, as its task last reported it.
+public struct ShardLine: Sendable, Hashable {
+    /// 0-based index.
+    public var index: Int
+    /// `waiting` (no report yet), `running`, `paused`, `done`, `failed`, `cancelled`.
+    public var state: String
+    /// The host of its task, when known.
+    public var node: String?
+    /// Images done of the shard's images in this pass.
+    public var done: Int, total: Int
+    /// When it last wrote a checkpoint (ISO 8601), when known.
+    public var lastCheckpoint: String?
+    /// Why it failed.
+    public var failure: String?
+
+    public init(index: Int, state: String, node: String? = nil, done: Int = 0, total: Int = 0,
+                lastCheckpoint: String? = nil, failure: String? = nil) {
+        self.index = index; self.state = state; self.node = node; self.done = done; self.total = total
+        self.lastCheckpoint = lastCheckpoint; self.failure = failure
     }
 }
 

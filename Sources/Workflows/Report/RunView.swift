@@ -28,7 +28,8 @@ public struct RunView: Sendable {
     public static func open(_ path: String) throws(ViewFailure) -> RunView {
         do {
             let reader = try RunReader.open(path)
-            let progress = try reader.progress()
+            // A sharded run: how far its shards are in the current pass.
+            let progress = try ShardedProgress.read(reader)?.combined ?? reader.progress()
             var view = RunView(reader: reader, configuration: try reader.configuration(), progress: progress,
                                layers: try reader.layers(), categories: try reader.categories(),
                                notices: try RunNotice.notices(reader).map(TerminalText.sanitize))
