@@ -194,7 +194,8 @@ extension RunStatusReport {
                 e.state = "failed"
                 // The engine's message, else the task's last netdissect line, else its exit (a
                 // SIGKILL leaves no word).
-                e.reason = e.reason ?? failureLine(log: record.log) ?? record.exitDescription
+                e.reason = e.reason ?? (record.exitCode.map { (1..<128).contains($0) } == true ? failureLine(log: record.log) : nil)
+                    ?? record.exitDescription
             case .running:
                 // A task killed with its node (or its script killed) never writes again.
                 if slurm.queued != nil && inSlurm == nil && e.state != "done" {
@@ -219,10 +220,16 @@ extension RunStatusReport {
         return e
     }
 
-    /// The last `netdissect: ...` line of a task's log: the one-line failure it printed.
+    /// The one-line failure a task that exited with an error printed: the last `netdissect: ...`
+    /// line of its log, unless that is a progress line (a task killed by a signal says nothing,
+    /// and its last line is its last checkpoint).
     static func failureLine(log: String) -> String? {
-        guard !log.isEmpty, let tail = SlurmFiles.tail(log, bytes: 16 << 10) else { return nil }
-        return tail.split(whereSeparator: \.isNewline).last { $0.hasPrefix("netdissect: ") }
-            .map { TerminalText.sanitize(String($0.dropFirst("netdissect: ".count))) }
+        guard !log.isEmpty, let tail = SlurmFiles.tail(log, bytes: 16 << 10),
+              let last = tail.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("netdissect: ") }) else { return nil }
+        let text = String(last.dropFirst("netdissect: ".count))
+        let progress = ["checkpoint: ", "starting at ", "resuming at ", "thresholds done", "finished: ", "paused", "resumed",
+                        "cancelled at "]
+        guard !progress.contains(where: { text.hasPrefix($0) }) else { return nil }
+        return TerminalText.sanitize(text)
     }
 }

@@ -47,7 +47,7 @@ import TestSupport
             try "stage=pass1\nshard=\(shard)\njob=10_\(shard)\nnode=n0\(shard)\nlog=\(layout.logsDirectory)/pass1-10_\(shard).log\nstate=\(state)\nexit=\(exit)\ntime=T\(shard)\n"
                 .write(toFile: layout.taskRecord(.shards(pass: 1), shard: shard), atomically: true, encoding: .utf8)
         }
-        try "pass 1/2 ...\nnetdissect: /p/images/3.jpg: not a JPEG; run netdissect probe check /p\n"
+        try "netdissect: checkpoint: pass 1/2 thresholds: 2/15 images\nnetdissect: /p/images/3.jpg: not a JPEG; run netdissect probe check /p\n"
             .write(toFile: layout.logsDirectory + "/pass1-10_1.log", atomically: true, encoding: .utf8)
         let ledger = [SubmittedJob(stage: .shards(pass: 1), id: "10", tasks: [0, 1, 2], submittedAt: "t"),
                       SubmittedJob(stage: .merge(pass: 1), id: "11", tasks: [], submittedAt: "t")]
@@ -70,6 +70,24 @@ import TestSupport
         #expect(text.contains { $0.hasPrefix("shard 2  running") && $0.contains("job 10_2") })
         #expect(text.contains { $0.hasPrefix("merge 1  cancelled") }, "\(text)")
         #expect(text.last == "next     netdissect slurm --resume \(report.run) submits shard 1 and the jobs after it")
+    }
+
+    @Test func aKilledTaskSaysItsSignalNotItsLastCheckpoint() throws {
+        #expect(RunStatusReport.failureLine(log: "/nonexistent") == nil)
+        let dir = try makeTemporaryDirectory("nd-status-log")
+        try "netdissect: starting at pass 1/2\nnetdissect: checkpoint: pass 1/2 thresholds: 2/15 images\n"
+            .write(toFile: dir + "/task.log", atomically: true, encoding: .utf8)
+        #expect(RunStatusReport.failureLine(log: dir + "/task.log") == nil)
+        var slurm = RunStatusReport.SlurmView(layout: SlurmLayout(run: dir), ledger: [], queued: [])
+        try FileManager.default.createDirectory(atPath: dir + "/slurm/tasks", withIntermediateDirectories: true)
+        try "stage=pass1\nshard=0\njob=5_0\nnode=n1\nlog=\(dir)/task.log\nstate=failed\nexit=137\ntime=T\n"
+            .write(toFile: dir + "/slurm/tasks/pass1-shard0", atomically: true, encoding: .utf8)
+        let e = RunStatusReport.overlay(ShardEntry(shard: 0, state: "running"), stage: .shards(pass: 1), shard: 0, slurm)
+        #expect(e.state == "failed" && e.reason == "exit 137 (killed by signal 9)" && e.node == "n1")
+        #expect(RunStatusReport.line(e, name: "shard 0", width: 7) == "shard 0  failed   node n1  exit 137 (killed by signal 9)  log \(dir)/task.log")
+        slurm.queued = [QueuedJob(id: "6", task: 0, state: "PENDING")]
+        slurm.ledger = [SubmittedJob(stage: .shards(pass: 1), id: "6", tasks: [0], submittedAt: "t")]
+        #expect(RunStatusReport.overlay(e, stage: .shards(pass: 1), shard: 0, slurm).state == "pending")
     }
 
     @Test func aTaskGoneFromSlurmWithoutAWordIsLost() throws {
