@@ -65,7 +65,10 @@ struct SlurmCommand: ParsableCommand {
     }
 
     func run() throws {
-        let say: (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+        // A closed stdout (`| head`) must not stop the launcher half-way through a chain of
+        // submissions: SIGPIPE is ignored and a failed write is dropped.
+        signal(SIGPIPE, SIG_IGN)
+        let say: (String) -> Void = { line in try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) }
         do {
             if let resume {
                 try SlurmResume.resume(resume, say: say)

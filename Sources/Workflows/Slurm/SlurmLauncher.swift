@@ -96,8 +96,15 @@ public enum SlurmLauncher {
                                          passes: passes, resources: r.resources)
         try writeFiles(settings, layout: layout)
         try SlurmLaunch(settings: settings, launchedAt: Timestamp.now()).write(layout)
-        let submitted = try submit(SlurmPlan.full(passes: passes, shards: r.shards), settings: settings,
+        let submitted: [SubmittedJob]
+        do {
+            submitted = try submit(SlurmPlan.full(passes: passes, shards: r.shards), settings: settings,
                                    layout: layout, client: client, say: say)
+        } catch {
+            // Nothing reached Slurm (a wrong partition, say): the same command, corrected, starts afresh.
+            if (try? SubmittedJob.ledger(layout))?.isEmpty ?? true { try? FileManager.default.removeItem(atPath: layout.launchFile) }
+            throw error
+        }
         say("")
         say(watchHint(run: run, submitted: submitted))
     }
