@@ -9,7 +9,8 @@ public struct Netdissect: AsyncParsableCommand {
         abstract: "Network Dissection: what do the units of a CNN detect?",
         version: "0.1.0",
         subcommands: [
-            ExploreCommand.self, DissectCommand.self, MergeCommand.self, UnitCommand.self, SummaryCommand.self,
+            ExploreCommand.self, DissectCommand.self, MergeCommand.self, SlurmCommand.self, StatusCommand.self,
+            UnitCommand.self, SummaryCommand.self,
             ReportCommand.self, ExportCommand.self,
             LayersCommand.self, InferCommand.self, ClassifyCommand.self,
             SynthCommand.self, ProbeCommand.self, BrodenCommand.self,
