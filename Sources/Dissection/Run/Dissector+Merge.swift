@@ -29,19 +29,9 @@ extension Dissector {
             throw RunError.input(path: directory, reason: "holds no run prepared for shards", hint: "there is nothing to merge")
         }
         let before = try reader.progress()
-        if before.isFinished {
-            outcome = "nothing to merge: the run is finished"
+        if let done = try nothingToDo(before, wanted: wanted) {
+            outcome = "nothing to merge: \(done)"
             return before
-        }
-        if let wanted {
-            if before.pass > wanted {
-                outcome = "nothing to merge: pass \(wanted) is merged already"
-                return before
-            }
-            if before.pass < wanted {
-                throw RunError.input(path: directory, reason: "is at pass \(before.pass), not \(wanted)",
-                                     hint: "merge pass \(before.pass) first")
-            }
         }
         let (store, progress) = try openRun(setup)
         defer { store.close() }

@@ -66,22 +66,9 @@ extension Dissector {
         guard runProgress.imagesTotal == setup.total else {
             throw RunError.corruptState(path: reader.databasePath, reason: "the run has \(runProgress.imagesTotal) images, the dataset \(setup.total) now")
         }
-        if runProgress.isFinished {
-            outcome = "shard \(spec): nothing to do, the run is finished"
+        if let done = try nothingToDo(runProgress, wanted: wanted) {
+            outcome = "shard \(spec): nothing to do, \(done)"
             return runProgress
-        }
-        if let wanted {
-            guard (1...runProgress.passes).contains(wanted) else {
-                throw RunError.badSetting("--pass \(wanted): this run has passes 1 to \(runProgress.passes)")
-            }
-            if runProgress.pass > wanted {
-                outcome = "shard \(spec): nothing to do, pass \(wanted) is merged already"
-                return runProgress
-            }
-            if runProgress.pass < wanted {
-                throw RunError.input(path: directory, reason: "is at pass \(runProgress.pass), not \(wanted)",
-                                     hint: "merge pass \(runProgress.pass) first (netdissect merge \(directory))")
-            }
         }
         let pass = runProgress.pass
         let range = spec.range(total: setup.total)
@@ -145,6 +132,23 @@ extension Dissector {
         let p = session.progress
         outcome = "shard \(spec): pass \(pass)/\(p.passes) (\(p.passName)) done, images \(range.lowerBound)..<\(range.upperBound), \(p.imagesSkipped) skipped"
         return p
+    }
+
+    /// Why a step asked for pass `wanted` (any pass when nil) has nothing to do on a run at
+    /// `progress` (finished, or past that pass), or nil when it has work.
+    /// - Throws: when the run has not reached `wanted` yet, or has no such pass.
+    func nothingToDo(_ progress: RunProgress, wanted: Int?) throws -> String? {
+        if progress.isFinished { return "the run is finished" }
+        guard let wanted else { return nil }
+        guard (1...progress.passes).contains(wanted) else {
+            throw RunError.badSetting("--pass \(wanted): this run has passes 1 to \(progress.passes)")
+        }
+        if progress.pass > wanted { return "pass \(wanted) is merged already" }
+        if progress.pass < wanted {
+            throw RunError.input(path: directory, reason: "is at pass \(progress.pass), not \(wanted)",
+                                 hint: "merge pass \(progress.pass) first (netdissect merge \(directory))")
+        }
+        return nil
     }
 
     /// The end of a shard's pass: its final state, marked done.

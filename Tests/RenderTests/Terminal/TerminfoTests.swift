@@ -43,4 +43,16 @@ import TestSupport
         var flipped = good
         for i in stride(from: 0, to: flipped.count, by: 5) { flipped[i] ^= 0xA5; _ = try? Terminfo.parse(flipped) }
     }
+
+    @Test func aFIFOWhereTheDatabaseShouldBeIsRefusedWithoutWaiting() throws {
+        let dir = try makeTemporaryDirectory("nd-terminfo-fifo")
+        let fifo = dir + "/x"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let start = Date()
+        #expect(Terminfo.readSmallFile(fifo) == nil)   // used to block in open until a writer came
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(Terminfo.readSmallFile(dir) == nil)    // a directory is no database either
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/file"))
+        #expect(Terminfo.readSmallFile(dir + "/file") == [1, 2, 3])
+    }
 }
