@@ -107,23 +107,9 @@ public struct Terminfo: Sendable, Equatable {
     }
 
     /// The file's bytes when it exists and is under 64 KB (terminfo entries are 4 KB at most).
-    /// A regular file of at most 64 KB. The path follows TERM and TERMINFO, which anyone can set:
-    /// opened without blocking and refused unless it is a regular file (a FIFO there used to hang
-    /// the explorer in `open`). Links are followed: terminfo databases are full of them.
+    /// A terminfo file: at most 64 KB (`SmallFile`: a FIFO there does not block).
     static func readSmallFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while out.count <= 65536 {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return out.count <= 65536 ? out : nil
+        SmallFile.contents(of: path, maxBytes: 65536)
     }
 }
 

@@ -6,6 +6,7 @@
 // `themes/` when run from `.build`). A NAME containing `/` or ending in `.theme` is a path.
 
 import Foundation
+import Render
 
 /// Why a theme could not be loaded (a user-facing failure; warnings inside a file are not).
 public enum ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -74,11 +75,10 @@ public struct ThemeLoader: Sendable {
         } else {
             throw .notFound(name: name, searched: searchPaths, available: available())
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let cause = FileManager.default.fileExists(atPath: path) ? "not UTF-8 text or not readable" : "no such file"
+        // Never blocks: a FIFO or a device given as a theme is refused (`SmallFile`).
+        guard let bytes = SmallFile.contents(of: path, maxBytes: 1 << 20), let text = String(bytes: bytes, encoding: .utf8) else {
+            let cause = !FileManager.default.fileExists(atPath: path) ? "no such file"
+                : "not a regular file of UTF-8 text under 1 MB, or not readable"
             throw .unreadable(path: path, cause: cause)
         }
         let (entries, warnings) = ThemeFile.parse(text, file: path)

@@ -103,4 +103,19 @@ import TestSupport
             #expect(ColorPalette.nearest256(XTerm256.color(i)) == i || XTerm256.color(ColorPalette.nearest256(XTerm256.color(i))) == XTerm256.color(i))
         }
     }
+
+    @Test func aFIFOGivenAsAThemeIsRefusedAtOnce() throws {
+        let dir = try makeTemporaryDirectory("nd-theme-fifo")
+        let fifo = dir + "/pipe.theme"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let start = Date()
+        do {
+            _ = try ThemeLoader(searchPaths: [dir]).load(fifo)
+            Issue.record("a FIFO loaded as a theme")
+        } catch {
+            guard case let .unreadable(path, cause) = error else { Issue.record("\(error)"); return }
+            #expect(path == fifo && cause.contains("not a regular file"))
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
 }

@@ -55,10 +55,11 @@ public struct LabelledImages: Sendable {
     /// Reads `labelsFile` for a model of `classes` outputs; `names` overrides the class names.
     /// - Throws: `AblationError` naming the file and line at fault.
     public static func read(labelsFile: String, directory: String, classes: Int, names: [String]? = nil) throws(AblationError) -> LabelledImages {
-        guard let data = FileManager.default.contents(atPath: labelsFile) else {
-            throw AblationError("\(labelsFile): cannot read the labels file; check the path")
+        // Through RegularFile: a FIFO or a device is refused at once instead of blocking the read.
+        let data: Data
+        do { data = Data(try RegularFile.contents(of: labelsFile, maxBytes: 64 << 20)) } catch {
+            throw AblationError("\(labelsFile): cannot read the labels file (\(error.reason)); check the path")
         }
-        guard data.count <= 64 << 20 else { throw AblationError("\(labelsFile): larger than 64 MB; is this a labels file?") }
         let classNames = names ?? (classes == 1000 ? ImageNet.classNames : (0..<classes).map { "class \($0)" })
         guard classNames.count == classes else {
             throw AblationError("\(labelsFile): \(classNames.count) class names for a model of \(classes) outputs; give one name per output")
@@ -109,7 +110,11 @@ public struct LabelledImages: Sendable {
 
     /// Reads a class names file: one name per line, in output order (blank lines ignored at the end).
     public static func readNames(_ path: String) throws(AblationError) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.contents(of: path, maxBytes: 16 << 20) } catch {
+            throw AblationError("\(path): cannot read the class names (\(error.reason)); write one name per line")
+        }
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
             throw AblationError("\(path): cannot read the class names as UTF-8 text; write one name per line")
         }
         var names = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
