@@ -5,6 +5,7 @@
 // explorer, compare) reads it unchanged; this file lets them also draw the curve against α.
 import Dissection
 import Foundation
+import Runtime
 
 /// The rotation settings of a run directory (`rotation.json`).
 public struct RotationManifest: Codable, Equatable, Sendable {
@@ -71,9 +72,19 @@ public struct RotationManifest: Codable, Equatable, Sendable {
     /// - Throws: `RunError.corruptState` when the file exists but cannot be read.
     public static func read(directory: String) throws -> RotationManifest? {
         let path = (directory as NSString).appendingPathComponent(fileName)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20,
-              let manifest = try? JSONDecoder().decode(RotationManifest.self, from: data) else {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        // The run's own file: not through a link, and never a FIFO (which would block the read).
+        let file: RegularFile
+        do { file = try RegularFile(path: path, followLinks: false) } catch {
+            throw RunError.corruptState(path: path, reason: "the rotation settings cannot be read (\(error.reason))")
+        }
+        guard file.size <= 1 << 20 else { throw RunError.corruptState(path: path, reason: "the rotation settings are larger than 1 MB") }
+        let data: Data
+        do { data = try file.data(at: 0, count: file.size) } catch {
+            throw RunError.corruptState(path: path, reason: "the rotation settings cannot be read (\(error.reason))")
+        }
+        guard let manifest = try? JSONDecoder().decode(RotationManifest.self, from: data) else {
             throw RunError.corruptState(path: path, reason: "the rotation settings are unreadable")
         }
         guard manifest.format == currentFormat, manifest.alphas.count == manifest.layers.count,

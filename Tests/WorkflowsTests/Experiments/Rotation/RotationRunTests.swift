@@ -227,4 +227,25 @@ private final class CancellingPrinter: @unchecked Sendable {
             if text.contains("checkpoint: pass 2/2") { control.cancel() }
         }
     }
+
+}
+
+extension RotationRunTests {
+    @Test func aManifestThatIsALinkOrAFIFOIsRefusedNotFollowed() throws {
+        let dir = try makeTemporaryDirectory("nd-rotation-hostile")
+        #expect(try RotationManifest.read(directory: dir) == nil)
+        let good = RotationManifest(layer: "acts", units: 3, seed: 1, alphas: [0, 1])
+        try FileManager.default.createDirectory(atPath: dir + "/ok", withIntermediateDirectories: true)
+        try good.write(directory: dir + "/ok")
+        #expect(try RotationManifest.read(directory: dir + "/ok")?.alphas == [0, 1])
+        // A link to a valid manifest elsewhere, and a FIFO (which used to block the read).
+        try FileManager.default.createDirectory(atPath: dir + "/linked", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/linked/rotation.json", withDestinationPath: dir + "/ok/rotation.json")
+        #expect(throws: Dissection.RunError.self) { try RotationManifest.read(directory: dir + "/linked") }
+        try FileManager.default.createDirectory(atPath: dir + "/fifo", withIntermediateDirectories: true)
+        #expect(mkfifo(dir + "/fifo/rotation.json", 0o600) == 0)
+        let start = Date()
+        #expect(throws: Dissection.RunError.self) { try RotationManifest.read(directory: dir + "/fifo") }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
 }
