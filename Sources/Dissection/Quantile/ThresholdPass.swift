@@ -101,9 +101,15 @@ public struct ThresholdPass: Sendable, Equatable {
                             let map = act.base + (i * C + u) * HW
                             let values = UnsafeBufferPointer(start: map, count: HW)
                             if selection { h.selectors![u].add(values) } else { h.histograms![u].countHigh(values) }
-                            countsBase.base[chunk].count(values)
+                            // One read of the map for its peak and for whether any value is not
+                            // finite; only such (rare) maps are read again to count them.
                             var peak = -Float.infinity
-                            for v in values where v > peak { peak = v }
+                            var allFinite = true
+                            for v in values {
+                                if v > peak { peak = v }
+                                allFinite = allFinite && v.isFinite
+                            }
+                            if !allFinite { countsBase.base[chunk].count(values) }
                             TopImages.offer(into: &h.lists![u], k: k, image: image, maximum: peak, map: values)
                         }
                     }
