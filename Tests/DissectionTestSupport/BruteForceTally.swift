@@ -64,14 +64,14 @@ public enum BruteForce {
     public static func tally(_ activations: [Float], N: Int, C: Int, H: Int, W: Int,
                       annotations: [ImageAnnotation?], thresholds: [Float],
                       catalog: ConceptCatalog, rule: UnionRule) -> LayerTally {
-        var t = LayerTally(units: C, labelSlots: catalog.maxLabelID + 1, categoryCount: catalog.categories.count)
+        var t = LayerTally(units: C, catalog: catalog)
         for i in 0..<N {
             guard let a = annotations[i] else { continue }
             t.images += 1
             let pixels = a.height * a.width
-            for label in catalog.labels {
+            for (k, label) in catalog.labels.enumerated() {
                 for p in 0..<pixels where carries(a, label: label.id, pixel: p, catalog: catalog) {
-                    t.truth[label.id] += 1
+                    t.truth[k] += 1
                 }
             }
             // present_c(i): the image carries a label whose primary category is c, in any layer.
@@ -90,10 +90,10 @@ public enum BruteForce {
                 }
                 let area = mask.filter { $0 }.count
                 t.activeArea[u] += UInt64(area)
-                for label in catalog.labels {
+                for (k, label) in catalog.labels.enumerated() {
                     var hit = 0
                     for p in 0..<pixels where mask[p] && carries(a, label: label.id, pixel: p, catalog: catalog) { hit += 1 }
-                    t.intersections[u * t.labelSlots + label.id] += UInt64(hit)
+                    t.intersections[u * t.labelSlots + k] += UInt64(hit)
                 }
                 for c in 0..<catalog.categories.count where present[c] {
                     var counts = true

@@ -44,7 +44,7 @@ struct TallyBenchmark: ParsableCommand {
         }
         let options = RunOptions(batchSize: batch, threads: threads)
         let kernel = TallyKernel(units: c, height: h, width: w, rule: .lite, workers: options.workerCount)
-        var tally = LayerTally(units: c, labelSlots: catalog.maxLabelID + 1, categoryCount: categories.count)
+        var tally = LayerTally(units: c, catalog: catalog)
         let per = c * h * w
         let maskBatch = LabelMaskBatch(catalog: catalog, workers: options.workerCount)
         let start = Date(), cpu = processCPUSeconds()

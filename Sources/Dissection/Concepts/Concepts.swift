@@ -48,26 +48,34 @@ public struct ConceptCatalog: Sendable, Equatable {
     public let categories: [ConceptCategory]
     /// Scored labels, ascending by id.
     public let labels: [ConceptLabel]
-    /// The largest label id; dense per-label arrays have `maxLabelID + 1` entries.
+    /// The largest label id (at most `LabelMap.maxLabel`; the lookups by id have `maxLabelID + 1` entries).
     public let maxLabelID: Int
     /// `primaryCategory[id]`: category index of label `id`, or -1 when the label is not scored.
     public let primaryCategory: [Int32]
+    /// `slot[id]`: the index of label `id` in `labels`, or -1 when the label is not scored. Per-label
+    /// sums (the tally) are indexed by slot, so their size follows the number of labels, never the
+    /// largest id.
+    public let slot: [Int32]
 
     /// Builds a catalog; labels whose category index is out of range are a programming error.
     public init(categories: [ConceptCategory], labels: [ConceptLabel]) {
         let sorted = labels.sorted { $0.id < $1.id }
         let maxID = sorted.last?.id ?? 0
         var primary = [Int32](repeating: -1, count: maxID + 1)
-        for label in sorted {
+        var slot = [Int32](repeating: -1, count: maxID + 1)
+        for (k, label) in sorted.enumerated() {
             precondition(label.id >= 1, "ConceptCatalog: label id \(label.id) < 1")
             precondition(categories.indices.contains(label.category),
                          "ConceptCatalog: label \(label.id) has category \(label.category)")
+            precondition(slot[label.id] < 0, "ConceptCatalog: label \(label.id) given twice")
             primary[label.id] = Int32(label.category)
+            slot[label.id] = Int32(k)
         }
         self.categories = categories
         self.labels = sorted
         self.maxLabelID = maxID
         self.primaryCategory = primary
+        self.slot = slot
     }
 
     /// Whether `id` is a label this catalog scores.
@@ -78,12 +86,6 @@ public struct ConceptCatalog: Sendable, Equatable {
     /// The label with id `id`, if scored.
     public func label(_ id: Int) -> ConceptLabel? {
         guard isScored(id) else { return nil }
-        var lo = 0, hi = labels.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if labels[mid].id == id { return labels[mid] }
-            if labels[mid].id < id { lo = mid + 1 } else { hi = mid - 1 }
-        }
-        return nil
+        return labels[Int(slot[id])]
     }
 }

@@ -50,6 +50,8 @@ public final class LabelMaskBuilder {
             }
         }
         masks.imageLabels.sort()
+        masks.imageSlots.removeAll(keepingCapacity: true)
+        for id in masks.imageLabels { masks.imageSlots.append(catalog.slot[Int(id)]) }
 
         for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
             layer.labels.withUnsafeBufferPointer { labels in s.scan(labels.baseAddress!, pixels: pixels) }
@@ -57,6 +59,7 @@ public final class LabelMaskBuilder {
 
         // The slots in ascending label order.
         masks.pixelLabels.removeAll(keepingCapacity: true)
+        masks.pixelSlots.removeAll(keepingCapacity: true)
         masks.words.removeAll(keepingCapacity: true)
         masks.wordSpans.removeAll(keepingCapacity: true)
         masks.pixelCounts.removeAll(keepingCapacity: true)
@@ -66,6 +69,7 @@ public final class LabelMaskBuilder {
             let block = UnsafeBufferPointer(start: s.words + k * wc, count: wc)
             let lo = s.spanLo[k], hi = s.spanHi[k]
             masks.pixelLabels.append(s.seen[k])
+            masks.pixelSlots.append(catalog.slot[Int(s.seen[k])])
             masks.words.append(contentsOf: block)
             masks.wordSpans.append(lo..<(hi + 1))
             masks.pixelCounts.append(Bitset.popcount(block.baseAddress! + lo, hi + 1 - lo))

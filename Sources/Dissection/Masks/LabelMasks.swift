@@ -30,8 +30,12 @@ public struct LabelMasks: Sendable, Equatable {
     public internal(set) var pixelCounts: [Int] = []
     /// Per pixel label: its primary category.
     public internal(set) var pixelCategories: [Int32] = []
+    /// Per pixel label: its slot in the catalog (`ConceptCatalog.slot`), where the tally counts it.
+    public internal(set) var pixelSlots: [Int32] = []
     /// Scored labels carried by the whole image, ascending.
     public internal(set) var imageLabels: [Int32] = []
+    /// Per image-level label: its slot in the catalog.
+    public internal(set) var imageSlots: [Int32] = []
     /// Per category: the image carries a scored label whose primary category it is (`present_c(i)`).
     public internal(set) var present: [Bool] = []
     /// Per category: some image-level label of the image has it as primary category (so every
@@ -84,6 +88,7 @@ extension LabelMasks {
             }
         }
         imageLabels = whole.sorted()
+        imageSlots = imageLabels.map { catalog.slot[Int($0)] }
 
         var ids = Set<Int32>()
         for layer in annotation.pixelLayers where layer.category >= 0 && layer.category < nCat {
@@ -96,6 +101,7 @@ extension LabelMasks {
         }
         pixelLabels = ids.sorted()
         pixelCategories = pixelLabels.map { catalog.primaryCategory[Int($0)] }
+        pixelSlots = pixelLabels.map { catalog.slot[Int($0)] }
         for c in pixelCategories { present[Int(c)] = true }
         words = [UInt64](repeating: 0, count: pixelLabels.count * wc)
         for (k, id) in pixelLabels.enumerated() {
@@ -116,11 +122,12 @@ extension LabelMasks {
 struct LabelMaskView {
     let wordCount: Int
     let labelCount: Int
-    /// `pixelLabels`, `words`, `wordSpans`, `pixelCategories`.
-    let labels: UnsafePointer<Int32>, words: UnsafePointer<UInt64>, wordSpans: UnsafePointer<Range<Int>>
+    /// `pixelSlots`, `words`, `wordSpans`, `pixelCategories`.
+    let slots: UnsafePointer<Int32>, words: UnsafePointer<UInt64>, wordSpans: UnsafePointer<Range<Int>>
     let categories: UnsafePointer<Int32>
     let imageLabelCount: Int
-    let imageLabels: UnsafePointer<Int32>
+    /// `imageSlots`.
+    let imageSlots: UnsafePointer<Int32>
     /// Per category: `present`, `wholeImage`.
     let present: UnsafePointer<Bool>, wholeImage: UnsafePointer<Bool>
 }
@@ -128,17 +135,17 @@ struct LabelMaskView {
 extension LabelMasks {
     /// Calls `body` with raw views of the masks (no reference counting inside the unit loop).
     func view<R>(_ body: (LabelMaskView) -> R) -> R {
-        pixelLabels.withUnsafeBufferPointer { labels in
+        pixelSlots.withUnsafeBufferPointer { slots in
         words.withUnsafeBufferPointer { words in
         wordSpans.withUnsafeBufferPointer { spans in
         pixelCategories.withUnsafeBufferPointer { categories in
-        imageLabels.withUnsafeBufferPointer { imageLabels in
+        imageSlots.withUnsafeBufferPointer { imageSlots in
         present.withUnsafeBufferPointer { present in
         wholeImage.withUnsafeBufferPointer { wholeImage in
-            body(LabelMaskView(wordCount: wordCount, labelCount: labels.count,
-                               labels: base(labels), words: base(words), wordSpans: base(spans),
+            body(LabelMaskView(wordCount: wordCount, labelCount: slots.count,
+                               slots: base(slots), words: base(words), wordSpans: base(spans),
                                categories: base(categories),
-                               imageLabelCount: imageLabels.count, imageLabels: base(imageLabels),
+                               imageLabelCount: imageSlots.count, imageSlots: base(imageSlots),
                                present: base(present), wholeImage: base(wholeImage)))
         }}}}}}}
     }

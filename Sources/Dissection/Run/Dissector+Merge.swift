@@ -77,8 +77,8 @@ extension Dissector {
             for layer in setup.layers {
                 var tally: LayerTally?
                 for result in results {
-                    guard let t = LayerTally(serialized: try result.blob(layer.name)), t.units == layer.units,
-                          t.categoryCount == source.catalog.categories.count, t.labelSlots == source.catalog.maxLabelID + 1 else {
+                    guard let t = LayerTally(serialized: try result.blob(layer.name), catalog: source.catalog), t.units == layer.units,
+                          t.categoryCount == source.catalog.categories.count else {
                         throw RunError.corruptState(path: result.path, reason: "the tally of layer \(layer.name) is unreadable or of another shape")
                     }
                     if tally == nil { tally = t } else { tally!.merge(t) }

@@ -16,10 +16,10 @@ extension Dissector {
             }
             var r = ByteReader(bytes)
             thresholds.append(r.scalars(layer.units, of: Float.self)!)
-            let fresh = LayerTally(units: layer.units, labelSlots: catalog.maxLabelID + 1, categoryCount: catalog.categories.count)
+            let fresh = LayerTally(units: layer.units, catalog: catalog)
             if session.progress.imagesDone > 0 {
                 guard let bytes = try store.blob(layer: layer.name, kind: Self.tallyKind),
-                      let t = LayerTally(serialized: bytes), t.units == fresh.units,
+                      let t = LayerTally(serialized: bytes, catalog: catalog), t.units == fresh.units,
                       t.labelSlots == fresh.labelSlots, t.categoryCount == fresh.categoryCount else {
                     throw RunError.corruptState(path: store.databasePath, reason: "the tally checkpoint of layer \(layer.name) is missing or unreadable")
                 }

@@ -38,20 +38,21 @@ public struct UnitScore: Sendable, Equatable, Codable {
 
 /// Scoring a finished (or provisional) tally.
 public enum Scoring {
-    /// `IoU_ul` of `tally` for unit `u` and label `l` in category `c` (its primary category).
-    @inlinable public static func iou(_ tally: LayerTally, unit u: Int, label l: Int, category c: Int) -> Double {
-        let i = tally.intersection(unit: u, label: l)
-        let denominator = tally.union(unit: u, category: c) &+ tally.truth[l] &- i
+    /// `IoU_ul` of `tally` for unit `u` and the label in slot `k`, of primary category `c`.
+    @inlinable public static func iou(_ tally: LayerTally, unit u: Int, slot k: Int, category c: Int) -> Double {
+        let i = tally.intersection(unit: u, slot: k)
+        let denominator = tally.union(unit: u, category: c) &+ tally.truth[k] &- i
         return denominator == 0 ? 0 : Double(i) / Double(denominator)
     }
 
-    /// The full `units x (maxLabelID + 1)` IoU matrix, row-major; column l is label id l
-    /// (column 0 and unscored labels stay 0).
+    /// The `units x labels` IoU matrix, row-major; column k is `catalog.labels[k]` (the tally's
+    /// slots; `tally` is of `catalog`).
     public static func iouMatrix(_ tally: LayerTally, catalog: ConceptCatalog) -> [Double] {
-        var out = [Double](repeating: 0, count: tally.units * tally.labelSlots)
+        let n = catalog.labels.count
+        var out = [Double](repeating: 0, count: tally.units * n)
         for u in 0..<tally.units {
-            for label in catalog.labels where label.id < tally.labelSlots {
-                out[u * tally.labelSlots + label.id] = iou(tally, unit: u, label: label.id, category: label.category)
+            for (k, label) in catalog.labels.enumerated() {
+                out[u * n + k] = iou(tally, unit: u, slot: k, category: label.category)
             }
         }
         return out
@@ -65,15 +66,15 @@ public enum Scoring {
                 CategoryScore(category: $0, label: 0, iou: 0, truth: 0, activation: tally.union(unit: u, category: $0), intersect: 0)
             }
             var seen = [Bool](repeating: false, count: nCat)
-            for label in catalog.labels where label.id < tally.labelSlots {
+            for (k, label) in catalog.labels.enumerated() {
                 let c = label.category
-                let value = iou(tally, unit: u, label: label.id, category: c)
+                let value = iou(tally, unit: u, slot: k, category: c)
                 if !seen[c] || value > per[c].iou {
                     seen[c] = true
                     per[c].label = label.id
                     per[c].iou = value
-                    per[c].truth = tally.truth[label.id]
-                    per[c].intersect = tally.intersection(unit: u, label: label.id)
+                    per[c].truth = tally.truth[k]
+                    per[c].intersect = tally.intersection(unit: u, slot: k)
                 }
             }
             var best = -1

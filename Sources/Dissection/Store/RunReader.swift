@@ -127,11 +127,12 @@ public final class RunReader: Sendable {
 
     /// The catalog (categories and labels) the run scores.
     public func catalog() throws -> ConceptCatalog {
-        try read { db in
-            let categories = try Self.categories(db, path: databasePath)
-            return ConceptCatalog(categories: categories,
-                                  labels: try Self.labels(db, categoryCount: categories.count, path: databasePath))
-        }
+        try read { db in try Self.catalog(db, path: databasePath) }
+    }
+
+    static func catalog(_ db: Database, path: String) throws -> ConceptCatalog {
+        let categories = try categories(db, path: path)
+        return ConceptCatalog(categories: categories, labels: try labels(db, categoryCount: categories.count, path: path))
     }
 
     /// Every unit's current result in `layer`, ordered by unit.
@@ -175,18 +176,18 @@ public final class RunReader: Sendable {
     }
 
     /// The layer's tally (the sums of docs/method.md#tally) as of the last checkpoint of the
-    /// tally pass, or nil before it starts.
+    /// tally pass, or nil before it starts; its slots are `catalog()`'s labels.
     public func tally(layer name: String) throws -> LayerTally? {
         try read { db in
             guard let layer = try Self.layer(db, named: name, path: databasePath) else { return nil }
-            return try Self.tally(db, layer: layer, categoryCount: try Self.categories(db, path: databasePath).count,
-                                  path: databasePath)
+            return try Self.tally(db, layer: layer, catalog: try Self.catalog(db, path: databasePath), path: databasePath)
         }
     }
 
-    /// The full IoU matrix of `layer`: `units x (maxLabelID + 1)` row-major, column = label id.
-    public func iouMatrix(layer: String) throws -> (units: Int, labels: Int, values: [Double])? {
+    /// The IoU matrix of `layer`: `units x labels.count` row-major, column k = label `labelIDs[k]`.
+    public func iouMatrix(layer: String) throws -> (units: Int, labelIDs: [Int], values: [Double])? {
+        let catalog = try catalog()
         guard let t = try tally(layer: layer) else { return nil }
-        return (t.units, t.labelSlots, Scoring.iouMatrix(t, catalog: try catalog()))
+        return (t.units, catalog.labels.map(\.id), Scoring.iouMatrix(t, catalog: catalog))
     }
 }

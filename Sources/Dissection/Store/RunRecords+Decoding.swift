@@ -8,8 +8,8 @@ import GRDB
 
 /// The largest values a run can hold; anything beyond is damage.
 enum StoredLimits {
-    /// Label ids (image-level ids may exceed a segmentation's 65535; a tally holds at most 2^24 slots).
-    static let maxLabelID = (1 << 24) - 1
+    /// Label ids: `label.csv` rows above what a segmentation encodes are left out of every run.
+    static let maxLabelID = LabelMap.maxLabel
     /// Units of a layer (as a tally checkpoint restores).
     static let maxUnits = 1 << 24
     /// Categories of a run (as a tally checkpoint restores).
@@ -152,8 +152,11 @@ extension RunReader {
 
     /// The labels, ascending by id; each label's category is one of `categoryCount`.
     static func labels(_ db: Database, categoryCount: Int, path: String) throws -> [ConceptLabel] {
-        try rows(db, "labels", "SELECT rowid AS _row, * FROM labels ORDER BY id", path: path).map { r in
+        var previous = 0
+        return try rows(db, "labels", "SELECT rowid AS _row, * FROM labels ORDER BY id", path: path).map { r in
             let id = try r.int("id", in: 1...StoredLimits.maxLabelID, "a label id (1 to \(StoredLimits.maxLabelID))")
+            guard id != previous else { throw r.damaged("id", "label \(id) is listed twice") }
+            previous = id
             guard categoryCount > 0 else { throw r.damaged("category", "a label, but the run has no categories") }
             let category = try r.int("category", in: 0...(categoryCount - 1), "a category id (0 to \(categoryCount - 1))")
             return ConceptLabel(id: id, name: try r.text("name"), category: category)
@@ -260,12 +263,15 @@ extension RunReader {
                  [layer, kind], path: path).first?.blob("data")
     }
 
-    /// The tally checkpoint of `layer`, checked against the layer and the run's categories.
-    static func tally(_ db: Database, layer: RunLayer, categoryCount: Int, path: String) throws -> LayerTally? {
+    /// The tally checkpoint of `layer`, checked against the layer and the run's labels and categories.
+    static func tally(_ db: Database, layer: RunLayer, catalog: ConceptCatalog, path: String) throws -> LayerTally? {
         guard let r = try rows(db, "checkpoints", "SELECT rowid AS _row, data FROM checkpoints WHERE layer = ? AND kind = 'tally'",
                                [layer.name], path: path).first else { return nil }
         let bytes = try r.blob("data")
-        guard let t = LayerTally(serialized: bytes) else { throw r.damaged("data", "not a tally (\(bytes.count) bytes)") }
+        let categoryCount = catalog.categories.count
+        guard let t = LayerTally(serialized: bytes, catalog: catalog) else {
+            throw r.damaged("data", "not a tally of the run's \(catalog.labels.count) labels (\(bytes.count) bytes)")
+        }
         guard t.units == layer.units, t.categoryCount == categoryCount else {
             throw r.damaged("data", "a tally of \(t.units) units and \(t.categoryCount) categories, where the run has \(layer.units) and \(categoryCount)")
         }

@@ -102,14 +102,14 @@ extension RunStore {
             try db.execute(sql: "DELETE FROM unit_unions WHERE layer = ?", arguments: [layer])
             let inter = try db.makeStatement(sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
             for u in 0..<tally.units {
-                for l in catalog.labels where l.id < tally.labelSlots {
-                    let v = tally.intersection(unit: u, label: l.id)
+                for (k, l) in catalog.labels.enumerated() {
+                    let v = tally.intersection(unit: u, slot: k)
                     if v > 0 { try inter.execute(arguments: [layer, u, l.id, Int64(clamping: v)]) }
                 }
             }
             let truth = try db.makeStatement(sql: "INSERT INTO label_truth (layer, label, truth) VALUES (?, ?, ?)")
-            for l in catalog.labels where l.id < tally.labelSlots {
-                try truth.execute(arguments: [layer, l.id, Int64(clamping: tally.truth[l.id])])
+            for (k, l) in catalog.labels.enumerated() {
+                try truth.execute(arguments: [layer, l.id, Int64(clamping: tally.truth[k])])
             }
             let unions = try db.makeStatement(sql: "INSERT INTO unit_unions (layer, unit, category, activation) VALUES (?, ?, ?, ?)")
             for u in 0..<tally.units {

@@ -24,15 +24,16 @@ public enum UnionRule: String, Sendable, Codable, CaseIterable {
 public struct LayerTally: Sendable, Equatable {
     /// Number of units `C`.
     public let units: Int
-    /// Label slots: `maxLabelID + 1` (slot 0 unused).
+    /// Label slots: one per scored label, slot k for `catalog.labels[k]` (`ConceptCatalog.slot`).
+    /// Memory follows the number of labels, never the largest label id.
     public let labelSlots: Int
     /// Number of categories.
     public let categoryCount: Int
-    /// `I_ul`: `intersections[u * labelSlots + l]`.
+    /// `I_ul`: `intersections[u * labelSlots + slot(l)]`.
     public var intersections: [UInt64]
     /// `U_uc`: `unions[u * categoryCount + c]`.
     public var unions: [UInt64]
-    /// `G_l`: `truth[l]`.
+    /// `G_l`: `truth[slot(l)]`.
     public var truth: [UInt64]
     /// `Σ_i A_u(i)`: every active pixel of unit u.
     public var activeArea: [UInt64]
@@ -51,16 +52,21 @@ public struct LayerTally: Sendable, Equatable {
         images = 0
     }
 
-    /// `I_ul`.
-    @inlinable public func intersection(unit u: Int, label l: Int) -> UInt64 { intersections[u * labelSlots + l] }
+    /// An empty tally of `units` units over `catalog`'s labels and categories.
+    public init(units: Int, catalog: ConceptCatalog) {
+        self.init(units: units, labelSlots: Swift.max(catalog.labels.count, 1), categoryCount: catalog.categories.count)
+    }
+
+    /// `I_ul` for the label in slot `k`.
+    @inlinable public func intersection(unit u: Int, slot k: Int) -> UInt64 { intersections[u * labelSlots + k] }
 
     /// `U_uc`.
     @inlinable public func union(unit u: Int, category c: Int) -> UInt64 { unions[u * categoryCount + c] }
 
     /// Adds the ground-truth pixel counts `G_l(i)` of one image.
     public mutating func addTruth(_ masks: LabelMasks) {
-        for (k, id) in masks.pixelLabels.enumerated() { truth[Int(id)] &+= UInt64(masks.pixelCounts[k]) }
-        for id in masks.imageLabels { truth[Int(id)] &+= UInt64(masks.pixelCount) }
+        for (k, slot) in masks.pixelSlots.enumerated() { truth[Int(slot)] &+= UInt64(masks.pixelCounts[k]) }
+        for slot in masks.imageSlots { truth[Int(slot)] &+= UInt64(masks.pixelCount) }
         images += 1
     }
 
@@ -90,5 +96,27 @@ public struct LayerTally: Sendable, Equatable {
         unions = u
         truth = t
         activeArea = a
+    }
+
+    /// Restores a checkpointed tally of `catalog`'s labels. Tallies written before 2026-12-05 have
+    /// a slot per label id up to the largest (`maxLabelID + 1`, always more than the number of
+    /// labels, since ids start at 1 and differ); they are compacted to one slot per label. Nil when
+    /// the bytes are no tally or one of another label set.
+    public init?(serialized bytes: [UInt8], catalog: ConceptCatalog) {
+        guard let t = LayerTally(serialized: bytes) else { return nil }
+        let slots = Swift.max(catalog.labels.count, 1)
+        if t.labelSlots == slots {
+            self = t
+            return
+        }
+        guard t.labelSlots == catalog.maxLabelID + 1 else { return nil }
+        self.init(units: t.units, labelSlots: slots, categoryCount: t.categoryCount)
+        for (k, label) in catalog.labels.enumerated() {
+            truth[k] = t.truth[label.id]
+            for u in 0..<units { intersections[u * slots + k] = t.intersections[u * t.labelSlots + label.id] }
+        }
+        unions = t.unions
+        activeArea = t.activeArea
+        images = t.images
     }
 }

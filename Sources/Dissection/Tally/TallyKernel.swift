@@ -83,10 +83,10 @@ public final class TallyKernel: @unchecked Sendable {
                             guard !words.isEmpty else { continue }
                             let hit = Bitset.intersectionCount(masker.mask + words.lowerBound,
                                                                image.words + k * image.wordCount + words.lowerBound, words.count)
-                            row[Int(image.labels[k])] &+= UInt64(hit)
+                            row[Int(image.slots[k])] &+= UInt64(hit)
                             if hit > 0 { touched[Int(image.categories[k])] = true }
                         }
-                        for k in 0..<image.imageLabelCount { row[Int(image.imageLabels[k])] &+= UInt64(area) }
+                        for k in 0..<image.imageLabelCount { row[Int(image.imageSlots[k])] &+= UInt64(area) }
                         if let unionBase = out.unions {
                             let unionRow = unionBase + u * nCat
                             for c in 0..<nCat where image.present[c] && (rule == .original || touched[c]) {

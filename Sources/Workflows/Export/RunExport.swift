@@ -22,13 +22,18 @@ public enum RunExport {
         return layers[0]
     }
 
-    /// Writes the float64 `(units, maxLabelID + 1)` IoU matrix of `layer` (column = label id).
+    /// Writes the float64 `(units, maxLabelID + 1)` IoU matrix of `layer` (column = label id; the
+    /// columns of ids that are not labels stay 0), one row at a time.
     public static func writeIoUMatrix(_ reader: RunReader, layer: String, to path: String) throws {
-        guard let (units, labels, values) = try reader.iouMatrix(layer: layer) else {
+        guard let (units, ids, values) = try reader.iouMatrix(layer: layer) else {
             throw RunError.input(path: reader.databasePath, reason: "layer '\(TerminalText.sanitize(layer))' has no tally yet",
                                  hint: "wait until pass 2 reaches its first checkpoint")
         }
-        try NPYFloat64.write(values, shape: [units, labels], to: path)
+        // values (units, ids.count) -> file (units, maxID + 1), column ids[k] = values[u, k]
+        let n = ids.count
+        try NPYFloat64.writeRows(rows: units, columns: (ids.last ?? 0) + 1, to: path) { u, row in
+            for (k, id) in ids.enumerated() { row[id] = values[u * n + k] }
+        }
     }
 
     /// The per-unit results of `layer` as JSON.

@@ -17,7 +17,8 @@ import Testing
                     let y = Int.random(in: 0..<sh, using: &g), x = Int.random(in: 0..<sw, using: &g)
                     let h = Int.random(in: 1...max(1, sh / 2), using: &g), w = Int.random(in: 1...max(1, sw / 2), using: &g)
                     // Mostly catalog ids, sometimes unknown ones.
-                    let id = UInt32(Int.random(in: 0..<8, using: &g) == 0 ? maxID + 3 : Int.random(in: 1...maxID, using: &g))
+                    let id = UInt32(Int.random(in: 0..<8, using: &g) == 0 ? maxID + 3
+                                    : catalog.labels[Int.random(in: 0..<catalog.labels.count, using: &g)].id)
                     for yy in y..<min(sh, y + h) { for xx in x..<min(sw, x + w) { map[yy * sw + xx] = id } }
                 }
                 layers.append(PixelLayer(category: c, labels: map))
@@ -101,7 +102,7 @@ import Testing
                                                 catalog: r.catalog, rule: rule)
                 let kernel = TallyKernel(units: r.C, height: r.H, width: r.W, rule: rule, workers: 2)
                 let batch = LabelMaskBatch(catalog: r.catalog, workers: 2)
-                var t = LayerTally(units: r.C, labelSlots: r.catalog.maxLabelID + 1, categoryCount: r.catalog.categories.count)
+                var t = LayerTally(units: r.C, catalog: r.catalog)
                 let per = r.C * r.H * r.W
                 for start in stride(from: 0, to: r.N, by: 5) {
                     let end = min(r.N, start + 5)

@@ -82,7 +82,7 @@ enum HostileRuns {
         DamageCase(name: "skipped pass 7", sql: "INSERT OR REPLACE INTO skipped (image, path, reason, pass) VALUES (0, 'a.jpg', 'x', 7)",
                    expected: ["table skipped, row 0, column pass", "7 is not a pass"]),
         DamageCase(name: "tally blob cut", sql: "UPDATE checkpoints SET data = substr(data, 1, 40) WHERE kind = 'tally'",
-                   expected: ["table checkpoints", "column data", "not a tally (40 bytes)"]),
+                   expected: ["table checkpoints", "column data", "not a tally of the run's 14 labels (40 bytes)"]),
         DamageCase(name: "configuration not JSON", sql: "UPDATE config SET value = '{' WHERE key = 'json'",
                    expected: ["table config", "column value", "not a run configuration"]),
         DamageCase(name: "configuration impossible", sql: "UPDATE config SET value = replace(value, '\"topK\":3', '\"topK\":-4') WHERE key = 'json'",

@@ -7,7 +7,7 @@ import Testing
 @Suite struct TallyTests {
     func fastTally(_ r: RandomProbe, thresholds: [Float], rule: UnionRule, batch: Int, workers: Int) -> LayerTally {
         let kernel = TallyKernel(units: r.C, height: r.H, width: r.W, rule: rule, workers: workers)
-        var t = LayerTally(units: r.C, labelSlots: r.catalog.maxLabelID + 1, categoryCount: r.catalog.categories.count)
+        var t = LayerTally(units: r.C, catalog: r.catalog)
         let per = r.C * r.H * r.W
         for start in stride(from: 0, to: r.N, by: batch) {
             let end = min(r.N, start + batch)
@@ -56,5 +56,33 @@ import Testing
         let t = fastTally(r, thresholds: [Float](repeating: 0.3, count: r.C), rule: .lite, batch: 3, workers: 2)
         #expect(LayerTally(serialized: t.serialized()) == t)
         #expect(LayerTally(serialized: Array(t.serialized().dropLast())) == nil)
+    }
+
+    /// A tally holds one slot per label, whatever the ids: the random probe's largest id is 65535.
+    @Test func slotsFollowTheLabelCountNotTheLargestID() {
+        let r = RandomProbe(seed: 11)
+        #expect(r.catalog.maxLabelID == LabelMap.maxLabel)
+        let t = LayerTally(units: r.C, catalog: r.catalog)
+        #expect(t.labelSlots == r.catalog.labels.count)
+        #expect(t.intersections.count == r.C * r.catalog.labels.count && t.truth.count == r.catalog.labels.count)
+    }
+
+    /// A checkpoint written before slots were dense (a slot per id up to the largest) restores to
+    /// the same sums, one slot per label; any other label count is refused.
+    @Test func earlierIDIndexedCheckpointsRestore() {
+        let r = RandomProbe(seed: 12)
+        let t = fastTally(r, thresholds: [Float](repeating: 0.3, count: r.C), rule: .original, batch: 3, workers: 2)
+        var old = LayerTally(units: r.C, labelSlots: r.catalog.maxLabelID + 1, categoryCount: r.catalog.categories.count)
+        for (k, label) in r.catalog.labels.enumerated() {
+            old.truth[label.id] = t.truth[k]
+            for u in 0..<r.C { old.intersections[u * old.labelSlots + label.id] = t.intersection(unit: u, slot: k) }
+        }
+        old.unions = t.unions
+        old.activeArea = t.activeArea
+        old.images = t.images
+        #expect(LayerTally(serialized: old.serialized(), catalog: r.catalog) == t)
+        #expect(LayerTally(serialized: t.serialized(), catalog: r.catalog) == t)
+        let other = LayerTally(units: r.C, labelSlots: r.catalog.labels.count + 1, categoryCount: r.catalog.categories.count)
+        #expect(LayerTally(serialized: other.serialized(), catalog: r.catalog) == nil)
     }
 }

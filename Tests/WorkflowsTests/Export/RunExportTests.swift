@@ -20,7 +20,18 @@ import TestSupport
         let header = String(decoding: bytes[10..<(10 + Int(bytes[8]) + 256 * Int(bytes[9]))], as: UTF8.self)
         #expect(header.contains("'descr': '<f8'"))
         #expect(header.contains("'shape': (3, \(probe.catalog.maxLabelID + 1))"))
-        #expect((bytes.count - 10 - Int(bytes[8]) - 256 * Int(bytes[9])) == 3 * (probe.catalog.maxLabelID + 1) * 8)
+        let start = 10 + Int(bytes[8]) + 256 * Int(bytes[9]), columns = probe.catalog.maxLabelID + 1
+        #expect(bytes.count - start == 3 * columns * 8)
+        // Column = label id: each unit's best label holds its IoU; ids that are not labels hold 0.
+        func value(_ u: Int, _ column: Int) -> Double {
+            let o = start + (u * columns + column) * 8
+            return Double(bitPattern: bytes[o..<(o + 8)].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        }
+        for unit in try reader.units(layer: "acts") where unit.label > 0 {
+            #expect(value(unit.unit, unit.label) == unit.iou, "unit \(unit.unit)")
+        }
+        #expect((0..<3).allSatisfy { u in value(u, 4) == 0 && value(u, 0) == 0 }, "id 4 is no label")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/iou.npy.partial"))
         let json = try RunExport.json(reader, layer: try RunExport.layer(reader, requested: nil))
         #expect(json.contains("\"units\""))
         #expect(throws: RunError.self) { try RunExport.layer(reader, requested: "nope") }

@@ -62,12 +62,13 @@ public enum UnitSelection {
             guard let matrix = try reader.iouMatrix(layer: layer) else {
                 throw AblationError("\(reader.databasePath): layer '\(layer)' has no final tally yet; let the dissection finish")
             }
-            guard concept.id < matrix.labels else {
+            guard let column = matrix.labelIDs.firstIndex(of: concept.id) else {
                 throw AblationError("\(reader.databasePath): the tally of '\(layer)' does not cover concept '\(label)'")
             }
+            let n = matrix.labelIDs.count
             let results = try reader.units(layer: layer)
             let best = Dictionary(results.map { ($0.unit, $0.labelName) }, uniquingKeysWith: { a, _ in a })
-            let ranked = (0..<matrix.units).map { u in ConceptUnit(unit: u, iou: matrix.values[u * matrix.labels + concept.id], bestLabel: best[u] ?? "") }
+            let ranked = (0..<matrix.units).map { u in ConceptUnit(unit: u, iou: matrix.values[u * n + column], bestLabel: best[u] ?? "") }
                 .sorted { $0.iou != $1.iou ? $0.iou > $1.iou : $0.unit < $1.unit }
             return Array(ranked.prefix(count))
         } catch let error as AblationError {
