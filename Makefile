@@ -21,6 +21,7 @@ test:
 	$(SWIFT) test -c release -Xswiftc -enable-testing --skip-build
 	$(SWIFT) build -c release -Xswiftc -enable-testing --product netdissect
 	scripts/e2e-sixel .build/release/netdissect
+	scripts/e2e-report .build/release/netdissect
 	scripts/e2e-slurm .build/release/netdissect
 
 models:
