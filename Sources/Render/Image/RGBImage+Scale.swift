@@ -38,52 +38,70 @@ extension RGBImage {
         let ax = AreaWeights(source: width, target: outW)
         let ay = AreaWeights(source: height, target: outH)
         var rows = [Float](repeating: 0, count: height * outW * 3)
-        for y in 0..<height {
-            for x in 0..<outW {
-                var acc: (Float, Float, Float) = (0, 0, 0)
-                for (sx, w) in ax.taps[x] {
-                    let i = (y * width + sx) * 3
-                    acc.0 += Float(pixels[i]) * w
-                    acc.1 += Float(pixels[i + 1]) * w
-                    acc.2 += Float(pixels[i + 2]) * w
-                }
-                let o = (y * outW + x) * 3
-                rows[o] = acc.0; rows[o + 1] = acc.1; rows[o + 2] = acc.2
-            }
-        }
         var out = [UInt8](repeating: 0, count: outW * outH * 3)
-        for y in 0..<outH {
-            for x in 0..<outW {
-                var acc: (Float, Float, Float) = (0, 0, 0)
-                for (sy, w) in ay.taps[y] {
-                    let i = (sy * outW + x) * 3
-                    acc.0 += rows[i] * w; acc.1 += rows[i + 1] * w; acc.2 += rows[i + 2] * w
+        let W = width
+        let xs = ax.start, xSource = ax.source, xWeight = ax.weight
+        let ys = ay.start, ySource = ay.source, yWeight = ay.weight
+        pixels.withUnsafeBufferPointer { p in
+        rows.withUnsafeMutableBufferPointer { rows in
+        xs.withUnsafeBufferPointer { xs in xSource.withUnsafeBufferPointer { xSource in xWeight.withUnsafeBufferPointer { xWeight in
+            for y in 0..<height {
+                for x in 0..<outW {
+                    var acc: (Float, Float, Float) = (0, 0, 0)
+                    for t in xs[x]..<xs[x + 1] {
+                        let i = (y * W + xSource[t]) * 3, w = xWeight[t]
+                        acc.0 += Float(p[i]) * w
+                        acc.1 += Float(p[i + 1]) * w
+                        acc.2 += Float(p[i + 2]) * w
+                    }
+                    let o = (y * outW + x) * 3
+                    rows[o] = acc.0; rows[o + 1] = acc.1; rows[o + 2] = acc.2
                 }
-                let o = (y * outW + x) * 3
-                out[o] = roundToByte(acc.0); out[o + 1] = roundToByte(acc.1); out[o + 2] = roundToByte(acc.2)
             }
-        }
+        }}}}}
+        rows.withUnsafeBufferPointer { rows in
+        out.withUnsafeMutableBufferPointer { out in
+        ys.withUnsafeBufferPointer { ys in ySource.withUnsafeBufferPointer { ySource in yWeight.withUnsafeBufferPointer { yWeight in
+            for y in 0..<outH {
+                for x in 0..<outW {
+                    var acc: (Float, Float, Float) = (0, 0, 0)
+                    for t in ys[y]..<ys[y + 1] {
+                        let i = (ySource[t] * outW + x) * 3, w = yWeight[t]
+                        acc.0 += rows[i] * w; acc.1 += rows[i + 1] * w; acc.2 += rows[i + 2] * w
+                    }
+                    let o = (y * outW + x) * 3
+                    out[o] = roundToByte(acc.0); out[o + 1] = roundToByte(acc.1); out[o + 2] = roundToByte(acc.2)
+                }
+            }
+        }}}}}
         return RGBImage(width: outW, height: outH, pixels: out)
     }
 }
 
 /// Per target position, the source positions it covers and their normalised weights.
 struct AreaWeights {
-    var taps: [[(Int, Float)]]
+    /// Source position and weight of every tap, target by target.
+    let source: [Int], weight: [Float]
+    /// Target t's taps are `start[t] ..< start[t + 1]`.
+    let start: [Int]
 
-    init(source: Int, target: Int) {
-        let scale = Double(source) / Double(target)
-        taps = (0..<target).map { t in
+    init(source sourceCount: Int, target: Int) {
+        let scale = Double(sourceCount) / Double(target)
+        var source: [Int] = [], weight: [Float] = [], start = [0]
+        for t in 0..<target {
             let lo = Double(t) * scale, hi = Double(t + 1) * scale
-            var list: [(Int, Float)] = []
             var s = Int(lo)
-            while Double(s) < hi && s < source {
+            let first = source.count
+            while Double(s) < hi && s < sourceCount {
                 let cover = min(hi, Double(s + 1)) - max(lo, Double(s))
-                if cover > 1e-9 { list.append((s, Float(cover / scale))) }
+                if cover > 1e-9 { source.append(s); weight.append(Float(cover / scale)) }
                 s += 1
             }
-            if list.isEmpty { list = [(min(Int(lo), source - 1), 1)] }
-            return list
+            if source.count == first { source.append(min(Int(lo), sourceCount - 1)); weight.append(1) }
+            start.append(source.count)
         }
+        self.source = source
+        self.weight = weight
+        self.start = start
     }
 }

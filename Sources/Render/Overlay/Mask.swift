@@ -46,43 +46,58 @@ public struct Mask: Sendable, Equatable {
         precondition(thickness >= 1, "Mask.outline: thickness \(thickness)")
         // Pixels outside the mask, grown by `thickness` (separable square dilation), meet the
         // mask exactly on the band we want.
-        var outside = bits.map { !$0 }
-        outside = dilate(outside, radius: thickness)
+        let outside = dilate(bits.map { !$0 }, radius: thickness)
         var band = bits
-        for i in 0..<band.count { band[i] = bits[i] && outside[i] }
+        band.withUnsafeMutableBufferPointer { band in
+            outside.withUnsafeBufferPointer { outside in
+                for i in 0..<band.count where band[i] { band[i] = outside[i] }
+            }
+        }
         return Mask(width: width, height: height, bits: band)
     }
 
-    /// Square dilation of `flags` by `radius`, done as a row pass then a column pass.
+    /// Square dilation of `flags` by `radius`, done as a row pass then a column pass: a flag is
+    /// set when the nearest set flag before or after it on the line is within `radius`.
     private func dilate(_ flags: [Bool], radius: Int) -> [Bool] {
         var rows = flags
-        for y in 0..<height {
-            var last = -Int.max / 2                  // most recent set column at or before x
-            var next = [Int](repeating: Int.max / 2, count: width)
-            var seen = Int.max / 2
-            for x in stride(from: width - 1, through: 0, by: -1) {
-                if flags[y * width + x] { seen = x }
-                next[x] = seen
-            }
-            for x in 0..<width {
-                if flags[y * width + x] { last = x }
-                rows[y * width + x] = x - last <= radius || next[x] - x <= radius
-            }
-        }
-        var out = rows
-        for x in 0..<width {
-            var last = -Int.max / 2
-            var next = [Int](repeating: Int.max / 2, count: height)
-            var seen = Int.max / 2
-            for y in stride(from: height - 1, through: 0, by: -1) {
-                if rows[y * width + x] { seen = y }
-                next[y] = seen
-            }
+        var out = flags
+        let far = Int.max / 2
+        var next = [Int](repeating: far, count: max(width, height))
+        // flags (H, W) -> rows: dilated along each row
+        flags.withUnsafeBufferPointer { f in
+        rows.withUnsafeMutableBufferPointer { r in
+        next.withUnsafeMutableBufferPointer { next in
             for y in 0..<height {
-                if rows[y * width + x] { last = y }
-                out[y * width + x] = y - last <= radius || next[y] - y <= radius
+                let line = y * width
+                var seen = far                       // nearest set column at or after x
+                for x in stride(from: width - 1, through: 0, by: -1) {
+                    if f[line + x] { seen = x }
+                    next[x] = seen
+                }
+                var last = -far                      // most recent set column at or before x
+                for x in 0..<width {
+                    if f[line + x] { last = x }
+                    r[line + x] = x - last <= radius || next[x] - x <= radius
+                }
             }
-        }
+        }}}
+        // rows (H, W) -> out: dilated along each column
+        rows.withUnsafeBufferPointer { r in
+        out.withUnsafeMutableBufferPointer { o in
+        next.withUnsafeMutableBufferPointer { next in
+            for x in 0..<width {
+                var seen = far
+                for y in stride(from: height - 1, through: 0, by: -1) {
+                    if r[y * width + x] { seen = y }
+                    next[y] = seen
+                }
+                var last = -far
+                for y in 0..<height {
+                    if r[y * width + x] { last = y }
+                    o[y * width + x] = y - last <= radius || next[y] - y <= radius
+                }
+            }
+        }}}
         return out
     }
 }

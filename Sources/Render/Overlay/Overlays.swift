@@ -44,14 +44,25 @@ extension RGBImage {
                      "maskOverlay: mask \(mask.width)x\(mask.height) over image \(width)x\(height)")
         var out = self
         let keep = max(0, min(1, style.dim))
-        for i in 0..<(width * height) where !mask.bits[i] {
-            for c in 0..<3 { out.pixels[i * 3 + c] = roundToByte(Float(pixels[i * 3 + c]) * keep) }
-        }
-        if let color = style.outline {
-            let thickness = style.outlineThickness ?? max(1, min(width, height) / 112)
-            let edge = mask.outline(thickness: thickness)
-            for i in 0..<(width * height) where edge.bits[i] {
-                out.pixels[i * 3] = color.r; out.pixels[i * 3 + 1] = color.g; out.pixels[i * 3 + 2] = color.b
+        // Every byte value dimmed once: the same roundToByte(v * keep) per channel, looked up.
+        let dimmed = (0..<256).map { roundToByte(Float($0) * keep) }
+        let edge = style.outline.map { _ in mask.outline(thickness: style.outlineThickness ?? max(1, min(width, height) / 112)) }
+        let color = style.outline ?? RGBColor(0, 0, 0)
+        let n = width * height
+        // pixels (H*W, 3): dim outside the mask, then paint the edge
+        out.pixels.withUnsafeMutableBufferPointer { o in
+            mask.bits.withUnsafeBufferPointer { inside in
+                dimmed.withUnsafeBufferPointer { d in
+                    for i in 0..<n where !inside[i] {
+                        o[i * 3] = d[Int(o[i * 3])]; o[i * 3 + 1] = d[Int(o[i * 3 + 1])]; o[i * 3 + 2] = d[Int(o[i * 3 + 2])]
+                    }
+                }
+            }
+            guard let edge else { return }
+            edge.bits.withUnsafeBufferPointer { e in
+                for i in 0..<n where e[i] {
+                    o[i * 3] = color.r; o[i * 3 + 1] = color.g; o[i * 3 + 2] = color.b
+                }
             }
         }
         return out

@@ -60,8 +60,12 @@ public enum RunReport {
                 let strips = drawStrips(tops, pictures: pictures, cell: request.cell, problems: problems)
                 for (r, strip) in zip(slice, strips) {
                     var image: String?
-                    if let strip {
-                        do { image = try writer.writeUnitImage(strip, layer: layer.name, unit: r.unit + 1) } catch {
+                    switch strip {
+                    case .none: break
+                    case .failed(let cause):
+                        throw ViewFailure("report: unit \(r.unit + 1) of \(TerminalText.sanitize(layer.name)): cannot encode its strip (\(cause))")
+                    case .jpeg(let bytes):
+                        do { image = try writer.writeUnitJPEG(bytes, layer: layer.name, unit: r.unit + 1) } catch {
                             throw ViewFailure("\(error); check that --out is writable and the disk not full")
                         }
                     }
@@ -81,15 +85,25 @@ public enum RunReport {
         return request.out + "/index.html"
     }
 
-    /// The strips of a chunk of units, drawn in parallel; nil for a unit without top images.
+    /// One unit's strip, drawn and encoded.
+    enum Strip: Sendable {
+        /// The unit has no top images.
+        case none
+        case jpeg([UInt8])
+        /// JPEG encoding failed, saying why.
+        case failed(String)
+    }
+
+    /// The strips of a chunk of units, drawn and encoded as JPEG in parallel.
     static func drawStrips(_ tops: [[TopImage]], pictures: UnitPictures, cell: Int,
-                           problems: @escaping @Sendable (String) -> Void) -> [RGBImage?] {
+                           problems: @escaping @Sendable (String) -> Void) -> [Strip] {
         let results = StripResults(count: tops.count)
         DispatchQueue.concurrentPerform(iterations: tops.count) { k in
             guard !tops[k].isEmpty else { return }
             let drawn = pictures.pictures(tops[k])
             for p in drawn { if let problem = p.problem { problems(TerminalText.sanitize(problem)) } }
-            results.set(k, UnitPictures.montage(drawn, cell: cell, captions: true))
+            let strip = UnitPictures.montage(drawn, cell: cell, captions: true)
+            do { results.set(k, .jpeg(try JPEG.encode(strip, quality: 88))) } catch { results.set(k, .failed("\(error)")) }
         }
         return results.values
     }
@@ -98,8 +112,8 @@ public enum RunReport {
 /// Results filled from parallel workers, one slot each.
 private final class StripResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [RGBImage?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ image: RGBImage) { lock.lock(); slots[k] = image; lock.unlock() }
-    var values: [RGBImage?] { lock.lock(); defer { lock.unlock() }; return slots }
+    private var slots: [RunReport.Strip]
+    init(count: Int) { slots = Array(repeating: .none, count: count) }
+    func set(_ k: Int, _ strip: RunReport.Strip) { lock.lock(); slots[k] = strip; lock.unlock() }
+    var values: [RunReport.Strip] { lock.lock(); defer { lock.unlock() }; return slots }
 }
