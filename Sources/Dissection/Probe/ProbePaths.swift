@@ -81,7 +81,9 @@ public enum ProbePaths {
     public static func read(_ relative: String, in directory: String, realDirectory: String? = nil,
                             maxBytes: Int = maxFileBytes) throws(FileReadError) -> [UInt8] {
         let path = try resolve(relative, in: directory, realDirectory: realDirectory)
-        do { return try RegularFile.contents(of: path, maxBytes: maxBytes) } catch { throw FileReadError(error) }
+        // `path` is real (no link in it); a link put there since resolve() checked is refused
+        // rather than followed out of the dataset.
+        do { return try RegularFile.contents(of: path, maxBytes: maxBytes, followLinks: false) } catch { throw FileReadError(error) }
     }
 
     /// `path` with every symbolic link, `.` and `..` resolved (POSIX `realpath`).

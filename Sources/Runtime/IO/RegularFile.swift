@@ -168,8 +168,9 @@ public final class RegularFile: @unchecked Sendable {
     /// The whole content of the regular file at `path`.
     ///
     /// - Throws: `Failure` when it is missing, not a regular file, or larger than `maxBytes`.
-    public static func contents(of path: String, maxBytes: Int) throws(Failure) -> [UInt8] {
-        let file = try RegularFile(path: path)
+    /// `followLinks: false` refuses a symbolic link as the last component.
+    public static func contents(of path: String, maxBytes: Int, followLinks: Bool = true) throws(Failure) -> [UInt8] {
+        let file = try RegularFile(path: path, followLinks: followLinks)
         guard file.size <= maxBytes else {
             throw Failure(.tooLarge, "it holds \(file.size) bytes, more than the limit of \(maxBytes)")
         }

@@ -49,6 +49,9 @@ import TestSupport
         try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: "f")
         #expect(try RegularFile(path: dir + "/link").size == 1)
         #expect(failure { _ = try RegularFile(path: dir + "/link", followLinks: false) }?.kind == .notRegularFile(what: "a symbolic link"))
+        #expect(try RegularFile.contents(of: dir + "/link", maxBytes: 8) == [1])
+        #expect(failure { _ = try RegularFile.contents(of: dir + "/link", maxBytes: 8, followLinks: false) }?.kind
+                == .notRegularFile(what: "a symbolic link"))
     }
 
     @Test func pathsInsideADirectoryStayInside() throws {
