@@ -111,6 +111,7 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProbeToolsTests", dependencies: [
             "ProbeTools", "Dissection", "Render", "TestSupport", "DissectionTestSupport",
+            "Runtime",  // imported probes are dissected over planted .npy activations
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // archives to download
         ]),
         .testTarget(name: "WorkflowsTests", dependencies: [
