@@ -39,11 +39,18 @@ public enum ProbeImport {
     /// - Parameters:
     ///   - report: called, on the calling thread and in image order, with each per-image problem.
     ///   - progress: called after each batch with (images done, images in all).
-    ///   - stopAfter: for tests, stop (as a killed process would, without tables) once this many images are journalled.
     /// - Throws: `ImportError` when the source, an option or the output cannot be used, or no image was imported.
     public static func run(source directory: String, out: String, options: ImportOptions,
-                           report: (ImportProblem) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in },
-                           stopAfter: Int? = nil) throws(ImportError) -> ImportSummary {
+                           report: (ImportProblem) -> Void = { _ in },
+                           progress: (Int, Int) -> Void = { _, _ in }) throws(ImportError) -> ImportSummary {
+        try run(source: directory, out: out, options: options, report: report, progress: progress, stopAfter: nil)
+    }
+
+    /// `run`, stopping (as a killed process would: journal kept, no tables) once `stopAfter`
+    /// images are journalled; for the resume tests.
+    static func run(source directory: String, out: String, options: ImportOptions,
+                    report: (ImportProblem) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in },
+                    stopAfter: Int?) throws(ImportError) -> ImportSummary {
         precondition(options.limit.map { $0 >= 1 } ?? true, "ProbeImport: --limit must be at least 1")
         precondition(options.size.map { (2...4096).contains($0) } ?? true, "ProbeImport: --size must be in 2...4096")
         if let split = options.split { try ImportCategories.check(split, option: "--split") }
