@@ -111,6 +111,7 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProbeToolsTests", dependencies: [
             "ProbeTools", "Dissection", "Render", "TestSupport", "DissectionTestSupport",
+            "Runtime",  // imported probes are dissected over planted .npy activations
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // archives to download
         ]),
         .testTarget(name: "WorkflowsTests", dependencies: [
@@ -125,6 +126,7 @@ let package = Package(
         // Every subcommand's options and defaults, parsed without running the work.
         .testTarget(name: "CLITests", dependencies: [
             "CLI", "Workflows", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ProbeTools",  // the formats `probe import` parses
         ]),
         // A developer's tool, not a test: `swift run explorer-fixture DIR` writes the explorer's
         // end-to-end fixture where a person can open it.

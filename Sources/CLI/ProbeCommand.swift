@@ -1,4 +1,5 @@
-// `netdissect probe check`: what a probe dataset holds and what is wrong with it.
+// `netdissect probe check`: what a probe dataset holds and what is wrong with it; `probe import`,
+// `probe resize` and `probe subset` (ProbeCommand+Import.swift) make probes.
 import ArgumentParser
 import Dissection
 import Foundation
@@ -7,8 +8,8 @@ import ProbeTools
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Inspect probe datasets (Broden layout).",
-        subcommands: [Check.self])
+        abstract: "Inspect, import, resize and subset probe datasets (Broden layout).",
+        subcommands: [Check.self, Import.self, Resize.self, Subset.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(

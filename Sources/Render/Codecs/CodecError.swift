@@ -52,6 +52,9 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
     case malformed(format: ImageFormat, reason: String)
     /// The library refused to encode.
     case encodeFailed(format: ImageFormat, reason: String)
+    /// A PNG of another colour type (2 truecolour, 4 grey+alpha, 6 truecolour+alpha) where a
+    /// greyscale or palette PNG of class indices is needed (`PNG.decodeIndexed`).
+    case notIndexed(colorType: Int)
 
     public var description: String {
         switch self {
@@ -68,6 +71,9 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
             return "corrupt \(format.rawValue) image: \(reason)"
         case let .encodeFailed(format, reason):
             return "cannot encode \(format.rawValue): \(reason)"
+        case let .notIndexed(colorType):
+            let kind = [2: "truecolour (RGB)", 4: "greyscale with alpha", 6: "truecolour with alpha (RGBA)"][colorType] ?? "colour type \(colorType)"
+            return "a \(kind) PNG, not a mask of class indices (a greyscale or palette-indexed PNG); convert the masks to indexed PNGs"
         }
     }
 }
