@@ -174,17 +174,6 @@ extension PNG {
             }
             try context.check(spng_set_plte(context.raw, &plte))
         }
-        let code = samples.withUnsafeBytes { src in
-            spng_encode_image(context.raw, src.baseAddress, src.count, Int32(SPNG_FMT_PNG.rawValue),
-                              Int32(SPNG_ENCODE_FINALIZE.rawValue))
-        }
-        try context.check(code)
-        var length = 0
-        var error: Int32 = 0
-        let buffer = spng_get_png_buffer(context.raw, &length, &error)
-        defer { spngFree(buffer) }
-        try context.check(error)
-        guard let buffer else { throw .encodeFailed(format: .png, reason: "libspng returned no data") }
-        return Array(UnsafeRawBufferPointer(start: buffer, count: length))
+        return try finishEncoding(context, samples: samples)
     }
 }

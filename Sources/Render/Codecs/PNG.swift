@@ -73,7 +73,12 @@ public enum PNG {
                              color_type: UInt8(SPNG_COLOR_TYPE_TRUECOLOR.rawValue),
                              compression_method: 0, filter_method: 0, interlace_method: 0)
         try context.check(spng_set_ihdr(context.raw, &ihdr))
-        let code = image.pixels.withUnsafeBytes { src in
+        return try finishEncoding(context, samples: image.pixels)
+    }
+
+    /// Encodes `samples` (laid out as the header set on `context` says) and returns the file.
+    static func finishEncoding(_ context: SpngContext, samples: [UInt8]) throws(CodecError) -> [UInt8] {
+        let code = samples.withUnsafeBytes { src in
             spng_encode_image(context.raw, src.baseAddress, src.count, Int32(SPNG_FMT_PNG.rawValue),
                               Int32(SPNG_ENCODE_FINALIZE.rawValue))
         }
