@@ -95,20 +95,27 @@ import Testing
         }
         let partial = try RunReader.open(run).explanations(layer: "acts")
         #expect(Set(partial.map(\.unit)) == [0, 1, 2, 3], "the first batch was written")
-        var second: [String] = [], notes: [String] = []
+        var second: [String] = []
+        let notes = Notes()
         try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), threads: 1),
-                              output: { second.append($0) }, note: { notes.append($0) })
+                              output: { second.append($0) }, note: { notes.add($0) })
         #expect(second.count == 2 && second[0].hasPrefix("acts unit 5") && second[1].hasPrefix("acts unit 6"), "\(second)")
-        #expect(notes.contains("acts: 4 of 6 units already explained"), "\(notes)")
+        #expect(notes.lines.contains("acts: 4 of 6 units already explained"), "\(notes.lines)")
         #expect(try RunReader.open(run).explanations(layer: "acts").count == 18)
-        // Everything done: nothing to do; another search or length starts over.
+        // Everything done: nothing to do, also for a shorter length (its rows are there); another
+        // beam width starts the unit over.
         var third: [String] = []
         try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), threads: 1),
                               output: { third.append($0) }, note: { _ in })
         #expect(third.isEmpty)
         try ExplainRunner.run(ExplainRequest(run: run, units: "2", settings: ExplainSettings(maxLength: 2, search: .beam), threads: 1),
                               output: { third.append($0) }, note: { _ in })
+        #expect(third.isEmpty)
+        try ExplainRunner.run(ExplainRequest(run: run, units: "2", settings: ExplainSettings(maxLength: 2, search: .beam, beam: 3), threads: 1),
+                              output: { third.append($0) }, note: { _ in })
         #expect(third.count == 1)
+        let unit2 = try RunReader.open(run).explanations(layer: "acts").filter { $0.unit == 1 }
+        #expect(unit2.map(\.length) == [1, 2] && unit2.allSatisfy { $0.beam == 3 })
     }
 
     @Test func badRequestsFailWithOneLine() throws {
@@ -134,4 +141,12 @@ import Testing
             #expect(message?.contains("\n") == false)
         }
     }
+}
+
+/// Notes collected from any thread.
+final class Notes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ line: String) { lock.withLock { stored.append(line) } }
+    var lines: [String] { lock.withLock { stored } }
 }
