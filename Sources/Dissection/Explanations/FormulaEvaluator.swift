@@ -65,10 +65,17 @@ public final class FormulaEvaluator {
     }
 
     /// A formula's extensions' ingredients: `|F|`, `|F ∩ M|`, and per label id `|F ∩ L|` (`overlap`)
-    /// and `|F ∩ L ∩ M|` (`overlapHits`). `overlap` is only swept when `withOverlap`.
-    public func extensions(_ formula: Formula, unit: UnitPixels, withOverlap: Bool = true) -> Extensions {
-        var e = Extensions(pixels: 0, intersection: 0,
-                           overlap: [Int](repeating: 0, count: withOverlap ? labels.maxLabelID + 1 : 0),
+    /// and `|F ∩ L ∩ M|` (`overlapHits`).
+    public func extensions(_ formula: Formula, unit: UnitPixels) -> Extensions {
+        var e = unitSweep(formula, unit: unit)
+        probeSweep(formula, into: &e)
+        return e
+    }
+
+    /// The sweep of the unit's pixels: `|F ∩ M|` and `overlapHits`; `pixels` and `overlap` are
+    /// left empty for `probeSweep`.
+    public func unitSweep(_ formula: Formula, unit: UnitPixels) -> Extensions {
+        var e = Extensions(pixels: 0, intersection: 0, overlap: [],
                            overlapHits: [Int](repeating: 0, count: labels.maxLabelID + 1))
         for k in unit.images.indices {
             let i = Int(unit.images[k]), wc = Bitset.wordCount(pixels: labels.pixelCount(i))
@@ -86,12 +93,19 @@ public final class FormulaEvaluator {
             }
             for id in labels.imageLabels(i) { e.overlapHits[Int(id)] += area }
         }
+        return e
+    }
+
+    /// The sweep of the images where `F` can be non-empty: sets `e.pixels` (`|F|`) and
+    /// `e.overlap` (`|F ∩ L|` per label id).
+    public func probeSweep(_ formula: Formula, into e: inout Extensions) {
+        e.pixels = 0
+        e.overlap = [Int](repeating: 0, count: labels.maxLabelID + 1)
         for i32 in support(formula) {
             let i = Int(i32), wc = Bitset.wordCount(pixels: labels.pixelCount(i))
             let area = build(formula, image: i)
             guard area > 0 else { continue }
             e.pixels += area
-            guard withOverlap else { continue }
             for entry in labels.entries(i) {
                 t.update(repeating: 0, count: wc)
                 labels.decode(entry: entry, into: t)
@@ -99,7 +113,6 @@ public final class FormulaEvaluator {
             }
             for id in labels.imageLabels(i) { e.overlap[Int(id)] += area }
         }
-        return e
     }
 
     /// The images where `formula` can be non-empty (a superset), ascending.
@@ -170,10 +183,19 @@ public final class FormulaEvaluator {
 public struct Extensions: Sendable {
     /// `|F|`, `|F ∩ M|`.
     public var pixels: Int, intersection: Int
-    /// Per label id: `|F ∩ L|` (empty when not swept) and `|F ∩ L ∩ M|`.
+    /// Per label id: `|F ∩ L|` (empty until `probeSweep`) and `|F ∩ L ∩ M|`.
     public var overlap: [Int], overlapHits: [Int]
 
-    /// The counts of `F op L`, given `|L|` and `|L ∩ M|`.
+    /// `|C ∩ M|` of `C = F op L` (needs only the unit's sweep), given `|L ∩ M|`.
+    public func childHits(_ op: FormulaOp, label: Int, labelHits: Int) -> Int {
+        switch op {
+        case .or: return intersection + labelHits - overlapHits[label]
+        case .and: return overlapHits[label]
+        case .andNot: return intersection - overlapHits[label]
+        }
+    }
+
+    /// The counts of `F op L`, given `|L|` and `|L ∩ M|` (after both sweeps).
     public func child(_ op: FormulaOp, label: Int, labelPixels: Int, labelHits: Int) -> (pixels: Int, intersection: Int) {
         switch op {
         case .or: return (pixels + labelPixels - overlap[label], intersection + labelHits - overlapHits[label])
