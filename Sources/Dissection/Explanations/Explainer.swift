@@ -75,9 +75,10 @@ public enum Explainer {
     }
 
     /// `explain` for `units` (indices into `inputs.units[layer]`) on `workers` threads, in order.
+    /// `cache` keeps probe sweeps between calls (they do not depend on the unit).
     public static func explain(_ inputs: ExplanationInputs, layer: Int, units: [Int], candidates: [Int32],
-                               settings: ExplainSettings, workers: Int) -> [[FormulaScore?]] {
-        let evaluators = ThreadEvaluators(labels: inputs.labels, count: max(1, workers))
+                               settings: ExplainSettings, workers: Int, cache: SweepCache? = nil) -> [[FormulaScore?]] {
+        let evaluators = ThreadEvaluators(labels: inputs.labels, cache: cache, count: max(1, workers))
         return parallelMap(units.count, workers: max(1, workers)) { k in
             evaluators.with { explain(unit: inputs.units[layer][units[k]], evaluator: $0, candidates: candidates, settings: settings) }
         }
@@ -87,16 +88,18 @@ public enum Explainer {
 /// A pool of evaluators, one taken per task (parallelMap runs at most `count` tasks at once).
 final class ThreadEvaluators: @unchecked Sendable {
     private let labels: ProbeLabels
+    private let cache: SweepCache?
     private var free: [FormulaEvaluator]
     private let lock = NSLock()
 
-    init(labels: ProbeLabels, count: Int) {
+    init(labels: ProbeLabels, cache: SweepCache?, count: Int) {
         self.labels = labels
-        free = (0..<count).map { _ in FormulaEvaluator(labels: labels) }
+        self.cache = cache
+        free = (0..<count).map { _ in FormulaEvaluator(labels: labels, cache: cache) }
     }
 
     func with<T>(_ body: (FormulaEvaluator) -> T) -> T {
-        let e = lock.withLock { free.popLast() } ?? FormulaEvaluator(labels: labels)
+        let e = lock.withLock { free.popLast() } ?? FormulaEvaluator(labels: labels, cache: cache)
         defer { lock.withLock { free.append(e) } }
         return body(e)
     }

@@ -16,13 +16,16 @@
 /// Counts formulas over `ProbeLabels` for one worker.
 public final class FormulaEvaluator {
     public let labels: ProbeLabels
+    /// Probe sweeps shared with other evaluators (nil: none kept).
+    public let cache: SweepCache?
     /// Words of the largest image's mask.
     let maxWords: Int
     /// Scratch bitsets: the formula, one label, the unit.
     private let f: UnsafeMutablePointer<UInt64>, t: UnsafeMutablePointer<UInt64>, m: UnsafeMutablePointer<UInt64>
 
-    public init(labels: ProbeLabels) {
+    public init(labels: ProbeLabels, cache: SweepCache? = nil) {
         self.labels = labels
+        self.cache = cache
         var words = 1
         for i in 0..<labels.imageCount { words = max(words, Bitset.wordCount(pixels: labels.pixelCount(i))) }
         maxWords = words
@@ -99,6 +102,12 @@ public final class FormulaEvaluator {
     /// The sweep of the images where `F` can be non-empty: sets `e.pixels` (`|F|`) and
     /// `e.overlap` (`|F ∩ L|` per label id).
     public func probeSweep(_ formula: Formula, into e: inout Extensions) {
+        if let cache, let hit = cache.get(formula) {
+            e.pixels = hit.pixels
+            e.overlap = hit.overlap
+            return
+        }
+        defer { cache?.put(formula, pixels: e.pixels, overlap: e.overlap) }
         e.pixels = 0
         e.overlap = [Int](repeating: 0, count: labels.maxLabelID + 1)
         for i32 in support(formula) {

@@ -142,6 +142,7 @@ public enum ExplainRunner {
         let name: (Int32) -> String = { catalog.label(Int($0))?.name ?? "#\($0)" }
         let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
         let chunk = max(4, 2 * options.workerCount)
+        let cache = SweepCache()
         for (l, layer) in plan.enumerated() {
             var done = 0
             let searchStart = Date()
@@ -149,7 +150,7 @@ public enum ExplainRunner {
                 if control.isCancelled { throw RunError.cancelled }
                 let slots = Array(start..<min(start + chunk, layer.units.count))
                 let found = Explainer.explain(inputs, layer: l, units: slots, candidates: candidates, settings: s,
-                                              workers: options.workerCount)
+                                              workers: options.workerCount, cache: cache)
                 var rows: [UnitExplanation] = []
                 for (slot, scores) in zip(slots, found) {
                     let unit = layer.units[slot], m = inputs.units[l][slot].pixels
@@ -165,7 +166,7 @@ public enum ExplainRunner {
             }
             meter.end()
             let seconds = Date().timeIntervalSince(searchStart)
-            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.3f", seconds / Double(max(1, layer.units.count)))) s per unit")
+            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.3f", seconds / Double(max(1, layer.units.count)))) s per unit; \(cache.hits) of \(cache.lookups) probe sweeps shared")
         }
     }
 

@@ -114,10 +114,12 @@ import Testing
     /// OptimalSearch finds exhaustive enumeration's formula (same IoU, same tie-break) for every
     /// length bound.
     @Test func optimalEqualsExhaustive() {
-        var compound = 0, explained = 0
+        var compound = 0, explained = 0, cacheHits = 0
         withEvery("seed", in: 0..<16) { seed in
             let c = Case(seed: 700 + UInt64(seed), N: 5, C: 3)
-            let evaluator = FormulaEvaluator(labels: c.labels)
+            // Every other seed shares probe sweeps between the units and length bounds.
+            let cache = seed % 2 == 0 ? SweepCache() : nil
+            let evaluator = FormulaEvaluator(labels: c.labels, cache: cache)
             let candidates = Explainer.candidates(c.labels, minPixels: seed % 3 == 0 ? 6 : 1)
             guard !candidates.isEmpty else { return }
             for unit in c.units {
@@ -131,8 +133,10 @@ import Testing
                     if let found { explained += 1; if found.formula.length > 1 { compound += 1 } }
                 }
             }
+            cacheHits += cache?.hits ?? 0
         }
         #expect(explained > 60, "units are explained")
+        #expect(cacheHits > 0, "the shared sweeps were used")
         #expect(compound > 20, "formulas of several labels win")
     }
 
