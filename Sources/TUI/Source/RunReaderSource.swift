@@ -32,8 +32,14 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
             shown = Self.progress(progress, writerGone: reader.writerIsGone(progress))
         }
         var layers: [LayerResult] = []
+        let names = Dictionary(try reader.labels().map { (Int32($0.id), $0.name) }, uniquingKeysWith: { a, _ in a })
         for layer in try reader.layers() {
-            let units = try reader.units(layer: layer.name).map(Self.row)
+            let formulas = Self.formulas(try reader.explanations(layer: layer.name), names: names)
+            let units = try reader.units(layer: layer.name).map { u in
+                var row = Self.row(u)
+                row.formula = formulas[u.unit]
+                return row
+            }
             layers.append(LayerResult(name: layer.name, unitCount: layer.units, units: units,
                                       provisional: !layer.finished))
         }
@@ -71,6 +77,22 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
         info.syntheticProbe = SyntheticMarker.isSynthetic(dataset: config.dataset)
         lock.withLock { cachedInfo = info }
         return info
+    }
+
+    /// Per 0-based unit: its formula under the longest length bound stored, the optimal
+    /// search's when both are there.
+    static func formulas(_ rows: [StoredExplanation], names: [Int32: String]) -> [Int: FormulaSummary] {
+        var best: [Int: StoredExplanation] = [:]
+        for r in rows where r.formula != nil {
+            if let b = best[r.unit] {
+                let better = (r.search == .optimal && b.search != .optimal) || (r.search == b.search && r.length > b.length)
+                if !better { continue }
+            }
+            best[r.unit] = r
+        }
+        return best.mapValues { r in
+            FormulaSummary(text: r.formula!.text { names[$0] ?? "#\($0)" }, iou: r.iou, search: r.search.rawValue, length: r.length)
+        }
     }
 
     /// An engine unit result as a table row.
