@@ -5,6 +5,7 @@
 // is running or paused but no process holds its lock (`RunReader.writerIsGone`).
 
 import Dissection
+import Workflows
 import Foundation
 import Render
 
@@ -79,17 +80,9 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
         return info
     }
 
-    /// Per 0-based unit: its formula under the longest length bound stored, the optimal
-    /// search's when both are there.
+    /// Per 0-based unit: the formula a viewer shows (`ShownFormula`), named.
     static func formulas(_ rows: [StoredExplanation], names: [Int32: String]) -> [Int: FormulaSummary] {
-        var best: [Int: StoredExplanation] = [:]
-        for r in rows where r.formula != nil {
-            if let b = best[r.unit] {
-                let better = (r.search == .optimal && b.search != .optimal) || (r.search == b.search && r.length > b.length)
-                if !better { continue }
-            }
-            best[r.unit] = r
-        }
+        let best = ShownFormula.perUnit(rows)
         return best.mapValues { r in
             FormulaSummary(text: r.formula!.text { names[$0] ?? "#\($0)" }, iou: r.iou, search: r.search.rawValue, length: r.length)
         }

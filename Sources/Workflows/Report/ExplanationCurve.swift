@@ -32,3 +32,20 @@ public struct ExplanationCurve: Sendable, Equatable {
         return curves
     }
 }
+
+/// The formula a viewer shows for each unit.
+public enum ShownFormula {
+    /// Per 0-based unit: the stored formula under the longest length bound, the optimal
+    /// search's when both searches are stored; units without a formula are absent.
+    public static func perUnit(_ rows: [StoredExplanation]) -> [Int: StoredExplanation] {
+        var best: [Int: StoredExplanation] = [:]
+        for r in rows where r.formula != nil {
+            if let b = best[r.unit] {
+                let better = (r.search == .optimal && b.search != .optimal) || (r.search == b.search && r.length > b.length)
+                if !better { continue }
+            }
+            best[r.unit] = r
+        }
+        return best
+    }
+}
