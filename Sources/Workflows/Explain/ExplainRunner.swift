@@ -52,7 +52,11 @@ public enum ExplainRunner {
         do {
             try explain(r, control: control, output: output, note: note)
         } catch let error as RunError {
-            throw DissectFailure(message: error.description, isCancel: error == .cancelled)
+            if error == .cancelled {
+                throw DissectFailure(message: "explain: stopped; the units written so far are kept, and the same command continues with the rest",
+                                     isCancel: true)
+            }
+            throw DissectFailure(message: error.description, isCancel: false)
         } catch let error as DissectFailure {
             throw error
         } catch {
