@@ -10,7 +10,7 @@ public struct Netdissect: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ExploreCommand.self, DissectCommand.self, MergeCommand.self, SlurmCommand.self, StatusCommand.self,
-            UnitCommand.self, SummaryCommand.self,
+            UnitCommand.self, SummaryCommand.self, ExplainCommand.self,
             ReportCommand.self, ExportCommand.self,
             LayersCommand.self, InferCommand.self, ClassifyCommand.self,
             SynthCommand.self, ProbeCommand.self, BrodenCommand.self,

@@ -5,6 +5,7 @@
 // or a .npy file, and the on-disk cache between passes), `Quantile/` (exact per-unit thresholds),
 // `TopImages/`, `Masks/` (label masks and unit masks as bitsets), `Tally/` (the I, U, G sums),
 // `Scores/` (IoU and detectors), `Store/` (the SQLite run store: the only code that imports GRDB
-// and writes SQL) and `Run/` (the dissector: its passes, checkpoints, events and errors).
+// and writes SQL), `Run/` (the dissector: its passes, checkpoints, events and errors) and
+// `Explanations/` (compositional explanations: formulas of labels and their searches).
 // It uses Runtime (to run models) and Render (to decode images). Making or checking probes lives
 // in ProbeTools; what commands and the explorer do with a run lives in Workflows.

@@ -78,6 +78,17 @@ enum RunSchema {
                     PRIMARY KEY (layer, kind));
                 """)
         }
+        // Added by `netdissect explain`; a run without it has no explanations (readers check for
+        // the table), so the schema version stays 1 and older netdissects still read the run.
+        m.registerMigration("v1-explanations") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS explanations (layer TEXT NOT NULL, unit INTEGER NOT NULL,
+                    search TEXT NOT NULL, length INTEGER NOT NULL, beam INTEGER, min_pixels INTEGER NOT NULL,
+                    formula TEXT, tree TEXT, iou REAL NOT NULL, intersection INTEGER NOT NULL,
+                    formula_pixels INTEGER NOT NULL, unit_pixels INTEGER NOT NULL,
+                    PRIMARY KEY (layer, unit, search, length));
+                """)
+        }
         return m
     }
 }

@@ -42,6 +42,10 @@ public enum HTMLReport {
         s += #"<span class="label">\#(label)</span>"#
         s += #"<span class="cat" style="background: \#(CategoryColors.color(for: u.category).hex)">\#(category)</span>"#
         s += #"<span class="iou">IoU \#(formatIoU(u.iou))</span></div>"#
+        if let formula = u.formula {
+            let fiou = u.formulaIoU.map { $0.isFinite ? $0 : 0 } ?? 0
+            s += #"<p class="formula">formula <b>\#(HTMLText.escape(formula))</b> <span class="iou">IoU \#(formatIoU(fiou))</span></p>"#
+        }
         if let image = u.image {
             s += #"<img src="\#(HTMLText.urlPath(image))" alt="top images of unit \#(u.unit) with its mask" loading="lazy"/>"#
         } else {

@@ -43,6 +43,7 @@ enum ReportAssets {
     .card.weak .iou { color: var(--muted); }
     .card img { display: block; max-width: 100%; height: auto; border-radius: 4px; }
     .card .noimage { color: var(--muted); font-style: italic; }
+    .card .formula { margin: 0 0 8px; unicode-bidi: isolate; word-break: break-word; }
     table.layers { border-collapse: collapse; background: var(--card); }
     table.layers th, table.layers td { text-align: left; padding: 6px 14px; border-bottom: 1px solid var(--line); }
     table.layers td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -15,9 +15,13 @@ public struct ReportUnit: Sendable, Equatable {
     /// Path of the unit's picture (top images with the overlay), relative to the page; nil
     /// when there is none.
     public var image: String?
+    /// The unit's compositional explanation (`netdissect explain`) and its IoU, when stored.
+    public var formula: String?, formulaIoU: Double?
 
-    public init(unit: Int, label: String, category: String, iou: Double, image: String? = nil) {
+    public init(unit: Int, label: String, category: String, iou: Double, image: String? = nil,
+                formula: String? = nil, formulaIoU: Double? = nil) {
         self.unit = unit; self.label = label; self.category = category; self.iou = iou; self.image = image
+        self.formula = formula; self.formulaIoU = formulaIoU
     }
 }
 

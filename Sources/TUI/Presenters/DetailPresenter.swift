@@ -97,8 +97,20 @@ public enum DetailPresenter {
             s.add(formatIoU(result.iou), theme.iou(result.iou, threshold: threshold).with(.bold))
             s.add(isDetector ? "  detector" : "  below \(formatIoU(threshold))", isDetector ? theme.detector : theme.dim)
             content.append(s.build(width: inner, fill: theme.normal))
-            let top = headerRows(categories: result.perCategory.count, width: inner, height: innerHeight)
-            content += categoryLines(result.perCategory, rows: top - 1, threshold: threshold, theme: theme,
+            // The stored formula beside the best single label, when `netdissect explain` ran.
+            var formulaRows = 0
+            if let f = result.formula, innerHeight > 7 {
+                var l = LineBuilder()
+                l.add("  formula ", theme.dim)
+                l.add(TerminalText.sanitize(f.text), theme.title)
+                l.add("  IoU ", theme.dim)
+                l.add(formatIoU(f.iou), theme.iou(f.iou, threshold: threshold).with(.bold))
+                l.add("  \(f.search), up to \(f.length) labels", theme.dim)
+                content.append(l.build(width: inner, fill: theme.normal))
+                formulaRows = 1
+            }
+            let top = headerRows(categories: result.perCategory.count, width: inner, height: innerHeight - formulaRows) + formulaRows
+            content += categoryLines(result.perCategory, rows: top - 1 - formulaRows, threshold: threshold, theme: theme,
                                      glyphs: glyphs, width: inner)
             let (lines, placed) = images(pane, top: top, height: innerHeight, width: inner, terminal: terminal,
                                          ready: ready, theme: theme, focused: focused)

@@ -5,6 +5,7 @@
 // is running or paused but no process holds its lock (`RunReader.writerIsGone`).
 
 import Dissection
+import Workflows
 import Foundation
 import Render
 
@@ -32,8 +33,14 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
             shown = Self.progress(progress, writerGone: reader.writerIsGone(progress))
         }
         var layers: [LayerResult] = []
+        let names = Dictionary(try reader.labels().map { (Int32($0.id), $0.name) }, uniquingKeysWith: { a, _ in a })
         for layer in try reader.layers() {
-            let units = try reader.units(layer: layer.name).map(Self.row)
+            let formulas = Self.formulas(try reader.explanations(layer: layer.name), names: names)
+            let units = try reader.units(layer: layer.name).map { u in
+                var row = Self.row(u)
+                row.formula = formulas[u.unit]
+                return row
+            }
             layers.append(LayerResult(name: layer.name, unitCount: layer.units, units: units,
                                       provisional: !layer.finished))
         }
@@ -71,6 +78,14 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
         info.syntheticProbe = SyntheticMarker.isSynthetic(dataset: config.dataset)
         lock.withLock { cachedInfo = info }
         return info
+    }
+
+    /// Per 0-based unit: the formula a viewer shows (`ShownFormula`), named.
+    static func formulas(_ rows: [StoredExplanation], names: [Int32: String]) -> [Int: FormulaSummary] {
+        let best = ShownFormula.perUnit(rows)
+        return best.mapValues { r in
+            FormulaSummary(text: r.formula!.text { names[$0] ?? "#\($0)" }, iou: r.iou, search: r.search.rawValue, length: r.length)
+        }
     }
 
     /// An engine unit result as a table row.

@@ -168,6 +168,8 @@ public struct UnitRow: Sendable, Hashable, Identifiable {
     public var iou: Double
     /// The best label of every category, in the dataset's category order.
     public var perCategory: [CategoryBest]
+    /// The unit's best compositional explanation (`netdissect explain`), nil when none is stored.
+    public var formula: FormulaSummary? = nil
 
     /// `unit`, for `Identifiable`.
     public var id: Int { unit }
@@ -176,6 +178,19 @@ public struct UnitRow: Sendable, Hashable, Identifiable {
     public init(unit: Int, label: String, category: String, iou: Double, perCategory: [CategoryBest] = []) {
         self.unit = unit; self.label = label; self.category = category; self.iou = iou
         self.perCategory = perCategory
+    }
+}
+
+/// A unit's stored formula as the explorer shows it.
+public struct FormulaSummary: Sendable, Hashable {
+    /// The formula's text with label names, e.g. `(water OR river) AND NOT blue-c`.
+    public var text: String
+    public var iou: Double
+    /// `optimal` or `beam`, and the length bound it was found under.
+    public var search: String, length: Int
+
+    public init(text: String, iou: Double, search: String, length: Int) {
+        self.text = text; self.iou = iou; self.search = search; self.length = length
     }
 }
 

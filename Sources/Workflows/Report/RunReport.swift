@@ -53,6 +53,14 @@ public enum RunReport {
         for layer in view.layers {
             let results = try view.units(layer)
             var units: [ReportUnit] = []
+            // The stored formulas (`netdissect explain`), named.
+            let formulas: [Int: StoredExplanation], labelNames: [Int: String]
+            do {
+                formulas = ShownFormula.perUnit(try view.reader.explanations(layer: layer.name))
+                labelNames = Dictionary(try view.reader.labels().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            } catch {
+                throw ViewFailure(TerminalText.sanitize("\(error)"))
+            }
             let chunk = 32
             for start in stride(from: 0, to: results.count, by: chunk) {
                 let slice = Array(results[start..<min(results.count, start + chunk)])
@@ -69,8 +77,10 @@ public enum RunReport {
                             throw ViewFailure("\(error); check that --out is writable and the disk not full")
                         }
                     }
+                    let f = formulas[r.unit]
                     units.append(ReportUnit(unit: r.unit + 1, label: r.labelName.isEmpty ? "–" : r.labelName,
-                                            category: r.categoryName.isEmpty ? "–" : r.categoryName, iou: r.iou, image: image))
+                                            category: r.categoryName.isEmpty ? "–" : r.categoryName, iou: r.iou, image: image,
+                                            formula: f?.formula?.text { labelNames[Int($0)] ?? "#\($0)" }, formulaIoU: f?.iou))
                 }
                 unitProgress?(TerminalText.sanitize(layer.name), units.count, results.count)
             }

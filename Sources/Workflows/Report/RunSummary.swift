@@ -17,11 +17,13 @@ public struct LayerSummary: Sendable, Equatable {
     public var perCategory: [(category: String, unique: Int)]
     /// Whether the layer's results are final.
     public var finished: Bool
+    /// Mean IoU by formula length, per search (empty without `netdissect explain`).
+    public var explanations: [ExplanationCurve] = []
 
     public static func == (a: LayerSummary, b: LayerSummary) -> Bool {
         a.name == b.name && a.units == b.units && a.detectors == b.detectors && a.uniqueDetectors == b.uniqueDetectors
             && a.finished == b.finished && a.perCategory.map(\.category) == b.perCategory.map(\.category)
-            && a.perCategory.map(\.unique) == b.perCategory.map(\.unique)
+            && a.perCategory.map(\.unique) == b.perCategory.map(\.unique) && a.explanations == b.explanations
     }
 
     /// The numbers of one layer from its units' results.
@@ -44,8 +46,12 @@ public enum RunSummary {
     public static func layers(of view: RunView) throws(ViewFailure) -> [LayerSummary] {
         var out: [LayerSummary] = []
         for layer in view.layers {
-            out.append(LayerSummary.of(layer: layer, results: try view.units(layer),
-                                       categories: view.categories.map(\.name)))
+            var summary = LayerSummary.of(layer: layer, results: try view.units(layer),
+                                          categories: view.categories.map(\.name))
+            do { summary.explanations = ExplanationCurve.of(try view.reader.explanations(layer: layer.name)) } catch {
+                throw ViewFailure(TerminalText.sanitize("\(error)"))
+            }
+            out.append(summary)
         }
         return out
     }
@@ -72,6 +78,14 @@ public enum RunSummary {
                 let bar = Bars.bar(fraction: Double(unique) / Double(maxUnique), width: barRoom)
                 let painted = colored.map { Bars.paint(bar, CategoryColors.color(for: category), depth: $0) } ?? bar
                 lines.append("  \(TerminalText.pad(TerminalText.sanitize(category), toWidth: catWidth))  \(String(unique).leftPadded(4))  \(painted)")
+            }
+            for curve in s.explanations {
+                lines.append(TerminalText.truncate("  formulas (\(curve.search.rawValue), \(curve.units) units): mean IoU by length", toWidth: width))
+                let top = max(1e-9, curve.meanIoU.max() ?? 1)
+                for (k, iou) in curve.meanIoU.enumerated() {
+                    let bar = Bars.bar(fraction: iou / top, width: barRoom)
+                    lines.append("  \(TerminalText.pad("length \(k + 1)", toWidth: catWidth))  \(formatIoU(iou))  \(bar)")
+                }
             }
         }
         return lines

@@ -44,6 +44,20 @@ import TestSupport
         #expect(html.contains("18/19 units covering 17 concepts with IoU ≥ 0.040"))
     }
 
+    @Test func cardsShowTheFormulaEscaped() {
+        var layer = sampleLayer()
+        layer.units[0].formula = "(water OR river) AND NOT blue-c"
+        layer.units[0].formulaIoU = 0.3141
+        layer.units[1].formula = hostileLabels[0].raw + " OR <b>x</b>"
+        layer.units[1].formulaIoU = .nan
+        let html = HTMLReport.layerPage(layer, title: "t")
+        let check = MarkupCheck(html)
+        #expect(check.problems.isEmpty, "\(check.problems)")
+        #expect(html.contains(#"<p class="formula">formula <b>(water OR river) AND NOT blue-c</b> <span class="iou">IoU 0.314</span></p>"#))
+        #expect(html.contains("&lt;b&gt;x&lt;/b&gt;"))
+        #expect(html.components(separatedBy: #"class="formula""#).count - 1 == 2, "only the units with a formula")
+    }
+
     @Test func pagesWithNoDetectorsOrNoUnitsAreStillWellFormed() {
         for layer in [ReportLayer(name: "empty", units: []),
                       ReportLayer(name: "weak", units: [ReportUnit(unit: 1, label: "x", category: "object", iou: 0.001)])] {

@@ -1,0 +1,214 @@
+// `netdissect explain RUN`: compositional explanations of a finished run's units.
+//
+// Opens the run (finished, locked while explain writes), finds the units not yet explained with
+// these settings, makes one pass over the probe with the run's model (or activations file),
+// thresholds and upsampling to gather the label masks and the units' masks (compressed,
+// Dissection/Explanations), then searches each unit's formulas on worker threads and writes them
+// in batches, one transaction each, printing each unit's formula as it is found. Ctrl-C stops
+// after the batch being written; the same command continues with the units left.
+import Dissection
+import Foundation
+import Render
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// What `netdissect explain` was asked.
+public struct ExplainRequest: Sendable {
+    public var run: String
+    /// Layers (all when empty).
+    public var layers: [String]
+    /// Units, 1-based as in tally.csv (all when nil), e.g. "1-10,12".
+    public var units: String?
+    public var settings: ExplainSettings
+    public var batch: Int, threads: Int
+    /// Probe directory when it has moved since the run.
+    public var dataset: String?
+
+    public init(run: String, layers: [String] = [], units: String? = nil, settings: ExplainSettings = ExplainSettings(),
+                batch: Int = 16, threads: Int = 0, dataset: String? = nil) {
+        self.run = run
+        self.layers = layers
+        self.units = units
+        self.settings = settings
+        self.batch = batch
+        self.threads = threads
+        self.dataset = dataset
+    }
+}
+
+/// Runs `netdissect explain`.
+public enum ExplainRunner {
+    /// Explains the units; `output` gets one line per unit and length-bound result, `note` the
+    /// progress (stderr).
+    /// `stopOnSignals`: Ctrl-C, SIGTERM and SIGHUP stop it after the batch being written.
+    /// - Throws: `DissectFailure` (one line; `isCancel` after Ctrl-C).
+    public static func run(_ r: ExplainRequest, control: RunControl = RunControl(), stopOnSignals: Bool = false,
+                           output: (String) -> Void, note: @escaping @Sendable (String) -> Void) throws {
+        let signals = stopOnSignals ? StopSignals(control: control, announce: note) : nil
+        defer { signals?.remove() }
+        do {
+            try explain(r, control: control, output: output, note: note)
+        } catch let error as RunError {
+            if error == .cancelled {
+                throw DissectFailure(message: "explain: stopped; the units written so far are kept, and the same command continues with the rest",
+                                     isCancel: true)
+            }
+            throw DissectFailure(message: error.description, isCancel: false)
+        } catch let error as DissectFailure {
+            throw error
+        } catch {
+            throw DissectFailure(message: "explain: \(error)", isCancel: false)
+        }
+    }
+
+    /// Parses a 1-based unit list ("1-10,12") against `count` units into 0-based indices, ascending.
+    public static func parseUnits(_ text: String, count: Int) throws -> [Int] {
+        var units = Set<Int>()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard (1...2).contains(bounds.count), let lo = bounds.first!, let hi = bounds.last!, lo >= 1, lo <= hi else {
+                throw RunError.badSetting("--units: '\(part)' is not a unit or a range such as 3-7 (units are 1-based)")
+            }
+            guard hi <= count else { throw RunError.badSetting("--units: unit \(hi) is past the layer's \(count) units") }
+            units.formUnion((lo - 1)..<hi)
+        }
+        return units.sorted()
+    }
+
+    private static func explain(_ r: ExplainRequest, control: RunControl, output: (String) -> Void,
+                                note: @escaping @Sendable (String) -> Void) throws {
+        let s = r.settings
+        guard (1...ExplainLimits.maxLength).contains(s.maxLength) else {
+            throw RunError.badSetting("--length must lie in [1, \(ExplainLimits.maxLength)]")
+        }
+        guard (1...ExplainLimits.maxBeam).contains(s.beam) else { throw RunError.badSetting("--beam must lie in [1, \(ExplainLimits.maxBeam)]") }
+        guard s.minPixels >= 0 else { throw RunError.badSetting("--min-pixels must be at least 0") }
+        guard (1...4096).contains(r.batch) else { throw RunError.badSetting("--batch must lie in [1, 4096]") }
+        guard (0...1024).contains(r.threads) else { throw RunError.badSetting("--threads must lie in [0, 1024]") }
+        let directory = DissectRunner.absolute(r.run)
+        let store = try ExplanationStore.open(directory: directory)
+        defer { store.close() }
+        let reader = try RunReader.open(directory)
+        var configuration = try reader.configuration()
+        if let dataset = r.dataset { configuration.dataset = DissectRunner.absolute(dataset) }
+        let runLayers = try reader.layers()
+        for name in r.layers where !runLayers.contains(where: { $0.name == name }) {
+            throw RunError.badSetting("--layer \(name): the run has layers \(runLayers.map(\.name).joined(separator: ", "))")
+        }
+        let chosen = r.layers.isEmpty ? runLayers : r.layers.compactMap { n in runLayers.first { $0.name == n } }
+
+        // Units left per layer, and their thresholds.
+        var plan: [ExplainLayer] = []
+        for layer in chosen {
+            let all = try r.units.map { try parseUnits($0, count: layer.units) } ?? Array(0..<layer.units)
+            let done = try store.doneUnits(layer: layer.name, settings: s)
+            let left = all.filter { !done.contains($0) }
+            if left.count < all.count { note("\(layer.name): \(all.count - left.count) of \(all.count) units already explained") }
+            guard !left.isEmpty else { continue }
+            let results = try reader.units(layer: layer.name)
+            var thresholds = [Float](repeating: .nan, count: layer.units)
+            for u in results { if let t = u.threshold, (0..<layer.units).contains(u.unit) { thresholds[u.unit] = t } }
+            if let missing = left.first(where: { thresholds[$0].isNaN }) {
+                throw RunError.damaged(path: reader.databasePath, place: "table units, layer \(layer.name), unit \(missing + 1)",
+                                       reason: "the threshold is missing")
+            }
+            plan.append(ExplainLayer(name: layer.name, index: runLayers.firstIndex(of: layer)!, thresholds: thresholds, units: left))
+        }
+        guard !plan.isEmpty else { note("nothing to explain: every unit asked is explained with these settings"); return }
+
+        // The probe and the activations, as the run had them.
+        let options = RunOptions(batchSize: r.batch, threads: r.threads)
+        let dataset: ProbeDataset
+        do { dataset = try ProbeDataset.open(directory: configuration.dataset) } catch {
+            throw DissectFailure(message: error.message(directory: configuration.dataset), isCancel: false)
+        }
+        let source = try ProbeSampleSource(dataset: dataset, categories: configuration.categories,
+                                           limit: configuration.limit, workers: options.workerCount)
+        let total = try reader.progress().imagesTotal
+        guard source.count == total, source.catalog == (try reader.catalog()) else {
+            throw RunError.input(path: configuration.dataset, reason: "is not the probe the run was made on (\(source.count) images, the run has \(total))",
+                                 hint: "give the run's probe with --dataset")
+        }
+        let producer = try DissectRunner.makeProducer(configuration, images: total, dataset: dataset, options: options)
+        let meter = Meter(note: note)
+        let started = Date()
+        let inputs = try ExplanationInputs.collect(source: source, producer: producer, layers: plan, batchSize: r.batch,
+                                                   workers: options.workerCount, control: control) { done, total in
+            meter.show("explain: reading the probe", done, total)
+        }
+        meter.end()
+        note("read \(total) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; masks held in \(max(1, inputs.bytes >> 20)) MB")
+
+        let catalog = source.catalog
+        let name: (Int32) -> String = { catalog.label(Int($0))?.name ?? "#\($0)" }
+        let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
+        let chunk = max(4, 2 * options.workerCount)
+        let cache = SweepCache()
+        for (l, layer) in plan.enumerated() {
+            var done = 0
+            let searchStart = Date()
+            for start in stride(from: 0, to: layer.units.count, by: chunk) {
+                if control.isCancelled { throw RunError.cancelled }
+                let slots = Array(start..<min(start + chunk, layer.units.count))
+                let found = Explainer.explain(inputs, layer: l, units: slots, candidates: candidates, settings: s,
+                                              workers: options.workerCount, cache: cache)
+                var rows: [UnitExplanation] = []
+                for (slot, scores) in zip(slots, found) {
+                    let unit = layer.units[slot], m = inputs.units[l][slot].pixels
+                    for (k, score) in scores.enumerated() {
+                        rows.append(UnitExplanation(layer: layer.name, unit: unit, length: k + 1, search: s.search, score: score, unitPixels: m))
+                    }
+                    meter.end()
+                    output(line(layer: layer.name, unit: unit, best: scores.last ?? nil, name: name))
+                }
+                try store.write(rows, settings: s, name: name)
+                done += slots.count
+                meter.show("explain: \(TerminalText.sanitize(layer.name))", done, layer.units.count)
+            }
+            meter.end()
+            let seconds = Date().timeIntervalSince(searchStart)
+            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.3f", seconds / Double(max(1, layer.units.count)))) s per unit; \(cache.hits) of \(cache.lookups) probe sweeps shared")
+        }
+    }
+
+    /// `layer unit 12  IoU 0.153  (water OR river) AND NOT blue-c`, safe for a terminal.
+    static func line(layer: String, unit: Int, best: FormulaScore?, name: (Int32) -> String) -> String {
+        let text = best.map { $0.formula.text(name) } ?? "(no label meets the unit's mask)"
+        return TerminalText.sanitize("\(layer) unit \(unit + 1)  IoU \(String(format: "%.4f", best?.iou ?? 0))  \(text)")
+    }
+}
+
+/// Limits on explain's settings.
+public enum ExplainLimits {
+    public static let maxLength = 16
+    public static let maxBeam = 100_000
+}
+
+/// A progress line redrawn in place on a terminal, a line per tenth otherwise.
+private final class Meter: @unchecked Sendable {
+    private let note: @Sendable (String) -> Void
+    private let terminal = isatty(2) == 1
+    private var shown = false, lastTenth = -1
+    private var last = Date.distantPast
+
+    init(note: @escaping @Sendable (String) -> Void) { self.note = note }
+
+    func show(_ what: String, _ done: Int, _ total: Int) {
+        if terminal {
+            guard Date().timeIntervalSince(last) > 0.1 || done == total else { return }
+            last = Date()
+            FileHandle.standardError.write(Data("\r\(what) \(done)/\(total)\u{1B}[K".utf8))
+            shown = true
+        } else {
+            let tenth = total > 0 ? done * 10 / total : 10
+            if tenth != lastTenth { lastTenth = tenth; note("\(what) \(done)/\(total)") }
+        }
+    }
+
+    func end() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)); shown = false }
+    }
+}

@@ -1,0 +1,155 @@
+// `netdissect explain` end to end on a planted run: units made to fire exactly on `a OR b` and on
+// `a AND NOT d` are explained by exactly those formulas (IoU 1) by both searches; a stopped
+// explain continues with the units left; bad requests fail with one line.
+import DissectionTestSupport
+import Dissection
+import Foundation
+import Runtime
+import TestSupport
+import Testing
+@testable import Workflows
+
+@Suite struct ExplainRunnerTests {
+    /// Objects a (1), b (2), c (3) and parts d (4), e (5) on 8x8 segmentations; six units:
+    /// `a OR b`, `a AND NOT d`, `c`, `e`, `b AND e`, and one that never fires.
+    static func plantedRun(seed: UInt64 = 5) throws -> String {
+        let dir = try makeTemporaryDirectory("nd-explain")
+        let catalog = ConceptCatalog(
+            categories: [ConceptCategory(name: "object", kind: .pixel), ConceptCategory(name: "part", kind: .pixel)],
+            labels: [ConceptLabel(id: 1, name: "a", category: 0), ConceptLabel(id: 2, name: "b", category: 0),
+                     ConceptLabel(id: 3, name: "c", category: 0), ConceptLabel(id: 4, name: "d", category: 1),
+                     ConceptLabel(id: 5, name: "e", category: 1)])
+        let n = 12, side = 8, units = 6
+        var g = SeededGenerator(seed: seed)
+        var annotations: [ImageAnnotation?] = []
+        var acts = [Float](repeating: 0, count: n * units * side * side)
+        for i in 0..<n {
+            var object = [UInt32](repeating: 0, count: side * side), part = object
+            for p in 0..<(side * side) {
+                let r = Int.random(in: 0..<20, using: &g)
+                object[p] = r < 6 ? 0 : r < 10 ? 1 : r < 13 ? 2 : 3
+                let s = Int.random(in: 0..<10, using: &g)
+                part[p] = s < 4 ? 0 : s < 7 ? 4 : 5
+                let fires: [Bool] = [object[p] == 1 || object[p] == 2, object[p] == 1 && part[p] != 4,
+                                     object[p] == 3, part[p] == 5, object[p] == 2 && part[p] == 5, false]
+                for u in 0..<units where fires[u] { acts[((i * units + u) * side * side) + p] = 1 }
+            }
+            annotations.append(ImageAnnotation(height: side, width: side,
+                                               pixelLayers: [PixelLayer(category: 0, labels: object), PixelLayer(category: 1, labels: part)]))
+        }
+        try BrodenWriter.write(catalog: catalog, annotations: annotations, images: nil, to: dir + "/probe")
+        try NPY.write(Tensor(shape: [n, units, side, side], data: acts), to: dir + "/acts.npy")
+        // The top half of the values: every unit's threshold is 0, its mask exactly where it is 1.
+        let request = DissectRequest(model: nil, activations: dir + "/acts.npy", dataset: dir + "/probe", layers: ["acts"],
+                                     out: dir + "/run", quantile: 0.5, iouThreshold: 0.04, categories: nil, union: "original",
+                                     topK: 2, batch: 4, threads: 1, limit: nil, mean: [0.485, 0.456, 0.406],
+                                     std: [0.229, 0.224, 0.225], bgr: false, checkpointEvery: 4, force: false)
+        try DissectRunner.prepare(request).run()
+        return dir + "/run"
+    }
+
+    @Test func plantedFormulasAreRecoveredExactly() throws {
+        let run = try Self.plantedRun()
+        for search in ExplainSearch.allCases {
+            var lines: [String] = []
+            try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(maxLength: 3, search: search), threads: 2),
+                                  output: { lines.append($0) }, note: { _ in })
+            #expect(lines.count == 6, "\(lines)")
+            let rows = try RunReader.open(run).explanations(layer: "acts").filter { $0.search == search }
+            #expect(rows.count == 18)
+            func best(_ unit: Int, _ length: Int) -> StoredExplanation? { rows.first { $0.unit == unit && $0.length == length } }
+            let names: [Int32: String] = [1: "a", 2: "b", 3: "c", 4: "d", 5: "e"]
+            func text(_ r: StoredExplanation?) -> String? { r?.formula?.text { names[$0]! } }
+            for length in 2...3 {
+                #expect(text(best(0, length)) == "a OR b", "\(search) length \(length)")
+                #expect(best(0, length)?.iou == 1)
+                #expect(text(best(1, length)) == "a AND NOT d", "\(search) length \(length)")
+                #expect(best(1, length)?.iou == 1)
+                #expect(text(best(4, length)) == "b AND e", "\(search) length \(length)")
+            }
+            #expect(text(best(2, 1)) == "c" && best(2, 1)?.iou == 1)
+            #expect(text(best(3, 1)) == "e" && best(3, 1)?.iou == 1)
+            // One label is not enough for the compound units.
+            for unit in [0, 1, 4] { #expect((best(unit, 1)?.iou ?? 1) < 1, "unit \(unit)") }
+            // The silent unit: no formula, no pixels.
+            #expect(best(5, 3)?.formula == nil && best(5, 3)?.unitPixels == 0)
+            #expect(lines.contains { $0.hasPrefix("acts unit 1  IoU 1.0000  a OR b") }, "\(lines)")
+        }
+        // summary's curve: mean IoU grows with length.
+        let curves = ExplanationCurve.of(try RunReader.open(run).explanations(layer: "acts"))
+        #expect(curves.map(\.search) == [.optimal, .beam])
+        for c in curves {
+            #expect(c.units == 6 && c.meanIoU.count == 3)
+            #expect(c.meanIoU[0] < c.meanIoU[1] && c.meanIoU[1] <= c.meanIoU[2])
+        }
+    }
+
+    @Test func aStoppedExplainContinuesWithTheUnitsLeft() throws {
+        let run = try Self.plantedRun(seed: 9)
+        let control = RunControl()
+        var first: [String] = []
+        // One worker: batches of four units; stop after the first unit's line.
+        do {
+            try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), threads: 1), control: control,
+                                  output: { first.append($0); control.cancel() }, note: { _ in })
+            Issue.record("the stopped explain returned")
+        } catch let failure as DissectFailure {
+            #expect(failure.isCancel && failure.message.hasPrefix("explain: stopped"), "\(failure.message)")
+        }
+        let partial = try RunReader.open(run).explanations(layer: "acts")
+        #expect(Set(partial.map(\.unit)) == [0, 1, 2, 3], "the first batch was written")
+        var second: [String] = []
+        let notes = Notes()
+        try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), threads: 1),
+                              output: { second.append($0) }, note: { notes.add($0) })
+        #expect(second.count == 2 && second[0].hasPrefix("acts unit 5") && second[1].hasPrefix("acts unit 6"), "\(second)")
+        #expect(notes.lines.contains("acts: 4 of 6 units already explained"), "\(notes.lines)")
+        #expect(try RunReader.open(run).explanations(layer: "acts").count == 18)
+        // Everything done: nothing to do, also for a shorter length (its rows are there); another
+        // beam width starts the unit over.
+        var third: [String] = []
+        try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), threads: 1),
+                              output: { third.append($0) }, note: { _ in })
+        #expect(third.isEmpty)
+        try ExplainRunner.run(ExplainRequest(run: run, units: "2", settings: ExplainSettings(maxLength: 2, search: .beam), threads: 1),
+                              output: { third.append($0) }, note: { _ in })
+        #expect(third.isEmpty)
+        try ExplainRunner.run(ExplainRequest(run: run, units: "2", settings: ExplainSettings(maxLength: 2, search: .beam, beam: 3), threads: 1),
+                              output: { third.append($0) }, note: { _ in })
+        #expect(third.count == 1)
+        let unit2 = try RunReader.open(run).explanations(layer: "acts").filter { $0.unit == 1 }
+        #expect(unit2.map(\.length) == [1, 2] && unit2.allSatisfy { $0.beam == 3 })
+    }
+
+    @Test func badRequestsFailWithOneLine() throws {
+        let run = try Self.plantedRun()
+        func failure(_ r: ExplainRequest) -> String? {
+            do { try ExplainRunner.run(r, output: { _ in }, note: { _ in }); return nil } catch let f as DissectFailure {
+                return f.message
+            } catch { return "\(error)" }
+        }
+        let cases: [(ExplainRequest, String)] = [
+            (ExplainRequest(run: run + "/missing"), "run.sqlite is missing"),
+            (ExplainRequest(run: run, layers: ["nope"]), "--layer nope"),
+            (ExplainRequest(run: run, units: "0"), "--units"),
+            (ExplainRequest(run: run, units: "3-99"), "past the layer's 6 units"),
+            (ExplainRequest(run: run, units: "x"), "--units"),
+            (ExplainRequest(run: run, settings: ExplainSettings(maxLength: 0)), "--length"),
+            (ExplainRequest(run: run, settings: ExplainSettings(beam: 0)), "--beam"),
+            (ExplainRequest(run: run, settings: ExplainSettings(minPixels: -1)), "--min-pixels"),
+        ]
+        for (request, expected) in cases {
+            let message = failure(request)
+            #expect(message?.contains(expected) == true, "\(String(describing: message))")
+            #expect(message?.contains("\n") == false)
+        }
+    }
+}
+
+/// Notes collected from any thread.
+final class Notes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ line: String) { lock.withLock { stored.append(line) } }
+    var lines: [String] { lock.withLock { stored } }
+}
