@@ -121,8 +121,10 @@ extension RunReader {
     public func explanations(layer: String? = nil) throws -> [StoredExplanation] {
         try read { db in
             guard try RunSchema.presentTables(db).contains("explanations") else { return [] }
-            let maxLabel = try Self.labels(db, categoryCount: try Self.categories(db, path: databasePath).count,
-                                           path: databasePath).last?.id ?? 0
+            let runLabels = try Self.labels(db, categoryCount: try Self.categories(db, path: databasePath).count,
+                                            path: databasePath)
+            let maxLabel = runLabels.last?.id ?? 0
+            let labelIDs = Set(runLabels.map { Int32($0.id) })
             let layerNames = Set(try Self.layers(db, path: databasePath).map(\.name))
             let sql = "SELECT rowid AS _row, * FROM explanations" + (layer == nil ? "" : " WHERE layer = ?")
                 + " ORDER BY layer, unit, search, length"
@@ -139,7 +141,8 @@ extension RunReader {
                 let formulaPixels = try r.int("formula_pixels", in: intersection...Int(Int64.max / 4), "a formula's pixel count (at least its intersection)")
                 var formula: Formula?
                 if let tree = try r.optionalText("tree") {
-                    guard let f = Formula(tree: tree, maxLabel: maxLabel, maxLength: length) else {
+                    guard let f = Formula(tree: tree, maxLabel: maxLabel, maxLength: length),
+                          f.labels.allSatisfy(labelIDs.contains) else {
                         throw r.damaged("tree", "not a formula of at most \(length) labels of the run")
                     }
                     formula = f
