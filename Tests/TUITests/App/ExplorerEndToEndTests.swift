@@ -68,9 +68,11 @@ enum FinishedRun {
         let t = try explore(["--no-about"])
         try t.waitFor("12 units · IoU↓")
         try t.send("s")
-        var screen = try t.waitFor("12 units · unit↑")
-        let rows = screen.split(separator: "\n").map(String.init)
-        #expect(rows[3].contains("1 square"), "unit 1 comes first: \(rows[3])")
+        // tmux can capture a frame half drawn (the header before the rows): wait for both.
+        var screen = try t.waitFor("unit 1 first, sorted by unit") { screen in
+            let rows = screen.split(separator: "\n").map(String.init)
+            return screen.contains("12 units · unit↑") && rows.count > 3 && rows[3].contains("1 square")
+        }
         try t.send("c")
         screen = try t.waitFor("4 units · unit↑ · object")
         try t.send("x", "d")
