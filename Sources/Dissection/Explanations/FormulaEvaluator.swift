@@ -89,14 +89,20 @@ public final class FormulaEvaluator {
             let area = Bitset.popcount(f, wc)
             guard area > 0 else { continue }
             e.intersection += area
-            for entry in labels.entries(i) {
-                t.update(repeating: 0, count: wc)
-                labels.decode(entry: entry, into: t)
-                e.overlapHits[Int(labels.entryLabel[entry])] += Bitset.intersectionCount(f, t, wc)
-            }
-            for id in labels.imageLabels(i) { e.overlapHits[Int(id)] += area }
+            addOverlaps(image: i, wordCount: wc, area: area, to: &e.overlapHits)
         }
         return e
+    }
+
+    /// Adds `|F ∩ L|` on image `i` to `counts[L]` for every label of the image (`F`'s mask in `f`,
+    /// `area` pixels; an image-level label covers the whole image).
+    private func addOverlaps(image i: Int, wordCount wc: Int, area: Int, to counts: inout [Int]) {
+        for entry in labels.entries(i) {
+            t.update(repeating: 0, count: wc)
+            labels.decode(entry: entry, into: t)
+            counts[Int(labels.entryLabel[entry])] += Bitset.intersectionCount(f, t, wc)
+        }
+        for id in labels.imageLabels(i) { counts[Int(id)] += area }
     }
 
     /// The sweep of the images where `F` can be non-empty: sets `e.pixels` (`|F|`) and
@@ -115,12 +121,7 @@ public final class FormulaEvaluator {
             let area = build(formula, image: i)
             guard area > 0 else { continue }
             e.pixels += area
-            for entry in labels.entries(i) {
-                t.update(repeating: 0, count: wc)
-                labels.decode(entry: entry, into: t)
-                e.overlap[Int(labels.entryLabel[entry])] += Bitset.intersectionCount(f, t, wc)
-            }
-            for id in labels.imageLabels(i) { e.overlap[Int(id)] += area }
+            addOverlaps(image: i, wordCount: wc, area: area, to: &e.overlap)
         }
     }
 
