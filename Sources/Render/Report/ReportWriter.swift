@@ -63,26 +63,19 @@ public final class ReportWriter {
         return out.isEmpty ? "layer" : out
     }
 
-    /// Writes `image` as a JPEG for `unit` of `layer`; returns its path relative to the pages.
-    public func writeUnitImage(_ image: RGBImage, layer: String, unit: Int, quality: Int = 88) throws -> String {
-        let bytes: [UInt8]
-        do { bytes = try JPEG.encode(image, quality: quality) } catch {
-            throw ReportError(file: unitImagePath(layer: layer, unit: unit), cause: "cannot encode the image (\(error))")
-        }
-        return try writeUnitJPEG(bytes, layer: layer, unit: unit)
+    /// A unit's strip as the report's JPEG (quality 88). Pure: the report encodes strips on its
+    /// drawing workers, then writes them with `writeUnitJPEG`.
+    public static func encodeUnitImage(_ image: RGBImage) throws(CodecError) -> [UInt8] {
+        try JPEG.encode(image, quality: 88)
     }
 
-    /// Writes a unit's strip already encoded as JPEG (encoding can then run on any thread).
+    /// Writes a unit's strip encoded by `encodeUnitImage`.
     /// Returns its path relative to the report directory.
     public func writeUnitJPEG(_ bytes: [UInt8], layer: String, unit: Int) throws -> String {
-        let relative = unitImagePath(layer: layer, unit: unit)
-        try write(Data(bytes), to: relative, makeFolder: stem(for: layer))
+        let folder = stem(for: layer)
+        let relative = "\(folder)/unit-\(String(repeating: "0", count: max(0, 4 - String(unit).count)))\(unit).jpg"
+        try write(Data(bytes), to: relative, makeFolder: folder)
         return relative
-    }
-
-    /// `<layer stem>/unit-0012.jpg`.
-    func unitImagePath(layer: String, unit: Int) -> String {
-        "\(stem(for: layer))/unit-\(String(repeating: "0", count: max(0, 4 - String(unit).count)))\(unit).jpg"
     }
 
     /// Writes the page of `layer` (its units' images written before) and remembers it for the

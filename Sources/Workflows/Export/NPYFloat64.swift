@@ -15,15 +15,6 @@ public enum NPYFloat64 {
         return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
     }
 
-    /// The bytes of a float64 .npy file holding `values` with `shape`.
-    public static func encode(_ values: [Double], shape: [Int]) -> [UInt8] {
-        precondition(shape.reduce(1, *) == values.count, "NPYFloat64: shape \(shape) for \(values.count) values")
-        var out = header(shape: shape)
-        out.reserveCapacity(out.count + values.count * 8)
-        append(values[...], to: &out)
-        return out
-    }
-
     /// Writes a `(rows, columns)` matrix to `path` one row at a time (memory: one row), under a
     /// temporary name renamed into place. `fill(r, &row)` writes row `r` into a zeroed `row`.
     public static func writeRows(rows: Int, columns: Int, to path: String,
@@ -55,15 +46,6 @@ public enum NPYFloat64 {
         } catch {
             if open { close(fd) }
             unlink(temporary)
-            throw RunError.store(path: path, reason: "cannot write (\((error as NSError).localizedDescription))")
-        }
-    }
-
-    /// Writes `values` to `path` atomically.
-    public static func write(_ values: [Double], shape: [Int], to path: String) throws {
-        do {
-            try Data(encode(values, shape: shape)).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
             throw RunError.store(path: path, reason: "cannot write (\((error as NSError).localizedDescription))")
         }
     }

@@ -113,7 +113,7 @@ public enum RunReport {
             let drawn = pictures.pictures(tops[k])
             for p in drawn { if let problem = p.problem { problems(TerminalText.sanitize(problem)) } }
             let strip = UnitPictures.montage(drawn, cell: cell, captions: true)
-            do { results.set(k, .jpeg(try JPEG.encode(strip, quality: 88))) } catch { results.set(k, .failed("\(error)")) }
+            do { results.set(k, .jpeg(try ReportWriter.encodeUnitImage(strip))) } catch { results.set(k, .failed("\(error)")) }
         }
         return results.values
     }

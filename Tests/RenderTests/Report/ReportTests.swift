@@ -98,7 +98,7 @@ import TestSupport
             for k in layer.units.indices where k % 3 != 2 {
                 let strip = Montage.strip([MontageTile(image: sampleImage(), caption: "img \(k)")],
                                           style: MontageStyle(cellWidth: 64, cellHeight: 48))
-                layer.units[k].image = try writer.writeUnitImage(strip, layer: name, unit: layer.units[k].unit)
+                layer.units[k].image = try writer.writeUnitJPEG(try ReportWriter.encodeUnitImage(strip), layer: name, unit: layer.units[k].unit)
             }
             try writer.writeLayer(layer)
         }
