@@ -16,20 +16,137 @@
 import Foundation
 import PackageDescription
 
-/// The runtime's vector loops (depthwise convolution, pooling, epilogues) are compiled for the
-/// build machine's CPU when it has AVX2 and FMA, like `-march=native`: eight-lane SIMD types then
-/// become single AVX instructions with fused multiply-adds. The binary runs where it was built.
-/// `NETDISSECT_PORTABLE=1` builds for the x86-64 baseline instead (for binaries to copy elsewhere).
-let nativeVectorCode: [SwiftSetting] = {
-    #if os(Linux) && arch(x86_64)
-    if ProcessInfo.processInfo.environment["NETDISSECT_PORTABLE"] == "1" { return [] }
-    guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          cpu.contains(" avx2"), cpu.contains(" fma") else { return [] }
-    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("NETDISSECT_FMA")]
+/// Sources/Kernels (the runtime's SIMD loops) is compiled three times, once per instruction set,
+/// and the process picks one at run time from CPUID (KernelSupport/ISA.swift): KernelsBaseline
+/// for any x86-64 CPU, KernelsAVX2 with AVX2 and FMA (eight-lane SIMD types become single AVX
+/// instructions with fused multiply-adds), KernelsAVX512 with AVX-512 (sixteen-lane tiles in the
+/// 512-bit registers). Everything else is compiled for the baseline: one binary runs on any x86-64
+/// CPU. The three targets share their sources through a symbolic link (Sources/Kernels<ISA>/Kernels
+/// -> ../Kernels); so do their test targets (Tests/Kernels<ISA>Tests/KernelTests -> ../KernelTests).
+func kernelVariant(_ isa: String) -> [SwiftSetting] {
+    #if arch(x86_64)
+    switch isa {
+    case "AVX2": return [.unsafeFlags(["-target-cpu", "haswell"]), .define("NETDISSECT_FMA")] + kernelDefine(isa)
+    case "AVX512": return [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("NETDISSECT_FMA")] + kernelDefine(isa)
+    default: return []
+    }
     #else
-    return []
+    return kernelDefine(isa)  // compiled plain elsewhere; never selected (ISA.supported is [baseline])
     #endif
-}()
+}
+/// Which variant a copy of the kernels (or of their tests) is: `FastKernels.isa`.
+func kernelDefine(_ isa: String) -> [SwiftSetting] {
+    isa == "Baseline" ? [] : [.define("NETDISSECT_ISA_\(isa)")]
+}
+let kernelISAs = ["Baseline", "AVX2", "AVX512"]
+let kernelTargets: [Target] = kernelISAs.map { isa in
+    .target(name: "Kernels\(isa)", dependencies: ["KernelSupport", "CCBlas"], swiftSettings: kernelVariant(isa))
+}
+/// Every kernel against the plain reference, once per variant (skipped where the CPU lacks it).
+let kernelTestTargets: [Target] = kernelISAs.map { isa in
+    .testTarget(name: "Kernels\(isa)Tests", dependencies: [.target(name: "Kernels\(isa)"), "KernelSupport", "Runtime", "TestSupport"],
+                swiftSettings: kernelDefine(isa))
+}
+
+/// System libraries, CPUID, and what the kernels share with Runtime.
+let baseTargets: [Target] = [
+    // MARK: System libraries
+    .systemLibrary(name: "CCBlas", path: "Sources/CCBlas", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
+                   providers: [.apt(["libncurses-dev"])]),
+    .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
+                   providers: [.apt(["libsixel-dev"])]),
+    .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                   providers: [.apt(["libturbojpeg0-dev"])]),
+    .systemLibrary(name: "CSpng", path: "Sources/CSpng", pkgConfig: "spng",
+                   providers: [.apt(["libspng-dev"])]),
+    .systemLibrary(name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+
+    // CPUID for the kernel dispatch (not a system library: one C function Swift cannot write).
+    .target(name: "CCPUFeatures", path: "Sources/CCPUFeatures"),
+
+    // MARK: Libraries
+    // What the kernels and Runtime share: shapes, the kernel seam, workers, the ISA choice.
+    .target(name: "KernelSupport", dependencies: ["CCBlas", "CCPUFeatures"]),
+]
+
+/// Runtime and the modules above it, the executables, and the test targets below Dissection.
+let upperTargets: [Target] = [
+    .target(name: "Runtime", dependencies: [
+        "CCBlas", "CLapack", "KernelSupport", "KernelsBaseline", "KernelsAVX2", "KernelsAVX512",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+    ], resources: [.copy("Classification/imagenet-classes.txt")]),
+    .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
+    .target(name: "Dissection", dependencies: [
+        "Runtime", "Render",
+        .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
+    ]),
+    .target(name: "ProbeTools", dependencies: [
+        "Dissection", "Runtime", "Render",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // Download/ only
+    ]),
+    .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render"]),
+    .target(name: "TUI", dependencies: ["Workflows", "Dissection", "Render", "CNcursesw"]),
+
+    // MARK: Command line
+    .target(name: "CLI", dependencies: [
+        "Runtime", "Render", "Dissection", "ProbeTools", "Workflows", "TUI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .executableTarget(name: "netdissect", dependencies: [
+        "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // MARK: Benchmarks (benchmarks/*/run build this in release mode)
+    .executableTarget(name: "ndbench", dependencies: [
+        "Runtime", "Render", "Dissection",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], path: "benchmarks/ndbench"),
+
+    // MARK: Tests
+    .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),  // seeded data: Runtime's SplitMix64
+    // Probes, runs and fixtures shared by the test targets of Dissection and the modules above it.
+    .target(name: "DissectionTestSupport", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"],
+            path: "Tests/DissectionTestSupport", resources: [.copy("Fixtures")]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Render", "TestSupport"],
+                resources: [.copy("Fixtures")]),
+    .testTarget(name: "KernelSupportTests", dependencies: ["KernelSupport", "TestSupport"]),
+]
+
+/// The test targets of Render and of the modules above Runtime.
+let otherTestTargets: [Target] = [
+    .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"],
+                resources: [.copy("Fixtures")]),
+    .testTarget(name: "DissectionTests", dependencies: [
+        "Dissection", "Runtime", "Render", "TestSupport", "DissectionTestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),  // hostile run databases are made with SQL
+    ], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ProbeToolsTests", dependencies: [
+        "ProbeTools", "Dissection", "Render", "TestSupport", "DissectionTestSupport",
+        "Runtime",  // imported probes are dissected over planted .npy activations
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // archives to download
+    ]),
+    .testTarget(name: "WorkflowsTests", dependencies: [
+        "Workflows", "Dissection", "Runtime", "Render", "TestSupport", "DissectionTestSupport",
+        "ProbeTools",  // runs to view are made on a synthetic probe with known ground truth
+    ], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TUITests", dependencies: [
+        "TUI", "Workflows", "Dissection", "Render", "Runtime", "TestSupport",
+        "DissectionTestSupport",  // the explorer's end-to-end fixture
+        .product(name: "GRDB", package: "GRDB.swift"),  // a damaged run for the explorer
+    ], resources: [.copy("Fixtures")]),
+    // Every subcommand's options and defaults, parsed without running the work.
+    .testTarget(name: "CLITests", dependencies: [
+        "CLI", "Workflows", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ProbeTools",  // the formats `probe import` parses
+    ]),
+    // A developer's tool, not a test: `swift run explorer-fixture DIR` writes the explorer's
+    // end-to-end fixture where a person can open it.
+    .executableTarget(name: "explorer-fixture", dependencies: ["DissectionTestSupport"],
+                      path: "Tests/ExplorerFixtureTool"),
+]
 
 let package = Package(
     name: "netdissect",
@@ -49,88 +166,5 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
-    targets: [
-        // MARK: System libraries
-        .systemLibrary(name: "CCBlas", path: "Sources/CCBlas", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", pkgConfig: "ncursesw",
-                       providers: [.apt(["libncurses-dev"])]),
-        .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
-                       providers: [.apt(["libsixel-dev"])]),
-        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
-                       providers: [.apt(["libturbojpeg0-dev"])]),
-        .systemLibrary(name: "CSpng", path: "Sources/CSpng", pkgConfig: "spng",
-                       providers: [.apt(["libspng-dev"])]),
-        .systemLibrary(name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-
-        // MARK: Libraries
-        .target(name: "Runtime", dependencies: [
-            "CCBlas", "CLapack",
-            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ], resources: [.copy("Classification/imagenet-classes.txt")], swiftSettings: nativeVectorCode),
-        .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),
-        .target(name: "Dissection", dependencies: [
-            "Runtime", "Render",
-            .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
-        ], swiftSettings: nativeVectorCode),  // the tally's masks and popcounts (POPCNT, AVX2)
-        .target(name: "ProbeTools", dependencies: [
-            "Dissection", "Runtime", "Render",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // Download/ only
-        ]),
-        .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render"]),
-        .target(name: "TUI", dependencies: ["Workflows", "Dissection", "Render", "CNcursesw"]),
-
-        // MARK: Command line
-        .target(name: "CLI", dependencies: [
-            "Runtime", "Render", "Dissection", "ProbeTools", "Workflows", "TUI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "netdissect", dependencies: [
-            "CLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-
-        // MARK: Benchmarks (benchmarks/*/run build this in release mode)
-        .executableTarget(name: "ndbench", dependencies: [
-            "Runtime", "Render", "Dissection",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "benchmarks/ndbench"),
-
-        // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["Runtime"], path: "Tests/TestSupport"),  // seeded data: Runtime's SplitMix64
-        // Probes, runs and fixtures shared by the test targets of Dissection and the modules above it.
-        .target(name: "DissectionTestSupport", dependencies: ["Dissection", "Runtime", "Render", "TestSupport"],
-                path: "Tests/DissectionTestSupport", resources: [.copy("Fixtures")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Render", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "DissectionTests", dependencies: [
-            "Dissection", "Runtime", "Render", "TestSupport", "DissectionTestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),  // hostile run databases are made with SQL
-        ], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ProbeToolsTests", dependencies: [
-            "ProbeTools", "Dissection", "Render", "TestSupport", "DissectionTestSupport",
-            "Runtime",  // imported probes are dissected over planted .npy activations
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // archives to download
-        ]),
-        .testTarget(name: "WorkflowsTests", dependencies: [
-            "Workflows", "Dissection", "Runtime", "Render", "TestSupport", "DissectionTestSupport",
-            "ProbeTools",  // runs to view are made on a synthetic probe with known ground truth
-        ], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TUITests", dependencies: [
-            "TUI", "Workflows", "Dissection", "Render", "Runtime", "TestSupport",
-            "DissectionTestSupport",  // the explorer's end-to-end fixture
-            .product(name: "GRDB", package: "GRDB.swift"),  // a damaged run for the explorer
-        ], resources: [.copy("Fixtures")]),
-        // Every subcommand's options and defaults, parsed without running the work.
-        .testTarget(name: "CLITests", dependencies: [
-            "CLI", "Workflows", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "ProbeTools",  // the formats `probe import` parses
-        ]),
-        // A developer's tool, not a test: `swift run explorer-fixture DIR` writes the explorer's
-        // end-to-end fixture where a person can open it.
-        .executableTarget(name: "explorer-fixture", dependencies: ["DissectionTestSupport"],
-                          path: "Tests/ExplorerFixtureTool"),
-    ]
+    targets: baseTargets + kernelTargets + upperTargets + kernelTestTargets + otherTestTargets
 )

@@ -2,4 +2,4 @@
 import ArgumentParser
 import CLI
 
-await Netdissect.main()
+await Netdissect.start()

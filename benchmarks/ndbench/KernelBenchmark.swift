@@ -1,5 +1,6 @@
-// ndbench conv: one convolution kernel on one shape, for tuning the kernels in
-// Sources/Runtime/Kernels (benchmarks/runtime/conv.py runs the same convolution on onnxruntime).
+// ndbench conv: one convolution kernel on one shape, for tuning the kernels in Sources/Kernels
+// (benchmarks/runtime/conv.py runs the same convolution on onnxruntime), through the kernel
+// variant this process selects (NETDISSECT_ISA forces one).
 import ArgumentParser
 import Foundation
 import Runtime
@@ -21,7 +22,6 @@ struct ConvBenchmark: ParsableCommand {
     @Option(help: "Fused activation: none, relu, relu6.") var activation: String = "relu"
     @Flag(help: "Add a residual tensor in the epilogue.") var residual = false
     @Option(help: "Measure for at least this many seconds.") var seconds: Double = 2
-    @Option(help: "The batch size the kernel is prepared for (default: --batch).") var expectedBatch: Int?
     @Option(help: "Force an algorithm (im2col, im2colTiles, tiledColumns, winograd, pointwise, depthwise, interleavedDepthwise).")
     var algorithm: String?
 
@@ -38,44 +38,44 @@ struct ConvBenchmark: ParsableCommand {
         case "relu6": act = .clip(min: 0, max: 6)
         default: throw ValidationError("activation must be none, relu or relu6")
         }
-        var forced: Convolution.Algorithm?
-        if let algorithm {
-            let usable = Convolution.algorithms(for: shape)
-            guard let match = usable.first(where: { "\($0)" == algorithm }) else {
-                throw ValidationError("--algorithm \(algorithm): this shape can run \(usable.map { "\($0)" }.joined(separator: ", "))")
-            }
-            forced = match
+        let parallelism = Parallelism(threads: threads)
+        let provider = KernelProviders.fast(ISA.selected, parallelism: parallelism)
+        if let algorithm, !provider.convolutionAlgorithms(shape).contains(algorithm) {
+            throw ValidationError("--algorithm \(algorithm): this shape can run \(provider.convolutionAlgorithms(shape).joined(separator: ", "))")
         }
         var rng = SplitMix(seed: 2)
-        let conv = Convolution(shape: shape, weights: (0..<shape.weightCount).map { _ in rng.nextFloat() },
-                               bias: (0..<outputChannels).map { _ in rng.nextFloat() }, activation: act,
-                               expectedBatch: expectedBatch ?? batch, algorithm: forced)
-        let parallelism = Parallelism(threads: threads)
+        let request = ConvolutionRequest(shape: shape, batch: batch,
+                                         weights: (0..<shape.weightCount).map { _ in rng.nextFloat() },
+                                         bias: (0..<outputChannels).map { _ in rng.nextFloat() },
+                                         hasResidual: residual, activation: act, algorithm: algorithm)
+        guard let conv = provider.convolution(request) else {
+            throw ValidationError("the fast kernels decline this convolution (\(shape))")
+        }
         let x = UnsafeMutablePointer<Float>.allocate(capacity: batch * shape.inputCount)
         let y = UnsafeMutablePointer<Float>.allocate(capacity: batch * shape.outputCount)
         let r = UnsafeMutablePointer<Float>.allocate(capacity: batch * shape.outputCount)
-        let scratchCount = conv.scratchCount(batch: batch, parallelism: parallelism)
+        let scratchCount = conv.scratchCount
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCount))
         defer { x.deallocate(); y.deallocate(); r.deallocate(); scratch.deallocate() }
         for i in 0..<batch * shape.inputCount { x[i] = rng.nextFloat() }
         r.initialize(repeating: 0.5, count: batch * shape.outputCount)
         y.initialize(repeating: 0, count: batch * shape.outputCount)
         scratch.initialize(repeating: 0, count: max(1, scratchCount))
-        let residualPointer = residual ? UnsafePointer(r) : nil
-        conv.run(x, y, batch: batch, residual: residualPointer, scratch: scratch, parallelism: parallelism)
+        let buffers = KernelBuffers(x: x, y: y, residual: residual ? UnsafePointer(r) : nil, scratch: scratch)
+        conv.run(buffers)
         var runs = 0
         let cpuStart = processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         while runs < 3 || elapsed < seconds {
-            conv.run(x, y, batch: batch, residual: residualPointer, scratch: scratch, parallelism: parallelism)
+            conv.run(buffers)
             runs += 1
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         let flops = 2.0 * Double(batch * shape.outputCount * shape.reductionLength)
         let ms = elapsed / Double(runs) * 1000
         let cpuMs = (processCPUSeconds() - cpuStart) / Double(runs) * 1000
-        print("{\"kernel\": \"conv \(conv.algorithm)\", \"shape\": \"\(shape)\", \"batch\": \(batch), "
+        print("{\"kernel\": \"\(conv.label)\", \"isa\": \"\(ISA.selected.rawValue)\", \"shape\": \"\(shape)\", \"batch\": \(batch), "
               + "\"threads\": \(threads), \"ms\": \(String(format: "%.3f", ms)), "
               + "\"gflops\": \(String(format: "%.2f", flops / (ms / 1000) / 1e9)), "
               + "\"cpu_ms\": \(String(format: "%.3f", cpuMs)), "

@@ -73,7 +73,7 @@ struct RuntimeBenchmark: ParsableCommand {
         let rate = Double(runs * batch) / elapsed
         let cpuPerImage = (processCPUSeconds() - cpuStart) / Double(runs * batch)
         let fields: [(String, String)] = [
-            ("runtime", "\"netdissect\""), ("layer", "\"\(layer)\""), ("value", "\"\(value)\""),
+            ("runtime", "\"netdissect\""), ("isa", "\"\(ISA.selected.rawValue)\""), ("layer", "\"\(layer)\""), ("value", "\"\(value)\""),
             ("batch", "\(batch)"), ("threads", "\(threads)"), ("batches", "\(runs)"),
             ("seconds", String(format: "%.3f", elapsed)), ("images_per_second", String(format: "%.3f", rate)),
             ("cpu_ms_per_image", String(format: "%.2f", cpuPerImage * 1000)),

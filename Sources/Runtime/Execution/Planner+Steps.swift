@@ -138,11 +138,9 @@ extension Planner {
             }
             return step { p, y in fallback(p[0]!, y) }
         }
-        switch node.op {
-        case .constant, .view, .cast, .pool, .globalPool, .conv: break
-        default:
+        if let request = NodeRequest(node.op) {
             for provider in providers {
-                guard let kernel = provider.node(node.op) else { continue }
+                guard let kernel = provider.node(request) else { continue }
                 return PreparedStep(name: node.name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
                     let inputs = node.inputs.indices.map { i in
                         node.op.dataInputs.contains(i) ? ctx.operand(step: stepIndex, input: i, node.inputs[i]) : nil

@@ -92,28 +92,6 @@ enum Op: Sendable {
     case `if`(then: Graph, else: Graph)
 }
 
-/// Element-wise functions of one input that are not activations.
-enum UnaryOp: Sendable, Equatable {
-    case exp, log, sqrt, neg, abs, reciprocal, floor, ceil, erf, not
-}
-
-/// Element-wise functions of two inputs.
-enum BinaryOp: Sendable, Equatable {
-    case add, sub, mul, div, pow, max, min, equal, less, greater, and, or
-    /// Mod with `fmod=0`: the remainder takes the divisor's sign (Python's %), integers only.
-    case mod
-    /// Mod with `fmod=1`: the remainder takes the dividend's sign (C's fmod).
-    case fmod
-
-    /// Whether the result is boolean.
-    var isComparison: Bool {
-        switch self {
-        case .equal, .less, .greater, .and, .or: true
-        case .add, .sub, .mul, .div, .pow, .max, .min, .mod, .fmod: false
-        }
-    }
-}
-
 /// ONNX's `auto_pad`.
 enum AutoPad: String, Sendable {
     case notSet = "NOTSET", sameUpper = "SAME_UPPER", sameLower = "SAME_LOWER", valid = "VALID"
@@ -144,23 +122,9 @@ struct PoolAttributes: Sendable, Equatable {
     var countIncludePad: Bool
 }
 
-/// LRN's attributes: `y = x / (bias + alpha / size * sum(x^2 over size channels))^beta`.
-struct LRNAttributes: Sendable, Equatable {
-    var alpha: Float, beta: Float, bias: Float
-    var size: Int
-}
-
 struct GemmAttributes: Sendable, Equatable {
     var alpha: Float, beta: Float
     var transA: Bool, transB: Bool
-}
-
-/// Pad's mode and, before opset 11, its pads and value.
-struct PadAttributes: Sendable, Equatable {
-    enum Mode: String, Sendable { case constant, reflect, edge }
-    var mode: Mode
-    var pads: [Int]?
-    var value: Float
 }
 
 /// Slice's attributes before opset 10.

@@ -26,28 +26,6 @@ enum Operand: Sendable {
     var elementType: ElementType { constant?.elementType ?? .float }
 }
 
-/// Why a node cannot be resolved: its shapes do not work out at this input size, the node is
-/// malformed whatever the input size, or it needs a per-image value where only a load-time one
-/// will do. The three get different advice (check the input size, export again, fix the size).
-struct OpFailure: Error, Equatable {
-    enum Kind: Equatable {
-        /// The shapes reaching the node do not fit it; another input size may.
-        case shape
-        /// The node itself is wrong (weights of the wrong rank, a missing input, an axis out
-        /// of range): no input size helps.
-        case malformed
-        /// It would compute per image what is only supported at load.
-        case dynamic
-    }
-
-    var reason: String
-    var kind: Kind
-
-    static func shape(_ reason: String) -> OpFailure { OpFailure(reason: reason, kind: .shape) }
-    static func malformed(_ reason: String) -> OpFailure { OpFailure(reason: reason, kind: .malformed) }
-    static func dynamic(_ reason: String) -> OpFailure { OpFailure(reason: reason, kind: .dynamic) }
-}
-
 /// An operator with every shape and parameter settled.
 enum ResolvedOp: Sendable {
     /// A value known at load (Shape, Size, Range, ConstantOfShape, Constant).

@@ -7,26 +7,6 @@ import Testing
 import TestSupport
 @testable import Runtime
 
-/// Paths under the package root.
-enum PackagePaths {
-    static let root = packageRoot
-    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
-
-    /// A file scripts/fetch-models writes, or a failure that says to run it.
-    static func model(_ name: String) throws -> String {
-        let p = path("models/\(name)")
-        guard FileManager.default.fileExists(atPath: p) else {
-            throw MissingModel(path: p)
-        }
-        return p
-    }
-
-    struct MissingModel: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) is missing; run scripts/fetch-models (make test does) to fetch the real MobileNetV2" }
-    }
-}
-
 @Suite struct MobileNetTests {
     @Test func matchesOnnxruntimeOnThePhoto() throws {
         let model = try ONNXModel.load(path: try PackagePaths.model("mobilenet_v2.onnx"))

@@ -8,34 +8,6 @@
 // the same way. Older exports write it as ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul,
 // Add, which the element-wise operators run as they are.
 
-/// The geometry of one LayerNormalization.
-struct LayerNormShape: Sendable, Hashable {
-    /// x's shape (and y's).
-    var shape: [Int]
-    /// Rows, and values per row (the product of the axes from `axis` on).
-    var outer: Int, inner: Int
-    var epsilon: Float
-    /// Whether input 2 (B) is present.
-    var hasBias: Bool
-
-    static func resolve(axis: Int, epsilon: Float, x: [Int], scale: [Int], bias: [Int]?) throws -> LayerNormShape {
-        guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
-            throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
-        }
-        let inner = x[a...].reduce(1, *)
-        // ONNX lets Scale and B broadcast to the normalised shape; exporters write it whole (or
-        // with leading ones), which is all we take.
-        for (name, shape) in [("Scale", scale), ("B", bias)] {
-            guard let shape else { continue }
-            guard Array(shape.drop(while: { $0 == 1 })) == Array(x[a...].drop(while: { $0 == 1 })) else {
-                throw OpFailure.malformed("\(name) \(ShapeMath.describe(shape)) is not the normalised shape \(ShapeMath.describe(Array(x[a...])))")
-            }
-        }
-        guard epsilon >= 0, epsilon.isFinite else { throw OpFailure.malformed("epsilon \(epsilon) is negative or not finite") }
-        return LayerNormShape(shape: x, outer: x[..<a].reduce(1, *), inner: inner, epsilon: epsilon, hasBias: bias != nil)
-    }
-}
-
 extension Reference {
     /// Each row's mean and variance in Double (two passes), each output rounded once.
     ///

@@ -1,20 +1,8 @@
 // BatchNormalization (inference, as a per-channel affine map), LRN and Softmax.
 import Foundation
 
-/// BatchNormalization with its statistics folded: `y = x * scale[c] + shift[c]`.
-///
-///     x (N, C, ...) -> y (N, C, ...)
-struct AffineShape: Sendable, Equatable {
-    /// x's shape (N, C, ...).
-    var shape: [Int]
-    /// C values each.
-    var scale: [Float], shift: [Float]
-
-    var batch: Int { shape[0] }
-    var channels: Int { shape[1] }
-    /// Values per channel per image (H * W).
-    var inner: Int { shape.dropFirst(2).reduce(1, *) }
-
+/// Settling the node's attributes at this input size (the shape itself is in KernelSupport).
+extension AffineShape {
     /// `scale = gamma / sqrt(var + eps)`, `shift = beta - mean * scale`, computed in double.
     static func batchNormalization(x: [Int], gamma: TypedTensor, beta: TypedTensor, mean: TypedTensor,
                                    variance: TypedTensor, epsilon: Float) throws -> AffineShape {
@@ -31,24 +19,6 @@ struct AffineShape: Sendable, Equatable {
             shift[i] = Float(Double(b[i]) - Double(m[i]) * s)
         }
         return AffineShape(shape: x, scale: scale, shift: shift)
-    }
-}
-
-/// Softmax over the middle dimension of `(outer, length, inner)`.
-struct SoftmaxShape: Sendable, Hashable {
-    /// The input's (and the output's) shape.
-    var shape: [Int]
-    /// Product of the dimensions before the axis, the length normalised over, and the product
-    /// after it (1 before opset 13, which flattens everything from the axis on into `length`).
-    var outer: Int, length: Int, inner: Int
-
-    static func resolve(axis: Int, coerce2D: Bool, x: [Int]) throws -> SoftmaxShape {
-        guard let a = ShapeMath.normalize(axis: axis, rank: x.count) else {
-            throw OpFailure.malformed("axis \(axis) is out of range for rank \(x.count)")
-        }
-        let outer = x[..<a].reduce(1, *)
-        if coerce2D { return SoftmaxShape(shape: x, outer: outer, length: x[a...].reduce(1, *), inner: 1) }
-        return SoftmaxShape(shape: x, outer: outer, length: x[a], inner: x[(a + 1)...].reduce(1, *))
     }
 }
 

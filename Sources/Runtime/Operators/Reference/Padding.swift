@@ -4,17 +4,8 @@
 // input indices once, into a table (-1 where the constant goes), so the copy loop is a plain
 // walk over the tables. The reference is the specification of Kernels/Pad.swift.
 
-/// The resolved geometry of one Pad.
-struct PadShape: Sendable, Equatable {
-    var inputShape: [Int]
-    var outputShape: [Int]
-    var mode: PadAttributes.Mode
-    var value: Float
-    /// Pads before each axis (negative: cropped).
-    var begins: [Int]
-    /// Per axis, per output index: the input index it reads, or -1 for the constant.
-    var sources: [[Int]]
-
+/// Settling the node's attributes at this input size (the shape itself is in KernelSupport).
+extension PadShape {
     /// - Parameter pads: all begins then all ends, for `axes` (all axes when nil).
     static func resolve(x: [Int], pads: [Int], axes: [Int]?, mode: PadAttributes.Mode, value: Float) throws -> PadShape {
         let rank = x.count

@@ -1,0 +1,123 @@
+// The threads behind `Parallelism.forEach`: helpers that stay awake between loops.
+import Foundation
+import Synchronization
+
+/// Helper threads that stay awake between parallel loops (spinning briefly, then sleeping), so
+/// a loop that follows another within microseconds does not wait for a thread to be woken.
+///
+/// A loop is open from the moment the caller publishes it until every item is finished; a
+/// helper joins it (counted in `joined`) and checks that it is still open before touching the
+/// loop's body, and the caller closes it and waits for `joined` to drop to zero before the body
+/// goes out of scope. Both sides use sequentially consistent operations for that handshake, so
+/// either the helper sees the loop closed or the caller sees the helper joined.
+package final class WorkerPool: @unchecked Sendable {
+    package typealias Body = (_ item: Int, _ worker: Int) -> Void
+
+    /// Loop state: generation << 1 | open. Helpers join an open loop of a generation they have
+    /// not run yet.
+    private let state = Atomic<Int>(0)
+    /// Helpers inside the current loop (joined and not yet left).
+    private let joined = Atomic<Int>(0)
+    /// Next item to claim, and items finished.
+    private let next = Atomic<Int>(0)
+    private let done = Atomic<Int>(0)
+    /// Helpers waiting on `wake`.
+    private let sleepers = Atomic<Int>(0)
+    /// Whether a loop is running (one at a time; a second caller runs elsewhere).
+    private let busy = Atomic<Bool>(false)
+    private let wake = NSCondition()
+    /// The loop being run: written by the caller while the pool is closed, read by helpers
+    /// after they joined.
+    private var body: Body?
+    private var count = 0, workers = 0
+    private var generation = 0
+    /// Helper threads, worker indices 1...helpers.
+    private let helpers: Int
+    /// Spins a helper makes on `state` before it sleeps.
+    package static let spinLimit = 20_000
+
+    /// The pool for loops of `threads` workers (threads - 1 helpers), made on first use.
+    package static func shared(threads: Int) -> WorkerPool {
+        pools.withLock { pools in
+            if let pool = pools[threads] { return pool }
+            let pool = WorkerPool(helpers: threads - 1)
+            pools[threads] = pool
+            return pool
+        }
+    }
+    private static let pools = Mutex<[Int: WorkerPool]>([:])
+
+    package init(helpers: Int) {
+        self.helpers = helpers
+        for index in 1...max(1, helpers) where helpers > 0 {
+            let thread = Thread { [unowned self] in self.helperLoop(index) }
+            thread.name = "netdissect worker \(index)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body` for every item on the caller and up to `workers - 1` helpers; false (nothing
+    /// run) when another loop is using the pool.
+    package func run(_ count: Int, workers: Int, _ body: Body) -> Bool {
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        defer { busy.store(false, ordering: .releasing) }
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            self.count = count
+            self.workers = min(workers, helpers + 1)
+            next.store(0, ordering: .relaxed)
+            done.store(0, ordering: .relaxed)
+            generation += 1
+            state.store(generation << 1 | 1, ordering: .sequentiallyConsistent)
+            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                wake.lock(); wake.broadcast(); wake.unlock()
+            }
+            drain(body, worker: 0)
+            while done.load(ordering: .acquiring) < count {}
+            // Close the loop, then wait for helpers that joined it to leave before `body` goes.
+            state.store(generation << 1, ordering: .sequentiallyConsistent)
+            while joined.load(ordering: .sequentiallyConsistent) > 0 {}
+            self.body = nil
+        }
+        return true
+    }
+
+    private func helperLoop(_ index: Int) {
+        var last = 0
+        while true {
+            var spins = 0
+            var s = state.load(ordering: .sequentiallyConsistent)
+            while s & 1 == 0 || s >> 1 == last {
+                spins += 1
+                if spins >= Self.spinLimit {
+                    wake.lock()
+                    sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                    while state.load(ordering: .sequentiallyConsistent) == s { wake.wait() }
+                    sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+                    wake.unlock()
+                    spins = 0
+                }
+                s = state.load(ordering: .sequentiallyConsistent)
+            }
+            last = s >> 1
+            joined.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            if state.load(ordering: .sequentiallyConsistent) == s && index < workers, let body {
+                drain(body, worker: index)
+            }
+            joined.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Claims and runs items of the open loop until none is left, then counts them done
+    /// (releasing their writes to the caller, which acquires `done`).
+    private func drain(_ body: Body, worker: Int) {
+        var finished = 0
+        while true {
+            let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            if item >= count { break }
+            body(item, worker)
+            finished += 1
+        }
+        done.wrappingAdd(finished, ordering: .releasing)
+    }
+}

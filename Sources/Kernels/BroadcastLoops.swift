@@ -1,0 +1,50 @@
+// NumPy broadcasting of two shapes (`Broadcast`), reduced to the fewest loops.
+//
+// Shapes are right-aligned and padded with leading ones; a dimension of 1 against a larger one
+// repeats (stride 0). Dimensions of size 1 are dropped and neighbours merged wherever both
+// operands are contiguous across them (or both repeat), so (N, C, H, W) + (1, C, 1, 1) becomes
+// three loops (N, C, H*W) with strides (C, 1, 0) for b, and equal shapes become one flat loop.
+
+/// How two shapes broadcast against each other, as collapsed loops.
+import KernelSupport
+
+struct BroadcastLoops: Sendable, Hashable, CustomStringConvertible {
+    /// The broadcast result shape (uncollapsed).
+    let shape: [Int]
+    /// Collapsed loop sizes, outermost first (at least one loop).
+    let sizes: [Int]
+    /// Element strides of each operand along the collapsed loops (0 where it repeats).
+    let aStrides: [Int], bStrides: [Int]
+
+    /// The loops of `broadcast`.
+    init(_ broadcast: Broadcast) {
+        let shape = broadcast.outputShape, rank = shape.count
+        self.shape = shape
+        let sa = broadcast.aStrides, sb = broadcast.bStrides
+        var sizes: [Int] = [], aStrides: [Int] = [], bStrides: [Int] = []
+        for d in 0..<rank where shape[d] != 1 {
+            if let last = sizes.indices.last,
+               aStrides[last] == sa[d] * shape[d], bStrides[last] == sb[d] * shape[d] {
+                sizes[last] *= shape[d]
+                aStrides[last] = sa[d]
+                bStrides[last] = sb[d]
+            } else {
+                sizes.append(shape[d])
+                aStrides.append(sa[d])
+                bStrides.append(sb[d])
+            }
+        }
+        if sizes.isEmpty { sizes = [1]; aStrides = [0]; bStrides = [0] }
+        if shape.contains(0) { sizes = [0]; aStrides = [0]; bStrides = [0] }
+        self.sizes = sizes
+        self.aStrides = aStrides
+        self.bStrides = bStrides
+    }
+
+    /// Elements of the result.
+    var count: Int { shape.reduce(1, *) }
+
+    var description: String {
+        "broadcast \(shape) loops \(sizes) a \(aStrides) b \(bStrides)"
+    }
+}

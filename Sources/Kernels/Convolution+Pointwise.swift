@@ -1,0 +1,241 @@
+// x (N, C, H, W), w (OC, C/g, 1, 1) -> y (N, OC, H, W): 1x1, stride 1, no pads.
+//
+// Per image and group, y (OC/g, HW) = f(w (OC/g, K) * x (K, HW) + b + residual), K = C/g,
+// computed by register tiles of 6 output channels by 16 pixels instead of sgemm. The weights
+// are constants, so they are packed once at load into panels of 6 channels stored k-major
+// (`PointwiseWeights`). Each block of x is packed into 16-column tiles (`PointwiseTiles`):
+// read row by row, the way the prefetcher follows, so the tiles then read contiguous memory;
+// reading x in place instead, each k of a tile is a different stream, and a batch whose maps
+// are in memory rather than cache ran much slower (benchmarks/README.md, "Pointwise
+// packing"). Every tile leaves the kernel finished:
+// bias, residual and activation are applied to the accumulators before the one store. sgemm,
+// by contrast, re-packs x with a copy of its own, needs the bias written first and a second
+// pass over y for the epilogue, which is most of the work when K is 16 to 64 (MobileNet's
+// expanding convolutions).
+//
+// Blocking: a block of columns whose x (K, columns) fits in about 64 KiB stays in L1/L2 while
+// every panel of weights sweeps it; y is written row by row, sequentially. Small maps are one
+// block. Work items are (image, group, column block, panel range), so a batch of one still
+// occupies every worker; when panel ranges split a block, the blocks are packed once into a
+// shared region first. A block whose width is not a multiple of 16 ends with a tile of its last
+// 1 to 4 columns (`PointwiseTile.narrow`), or an 8-wide one, zero-padded; a partial last tile
+// (5 to 7 columns of 8, 9 to 15 of 16) goes through the worker's scratch, so no store leaves
+// the tensors.
+
+import KernelSupport
+
+extension Convolution {
+    /// Floats of x we aim to keep per column block (64 KiB).
+    static let pointwiseBlockBudget = 1 << 14
+    /// Floats of x (K * HW) up to which a map is one column block (256 KiB, within L2).
+    static let pointwiseWholeMap = 1 << 16
+    /// Floats of a shared packed block from which its packing is split over the workers (below,
+    /// a parallel loop costs more than it saves).
+    static let pointwiseSplitPacking = 1 << 15
+
+    /// How one pointwise call is cut into work items.
+    struct PointwisePlan: Equatable {
+        /// Columns per block (a multiple of 16, or all of HW), and blocks per image.
+        var columns: Int, columnBlocks: Int
+        /// Panels of 6 output channels per group, panels per item, and items per column block.
+        var panels: Int, panelsPerItem: Int, panelBlocks: Int
+        /// Floats of one packed x block.
+        var packedFloats: Int
+        /// Whether the x blocks are packed once into a shared region before the panels run
+        /// (when panel ranges split a block: otherwise each of them would pack it again).
+        var sharesPacking: Bool
+        /// Floats of scratch per worker (its packed block unless shared, and a partial tile's
+        /// residual and product (6, 16)), and of the shared region (every block, when shared).
+        var scratchFloats: Int, sharedFloats: Int
+    }
+
+    func pointwisePlan(batch: Int, parallelism: Parallelism) -> PointwisePlan {
+        let g = shape
+        let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
+        let tile = PointwiseTile.columns
+        // Small maps (late layers) are one block whatever K: their x stays in L2, and a second
+        // block would stream every panel of weights from memory again for a few columns.
+        let wanted = k * hw <= Self.pointwiseWholeMap ? hw
+            : max(tile, Self.pointwiseBlockBudget / max(1, k) / tile * tile)
+        var columns = min(hw, wanted)
+        var blocks = (hw + columns - 1) / columns
+        let panels = (g.groupOutputChannels + PointwiseTile.rows - 1) / PointwiseTile.rows
+        let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
+        // Narrower column blocks first (down to 64 columns), then panel ranges, until every
+        // worker has a few items to balance with.
+        while batch * g.groups * blocks < target && columns > 4 * tile {
+            columns = (columns / 2 + tile - 1) / tile * tile
+            blocks = (hw + columns - 1) / columns
+        }
+        let items = batch * g.groups * blocks
+        let panelBlocks = items < target ? min(panels, (target + items - 1) / items) : 1
+        let perItem = panelBlocks == 1 ? panels
+            : parallelism.balancedChunk(panels, largest: (panels + panelBlocks - 1) / panelBlocks)
+        let packed = PointwiseTiles(columns: columns).packedColumns * k
+        let shared = panelBlocks > 1
+        return PointwisePlan(columns: columns, columnBlocks: blocks, panels: panels,
+                             panelsPerItem: perItem, panelBlocks: (panels + perItem - 1) / perItem,
+                             packedFloats: packed, sharesPacking: shared,
+                             scratchFloats: (shared ? 0 : packed) + 2 * PointwiseTile.rows * tile,
+                             sharedFloats: shared ? items * packed : 0)
+    }
+
+    func runPointwise(_ a: Arguments, parallelism: Parallelism) {
+        let g = shape
+        let plan = pointwisePlan(batch: a.batch, parallelism: parallelism)
+        let hw = g.outputHeight * g.outputWidth, k = g.reductionLength, ocg = g.groupOutputChannels
+        let panelFloats = PointwiseTile.rows * k
+        let groupPanels = plan.panels
+        let blocks = a.batch * g.groups * plan.columnBlocks
+        let shared = a.scratch! + parallelism.threads * plan.scratchFloats
+        /// x of block `block` (image, group, column block): its start and its columns.
+        func source(_ block: Int) -> (UnsafePointer<Float>, Int) {
+            let columnBlock = block % plan.columnBlocks, rest = block / plan.columnBlocks
+            let c0 = columnBlock * plan.columns
+            return (a.x + (rest / g.groups) * g.inputCount + (rest % g.groups) * k * hw + c0,
+                    min(hw, c0 + plan.columns) - c0)
+        }
+        if plan.sharesPacking {
+            // Fewer blocks than workers, each large (a late layer is one block of 960 rows of
+            // K): every worker packs a run of rows. Otherwise one block per item.
+            let split = blocks < parallelism.threads && plan.packedFloats >= Self.pointwiseSplitPacking
+            parallelism.forEachRun(slots: blocks, of: split ? k : 1) { block, run, _ in
+                let (x, columns) = source(block)
+                let rows = split ? run : 0..<k
+                PointwiseTiles.pack(x + rows.lowerBound * hw, ld: hw, k: rows.count, columns: columns,
+                                    into: shared + block * plan.packedFloats, firstRow: rows.lowerBound, depth: k)
+            }
+        }
+        parallelism.forEach(blocks * plan.panelBlocks) { item, worker in
+            let panelBlock = item % plan.panelBlocks, block = item / plan.panelBlocks
+            var rest = block
+            let columnBlock = rest % plan.columnBlocks; rest /= plan.columnBlocks
+            let group = rest % g.groups
+            let image = rest / g.groups
+            let c0 = columnBlock * plan.columns, c1 = min(hw, c0 + plan.columns)
+            let p0 = panelBlock * plan.panelsPerItem, p1 = min(groupPanels, p0 + plan.panelsPerItem)
+            let outputOffset = image * g.outputCount + group * ocg * hw
+            activation.accept(PointwiseBlock(
+                weights: a.weights + (group * groupPanels + p0) * panelFloats, panelFloats: panelFloats,
+                bias: a.bias + group * ocg + p0 * PointwiseTile.rows,
+                x: a.x + image * g.inputCount + group * k * hw + c0, ldx: hw,
+                y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
+                residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
+                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil,
+                scratch: a.scratch! + worker * plan.scratchFloats,
+                k: k, hw: hw, columns: c1 - c0,
+                rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
+        }
+    }
+}
+
+/// Pointwise weights packed for `PointwiseTile`: w (OC, K) of each group -> panels of 6 output
+/// channels, panel p holding w[6p + r, k] at [p][k][r], zero rows padding the last panel of
+/// each group, and `PointwiseTile.overread` zeros after the last panel.
+enum PointwiseWeights {
+    static func pack(_ w: [Float], groups: Int, outputsPerGroup ocg: Int, inputs k: Int) -> [Float] {
+        let rows = PointwiseTile.rows
+        let panels = (ocg + rows - 1) / rows
+        var packed = [Float](repeating: 0, count: groups * panels * rows * k + PointwiseTile.overread)
+        for group in 0..<groups {
+            for o in 0..<ocg {
+                let panel = group * panels + o / rows, r = o % rows
+                let source = (group * ocg + o) * k
+                for i in 0..<k { packed[(panel * k + i) * rows + r] = w[source + i] }
+            }
+        }
+        return packed
+    }
+}
+
+/// One work item: panels of output channels over a block of columns of one image and group.
+/// `rows` output channels from the first panel's, `columns` columns from the block's start; x's
+/// rows `ldx` apart (y's and the residual's `hw`).
+struct PointwiseBlock: ActivationVisitor {
+    let weights: UnsafePointer<Float>, panelFloats: Int
+    let bias: UnsafePointer<Float>
+    let x: UnsafePointer<Float>, ldx: Int
+    let y: UnsafeMutablePointer<Float>
+    let residual: UnsafePointer<Float>?
+    /// The block already packed (shared), or nil to pack it into the front of `scratch`.
+    let packed: UnsafeMutablePointer<Float>?
+    let scratch: UnsafeMutablePointer<Float>
+    let k: Int, hw: Int, columns: Int, rows: Int
+
+    func visit<F: VectorFunction>(_ f: F) {
+        let tiles = PointwiseTiles(columns: columns)
+        let packed: UnsafeMutablePointer<Float>, ys: UnsafeMutablePointer<Float>
+        if let shared = self.packed {
+            packed = shared
+            ys = scratch
+        } else {
+            packed = scratch
+            PointwiseTiles.pack(x, ld: ldx, k: k, columns: columns, into: packed)
+            ys = scratch + tiles.packedColumns * k
+        }
+        let rs = ys + PointwiseTile.rows * PointwiseTile.columns
+        var r0 = 0
+        while r0 < rows {
+            let n = min(PointwiseTile.rows, rows - r0)
+            let w = weights + r0 / PointwiseTile.rows * panelFloats, b = bias + r0
+            let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
+            for t in 0..<tiles.count {
+                let j = t * PointwiseTile.columns, width = tiles.width(t)
+                let valid = min(width, columns - j), xt = UnsafePointer(packed + j * k)
+                if valid == width {
+                    PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
+                                      residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
+                } else {
+                    // A partial last tile: residual in and product out through scratch (n, width).
+                    if let rr {
+                        for r in 0..<n { Runs.copy(rr + r * hw + j, rs + r * width, valid) }
+                    }
+                    PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
+                                      residual: rr == nil ? nil : UnsafePointer(rs), y: ys, ldy: width)
+                    for r in 0..<n { Runs.copy(ys + r * width, yr + r * hw + j, valid) }
+                }
+            }
+            r0 += PointwiseTile.rows
+        }
+    }
+}
+
+/// The column tiles of a block: 16 columns each, the last one as wide as what is left when that
+/// is at most 4 (`PointwiseTile.narrow`), else 8 wide when at most 8 columns are left; and the
+/// packing of x into them.
+struct PointwiseTiles {
+    let columns: Int
+    /// Tiles in the block.
+    var count: Int { (columns + PointwiseTile.columns - 1) / PointwiseTile.columns }
+    /// Width of tile `t`: 16, 8 for a last tile of 5 to 8 columns, or the last 1 to 4.
+    func width(_ t: Int) -> Int {
+        let left = columns - t * PointwiseTile.columns
+        return left <= PointwiseTile.narrowColumns ? left : left <= 8 ? 8 : PointwiseTile.columns
+    }
+    /// Columns of the packed block, the last tile's padding included.
+    var packedColumns: Int { count == 0 ? 0 : (count - 1) * PointwiseTile.columns + width(count - 1) }
+
+    /// x (K, columns) with row stride `ld` -> packed tiles, tile t (K, width(t)) at `t * 16 * K`,
+    /// the last tile's missing columns zero. Reads x row by row (sequential streams the
+    /// prefetcher follows), so the tiles then read contiguous memory. With `depth`, x is rows
+    /// `firstRow ..< firstRow + k` of a taller matrix of `depth` rows, packed into their place.
+    static func pack(_ x: UnsafePointer<Float>, ld: Int, k: Int, columns: Int,
+                     into packed: UnsafeMutablePointer<Float>, firstRow: Int = 0, depth: Int? = nil) {
+        let tiles = PointwiseTiles(columns: columns)
+        let full = columns / PointwiseTile.columns, depth = depth ?? k
+        for i in 0..<k {
+            let row = x + i * ld, at = firstRow + i
+            for t in 0..<full {
+                let dst = packed + t * PointwiseTile.columns * depth + at * PointwiseTile.columns
+                dst.store(row.vec8(t * 16), at: 0)
+                dst.store(row.vec8(t * 16 + 8), at: 8)
+            }
+            if full < tiles.count {
+                let width = tiles.width(full), j = full * PointwiseTile.columns
+                let dst = packed + j * depth + at * width
+                Runs.copy(row + j, dst, columns - j)
+                Runs.fill(dst + columns - j, 0, width - (columns - j))
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+// x (N, C, H, W), w (OC, C, 3, 3) -> y (N, OC, OH, OW), stride 1, no dilation, one group:
+// Winograd's minimal filtering F(2x2, 3x3) with its products on the pointwise register tiles
+// (Lavin and Gray, 2016).
+//
+// Each 2x2 block of output ("tile") is computed from a 4x4 block of input d as
+//     y = A^T [ (G g G^T) (.) (B^T d B) ] A
+// where (.) multiplies element-wise. Across channels the element-wise product becomes 16
+// independent matrix products, one per position xi of the 4x4 transformed tile:
+//     M_xi (OC, tiles) = U_xi (OC, C) * V_xi (C, tiles)
+// 16 * 4 = 64 multiply-adds per output tile and channel pair instead of 9 * 4 = 144 for direct
+// convolution or im2col: 2.25 times fewer, and the transformed input V is 4x the input where an
+// im2col matrix is 9x. U = G g G^T is computed once at load and packed into 6-channel panels
+// per position (`PointwiseWeights`), so the output-channel blocks are multiples of 6.
+//
+// Per panel of tiles (rows of tiles of one image, or several small images side by side):
+//   1. input transform: each channel's plane is copied into a zero-padded plane split by column
+//      parity (`PaddedPlane`), so the 4x4 inputs of eight neighbouring tiles are 16 plain vector
+//      loads; B^T d B is additions only;
+//   2. the 16 products, each a pointwise block (`PointwiseBlock`: V_xi packed into 16-column
+//      tiles, every panel of U_xi against every tile, from a zero bias, M stored once; sgemm
+//      spent a good part of its time zeroing M and in its own packing: benchmarks/README.md,
+//      "Winograd");
+//   3. output transform A^T m A (additions), bias, residual and activation, written into y.
+// When there are fewer panels than workers (small maps of one image), blocks of output channels
+// share each panel; then step 1 runs first for all panels, split by input channel, into shared
+// scratch, so that the blocks do not each transform the same input again.
+// The transforms use small integer and half coefficients, so the results agree with direct
+// convolution to a few float ulps of the partial sums (the tests bound the difference by the
+// transforms evaluated on absolute values: Tests/RuntimeTests/Support/KernelBounds.swift).
+
+/// The Winograd F(2x2, 3x3) transforms and plan.
+import KernelSupport
+
+enum Winograd {
+    /// Whether the Winograd path applies to `g`: 3x3, stride 1, no dilation, one group, and enough
+    /// channels for the 16 products to be worth their transforms.
+    static func applies(to g: ConvShape) -> Bool {
+        let w = g.window
+        return w.kernelHeight == 3 && w.kernelWidth == 3 && w.strideHeight == 1 && w.strideWidth == 1
+            && w.dilationHeight == 1 && w.dilationWidth == 1 && g.groups == 1
+            && g.inputChannels >= 16 && g.outputChannels >= 16
+            && g.outputHeight >= 4 && g.outputWidth >= 4
+    }
+
+    /// w (OC, C, 3, 3) -> U (16, OC, C): U_xi[oc, c] = (G g G^T)[xi] for g = w[oc, c], with
+    /// G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
+    static func transformWeights(_ w: [Float], outputChannels oc: Int, inputChannels c: Int) -> [Float] {
+        var u = [Float](repeating: 0, count: 16 * oc * c)
+        for o in 0..<oc {
+            for i in 0..<c {
+                let g = (0..<9).map { Double(w[(o * c + i) * 9 + $0]) }
+                // Gg (4x3): rows of G applied to the rows of g.
+                var gg = [Double](repeating: 0, count: 12)
+                for col in 0..<3 {
+                    let g0 = g[col], g1 = g[3 + col], g2 = g[6 + col]
+                    gg[col] = g0
+                    gg[3 + col] = (g0 + g1 + g2) / 2
+                    gg[6 + col] = (g0 - g1 + g2) / 2
+                    gg[9 + col] = g2
+                }
+                // (Gg) G^T (4x4).
+                for row in 0..<4 {
+                    let a = gg[row * 3], b = gg[row * 3 + 1], d = gg[row * 3 + 2]
+                    let values = [a, (a + b + d) / 2, (a - b + d) / 2, d]
+                    for col in 0..<4 {
+                        u[((row * 4 + col) * oc + o) * c + i] = Float(values[col])
+                    }
+                }
+            }
+        }
+        return u
+    }
+
+    /// B^T d B for eight tiles at once: `d[r][c]` is the vector of input (r, c) of each tile.
+    /// B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]].
+    @inline(__always)
+    static func inputTransform(_ d: (Vec8, Vec8, Vec8, Vec8), _ e: (Vec8, Vec8, Vec8, Vec8),
+                               _ f: (Vec8, Vec8, Vec8, Vec8), _ h: (Vec8, Vec8, Vec8, Vec8),
+                               into v: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
+        // Rows: t0 = d - f, t1 = e + f, t2 = f - e, t3 = e - h.
+        let t0 = (d.0 - f.0, d.1 - f.1, d.2 - f.2, d.3 - f.3)
+        let t1 = (e.0 + f.0, e.1 + f.1, e.2 + f.2, e.3 + f.3)
+        let t2 = (f.0 - e.0, f.1 - e.1, f.2 - e.2, f.3 - e.3)
+        let t3 = (e.0 - h.0, e.1 - h.1, e.2 - h.2, e.3 - h.3)
+        func columns(_ t: (Vec8, Vec8, Vec8, Vec8), _ row: Int) {
+            let base = v + row * 4 * stride
+            store(t.0 - t.2, base, count)
+            store(t.1 + t.2, base + stride, count)
+            store(t.2 - t.1, base + 2 * stride, count)
+            store(t.1 - t.3, base + 3 * stride, count)
+        }
+        columns(t0, 0)
+        columns(t1, 1)
+        columns(t2, 2)
+        columns(t3, 3)
+    }
+
+    @inline(__always)
+    static func store(_ v: Vec8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        if count == 8 { p.store(v) } else { p.store(v, count: count) }
+    }
+}
+
+extension Convolution {
+    /// Floats of one worker's tile matrices we aim for: V (16, C, tiles) and M (16, OC, tiles).
+    static let winogradBudget = 1 << 20
+    /// Tiles a panel aims for (the N of each product).
+    static let winogradTiles = 192
+
+    /// How one call is cut into panels of tiles.
+    struct WinogradPlan: Equatable {
+        /// Tile rows and columns per image.
+        var tileRows: Int, tileColumns: Int
+        /// Images side by side per panel (1: a panel is `rows` tile rows of one image).
+        var images: Int, rows: Int
+        /// Tiles of a full panel, and panels (per image when images == 1, else per batch).
+        var tiles: Int, panels: Int
+        /// Output channels per block, and blocks.
+        var channelBlock: Int, channelBlocks: Int
+        /// Floats of scratch per worker: padded plane, V, M, a product's scratch (one V_xi packed
+        /// into tiles and a partial tile's sums), a 32-float row buffer, and a zero bias per channel of
+        /// a block.
+        var planeFloats: Int, vFloats: Int, mFloats: Int, productFloats: Int
+        /// Whether V is transformed once for all panels, into shared scratch (a `vFloats` slot
+        /// per panel) before the products: when several output-channel blocks share a panel.
+        var sharedInput: Bool { channelBlocks > 1 && images == 1 }
+        /// Panels of one call (panels per image times images when images == 1).
+        var items: Int
+        var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + 32 + channelBlock }
+        /// Floats of scratch a call needs with `threads` workers.
+        func scratchFloats(threads: Int) -> Int { threads * perWorker + (sharedInput ? items * vFloats : 0) }
+    }
+
+    func winogradPlan(batch: Int, parallelism: Parallelism) -> WinogradPlan {
+        let g = shape
+        let tileRows = (g.outputHeight + 1) / 2, tileColumns = (g.outputWidth + 1) / 2
+        let perImage = tileRows * tileColumns
+        let c = g.inputChannels, oc = g.outputChannels
+        let target = parallelism.threads > 1 ? 2 * parallelism.threads : 1
+        // The most tiles the scratch budget allows, and the panel we aim for within it.
+        let most = max(tileColumns, Self.winogradBudget / (16 * (c + oc)))
+        let wanted = min(most, Self.winogradTiles)
+        var images = 1, rows = tileRows, panels: Int
+        if batch > 1 && 2 * perImage <= wanted {
+            images = min(batch, wanted / perImage)
+            while images > 1 && (batch + images - 1) / images < target { images = (images + 1) / 2 }
+        }
+        if images > 1 {
+            panels = (batch + images - 1) / images
+            if panels > 1 { panels = (panels + parallelism.threads - 1) / parallelism.threads * parallelism.threads }
+            images = (batch + panels - 1) / panels
+            panels = (batch + images - 1) / images
+        } else {
+            rows = min(tileRows, max(1, wanted / tileColumns))
+            panels = (tileRows + rows - 1) / rows
+            while batch * panels < target && rows > 1 && (rows / 2) * tileColumns >= 32 {
+                rows = (rows + 1) / 2
+                panels = (tileRows + rows - 1) / rows
+            }
+        }
+        let tiles = images > 1 ? images * perImage : rows * tileColumns
+        let items = images > 1 ? panels : batch * panels
+        let forThreads = items < target ? (target + items - 1) / items : 1
+        let blocks = max(1, min(forThreads, oc / Self.minimumChannelBlock))
+        let rows6 = PointwiseTile.rows
+        let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
+        let planeRows = images > 1 ? 2 * tileRows + 2 : 2 * rows + 2
+        return WinogradPlan(tileRows: tileRows, tileColumns: tileColumns, images: images, rows: rows,
+                            tiles: tiles, panels: panels, channelBlock: block,
+                            channelBlocks: (oc + block - 1) / block,
+                            planeFloats: 2 * planeRows * (tileColumns + 1) + PaddedPlane.slack,
+                            vFloats: 16 * c * tiles, mFloats: 16 * block * tiles,
+                            productFloats: PointwiseTiles(columns: tiles).packedColumns * c
+                                + 2 * PointwiseTile.rows * PointwiseTile.columns,
+                            items: items)
+    }
+
+    func runWinograd(_ a: Arguments, parallelism: Parallelism) {
+        let g = shape
+        let plan = winogradPlan(batch: a.batch, parallelism: parallelism)
+        let c = g.inputChannels, oc = g.outputChannels
+        let perImage = plan.tileRows * plan.tileColumns
+        let panelItems = plan.items
+        let shared = a.scratch! + parallelism.threads * plan.perWorker
+        // The images and tile rows of a panel.
+        func extent(_ panel: Int) -> (first: Int, count: Int, tileRows: Range<Int>) {
+            if plan.images > 1 {
+                let first = panel * plan.images
+                return (first, min(plan.images, a.batch - first), 0..<plan.tileRows)
+            }
+            let r0 = (panel % plan.panels) * plan.rows
+            return (panel / plan.panels, 1, r0..<min(plan.tileRows, r0 + plan.rows))
+        }
+        // Step 1 for channels `channels` of a panel, into its V (row stride `stride` = its tiles
+        // when images == 1, the full panel's otherwise).
+        func transform(_ panel: Int, channels: Range<Int>, plane: UnsafeMutablePointer<Float>,
+                       into v: UnsafeMutablePointer<Float>) {
+            let e = extent(panel)
+            let stride = plan.images > 1 ? plan.tiles : e.tileRows.count * plan.tileColumns
+            for i in 0..<e.count {
+                let x = a.x + (e.first + i) * g.inputCount
+                for channel in channels {
+                    winogradInput(x + channel * g.inputHeight * g.inputWidth, plane: plane, tileRows: e.tileRows,
+                                  plan: plan, into: v + channel * stride + i * perImage, stride: c * stride)
+                }
+            }
+        }
+        if plan.sharedInput {
+            parallelism.forEachRun(slots: panelItems, of: c) { panel, channels, worker in
+                transform(panel, channels: channels, plane: a.scratch! + worker * plan.perWorker,
+                          into: shared + panel * plan.vFloats)
+            }
+        }
+        parallelism.forEach(panelItems * plan.channelBlocks) { item, worker in
+            let block = item % plan.channelBlocks, panel = item / plan.channelBlocks
+            let oc0 = block * plan.channelBlock, ocCount = min(plan.channelBlock, oc - oc0)
+            let base = a.scratch! + worker * plan.perWorker
+            let plane = base
+            let v = plan.sharedInput ? shared + panel * plan.vFloats : base + plan.planeFloats
+            let m = base + plan.planeFloats + (plan.sharedInput ? 0 : plan.vFloats)
+            let product = m + plan.mFloats, row = product + plan.productFloats, zeros = row + 32
+            Runs.fill(zeros, 0, ocCount)
+            let e = extent(panel)
+            let tiles = e.count * e.tileRows.count * plan.tileColumns
+            let stride = plan.images > 1 ? plan.tiles : tiles
+            if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, into: v) }
+            // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 positions xi: U
+            // is 16 groups of (OC, C) in `PointwiseWeights` panels.
+            let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
+            for xi in 0..<16 {
+                PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
+                               bias: zeros, x: v + xi * c * stride, ldx: stride,
+                               y: m + xi * ocCount * stride, residual: nil, packed: nil, scratch: product,
+                               k: c, hw: stride, columns: tiles, rows: ocCount).visit(Identity())
+            }
+            activation.accept(WinogradOutputs(
+                conv: self, m: m, ld: stride, rows: ocCount, a: a, first: e.first, images: e.count,
+                perImage: perImage, channel: oc0, tileRows: e.tileRows, plan: plan, buffer: row))
+        }
+    }
+
+    /// One channel's input x (H, W) -> V (16, ., tiles) for the tile rows `tileRows`: V_xi at
+    /// `v + xi * stride`, one tile per column.
+    private func winogradInput(_ x: UnsafePointer<Float>, plane: UnsafeMutablePointer<Float>, tileRows: Range<Int>,
+                               plan: WinogradPlan, into v: UnsafeMutablePointer<Float>, stride: Int) {
+        let g = shape, w = g.window
+        let columns = plan.tileColumns, phaseWidth = columns + 1
+        let rows = 2 * tileRows.count + 2
+        // Zero-padded plane of the input rows these tiles read, split by column parity:
+        // phase p, row r, column j holds x[2 * tileRows.lowerBound + r - padTop, 2j + p - padLeft].
+        for phase in 0..<2 {
+            let span = GatherSpan(outputs: phaseWidth, offset: phase - w.padLeft, stride: 2, width: g.inputWidth)
+            for r in 0..<rows {
+                let ih = 2 * tileRows.lowerBound + r - w.padTop
+                let dst = plane + (phase * rows + r) * phaseWidth
+                if ih >= 0 && ih < g.inputHeight {
+                    span.gather(x + ih * g.inputWidth, into: dst)
+                } else {
+                    Runs.fill(dst, 0, phaseWidth)
+                }
+            }
+        }
+        let odd = rows * phaseWidth
+        for (t, tileRow) in tileRows.enumerated() {
+            let top = UnsafePointer(plane) + 2 * t * phaseWidth
+            let out = v + t * columns
+            var j = 0
+            while j < columns {
+                let n = min(8, columns - j)
+                // Input (r, c) of tile j is padded column 2j + c of row 2t + r: phase c & 1,
+                // column j + c / 2.
+                func row(_ r: Int) -> (Vec8, Vec8, Vec8, Vec8) {
+                    let p = top + r * phaseWidth + j
+                    return (p.vec8(), (p + odd).vec8(), (p + 1).vec8(), (p + odd + 1).vec8())
+                }
+                Winograd.inputTransform(row(0), row(1), row(2), row(3), into: out + j, stride: stride, count: n)
+                j += 8
+            }
+            _ = tileRow
+        }
+    }
+
+    /// One output channel: M (16, ., tiles) -> y = f(A^T m A + bias + residual) for the tile rows
+    /// `tileRows` of image `image`.
+    fileprivate func winogradOutput<F: VectorFunction>(
+        _ f: F, _ m: UnsafeMutablePointer<Float>, stride: Int, a: Arguments, image: Int,
+        channel: Int, tileRows: Range<Int>, plan: WinogradPlan, buffer: UnsafeMutablePointer<Float>
+    ) {
+        let g = shape
+        let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
+        let plane = image * g.outputCount + channel * oh * ow
+        let bias = Vec8(repeating: a.bias[channel])
+        for (t, tileRow) in tileRows.enumerated() {
+            let src = UnsafePointer(m) + t * columns
+            var j = 0
+            while j < columns {
+                let n = min(8, columns - j)
+                @inline(__always) func load(_ xi: Int) -> Vec8 { (src + xi * stride + j).vec8() }
+                // A^T m: s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 (rows of the 4x4 tile).
+                var s0 = (Vec8(), Vec8(), Vec8(), Vec8()), s1 = s0
+                for col in 0..<4 {
+                    let m0 = load(col), m1 = load(4 + col), m2 = load(8 + col), m3 = load(12 + col)
+                    let a0 = m0 + m1 + m2, a1 = m1 - m2 - m3
+                    switch col {
+                    case 0: s0.0 = a0; s1.0 = a1
+                    case 1: s0.1 = a0; s1.1 = a1
+                    case 2: s0.2 = a0; s1.2 = a1
+                    default: s0.3 = a0; s1.3 = a1
+                    }
+                }
+                // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
+                let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
+                let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
+                let width = min(2 * n, ow - 2 * j)
+                for r in 0..<2 where 2 * tileRow + r < oh {
+                    // Interleave the row's two columns of each tile: 2n values from column 2j.
+                    let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
+                    var lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
+                    var hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
+                    let at = plane + (2 * tileRow + r) * ow + 2 * j
+                    let y = a.y + at
+                    if width == 16 {
+                        if let residual = a.residual {
+                            lo += (residual + at).vec8()
+                            hi += (residual + at).vec8(8)
+                        }
+                        y.store(f(lo))
+                        y.store(f(hi), at: 8)
+                    } else {
+                        // The row's end: the residual through the buffer, stores cut to width.
+                        if let residual = a.residual {
+                            Runs.copy(residual + at, buffer, width)
+                            lo += buffer.vec8()
+                            hi += buffer.vec8(8)
+                        }
+                        y.store(f(lo), count: min(8, width))
+                        if width > 8 { (y + 8).store(f(hi), count: width - 8) }
+                    }
+                }
+                j += 8
+            }
+        }
+    }
+}
+
+/// Step 3 of a work item: the output transform of every channel of its block, for every image of
+/// its panel, with the activation resolved once.
+private struct WinogradOutputs: ActivationVisitor {
+    let conv: Convolution
+    /// M of the block: rows of `ld` floats, channel o's 16 positions `rows * ld` apart.
+    let m: UnsafeMutablePointer<Float>, ld: Int, rows: Int
+    let a: Convolution.Arguments
+    let first: Int, images: Int, perImage: Int, channel: Int
+    let tileRows: Range<Int>
+    let plan: Convolution.WinogradPlan
+    /// 16 floats.
+    let buffer: UnsafeMutablePointer<Float>
+
+    func visit<F: VectorFunction>(_ f: F) {
+        for i in 0..<images {
+            for o in 0..<rows {
+                conv.winogradOutput(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
+                                    channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
+            }
+        }
+    }
+}

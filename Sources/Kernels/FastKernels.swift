@@ -1,0 +1,154 @@
+// The fast kernels behind the executor's seam (KernelSupport/Seam/KernelSeam.swift).
+//
+// At plan time the planner offers each convolution, pooling and linear node; this provider
+// turns the request into a prepared kernel (weights packed, scratch sized for the plan's batch and
+// our thread count) or declines what it does not cover (3-D pools, global max pools), and the
+// reference operator runs instead.
+//
+// This directory is compiled once per instruction set (modules KernelsBaseline, KernelsAVX2,
+// KernelsAVX512; KernelSupport/ISA.swift): each has its own `FastKernels`, and Runtime's
+// `KernelProviders` picks the one for `ISA.selected`.
+import Foundation
+import KernelSupport
+
+/// The `KernelProvider` for the kernels in Sources/Kernels, as this module compiles them.
+package struct FastKernels: KernelProvider {
+    /// The instruction set this copy of the kernels is compiled for.
+    #if NETDISSECT_ISA_AVX512
+    package static let isa = ISA.avx512
+    #elseif NETDISSECT_ISA_AVX2
+    package static let isa = ISA.avx2
+    #else
+    package static let isa = ISA.baseline
+    #endif
+
+    /// The workers every kernel of a plan spreads over.
+    let parallelism: Parallelism
+
+    package init(parallelism: Parallelism = .machine) {
+        self.parallelism = parallelism
+    }
+
+    package func convolution(_ request: ConvolutionRequest) -> PreparedKernel? {
+        let shape = request.shape, activation = request.activation
+        guard shape.problem == nil, request.weights.count == shape.weightCount else { return nil }
+        var forced: Convolution.Algorithm?
+        if let name = request.algorithm {
+            guard let match = Convolution.algorithms(for: shape).first(where: { "\($0)" == name }) else { return nil }
+            forced = match
+        }
+        let conv = Convolution(shape: shape, weights: request.weights, bias: request.bias,
+                               activation: activation, expectedBatch: request.batch, algorithm: forced)
+        let batch = request.batch, parallelism = parallelism
+        let label = "conv \(conv.algorithm)" + (request.hasResidual ? " +residual" : "")
+            + (activation.isIdentity ? "" : " +\(activation)")
+        return PreparedKernel(label: label, scratchCount: conv.scratchCount(batch: batch, parallelism: parallelism)) { b in
+            conv.run(b.x, b.y, batch: batch, residual: b.residual, scratch: b.scratch, parallelism: parallelism)
+        }.profiled("\(label) \(shape)")
+    }
+
+    package func convolutionAlgorithms(_ shape: ConvShape) -> [String] {
+        Convolution.algorithms(for: shape).map { "\($0)" }
+    }
+
+    package func pooling(_ request: PoolingRequest) -> PreparedKernel? {
+        let parallelism = parallelism
+        switch request.kind {
+        case let .global(isMax, planes, size):
+            guard !isMax, size >= 1 else { return nil }
+            return PreparedKernel(label: "global average pool", scratchCount: 0) { b in
+                GlobalAveragePool.run(b.x, b.y, planes: planes, planeSize: size, parallelism: parallelism)
+            }.profiled("global average pool \(planes)x\(size)")
+        case let .window(kind, shape, batch):
+            guard shape.isPlanar, shape.problem == nil else { return nil }
+            let pooling = Pooling(kind: kind, shape: shape)
+            let label = kind == .max ? "max pool" : "average pool"
+            return PreparedKernel(label: label, scratchCount: pooling.scratchCount(parallelism: parallelism)) { b in
+                pooling.run(b.x, b.y, batch: batch, scratch: b.scratch!, parallelism: parallelism)
+            }.profiled("\(kind == .max ? "max" : "average") \(shape)")
+        }
+    }
+
+    package func linear(_ request: LinearRequest) -> PreparedKernel? {
+        let activation = request.activation
+        // y (M, N) = x (M, K) * w (N, K)^T + b
+        let gemm = Gemm(shape: GemmShape(m: request.rows, n: request.outFeatures, k: request.inFeatures, transB: true,
+                                         addend: request.bias == nil ? .none : .row),
+                        activation: activation)
+        let weights = request.weights, bias = request.bias ?? []
+        let parallelism = parallelism
+        return PreparedKernel(label: "linear sgemm", scratchCount: 0) { b in
+            weights.withBase { w in
+                bias.withBase { c in
+                    gemm.run(a: b.x, b: w, c: gemm.shape.addend == .none ? nil : c, y: b.y, parallelism: parallelism)
+                }
+            }
+        }.profiled("linear \(request.rows)x\(request.inFeatures) -> \(request.outFeatures)")
+    }
+
+    /// The element-wise, normalisation and layout kernels, for the nodes they cover.
+    package func node(_ request: NodeRequest) -> PreparedKernel? {
+        let parallelism = parallelism
+        switch request {
+        case let .binary(b, s):
+            guard !b.isComparison else { return nil }
+            let kernel = BinaryElementwise(b, s)
+            return PreparedKernel(label: "\(b) elementwise", scratchCount: 0) { k in
+                kernel.run(a: k.inputs[0]!, b: k.inputs[1]!, y: k.y, parallelism: parallelism)
+            }.profiled("\(b) \(s.outputShape)")
+        case let .activation(f, shape):
+            let count = shape.reduce(1, *)
+            return PreparedKernel(label: "\(f)", scratchCount: 0) { k in
+                f.run(k.x, k.y, count: count, parallelism: parallelism)
+            }.profiled("\(f) \(shape)")
+        case let .unary(u, shape):
+            // The reference's loop, spread over the workers (Erf in exported Gelus is the one
+            // that matters).
+            let count = shape.reduce(1, *)
+            let grain = parallelism.grain(for: count, minimum: 1 << 14)
+            return PreparedKernel(label: "\(u)", scratchCount: 0) { k in
+                let x = UncheckedSendable(k.x), y = UncheckedSendable(k.y)
+                parallelism.forEachRange(count, grain: grain) { range, _ in
+                    let xs = x.value + range.lowerBound, ys = y.value + range.lowerBound
+                    for i in 0..<range.count { ys[i] = u.apply(xs[i]) }
+                }
+            }.profiled("\(u) \(shape)")
+        case let .affine(s):
+            let kernel = ChannelAffine(shape: s)
+            return PreparedKernel(label: "channel affine", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("affine \(s.shape)")
+        case let .softmax(s):
+            let kernel = Softmax(shape: s)
+            return PreparedKernel(label: "softmax", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("softmax \(s.outer)x\(s.length)x\(s.inner)")
+        case let .layerNorm(s):
+            let kernel = LayerNorm(shape: s)
+            return PreparedKernel(label: "layer norm", scratchCount: 0) { k in
+                kernel.run(k.inputs[0]!, scale: k.inputs[1]!, bias: s.hasBias ? k.inputs[2] : nil, k.y, parallelism: parallelism)
+            }.profiled("layer norm \(s.outer)x\(s.inner)")
+        case let .lrn(a, shape):
+            guard shape.count >= 3 else { return nil }
+            let kernel = LRN(a, shape: shape)
+            return PreparedKernel(label: "lrn", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("lrn \(shape)")
+        case let .concat(s):
+            let kernel = Concat(shape: s)
+            return PreparedKernel(label: "concat", scratchCount: 0) { k in
+                kernel.run(k.inputs.map { $0! }, k.y, parallelism: parallelism)
+            }.profiled("concat \(s.outputShape)")
+        case let .pad(s):
+            let kernel = Pad(shape: s)
+            return PreparedKernel(label: "pad", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("pad \(s.outputShape)")
+        case let .matMul(s):
+            let kernel = MatMul(shape: s)
+            return PreparedKernel(label: "matmul sgemm", scratchCount: 0) { k in
+                kernel.run(a: k.inputs[0]!, b: k.inputs[1]!, y: k.y, parallelism: parallelism)
+            }.profiled("matmul \(s.matrices)x\(s.m)x\(s.k)x\(s.n)")
+        }
+    }
+}

@@ -1,0 +1,201 @@
+// y (rows <= 6, columns) = f(bias + residual + w (rows, K) * x (K, columns)): the register tiles
+// of the pointwise and tiled-columns convolutions, w one packed panel of `PointwiseWeights`
+// ([k][6]) and x one packed tile of `PointwiseTiles` ([k][width]).
+//
+//   sixteen  6 x 16: per k, 2 loads of x, 6 broadcasts of w, 12 FMAs (the workhorse);
+//   eight    6 x 8: a last tile of 5 to 8 columns;
+//   narrow   6 x (1 to 4): a last tile of 1 to 4 columns (packed that wide), the rows in the
+//            lanes instead: per k one 8-float load of the panel (its 6 rows and 2 of the next k,
+//            ignored) and one broadcast of x per column. A 7x7 map is 49 = 3 * 16 + 1 columns:
+//            in an 8-wide tile its last column cost 6 broadcasts and 6 FMAs per k and a 32-byte
+//            row of x from L2 (a visible share of ResNet's 512x7x7 3x3: benchmarks/README.md,
+//            "Pointwise tiles"), here one of each and 4 bytes.
+//
+// Every tile leaves finished: bias, residual and activation are applied before the one store.
+// The kernels are never inlined, so each is register-allocated on its own (inlined into the
+// loops around them, LLVM spills the twelve accumulators), and generic so each activation gets
+// its own copy.
+
+/// The register tiles (see the top of the file).
+import KernelSupport
+
+enum PointwiseTile {
+    /// Output channels per tile (panel height).
+    static let rows = 6
+    /// Columns per full tile.
+    static let columns = 16
+    /// Columns left up to which a block's last tile is exactly that wide and runs on `narrow`.
+    static let narrowColumns = 4
+    /// Floats a panel's loads may read past its last k (`narrow` loads 8 floats of a 6-float k):
+    /// packed weights end with this many zeros.
+    static let overread = 2
+
+    /// One tile of `width` columns: 16, 8, or 1 to 4 (`narrow`).
+    @inline(__always)
+    static func run<F: VectorFunction>(
+        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        switch width {
+        case 16: sixteen(f, w: w, x: x, ldx: 16, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 8: eight(f, w: w, x: x, ldx: 8, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 1: narrow(f, One.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 2: narrow(f, Two.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 3: narrow(f, Three.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        default:
+            precondition(width == 4, "PointwiseTile: no kernel for width \(width)")
+            narrow(f, Four.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        }
+    }
+
+    @inline(never)
+    static func sixteen<F: VectorFunction>(
+        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        // acc[r] = (columns 0..<8, 8..<16) of output row r.
+        var a00 = Vec8(repeating: bias[0]), a01 = a00
+        var a10 = Vec8(repeating: rows > 1 ? bias[1] : 0), a11 = a10
+        var a20 = Vec8(repeating: rows > 2 ? bias[2] : 0), a21 = a20
+        var a30 = Vec8(repeating: rows > 3 ? bias[3] : 0), a31 = a30
+        var a40 = Vec8(repeating: rows > 4 ? bias[4] : 0), a41 = a40
+        var a50 = Vec8(repeating: rows > 5 ? bias[5] : 0), a51 = a50
+        var wp = w, xp = x
+        for _ in 0..<k {
+            let x0 = xp.vec8(0), x1 = xp.vec8(8)
+            var b = Vec8(repeating: wp[0])
+            a00 = VectorMath.fma(a00, b, x0); a01 = VectorMath.fma(a01, b, x1)
+            b = Vec8(repeating: wp[1])
+            a10 = VectorMath.fma(a10, b, x0); a11 = VectorMath.fma(a11, b, x1)
+            b = Vec8(repeating: wp[2])
+            a20 = VectorMath.fma(a20, b, x0); a21 = VectorMath.fma(a21, b, x1)
+            b = Vec8(repeating: wp[3])
+            a30 = VectorMath.fma(a30, b, x0); a31 = VectorMath.fma(a31, b, x1)
+            b = Vec8(repeating: wp[4])
+            a40 = VectorMath.fma(a40, b, x0); a41 = VectorMath.fma(a41, b, x1)
+            b = Vec8(repeating: wp[5])
+            a50 = VectorMath.fma(a50, b, x0); a51 = VectorMath.fma(a51, b, x1)
+            wp += 6
+            xp += ldx
+        }
+        @inline(__always) func store(_ r: Int, _ lo: Vec8, _ hi: Vec8) {
+            var lo = lo, hi = hi
+            if let residual {
+                lo += residual.vec8(r * ldy)
+                hi += residual.vec8(r * ldy + 8)
+            }
+            (y + r * ldy).store(f(lo), at: 0)
+            (y + r * ldy).store(f(hi), at: 8)
+        }
+        store(0, a00, a01)
+        if rows > 1 { store(1, a10, a11) }
+        if rows > 2 { store(2, a20, a21) }
+        if rows > 3 { store(3, a30, a31) }
+        if rows > 4 { store(4, a40, a41) }
+        if rows > 5 { store(5, a50, a51) }
+    }
+
+    @inline(never)
+    static func eight<F: VectorFunction>(
+        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        var a0 = Vec8(repeating: bias[0])
+        var a1 = Vec8(repeating: rows > 1 ? bias[1] : 0)
+        var a2 = Vec8(repeating: rows > 2 ? bias[2] : 0)
+        var a3 = Vec8(repeating: rows > 3 ? bias[3] : 0)
+        var a4 = Vec8(repeating: rows > 4 ? bias[4] : 0)
+        var a5 = Vec8(repeating: rows > 5 ? bias[5] : 0)
+        var wp = w, xp = x
+        for _ in 0..<k {
+            let x0 = xp.vec8(0)
+            a0 = VectorMath.fma(a0, Vec8(repeating: wp[0]), x0)
+            a1 = VectorMath.fma(a1, Vec8(repeating: wp[1]), x0)
+            a2 = VectorMath.fma(a2, Vec8(repeating: wp[2]), x0)
+            a3 = VectorMath.fma(a3, Vec8(repeating: wp[3]), x0)
+            a4 = VectorMath.fma(a4, Vec8(repeating: wp[4]), x0)
+            a5 = VectorMath.fma(a5, Vec8(repeating: wp[5]), x0)
+            wp += 6
+            xp += ldx
+        }
+        @inline(__always) func store(_ r: Int, _ v: Vec8) {
+            var v = v
+            if let residual { v += residual.vec8(r * ldy) }
+            (y + r * ldy).store(f(v), at: 0)
+        }
+        store(0, a0)
+        if rows > 1 { store(1, a1) }
+        if rows > 2 { store(2, a2) }
+        if rows > 3 { store(3, a3) }
+        if rows > 4 { store(4, a4) }
+        if rows > 5 { store(5, a5) }
+    }
+
+    /// The columns of a `narrow` tile, a type so that each width is its own copy of the loop.
+    protocol NarrowWidth { static var columns: Int { get } }
+    enum One: NarrowWidth { static var columns: Int { 1 } }
+    enum Two: NarrowWidth { static var columns: Int { 2 } }
+    enum Three: NarrowWidth { static var columns: Int { 3 } }
+    enum Four: NarrowWidth { static var columns: Int { 4 } }
+
+    /// A tile of `C.columns` (1 to 4) columns, rows in the lanes. One column keeps four chains of
+    /// partial sums over k (one chain would wait on each FMA's latency), more columns two.
+    @inline(never)
+    static func narrow<F: VectorFunction, C: NarrowWidth>(
+        _ f: F, _: C.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        let n = C.columns
+        var b = Vec8()
+        for r in 0..<rows { b[r] = bias[r] }
+        @inline(__always) func store(_ j: Int, _ sums: Vec8) {
+            var v = sums
+            if let residual {
+                for r in 0..<rows { v[r] += residual[r * ldy + j] }
+            }
+            v = f(v)
+            for r in 0..<rows { y[r * ldy + j] = v[r] }
+        }
+        var wp = w, xp = x, i = 0
+        if n == 1 {
+            var c0 = b, c1 = Vec8(), c2 = Vec8(), c3 = Vec8()
+            while i + 4 <= k {
+                c0 = VectorMath.fma(c0, wp.vec8(0), Vec8(repeating: xp[0]))
+                c1 = VectorMath.fma(c1, wp.vec8(6), Vec8(repeating: xp[1]))
+                c2 = VectorMath.fma(c2, wp.vec8(12), Vec8(repeating: xp[2]))
+                c3 = VectorMath.fma(c3, wp.vec8(18), Vec8(repeating: xp[3]))
+                wp += 24; xp += 4; i += 4
+            }
+            while i < k {
+                c0 = VectorMath.fma(c0, wp.vec8(0), Vec8(repeating: xp[0]))
+                wp += 6; xp += 1; i += 1
+            }
+            store(0, (c0 + c1) + (c2 + c3))
+            return
+        }
+        // a<column> and b<column>: the chains of even and odd k.
+        var a0 = b, a1 = b, a2 = b, a3 = b
+        var b0 = Vec8(), b1 = Vec8(), b2 = Vec8(), b3 = Vec8()
+        @inline(__always) func step(_ w: Vec8, _ x: UnsafePointer<Float>,
+                                    _ c0: inout Vec8, _ c1: inout Vec8, _ c2: inout Vec8, _ c3: inout Vec8) {
+            c0 = VectorMath.fma(c0, w, Vec8(repeating: x[0]))
+            c1 = VectorMath.fma(c1, w, Vec8(repeating: x[1]))
+            if n > 2 { c2 = VectorMath.fma(c2, w, Vec8(repeating: x[2])) }
+            if n > 3 { c3 = VectorMath.fma(c3, w, Vec8(repeating: x[3])) }
+        }
+        while i + 2 <= k {
+            step(wp.vec8(0), xp, &a0, &a1, &a2, &a3)
+            step(wp.vec8(6), xp + n, &b0, &b1, &b2, &b3)
+            wp += 12; xp += 2 * n; i += 2
+        }
+        if i < k { step(wp.vec8(0), xp, &a0, &a1, &a2, &a3) }
+        store(0, a0 + b0)
+        store(1, a1 + b1)
+        if n > 2 { store(2, a2 + b2) }
+        if n > 3 { store(3, a3 + b3) }
+    }
+}

@@ -1,0 +1,35 @@
+// Whole models on the fast kernels against the same plans on the reference operators.
+import Foundation
+import Testing
+import TestSupport
+@testable import Runtime
+#if NETDISSECT_ISA_AVX512
+@testable import KernelsAVX512
+#elseif NETDISSECT_ISA_AVX2
+@testable import KernelsAVX2
+#else
+@testable import KernelsBaseline
+#endif
+import KernelSupport
+
+@Suite(.kernelVariant) struct FastKernelsModelTests {
+    /// The real MobileNetV2 on the photo and a noise image: every tapped layer agrees with the
+    /// reference operators, and every convolution, pool and linear layer ran on a fast kernel.
+    @Test func mobileNetMatchesReference() throws {
+        let model = try ONNXModel.load(path: try PackagePaths.model("mobilenet_v2.onnx"))
+        let photo = try NPY.read(try PackagePaths.model("mobilenet_v2.chelsea.input.npy"))
+        var rng = SeededGenerator(seed: 41)
+        let batch = Tensor(shape: [2, 3, 224, 224], data: photo.data + rng.normals(photo.count))
+        let taps = ["features.1", "features.6", "features.13", "features.18", "output"]
+        let fast = try model.session(height: 224, width: 224, taps: taps,
+                                     providers: [FastKernels(parallelism: Parallelism(threads: 2))])
+        let reference = try model.session(height: 224, width: 224, taps: taps, providers: [])
+        let summary = try fast.planSummary(batch: 2)
+        #expect(!summary.contains { $0.contains("reference") }, "\(summary.filter { $0.contains("reference") })")
+        let actual = try fast.run(batch), expected = try reference.run(batch)
+        for tap in taps {
+            let a = actual[tap]!, e = expected[tap]!
+            assertClose(a.data, e.data, normwise: WholeModel.tolerance, shape: a.shape, expectedShape: e.shape, tap)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+// Per-element error bounds for the runtime's kernels against their Double references, built on
+// TestSupport's `RoundingBound` (which says why they hold): the magnitude M of every output is
+// the reference run again on absolute values, its depth is counted from the computation, and an
+// activation after the sum scales the bound by its slope and adds the difference between two
+// evaluations of the function.
+import TestSupport
+@testable import Runtime
+#if NETDISSECT_ISA_AVX512
+@testable import KernelsAVX512
+#elseif NETDISSECT_ISA_AVX2
+@testable import KernelsAVX2
+#else
+@testable import KernelsBaseline
+#endif
+import KernelSupport
+
+/// The accuracy the vector math promises against the C library (ActivationKernelTests checks
+/// it), relative to the result: these functions have no cancellation.
+enum VectorMathAccuracy {
+    /// `VectorMath.exp` against `expf`.
+    static let exp: Double = 3e-7
+    /// `VectorMath.tanh` and `VectorMath.sigmoid` against `tanhf` and `1 / (1 + expf(-x))`.
+    static let tanhAndSigmoid: Double = 1e-6
+}
+
+extension Activation {
+    /// The largest slope of the function: `|f(a) - f(b)| <= lipschitz * |a - b|`.
+    var lipschitz: Double {
+        switch self {
+        case .none, .relu, .clip, .tanh: 1
+        case let .leakyRelu(alpha): max(1, Double(abs(alpha)))
+        case .sigmoid: 0.25
+        case let .hardSigmoid(alpha, _): Double(abs(alpha))
+        case .hardSwish: 1.5                      // (2x + 3) / 6 at x = 3
+        case .gelu: 1.13                          // Phi(x) + x phi(x) peaks at x = sqrt 2
+        case .geluTanh: 1.13
+        }
+    }
+
+    /// How far two correct evaluations of the function at the same Float `z` may differ (the
+    /// fast loop's and the reference's): each side's roundings of the formula, on the formula's
+    /// absolute values, or the vector approximation's promised accuracy.
+    func evaluationSlack(_ z: Float) -> Double {
+        let u = RoundingBound.unit, z = Double(z)
+        switch self {
+        case .none, .relu, .clip: return 0
+        case let .leakyRelu(alpha): return z < 0 ? 2 * u * abs(Double(alpha) * z) : 0
+        // The vector approximations against the C library, and the C library's own ulp.
+        case .sigmoid: return (VectorMathAccuracy.tanhAndSigmoid + 2 * u) / (1 + libmExp(-z))
+        case .tanh: return (VectorMathAccuracy.tanhAndSigmoid + 2 * u) * abs(libmTanh(z))
+        // alpha x + beta: a product and a sum per side.
+        case let .hardSigmoid(alpha, beta): return 2 * 2 * u * (abs(Double(alpha) * z) + abs(Double(beta)))
+        // x * (x / 6 + 1/2), or x * (x * (1/6) + 1/2) with 1/6 rounded: four roundings per side.
+        case .hardSwish: return 2 * 4 * u * abs(z) * (abs(z) / 6 + 0.5)
+        // The same erff on both sides: the scalar formula's four roundings per side.
+        case .gelu: return 2 * 4 * u * abs(z)
+        // x^3 and the polynomial (six roundings) and the vector tanh against tanhf.
+        case .geluTanh: return (2 * 8 * u + VectorMathAccuracy.tanhAndSigmoid) * abs(z)
+        }
+    }
+
+    /// Bounds on the activated outputs `f(z)` given the pre-activation values `z` of the
+    /// reference and bounds on their error.
+    func bounds(z: [Float], zBounds: [Float]) -> [Float] {
+        zip(z, zBounds).map { Float(lipschitz * Double($1) + evaluationSlack($0)) }
+    }
+}
+
+extension Convolution {
+    /// Error bounds for a fast convolution of `x`, `w`, `b`, `r` against `Reference.conv`, before the
+    /// activation, for the path `algorithm` takes.
+    ///
+    /// Direct, im2col, tiled and depthwise paths are sums of K = C/groups * KH * KW products
+    /// plus the bias and the residual: K + 2 roundings deep, M = the convolution of |x| by |w|
+    /// plus |b| + |r|. Winograd is bounded separately (`winogradMagnitudes`).
+    static func preActivationBounds(shape g: ConvShape, algorithm: Algorithm, batch: Int,
+                                    x: [Float], weights w: [Float], bias b: [Float]?,
+                                    residual r: [Float]?) -> [Float] {
+        if algorithm == .winograd {
+            return RoundingBound.bounds(depth: g.inputChannels + 9,
+                                        magnitudes: winogradMagnitudes(shape: g, batch: batch, x: x, weights: w,
+                                                                       bias: b, residual: r))
+        }
+        let m = Reference.conv(g, batch: batch, x: x.map(abs), weights: w.map(abs), bias: b?.map(abs),
+                               residual: r?.map(abs))
+        return RoundingBound.bounds(depth: g.reductionLength + 2, magnitudes: m)
+    }
+
+    /// M for Winograd F(2x2, 3x3): per output, `|A^T| (sum_c |G| |g_c| |G^T| (.) |B^T| |d_c| |B|) |A|`
+    /// over its tile, plus |b| + |r|: the transforms evaluated on absolute values.
+    ///
+    /// Depth: the input transform B^T d B is two additions deep, U = G g G^T is rounded once
+    /// from Double, then the product, C - 1 additions over channels, the output transform
+    /// A^T m A (two sums of three), the bias and the residual: C + 9. This M is at least the
+    /// direct convolution's (all terms are non-negative and |B|, |G|, |A| only add terms), so
+    /// it also covers the reference's own 2u M.
+    static func winogradMagnitudes(shape g: ConvShape, batch: Int, x: [Float], weights w: [Float],
+                                   bias b: [Float]?, residual r: [Float]?) -> [Float] {
+        precondition(g.window.kernelHeight == 3 && g.window.kernelWidth == 3 && g.groups == 1,
+                     "winogradMagnitudes: F(2x2, 3x3) only")
+        let c = g.inputChannels, oc = g.outputChannels
+        let h = g.inputHeight, width = g.inputWidth, oh = g.outputHeight, ow = g.outputWidth
+        let absG: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]]
+        let absBT: [[Double]] = [[1, 0, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 0, 1]]
+        let absAT: [[Double]] = [[1, 1, 1, 0], [0, 1, 1, 1]]
+        // |U| (OC, C, 4, 4) = |G| |g| |G^T|.
+        var absU = [Double](repeating: 0, count: oc * c * 16)
+        for o in 0..<oc {
+            for i in 0..<c {
+                let base = (o * c + i) * 9
+                for p in 0..<4 {
+                    for q in 0..<4 {
+                        var s = 0.0
+                        for k in 0..<3 { for l in 0..<3 { s += absG[p][k] * Double(abs(w[base + k * 3 + l])) * absG[q][l] } }
+                        absU[(o * c + i) * 16 + p * 4 + q] = s
+                    }
+                }
+            }
+        }
+        var m = [Float](repeating: 0, count: batch * oc * oh * ow)
+        var absV = [Double](repeating: 0, count: c * 16)
+        for n in 0..<batch {
+            for ti in 0..<(oh + 1) / 2 {
+                for tj in 0..<(ow + 1) / 2 {
+                    // |V| (C, 4, 4) = |B^T| |d| |B| for the tile's 4x4 input, zero outside the image.
+                    for i in 0..<c {
+                        var d = [Double](repeating: 0, count: 16)
+                        for p in 0..<4 {
+                            for q in 0..<4 {
+                                let ih = 2 * ti - g.window.padTop + p, iw = 2 * tj - g.window.padLeft + q
+                                if ih >= 0 && ih < h && iw >= 0 && iw < width {
+                                    d[p * 4 + q] = Double(abs(x[((n * c + i) * h + ih) * width + iw]))
+                                }
+                            }
+                        }
+                        for p in 0..<4 {
+                            for q in 0..<4 {
+                                var s = 0.0
+                                for k in 0..<4 { for l in 0..<4 { s += absBT[p][k] * d[k * 4 + l] * absBT[q][l] } }
+                                absV[i * 16 + p * 4 + q] = s
+                            }
+                        }
+                    }
+                    for o in 0..<oc {
+                        var sum = [Double](repeating: 0, count: 16)
+                        for i in 0..<c {
+                            for xi in 0..<16 { sum[xi] += absU[(o * c + i) * 16 + xi] * absV[i * 16 + xi] }
+                        }
+                        for rr in 0..<2 {
+                            for ss in 0..<2 {
+                                let oi = 2 * ti + rr, oj = 2 * tj + ss
+                                guard oi < oh && oj < ow else { continue }
+                                var s = 0.0
+                                for p in 0..<4 { for q in 0..<4 { s += absAT[rr][p] * sum[p * 4 + q] * absAT[ss][q] } }
+                                let index = ((n * oc + o) * oh + oi) * ow + oj
+                                s += Double(abs(b?[o] ?? 0)) + Double(abs(r?[index] ?? 0))
+                                m[index] = Float(s)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return m
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func libmExp(_ x: Double) -> Double { Glibc.exp(x) }
+private func libmTanh(_ x: Double) -> Double { Glibc.tanh(x) }
+#else
+import Darwin
+private func libmExp(_ x: Double) -> Double { Darwin.exp(x) }
+private func libmTanh(_ x: Double) -> Double { Darwin.tanh(x) }
+#endif

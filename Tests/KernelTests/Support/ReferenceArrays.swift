@@ -1,0 +1,1 @@
+../../RuntimeTests/Support/ReferenceArrays.swift
