@@ -80,7 +80,8 @@ enum CocoPanopticFormat {
         var file = File()
         var found: Set<String> = []
         do throws(JSONStreamError) {
-            found = try JSONStream(file: handle).forEachElement(ofArrays: ["images", "annotations", "categories"]) { key, element, at throws(JSONStreamError) in
+            var stream = JSONStream(file: handle)
+            found = try stream.forEachElement(ofArrays: ["images", "annotations", "categories"]) { key, element, at throws(JSONStreamError) in
                 func field(_ name: String) throws(JSONStreamError) -> JSONValue {
                     guard let value = element[name] else {
                         throw JSONStreamError(offset: at, reason: "an entry of '\(key)' has no '\(name)'\(element.kind == "an object" ? "" : " (it is \(element.kind))")")

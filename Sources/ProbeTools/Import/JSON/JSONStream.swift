@@ -11,7 +11,10 @@
 import Runtime
 
 /// Walks a JSON file whose top level is an object, keeping one array element at a time.
-final class JSONStream {
+///
+/// A value rather than a class: the walk's state is mutated for every byte, and a struct's
+/// mutations need none of the dynamic exclusivity checks a class's stored properties get.
+struct JSONStream {
     /// The bounds on what is kept.
     struct Limits: Sendable {
         /// Deepest nesting of arrays and objects, kept or not.
@@ -28,25 +31,24 @@ final class JSONStream {
 
     private let file: RegularFile
     private let limits: Limits
-    // One buffer for the whole walk, owned by this object: `buffer[0..<count]` holds the file's
-    // bytes from `start`; `position` is the next byte to read.
-    private let buffer: UnsafeMutableRawBufferPointer
+    // One buffer for the whole walk: `buffer[0..<count]` holds the file's bytes from `start`;
+    // `position` is the next byte to read.
+    private var buffer: [UInt8]
     private var start = 0
     private var count = 0
     private var position = 0
     /// Where the element being kept began, for the element bound.
     private var elementStart: Int?
     private var scratch: [UInt8] = []
+    private var numberText: [UInt8] = []
 
     /// A walk of `file`, read `bufferBytes` at a time.
     init(file: RegularFile, limits: Limits = Limits(), bufferBytes: Int = 1 << 20) {
         precondition(bufferBytes >= 16, "JSONStream: buffer of \(bufferBytes) bytes")
         self.file = file
         self.limits = limits
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
+        buffer = [UInt8](repeating: 0, count: bufferBytes)
     }
-
-    deinit { buffer.deallocate() }
 
     /// Offset in the file of the next byte to read.
     var offset: Int { start + position }
@@ -59,7 +61,7 @@ final class JSONStream {
     /// - Returns: the keys of `arrays` that the object has.
     /// - Throws: `JSONStreamError` for malformed or over-long input, and whatever `body` throws.
     @discardableResult
-    func forEachElement(ofArrays arrays: Set<String>,
+    mutating func forEachElement(ofArrays arrays: Set<String>,
                         _ body: (_ key: String, _ element: JSONValue, _ offset: Int) throws(JSONStreamError) -> Void) throws(JSONStreamError) -> Set<String> {
         var found: Set<String> = []
         guard let first = try skipSpace() else { throw fail("the file is empty; expected a JSON object") }
@@ -86,7 +88,7 @@ final class JSONStream {
     // MARK: Containers
 
     /// The elements of the array member `key`, each kept and handed to `body`.
-    private func elements(of key: String, _ body: (String, JSONValue, Int) throws(JSONStreamError) -> Void) throws(JSONStreamError) {
+    private mutating func elements(of key: String, _ body: (String, JSONValue, Int) throws(JSONStreamError) -> Void) throws(JSONStreamError) {
         let open = try skipSpace()
         guard open == UInt8(ascii: "[") else {
             throw fail("'\(key)' must be an array, found \(open.map(shown) ?? "the end of the file")")
@@ -108,7 +110,7 @@ final class JSONStream {
     }
 
     /// After a member or element: true at ',' (another follows), false at `close`.
-    private func endOfMember(close: UInt8, in container: String) throws(JSONStreamError) -> Bool {
+    private mutating func endOfMember(close: UInt8, in container: String) throws(JSONStreamError) -> Bool {
         guard let byte = try skipSpace() else { throw fail("the file ends inside \(container)") }
         position += 1
         if byte == UInt8(ascii: ",") { return true }
@@ -118,7 +120,7 @@ final class JSONStream {
     }
 
     /// An object's key and the ':' after it.
-    private func key() throws(JSONStreamError) -> String {
+    private mutating func key() throws(JSONStreamError) -> String {
         guard let quote = try skipSpace() else { throw fail("the file ends where a key should be") }
         guard quote == UInt8(ascii: "\"") else { throw fail("expected a key (a string in double quotes), found \(shown(quote))") }
         position += 1
@@ -131,7 +133,7 @@ final class JSONStream {
     }
 
     /// The value at the reader; nil when not kept.
-    private func value(keep: Bool, depth: Int) throws(JSONStreamError) -> JSONValue? {
+    private mutating func value(keep: Bool, depth: Int) throws(JSONStreamError) -> JSONValue? {
         guard depth <= limits.depth else { throw fail("arrays and objects nested deeper than \(limits.depth) levels") }
         if keep, let elementStart, offset - elementStart > limits.elementBytes {
             throw fail("an element longer than \(limits.elementBytes) bytes (it began at byte \(elementStart))")
@@ -140,12 +142,12 @@ final class JSONStream {
         switch byte {
         case UInt8(ascii: "{"):
             position += 1
-            var members: [String: JSONValue] = [:]
+            var members = JSONObject()
             if try skipSpace() == UInt8(ascii: "}") { position += 1; return keep ? .object(members) : nil }
             repeat {
                 let key = try key()
                 let member = try value(keep: keep, depth: depth + 1)
-                if keep { members[key] = member! }
+                if keep { members.append(key, member!) }
             } while try endOfMember(close: UInt8(ascii: "}"), in: "an object")
             return keep ? .object(members) : nil
         case UInt8(ascii: "["):
@@ -172,7 +174,7 @@ final class JSONStream {
     // MARK: Scalars
 
     /// The rest of a string whose opening quote was read; nil when not kept.
-    private func string(keep: Bool) throws(JSONStreamError) -> String? {
+    private mutating func string(keep: Bool) throws(JSONStreamError) -> String? {
         let begin = offset - 1
         scratch.removeAll(keepingCapacity: true)
         while true {
@@ -195,7 +197,7 @@ final class JSONStream {
     }
 
     /// The character of an escape whose backslash was read.
-    private func escape() throws(JSONStreamError) -> Unicode.Scalar {
+    private mutating func escape() throws(JSONStreamError) -> Unicode.Scalar {
         guard let byte = try nextByte() else { throw fail("the file ends inside an escape") }
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return Unicode.Scalar(byte)
@@ -222,7 +224,7 @@ final class JSONStream {
     }
 
     /// Four hex digits of a \u escape.
-    private func hexUnit() throws(JSONStreamError) -> UInt32 {
+    private mutating func hexUnit() throws(JSONStreamError) -> UInt32 {
         var unit: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = try nextByte() else { throw fail("the file ends inside a \\u escape") }
@@ -239,42 +241,47 @@ final class JSONStream {
     }
 
     /// A number, as RFC 8259 writes it: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    private func number(keep: Bool) throws(JSONStreamError) -> JSONValue? {
+    private mutating func number(keep: Bool) throws(JSONStreamError) -> JSONValue? {
         let begin = offset
-        var text: [UInt8] = []
+        numberText.removeAll(keepingCapacity: true)
         var integral = true
-        func take() throws(JSONStreamError) {
-            let byte = try nextByte()!
-            if keep {
-                text.append(byte)
-                if text.count > limits.numberCharacters { throw fail(at: begin, "a number longer than \(limits.numberCharacters) characters") }
-            }
-        }
-        func digits() throws(JSONStreamError) {
-            let first = try peekByte()
-            guard let first, isDigit(first) else {
-                throw fail("expected a digit in a number, found \(first.map(shown) ?? "the end of the file")")
-            }
-            while let d = try peekByte(), isDigit(d) { try take() }
-        }
-        if try peekByte() == UInt8(ascii: "-") { try take() }
-        if try peekByte() == UInt8(ascii: "0") { try take() } else { try digits() }
-        if try peekByte() == UInt8(ascii: ".") { integral = false; try take(); try digits() }
+        if try peekByte() == UInt8(ascii: "-") { try take(keep, begin) }
+        if try peekByte() == UInt8(ascii: "0") { try take(keep, begin) } else { try digits(keep, begin) }
+        if try peekByte() == UInt8(ascii: ".") { integral = false; try take(keep, begin); try digits(keep, begin) }
         if let e = try peekByte(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
             integral = false
-            try take()
-            if let sign = try peekByte(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { try take() }
-            try digits()
+            try take(keep, begin)
+            if let sign = try peekByte(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { try take(keep, begin) }
+            try digits(keep, begin)
         }
         guard keep else { return nil }
-        let string = String(decoding: text, as: UTF8.self)
+        let string = String(decoding: numberText, as: UTF8.self)
         if integral, let value = Int(string) { return .integer(value) }
         guard let value = Double(string), value.isFinite else { throw fail(at: begin, "the number \(string) is out of range") }
         return .number(value)
     }
 
+    /// Reads one byte of a number that began at `begin` (kept in `numberText` when `keep`).
+    @inline(__always)
+    private mutating func take(_ keep: Bool, _ begin: Int) throws(JSONStreamError) {
+        let byte = try nextByte()!
+        if keep {
+            numberText.append(byte)
+            if numberText.count > limits.numberCharacters { throw fail(at: begin, "a number longer than \(limits.numberCharacters) characters") }
+        }
+    }
+
+    /// One or more digits of a number.
+    private mutating func digits(_ keep: Bool, _ begin: Int) throws(JSONStreamError) {
+        let first = try peekByte()
+        guard let first, isDigit(first) else {
+            throw fail("expected a digit in a number, found \(first.map(shown) ?? "the end of the file")")
+        }
+        while let d = try peekByte(), isDigit(d) { try take(keep, begin) }
+    }
+
     /// `word` (true, false, null), whose first letter is at the reader.
-    private func literal(_ word: String) throws(JSONStreamError) {
+    private mutating func literal(_ word: String) throws(JSONStreamError) {
         let begin = offset
         for expected in word.utf8 {
             guard try nextByte() == expected else { throw fail(at: begin, "expected \(word)") }
@@ -285,7 +292,7 @@ final class JSONStream {
 
     /// The next byte that is not white space, not consumed; nil at the end of the file.
     @inline(__always)
-    private func skipSpace() throws(JSONStreamError) -> UInt8? {
+    private mutating func skipSpace() throws(JSONStreamError) -> UInt8? {
         while let byte = try peekByte() {
             guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return byte }
             position += 1
@@ -294,7 +301,7 @@ final class JSONStream {
     }
 
     @inline(__always)
-    private func peekByte() throws(JSONStreamError) -> UInt8? {
+    private mutating func peekByte() throws(JSONStreamError) -> UInt8? {
         if position == count {
             try refill()
             if count == 0 { return nil }
@@ -303,23 +310,26 @@ final class JSONStream {
     }
 
     @inline(__always)
-    private func nextByte() throws(JSONStreamError) -> UInt8? {
+    private mutating func nextByte() throws(JSONStreamError) -> UInt8? {
         guard let byte = try peekByte() else { return nil }
         position += 1
         return byte
     }
 
     /// Reads the next part of the file; never past the size it had when opened.
-    private func refill() throws(JSONStreamError) {
+    private mutating func refill() throws(JSONStreamError) {
         start += count
         position = 0
         count = 0
         let wanted = min(buffer.count, max(0, file.size - start))
         guard wanted > 0 else { return }
-        do {
-            count = try file.read(at: start, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted]))
-        } catch {
-            throw JSONStreamError(offset: start, reason: "cannot be read (\(error.reason))")
+        let (file, start) = (self.file, self.start)
+        let result = buffer.withUnsafeMutableBytes { bytes in
+            Result { () throws(RegularFile.Failure) in try file.read(at: start, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<wanted])) }
+        }
+        switch result {
+        case let .success(got): count = got
+        case let .failure(error): throw JSONStreamError(offset: start, reason: "cannot be read (\(error.reason))")
         }
     }
 

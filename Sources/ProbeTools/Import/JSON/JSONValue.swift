@@ -3,8 +3,8 @@
 
 /// A parsed JSON value.
 enum JSONValue: Equatable, Sendable {
-    /// An object; a key given twice keeps its last value.
-    case object([String: JSONValue])
+    /// An object.
+    case object(JSONObject)
     case array([JSONValue])
     case string(String)
     /// A number written without fraction or exponent that fits an `Int`.
@@ -16,8 +16,8 @@ enum JSONValue: Equatable, Sendable {
 
     /// The member `key` of an object; nil for a missing key or a value that is no object.
     subscript(key: String) -> JSONValue? {
-        guard case let .object(members) = self else { return nil }
-        return members[key]
+        guard case let .object(object) = self else { return nil }
+        return object[key]
     }
 
     /// The value as an `Int`: an integer, or a number with no fraction within `Int`'s range.
@@ -51,6 +51,32 @@ enum JSONValue: Equatable, Sendable {
         case .bool: return "a boolean"
         case .null: return "null"
         }
+    }
+}
+
+/// An object's members in the order written. Objects read are small (a COCO segment has five
+/// members), where a list searched from the end costs less than hashing every key into a
+/// dictionary; a key given twice has its last value.
+struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
+    private(set) var members: [(key: String, value: JSONValue)] = []
+
+    init() {}
+
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
+        for (key, value) in elements { append(key, value) }
+    }
+
+    mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+
+    /// The last value of `key`.
+    subscript(key: String) -> JSONValue? { members.last { $0.key == key }?.value }
+
+    /// The keys, each once.
+    var keys: Set<String> { Set(members.map(\.key)) }
+
+    /// Equal when every key has the same last value.
+    static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.keys == b.keys && a.keys.allSatisfy { a[$0] == b[$0] }
     }
 }
 
