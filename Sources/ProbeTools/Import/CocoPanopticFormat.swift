@@ -39,19 +39,20 @@ enum CocoPanopticFormat {
             let json = "annotations/panoptic_\(set).json"
             guard source.hasFile(json) else { continue }
             found = true
-            let file = try read(source, json)
+            var file = try read(source, json)
             for category in file.categories where labelOf[category.id] == nil {
                 labelOf[category.id] = labels.count
                 labels.append(ImportLabel(name: cleanName(category.name), synonyms: [],
                                           category: category.isThing ? "" : "stuff"))
             }
             let imageFolder = source.hasFolder("images/" + set) ? "images/" + set : set
-            for annotation in file.annotations {
+            // Taken from the end, so the annotations read give back their memory as items are made.
+            while let annotation = file.annotations.popLast() {
                 guard let name = file.imageName[annotation.imageID] else { continue }
-                var segments: [Int: Int] = [:]
-                for segment in annotation.segments {
-                    // A segment of an unknown category maps to no label: reported as unknown.
-                    segments[segment.id] = labelOf[segment.category] ?? -1
+                // A segment of an unknown category maps to no label: reported as unknown. An id no
+                // PNG can hold (0 is void, 2^24 and above have no colour) can never be met.
+                let segments = annotation.segments.filter { (1..<(1 << 24)).contains($0.id) }.map { segment in
+                    SegmentLabel(id: Int32(segment.id), label: Int32(labelOf[segment.category] ?? -1))
                 }
                 items.append(ImportItem(image: "\(imageFolder)/\(name)", mask: "annotations/panoptic_\(set)/\(annotation.fileName)",
                                         split: split, name: stem(name), segments: segments))
@@ -61,7 +62,10 @@ enum CocoPanopticFormat {
             throw .source(path: source.path("annotations/panoptic_val2017.json"),
                           reason: "not found (nor panoptic_train2017.json); unpack panoptic_annotations_trainval2017.zip into annotations/")
         }
-        items.sort { $0.image.utf8.lexicographicallyPrecedes($1.image.utf8) }
+        // Sorted by image, then mask: the same order whatever the JSON's.
+        items.sort { a, b in
+            a.image != b.image ? a.image.utf8.lexicographicallyPrecedes(b.image.utf8) : a.mask.utf8.lexicographicallyPrecedes(b.mask.utf8)
+        }
         return ImportPlan(labels: labels, encoding: .panoptic, void: [0], items: items)
     }
 

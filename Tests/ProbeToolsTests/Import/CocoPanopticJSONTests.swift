@@ -57,7 +57,7 @@ import Testing
             let expected = Dictionary(uniqueKeysWithValues: (0..<(1 + i % 4)).map { k in
                 (1000 * i + k, categories.firstIndex { $0.id == Self.category(i, k, categories) }!)
             })
-            #expect(item.segments == expected, "image \(i)")
+            #expect(item.segmentLabels == expected, "image \(i)")
         }
     }
 
@@ -66,9 +66,12 @@ import Testing
         // Image 2 is not in `images`; image 3's segments name category 7, which `categories` lacks.
         json = json.replacingOccurrences(of: "\"id\": 2}", with: "\"id\": 22}")
         json = json.replacingOccurrences(of: "\"id\": 3000, \"category_id\": 1", with: "\"id\": 3000, \"category_id\": 7")
+        // Image 1 lists segment 1000 twice (the last entry counts) and ids no PNG can hold.
+        json = json.replacingOccurrences(of: "{\"id\": 1000, \"category_id\": 1,", with: "{\"id\": 0, \"category_id\": 1}, {\"id\": 16777216, \"category_id\": 1}, {\"id\": 1000, \"category_id\": 9}, {\"id\": 1000, \"category_id\": 1,")
         let plan = try plan(json)
         #expect(plan.items.map(\.image) == ["val2017/000000000001.jpg", "val2017/000000000003.jpg"])
-        #expect(plan.items[1].segments[3000] == -1 && plan.items[1].segments[3001] == 0)
+        #expect(plan.items[0].segments.map(\.id) == [1000, 1000, 1001] && plan.items[0].segmentLabels == [1000: 0, 1001: 0])
+        #expect(plan.items[1].segmentLabels[3000] == -1 && plan.items[1].segmentLabels[3001] == 0)
     }
 
     @Test func malformedFilesNameTheFileAndTheByte() throws {
