@@ -52,7 +52,7 @@ extension ProbeCommand {
             let summary: ImportSummary
             do {
                 summary = try ProbeImport.run(source: source, out: out, options: options,
-                                              report: { bar.line("problem: " + $0.description) },
+                                              report: { bar.line(problemLine($0)) },
                                               progress: { bar.update($0, $1) })
             } catch {
                 bar.finish()
@@ -69,7 +69,8 @@ extension ProbeCommand {
 
     struct Resize: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a probe resized: images S x S (bilinear), segmentations in proportion (nearest), coverages recomputed.")
+            abstract: "Write a probe resized: images S x S (bilinear), segmentations in proportion (nearest), coverages recomputed.",
+            discussion: "A stopped resize continues when run again with the same options.")
 
         @Argument(help: "The probe directory (the one holding index.csv).")
         var directory: String
@@ -77,7 +78,7 @@ extension ProbeCommand {
         @Option(name: .long, help: "Image side in pixels (Broden's 224 becomes S; its 112 segmentations S/2).")
         var size: Int
 
-        @Option(name: .long, help: "Directory to write the resized probe into (new or empty).")
+        @Option(name: .long, help: "Directory to write the resized probe into (new or empty, or an unfinished resize of the same options).")
         var out: String
 
         func validate() throws {
@@ -88,20 +89,22 @@ extension ProbeCommand {
             let bar = ProbeProgressBar(verb: "written")
             let summary: RewriteSummary
             do {
-                summary = try ProbeRewrite.resize(directory, size: size, out: out, report: { bar.line("problem: " + $0) },
+                summary = try ProbeRewrite.resize(directory, size: size, out: out, report: { bar.line(problemLine($0)) },
                                                   progress: { bar.update($0, $1) })
             } catch {
                 bar.finish()
                 throw commandFailure(error)
             }
             bar.finish()
+            if summary.resumed > 0 { print("continued a resize stopped after \(summary.resumed) images") }
             print("wrote \(summary.written) images of \(size)x\(size) to \(out) (\(summary.labels) labels); \(summary.leftOut) left out")
         }
     }
 
     struct Subset: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write part of a probe: its first N images and/or some of its categories, tables recounted.")
+            abstract: "Write part of a probe: its first N images and/or some of its categories, tables recounted.",
+            discussion: "A stopped subset continues when run again with the same options.")
 
         @Argument(help: "The probe directory (the one holding index.csv).")
         var directory: String
@@ -112,7 +115,7 @@ extension ProbeCommand {
         @Option(name: .long, help: "Comma-separated categories to keep (images without any of them are dropped).")
         var categories: String?
 
-        @Option(name: .long, help: "Directory to write the subset into (new or empty).")
+        @Option(name: .long, help: "Directory to write the subset into (new or empty, or an unfinished subset of the same options).")
         var out: String
 
         func validate() throws {
@@ -126,13 +129,19 @@ extension ProbeCommand {
             let summary: RewriteSummary
             do {
                 summary = try ProbeRewrite.subset(directory, limit: limit, categories: names, out: out,
-                                                  report: { bar.line("problem: " + $0) }, progress: { bar.update($0, $1) })
+                                                  report: { bar.line(problemLine($0)) }, progress: { bar.update($0, $1) })
             } catch {
                 bar.finish()
                 throw commandFailure(error)
             }
             bar.finish()
+            if summary.resumed > 0 { print("continued a subset stopped after \(summary.resumed) images") }
             print("wrote \(summary.written) images to \(out) (\(summary.labels) labels in \(summary.categories.joined(separator: ", "))); \(summary.leftOut) left out")
         }
     }
+}
+
+/// A problem's line: those found before a stop, reported again at the end, say so.
+private func problemLine(_ problem: ImportProblem) -> String {
+    (problem.earlier ? "problem (found before the stop): " : "problem: ") + problem.description
 }

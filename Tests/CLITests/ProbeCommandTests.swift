@@ -34,4 +34,20 @@ import Testing
         #expect(subset.limit == 100 && subset.categories == "object,part" && subset.out == "/s")
         #expect(refusal(["probe", "subset", "/b", "--out", "/s"])?.contains("--limit") == true)
     }
+
+    @Test func theProgressBarShowsRateAndTimeLeft() {
+        #expect(ProbeProgressBar.text(done: 0, total: 400, verb: "imported", rate: nil)
+                == "[                              ] 0/400 images imported")
+        #expect(ProbeProgressBar.text(done: 120, total: 400, verb: "imported", rate: 35.2)
+                == "[#########                     ] 120/400 images imported, 35 images/s, 0:08 left")
+        #expect(ProbeProgressBar.text(done: 10, total: 4000, verb: "written", rate: 2.5)
+                == "[                              ] 10/4000 images written, 2.5 images/s, 26:36 left")
+        #expect(ProbeProgressBar.text(done: 400, total: 400, verb: "imported", rate: 35.2)
+                == "[##############################] 400/400 images imported, 35 images/s")
+        #expect(ProbeProgressBar.duration(0.2) == "0:01" && ProbeProgressBar.duration(59) == "0:59" && ProbeProgressBar.duration(60) == "1:00")
+        #expect(ProbeProgressBar.duration(3 * 3600 + 5 * 60) == "3:05:00")
+        // The rate of this run: nothing yet, or too soon, tells nothing.
+        #expect(ProbeProgressBar.rate(done: 0, seconds: 5) == nil && ProbeProgressBar.rate(done: 3, seconds: 0.05) == nil)
+        #expect(ProbeProgressBar.rate(done: 30, seconds: 2) == 15)
+    }
 }

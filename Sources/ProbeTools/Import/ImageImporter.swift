@@ -98,11 +98,12 @@ struct ImageImporter: Sendable {
                 let mask = try PNG.decodeRGB(maskBytes, limits: limits)
                 width = mask.width; height = mask.height
                 guard width == image.width && height == image.height else { break }
+                let segments = item.segmentLabels
                 mask.pixels.withUnsafeBufferPointer { rgb in
                     for p in 0..<(width * height) {
                         let id = Int(rgb[3 * p]) | Int(rgb[3 * p + 1]) << 8 | Int(rgb[3 * p + 2]) << 16
                         let label: Int32
-                        if plan.void.contains(id) { label = Self.void } else if let l = item.segments[id], l >= 0 { label = Int32(l) } else { label = Self.unknown }
+                        if plan.void.contains(id) { label = Self.void } else if let l = segments[id], l >= 0 { label = Int32(l) } else { label = Self.unknown }
                         place(label, id, p, &perCategory, &unknown, width * height)
                     }
                 }

@@ -35,10 +35,13 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
 
 /// A problem with one image: reported on one line, counted, and the import goes on.
 public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
-    /// The file concerned (an image or a mask of the source).
+    /// The file concerned (an image, a mask or a folder of the source); empty when the cause names it.
     public var file: String
     /// What is wrong and what was done about it.
     public var cause: String
+    /// Whether it was found by an earlier run of the same job, which was stopped, and is
+    /// reported again at the end of the run that finished it.
+    public var earlier = false
     /// One line, safe to print.
-    public var description: String { TerminalText.sanitize(file + ": " + cause) }
+    public var description: String { TerminalText.sanitize(file.isEmpty ? cause : file + ": " + cause) }
 }

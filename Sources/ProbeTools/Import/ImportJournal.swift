@@ -1,32 +1,45 @@
-// The journal of an import in progress: what makes a stopped import continue where it stopped.
+// The journal of an import, resize or subset in progress: what makes a stopped job continue where
+// it stopped.
 //
-// `<out>/.import/settings` holds what the import was asked (format, real source path, options,
-// the --map text); `<out>/.import/journal` one line per image done, in the order of the plan:
+// `<out>/<folder>/settings` holds what the job was asked (for an import: format, real source
+// path, options, the --map text); `<out>/<folder>/journal` one line per image done, in the order
+// of the plan, each after the lines of its problems:
 //
-//     R <problems> <area> <counts> <index.csv row>     an imported image (tab-separated)
+//     P <file> <cause>                                 a problem of the image whose line follows
+//     R <problems> <area> <counts> <index.csv row>     an image written (tab-separated)
 //     S <problems>                                     an image left out
 //
 // `<counts>` is `c:id=pixels,id=pixels|c:...` (`-` for none). Lines are appended after each batch
-// of images, which are written before their lines: a line in the journal is a finished image. A
-// line cut by a stop (no line end) is dropped when the import continues. The tables and index.csv
-// are written from the journal at the end, index.csv last, and the journal is then removed: a
-// directory with index.csv holds a finished probe, one with `.import/` an unfinished import.
+// of images, which are written before their lines: an R or S line in the journal is a finished
+// image. A line cut by a stop (no line end), and problem lines that no R or S line follows, are
+// dropped when the job continues. The tables and index.csv are written from the journal at the
+// end, index.csv last, and the journal is then removed: a directory with index.csv holds a
+// finished probe, one with the journal's folder an unfinished job.
 import Dissection
 import Foundation
+import Render
 
 struct ImportJournal {
-    static let folder = ".import"
+    /// The folder of an import's journal.
+    static let importFolder = ".import"
+    /// The folder of a resize's or subset's journal.
+    static let rewriteFolder = ".rewrite"
+
     let directory: String
-    var settingsPath: String { ProbePaths.join(directory, Self.folder + "/settings") }
-    var journalPath: String { ProbePaths.join(directory, Self.folder + "/journal") }
+    /// The journal's folder inside `directory`.
+    let folder: String
+    var settingsPath: String { ProbePaths.join(directory, folder + "/settings") }
+    var journalPath: String { ProbePaths.join(directory, folder + "/journal") }
 
     /// Opens the journal of `directory` for `settings`: a new one, or the unfinished one with the
-    /// same settings (whose complete lines are returned).
+    /// same settings.
     ///
+    /// - Returns: the journal and the number of images it has done (R and S lines).
     /// - Throws: `ImportError.output` when the directory holds something else (a finished probe, other
-    ///   files, an import with other settings) or cannot be written.
-    static func open(_ directory: String, settings: String) throws(ImportError) -> (journal: ImportJournal, done: [String]) {
-        let journal = ImportJournal(directory: directory)
+    ///   files, a job with other settings) or cannot be written.
+    static func open(_ directory: String, folder: String = importFolder,
+                     settings: String) throws(ImportError) -> (journal: ImportJournal, done: Int) {
+        let journal = ImportJournal(directory: directory, folder: folder)
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         if entries.contains("index.csv") {
             throw .output(path: directory, reason: "already holds a probe (index.csv); choose another --out")
@@ -34,13 +47,15 @@ struct ImportJournal {
         if entries.contains(folder) {
             let previous = (try? ProbePaths.read(folder + "/settings", in: directory, maxBytes: 1 << 20)).map { String(decoding: $0, as: UTF8.self) }
             guard previous == settings else {
-                throw .output(path: directory, reason: "holds an unfinished import with other settings; run it again with the same options to finish it, or choose another --out")
+                throw .output(path: directory, reason: "holds an unfinished job with other settings; run it again with the same options to finish it, or choose another --out")
             }
             var text = (try? ProbePaths.read(folder + "/journal", in: directory, maxBytes: 1 << 30)) ?? []
-            // A line cut by the stop is dropped, in the file too, so appending goes on from a line end.
-            if let lastEnd = text.lastIndex(of: UInt8(ascii: "\n")) { text.removeSubrange((lastEnd + 1)...) } else { text = [] }
+            // A line cut by the stop, and problems of an image whose line was not written, are
+            // dropped, in the file too, so appending goes on after the last finished image.
+            let kept = finishedLength(text)
+            text.removeSubrange(kept...)
             try journal.replace(text)
-            let done = String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
+            let done = text.split(separator: UInt8(ascii: "\n")).count { $0.first == UInt8(ascii: "R") || $0.first == UInt8(ascii: "S") }
             return (journal, done)
         }
         let visible = entries.filter { !$0.hasPrefix(".") }
@@ -55,14 +70,25 @@ struct ImportJournal {
         }
         try write(Array(settings.utf8), to: journal.settingsPath)
         try journal.replace([])
-        return (journal, [])
+        return (journal, 0)
+    }
+
+    /// The length of `text` up to the end of its last complete R or S line.
+    static func finishedLength(_ text: [UInt8]) -> Int {
+        var end = text.count
+        while let lineEnd = text[..<end].lastIndex(of: UInt8(ascii: "\n")) {
+            let start = (text[..<lineEnd].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+            if start < lineEnd, text[start] == UInt8(ascii: "R") || text[start] == UInt8(ascii: "S") { return lineEnd + 1 }
+            end = start
+        }
+        return 0
     }
 
     /// Appends `lines` (each without line end) and flushes them to the disk.
     func append(_ lines: [String]) throws(ImportError) {
         guard !lines.isEmpty else { return }
         guard let handle = FileHandle(forWritingAtPath: journalPath) else {
-            throw .output(path: journalPath, reason: "cannot open the import's journal; check permissions")
+            throw .output(path: journalPath, reason: "cannot open the journal; check permissions")
         }
         defer { try? handle.close() }
         do {
@@ -76,7 +102,7 @@ struct ImportJournal {
 
     /// Removes the journal once the probe's tables are written.
     func remove() {
-        try? FileManager.default.removeItem(atPath: ProbePaths.join(directory, Self.folder))
+        try? FileManager.default.removeItem(atPath: ProbePaths.join(directory, folder))
     }
 
     private func replace(_ bytes: [UInt8]) throws(ImportError) { try Self.write(bytes, to: journalPath) }
@@ -90,16 +116,21 @@ struct ImportJournal {
 
 /// One journal line, read back.
 enum JournalLine: Equatable {
+    case problem(ImportProblem)
     case row(ImportedRow, problems: Int)
     case skip(problems: Int)
 
-    /// The line for an outcome.
-    init(_ outcome: ImportOutcome) {
-        if let row = outcome.row { self = .row(row, problems: outcome.problems.count) } else { self = .skip(problems: outcome.problems.count) }
+    /// The lines of one image: its problems, then its row or skip.
+    static func lines(row: ImportedRow?, problems: [ImportProblem]) -> [String] {
+        problems.map { JournalLine.problem($0).text }
+            + [(row.map { JournalLine.row($0, problems: problems.count) } ?? .skip(problems: problems.count)).text]
     }
 
     var text: String {
         switch self {
+        case let .problem(problem):
+            // Sanitized: no tab, line end or control character is left in either part.
+            return "P\t\(TerminalText.sanitize(problem.file))\t\(TerminalText.sanitize(problem.cause))"
         case let .skip(problems):
             return "S\t\(problems)"
         case let .row(row, problems):
@@ -111,9 +142,11 @@ enum JournalLine: Equatable {
     }
 
     /// Parses a line written by `text` for a probe of `categories` categories; nil when damaged.
-    init?(_ line: String, categories: Int) {
+    init?(_ line: Substring, categories: Int) {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-        guard let kind = fields.first, fields.count >= 2, let problems = Int(fields[1]), problems >= 0 else { return nil }
+        guard let kind = fields.first, fields.count >= 2 else { return nil }
+        if kind == "P", fields.count == 3 { self = .problem(ImportProblem(file: String(fields[1]), cause: String(fields[2]))); return }
+        guard let problems = Int(fields[1]), problems >= 0 else { return nil }
         if kind == "S", fields.count == 2 { self = .skip(problems: problems); return }
         guard kind == "R", fields.count == 5, let area = Int(fields[2]), area > 0 else { return nil }
         var pixels: [[UInt32: Int]] = Array(repeating: [:], count: categories)

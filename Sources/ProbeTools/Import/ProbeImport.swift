@@ -5,8 +5,9 @@
 // The import streams: the format reader lists file names only; images are imported in batches by
 // every core, each worker reading, converting and writing one image at a time, and only the rows
 // and label counts of a batch come back; they are appended to the journal in the plan's order
-// (`ImportJournal`), so a stopped import continues with the first image not in it. The tables are
-// written from the journal at the end (`ProbeTableStats`), index.csv last.
+// (`ImportJournal`), with their problems, so a stopped import continues with the first image not
+// in it and reports the problems found before the stop again at the end. The tables are written
+// from the journal at the end (`ProbeTableStats`), index.csv last.
 import Dissection
 import Runtime
 import Foundation
@@ -19,7 +20,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var imported: Int
     /// Images left out.
     public var skipped: Int
-    /// Problems reported (images left out, and unknown mask values in images kept).
+    /// Problems reported (files and folders the listing left out, images left out, and unknown
+    /// mask values in images kept), those found before a stop included.
     public var problems: Int
     /// Images already done by an earlier, stopped run of the same import.
     public var resumed: Int
@@ -37,7 +39,9 @@ public enum ProbeImport {
     /// import of the same source with the same options that was stopped.
     ///
     /// - Parameters:
-    ///   - report: called, on the calling thread and in image order, with each per-image problem.
+    ///   - report: called, on the calling thread, with each problem: first the files and folders the
+    ///     listing left out, then each image's in image order, and at the end, when the import
+    ///     continues a stopped one, those found before the stop again (`earlier` set).
     ///   - progress: called after each batch with (images done, images in all).
     /// - Throws: `ImportError` when the source, an option or the output cannot be used, or no image was imported.
     public static func run(source directory: String, out: String, options: ImportOptions,
@@ -57,6 +61,8 @@ public enum ProbeImport {
         let source = try ImportSource(directory: directory)
         var plan = try plan(source, options)
         plan.makeNamesSafe()
+        let listing = source.leftOut()
+        listing.forEach(report)
         if let limit = options.limit, plan.items.count > limit { plan.items.removeSubrange(limit...) }
         guard !plan.items.isEmpty else {
             throw .nothingImported(reason: "\(directory) holds no image of \(options.format.rawValue)\(options.split.map { " in split \($0)" } ?? ""); check the folder and --split")
@@ -80,7 +86,7 @@ public enum ProbeImport {
             quality \(options.jpegQuality)
             map \(mapText.map { String(decoding: $0.text, as: UTF8.self) } ?? "-")
             """
-        let (journal, done) = try ImportJournal.open(out, settings: settings)
+        let (journal, done) = try ImportJournal.open(out, folder: ImportJournal.importFolder, settings: settings)
         let folder = ProbePaths.join(out, "images/" + options.format.folder)
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .output(path: folder, reason: "cannot create the directory (\(error.localizedDescription))")
@@ -88,22 +94,26 @@ public enum ProbeImport {
         let importer = ImageImporter(source: source, plan: plan, categories: categories, options: options, out: out)
         let workers = max(1, options.workers ?? ProcessInfo.processInfo.activeProcessorCount)
         let batch = max(16, 4 * workers)
-        var next = min(done.count, plan.items.count)
+        var next = min(done, plan.items.count)
         progress(next, plan.items.count)
         while next < plan.items.count {
             if let stopAfter, next >= stopAfter { throw .output(path: out, reason: "stopped after \(next) images (test)") }
             let range = next..<min(next + batch, plan.items.count)
             let outcomes = try importBatch(range, plan.items, importer, workers: workers)
             for outcome in outcomes { outcome.problems.forEach(report) }
-            try journal.append(outcomes.map { JournalLine($0).text })
+            try journal.append(outcomes.flatMap { JournalLine.lines(row: $0.row, problems: $0.problems) })
             next = range.upperBound
             progress(next, plan.items.count)
         }
-        var summary = try writeTables(journal, categories: categories, plan: plan, out: out)
-        summary.resumed = done.count
-        summary.notes = plan.notes
-        journal.remove()
-        return summary
+        let header = "image,split,ih,iw,sh,sw," + categories.names.joined(separator: ",")
+        let contents = try journal.readBack(categories: categories.names, header: header, earlierImages: done, earlier: report)
+        guard contents.written > 0 else {
+            throw .nothingImported(reason: "all \(contents.leftOut) images were left out (see the problems above)")
+        }
+        try journal.finish(contents, name: { plan.labels[Int($0) - 1].name }, synonyms: { plan.labels[Int($0) - 1].synonyms })
+        return ImportSummary(images: contents.written + contents.leftOut, imported: contents.written, skipped: contents.leftOut,
+                             problems: contents.problems + listing.count, resumed: done, labels: contents.stats.labels.count,
+                             categories: categories.names, notes: plan.notes)
     }
 
     /// The format reader's plan of `source`.
@@ -130,45 +140,6 @@ public enum ProbeImport {
         return try slots.outcomes()
     }
 
-    /// Writes category.csv, label.csv, c_*.csv, then index.csv, from the journal.
-    private static func writeTables(_ journal: ImportJournal, categories: ImportCategories, plan: ImportPlan,
-                                    out: String) throws(ImportError) -> ImportSummary {
-        let text: [UInt8]
-        do { text = try ProbePaths.read(ImportJournal.folder + "/journal", in: out, maxBytes: 1 << 30) } catch {
-            throw .output(path: journal.journalPath, reason: "cannot read back (\(error.reason))")
-        }
-        var stats = ProbeTableStats(categories: categories.names)
-        var index = "image,split,ih,iw,sh,sw," + categories.names.joined(separator: ",") + "\n"
-        var imported = 0, skipped = 0, problems = 0
-        for (n, line) in String(decoding: text, as: UTF8.self).split(separator: "\n").enumerated() {
-            guard let entry = JournalLine(String(line), categories: categories.names.count) else {
-                throw .output(path: journal.journalPath, reason: "line \(n + 1) is damaged; remove \(ProbePaths.join(out, ImportJournal.folder)) and import again")
-            }
-            switch entry {
-            case let .skip(count):
-                skipped += 1; problems += count
-            case let .row(row, count):
-                imported += 1; problems += count
-                index += row.row + "\n"
-                stats.add(pixels: row.pixels, area: row.area)
-            }
-        }
-        guard imported > 0 else {
-            throw .nothingImported(reason: "all \(skipped) images were left out (see the problems above)")
-        }
-        func name(_ id: UInt32) -> String { plan.labels[Int(id) - 1].name }
-        for table in stats.tables(name: name, synonyms: { plan.labels[Int($0) - 1].synonyms }) {
-            try ImportJournal.write(Array(table.text.utf8), to: ProbePaths.join(out, table.file))
-        }
-        // index.csv last, whole or not at all: its presence says the probe is finished.
-        let temporary = ProbePaths.join(out, ImportJournal.folder + "/index.csv")
-        try ImportJournal.write(Array(index.utf8), to: temporary)
-        guard rename(temporary, ProbePaths.join(out, "index.csv")) == 0 else {
-            throw .output(path: ProbePaths.join(out, "index.csv"), reason: "cannot be written (\(String(cString: strerror(errno))))")
-        }
-        return ImportSummary(images: imported + skipped, imported: imported, skipped: skipped, problems: problems, resumed: 0,
-                             labels: stats.labels.count, categories: categories.names, notes: [])
-    }
 }
 
 /// The outcomes of one batch, filled by the workers.

@@ -8,11 +8,16 @@
 // - subset: the first N rows (`limit`) and/or only some categories' columns (`categories`); a row
 //   left without any annotation of the kept categories is dropped. Files are copied byte for byte.
 //
-// Records are read and written by every core in batches; only rows and label counts come back.
-// A record that cannot be read is reported (one line, as `probe check` words it) and left out.
+// Records are read and written by every core in batches; only rows and label counts come back,
+// and they are appended to a journal (`ImportJournal`, in `<out>/.rewrite/`) once a batch's files
+// are written, so a stopped resize or subset continues, when the same command is run again, with
+// the first record not in it, and writes the same probe, byte for byte, as a run that never
+// stopped. A record that cannot be read is reported (one line, as `probe check` words it) and
+// left out; the problems found before a stop are reported again at the end.
 import Dissection
 import Foundation
 import Render
+import Runtime
 
 /// What a resize or subset did.
 public struct RewriteSummary: Sendable, Equatable {
@@ -24,22 +29,52 @@ public struct RewriteSummary: Sendable, Equatable {
     public var labels: Int
     /// See `labels`.
     public var categories: [String]
+    /// Rows done by an earlier, stopped run of the same command.
+    public var resumed: Int
+    /// Rows reported as unreadable (those of an earlier run included).
+    public var problems: Int
 }
 
 /// Making a probe from another: resized, or a subset.
 public enum ProbeRewrite {
-    /// Writes `directory` resized to `size` into `out` (see the file's comment).
+    /// Writes `directory` resized to `size` into `out` (see the file's comment), or finishes such
+    /// a resize that was stopped.
+    ///
+    /// - Parameters:
+    ///   - report: called with each unreadable row, in row order; at the end with those an
+    ///     earlier, stopped run found (`earlier` set).
+    ///   - progress: called after each batch with (rows done, rows in all).
     public static func resize(_ directory: String, size: Int, out: String, workers: Int? = nil,
-                              report: (String) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in }) throws(ImportError) -> RewriteSummary {
-        precondition((2...4096).contains(size), "ProbeRewrite.resize: size \(size) is not in 2...4096")
-        let dataset = try open(directory)
-        return try rewrite(dataset, records: dataset.records, keep: Array(dataset.categories.indices), mode: .resize(size),
-                           out: out, workers: workers, report: report, progress: progress)
+                              report: (ImportProblem) -> Void = { _ in },
+                              progress: (Int, Int) -> Void = { _, _ in }) throws(ImportError) -> RewriteSummary {
+        try resize(directory, size: size, out: out, workers: workers, report: report, progress: progress, stopAfter: nil)
     }
 
-    /// Writes the first `limit` rows of `directory`, or its `categories` only, or both, into `out`.
+    /// Writes the first `limit` rows of `directory`, or its `categories` only, or both, into
+    /// `out`, or finishes such a subset that was stopped (`report` and `progress` as `resize`'s).
     public static func subset(_ directory: String, limit: Int?, categories: [String]?, out: String, workers: Int? = nil,
-                              report: (String) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in }) throws(ImportError) -> RewriteSummary {
+                              report: (ImportProblem) -> Void = { _ in },
+                              progress: (Int, Int) -> Void = { _, _ in }) throws(ImportError) -> RewriteSummary {
+        try subset(directory, limit: limit, categories: categories, out: out, workers: workers, report: report,
+                   progress: progress, stopAfter: nil)
+    }
+
+    /// `resize`, stopping (as a killed process would: journal kept, no tables) once `stopAfter`
+    /// rows are journalled; for the resume tests.
+    static func resize(_ directory: String, size: Int, out: String, workers: Int? = nil,
+                       report: (ImportProblem) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in },
+                       stopAfter: Int?) throws(ImportError) -> RewriteSummary {
+        precondition((2...4096).contains(size), "ProbeRewrite.resize: size \(size) is not in 2...4096")
+        let dataset = try open(directory)
+        let settings = try settings("resize", dataset) + "size \(size)\n"
+        return try rewrite(dataset, records: dataset.records, keep: Array(dataset.categories.indices), mode: .resize(size),
+                           out: out, settings: settings, workers: workers, report: report, progress: progress, stopAfter: stopAfter)
+    }
+
+    /// `subset`, stopping once `stopAfter` rows are journalled; for the resume tests.
+    static func subset(_ directory: String, limit: Int?, categories: [String]?, out: String, workers: Int? = nil,
+                       report: (ImportProblem) -> Void = { _ in }, progress: (Int, Int) -> Void = { _, _ in },
+                       stopAfter: Int?) throws(ImportError) -> RewriteSummary {
         precondition(limit.map { $0 >= 1 } ?? true, "ProbeRewrite.subset: limit must be at least 1")
         let dataset = try open(directory)
         var keep = Array(dataset.categories.indices)
@@ -50,8 +85,9 @@ public enum ProbeRewrite {
             keep = keep.filter { categories.contains(dataset.categories[$0].name) }
         }
         let records = limit.map { Array(dataset.records.prefix($0)) } ?? dataset.records
-        return try rewrite(dataset, records: records, keep: keep, mode: .copy, out: out, workers: workers,
-                           report: report, progress: progress)
+        let settings = try settings("subset", dataset) + "limit \(limit.map(String.init) ?? "-")\ncategories \(keep.map(String.init).joined(separator: ","))\n"
+        return try rewrite(dataset, records: records, keep: keep, mode: .copy, out: out, settings: settings, workers: workers,
+                           report: report, progress: progress, stopAfter: stopAfter)
     }
 
     enum Mode: Sendable { case resize(Int), copy }
@@ -62,53 +98,61 @@ public enum ProbeRewrite {
         }
     }
 
+    /// What a journal of `command` on `dataset` must agree with to be continued: the source's
+    /// real path and a digest of its index.csv (a source changed since the stop is not mixed in).
+    private static func settings(_ command: String, _ dataset: ProbeDataset) throws(ImportError) -> String {
+        let index: [UInt8]
+        do { index = try ProbePaths.read("index.csv", in: dataset.directory, maxBytes: 1 << 30) } catch {
+            throw .probe(message: "\(ProbePaths.join(dataset.directory, "index.csv")): \(error.reason)")
+        }
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325      // FNV-1a, 64 bits
+        for byte in index { digest = (digest ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let real = RegularFile.realPath(dataset.directory) ?? dataset.directory
+        return "netdissect probe \(command)\nsource \(real)\nindex \(index.count) \(String(digest, radix: 16))\n"
+    }
+
     private static func rewrite(_ dataset: ProbeDataset, records: [ProbeRecord], keep: [Int], mode: Mode, out: String,
-                                workers: Int?, report: (String) -> Void, progress: (Int, Int) -> Void) throws(ImportError) -> RewriteSummary {
-        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { !$0.hasPrefix(".") }
-        guard entries.isEmpty else {
-            throw .output(path: out, reason: "is not empty; give --out a new or empty directory")
-        }
-        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw .output(path: out, reason: "cannot create the directory (\(error.localizedDescription)); check that its parent is writable")
-        }
+                                settings: String, workers: Int?, report: (ImportProblem) -> Void,
+                                progress: (Int, Int) -> Void, stopAfter: Int?) throws(ImportError) -> RewriteSummary {
+        let (journal, done) = try ImportJournal.open(out, folder: ImportJournal.rewriteFolder, settings: settings)
         let writer = RecordWriter(dataset: dataset, keep: keep, mode: mode, out: out)
         let workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
         let batch = max(16, 4 * workers)
-        var stats = ProbeTableStats(categories: keep.map { dataset.categories[$0].name })
-        var index = "image,split,ih,iw,sh,sw," + keep.map { csvField(dataset.categories[$0].name) }.joined(separator: ",") + "\n"
-        var written = 0, leftOut = 0
-        var start = 0
-        while start < records.count {
-            let range = start..<min(start + batch, records.count)
+        var next = min(done, records.count)
+        progress(next, records.count)
+        while next < records.count {
+            if let stopAfter, next >= stopAfter { throw .output(path: out, reason: "stopped after \(next) rows (test)") }
+            let range = next..<min(next + batch, records.count)
             let results = RewriteSlots(range.count)
             DispatchQueue.concurrentPerform(iterations: min(workers, range.count)) { _ in
                 while let k = results.claim() {
                     results.store(Result { () throws(ImportError) in try writer.write(records[range.lowerBound + k]) }, at: k)
                 }
             }
+            var lines: [String] = []
             for result in results.all {
                 switch result {
                 case let .failure(error): throw error
                 case let .success(.skipped(reason)):
-                    leftOut += 1
-                    if let reason { report(reason) }
+                    let problems = reason.map { [ImportProblem(file: "", cause: $0)] } ?? []
+                    problems.forEach(report)
+                    lines += JournalLine.lines(row: nil, problems: problems)
                 case let .success(.row(row)):
-                    written += 1
-                    index += row.row + "\n"
-                    stats.add(pixels: row.pixels, area: row.area)
+                    lines += JournalLine.lines(row: row, problems: [])
                 }
             }
-            start = range.upperBound
-            progress(start, records.count)
+            try journal.append(lines)
+            next = range.upperBound
+            progress(next, records.count)
         }
-        guard written > 0 else { throw .nothingImported(reason: "no row of \(dataset.directory) could be written (see the problems above)") }
-        for table in stats.tables(name: { dataset.label(id: Int($0))?.name ?? "label\($0)" },
-                                  synonyms: { dataset.label(id: Int($0))?.synonyms ?? [] }) {
-            try ImportJournal.write(Array(table.text.utf8), to: ProbePaths.join(out, table.file))
-        }
-        try ImportJournal.write(Array(index.utf8), to: ProbePaths.join(out, "index.csv"))
-        return RewriteSummary(written: written, leftOut: leftOut, labels: stats.labels.count,
-                              categories: keep.map { dataset.categories[$0].name })
+        let names = keep.map { dataset.categories[$0].name }
+        let header = "image,split,ih,iw,sh,sw," + names.map(csvField).joined(separator: ",")
+        let contents = try journal.readBack(categories: names, header: header, earlierImages: done, earlier: report)
+        guard contents.written > 0 else { throw .nothingImported(reason: "no row of \(dataset.directory) could be written (see the problems above)") }
+        try journal.finish(contents, name: { dataset.label(id: Int($0))?.name ?? "label\($0)" },
+                           synonyms: { dataset.label(id: Int($0))?.synonyms ?? [] })
+        return RewriteSummary(written: contents.written, leftOut: contents.leftOut, labels: contents.stats.labels.count,
+                              categories: names, resumed: done, problems: contents.problems)
     }
 }
 

@@ -44,6 +44,32 @@ import Testing
         _ = try expectCleanCheck(dir)
     }
 
+    @Test func linksListedThatLeadOutOrNowhereAreReported() throws {
+        let root = try makeTemporaryDirectory("nd-listed-links")
+        let outside = try makeTemporaryDirectory("nd-outside-listed")
+        // ADE20K: image 2 is a link leading out of the dataset, image 3 a link leading nowhere.
+        let ade = try ImportFixtures.ade20k(in: root, train: Array(repeating: Self.q, count: 3), val: [])
+        let images = ade + "/images/training/"
+        try FileManager.default.moveItem(atPath: images + "ADE_train_00000002.jpg", toPath: outside + "/2.jpg")
+        try link(images + "ADE_train_00000002.jpg", to: outside + "/2.jpg")
+        try FileManager.default.removeItem(atPath: images + "ADE_train_00000003.jpg")
+        try link(images + "ADE_train_00000003.jpg", to: outside + "/missing.jpg")
+        let (_, summary, problems) = try importProbe(ade, .ade20k)
+        #expect(summary.imported == 1 && summary.problems == 2)
+        let lines = problems.map(\.description)
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines[0].contains("ADE_train_00000002.jpg") && lines[0].contains("leads out of the dataset") && lines[0].hasSuffix("file left out"), "\(lines[0])")
+        #expect(lines[1].contains("ADE_train_00000003.jpg") && lines[1].contains("leads nowhere") && lines[1].hasSuffix("file left out"), "\(lines[1])")
+
+        // Cityscapes: a city folder that is a link leading out of the dataset.
+        let city = try ImportFixtures.cityscapes(in: root, train: [Self.q, Self.q], val: [Self.q])
+        try FileManager.default.moveItem(atPath: city + "/leftImg8bit/train/aachen", toPath: outside + "/aachen")
+        try link(city + "/leftImg8bit/train/aachen", to: outside + "/aachen")
+        let (_, citySummary, cityProblems) = try importProbe(city, .cityscapes)
+        #expect(citySummary.imported == 1 && citySummary.problems == 1)
+        #expect(cityProblems.map(\.description) == ["\(city)/leftImg8bit/train/aachen: a symbolic link leads out of the dataset directory (to \(try ProbePaths.realPath(outside))/aachen); folder left out"])
+    }
+
     @Test func sourceAndOptionErrorsNameTheCause() throws {
         let root = try makeTemporaryDirectory("nd-errors")
         let src = try ImportFixtures.ade20k(in: root, train: [Self.q], val: [])
