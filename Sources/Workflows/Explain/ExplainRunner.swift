@@ -26,9 +26,11 @@ public struct ExplainRequest: Sendable {
     public var batch: Int, threads: Int
     /// Probe directory when it has moved since the run.
     public var dataset: String?
+    /// Write the masks dense to this directory instead of searching (ExplanationDump).
+    public var dump: String?
 
     public init(run: String, layers: [String] = [], units: String? = nil, settings: ExplainSettings = ExplainSettings(),
-                batch: Int = 16, threads: Int = 0, dataset: String? = nil) {
+                batch: Int = 16, threads: Int = 0, dataset: String? = nil, dump: String? = nil) {
         self.run = run
         self.layers = layers
         self.units = units
@@ -36,6 +38,7 @@ public struct ExplainRequest: Sendable {
         self.batch = batch
         self.threads = threads
         self.dataset = dataset
+        self.dump = dump
     }
 }
 
@@ -104,7 +107,7 @@ public enum ExplainRunner {
         var plan: [ExplainLayer] = []
         for layer in chosen {
             let all = try r.units.map { try parseUnits($0, count: layer.units) } ?? Array(0..<layer.units)
-            let done = try store.doneUnits(layer: layer.name, settings: s)
+            let done = r.dump == nil ? try store.doneUnits(layer: layer.name, settings: s) : []
             let left = all.filter { !done.contains($0) }
             if left.count < all.count { note("\(layer.name): \(all.count - left.count) of \(all.count) units already explained") }
             guard !left.isEmpty else { continue }
@@ -145,6 +148,12 @@ public enum ExplainRunner {
         let catalog = source.catalog
         let name: (Int32) -> String = { catalog.label(Int($0))?.name ?? "#\($0)" }
         let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
+        if let dump = r.dump {
+            let path = DissectRunner.absolute(dump)
+            try ExplanationDump.write(inputs, plan: plan, candidates: candidates, name: name, to: path)
+            note("wrote \(candidates.count) label masks and \(plan.reduce(0) { $0 + $1.units.count }) unit masks to \(path)")
+            return
+        }
         let chunk = max(4, 2 * options.workerCount)
         let cache = SweepCache()
         for (l, layer) in plan.enumerated() {
@@ -170,7 +179,7 @@ public enum ExplainRunner {
             }
             meter.end()
             let seconds = Date().timeIntervalSince(searchStart)
-            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.3f", seconds / Double(max(1, layer.units.count)))) s per unit; \(cache.hits) of \(cache.lookups) probe sweeps shared")
+            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.4f", seconds / Double(max(1, layer.units.count)))) s per unit; \(cache.hits) of \(cache.lookups) probe sweeps shared")
         }
     }
 

@@ -121,6 +121,36 @@ import Testing
         #expect(unit2.map(\.length) == [1, 2] && unit2.allSatisfy { $0.beam == 3 })
     }
 
+    /// `--dump` writes the masks explain searches: the planted units' rows are their formulas of
+    /// the label rows, bit for bit; nothing is searched or stored.
+    @Test func dumpWritesTheMasksDense() throws {
+        let run = try Self.plantedRun()
+        let dump = run + "/../dump"
+        try ExplainRunner.run(ExplainRequest(run: run, threads: 1, dump: dump), output: { _ in }, note: { _ in })
+        /// The uint8 rows of a (rows, bytes) .npy, after checking its header.
+        func rows(_ name: String, _ count: Int) throws -> [[UInt8]] {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dump + "/" + name)))
+            let start = 10 + Int(bytes[8]) + 256 * Int(bytes[9])
+            let header = String(decoding: bytes[10..<start], as: UTF8.self)
+            #expect(header.contains("'descr': '|u1'") && header.contains("'shape': (\(count), 96)"), "\(header)")
+            #expect(bytes.count == start + count * 96)
+            return (0..<count).map { Array(bytes[(start + $0 * 96)..<(start + ($0 + 1) * 96)]) }
+        }
+        // 12 images of 8x8: 768 pixels, 96 bytes a row; labels a..e are ids 1..5, rows 0..4.
+        let labels = try rows("labels.npy", 5), units = try rows("units.npy", 6)
+        let (a, b, c, d, e) = (labels[0], labels[1], labels[2], labels[3], labels[4])
+        #expect(units[0] == zip(a, b).map { $0 | $1 })
+        #expect(units[1] == zip(a, d).map { $0 & ~$1 })
+        #expect(units[2] == c && units[3] == e)
+        #expect(units[4] == zip(b, e).map { $0 & $1 })
+        #expect(units[5].allSatisfy { $0 == 0 } && a.contains { $0 != 0 })
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dump + "/dump.json"))) as? [String: Any]
+        #expect(meta?["pixels"] as? Int == 768)
+        #expect((meta?["labels"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["a", "b", "c", "d", "e"])
+        #expect((meta?["units"] as? [[String: Any]])?.compactMap { $0["unit"] as? Int } == Array(0..<6))
+        #expect(try RunReader.open(run).explanations(layer: "acts").isEmpty)
+    }
+
     @Test func badRequestsFailWithOneLine() throws {
         let run = try Self.plantedRun()
         func failure(_ r: ExplainRequest) -> String? {
