@@ -121,6 +121,26 @@ import Testing
         #expect(unit2.map(\.length) == [1, 2] && unit2.allSatisfy { $0.beam == 3 })
     }
 
+    /// A memory budget smaller than one unit's mask reads the probe once per unit: the same rows
+    /// as one pass for all units, the passes said.
+    @Test func unitsInGroupsGiveTheSameRows() throws {
+        let whole = try Self.plantedRun(), grouped = try Self.plantedRun()
+        for search in ExplainSearch.allCases {
+            let settings = ExplainSettings(maxLength: 3, search: search)
+            try ExplainRunner.run(ExplainRequest(run: whole, settings: settings, threads: 2), output: { _ in }, note: { _ in })
+            let notes = Notes()
+            var lines: [String] = []
+            try ExplainRunner.run(ExplainRequest(run: grouped, settings: settings, threads: 2, memoryBytes: 1),
+                                  output: { lines.append($0) }, note: { notes.add($0) })
+            #expect(lines.count == 6)
+            #expect(notes.lines.filter { $0.contains("read 12 images") }.count == 6, "\(notes.lines)")
+            #expect(notes.lines.contains { $0.contains("units 6-6 of the 6 left in one pass") })
+            let a = try RunReader.open(whole).explanations(layer: "acts").filter { $0.search == search }
+            let b = try RunReader.open(grouped).explanations(layer: "acts").filter { $0.search == search }
+            #expect(a.count == 18 && a == b)
+        }
+    }
+
     /// `--dump` writes the masks explain searches: the planted units' rows are their formulas of
     /// the label rows, bit for bit; nothing is searched or stored.
     @Test func dumpWritesTheMasksDense() throws {
@@ -167,6 +187,7 @@ import Testing
             (ExplainRequest(run: run, settings: ExplainSettings(maxLength: 0)), "--length"),
             (ExplainRequest(run: run, settings: ExplainSettings(beam: 0)), "--beam"),
             (ExplainRequest(run: run, settings: ExplainSettings(minPixels: -1)), "--min-pixels"),
+            (ExplainRequest(run: run, memoryBytes: 0), "--memory"),
         ]
         for (request, expected) in cases {
             let message = failure(request)
