@@ -117,6 +117,15 @@ def beam_search(labels, label_area, unit, max_length, width):
     return heads
 
 
+def simd():
+    """The SIMD targets this NumPy build uses on this CPU (baseline and dispatched), e.g. X86_V3."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_baseline__, __cpu_dispatch__, __cpu_features__
+        return [f for f in list(__cpu_baseline__) + list(__cpu_dispatch__) if __cpu_features__.get(f)]
+    except ImportError:
+        return ["unknown"]
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -127,7 +136,7 @@ def main():
     meta, labels, units = load(dump)
     names = [l["name"] for l in meta["labels"]]
     label_area = labels.sum(axis=1)  # (labels,) compexp's tally_labels, once per probe
-    out = {"units": [], "seconds": [], "threads": 1, "numpy": np.__version__}
+    out = {"units": [], "seconds": [], "threads": 1, "numpy": np.__version__, "simd": simd()}
     for r in range(rounds):
         start = time.perf_counter()
         results = [beam_search(labels, label_area, units[u], length, width) for u in range(units.shape[0])]
