@@ -153,13 +153,14 @@ public enum ExplainRunner {
             meter.end()
             let units = layers.reduce(0) { $0 + $1.units.count }
             note("read \(total) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; masks held: "
-                 + "labels \(megabytes(inputs.labels.bytes)), \(units) units \(megabytes(inputs.unitBytes))")
+                 + "labels \(megabytes(inputs.labels.bytes)), \(units) unit\(units == 1 ? "" : "s") \(megabytes(inputs.unitBytes))")
             return inputs
         }
         if let dump = r.dump {
+            let path = DissectRunner.absolute(dump)
+            try ExplanationDump.prepare(path)  // before the pass, so a bad path costs no pass
             let inputs = try pass(plan, labels: nil)
             let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
-            let path = DissectRunner.absolute(dump)
             try ExplanationDump.write(inputs, plan: plan, candidates: candidates, name: name, to: path)
             note("wrote \(candidates.count) label masks and \(plan.reduce(0) { $0 + $1.units.count }) unit masks to \(path)")
             return

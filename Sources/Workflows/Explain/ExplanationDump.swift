@@ -18,14 +18,19 @@ import Darwin
 #endif
 
 enum ExplanationDump {
-    /// Writes the dump of `inputs` (its layers as in `plan`) with `candidates` to `directory`.
-    static func write(_ inputs: ExplanationInputs, plan: [ExplainLayer], candidates: [Int32],
-                      name: (Int32) -> String, to directory: String) throws {
+    /// Creates `directory` (and its parents) when missing.
+    static func prepare(_ directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw RunError.store(path: directory, reason: "cannot create the dump directory (\((error as NSError).localizedDescription))")
         }
+    }
+
+    /// Writes the dump of `inputs` (its layers as in `plan`) with `candidates` to `directory`.
+    static func write(_ inputs: ExplanationInputs, plan: [ExplainLayer], candidates: [Int32],
+                      name: (Int32) -> String, to directory: String) throws {
+        try prepare(directory)
         let dense = DenseProbeMasks(labels: inputs.labels)
         let bytes = (dense.pixels + 7) / 8
         try writeRows(candidates.count, bytes: bytes, to: directory + "/labels.npy") { dense.label(candidates[$0]) }

@@ -188,6 +188,7 @@ import Testing
             (ExplainRequest(run: run, settings: ExplainSettings(beam: 0)), "--beam"),
             (ExplainRequest(run: run, settings: ExplainSettings(minPixels: -1)), "--min-pixels"),
             (ExplainRequest(run: run, memoryBytes: 0), "--memory"),
+            (ExplainRequest(run: run, dump: run + "/run.sqlite/dump"), "cannot create the dump directory"),
         ]
         for (request, expected) in cases {
             let message = failure(request)
