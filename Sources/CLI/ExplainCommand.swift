@@ -46,16 +46,26 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: "Probe dataset directory, when it has moved since the run.")
     var dataset: String?
 
+    @Option(name: .long, help: "Megabytes for the units' masks held at once; more units than fit are read in several passes over the probe.")
+    var memory: Int = 1024
+
+    @Option(name: .long, help: ArgumentHelp("Write the label and unit masks dense to DIR for benchmarks/explain, and stop.",
+                                            valueName: "dir", visibility: .hidden))
+    var dump: String?
+
     func validate() throws {
         guard ExplainSearch(rawValue: search) != nil else {
             throw ValidationError("--search must be optimal or beam (got '\(search)')")
+        }
+        guard (1...(1 << 24)).contains(memory) else {
+            throw ValidationError("--memory must lie in [1, \(1 << 24)] (megabytes; got \(memory))")
         }
     }
 
     func run() throws {
         let settings = ExplainSettings(maxLength: length, search: ExplainSearch(rawValue: search)!, beam: beam, minPixels: minPixels)
         let request = ExplainRequest(run: runDirectory, layers: layer, units: units, settings: settings,
-                                     batch: batch, threads: threads, dataset: dataset)
+                                     batch: batch, threads: threads, dataset: dataset, dump: dump, memoryBytes: memory << 20)
         do {
             try ExplainRunner.run(request, stopOnSignals: true,
                                   output: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },

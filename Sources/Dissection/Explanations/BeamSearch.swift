@@ -16,15 +16,17 @@ public enum BeamSearch {
     /// The best formula of length at most 1, 2, ... `maxLength` (index k - 1), nil when no label
     /// meets the unit's mask.
     /// - Parameters:
-    ///   - candidates: label ids formulas may use, ascending.
-    ///   - hits: `|L ∩ M|` per label id (`FormulaEvaluator.labelHits`).
+    ///   - candidates: label ids formulas may use, ascending (each one of the probe's labels).
+    ///   - hits: `|L ∩ M|` per label slot (`FormulaEvaluator.labelHits`).
     public static func search(unit: UnitPixels, evaluator: FormulaEvaluator, candidates: [Int32], hits: [Int],
                               maxLength: Int, beam width: Int) -> [FormulaScore?] {
         precondition(maxLength >= 1 && width >= 1)
         let m = unit.pixels, sizes = evaluator.labels.labelPixels
-        var beam: [FormulaScore] = candidates.compactMap { l in
-            let h = hits[Int(l)]
-            return h > 0 ? FormulaScore(formula: Formula(l), intersection: h, pixels: sizes[Int(l)], unitPixels: m) : nil
+        let slots = candidates.map { evaluator.labels.slot($0) }
+        precondition(slots.allSatisfy { $0 >= 0 }, "BeamSearch: a candidate is not one of the probe's labels")
+        var beam: [FormulaScore] = zip(candidates, slots).compactMap { l, s in
+            let h = hits[s]
+            return h > 0 ? FormulaScore(formula: Formula(l), intersection: h, pixels: sizes[s], unitPixels: m) : nil
         }
         guard m > 0, !beam.isEmpty else { return [FormulaScore?](repeating: nil, count: maxLength) }
         beam = Array(rankStable(beam).prefix(width))
@@ -33,9 +35,9 @@ public enum BeamSearch {
             var pool = beam
             for parent in beam {
                 let e = evaluator.extensions(parent.formula, unit: unit)
-                for l in candidates {
+                for (l, s) in zip(candidates, slots) {
                     for op in FormulaOp.allCases {
-                        let c = e.child(op, label: Int(l), labelPixels: sizes[Int(l)], labelHits: hits[Int(l)])
+                        let c = e.child(op, slot: s, labelPixels: sizes[s], labelHits: hits[s])
                         pool.append(FormulaScore(formula: parent.formula.appending(op, l), intersection: c.intersection,
                                                  pixels: c.pixels, unitPixels: m))
                     }

@@ -7,10 +7,12 @@
 
 /// Exhaustive enumeration, per pixel.
 public enum ExhaustiveSearch {
-    /// Dense masks over the whole probe: per label id, and the unit's.
+    /// Dense masks over the whole probe: per label, and the unit's.
     public struct Dense {
-        /// Per label id, one Bool per probe pixel (images concatenated), empty for labels absent.
+        /// Per label slot, one Bool per probe pixel (images concatenated), empty for labels absent.
         public var labels: [[Bool]]
+        /// The probe's labels (for their slots).
+        public let probe: ProbeLabels
         public var unit: [Bool]
         public var pixels: Int
 
@@ -19,7 +21,8 @@ public enum ExhaustiveSearch {
             var offsets = [0]
             for i in 0..<probe.imageCount { offsets.append(offsets[i] + probe.pixelCount(i)) }
             pixels = offsets.last!
-            labels = [[Bool]](repeating: [], count: probe.maxLabelID + 1)
+            self.probe = probe
+            labels = [[Bool]](repeating: [], count: probe.labelCount)
             unit = [Bool](repeating: false, count: pixels)
             let words = (0..<probe.imageCount).map { Bitset.wordCount(pixels: probe.pixelCount($0)) }.max() ?? 1
             var bits = [UInt64](repeating: 0, count: words)
@@ -34,11 +37,11 @@ public enum ExhaustiveSearch {
             }
             for i in 0..<probe.imageCount {
                 for e in probe.entries(i) {
-                    let id = Int(probe.entryLabel[e])
+                    let id = Int(probe.entrySlot[e])
                     if labels[id].isEmpty { labels[id] = [Bool](repeating: false, count: pixels) }
                     expand(i, { probe.decode(entry: e, into: $0) }, into: &labels[id])
                 }
-                for id in probe.imageLabels(i) {
+                for id in probe.imageLabelSlotsOf(i) {
                     if labels[Int(id)].isEmpty { labels[Int(id)] = [Bool](repeating: false, count: pixels) }
                     for p in 0..<probe.pixelCount(i) { labels[Int(id)][offsets[i] + p] = true }
                 }
@@ -51,7 +54,8 @@ public enum ExhaustiveSearch {
         /// The formula's mask, per pixel.
         public func mask(_ f: Formula) -> [Bool] {
             func label(_ id: Int32) -> [Bool] {
-                labels[Int(id)].isEmpty ? [Bool](repeating: false, count: pixels) : labels[Int(id)]
+                let s = probe.slot(id)
+                return s < 0 || labels[s].isEmpty ? [Bool](repeating: false, count: pixels) : labels[s]
             }
             var out = label(f.first)
             for step in f.steps {

@@ -54,7 +54,7 @@ public struct UnitExplanation: Sendable, Equatable {
 public enum Explainer {
     /// Label ids with at least `minPixels` pixels (and at least one) over the probe, ascending.
     public static func candidates(_ labels: ProbeLabels, minPixels: Int) -> [Int32] {
-        labels.labelPixels.indices.filter { $0 >= 1 && labels.labelPixels[$0] >= max(1, minPixels) }.map { Int32($0) }
+        labels.labelPixels.indices.filter { labels.labelPixels[$0] >= max(1, minPixels) }.map { labels.labelIDs[$0] }
     }
 
     /// The best formula of each length bound 1...maxLength for `unit`.

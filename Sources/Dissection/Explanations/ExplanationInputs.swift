@@ -30,14 +30,17 @@ public struct ExplanationInputs: Sendable {
 
     /// Makes one pass over `source` with activations from `producer`.
     /// - Parameters:
+    ///   - labels: the probe's labels from an earlier pass over the same source (nil: built in
+    ///     this pass); a later group of units needs only its units' masks.
     ///   - progress: called after every batch with the images done and the total.
     /// - Throws: `RunError.cancelled` when `control` is cancelled (at a batch boundary), or what
     ///   the producer throws.
     public static func collect(source: SampleSource, producer: ActivationProducer, layers: [ExplainLayer],
-                               batchSize: Int, workers: Int, control: RunControl,
+                               labels known: ProbeLabels? = nil, batchSize: Int, workers: Int, control: RunControl,
                                progress: (Int, Int) -> Void) throws -> ExplanationInputs {
         let total = source.count
-        var labels = ProbeLabels(maxLabelID: source.catalog.maxLabelID)
+        precondition(known.map { $0.imageCount == total } ?? true, "ExplanationInputs: labels of another probe")
+        var labels = known ?? ProbeLabels(catalog: source.catalog)
         var units = layers.map { [UnitPixels](repeating: UnitPixels(), count: $0.units.count) }
         let shapes = producer.layers
         let maskBatch = LabelMaskBatch(catalog: source.catalog, workers: workers)
@@ -56,15 +59,25 @@ public struct ExplanationInputs: Sendable {
                 if case let .sample(_, annotation, _) = item, reason == nil { annotations.append(annotation) }
                 else { annotations.append(nil) }
             }
-            let masks = maskBatch.build(annotations)
+            // Label masks only when the labels are not known yet; the units need only the sizes.
+            let masks = known == nil ? maskBatch.build(annotations) : []
             for (k, item) in items.enumerated() {
-                labels.append(masks[k], height: 0, width: 0)
-                guard let mask = masks[k] else { continue }
+                let size: (height: Int, width: Int, pixels: Int)
+                if known != nil {
+                    guard annotations[k] != nil else { continue }
+                    let (h, w) = (Int(labels.heights[item.index]), Int(labels.widths[item.index]))
+                    guard h * w > 0 else { continue }
+                    size = (h, w, h * w)
+                } else {
+                    labels.append(masks[k], height: 0, width: 0)
+                    guard let mask = masks[k] else { continue }
+                    size = (mask.height, mask.width, mask.pixelCount)
+                }
                 for (l, layer) in layers.enumerated() {
                     let shape = shapes[layer.index]
-                    let key = "\(shape.height)x\(shape.width)>\(mask.height)x\(mask.width)"
+                    let key = "\(shape.height)x\(shape.width)>\(size.height)x\(size.width)"
                     let masker = maskers[key] ?? UnitMasker(plan: BilinearPlan(sourceHeight: shape.height, sourceWidth: shape.width,
-                                                                                targetHeight: mask.height, targetWidth: mask.width))
+                                                                                targetHeight: size.height, targetWidth: size.width))
                     maskers[key] = masker
                     buffers[layer.index].withUnsafeBufferPointer { b in
                         for (j, u) in layer.units.enumerated() {
@@ -73,7 +86,7 @@ public struct ExplanationInputs: Sendable {
                             let (area, words) = masker.threshold(map, layer.thresholds[u])
                             guard area > 0 else { continue }
                             units[l][j].append(image: item.index, bits: masker.mask, wordCount: masker.wordCount,
-                                               pixelCount: mask.pixelCount)
+                                               pixelCount: size.pixels)
                             masker.clear(words)
                         }
                     }
@@ -86,5 +99,8 @@ public struct ExplanationInputs: Sendable {
     }
 
     /// Bytes held.
-    public var bytes: Int { labels.bytes + units.reduce(0) { $0 + $1.reduce(0) { $0 + $1.bytes } } }
+    public var bytes: Int { labels.bytes + unitBytes }
+
+    /// Bytes of the units' masks.
+    public var unitBytes: Int { units.reduce(0) { $0 + $1.reduce(0) { $0 + $1.bytes } } }
 }

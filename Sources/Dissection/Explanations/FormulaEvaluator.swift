@@ -12,6 +12,7 @@
 // |F ∩ L|) and one over the images where the unit fires (for |F ∩ L ∩ M|), whatever the number
 // of labels. Each image's formula mask is rebuilt as a packed bitset from the runs of its labels
 // and counted by AND + popcount, as the tally counts. One evaluator per worker (it owns scratch).
+// Per-label counts are indexed by the label's slot (ProbeLabels.slot), never by its id.
 
 /// Counts formulas over `ProbeLabels` for one worker.
 public final class FormulaEvaluator {
@@ -49,9 +50,9 @@ public final class FormulaEvaluator {
         return (pixels, intersection)
     }
 
-    /// `|L ∩ M|` for every label id.
+    /// `|L ∩ M|` for every label, by slot.
     public func labelHits(unit: UnitPixels) -> [Int] {
-        var hits = [Int](repeating: 0, count: labels.maxLabelID + 1)
+        var hits = [Int](repeating: 0, count: labels.labelCount)
         for k in unit.images.indices {
             let i = Int(unit.images[k]), wc = Bitset.wordCount(pixels: labels.pixelCount(i))
             m.update(repeating: 0, count: wc)
@@ -60,14 +61,14 @@ public final class FormulaEvaluator {
             for e in labels.entries(i) {
                 t.update(repeating: 0, count: wc)
                 labels.decode(entry: e, into: t)
-                hits[Int(labels.entryLabel[e])] += Bitset.intersectionCount(m, t, wc)
+                hits[Int(labels.entrySlot[e])] += Bitset.intersectionCount(m, t, wc)
             }
-            for id in labels.imageLabels(i) { hits[Int(id)] += area }
+            for s in labels.imageLabelSlotsOf(i) { hits[Int(s)] += area }
         }
         return hits
     }
 
-    /// A formula's extensions' ingredients: `|F|`, `|F ∩ M|`, and per label id `|F ∩ L|` (`overlap`)
+    /// A formula's extensions' ingredients: `|F|`, `|F ∩ M|`, and per label slot `|F ∩ L|` (`overlap`)
     /// and `|F ∩ L ∩ M|` (`overlapHits`).
     public func extensions(_ formula: Formula, unit: UnitPixels) -> Extensions {
         var e = unitSweep(formula, unit: unit)
@@ -79,7 +80,7 @@ public final class FormulaEvaluator {
     /// left empty for `probeSweep`.
     public func unitSweep(_ formula: Formula, unit: UnitPixels) -> Extensions {
         var e = Extensions(pixels: 0, intersection: 0, overlap: [],
-                           overlapHits: [Int](repeating: 0, count: labels.maxLabelID + 1))
+                           overlapHits: [Int](repeating: 0, count: labels.labelCount))
         for k in unit.images.indices {
             let i = Int(unit.images[k]), wc = Bitset.wordCount(pixels: labels.pixelCount(i))
             guard build(formula, image: i) > 0 else { continue }
@@ -94,19 +95,19 @@ public final class FormulaEvaluator {
         return e
     }
 
-    /// Adds `|F ∩ L|` on image `i` to `counts[L]` for every label of the image (`F`'s mask in `f`,
+    /// Adds `|F ∩ L|` on image `i` to `counts[slot of L]` for every label of the image (`F`'s mask in `f`,
     /// `area` pixels; an image-level label covers the whole image).
     private func addOverlaps(image i: Int, wordCount wc: Int, area: Int, to counts: inout [Int]) {
         for entry in labels.entries(i) {
             t.update(repeating: 0, count: wc)
             labels.decode(entry: entry, into: t)
-            counts[Int(labels.entryLabel[entry])] += Bitset.intersectionCount(f, t, wc)
+            counts[Int(labels.entrySlot[entry])] += Bitset.intersectionCount(f, t, wc)
         }
-        for id in labels.imageLabels(i) { counts[Int(id)] += area }
+        for s in labels.imageLabelSlotsOf(i) { counts[Int(s)] += area }
     }
 
     /// The sweep of the images where `F` can be non-empty: sets `e.pixels` (`|F|`) and
-    /// `e.overlap` (`|F ∩ L|` per label id).
+    /// `e.overlap` (`|F ∩ L|` per label slot).
     public func probeSweep(_ formula: Formula, into e: inout Extensions) {
         if let cache, let hit = cache.get(formula) {
             e.pixels = hit.pixels
@@ -115,7 +116,7 @@ public final class FormulaEvaluator {
         }
         defer { cache?.put(formula, pixels: e.pixels, overlap: e.overlap) }
         e.pixels = 0
-        e.overlap = [Int](repeating: 0, count: labels.maxLabelID + 1)
+        e.overlap = [Int](repeating: 0, count: labels.labelCount)
         for i32 in support(formula) {
             let i = Int(i32), wc = Bitset.wordCount(pixels: labels.pixelCount(i))
             let area = build(formula, image: i)
@@ -127,9 +128,13 @@ public final class FormulaEvaluator {
 
     /// The images where `formula` can be non-empty (a superset), ascending.
     func support(_ formula: Formula) -> [Int32] {
-        var images = labels.labelImages[Int(formula.first)]
+        func carrying(_ id: Int32) -> [Int32] {
+            let s = labels.slot(id)
+            return s >= 0 ? labels.labelImages[s] : []
+        }
+        var images = carrying(formula.first)
         for step in formula.steps {
-            let other = labels.labelImages[Int(step.label)]
+            let other = carrying(step.label)
             switch step.op {
             case .or: images = Self.union(images, other)
             case .and: images = Self.intersection(images, other)
@@ -193,24 +198,24 @@ public final class FormulaEvaluator {
 public struct Extensions: Sendable {
     /// `|F|`, `|F ∩ M|`.
     public var pixels: Int, intersection: Int
-    /// Per label id: `|F ∩ L|` (empty until `probeSweep`) and `|F ∩ L ∩ M|`.
+    /// Per label slot: `|F ∩ L|` (empty until `probeSweep`) and `|F ∩ L ∩ M|`.
     public var overlap: [Int], overlapHits: [Int]
 
-    /// `|C ∩ M|` of `C = F op L` (needs only the unit's sweep), given `|L ∩ M|`.
-    public func childHits(_ op: FormulaOp, label: Int, labelHits: Int) -> Int {
+    /// `|C ∩ M|` of `C = F op L` (needs only the unit's sweep), given L's slot and `|L ∩ M|`.
+    public func childHits(_ op: FormulaOp, slot: Int, labelHits: Int) -> Int {
         switch op {
-        case .or: return intersection + labelHits - overlapHits[label]
-        case .and: return overlapHits[label]
-        case .andNot: return intersection - overlapHits[label]
+        case .or: return intersection + labelHits - overlapHits[slot]
+        case .and: return overlapHits[slot]
+        case .andNot: return intersection - overlapHits[slot]
         }
     }
 
-    /// The counts of `F op L`, given `|L|` and `|L ∩ M|` (after both sweeps).
-    public func child(_ op: FormulaOp, label: Int, labelPixels: Int, labelHits: Int) -> (pixels: Int, intersection: Int) {
+    /// The counts of `F op L`, given L's slot, `|L|` and `|L ∩ M|` (after both sweeps).
+    public func child(_ op: FormulaOp, slot: Int, labelPixels: Int, labelHits: Int) -> (pixels: Int, intersection: Int) {
         switch op {
-        case .or: return (pixels + labelPixels - overlap[label], intersection + labelHits - overlapHits[label])
-        case .and: return (overlap[label], overlapHits[label])
-        case .andNot: return (pixels - overlap[label], intersection - overlapHits[label])
+        case .or: return (pixels + labelPixels - overlap[slot], intersection + labelHits - overlapHits[slot])
+        case .and: return (overlap[slot], overlapHits[slot])
+        case .andNot: return (pixels - overlap[slot], intersection - overlapHits[slot])
         }
     }
 }

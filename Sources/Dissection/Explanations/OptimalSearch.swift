@@ -38,7 +38,9 @@ public enum OptimalSearch {
                               maxLength: Int, stats: UnsafeMutablePointer<Stats>? = nil) -> FormulaScore? {
         precondition(maxLength >= 1)
         let m = unit.pixels, sizes = evaluator.labels.labelPixels
-        guard m > 0, candidates.contains(where: { hits[Int($0)] > 0 }) else { return nil }
+        let slots = candidates.map { evaluator.labels.slot($0) }
+        precondition(slots.allSatisfy { $0 >= 0 }, "OptimalSearch: a candidate is not one of the probe's labels")
+        guard m > 0, slots.contains(where: { hits[$0] > 0 }) else { return nil }
         var best: FormulaScore?
         var queue = NodeQueue()
         var counters = Stats()
@@ -56,11 +58,11 @@ public enum OptimalSearch {
             default: return false
             }
         }
-        /// The sums of the largest 0...j values of `gains` over the candidates.
+        /// The sums of the largest 0...j values of `gains` (by slot) over the candidates.
         func topSums(_ gains: [Int], _ j: Int) -> [Int] {
             var top = [Int](repeating: 0, count: max(1, j))
-            for l in candidates {
-                let g = gains[Int(l)]
+            for s in slots {
+                let g = gains[s]
                 if j > 0 && g > top[j - 1] {
                     var k = j - 1
                     while k > 0 && top[k - 1] < g { top[k] = top[k - 1]; k -= 1 }
@@ -80,8 +82,8 @@ public enum OptimalSearch {
 
         // Roots: every candidate label; |L' ∩ (M \ L)| <= |L' ∩ M| bounds the gains.
         let rootSums = topSums(hits, maxLength - 1)
-        for l in candidates {
-            let s = FormulaScore(formula: Formula(l), intersection: hits[Int(l)], pixels: sizes[Int(l)], unitPixels: m)
+        for (l, slot) in zip(candidates, slots) {
+            let s = FormulaScore(formula: Formula(l), intersection: hits[slot], pixels: sizes[slot], unitPixels: m)
             consider(s)
             guard maxLength > 1 else { continue }
             let r = maxLength - 1
@@ -96,7 +98,7 @@ public enum OptimalSearch {
             var e = evaluator.unitSweep(f.formula, unit: unit)
             counters.expanded += 1
             var gains = [Int](repeating: 0, count: sizes.count)
-            for l in candidates { gains[Int(l)] = hits[Int(l)] - e.overlapHits[Int(l)] }
+            for s in slots { gains[s] = hits[s] - e.overlapHits[s] }
             let sums = topSums(gains, r)
             let own = bound(intersection: f.intersection, pixels: f.pixels, orGain: f.intersection + sums[r],
                             andGain: f.intersection + sums[r - 1])
@@ -110,9 +112,9 @@ public enum OptimalSearch {
             }
             // Whether any child could win, from its |C ∩ M| alone (|C ∪ M| >= m).
             var needed = false
-            search: for l in candidates {
+            search: for s in slots {
                 for op in FormulaOp.allCases {
-                    let h = e.childHits(op, label: Int(l), labelHits: hits[Int(l)])
+                    let h = e.childHits(op, slot: s, labelHits: hits[s])
                     if canWin(h, m, minLength: k + 1) { needed = true; break search }
                     if r1 >= 1 {
                         let g = gainsOf(op, h)
@@ -123,9 +125,9 @@ public enum OptimalSearch {
             guard needed else { continue }
             evaluator.probeSweep(f.formula, into: &e)
             counters.probeSweeps += 1
-            for l in candidates {
+            for (l, slot) in zip(candidates, slots) {
                 for op in FormulaOp.allCases {
-                    let c = e.child(op, label: Int(l), labelPixels: sizes[Int(l)], labelHits: hits[Int(l)])
+                    let c = e.child(op, slot: slot, labelPixels: sizes[slot], labelHits: hits[slot])
                     let s = FormulaScore(formula: f.formula.appending(op, l), intersection: c.intersection,
                                          pixels: c.pixels, unitPixels: m)
                     consider(s)

@@ -6,6 +6,10 @@
 // Built from the engine's own `LabelMasks` (the same labels, the same precedence of image-level
 // labels over pixel masks), one image at a time, in image order; an image that is skipped has no
 // labels and covers no pixel of any label.
+//
+// Per-label arrays are indexed by the catalog's dense slot (`ConceptCatalog.slot[id]`, the
+// label's index among the scored labels, ascending by id), as the tally's are: their size follows
+// the number of labels, never the largest id (a probe may number a label 65535).
 
 /// The probe's label masks as runs, with per-label totals and image lists.
 public struct ProbeLabels: Sendable {
@@ -13,29 +17,40 @@ public struct ProbeLabels: Sendable {
     public private(set) var heights: [Int32] = [], widths: [Int32] = []
     /// Image `i`'s pixel labels are entries `entryStart[i]..<entryStart[i + 1]`.
     private(set) var entryStart: [Int] = [0]
-    /// Per entry: the label id, and its runs `runStart[k]..<runStart[k + 1]` of `runs`.
-    private(set) var entryLabel: [Int32] = []
+    /// Per entry: the label id and slot, and its runs `runStart[k]..<runStart[k + 1]` of `runs`.
+    private(set) var entryLabel: [Int32] = [], entrySlot: [Int32] = []
     private(set) var runStart: [Int] = [0]
     private(set) var runs: [UInt32] = []
     /// Image `i`'s image-level labels are `imageLabelIDs[imageLabelStart[i]..<imageLabelStart[i + 1]]`.
     private(set) var imageLabelStart: [Int] = [0]
-    private(set) var imageLabelIDs: [Int32] = []
-    /// `|L|` per label id (`maxLabelID + 1` entries).
+    private(set) var imageLabelIDs: [Int32] = [], imageLabelSlots: [Int32] = []
+    /// `slotOf[id]`: the label's slot, -1 when the catalog does not score it (the catalog's `slot`).
+    private let slotOf: [Int32]
+    /// Per slot: the label id (ascending).
+    public let labelIDs: [Int32]
+    /// `|L|` per slot.
     public private(set) var labelPixels: [Int]
-    /// Per label id: the images that carry it, ascending.
+    /// Per slot: the images that carry the label, ascending.
     public private(set) var labelImages: [[Int32]]
 
-    /// An empty set of labels for ids up to `maxLabelID`.
-    public init(maxLabelID: Int) {
-        labelPixels = [Int](repeating: 0, count: maxLabelID + 1)
-        labelImages = [[Int32]](repeating: [], count: maxLabelID + 1)
+    /// An empty set of labels for the labels `catalog` scores.
+    public init(catalog: ConceptCatalog) {
+        slotOf = catalog.slot
+        labelIDs = catalog.labels.map { Int32($0.id) }
+        labelPixels = [Int](repeating: 0, count: labelIDs.count)
+        labelImages = [[Int32]](repeating: [], count: labelIDs.count)
     }
 
     /// Number of images.
     public var imageCount: Int { heights.count }
 
-    /// The largest label id.
-    public var maxLabelID: Int { labelPixels.count - 1 }
+    /// Number of labels (slots).
+    public var labelCount: Int { labelIDs.count }
+
+    /// The slot of label `id`, -1 when it is not one of the catalog's labels.
+    @inline(__always) public func slot(_ id: Int32) -> Int {
+        id >= 0 && Int(id) < slotOf.count ? Int(slotOf[Int(id)]) : -1
+    }
 
     /// Pixels of image `i`.
     public func pixelCount(_ i: Int) -> Int { Int(heights[i]) * Int(widths[i]) }
@@ -51,22 +66,28 @@ public struct ProbeLabels: Sendable {
         }
         heights.append(Int32(masks.height)); widths.append(Int32(masks.width))
         masks.words.withUnsafeBufferPointer { words in
-            for (k, id) in masks.pixelLabels.enumerated() where Int(id) <= maxLabelID {
+            for (k, id) in masks.pixelLabels.enumerated() {
+                let s = slot(id)
+                guard s >= 0 else { continue }
                 let before = runs.count
                 let n = RunLength.encode(words.baseAddress! + k * masks.wordCount, wordCount: masks.wordCount,
                                          pixels: masks.pixelCount, into: &runs)
                 guard n > 0 else { runs.removeLast(runs.count - before); continue }
                 entryLabel.append(id)
+                entrySlot.append(Int32(s))
                 runStart.append(runs.count)
-                labelPixels[Int(id)] += n
-                labelImages[Int(id)].append(i)
+                labelPixels[s] += n
+                labelImages[s].append(i)
             }
         }
         entryStart.append(entryLabel.count)
-        for id in masks.imageLabels where Int(id) <= maxLabelID {
+        for id in masks.imageLabels {
+            let s = slot(id)
+            guard s >= 0 else { continue }
             imageLabelIDs.append(id)
-            labelPixels[Int(id)] += masks.pixelCount
-            labelImages[Int(id)].append(i)
+            imageLabelSlots.append(Int32(s))
+            labelPixels[s] += masks.pixelCount
+            labelImages[s].append(i)
         }
         imageLabelStart.append(imageLabelIDs.count)
     }
@@ -74,13 +95,17 @@ public struct ProbeLabels: Sendable {
     /// The pixel-label entries of image `i`.
     func entries(_ i: Int) -> Range<Int> { entryStart[i]..<entryStart[i + 1] }
 
-    /// The image-level labels of image `i`.
+    /// The image-level labels of image `i` (ids).
     func imageLabels(_ i: Int) -> ArraySlice<Int32> { imageLabelIDs[imageLabelStart[i]..<imageLabelStart[i + 1]] }
 
-    /// Sets the bits of entry `k`'s mask in `bits` (which must be zero where they go).
-    func decode(entry k: Int, into bits: UnsafeMutablePointer<UInt64>) {
+    /// The slots of image `i`'s image-level labels.
+    func imageLabelSlotsOf(_ i: Int) -> ArraySlice<Int32> { imageLabelSlots[imageLabelStart[i]..<imageLabelStart[i + 1]] }
+
+    /// Sets the bits of entry `k`'s mask, moved by `offset` bits, in `bits` (which must be zero
+    /// where they go).
+    func decode(entry k: Int, into bits: UnsafeMutablePointer<UInt64>, offset: Int = 0) {
         runs.withUnsafeBufferPointer { r in
-            RunLength.decode(UnsafeBufferPointer(rebasing: r[runStart[k]..<runStart[k + 1]]), into: bits)
+            RunLength.decode(UnsafeBufferPointer(rebasing: r[runStart[k]..<runStart[k + 1]]), into: bits, offset: offset)
         }
     }
 
@@ -98,7 +123,7 @@ public struct ProbeLabels: Sendable {
 
     /// Bytes held (for the memory report).
     public var bytes: Int {
-        runs.count * 4 + entryLabel.count * 12 + imageLabelIDs.count * 4 + heights.count * 24
+        runs.count * 4 + entryLabel.count * 16 + imageLabelIDs.count * 8 + heights.count * 24 + slotOf.count * 4
             + labelImages.reduce(0) { $0 + $1.count * 4 }
     }
 }

@@ -34,12 +34,13 @@ enum RunLength {
         return total
     }
 
-    /// Sets the bits of `runs` (pairs) in `bits`, which holds enough words for every run.
+    /// Sets the bits of `runs` (pairs), moved by `offset` bits, in `bits`, which holds enough
+    /// words for every run.
     // runs (2 * n) -> bits
-    static func decode(_ runs: UnsafeBufferPointer<UInt32>, into bits: UnsafeMutablePointer<UInt64>) {
+    static func decode(_ runs: UnsafeBufferPointer<UInt32>, into bits: UnsafeMutablePointer<UInt64>, offset: Int = 0) {
         var k = 0
         while k + 1 < runs.count {
-            setRange(bits, Int(runs[k]), Int(runs[k]) + Int(runs[k + 1]))
+            setRange(bits, offset + Int(runs[k]), offset + Int(runs[k]) + Int(runs[k + 1]))
             k += 2
         }
     }

@@ -29,10 +29,10 @@ public struct UnitPixels: Sendable, Equatable {
         pixels += n
     }
 
-    /// Sets the bits of the mask on `images[k]` in `bits` (zero where they go).
-    func decode(_ k: Int, into bits: UnsafeMutablePointer<UInt64>) {
+    /// Sets the bits of the mask on `images[k]`, moved by `offset` bits, in `bits` (zero where they go).
+    func decode(_ k: Int, into bits: UnsafeMutablePointer<UInt64>, offset: Int = 0) {
         runs.withUnsafeBufferPointer { r in
-            RunLength.decode(UnsafeBufferPointer(rebasing: r[runStart[k]..<runStart[k + 1]]), into: bits)
+            RunLength.decode(UnsafeBufferPointer(rebasing: r[runStart[k]..<runStart[k + 1]]), into: bits, offset: offset)
         }
     }
 

@@ -131,10 +131,13 @@ public struct PictureKey: Hashable, Sendable {
     public var cellWidth: Int, cellHeight: Int
     /// The encoding.
     public var format: PictureFormat
+    /// The picture with the unit's formula outlined too.
+    public var formula: Bool
 
     /// A key from its parts.
-    public init(unit: UnitKey, rank: Int, columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, format: PictureFormat) {
+    public init(unit: UnitKey, rank: Int, columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, format: PictureFormat,
+                formula: Bool = false) {
         self.unit = unit; self.rank = rank; self.columns = columns; self.rows = rows
-        self.cellWidth = cellWidth; self.cellHeight = cellHeight; self.format = format
+        self.cellWidth = cellWidth; self.cellHeight = cellHeight; self.format = format; self.formula = formula
     }
 }

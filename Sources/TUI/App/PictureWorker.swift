@@ -68,7 +68,8 @@ public final class PictureWorker: @unchecked Sendable {
         lock.unlock()
         guard stillWanted, let image else { lock.lock(); pending.remove(key); lock.unlock(); return }
         do {
-            let bytes = try encoder.encode(image.picture, columns: key.columns, rows: key.rows,
+            let picture = key.formula ? (image.formulaPicture ?? image.picture) : image.picture
+            let bytes = try encoder.encode(picture, columns: key.columns, rows: key.rows,
                                            cellWidth: key.cellWidth, cellHeight: key.cellHeight, format: key.format)
             store.put(key, bytes)
             lock.lock(); pending.remove(key); lock.unlock()

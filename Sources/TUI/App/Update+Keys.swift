@@ -111,6 +111,7 @@ extension AppState {
             case .nextImage: stepImage(1)
             case .top: stepImage(-Int.max / 2)
             case .bottom: stepImage(Int.max / 2)
+            case .formulaOutline: detail.showFormula.toggle(); return [.redrawAll]
             case .help: self.overlay = .help(offset: 0); return [.redrawAll]
             case .quit: return perform(.quit)
             default: break
@@ -178,6 +179,7 @@ extension AppState {
             return selectUnitRow(row)
         case .previousImage: stepImage(-1); return []
         case .nextImage: stepImage(1); return []
+        case .formulaOutline: return []  // the larger view's key (its own scope)
         case .help: overlay = .help(offset: 0); return [.redrawAll]
         case .about: overlay = .about; return [.redrawAll]
         case .pauseResume: return pauseResume()

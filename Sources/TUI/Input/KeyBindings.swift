@@ -9,7 +9,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case open, back
     case sortNext, sortReverse, filterCategory, filterCategoryBack, detectorsOnly, clearFilters
     case search, nextMatch, previousMatch
-    case previousImage, nextImage
+    case previousImage, nextImage, formulaOutline
     case help, about, pauseResume, quit
     case compare, rotation
 }
@@ -91,6 +91,7 @@ public enum KeyBindings {
         KeyBinding([.right, .char("l")], .nextImage, .detail, "next image"),
         KeyBinding([.left, .char("h"), .up, .char("k")], .previousImage, .viewer, "previous image"),
         KeyBinding([.right, .char("l"), .down, .char("j")], .nextImage, .viewer, "next image"),
+        KeyBinding([.char("f")], .formulaOutline, .viewer, "outline the unit's formula beside its mask"),
         KeyBinding([.escape, .enter, .char("q")], .back, .viewer, "close the larger view"),
         KeyBinding([.escape, .char("?"), .char("q")], .back, .help, "close help"),
     ]

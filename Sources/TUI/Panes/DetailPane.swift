@@ -26,12 +26,15 @@ public struct ImageCaption: Hashable, Sendable {
     public var maskFraction: Double
     /// The picture's size in pixels (for its aspect ratio).
     public var width: Int, height: Int
+    /// Whether a picture with the formula's outline exists.
+    public var hasFormula = false
 
     /// The caption of `image`.
     public init(_ image: UnitImage) {
         rank = image.rank; imageIndex = image.imageIndex; path = image.path
         maxActivation = image.maxActivation; maskFraction = image.maskFraction
         width = image.picture.width; height = image.picture.height
+        hasFormula = image.formulaPicture != nil
     }
 
     /// A caption from its parts.
@@ -51,6 +54,8 @@ public struct DetailPane: Hashable, Sendable {
     public var selectedImage = 0
     /// The first image shown in the strip (the strip scrolls to keep the selection visible).
     public var firstImage = 0
+    /// The larger view outlines the unit's formula too (`f`).
+    public var showFormula = false
 
     public init() {}
 

@@ -20,6 +20,7 @@ public enum ViewerPresenter {
         }
         if let unit = pane.unit, captions.indices.contains(pane.selectedImage), innerHeight >= 4 {
             let c = captions[pane.selectedImage]
+            let outlined = pane.showFormula && c.hasFormula
             title.append(Span(" \(glyphs.dot) image \(pane.selectedImage + 1)/\(captions.count)", dim))
             let aspect = c.height > 0 ? Double(c.width) / Double(c.height) : 1
             var rows = innerHeight - 2
@@ -32,7 +33,8 @@ public enum ViewerPresenter {
             if terminal.pictures != .none {
                 let rect = Rect(row: 0, column: (inner - cols) / 2, height: rows, width: cols)
                 let key = PictureKey(unit: unit, rank: c.rank, columns: cols, rows: rows,
-                                     cellWidth: terminal.cellWidth, cellHeight: terminal.cellHeight, format: terminal.pictures)
+                                     cellWidth: terminal.cellWidth, cellHeight: terminal.cellHeight, format: terminal.pictures,
+                                     formula: outlined)
                 pictures.append(PicturePlacement(rect: Rect(row: rect.row + 1, column: rect.column + 1,
                                                             height: rows, width: cols), key: key))
                 if !ready.contains(key) {
@@ -43,9 +45,17 @@ public enum ViewerPresenter {
                 }
             }
             var caption = LineBuilder()
-            caption.add(" probe image \(c.imageIndex + 1)", normal)  // 1-based, as unit numbers are
-            caption.add("  max activation \(formatActivation(c.maxActivation))  mask covers \(percent(c.maskFraction))  ", dim)
-            caption.add(c.path, normal)
+            if outlined, let formula = result?.formula {
+                // While both outlines show, the caption is their legend.
+                caption.add(" unit mask", theme.key.bg(bg))
+                caption.add(" yellow, ", dim)
+                caption.add(TerminalText.sanitize(formula.text), theme.key.bg(bg))
+                caption.add(" cyan (IoU \(formatIoU(formula.iou)))", dim)
+            } else {
+                caption.add(" probe image \(c.imageIndex + 1)", normal)  // 1-based, as unit numbers are
+                caption.add("  max activation \(formatActivation(c.maxActivation))  mask covers \(percent(c.maskFraction))  ", dim)
+                caption.add(c.path, normal)
+            }
             content[innerHeight - 2] = caption.build(width: inner, fill: normal)
         } else {
             var l = LineBuilder()
@@ -58,7 +68,12 @@ public enum ViewerPresenter {
         }
         if innerHeight >= 1 {
             var hint = LineBuilder()
-            for (keys, text) in [("\(Key.left.label(unicode: glyphs.unicode))\(Key.right.label(unicode: glyphs.unicode))", "previous/next"), ("Esc", "close")] {
+            var hints = [("\(Key.left.label(unicode: glyphs.unicode))\(Key.right.label(unicode: glyphs.unicode))", "previous/next")]
+            if pane.captions.indices.contains(pane.selectedImage), pane.captions[pane.selectedImage].hasFormula {
+                hints.append(("f", pane.showFormula ? "hide the formula" : "formula outline"))
+            }
+            hints.append(("Esc", "close"))
+            for (keys, text) in hints {
                 hint.add(" " + keys, theme.key.bg(bg)); hint.add(" " + text + " ", dim)
             }
             content[innerHeight - 1] = hint.build(width: inner, fill: normal)

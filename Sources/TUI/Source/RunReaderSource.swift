@@ -15,6 +15,9 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
     private let lock = NSLock()
     private var cachedInfo: RunInfo?
     private var cachedImageLoader: UnitPictureLoader?
+    /// The run's probe as the engine reads it (for the labels of a formula's outline); nil until
+    /// first needed, then kept (`.failure` when it could not be opened: no outlines then).
+    private var cachedProbe: Result<ProbeSampleSource, Error>?
 
     /// Opens the run at `path` (a run directory or its run.sqlite).
     public init(path: String) throws {
@@ -57,7 +60,31 @@ public final class RunReaderSource: RunSource, @unchecked Sendable {
             cachedImageLoader = l
             return l
         }
-        return try top.prefix(limit).map { try loader.picture(for: $0) }
+        // The shown formula (as the unit pane's), outlined on each image when the probe's labels can be read.
+        let formula = ShownFormula.perUnit(try reader.explanations(layer: key.layer))[key.unit - 1]?.formula
+        let probe = formula == nil ? nil : try? self.probe(config).get()
+        return try top.prefix(limit).map { t in
+            var image = try loader.picture(for: t)
+            if let formula, let probe, (0..<probe.count).contains(t.image),
+               case let .sample(_, annotation, _)? = probe.samples(t.image..<(t.image + 1), decodeImages: false).next() {
+                let mask = FormulaOutline.mask(formula, masks: LabelMasks(annotation, catalog: probe.catalog))
+                image.formulaPicture = FormulaOutline.draw(mask, on: image.picture)
+            }
+            return image
+        }
+    }
+
+    /// The run's probe, opened once.
+    private func probe(_ config: RunConfiguration) -> Result<ProbeSampleSource, Error> {
+        lock.withLock {
+            if let cachedProbe { return cachedProbe }
+            let opened = Result<ProbeSampleSource, Error> {
+                try ProbeSampleSource(dataset: try ProbeDataset.open(directory: config.dataset), categories: config.categories,
+                                      limit: config.limit, workers: 1)
+            }
+            cachedProbe = opened
+            return opened
+        }
     }
 
     /// Run information, read once (it does not change during a run).

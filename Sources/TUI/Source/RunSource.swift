@@ -30,6 +30,9 @@ public struct UnitImage: Sendable, Equatable {
     public var maskFraction: Double
     /// The image with the mask overlaid (outside dimmed), at its stored size.
     public var picture: RGBImage
+    /// `picture` with the unit's stored formula's mask outlined too (FormulaOutline); nil when
+    /// the unit has no formula or the image's labels could not be read.
+    public var formulaPicture: RGBImage?
 
     /// An image from its parts.
     public init(rank: Int, imageIndex: Int, path: String, maxActivation: Double, maskFraction: Double, picture: RGBImage) {

@@ -26,9 +26,13 @@ public struct ExplainRequest: Sendable {
     public var batch: Int, threads: Int
     /// Probe directory when it has moved since the run.
     public var dataset: String?
+    /// Write the masks dense to this directory instead of searching (ExplanationDump).
+    public var dump: String?
+    /// Budget in bytes for the units' masks held at once (`--memory`, given in MB).
+    public var memoryBytes: Int
 
     public init(run: String, layers: [String] = [], units: String? = nil, settings: ExplainSettings = ExplainSettings(),
-                batch: Int = 16, threads: Int = 0, dataset: String? = nil) {
+                batch: Int = 16, threads: Int = 0, dataset: String? = nil, dump: String? = nil, memoryBytes: Int = 1 << 30) {
         self.run = run
         self.layers = layers
         self.units = units
@@ -36,6 +40,8 @@ public struct ExplainRequest: Sendable {
         self.batch = batch
         self.threads = threads
         self.dataset = dataset
+        self.dump = dump
+        self.memoryBytes = memoryBytes
     }
 }
 
@@ -88,6 +94,7 @@ public enum ExplainRunner {
         guard s.minPixels >= 0 else { throw RunError.badSetting("--min-pixels must be at least 0") }
         guard (1...4096).contains(r.batch) else { throw RunError.badSetting("--batch must lie in [1, 4096]") }
         guard (0...1024).contains(r.threads) else { throw RunError.badSetting("--threads must lie in [0, 1024]") }
+        guard r.memoryBytes >= 1 else { throw RunError.badSetting("--memory must be at least 1 (MB)") }
         let directory = DissectRunner.absolute(r.run)
         let store = try ExplanationStore.open(directory: directory)
         defer { store.close() }
@@ -104,7 +111,7 @@ public enum ExplainRunner {
         var plan: [ExplainLayer] = []
         for layer in chosen {
             let all = try r.units.map { try parseUnits($0, count: layer.units) } ?? Array(0..<layer.units)
-            let done = try store.doneUnits(layer: layer.name, settings: s)
+            let done = r.dump == nil ? try store.doneUnits(layer: layer.name, settings: s) : []
             let left = all.filter { !done.contains($0) }
             if left.count < all.count { note("\(layer.name): \(all.count - left.count) of \(all.count) units already explained") }
             guard !left.isEmpty else { continue }
@@ -134,44 +141,88 @@ public enum ExplainRunner {
         }
         let producer = try DissectRunner.makeProducer(configuration, images: total, dataset: dataset, options: options)
         let meter = Meter(note: note)
-        let started = Date()
-        let inputs = try ExplanationInputs.collect(source: source, producer: producer, layers: plan, batchSize: r.batch,
-                                                   workers: options.workerCount, control: control) { done, total in
-            meter.show("explain: reading the probe", done, total)
-        }
-        meter.end()
-        note("read \(total) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; masks held in \(max(1, inputs.bytes >> 20)) MB")
-
         let catalog = source.catalog
         let name: (Int32) -> String = { catalog.label(Int($0))?.name ?? "#\($0)" }
-        let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
-        let chunk = max(4, 2 * options.workerCount)
-        let cache = SweepCache()
-        for (l, layer) in plan.enumerated() {
-            var done = 0
-            let searchStart = Date()
-            for start in stride(from: 0, to: layer.units.count, by: chunk) {
-                if control.isCancelled { throw RunError.cancelled }
-                let slots = Array(start..<min(start + chunk, layer.units.count))
-                let found = Explainer.explain(inputs, layer: l, units: slots, candidates: candidates, settings: s,
-                                              workers: options.workerCount, cache: cache)
-                var rows: [UnitExplanation] = []
-                for (slot, scores) in zip(slots, found) {
-                    let unit = layer.units[slot], m = inputs.units[l][slot].pixels
-                    for (k, score) in scores.enumerated() {
-                        rows.append(UnitExplanation(layer: layer.name, unit: unit, length: k + 1, search: s.search, score: score, unitPixels: m))
-                    }
-                    meter.end()
-                    output(line(layer: layer.name, unit: unit, best: scores.last ?? nil, name: name))
-                }
-                try store.write(rows, settings: s, name: name)
-                done += slots.count
-                meter.show("explain: \(TerminalText.sanitize(layer.name))", done, layer.units.count)
+        /// One pass over the probe for the units of `layers` (and the labels, when not known yet).
+        func pass(_ layers: [ExplainLayer], labels: ProbeLabels?) throws -> ExplanationInputs {
+            let started = Date()
+            let inputs = try ExplanationInputs.collect(source: source, producer: producer, layers: layers, labels: labels,
+                                                       batchSize: r.batch, workers: options.workerCount, control: control) { done, total in
+                meter.show("explain: reading the probe", done, total)
             }
             meter.end()
-            let seconds = Date().timeIntervalSince(searchStart)
-            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.3f", seconds / Double(max(1, layer.units.count)))) s per unit; \(cache.hits) of \(cache.lookups) probe sweeps shared")
+            let units = layers.reduce(0) { $0 + $1.units.count }
+            note("read \(total) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; masks held: "
+                 + "labels \(megabytes(inputs.labels.bytes)), \(units) unit\(units == 1 ? "" : "s") \(megabytes(inputs.unitBytes))")
+            return inputs
         }
+        if let dump = r.dump {
+            let path = DissectRunner.absolute(dump)
+            try ExplanationDump.prepare(path)  // before the pass, so a bad path costs no pass
+            let inputs = try pass(plan, labels: nil)
+            let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
+            try ExplanationDump.write(inputs, plan: plan, candidates: candidates, name: name, to: path)
+            note("wrote \(candidates.count) label masks and \(plan.reduce(0) { $0 + $1.units.count }) unit masks to \(path)")
+            return
+        }
+
+        // Units go in groups whose masks fit the budget (--memory): one pass over the probe per
+        // group, the first also gathering the labels. Before a pass has measured one, a unit's
+        // mask is estimated at 2 bytes per pixel it is expected to cover (q of the probe's
+        // pixels, held as runs of UInt32 pairs over row segments of a few pixels or more); after,
+        // at the largest mask measured plus a quarter.
+        let probePixels = dataset.records.prefix(total).reduce(0) { $0 + $1.segmentationHeight * $1.segmentationWidth }
+        var perUnit = max(1024, Int(2 * configuration.quantile * Double(probePixels)))
+        let budget = r.memoryBytes
+        var labels: ProbeLabels?
+        var candidates: [Int32] = []
+        let chunk = max(4, 2 * options.workerCount)
+        let cache = SweepCache()
+        for layer in plan {
+            var done = 0, seconds = 0.0
+            while done < layer.units.count {
+                let base = done, size = max(1, min(layer.units.count - base, budget / perUnit))
+                var group = layer
+                group.units = Array(layer.units[base..<(base + size)])
+                if size < layer.units.count {
+                    note("\(layer.name): units \(base + 1)-\(base + size) of the \(layer.units.count) left in one pass "
+                         + "(--memory \(megabytes(budget)), about \(megabytes(perUnit)) a unit)")
+                }
+                let inputs = try pass([group], labels: labels)
+                if labels == nil {
+                    labels = inputs.labels
+                    candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
+                }
+                if let largest = inputs.units[0].map(\.bytes).max() { perUnit = max(1024, largest + largest / 4) }
+                let searchStart = Date()
+                for start in stride(from: 0, to: size, by: chunk) {
+                    if control.isCancelled { throw RunError.cancelled }
+                    let slots = Array(start..<min(start + chunk, size))
+                    let found = Explainer.explain(inputs, layer: 0, units: slots, candidates: candidates, settings: s,
+                                                  workers: options.workerCount, cache: cache)
+                    var rows: [UnitExplanation] = []
+                    for (slot, scores) in zip(slots, found) {
+                        let unit = group.units[slot], m = inputs.units[0][slot].pixels
+                        for (k, score) in scores.enumerated() {
+                            rows.append(UnitExplanation(layer: layer.name, unit: unit, length: k + 1, search: s.search, score: score, unitPixels: m))
+                        }
+                        meter.end()
+                        output(line(layer: layer.name, unit: unit, best: scores.last ?? nil, name: name))
+                    }
+                    try store.write(rows, settings: s, name: name)
+                    done += slots.count
+                    meter.show("explain: \(TerminalText.sanitize(layer.name))", done, layer.units.count)
+                }
+                seconds += Date().timeIntervalSince(searchStart)
+            }
+            meter.end()
+            note("\(layer.name): \(layer.units.count) units explained (\(s.search.rawValue), length \(s.maxLength)) in \(String(format: "%.1f", seconds)) s, \(String(format: "%.4f", seconds / Double(max(1, layer.units.count)))) s per unit; \(cache.hits) of \(cache.lookups) probe sweeps shared")
+        }
+    }
+
+    /// `12 MB`, or `300 KB` below a megabyte.
+    static func megabytes(_ bytes: Int) -> String {
+        bytes < 1 << 20 ? "\(max(1, (bytes + 512) >> 10)) KB" : "\((bytes + (1 << 19)) >> 20) MB"
     }
 
     /// `layer unit 12  IoU 0.153  (water OR river) AND NOT blue-c`, safe for a terminal.

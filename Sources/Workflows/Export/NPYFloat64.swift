@@ -5,10 +5,11 @@ import Foundation
 
 /// A minimal float64 .npy writer (format version 1.0, C order, little-endian).
 public enum NPYFloat64 {
-    /// The header of a float64 .npy file of `shape` (magic, version, length, dictionary, padding).
-    public static func header(shape: [Int]) -> [UInt8] {
+    /// The header of a .npy file of `shape` (magic, version, length, dictionary, padding) whose
+    /// elements are `descr` (float64 unless given: `|u1` is uint8).
+    public static func header(shape: [Int], descr: String = "<f8") -> [UInt8] {
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shapeText), }"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
         let total = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
         let length = header.utf8.count

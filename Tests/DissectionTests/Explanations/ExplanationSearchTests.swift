@@ -20,7 +20,7 @@ import Testing
             var g = SeededGenerator(seed: seed &+ 77)
             // Thresholds from low (large masks) to high (small ones).
             let thresholds = (0..<r.C).map { _ in Float.random(in: 0...1.2, using: &g) }
-            labels = ProbeLabels(maxLabelID: r.catalog.maxLabelID)
+            labels = ProbeLabels(catalog: r.catalog)
             units = [UnitPixels](repeating: UnitPixels(), count: r.C)
             for (i, a) in r.annotations.enumerated() {
                 guard let a else { labels.append(nil, height: 0, width: 0); continue }
@@ -86,7 +86,7 @@ import Testing
             for unit in c.units {
                 let dense = ExhaustiveSearch.Dense(labels: c.labels, unit: unit)
                 let hits = evaluator.labelHits(unit: unit)
-                for l in ids { #expect(hits[Int(l)] == dense.score(Formula(l)).intersection) }
+                for l in ids { #expect(hits[c.labels.slot(l)] == dense.score(Formula(l)).intersection) }
                 for _ in 0..<6 {
                     var f = Formula(ids.randomElement(using: &g)!)
                     for _ in 0..<Int.random(in: 0...3, using: &g) {
@@ -101,7 +101,8 @@ import Testing
                     for l in ids {
                         for op in FormulaOp.allCases {
                             let child = dense.score(f.appending(op, l))
-                            let fast = e.child(op, label: Int(l), labelPixels: c.labels.labelPixels[Int(l)], labelHits: hits[Int(l)])
+                            let s = c.labels.slot(l)
+                            let fast = e.child(op, slot: s, labelPixels: c.labels.labelPixels[s], labelHits: hits[s])
                             #expect(fast.pixels == child.pixels && fast.intersection == child.intersection, "\(f) \(op) \(l)")
                         }
                     }
@@ -109,6 +110,40 @@ import Testing
             }
         }
         #expect(nonEmpty > 50, "the random formulas meet the units' masks")
+    }
+
+    /// Per-label arrays follow the number of labels, not the largest id: the random probes number
+    /// a label 65535 and leave id 4 out, and that label is counted like any other.
+    @Test func labelArraysAreIndexedBySlot() {
+        var sparseCounted = 0
+        withEvery("seed", in: 0..<12) { seed in
+            let c = Case(seed: 900 + UInt64(seed))
+            let evaluator = FormulaEvaluator(labels: c.labels, cache: SweepCache())
+            #expect(c.labels.labelCount == c.catalog.labels.count)
+            #expect(c.labels.labelIDs == c.catalog.labels.map { Int32($0.id) })
+            #expect(c.labels.slot(4) == -1 && c.labels.slot(Int32(LabelMap.maxLabel)) == c.labels.labelCount - 1)
+            #expect(c.labels.slot(-1) == -1 && c.labels.slot(Int32(LabelMap.maxLabel) + 1) == -1)
+            let ids = Explainer.candidates(c.labels, minPixels: 1)
+            #expect(ids == ids.sorted() && !ids.contains(4))
+            let big = Int32(LabelMap.maxLabel)
+            for unit in c.units {
+                let dense = ExhaustiveSearch.Dense(labels: c.labels, unit: unit)
+                let hits = evaluator.labelHits(unit: unit)
+                #expect(hits.count == c.labels.labelCount)
+                guard ids.contains(big), let first = ids.first else { continue }
+                let e = evaluator.extensions(Formula(first), unit: unit)
+                #expect(e.overlap.count == c.labels.labelCount && e.overlapHits.count == c.labels.labelCount)
+                let s = c.labels.slot(big)
+                #expect(hits[s] == dense.score(Formula(big)).intersection)
+                for op in FormulaOp.allCases {
+                    let child = dense.score(Formula(first).appending(op, big))
+                    let fast = e.child(op, slot: s, labelPixels: c.labels.labelPixels[s], labelHits: hits[s])
+                    #expect(fast.pixels == child.pixels && fast.intersection == child.intersection, "\(op)")
+                }
+                if c.labels.labelPixels[s] > 0 { sparseCounted += 1 }
+            }
+        }
+        #expect(sparseCounted > 5, "label 65535 is on the probes and counted")
     }
 
     /// OptimalSearch finds exhaustive enumeration's formula (same IoU, same tie-break) for every

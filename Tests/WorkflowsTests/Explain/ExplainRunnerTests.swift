@@ -121,6 +121,56 @@ import Testing
         #expect(unit2.map(\.length) == [1, 2] && unit2.allSatisfy { $0.beam == 3 })
     }
 
+    /// A memory budget smaller than one unit's mask reads the probe once per unit: the same rows
+    /// as one pass for all units, the passes said.
+    @Test func unitsInGroupsGiveTheSameRows() throws {
+        let whole = try Self.plantedRun(), grouped = try Self.plantedRun()
+        for search in ExplainSearch.allCases {
+            let settings = ExplainSettings(maxLength: 3, search: search)
+            try ExplainRunner.run(ExplainRequest(run: whole, settings: settings, threads: 2), output: { _ in }, note: { _ in })
+            let notes = Notes()
+            var lines: [String] = []
+            try ExplainRunner.run(ExplainRequest(run: grouped, settings: settings, threads: 2, memoryBytes: 1),
+                                  output: { lines.append($0) }, note: { notes.add($0) })
+            #expect(lines.count == 6)
+            #expect(notes.lines.filter { $0.contains("read 12 images") }.count == 6, "\(notes.lines)")
+            #expect(notes.lines.contains { $0.contains("units 6-6 of the 6 left in one pass") })
+            let a = try RunReader.open(whole).explanations(layer: "acts").filter { $0.search == search }
+            let b = try RunReader.open(grouped).explanations(layer: "acts").filter { $0.search == search }
+            #expect(a.count == 18 && a == b)
+        }
+    }
+
+    /// `--dump` writes the masks explain searches: the planted units' rows are their formulas of
+    /// the label rows, bit for bit; nothing is searched or stored.
+    @Test func dumpWritesTheMasksDense() throws {
+        let run = try Self.plantedRun()
+        let dump = run + "/../dump"
+        try ExplainRunner.run(ExplainRequest(run: run, threads: 1, dump: dump), output: { _ in }, note: { _ in })
+        /// The uint8 rows of a (rows, bytes) .npy, after checking its header.
+        func rows(_ name: String, _ count: Int) throws -> [[UInt8]] {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dump + "/" + name)))
+            let start = 10 + Int(bytes[8]) + 256 * Int(bytes[9])
+            let header = String(decoding: bytes[10..<start], as: UTF8.self)
+            #expect(header.contains("'descr': '|u1'") && header.contains("'shape': (\(count), 96)"), "\(header)")
+            #expect(bytes.count == start + count * 96)
+            return (0..<count).map { Array(bytes[(start + $0 * 96)..<(start + ($0 + 1) * 96)]) }
+        }
+        // 12 images of 8x8: 768 pixels, 96 bytes a row; labels a..e are ids 1..5, rows 0..4.
+        let labels = try rows("labels.npy", 5), units = try rows("units.npy", 6)
+        let (a, b, c, d, e) = (labels[0], labels[1], labels[2], labels[3], labels[4])
+        #expect(units[0] == zip(a, b).map { $0 | $1 })
+        #expect(units[1] == zip(a, d).map { $0 & ~$1 })
+        #expect(units[2] == c && units[3] == e)
+        #expect(units[4] == zip(b, e).map { $0 & $1 })
+        #expect(units[5].allSatisfy { $0 == 0 } && a.contains { $0 != 0 })
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dump + "/dump.json"))) as? [String: Any]
+        #expect(meta?["pixels"] as? Int == 768)
+        #expect((meta?["labels"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["a", "b", "c", "d", "e"])
+        #expect((meta?["units"] as? [[String: Any]])?.compactMap { $0["unit"] as? Int } == Array(0..<6))
+        #expect(try RunReader.open(run).explanations(layer: "acts").isEmpty)
+    }
+
     @Test func badRequestsFailWithOneLine() throws {
         let run = try Self.plantedRun()
         func failure(_ r: ExplainRequest) -> String? {
@@ -137,6 +187,8 @@ import Testing
             (ExplainRequest(run: run, settings: ExplainSettings(maxLength: 0)), "--length"),
             (ExplainRequest(run: run, settings: ExplainSettings(beam: 0)), "--beam"),
             (ExplainRequest(run: run, settings: ExplainSettings(minPixels: -1)), "--min-pixels"),
+            (ExplainRequest(run: run, memoryBytes: 0), "--memory"),
+            (ExplainRequest(run: run, dump: run + "/run.sqlite/dump"), "cannot create the dump directory"),
         ]
         for (request, expected) in cases {
             let message = failure(request)
