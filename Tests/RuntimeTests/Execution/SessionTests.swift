@@ -158,8 +158,8 @@ import TestSupport
                 b.y.update(repeating: 1, count: count)
             }
         }
-        func node(_ op: ResolvedOp) -> PreparedKernel? {
-            guard case let .activation(.relu, shape) = op else { return nil }
+        func node(_ request: NodeRequest) -> PreparedKernel? {
+            guard case let .activation(.relu, shape) = request else { return nil }
             let count = shape.reduce(1, *)
             return PreparedKernel(label: "test relu", scratchCount: 0) { b in
                 #expect(b.inputs.first! == b.x)
