@@ -23,6 +23,7 @@ test:
 	scripts/e2e-sixel .build/release/netdissect
 	scripts/e2e-report .build/release/netdissect
 	scripts/e2e-slurm .build/release/netdissect
+	scripts/e2e-isa .build/release/netdissect
 
 models:
 	@scripts/fetch-models
