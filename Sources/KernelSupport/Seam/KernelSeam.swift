@@ -12,8 +12,8 @@
 // normalisation and layout kernels can plug in the same way.
 //
 // This seam lives below Runtime (in KernelSupport) because the kernels are compiled once per
-// instruction set (modules KernelsBaseline, KernelsAVX2, KernelsAVX512, see Kernels/ISA.swift's
-// neighbour KernelSupport/ISA.swift): each variant is a `KernelProvider`, and Runtime picks one.
+// instruction set (modules KernelsBaseline, KernelsAVX2, KernelsAVX512; KernelSupport/ISA.swift):
+// each variant's `FastKernels` is a `KernelProvider`, and Runtime's `KernelProviders` picks one.
 //
 // Epilogues: the planner fuses what follows a convolution or linear node into its request when
 // the intermediate values are read by nothing else (not tapped, edited or output):

@@ -1,15 +1,6 @@
-// A window sliding over the trailing spatial axes, as Conv, MaxPool and AveragePool share it:
-// kernel sizes, strides, dilations and pads on every side, ONNX's auto_pad resolved into explicit
-// pads, and the output size (floor, or ceil in ceil_mode, where a last window starting inside the
-// end padding is dropped, as PyTorch and onnxruntime do).
-//
-// Dimension names, used in every kernel's shape comment:
-//   N batch, C input channels, OC output channels, D H W input depth, height and width,
-//   KD KH KW kernel (window) size, OD OH OW output depth, height and width.
-//
-// A window has three axes. A 2-D window (every convolution, and the pools the fast kernels run)
-// has depth 1; a 1-D one over (N, C, L) is a 2-D one over a single row (H = 1). Three axes
-// exist for pools only: PyTorch exports LRN as an average pool over (N, 1, C, H, W).
+// Settling a window from ONNX's attributes (kernel, strides, dilations, pads, auto_pad) over the
+// input's spatial sizes. The window itself, and the dimension names every kernel's shape comment
+// uses, are in KernelSupport/Shapes/SlidingWindow.swift.
 
 extension SlidingWindow {
     /// Resolves `attributes` over the `input` spatial sizes (one to three axes, the trailing
