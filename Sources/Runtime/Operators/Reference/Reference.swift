@@ -1,5 +1,5 @@
 // The plain operators: one loop nest per operator, over raw pointers, allocating nothing. Each is
-// the specification of its operator: the fast kernels in Runtime/Kernels are tested against it,
+// the specification of its operator: the fast kernels in Sources/Kernels are tested against it,
 // load-time folding evaluates constants with it, and the executor runs it wherever no fast kernel
 // takes a node (everywhere with NETDISSECT_KERNELS=reference). Where a fast kernel sums many
 // terms (convolution, pooling, Gemm, MatMul, Softmax, LRN), its reference sums them in Double and
