@@ -12,8 +12,8 @@ enum WholeModel {
     /// worst tensor over OpenBLAS's Zen, Haswell, Sandybridge, Nehalem, Core2, Penryn, Prescott,
     /// Atom and Barcelona kernels, with NETDISSECT_KERNELS=reference and without FMA (then a
     /// NETDISSECT_PORTABLE=1 build, now NETDISSECT_ISA=baseline), was 2.3e-6 of its largest value
-    /// (MobileNetV2's features.18, fast kernels against the reference operators), 1.7e-6 for features.13 against onnxruntime and
-    /// 5e-7 for the golden fixtures: 1e-4 (~1700 u) leaves a factor of 40. A real bug moves
+    /// (MobileNetV2's features.18, fast kernels against the reference operators), 1.7e-6 for
+    /// features.13 against onnxruntime and 5e-7 for the golden fixtures: 1e-4 (~1700 u) leaves a factor of 40. A real bug moves
     /// values by percents of the scale: a tap one column off or a neighbouring channel's bias
     /// moves single outputs by 0.1 to 100 on values of size 1 to 50 (ConvolutionKernelTests).
     static let tolerance: Double = 1e-4
