@@ -156,14 +156,13 @@ struct Tanh: VectorFunction {
     @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.tanh(x) }
 }
 
-/// Exact Gelu: erf has no vector approximation here, so each lane calls the C library's erff.
+/// Exact Gelu, x/2 (1 + erf(x / sqrt 2)), on the vector erf (`VectorErf.swift`), in the loop
+/// tails too so that every value of a tensor is computed the same way.
 struct Gelu: VectorFunction {
     @inline(__always) func callAsFunction(_ v: Vec8) -> Vec8 {
-        var r = Vec8()
-        for lane in 0..<8 { r[lane] = ScalarMath.gelu(v[lane]) }
-        return r
+        v * 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
     }
-    @inline(__always) func callAsFunction(_ x: Float) -> Float { ScalarMath.gelu(x) }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { callAsFunction(Vec8(repeating: x))[0] }
 }
 
 struct GeluTanh: VectorFunction {

@@ -102,15 +102,19 @@ package struct FastKernels: KernelProvider {
                 f.run(k.x, k.y, count: count, parallelism: parallelism)
             }.profiled("\(f) \(shape)")
         case let .unary(u, shape):
-            // The reference's loop, spread over the workers (Erf in exported Gelus is the one
-            // that matters).
+            // The reference's loop, spread over the workers; Erf (of Gelus the load did not
+            // recognise) eight lanes at a time.
             let count = shape.reduce(1, *)
             let grain = parallelism.grain(for: count, minimum: 1 << 14)
             return PreparedKernel(label: "\(u)", scratchCount: 0) { k in
                 let x = UncheckedSendable(k.x), y = UncheckedSendable(k.y)
                 parallelism.forEachRange(count, grain: grain) { range, _ in
                     let xs = x.value + range.lowerBound, ys = y.value + range.lowerBound
-                    for i in 0..<range.count { ys[i] = u.apply(xs[i]) }
+                    if u == .erf {
+                        VectorMath.erf(xs, ys, count: range.count)
+                    } else {
+                        for i in 0..<range.count { ys[i] = u.apply(xs[i]) }
+                    }
                 }
             }.profiled("\(u) \(shape)")
         case let .affine(s):
@@ -149,6 +153,11 @@ package struct FastKernels: KernelProvider {
             return PreparedKernel(label: "matmul sgemm", scratchCount: 0) { k in
                 kernel.run(a: k.inputs[0]!, b: k.inputs[1]!, y: k.y, parallelism: parallelism)
             }.profiled("matmul \(s.matrices)x\(s.m)x\(s.k)x\(s.n)")
+        case let .stridedCopy(s):
+            let kernel = StridedCopy(shape: s)
+            return PreparedKernel(label: "strided copy", scratchCount: 0) { k in
+                kernel.run(k.x, k.y, parallelism: parallelism)
+            }.profiled("strided copy \(s.outputShape)")
         }
     }
 }

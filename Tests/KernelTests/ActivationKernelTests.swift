@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import Runtime
@@ -50,6 +51,28 @@ import KernelSupport
         }
         #expect(Double(tanhWorst) < VectorMathAccuracy.tanhAndSigmoid, "tanh worst relative error \(tanhWorst)")
         #expect(Double(sigmoidWorst) < VectorMathAccuracy.tanhAndSigmoid, "sigmoid worst relative error \(sigmoidWorst)")
+    }
+
+    @Test func vectorErfMatchesErff() {
+        var x: [Float] = stride(from: -6.0 as Float, through: 6, by: 0.000_731).map { $0 }
+        x += [0, -0.0, 1e-30, -1e-30, 1e-8, 1, -1, 1.000_000_1, 0.999_999_9, 4, -4, 4.000_001, 100, -100, .infinity, -.infinity]
+        var worst: Double = 0, worstAt: Float = 0
+        for xi in x {
+            let got = Double(VectorMath.erf(xi)), want = Double(erff(xi))
+            if abs(got - want) > worst { worst = abs(got - want); worstAt = xi }
+            #expect(got.sign == want.sign || want == 0, "erf(\(xi)) = \(got), erff \(want)")
+        }
+        #expect(worst < VectorMathAccuracy.erf, "erf worst absolute error \(worst) at \(worstAt)")
+        // Near zero erf(x) ~ 2x/sqrt(pi): relative accuracy holds there too.
+        for xi: Float in [1e-30, 1e-10, 1e-4, -3e-3] {
+            #expect(abs(Double(VectorMath.erf(xi)) / Double(erff(xi)) - 1) < 1e-6, "erf(\(xi))")
+        }
+        #expect(VectorMath.erf(Float.nan).isNaN)
+        // The array form is the same arithmetic, tails included.
+        let many = Array(x.prefix(21))
+        var y = [Float](repeating: 0, count: many.count)
+        many.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { VectorMath.erf(xp.baseAddress!, $0.baseAddress!, count: many.count) } }
+        #expect(y == many.map { VectorMath.erf($0) })
     }
 
     @Test func saturatesAtTheExtremes() {

@@ -163,4 +163,6 @@ package enum NodeRequest: Sendable {
     case pad(PadShape)
     /// Inputs a, b (both at run time).
     case matMul(MatMulShape)
+    /// Transpose, Slice and Expand: x read through strides.
+    case stridedCopy(StridedCopyShape)
 }

@@ -32,7 +32,7 @@ package enum KernelProviders {
 
 extension NodeRequest {
     /// The request for a node the fast kernels may cover, or nil (constants, views, casts,
-    /// layout and reductions, and what the convolution and pooling requests carry).
+    /// gathers, selections and reductions, and what the convolution and pooling requests carry).
     init?(_ op: ResolvedOp) {
         switch op {
         case let .binary(b, s): self = .binary(b, s)
@@ -45,8 +45,11 @@ extension NodeRequest {
         case let .concat(s): self = .concat(s)
         case let .pad(s): self = .pad(s)
         case let .matMul(s): self = .matMul(s)
-        case .constant, .conv, .pool, .globalPool, .resize, .gemm, .view, .cast, .transpose, .slice,
-             .gather, .expand, .select, .reduce, .scatterND:
+        case let .transpose(s): self = .stridedCopy(StridedCopyShape(outputShape: s.outputShape, offset: 0, inputStrides: s.inputStrides))
+        case let .slice(s): self = .stridedCopy(StridedCopyShape(outputShape: s.outputShape, offset: s.offset, inputStrides: s.inputStrides))
+        case let .expand(s): self = .stridedCopy(StridedCopyShape(outputShape: s.outputShape, offset: 0, inputStrides: s.inputStrides))
+        case .constant, .conv, .pool, .globalPool, .resize, .gemm, .view, .cast,
+             .gather, .select, .reduce, .scatterND:
             return nil
         }
     }

@@ -126,7 +126,8 @@ public final class Session: @unchecked Sendable {
         // BatchNormalization unfolded so the edit sees the layer's own output.
         let taps = Set(values)
         return try Planner(file: model.path,
-                           graph: graph.pruned(keeping: taps).foldingBatchNormalization(protected: taps.union(edits.keys)),
+                           graph: graph.pruned(keeping: taps).foldingBatchNormalization(protected: taps.union(edits.keys))
+                               .fusingGelu(protected: taps.union(edits.keys)),
                            requested: Array(Set(values)).sorted(), edits: edits, providers: providers).plan()
     }
 
