@@ -45,7 +45,8 @@ public final class KernelProfile: Sendable {
         }
         let wall = rows.reduce(0) { $0 + $1.value.wall }, cpu = rows.reduce(0) { $0 + $1.value.cpu }
         lines.insert(" calls    wall ms     cpu ms  kernel", at: 0)
-        lines.append(String(format: "%6s %10.2f %10.2f  total", "", wall * 1000, cpu * 1000))
+        // (`%s` would read a C string: six blanks are written out instead.)
+        lines.append("      " + String(format: " %10.2f %10.2f  total", wall * 1000, cpu * 1000))
         return lines.joined(separator: "\n")
     }
 }
