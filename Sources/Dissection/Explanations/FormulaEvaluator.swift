@@ -65,7 +65,7 @@ public final class FormulaEvaluator {
             m.update(repeating: 0, count: wc)
             unit.decode(k, into: m)
             let area = Bitset.popcount(m, wc)
-            meter.touch(labels.span(image: i))
+            labels.touch(image: i, &meter)
             for e in labels.entries(i) {
                 t.update(repeating: 0, count: wc)
                 labels.decode(entry: e, into: t)
@@ -138,7 +138,9 @@ public final class FormulaEvaluator {
     func support(_ formula: Formula) -> [Int32] {
         func carrying(_ id: Int32) -> [Int32] {
             let s = labels.slot(id)
-            return s >= 0 ? Array(labels.images(slot: s)) : []
+            guard s >= 0 else { return [] }
+            labels.touch(imagesOf: s, &meter)
+            return Array(labels.images(slot: s))
         }
         var images = carrying(formula.first)
         for step in formula.steps {
@@ -158,7 +160,7 @@ public final class FormulaEvaluator {
     @discardableResult
     func build(_ formula: Formula, image i: Int) -> Int {
         let pixels = labels.pixelCount(i), wc = Bitset.wordCount(pixels: pixels)
-        meter.touch(labels.span(image: i))
+        labels.touch(image: i, &meter)
         f.update(repeating: 0, count: wc)
         fill(f, label: formula.first, image: i, pixels: pixels)
         for step in formula.steps {

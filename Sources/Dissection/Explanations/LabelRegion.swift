@@ -4,7 +4,7 @@
 // read in on first touch. Touched pages still count in the process's resident set until they are
 // unmapped, so the region can drop them (`release`, madvise MADV_DONTNEED on a read-only shared
 // mapping: the next read faults them in again from the page cache, nothing is lost) whenever the
-// readers have touched more than their share of the budget (`ResidentMeter`).
+// readers may have made more than their share of the budget resident (`ResidentMeter`).
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -63,24 +63,38 @@ final class LabelRegion: @unchecked Sendable {
     }
 }
 
-/// Counts the bytes one reader touches in a region and releases the region when they exceed the
-/// reader's share of the resident budget: an upper bound on what the reader keeps resident (bytes
-/// touched twice count twice, so it releases early, never late).
+/// Counts what one reader may have made resident in a region and releases the region when it
+/// exceeds the reader's share of the budget. A touch can make more resident than it reads: on a
+/// page fault the kernel maps the cached pages around it too (fault-around, 64 KB by default), so
+/// a touch counts every aligned 64 KB window it meets, less the window the same lane (a section
+/// read in order) met last. The count is an upper bound: it releases early, never late.
 struct ResidentMeter {
+    /// The fault-around window (Linux's default `fault_around_bytes`).
+    static let window = 64 << 10
     let region: LabelRegion
-    /// Bytes this reader may touch between releases (`Int.max`: never release).
+    /// Bytes this reader may make resident between releases (`Int.max`: never release).
     let share: Int
     private var touched = 0
+    /// Per lane, the window touched last (-1: none).
+    private var last = SIMD8<Int>(repeating: -1)
 
     init(region: LabelRegion, share: Int) {
         self.region = region
         self.share = region.isMapped ? max(1, share) : .max
     }
 
-    /// Notes `bytes` touched; releases the region past the share.
-    @inline(__always) mutating func touch(_ bytes: Int) {
-        guard share != .max else { return }
-        touched += bytes
-        if touched > share { region.release(); touched = 0 }
+    /// Notes bytes `offset..<offset + count` of the region read in lane `lane` (0..<8); releases
+    /// the region past the share.
+    @inline(__always) mutating func touch(_ offset: Int, _ count: Int, lane: Int) {
+        guard share != .max, count > 0 else { return }
+        let start = Int(bitPattern: region.base) + offset
+        let w0 = start / Self.window, w1 = (start + count - 1) / Self.window
+        touched += (w1 - w0 + (w0 == last[lane] ? 0 : 1)) * Self.window
+        last[lane] = w1
+        if touched > share {
+            region.release()
+            touched = 0
+            last = SIMD8(repeating: -1)
+        }
     }
 }

@@ -161,17 +161,19 @@ public final class LabelRunWriter {
         let list = (bytes + layout.labelImages).assumingMemoryBound(to: Int32.self)
         for i in 0..<counts.images {
             let e0 = Int(entryStart[i]), e1 = Int(entryStart[i + 1])
+            meter.touch(layout.entries + e0 * LabelRunFile.entrySize, (e1 - e0) * LabelRunFile.entrySize, lane: 0)
             for e in e0..<e1 {
                 let s = Int(region.load(layout.entries + e * LabelRunFile.entrySize + 4, as: Int32.self))
+                meter.touch(layout.labelImages + 4 * cursor[s], 4, lane: 1)
                 list[cursor[s]] = Int32(i)
                 cursor[s] += 1
             }
             for k in Int(imageLabelStart[i])..<Int(imageLabelStart[i + 1]) {
                 let s = Int(imageLabelSlots[k])
+                meter.touch(layout.labelImages + 4 * cursor[s], 4, lane: 1)
                 list[cursor[s]] = Int32(i)
                 cursor[s] += 1
             }
-            meter.touch((e1 - e0) * (LabelRunFile.entrySize + 4) + 64)
         }
         bytes.copyMemory(from: header(counts, layout), byteCount: LabelRunFile.headerSize)
         do {

@@ -51,10 +51,12 @@ extension ProbeLabels {
         }
         precondition(catalog.labels.map { Int32($0.id) } == identity.labelIDs, "ProbeLabels: the identity's labels are not the catalog's")
 
+        var meter = ResidentMeter(region: region, share: residentBudget)
         /// Table `base` of u64 starts, `count + 1` of them, climbs from 0 to `total`.
         func checkStarts(_ base: Int, _ count: Int, _ total: Int, _ what: String) throws(LabelRunFileProblem) {
             var last: UInt64 = 0
             for k in 0...count {
+                meter.touch(base + 8 * k, 8, lane: 3)
                 let v = region.load(base + 8 * k, as: UInt64.self)
                 guard v >= last, (k > 0 || v == 0), (k < count || v == UInt64(total)) else {
                     throw .damaged("\(what) \(k) is \(v), out of order or past \(total)")
@@ -70,12 +72,14 @@ extension ProbeLabels {
               region.load(sentinel + 8, as: UInt64.self) == UInt64(c.runWords) else { throw .damaged("the entries do not end in the end of the runs") }
 
         var pixels = [Int](repeating: 0, count: c.labels), listed = [Int](repeating: 0, count: c.labels)
-        var meter = ResidentMeter(region: region, share: residentBudget)
         /// Image `i` is next in the image list of slot `s`.
         func listedNext(_ s: Int, _ i: Int, _ place: String) throws(LabelRunFileProblem) {
             let first = Int(region.load(layout.labelImageStart + 8 * s, as: UInt64.self))
             let end = Int(region.load(layout.labelImageStart + 8 * (s + 1), as: UInt64.self))
-            guard first + listed[s] < end, region.load(layout.labelImages + 4 * (first + listed[s]), as: Int32.self) == Int32(i) else {
+            meter.touch(layout.labelImageStart + 8 * s, 16, lane: 7)
+            guard first + listed[s] < end else { throw .damaged("\(place): the label's image list ends before this image") }
+            meter.touch(layout.labelImages + 4 * (first + listed[s]), 4, lane: 7)
+            guard region.load(layout.labelImages + 4 * (first + listed[s]), as: Int32.self) == Int32(i) else {
                 throw .damaged("\(place): the label's image list does not have this image next")
             }
             listed[s] += 1
@@ -131,8 +135,14 @@ extension ProbeLabels {
                 pixels[s] += h * w
                 try listedNext(s, i, place)
             }
-            meter.touch((run - Int(region.load(layout.entries + e0 * LabelRunFile.entrySize + 8, as: UInt64.self))) * 4
-                        + (e1 - e0) * LabelRunFile.entrySize + 64)
+            let r0 = Int(region.load(layout.entries + e0 * LabelRunFile.entrySize + 8, as: UInt64.self))
+            meter.touch(layout.runs + 4 * r0, 4 * (run - r0), lane: 0)
+            meter.touch(layout.entries + LabelRunFile.entrySize * e0, LabelRunFile.entrySize * (e1 - e0 + 1), lane: 1)
+            meter.touch(layout.sizes + 8 * i, 8, lane: 2)
+            meter.touch(layout.entryStart + 8 * i, 16, lane: 3)
+            meter.touch(layout.imageLabelStart + 8 * i, 16, lane: 4)
+            meter.touch(layout.imageLabelIDs + 4 * l0, 4 * (l1 - l0), lane: 5)
+            meter.touch(layout.imageLabelSlots + 4 * l0, 4 * (l1 - l0), lane: 6)
         }
         guard run == c.runWords else { throw .damaged("\(c.runWords - run) run words belong to no entry") }
         for s in 0..<c.labels {

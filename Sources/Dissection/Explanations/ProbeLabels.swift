@@ -122,11 +122,25 @@ public struct ProbeLabels: @unchecked Sendable {  // immutable views into `regio
         return .none
     }
 
-    /// Bytes a reader of image `i`'s labels may touch: its entries and runs (contiguous), and a
-    /// page either side for its rows of the per-image tables.
-    @inline(__always) func span(image i: Int) -> Int {
-        let e0 = Int(entryStart[i]), e1 = Int(entryStart[i + 1])
-        return (runStart(e1) - runStart(e0)) * 4 + (e1 - e0) * LabelRunFile.entrySize + 8192
+    /// Notes in `meter` what reading image `i`'s labels touches: its entries and runs
+    /// (contiguous) and its rows of the per-image tables.
+    @inline(__always) func touch(image i: Int, _ meter: inout ResidentMeter) {
+        guard meter.share != .max else { return }
+        let e0 = Int(entryStart[i]), e1 = Int(entryStart[i + 1]), l0 = Int(imageLabelStart[i]), l1 = Int(imageLabelStart[i + 1])
+        let r0 = runStart(e0)
+        meter.touch(layout.runs + 4 * r0, 4 * (runStart(e1) - r0), lane: 0)
+        meter.touch(layout.entries + LabelRunFile.entrySize * e0, LabelRunFile.entrySize * (e1 - e0 + 1), lane: 1)
+        meter.touch(layout.sizes + 8 * i, 8, lane: 2)
+        meter.touch(layout.entryStart + 8 * i, 16, lane: 3)
+        meter.touch(layout.imageLabelStart + 8 * i, 16, lane: 4)
+        meter.touch(layout.imageLabelIDs + 4 * l0, 4 * (l1 - l0), lane: 5)
+        meter.touch(layout.imageLabelSlots + 4 * l0, 4 * (l1 - l0), lane: 6)
+    }
+
+    /// Notes in `meter` the reading of slot `s`'s image list.
+    func touch(imagesOf s: Int, _ meter: inout ResidentMeter) {
+        meter.touch(layout.labelImageStart + 8 * s, 16, lane: 7)
+        meter.touch(layout.labelImages + 4 * Int(labelImageStart[s]), 4 * Int(labelImageStart[s + 1] - labelImageStart[s]), lane: 7)
     }
 
     /// A meter for one of `readers` readers, with its share of `residentBudget`.
