@@ -89,6 +89,19 @@ public enum LabelRunFile {
             (self.imageLabelIDs, self.imageLabelSlots, self.labelIDs, self.labelPixels) = (imageLabelIDs, imageLabelSlots, labelIDs, labelPixels)
             (self.labelImageStart, self.labelImages, self.end) = (labelImageStart, labelImages, end)
         }
+
+        /// Notes in `meter` what reading image `i`'s labels touches: its entries (and the next,
+        /// which ends its runs), its runs, and its rows of the per-image tables, a lane each.
+        @inline(__always)
+        func touch(image i: Int, entries: Range<Int>, runs: Range<Int>, imageLabels: Range<Int>, _ meter: inout ResidentMeter) {
+            meter.touch(self.runs + 4 * runs.lowerBound, 4 * runs.count, lane: 0)
+            meter.touch(self.entries + LabelRunFile.entrySize * entries.lowerBound, LabelRunFile.entrySize * (entries.count + 1), lane: 1)
+            meter.touch(sizes + 8 * i, 8, lane: 2)
+            meter.touch(entryStart + 8 * i, 16, lane: 3)
+            meter.touch(imageLabelStart + 8 * i, 16, lane: 4)
+            meter.touch(imageLabelIDs + 4 * imageLabels.lowerBound, 4 * imageLabels.count, lane: 5)
+            meter.touch(imageLabelSlots + 4 * imageLabels.lowerBound, 4 * imageLabels.count, lane: 6)
+        }
     }
 
     /// A 64-bit FNV-1a digest of what the labels are built from: the selected categories and

@@ -136,13 +136,7 @@ extension ProbeLabels {
                 try listedNext(s, i, place)
             }
             let r0 = Int(region.load(layout.entries + e0 * LabelRunFile.entrySize + 8, as: UInt64.self))
-            meter.touch(layout.runs + 4 * r0, 4 * (run - r0), lane: 0)
-            meter.touch(layout.entries + LabelRunFile.entrySize * e0, LabelRunFile.entrySize * (e1 - e0 + 1), lane: 1)
-            meter.touch(layout.sizes + 8 * i, 8, lane: 2)
-            meter.touch(layout.entryStart + 8 * i, 16, lane: 3)
-            meter.touch(layout.imageLabelStart + 8 * i, 16, lane: 4)
-            meter.touch(layout.imageLabelIDs + 4 * l0, 4 * (l1 - l0), lane: 5)
-            meter.touch(layout.imageLabelSlots + 4 * l0, 4 * (l1 - l0), lane: 6)
+            layout.touch(image: i, entries: e0..<e1, runs: r0..<run, imageLabels: l0..<l1, &meter)
         }
         guard run == c.runWords else { throw .damaged("\(c.runWords - run) run words belong to no entry") }
         for s in 0..<c.labels {

@@ -126,15 +126,9 @@ public struct ProbeLabels: @unchecked Sendable {  // immutable views into `regio
     /// (contiguous) and its rows of the per-image tables.
     @inline(__always) func touch(image i: Int, _ meter: inout ResidentMeter) {
         guard meter.share != .max else { return }
-        let e0 = Int(entryStart[i]), e1 = Int(entryStart[i + 1]), l0 = Int(imageLabelStart[i]), l1 = Int(imageLabelStart[i + 1])
-        let r0 = runStart(e0)
-        meter.touch(layout.runs + 4 * r0, 4 * (runStart(e1) - r0), lane: 0)
-        meter.touch(layout.entries + LabelRunFile.entrySize * e0, LabelRunFile.entrySize * (e1 - e0 + 1), lane: 1)
-        meter.touch(layout.sizes + 8 * i, 8, lane: 2)
-        meter.touch(layout.entryStart + 8 * i, 16, lane: 3)
-        meter.touch(layout.imageLabelStart + 8 * i, 16, lane: 4)
-        meter.touch(layout.imageLabelIDs + 4 * l0, 4 * (l1 - l0), lane: 5)
-        meter.touch(layout.imageLabelSlots + 4 * l0, 4 * (l1 - l0), lane: 6)
+        let e0 = Int(entryStart[i]), e1 = Int(entryStart[i + 1])
+        layout.touch(image: i, entries: e0..<e1, runs: runStart(e0)..<runStart(e1),
+                     imageLabels: Int(imageLabelStart[i])..<Int(imageLabelStart[i + 1]), &meter)
     }
 
     /// Notes in `meter` the reading of slot `s`'s image list.
