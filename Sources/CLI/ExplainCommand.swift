@@ -46,7 +46,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: "Probe dataset directory, when it has moved since the run.")
     var dataset: String?
 
-    @Option(name: .long, help: "Megabytes for the units' masks held at once; more units than fit are read in several passes over the probe.")
+    @Option(name: .long, help: "Megabytes explain holds: half for the units' masks of a pass (more units than fit are read in further passes over the probe), a quarter for shared probe sweeps, a quarter for the mapped label file's resident pages.")
     var memory: Int = 1024
 
     @Option(name: .long, help: ArgumentHelp("Write the label and unit masks dense to DIR for benchmarks/explain, and stop.",

@@ -33,7 +33,7 @@ public struct DenseProbeMasks {
         let s = labels.slot(id)
         guard s >= 0 else { return bits }
         bits.withUnsafeMutableBufferPointer { b in
-            for i32 in labels.labelImages[s] {
+            for i32 in labels.images(slot: s) {
                 let i = Int(i32)
                 switch labels.coverage(of: id, in: i) {
                 case .none: break

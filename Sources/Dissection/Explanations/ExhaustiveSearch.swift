@@ -37,7 +37,7 @@ public enum ExhaustiveSearch {
             }
             for i in 0..<probe.imageCount {
                 for e in probe.entries(i) {
-                    let id = Int(probe.entrySlot[e])
+                    let id = probe.entrySlot(e)
                     if labels[id].isEmpty { labels[id] = [Bool](repeating: false, count: pixels) }
                     expand(i, { probe.decode(entry: e, into: $0) }, into: &labels[id])
                 }

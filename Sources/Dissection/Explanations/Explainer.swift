@@ -95,11 +95,14 @@ final class ThreadEvaluators: @unchecked Sendable {
     init(labels: ProbeLabels, cache: SweepCache?, count: Int) {
         self.labels = labels
         self.cache = cache
-        free = (0..<count).map { _ in FormulaEvaluator(labels: labels, cache: cache) }
+        free = (0..<count).map { _ in FormulaEvaluator(labels: labels, cache: cache, readers: count) }
+        readers = count
     }
 
+    private let readers: Int
+
     func with<T>(_ body: (FormulaEvaluator) -> T) -> T {
-        let e = lock.withLock { free.popLast() } ?? FormulaEvaluator(labels: labels, cache: cache)
+        let e = lock.withLock { free.popLast() } ?? FormulaEvaluator(labels: labels, cache: cache, readers: readers)
         defer { lock.withLock { free.append(e) } }
         return body(e)
     }

@@ -12,7 +12,9 @@
 // |F ∩ L|) and one over the images where the unit fires (for |F ∩ L ∩ M|), whatever the number
 // of labels. Each image's formula mask is rebuilt as a packed bitset from the runs of its labels
 // and counted by AND + popcount, as the tally counts. One evaluator per worker (it owns scratch).
-// Per-label counts are indexed by the label's slot (ProbeLabels.slot), never by its id.
+// Per-label counts are indexed by the label's slot (ProbeLabels.slot), never by its id. When the
+// labels are mapped, the evaluator notes the bytes of every image it reads and has the mapping's
+// pages dropped past its share of the labels' resident budget (ResidentMeter).
 
 /// Counts formulas over `ProbeLabels` for one worker.
 public final class FormulaEvaluator {
@@ -24,9 +26,14 @@ public final class FormulaEvaluator {
     /// Scratch bitsets: the formula, one label, the unit.
     private let f: UnsafeMutablePointer<UInt64>, t: UnsafeMutablePointer<UInt64>, m: UnsafeMutablePointer<UInt64>
 
-    public init(labels: ProbeLabels, cache: SweepCache? = nil) {
+    /// Bytes of the labels read since the last release.
+    private var meter: ResidentMeter
+
+    /// An evaluator, one of `readers` sharing the labels' resident budget.
+    public init(labels: ProbeLabels, cache: SweepCache? = nil, readers: Int = 1) {
         self.labels = labels
         self.cache = cache
+        meter = labels.meter(readers: readers)
         var words = 1
         for i in 0..<labels.imageCount { words = max(words, Bitset.wordCount(pixels: labels.pixelCount(i))) }
         maxWords = words
@@ -58,10 +65,11 @@ public final class FormulaEvaluator {
             m.update(repeating: 0, count: wc)
             unit.decode(k, into: m)
             let area = Bitset.popcount(m, wc)
+            labels.touch(image: i, &meter)
             for e in labels.entries(i) {
                 t.update(repeating: 0, count: wc)
                 labels.decode(entry: e, into: t)
-                hits[Int(labels.entrySlot[e])] += Bitset.intersectionCount(m, t, wc)
+                hits[labels.entrySlot(e)] += Bitset.intersectionCount(m, t, wc)
             }
             for s in labels.imageLabelSlotsOf(i) { hits[Int(s)] += area }
         }
@@ -101,7 +109,7 @@ public final class FormulaEvaluator {
         for entry in labels.entries(i) {
             t.update(repeating: 0, count: wc)
             labels.decode(entry: entry, into: t)
-            counts[Int(labels.entrySlot[entry])] += Bitset.intersectionCount(f, t, wc)
+            counts[labels.entrySlot(entry)] += Bitset.intersectionCount(f, t, wc)
         }
         for s in labels.imageLabelSlotsOf(i) { counts[Int(s)] += area }
     }
@@ -130,7 +138,9 @@ public final class FormulaEvaluator {
     func support(_ formula: Formula) -> [Int32] {
         func carrying(_ id: Int32) -> [Int32] {
             let s = labels.slot(id)
-            return s >= 0 ? labels.labelImages[s] : []
+            guard s >= 0 else { return [] }
+            labels.touch(imagesOf: s, &meter)
+            return Array(labels.images(slot: s))
         }
         var images = carrying(formula.first)
         for step in formula.steps {
@@ -150,6 +160,7 @@ public final class FormulaEvaluator {
     @discardableResult
     func build(_ formula: Formula, image i: Int) -> Int {
         let pixels = labels.pixelCount(i), wc = Bitset.wordCount(pixels: pixels)
+        labels.touch(image: i, &meter)
         f.update(repeating: 0, count: wc)
         fill(f, label: formula.first, image: i, pixels: pixels)
         for step in formula.steps {

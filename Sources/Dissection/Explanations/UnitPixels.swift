@@ -36,6 +36,6 @@ public struct UnitPixels: Sendable, Equatable {
         }
     }
 
-    /// Bytes held.
-    public var bytes: Int { runs.count * 4 + images.count * 12 }
+    /// Bytes held (the arrays' capacities: what is really allocated).
+    public var bytes: Int { runs.capacity * 4 + images.capacity * 4 + runStart.capacity * 8 }
 }

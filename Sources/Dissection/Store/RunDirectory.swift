@@ -2,6 +2,7 @@
 //
 //     RUN/run.sqlite (-wal, -shm)   the database        RUN/cache/           the activation cache
 //     RUN/run.lock                  the writer's lock   RUN/<layer>/tally.csv  one folder per layer
+//     RUN/explain/labels.runs       explain's label masks (LabelRunFile)
 //
 // A run directory may come from elsewhere (copied, unpacked, shared), and a symbolic link in it
 // must not carry a write outside it. The writer refuses a run directory whose own entries are links
@@ -25,7 +26,8 @@ public enum RunDirectory {
     /// `RotationManifest`): one of the run's own files.
     public static let rotationManifest = "rotation.json"
     /// Entries of a run directory that are the run's own files (a layer folder never takes one).
-    static let ownFiles = ["run.lock", ActivationCache.directoryName, rotationManifest, ShardFiles.directoryName, slurmDirectory]
+    static let ownFiles = ["run.lock", ActivationCache.directoryName, rotationManifest, ShardFiles.directoryName, slurmDirectory,
+                           LabelRunFile.folder]
 
     /// The folder `netdissect slurm` writes its job scripts, logs and job records into.
     public static let slurmDirectory = "slurm"
@@ -69,7 +71,8 @@ public enum RunDirectory {
     /// - Throws: `RunError.input` naming the entry.
     static func checkEntries(_ directory: String, layers: [String]) throws {
         let files = ["run.lock"] + ["", "-wal", "-shm", "-journal"].map { databasePrefix + $0 }
-        let folders = [ActivationCache.directoryName, ShardFiles.directoryName, slurmDirectory] + layers.map(layerFolder)
+        let folders = [ActivationCache.directoryName, ShardFiles.directoryName, slurmDirectory, LabelRunFile.folder]
+            + layers.map(layerFolder)
         for (name, wanted) in files.map({ ($0, S_IFREG) }) + folders.map({ ($0, S_IFDIR) }) {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let kind = fileKind(path) else { continue }
@@ -109,15 +112,7 @@ public enum RunDirectory {
     static func writeFile(_ bytes: [UInt8], directory: String, folder name: String, file: String) throws {
         let folder = (directory as NSString).appendingPathComponent(name)
         let target = (folder as NSString).appendingPathComponent(file)
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            throw RunError.store(path: folder, reason: "cannot create the folder (\(String(cString: strerror(errno))))")
-        }
-        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard dir >= 0 else {
-            let cause = String(cString: strerror(errno))
-            if let kind = fileKind(folder), kind != S_IFDIR { throw refusal(folder, kind: kind, wanted: S_IFDIR) }
-            throw RunError.store(path: folder, reason: "cannot open the folder (\(cause))")
-        }
+        let dir = try openFolder(directory: directory, folder: name)
         defer { close(dir) }
         let temporary = ".\(file).\(getpid()).tmp"
         let fd = openat(dir, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -139,6 +134,24 @@ public enum RunDirectory {
             unlinkat(dir, temporary, 0)
             throw RunError.store(path: target, reason: "cannot write \(file) (\(cause))")
         }
+    }
+
+    /// Opens `RUN/<folder>` (a folder name of the run's own), creating it when missing; never
+    /// through a symbolic link. The caller closes the descriptor.
+    /// - Throws: `RunError.input` when it is a link or not a folder, `.store` when it cannot be
+    ///   made or opened.
+    static func openFolder(directory: String, folder name: String) throws -> Int32 {
+        let folder = (directory as NSString).appendingPathComponent(name)
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            throw RunError.store(path: folder, reason: "cannot create the folder (\(String(cString: strerror(errno))))")
+        }
+        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard dir >= 0 else {
+            let cause = String(cString: strerror(errno))
+            if let kind = fileKind(folder), kind != S_IFDIR { throw refusal(folder, kind: kind, wanted: S_IFDIR) }
+            throw RunError.store(path: folder, reason: "cannot open the folder (\(cause))")
+        }
+        return dir
     }
 
     /// The file type (`S_IFREG`, `S_IFDIR`, `S_IFLNK`, ...) of `path` itself, not following a

@@ -119,7 +119,7 @@ final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Removes a previous run's files (database, cache, tally.csv files), keeping the lock. Only
+    /// Removes a previous run's files (database, caches, tally.csv files), keeping the lock. Only
     /// the run's own entries are removed, and no symbolic link is followed: a layer folder loses
     /// its tally.csv and goes only when that leaves it empty.
     private static func wipe(directory: String) throws {
@@ -129,7 +129,7 @@ final class RunStore: @unchecked Sendable {
             guard let kind = RunDirectory.fileKind(full) else { continue }
             if name.hasPrefix(RunReader.databaseName) && kind == S_IFREG {
                 unlink(full)
-            } else if (name == ActivationCache.directoryName || name == ShardFiles.directoryName) && kind == S_IFDIR {
+            } else if [ActivationCache.directoryName, ShardFiles.directoryName, LabelRunFile.folder].contains(name) && kind == S_IFDIR {
                 try? fm.removeItem(atPath: full)
             } else if kind == S_IFDIR {
                 unlink((full as NSString).appendingPathComponent("tally.csv"))

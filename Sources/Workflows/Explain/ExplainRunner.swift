@@ -2,10 +2,12 @@
 //
 // Opens the run (finished, locked while explain writes), finds the units not yet explained with
 // these settings, makes one pass over the probe with the run's model (or activations file),
-// thresholds and upsampling to gather the label masks and the units' masks (compressed,
-// Dissection/Explanations), then searches each unit's formulas on worker threads and writes them
-// in batches, one transaction each, printing each unit's formula as it is found. Ctrl-C stops
-// after the batch being written; the same command continues with the units left.
+// thresholds and upsampling to gather the units' masks (compressed, Dissection/Explanations) and,
+// the first time for a probe, the label masks into RUN/explain/labels.runs (mapped afterwards),
+// then searches each unit's formulas on worker threads and writes them in batches, one
+// transaction each, printing each unit's formula as it is found. Ctrl-C stops after the batch
+// being written; the same command continues with the units left. `--memory` bounds the units'
+// masks of a pass, the shared sweeps and the label file's resident pages together.
 import Dissection
 import Foundation
 import Render
@@ -28,7 +30,9 @@ public struct ExplainRequest: Sendable {
     public var dataset: String?
     /// Write the masks dense to this directory instead of searching (ExplanationDump).
     public var dump: String?
-    /// Budget in bytes for the units' masks held at once (`--memory`, given in MB).
+    /// Budget in bytes (`--memory`, given in MB) for what explain holds: half for the units'
+    /// masks of a pass, a quarter for the shared probe sweeps, a quarter for the label file's
+    /// resident pages.
     public var memoryBytes: Int
 
     public init(run: String, layers: [String] = [], units: String? = nil, settings: ExplainSettings = ExplainSettings(),
@@ -143,57 +147,74 @@ public enum ExplainRunner {
         let meter = Meter(note: note)
         let catalog = source.catalog
         let name: (Int32) -> String = { catalog.label(Int($0))?.name ?? "#\($0)" }
+
+        // --memory: a quarter for the label file's resident pages (at least 1 MB: fewer would
+        // drop them at every image), a quarter for the shared probe sweeps, the rest for the
+        // units' masks of one pass.
+        let budget = r.memoryBytes
+        let labelBudget = max(1 << 20, budget / 4), unitBudget = max(1, budget - 2 * (budget / 4))
+        let cache = SweepCache(budget: budget / 4)
+        // The labels: the label file of this probe when there is a sound one, else built (and
+        // written) during the first pass.
+        let records = dataset.records.prefix(total)
+        let identity = LabelRunFile.Identity(fingerprint: LabelRunFile.fingerprint(records: records, catalog: catalog), imageCount: total,
+                                             labelIDs: catalog.labels.map { Int32($0.id) },
+                                             maxPixels: records.map(\.segmentationPixels).max() ?? 0)
+        let labelFile = "\(LabelRunFile.folder)/\(LabelRunFile.name)"
+        var labels: ProbeLabels?
+        switch ProbeLabels.open(runDirectory: directory, identity: identity, catalog: catalog, residentBudget: labelBudget) {
+        case let .success(found): labels = found
+        case .failure(.missing): note("labels: writing \(labelFile) during the first pass")
+        case let .failure(problem): note("labels: \(labelFile) is \(problem); rebuilding it during the first pass")
+        }
         /// One pass over the probe for the units of `layers` (and the labels, when not known yet).
-        func pass(_ layers: [ExplainLayer], labels: ProbeLabels?) throws -> ExplanationInputs {
+        func pass(_ layers: [ExplainLayer], unitBudget: Int) throws -> ExplanationInputs {
             let started = Date()
-            let inputs = try ExplanationInputs.collect(source: source, producer: producer, layers: layers, labels: labels,
-                                                       batchSize: r.batch, workers: options.workerCount, control: control) { done, total in
+            let from: LabelSource = try labels.map { .known($0) }
+                ?? .build(LabelRunWriter(runDirectory: directory, catalog: catalog, identity: identity, residentBudget: labelBudget))
+            let inputs = try ExplanationInputs.collect(source: source, producer: producer, layers: layers, labels: from,
+                                                       unitBudget: unitBudget, batchSize: r.batch, workers: options.workerCount,
+                                                       control: control) { done, total in
                 meter.show("explain: reading the probe", done, total)
             }
             meter.end()
-            let units = layers.reduce(0) { $0 + $1.units.count }
-            note("read \(total) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; masks held: "
-                 + "labels \(megabytes(inputs.labels.bytes)), \(units) unit\(units == 1 ? "" : "s") \(megabytes(inputs.unitBytes))")
+            labels = inputs.labels
+            let units = inputs.units.reduce(0) { $0 + $1.count }
+            note("read \(total) images in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; held: "
+                 + "\(units) unit\(units == 1 ? "" : "s") \(megabytes(inputs.unitBytes)); labels \(megabytes(inputs.labels.bytes)) "
+                 + "mapped from \(labelFile) (resident at most about \(megabytes(labelBudget)))")
             return inputs
         }
         if let dump = r.dump {
             let path = DissectRunner.absolute(dump)
             try ExplanationDump.prepare(path)  // before the pass, so a bad path costs no pass
-            let inputs = try pass(plan, labels: nil)
+            let inputs = try pass(plan, unitBudget: .max)
             let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
             try ExplanationDump.write(inputs, plan: plan, candidates: candidates, name: name, to: path)
             note("wrote \(candidates.count) label masks and \(plan.reduce(0) { $0 + $1.units.count }) unit masks to \(path)")
             return
         }
 
-        // Units go in groups whose masks fit the budget (--memory): one pass over the probe per
-        // group, the first also gathering the labels. Before a pass has measured one, a unit's
-        // mask is estimated at 2 bytes per pixel it is expected to cover (q of the probe's
-        // pixels, held as runs of UInt32 pairs over row segments of a few pixels or more); after,
-        // at the largest mask measured plus a quarter.
-        let probePixels = dataset.records.prefix(total).reduce(0) { $0 + $1.segmentationHeight * $1.segmentationWidth }
-        var perUnit = max(1024, Int(2 * configuration.quantile * Double(probePixels)))
-        let budget = r.memoryBytes
-        var labels: ProbeLabels?
-        var candidates: [Int32] = []
+        // Units in passes: each pass over the probe keeps the units whose masks fit the units'
+        // budget (ExplanationInputs drops the last ones as they outgrow it) and considers at
+        // most twice as many as the pass before kept (every unit covers about the same share of
+        // the probe, q). The searches of one pass's units are written before the next pass.
         let chunk = max(4, 2 * options.workerCount)
-        let cache = SweepCache()
         for layer in plan {
-            var done = 0, seconds = 0.0
+            var done = 0, seconds = 0.0, window = layer.units.count
             while done < layer.units.count {
-                let base = done, size = max(1, min(layer.units.count - base, budget / perUnit))
+                let base = done
                 var group = layer
-                group.units = Array(layer.units[base..<(base + size)])
+                group.units = Array(layer.units[base..<min(layer.units.count, base + window)])
+                let inputs = try pass([group], unitBudget: unitBudget)
+                let size = inputs.units[0].count
+                group.units = Array(group.units.prefix(size))
+                window = 2 * size
                 if size < layer.units.count {
                     note("\(layer.name): units \(base + 1)-\(base + size) of the \(layer.units.count) left in one pass "
-                         + "(--memory \(megabytes(budget)), about \(megabytes(perUnit)) a unit)")
+                         + "(--memory \(megabytes(budget)): \(megabytes(unitBudget)) for units' masks)")
                 }
-                let inputs = try pass([group], labels: labels)
-                if labels == nil {
-                    labels = inputs.labels
-                    candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
-                }
-                if let largest = inputs.units[0].map(\.bytes).max() { perUnit = max(1024, largest + largest / 4) }
+                let candidates = Explainer.candidates(inputs.labels, minPixels: s.minPixels)
                 let searchStart = Date()
                 for start in stride(from: 0, to: size, by: chunk) {
                     if control.isCancelled { throw RunError.cancelled }

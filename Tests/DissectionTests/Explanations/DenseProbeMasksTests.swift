@@ -9,7 +9,7 @@ import Testing
     @Test func masksEqualPerPixelMasks() {
         var set = 0
         withEvery("seed", in: 0..<10) { seed in
-            let c = ExplanationSearchTests.Case(seed: 1_100 + UInt64(seed))
+            let c = try ExplanationSearchTests.Case(seed: 1_100 + UInt64(seed))
             let dense = DenseProbeMasks(labels: c.labels)
             func bit(_ words: [UInt64], _ p: Int) -> Bool { words[p >> 6] >> UInt64(p & 63) & 1 == 1 }
             for unit in c.units {

@@ -14,18 +14,27 @@ import Testing
         var units: [UnitPixels]
         var catalog: ConceptCatalog
 
-        init(seed: UInt64, N: Int = 7, C: Int = 4) {
-            let r = RandomProbe(seed: seed, N: N, C: C, sizes: [(5, 6), (4, 4), (6, 3)])
+        var identity: LabelRunFile.Identity
+
+        /// A random probe; `runDirectory`: its labels written to `RUN/explain/labels.runs` there
+        /// and mapped (nil: in memory), with `residentBudget` for the mapped pages.
+        init(seed: UInt64, N: Int = 7, C: Int = 4, runDirectory: String? = nil, residentBudget: Int = .max) throws {
+            let sizes = [(5, 6), (4, 4), (6, 3)]
+            let r = RandomProbe(seed: seed, N: N, C: C, sizes: sizes)
             catalog = r.catalog
             var g = SeededGenerator(seed: seed &+ 77)
             // Thresholds from low (large masks) to high (small ones).
             let thresholds = (0..<r.C).map { _ in Float.random(in: 0...1.2, using: &g) }
-            labels = ProbeLabels(catalog: r.catalog)
-            units = [UnitPixels](repeating: UnitPixels(), count: r.C)
+            let identity = LabelRunFile.Identity(fingerprint: seed, imageCount: N, labelIDs: r.catalog.labels.map { Int32($0.id) },
+                                                 maxPixels: sizes.map { $0.0 * $0.1 }.max()!)
+            let writer = try runDirectory.map {
+                try LabelRunWriter(runDirectory: $0, catalog: r.catalog, identity: identity, residentBudget: residentBudget)
+            } ?? LabelRunWriter(catalog: r.catalog, identity: identity)
+            var units = [UnitPixels](repeating: UnitPixels(), count: r.C)
             for (i, a) in r.annotations.enumerated() {
-                guard let a else { labels.append(nil, height: 0, width: 0); continue }
+                guard let a else { try writer.append(nil); continue }
                 let masks = LabelMasks(a, catalog: r.catalog)
-                labels.append(masks, height: a.height, width: a.width)
+                try writer.append(masks)
                 let masker = UnitMasker(plan: BilinearPlan(sourceHeight: r.H, sourceWidth: r.W, targetHeight: a.height, targetWidth: a.width))
                 r.activations.withUnsafeBufferPointer { b in
                     for u in 0..<r.C {
@@ -36,6 +45,9 @@ import Testing
                     }
                 }
             }
+            labels = try writer.finish()
+            self.units = units
+            self.identity = identity
         }
     }
 
@@ -78,7 +90,7 @@ import Testing
     @Test func evaluatorCountsEqualPerPixelCounts() {
         var nonEmpty = 0
         withEvery("seed", in: 0..<20) { seed in
-            let c = Case(seed: 500 + UInt64(seed))
+            let c = try Case(seed: 500 + UInt64(seed))
             let evaluator = FormulaEvaluator(labels: c.labels)
             var g = SeededGenerator(seed: UInt64(seed))
             let ids = Explainer.candidates(c.labels, minPixels: 1)
@@ -117,7 +129,7 @@ import Testing
     @Test func labelArraysAreIndexedBySlot() {
         var sparseCounted = 0
         withEvery("seed", in: 0..<12) { seed in
-            let c = Case(seed: 900 + UInt64(seed))
+            let c = try Case(seed: 900 + UInt64(seed))
             let evaluator = FormulaEvaluator(labels: c.labels, cache: SweepCache())
             #expect(c.labels.labelCount == c.catalog.labels.count)
             #expect(c.labels.labelIDs == c.catalog.labels.map { Int32($0.id) })
@@ -151,7 +163,7 @@ import Testing
     @Test func optimalEqualsExhaustive() {
         var compound = 0, explained = 0, cacheHits = 0
         withEvery("seed", in: 0..<16) { seed in
-            let c = Case(seed: 700 + UInt64(seed), N: 5, C: 3)
+            let c = try Case(seed: 700 + UInt64(seed), N: 5, C: 3)
             // Every other seed shares probe sweeps between the units and length bounds.
             let cache = seed % 2 == 0 ? SweepCache() : nil
             let evaluator = FormulaEvaluator(labels: c.labels, cache: cache)
@@ -179,7 +191,7 @@ import Testing
     @Test func beamEqualsReferenceBeam() {
         var differsFromOptimal = 0, compared = 0
         withEvery("seed", in: 0..<16) { seed in
-            let c = Case(seed: 300 + UInt64(seed), N: 6, C: 3)
+            let c = try Case(seed: 300 + UInt64(seed), N: 6, C: 3)
             let evaluator = FormulaEvaluator(labels: c.labels)
             let candidates = Explainer.candidates(c.labels, minPixels: 1)
             guard !candidates.isEmpty else { return }
@@ -204,8 +216,8 @@ import Testing
         #expect(differsFromOptimal > 0, "a beam of 1 misses the optimum somewhere")
     }
 
-    @Test func emptyUnitHasNoExplanation() {
-        let c = Case(seed: 11)
+    @Test func emptyUnitHasNoExplanation() throws {
+        let c = try Case(seed: 11)
         let evaluator = FormulaEvaluator(labels: c.labels)
         let empty = UnitPixels()
         let candidates = Explainer.candidates(c.labels, minPixels: 1)

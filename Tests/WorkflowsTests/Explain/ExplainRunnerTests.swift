@@ -2,12 +2,15 @@
 // `a AND NOT d` are explained by exactly those formulas (IoU 1) by both searches; a stopped
 // explain continues with the units left; bad requests fail with one line.
 import DissectionTestSupport
-import Dissection
+@testable import Dissection
 import Foundation
 import Runtime
 import TestSupport
 import Testing
 @testable import Workflows
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct ExplainRunnerTests {
     /// Objects a (1), b (2), c (3) and parts d (4), e (5) on 8x8 segmentations; six units:
@@ -104,6 +107,7 @@ import Testing
                               output: { second.append($0) }, note: { notes.add($0) })
         #expect(second.count == 2 && second[0].hasPrefix("acts unit 5") && second[1].hasPrefix("acts unit 6"), "\(second)")
         #expect(notes.lines.contains("acts: 4 of 6 units already explained"), "\(notes.lines)")
+        #expect(!notes.lines.contains { $0.hasPrefix("labels:") }, "the label file of the first run is read: \(notes.lines)")
         #expect(try RunReader.open(run).explanations(layer: "acts").count == 18)
         // Everything done: nothing to do, also for a shorter length (its rows are there); another
         // beam width starts the unit over.
@@ -134,6 +138,7 @@ import Testing
                                   output: { lines.append($0) }, note: { notes.add($0) })
             #expect(lines.count == 6)
             #expect(notes.lines.filter { $0.contains("read 12 images") }.count == 6, "\(notes.lines)")
+            #expect(notes.lines.filter { $0.contains("held: 1 unit ") }.count == 6, "one unit a pass: \(notes.lines)")
             #expect(notes.lines.contains { $0.contains("units 6-6 of the 6 left in one pass") })
             let a = try RunReader.open(whole).explanations(layer: "acts").filter { $0.search == search }
             let b = try RunReader.open(grouped).explanations(layer: "acts").filter { $0.search == search }
@@ -169,6 +174,93 @@ import Testing
         #expect((meta?["labels"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["a", "b", "c", "d", "e"])
         #expect((meta?["units"] as? [[String: Any]])?.compactMap { $0["unit"] as? Int } == Array(0..<6))
         #expect(try RunReader.open(run).explanations(layer: "acts").isEmpty)
+    }
+
+    /// The first explain writes RUN/explain/labels.runs and later ones read it; a truncated,
+    /// stale or linked file is rebuilt with one line saying why, and gives the same rows; a folder
+    /// at its path, or a linked RUN/explain, is refused in one line before any pass.
+    @Test func theLabelFileIsWrittenOnceAndRebuiltWhenUnsound() throws {
+        let run = try Self.plantedRun(), clean = try Self.plantedRun()
+        let path = run + "/explain/labels.runs"
+        func explain(_ run: String, beam: Int) throws -> (notes: [String], rows: [StoredExplanation]) {
+            let notes = Notes()
+            try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(maxLength: 2, search: .beam, beam: beam), threads: 1),
+                                  output: { _ in }, note: { notes.add($0) })
+            return (notes.lines, try RunReader.open(run).explanations(layer: "acts").filter { $0.beam == beam })
+        }
+        let first = try explain(run, beam: 1)
+        #expect(first.notes.contains("labels: writing explain/labels.runs during the first pass"), "\(first.notes)")
+        #expect(first.notes.contains { $0.contains("mapped from explain/labels.runs") })
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(good.count > 128 && RunDirectory.fileKind(path) == S_IFREG)
+        let reused = try explain(run, beam: 2)
+        #expect(!reused.notes.contains { $0.hasPrefix("labels:") }, "\(reused.notes)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good)
+
+        let outside = try makeTemporaryDirectory("nd-outside") + "/target"
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: outside))
+        var stale = good
+        stale[16] ^= 0xFF
+        let damages: [(String, () throws -> Void)] = [
+            ("is damaged (truncated: \(good.count / 2) of \(good.count) bytes)", { try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: path)) }),
+            ("is stale (the probe's index or categories changed)", { try stale.write(to: URL(fileURLWithPath: path)) }),
+            ("is damaged (a symbolic link)", {
+                unlink(path)
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: outside)
+            }),
+            ("is damaged (not a label-run file)", { try Data(repeating: 7, count: good.count).write(to: URL(fileURLWithPath: path)) }),
+        ]
+        for (k, (why, damage)) in damages.enumerated() {
+            try damage()
+            let again = try explain(run, beam: 3 + k), reference = try explain(clean, beam: 3 + k)
+            #expect(again.notes.contains("labels: explain/labels.runs \(why); rebuilding it during the first pass"), "\(again.notes)")
+            #expect(again.rows.count == 12 && again.rows == reference.rows, "\(why)")
+            #expect(RunDirectory.fileKind(path) == S_IFREG, "\(why)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good, "\(why)")
+        }
+        #expect(try String(contentsOfFile: outside, encoding: .utf8) == "keep")
+
+        unlink(path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        let notes = Notes()
+        do {
+            try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam, beam: 9), threads: 1),
+                                  output: { _ in }, note: { notes.add($0) })
+            Issue.record("explain wrote over a folder")
+        } catch let failure as DissectFailure {
+            #expect(failure.message.contains("is a folder where explain keeps its label file") && !failure.message.contains("\n"), "\(failure.message)")
+        }
+        #expect(!notes.lines.contains { $0.hasPrefix("read ") }, "no pass was made: \(notes.lines)")
+        rmdir(path)
+        let linked = try Self.plantedRun()
+        try FileManager.default.createSymbolicLink(atPath: linked + "/explain", withDestinationPath: run + "/explain")
+        do {
+            try ExplainRunner.run(ExplainRequest(run: linked, settings: ExplainSettings(search: .beam), threads: 1), output: { _ in }, note: { _ in })
+            Issue.record("explain wrote through a linked folder")
+        } catch let failure as DissectFailure {
+            #expect(failure.message.contains("symbolic link") && !failure.message.contains("\n"), "\(failure.message)")
+        }
+    }
+
+    /// Stopped during its first pass, explain leaves no label file (nor a temporary one); the
+    /// next explain writes it and continues.
+    @Test func aStopDuringTheFirstPassLeavesNoLabelFile() throws {
+        let run = try Self.plantedRun()
+        let control = RunControl()
+        do {
+            try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), batch: 4, threads: 1), control: control,
+                                  output: { _ in }, note: { if $0.contains("reading the probe") { control.cancel() } })
+            Issue.record("the stopped explain returned")
+        } catch let failure as DissectFailure {
+            #expect(failure.isCancel, "\(failure.message)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run + "/explain").isEmpty)
+        let notes = Notes()
+        var lines: [String] = []
+        try ExplainRunner.run(ExplainRequest(run: run, settings: ExplainSettings(search: .beam), batch: 4, threads: 1),
+                              output: { lines.append($0) }, note: { notes.add($0) })
+        #expect(lines.count == 6 && notes.lines.contains("labels: writing explain/labels.runs during the first pass"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run + "/explain") == ["labels.runs"])
     }
 
     @Test func badRequestsFailWithOneLine() throws {
