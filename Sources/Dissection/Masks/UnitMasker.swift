@@ -152,10 +152,13 @@ final class UnitMasker {
         return v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
     }
 
-    /// Lane k of `m` as bit k.
+    /// Lane k of `m` as bit k: the lanes' weights 2^k summed by halving, in registers (the
+    /// standard library's `wrappedSum` was an out-of-line generic call here, 2.5 % of a tally).
     @inline(__always)
     static func bits(_ m: SIMDMask<SIMD16<Int32>>) -> UInt64 {
         let weights = SIMD16<Int32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-        return UInt64(truncatingIfNeeded: SIMD16<Int32>(repeating: 0).replacing(with: weights, where: m).wrappedSum())
+        let v = SIMD16<Int32>(repeating: 0).replacing(with: weights, where: m)
+        let h8 = v.lowHalf &+ v.highHalf, h4 = h8.lowHalf &+ h8.highHalf, h2 = h4.lowHalf &+ h4.highHalf
+        return UInt64(truncatingIfNeeded: h2[0] &+ h2[1])
     }
 }
