@@ -18,22 +18,10 @@ struct BroadcastLoops: Sendable, Hashable, CustomStringConvertible {
 
     /// The loops of `broadcast`.
     init(_ broadcast: Broadcast) {
-        let shape = broadcast.outputShape, rank = shape.count
+        let shape = broadcast.outputShape
         self.shape = shape
-        let sa = broadcast.aStrides, sb = broadcast.bStrides
-        var sizes: [Int] = [], aStrides: [Int] = [], bStrides: [Int] = []
-        for d in 0..<rank where shape[d] != 1 {
-            if let last = sizes.indices.last,
-               aStrides[last] == sa[d] * shape[d], bStrides[last] == sb[d] * shape[d] {
-                sizes[last] *= shape[d]
-                aStrides[last] = sa[d]
-                bStrides[last] = sb[d]
-            } else {
-                sizes.append(shape[d])
-                aStrides.append(sa[d])
-                bStrides.append(sb[d])
-            }
-        }
+        let loops = ShapeMath.collapsedLoops(shape, strides: [broadcast.aStrides, broadcast.bStrides])
+        var sizes = loops.sizes, aStrides = loops.strides[0], bStrides = loops.strides[1]
         if sizes.isEmpty { sizes = [1]; aStrides = [0]; bStrides = [0] }
         if shape.contains(0) { sizes = [0]; aStrides = [0]; bStrides = [0] }
         self.sizes = sizes

@@ -59,6 +59,25 @@ package enum ShapeMath {
         }
     }
 
+    /// Loops over `shape` that read each operand through its `strides` (one list per operand,
+    /// one stride per axis), as few as possible: axes of size 1 dropped, and an axis merged into
+    /// the one before it wherever every operand steps exactly over it (`outer == inner * size`).
+    /// Empty when every axis is 1; the caller decides what a shape with no values becomes.
+    package static func collapsedLoops(_ shape: [Int], strides: [[Int]]) -> (sizes: [Int], strides: [[Int]]) {
+        var sizes: [Int] = []
+        var merged = [[Int]](repeating: [], count: strides.count)
+        for (d, size) in shape.enumerated() where size != 1 {
+            if let last = sizes.indices.last, merged.indices.allSatisfy({ merged[$0][last] == strides[$0][d] * size }) {
+                sizes[last] *= size
+                for k in merged.indices { merged[k][last] = strides[k][d] }
+            } else {
+                sizes.append(size)
+                for k in merged.indices { merged[k].append(strides[k][d]) }
+            }
+        }
+        return (sizes, merged)
+    }
+
     /// `axis` in `-rank..<rank` made non-negative, or nil when out of range.
     package static func normalize(axis: Int, rank: Int) -> Int? {
         let a = axis < 0 ? axis + rank : axis

@@ -20,16 +20,7 @@ package struct StridedCopyShape: Sendable, Equatable {
     /// as they always do in y. A shape with no values keeps a single axis of 0.
     package var collapsed: StridedCopyShape {
         if outputShape.contains(0) { return StridedCopyShape(outputShape: [0], offset: offset, inputStrides: [1]) }
-        var dims: [Int] = [], strides: [Int] = []
-        for (d, s) in zip(outputShape, inputStrides) where d != 1 {
-            if let last = dims.last, strides[strides.count - 1] == s * d {
-                dims[dims.count - 1] = last * d
-                strides[strides.count - 1] = s
-            } else {
-                dims.append(d)
-                strides.append(s)
-            }
-        }
-        return StridedCopyShape(outputShape: dims, offset: offset, inputStrides: strides)
+        let (dims, strides) = ShapeMath.collapsedLoops(outputShape, strides: [inputStrides])
+        return StridedCopyShape(outputShape: dims, offset: offset, inputStrides: strides[0])
     }
 }

@@ -67,15 +67,11 @@ struct Planner {
 
     func makeSteps() throws -> [StepSpec] {
         let nodes = graph.nodes
-        let counts = graph.consumerCounts
         let producers = graph.producers
         let protected = Set(requested).union(edits.keys)
-        var consumer: [String: Int] = [:]
-        for (i, node) in nodes.enumerated() { for name in node.runtimeInputs { consumer[name] = i } }
+        let readers = graph.soleReaders(protected: protected)
         /// The node reading `value`, when it is the only reader and the value is not protected.
-        func soleConsumer(_ value: String) -> Int? {
-            counts[value] == 1 && !protected.contains(value) ? consumer[value] : nil
-        }
+        func soleConsumer(_ value: String) -> Int? { readers[value] }
         var fused = Set<Int>()
         /// Extends a chain ending in `value` by an activation node reading it alone.
         func fuseActivation(_ value: inout String, _ names: inout [String]) -> Activation {

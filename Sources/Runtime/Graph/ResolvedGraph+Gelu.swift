@@ -13,19 +13,15 @@ extension ResolvedGraph {
     /// when `d`, `e`, `s` and `m` are read by the next node of the pattern alone and none of them
     /// is in `protected` (tapped, edited or an output); `x` and `y` keep their names.
     func fusingGelu(protected: Set<String>) -> ResolvedGraph {
-        let counts = consumerCounts
-        var readers: [String: Int] = [:]
-        for (i, node) in nodes.enumerated() { for name in node.runtimeInputs { readers[name] = i } }
+        let readers = soleReaders(protected: protected)
         /// The node reading `value`, when it is the only reader and the value may disappear.
-        func soleReader(_ value: String) -> Int? {
-            counts[value] == 1 && !protected.contains(value) ? readers[value] : nil
-        }
+        func soleReader(_ value: String) -> Int? { readers[value] }
         var result = self
         var removed = Set<Int>()
         for (i, node) in nodes.enumerated() {
             guard case let .unary(.erf, shape) = node.op, case let .runtime(d, _)? = node.inputs.first,
                   let divide = producerIndex(of: d, before: i), !removed.contains(divide),
-                  let x = nodes[divide].scaledInput(by: 0.707_106_78), counts[d] == 1, !protected.contains(d),
+                  let x = nodes[divide].scaledInput(by: 0.707_106_78), readers[d] == i,
                   let plus = soleReader(node.output), nodes[plus].isBinary(.add, of: node.output, constant: 1, shape: shape),
                   let times = soleReader(nodes[plus].output), nodes[times].isBinary(.mul, of: nodes[plus].output, runtime: x, shape: shape),
                   let half = soleReader(nodes[times].output), nodes[half].isBinary(.mul, of: nodes[times].output, constant: 0.5, shape: shape)

@@ -12,6 +12,17 @@ extension ResolvedGraph {
         return counts
     }
 
+    /// For each per-image value read by exactly one node and not in `protected` (tapped, edited
+    /// or an output): that node's index. What a fusion may fold away.
+    func soleReaders(protected: Set<String>) -> [String: Int] {
+        let counts = consumerCounts
+        var readers: [String: Int] = [:]
+        for (i, node) in nodes.enumerated() {
+            for name in node.runtimeInputs where counts[name] == 1 && !protected.contains(name) { readers[name] = i }
+        }
+        return readers
+    }
+
     /// The index of the node computing each value.
     var producers: [String: Int] {
         var map: [String: Int] = [:]
