@@ -49,8 +49,11 @@ enum FinishedRun {
         let t = try explore()
         try t.waitFor("About this run")
         try t.send("Enter")
-        var screen = try t.waitFor("main screen") { !$0.contains("About this run") && $0.contains("Concepts") }
-        #expect(screen.contains("disk"))
+        // The main screen can show before the run has been read ("reading the run…", no layers):
+        // wait for the run's rows, not just the panes.
+        var screen = try t.waitFor("main screen with the run's units") {
+            !$0.contains("About this run") && $0.contains("Concepts") && $0.contains("disk")
+        }
         try t.waitFor("half-block pictures of the top images") { $0.contains("▀▀▀") }
         let first = detailUnit(screen)
         try t.send("j")
