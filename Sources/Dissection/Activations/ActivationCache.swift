@@ -18,6 +18,8 @@ final class ActivationCache: @unchecked Sendable {
 
     let directory: String
     let files: [RowFile]
+    /// Per file: its writer (pass 1 writes in the background; `sync` waits for it).
+    private let writers: [BackgroundRowWriter]
     /// The image index of the first row.
     let firstRow: Int
 
@@ -41,11 +43,13 @@ final class ActivationCache: @unchecked Sendable {
             try RowFile(path: (directory as NSString).appendingPathComponent("\(k).f32"), offset: 0,
                         rowLength: layer.valuesPerImage, writable: true)
         }
+        writers = files.map(BackgroundRowWriter.init(file:))
     }
 
-    /// Writes the rows of images `start..<start + count` of layer `layer`.
+    /// Writes the rows of images `start..<start + count` of layer `layer` (in the background:
+    /// `sync` waits for them; `src` may be reused when this returns).
     func write(layer: Int, rows start: Int, count: Int, from src: UnsafePointer<Float>) throws {
-        try files[layer].write(rows: start - firstRow, count: count, from: src)
+        try writers[layer].write(rows: start - firstRow, count: count, from: src)
     }
 
     /// Reads the rows of images `start..<start + count` of layer `layer`.
@@ -59,8 +63,8 @@ final class ActivationCache: @unchecked Sendable {
         return (0..<layerCount).allSatisfy { FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\($0).f32")) }
     }
 
-    /// Flushes every file.
-    func sync() throws { for f in files { try f.sync() } }
+    /// Waits for every queued write and flushes every file.
+    func sync() throws { for w in writers { try w.sync() } }
 
     /// Removes the cache in `folder`.
     static func remove(runDirectory: String, folder: String = directoryName) {
