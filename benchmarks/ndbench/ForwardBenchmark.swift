@@ -26,33 +26,27 @@ struct ForwardBenchmark: ParsableCommand {
                                             inputWidth: first?.imageWidth ?? 224, mean: RunConfiguration.imagenetMean,
                                             std: RunConfiguration.imagenetStd, bgr: false, workers: options.workerCount)
         // Images only: reading and decoding the segmentations is the dissection's work, not the
-        // forward pass's. Decoded across workers in chunks, as the engine's sample source does.
+        // forward pass's. Decoded across workers in chunks, ahead of the model on a loader thread,
+        // as the engine's sample source does (ProbeSampleSource, ChunkPrefetcher).
         let count = min(limit ?? probe.records.count, probe.records.count)
-        let chunk = max(8, 4 * options.workerCount)
+        let workers = options.workerCount, chunk = max(8, 4 * workers)
         let start = Date()
         var buffers: [[Float]] = []
-        var pending: [SampleItem] = []
         var done = 0
         var checksum: Double = 0
-        var next = 0
-        while done < count {
-            while pending.count < batch && next < count {
-                let first = next, end = min(count, next + chunk)
-                let box = ItemBox(count: end - first)
-                DispatchQueue.concurrentPerform(iterations: end - first) { k in
-                    let record = probe.records[first + k]
-                    let annotation = ImageAnnotation(height: record.segmentationHeight, width: record.segmentationWidth)
-                    if let image = try? probe.decodeImage(record) {
-                        box.set(k, .sample(index: first + k, annotation: annotation, image: image))
-                    } else {
-                        box.set(k, .skip(index: first + k, path: record.image, reason: "undecodable"))
-                    }
+        let samples = ChunkPrefetcher(0..<count, chunk: chunk, ahead: max(2, ProbeSampleSource.lookahead / chunk)) { range in
+            parallelMap(range.count, workers: workers) { k -> SampleItem in
+                let record = probe.records[range.lowerBound + k]
+                let annotation = ImageAnnotation(height: record.segmentationHeight, width: record.segmentationWidth)
+                guard let image = try? probe.decodeImage(record) else {
+                    return .skip(index: range.lowerBound + k, path: record.image, reason: "undecodable")
                 }
-                pending += box.values.map { $0! }
-                next = end
+                return .sample(index: range.lowerBound + k, annotation: annotation, image: image)
             }
-            let items = Array(pending.prefix(batch))
-            pending.removeFirst(items.count)
+        }.items()
+        while done < count {
+            var items: [SampleItem] = []
+            while items.count < batch, let item = samples.next() { items.append(item) }
             if items.isEmpty { break }
             _ = try producer.produce(items, into: &buffers)
             checksum += Double(buffers[0].first ?? 0)
@@ -61,12 +55,4 @@ struct ForwardBenchmark: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         print("{\"images\": \(done), \"seconds\": \(seconds), \"checksum\": \(checksum)}")
     }
-}
-
-/// Results of concurrent decoding.
-final class ItemBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [SampleItem?]
-    init(count: Int) { values = [SampleItem?](repeating: nil, count: count) }
-    func set(_ k: Int, _ item: SampleItem) { lock.lock(); values[k] = item; lock.unlock() }
 }

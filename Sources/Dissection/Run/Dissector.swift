@@ -262,7 +262,7 @@ public final class Dissector: @unchecked Sendable {
 }
 
 /// Maps `count` indices in parallel, keeping order.
-func parallelMap<T>(_ count: Int, workers: Int, _ body: (Int) -> T) -> [T] {
+public func parallelMap<T>(_ count: Int, workers: Int, _ body: (Int) -> T) -> [T] {
     var results = [T?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { out in
         let handle = ResultsHandle(base: out.baseAddress!)

@@ -2,7 +2,8 @@
 // a `ProbeDataset`, restricted to the selected categories and the first `limit` images.
 //
 // Images are decoded only when a model needs them; segmentations always. Decoding runs across
-// cores a chunk at a time, in index order, so memory stays at one chunk of samples.
+// cores a chunk at a time, in index order, on a loader thread that stays a bounded number of
+// images ahead of the pass, so memory stays at a few batches of samples.
 import Render
 
 /// A probe dataset as the engine reads it.
@@ -52,25 +53,21 @@ public struct ProbeSampleSource: SampleSource {
     /// The image path of row `index`, relative to `images/`.
     public func path(of index: Int) -> String { dataset.records[index].image }
 
-    /// Images `range` in order, decoded a chunk at a time across cores.
+    /// Images `range` in order, decoded a chunk at a time across cores by a loader thread that
+    /// keeps up to `lookahead` images ready ahead of the caller (`ChunkPrefetcher`).
     public func samples(_ range: Range<Int>, decodeImages: Bool) -> AnyIterator<SampleItem> {
-        var next = range.lowerBound
-        var buffer: [SampleItem] = []
-        var position = 0
         let chunk = max(8, 4 * workers)
-        return AnyIterator {
-            if position == buffer.count {
-                guard next < range.upperBound else { return nil }
-                let end = min(range.upperBound, next + chunk)
-                let start = next
-                buffer = parallelMap(end - start, workers: workers) { k in self.load(start + k, decodeImage: decodeImages) }
-                position = 0
-                next = end
+        let source = self
+        return ChunkPrefetcher(range, chunk: chunk, ahead: max(2, Self.lookahead / chunk)) { indices in
+            parallelMap(indices.count, workers: source.workers) { k in
+                source.load(indices.lowerBound + k, decodeImage: decodeImages)
             }
-            position += 1
-            return buffer[position - 1]
-        }
+        }.items()
     }
+
+    /// Images decoded ahead of the pass: two batches at the default batch size, so the next batch
+    /// is ready when the pass finishes one (a few tens of MB of pixels and label maps).
+    public static let lookahead = 64
 
     /// Reads one record: its annotation in the selected categories, and its image if asked.
     func load(_ index: Int, decodeImage: Bool) -> SampleItem {

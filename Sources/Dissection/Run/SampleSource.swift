@@ -1,7 +1,7 @@
 // What the engine reads from a probe dataset, image by image: annotations and, for models, pixels.
 //
-// The probe loader (Dissection/Probe) decodes ahead on its own queue; an adapter turns its samples
-// into `SampleItem`s. Everything here is a plain value so the tally kernels never see file formats.
+// The probe reader (Dissection/Probe) decodes files; an adapter (`ProbeSampleSource`) turns them
+// into `SampleItem`s, decoding ahead of the pass on a loader thread. Everything here is a plain value so the tally kernels never see file formats.
 import Render
 
 /// One segmentation layer of one image: a label id per pixel (`R + 256 * G`), 0 = unlabelled.
