@@ -51,18 +51,9 @@ final class RowFile: @unchecked Sendable {
     }
 
     private func transfer(byteOffset: Int, bytes: Int, buffer: UnsafeMutableRawPointer, write: Bool) throws {
-        var done = 0
-        while done < bytes {
-            let n = write
-                ? pwrite(fd, buffer + done, bytes - done, off_t(byteOffset + done))
-                : pread(fd, buffer + done, bytes - done, off_t(byteOffset + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let cause = n == 0 ? "file ends early" : String(cString: strerror(errno))
-                throw write ? RunError.store(path: path, reason: "cannot write the activation cache (\(cause))")
-                            : RunError.input(path: path, reason: "cannot read rows (\(cause))", hint: "check that the file is complete")
-            }
-            done += n
+        if let cause = positionalTransfer(fd: fd, offset: byteOffset, bytes: bytes, buffer: buffer, write: write) {
+            throw write ? RunError.store(path: path, reason: "cannot write the activation cache (\(cause))")
+                        : RunError.input(path: path, reason: "cannot read rows (\(cause))", hint: "check that the file is complete")
         }
         if 1.littleEndian != 1 && !write {
             let p = buffer.assumingMemoryBound(to: UInt32.self)

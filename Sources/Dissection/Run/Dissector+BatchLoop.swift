@@ -10,13 +10,14 @@ extension Dissector {
     /// Runs one pass's batches to the end of the probe.
     /// - Parameters:
     ///   - decodeImages: whether the loader decodes images (only when activations are produced from them).
+    ///   - segmentations: what the loader does with the segmentations.
     ///   - secondPassFactor: how much faster a later pass runs than this one, for the ETA.
     ///   - checkpoint: commits the pass's state (also on pause and cancel).
     ///   - activations: fills `buffers` (per layer, `items.count * valuesPerImage` values first) for
     ///     `items`, the images from `start`; returns per item why it could not be produced, or nil.
     ///   - body: the pass's work on a batch: its items, first index, reasons and buffers; it may
     ///     update `progress` (the skipped count) before the loop counts the batch done.
-    func runBatches(_ session: inout Session, decodeImages: Bool, secondPassFactor: Double,
+    func runBatches(_ session: inout Session, decodeImages: Bool, segmentations: SegmentationUse = .decode, secondPassFactor: Double,
                     checkpoint: (inout Session) throws -> Void,
                     activations: (_ items: [SampleItem], _ start: Int, _ buffers: inout [[Float]]) throws -> [String?],
                     body: (_ items: [SampleItem], _ start: Int, _ reasons: [String?], _ buffers: [[Float]],
@@ -24,7 +25,8 @@ extension Dissector {
         // `imagesDone` counts the session's images; `start` is an image index of the probe.
         let total = session.total, first = session.range.lowerBound, count = session.range.count
         let startTime = Date(), doneAtStart = session.progress.imagesDone
-        var iterator = source.samples((first + session.progress.imagesDone)..<session.range.upperBound, decodeImages: decodeImages)
+        var iterator = source.samples((first + session.progress.imagesDone)..<session.range.upperBound, decodeImages: decodeImages,
+                                      segmentations: segmentations)
         var buffers = [[Float]](repeating: [], count: session.layers.count)
         let interval = checkpointInterval
         // A shard also says how far it is, in its status file, at every checkpoint.

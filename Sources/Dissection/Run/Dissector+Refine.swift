@@ -30,7 +30,10 @@ extension Dissector {
         }
 
         let workers = options.workerCount
-        try runBatches(&session, decodeImages: cache == nil && producer.needsImages, secondPassFactor: 1, checkpoint: checkpoint,
+        // The segmentations are not needed here; with pass 1's label masks kept, they are not read.
+        let segmentations: SegmentationUse = try labelMaskCacheForLaterPasses(session) == nil ? .decode : .skip
+        try runBatches(&session, decodeImages: cache == nil && producer.needsImages, segmentations: segmentations,
+                       secondPassFactor: 1, checkpoint: checkpoint,
                        activations: { items, start, buffers in
                            try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
                        }) { items, _, reasons, buffers, _ in

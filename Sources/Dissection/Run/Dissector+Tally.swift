@@ -31,6 +31,7 @@ extension Dissector {
         var skipped = try store.skippedIndices()
         let cache = try secondPassCache(session)
         let recompute = cache == nil
+        let storedMasks = try labelMaskCacheForLaterPasses(session)
         let kernels = layers.map { TallyKernel(units: $0.units, height: $0.height, width: $0.width,
                                                rule: configuration.union, workers: options.workerCount) }
         let maskBatch = LabelMaskBatch(catalog: catalog, workers: options.workerCount)
@@ -60,10 +61,11 @@ extension Dissector {
         }
 
         // Activations: from the cache, or produced again (a file re-read, or the model re-run).
-        try runBatches(&session, decodeImages: recompute && producer.needsImages, secondPassFactor: 1, checkpoint: checkpoint,
+        try runBatches(&session, decodeImages: recompute && producer.needsImages,
+                       segmentations: storedMasks == nil ? .decode : .skip, secondPassFactor: 1, checkpoint: checkpoint,
                        activations: { items, start, buffers in
                            try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
-                       }) { items, _, reasons, buffers, progress in
+                       }) { items, start, reasons, buffers, progress in
             // Annotations of the images still in; an image first found unusable now is recorded too.
             var annotations: [ImageAnnotation?] = []
             for (item, reason) in zip(items, reasons) {
@@ -83,7 +85,8 @@ extension Dissector {
                     }
                 }
             }
-            let masks = maskBatch.build(annotations)
+            let masks = try storedMasks.map { try $0.masks(start: start, annotations: annotations, catalog: catalog) }
+                ?? maskBatch.build(annotations)
             for l in layers.indices {
                 let needed = items.count * layers[l].valuesPerImage
                 buffers[l].withUnsafeBufferPointer { b in
@@ -157,5 +160,39 @@ extension Dissector {
             }
         }
         return [String?](repeating: nil, count: items.count)
+    }
+}
+
+extension Dissector {
+    /// Pass 1's label-mask cache: kept beside the activation cache, created by a fresh pass 1; a
+    /// pass 1 resumed without one (a run begun by an older netdissect) goes on without it.
+    func labelMaskCacheForPassOne(_ session: Session) throws -> LabelMaskCache? {
+        guard session.useCache else { return nil }
+        let exists = LabelMaskCache.exists(runDirectory: directory, folder: session.cacheFolder)
+        guard session.progress.imagesDone == 0 || exists else { return nil }
+        return try LabelMaskCache(runDirectory: directory, folder: session.cacheFolder,
+                                  firstRow: session.range.lowerBound, writable: true)
+    }
+
+    /// The label masks pass 1 kept, for the passes after it (nil: decode the segmentations again).
+    func labelMaskCacheForLaterPasses(_ session: Session) throws -> LabelMaskCache? {
+        guard session.useCache, LabelMaskCache.exists(runDirectory: directory, folder: session.cacheFolder) else { return nil }
+        return try LabelMaskCache(runDirectory: directory, folder: session.cacheFolder,
+                                  firstRow: session.range.lowerBound, writable: false)
+    }
+}
+
+extension LabelMaskCache {
+    /// The stored masks of a batch (images from `start`), nil where `annotations` is nil (an
+    /// image left out); an image still in must have its record.
+    func masks(start: Int, annotations: [ImageAnnotation?],
+               catalog: ConceptCatalog) throws -> [LabelMasks?] {
+        let sizes = annotations.map { a in (height: a?.height ?? 0, width: a?.width ?? 0) }
+        let stored = try read(rows: start, sizes: sizes, catalog: catalog)
+        return try zip(annotations, stored).enumerated().map { k, pair in
+            guard pair.0 != nil else { return nil }
+            guard let masks = pair.1 else { throw damaged("image \(start + k) has no label masks though pass 1 used it") }
+            return masks
+        }
     }
 }

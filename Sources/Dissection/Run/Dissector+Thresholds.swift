@@ -26,12 +26,14 @@ extension Dissector {
         }
         let cache = session.useCache ? try ActivationCache(runDirectory: directory, layers: layers, folder: session.cacheFolder,
                                                            firstRow: session.range.lowerBound) : nil
+        let masks = try labelMaskCacheForPassOne(session)
         var pendingSkips: [SkippedInput] = []
         var skippedCount = session.progress.imagesSkipped
         var firstSkip: SkippedInput?
 
         let checkpoint: (inout Session) throws -> Void = { session in
             try cache?.sync()
+            try masks?.sync()
             session.progress.imagesSkipped = skippedCount
             let progress = session.progress
             try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: states, skips: pendingSkips)
@@ -40,7 +42,7 @@ extension Dissector {
         }
 
         let workers = options.workerCount
-        try runBatches(&session, decodeImages: producer.needsImages,
+        try runBatches(&session, decodeImages: producer.needsImages, segmentations: masks == nil ? .decode : .masks,
                        secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1, checkpoint: checkpoint,
                        activations: { items, _, buffers in try producer.produce(items, into: &buffers) }) { items, start, reasons, buffers, progress in
             var indices: [Int?] = []
@@ -70,10 +72,16 @@ extension Dissector {
                     states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
                 }
             }
+            // The label masks the loader built, for pass 2 (none for an image left out).
+            try masks?.write(rows: start, masks: zip(items, indices).map { item, index in
+                guard index != nil, case let .sample(_, annotation, _) = item else { return nil }
+                return annotation.masks
+            })
             progress.imagesSkipped = skippedCount
         }
 
         try cache?.sync()
+        try masks?.sync()
         if session.shard != nil {
             try completeShard(&session, checkpoint: checkpoint)
             return

@@ -56,12 +56,26 @@ public struct ProbeSampleSource: SampleSource {
     /// Images `range` in order, decoded a chunk at a time across cores by a loader thread that
     /// keeps up to `lookahead` images ready ahead of the caller (`ChunkPrefetcher`).
     public func samples(_ range: Range<Int>, decodeImages: Bool) -> AnyIterator<SampleItem> {
+        samples(range, decodeImages: decodeImages, segmentations: .decode)
+    }
+
+    /// Images `range` in order, as above; with `.masks` the loader thread also builds each image's
+    /// label masks (across cores), so a pass that wants masks gets them ready.
+    public func samples(_ range: Range<Int>, decodeImages: Bool, segmentations: SegmentationUse) -> AnyIterator<SampleItem> {
         let chunk = max(8, 4 * workers)
         let source = self
+        let builders = segmentations == .masks ? (0..<workers).map { _ in LabelMaskBuilder(catalog: catalog) } : []
+        let shared = Builders(builders)
         return ChunkPrefetcher(range, chunk: chunk, ahead: max(2, Self.lookahead / chunk)) { indices in
-            parallelMap(indices.count, workers: source.workers) { k in
-                source.load(indices.lowerBound + k, decodeImage: decodeImages)
+            let items = parallelMap(indices.count, workers: source.workers) { k in
+                source.load(indices.lowerBound + k, decodeImage: decodeImages, segmentations: segmentations != .skip)
             }
+            guard segmentations == .masks else { return items }
+            // Worker w builds the masks of its contiguous share with its own builder.
+            let parts = max(1, min(source.workers, items.count))
+            return parallelMap(parts, workers: parts) { w in
+                (w * items.count / parts..<(w + 1) * items.count / parts).map { items[$0].withMasks(shared.builders[w]) }
+            }.flatMap { $0 }
         }.items()
     }
 
@@ -69,8 +83,9 @@ public struct ProbeSampleSource: SampleSource {
     /// is ready when the pass finishes one (a few tens of MB of pixels and label maps).
     public static let lookahead = 64
 
-    /// Reads one record: its annotation in the selected categories, and its image if asked.
-    func load(_ index: Int, decodeImage: Bool) -> SampleItem {
+    /// Reads one record: its annotation in the selected categories (only its size without
+    /// `segmentations`), and its image if asked.
+    func load(_ index: Int, decodeImage: Bool, segmentations: Bool = true) -> SampleItem {
         let record = dataset.records[index]
         if let defect = record.defect {
             return .skip(index: index, path: record.image, reason: "index.csv line \(record.line): \(defect)")
@@ -80,6 +95,10 @@ public struct ProbeSampleSource: SampleSource {
         }
         do {
             let image = decodeImage ? try dataset.decodeImage(record) : nil
+            guard segmentations else {
+                return .sample(index: index, annotation: ImageAnnotation(height: record.segmentationHeight,
+                                                                         width: record.segmentationWidth), image: image)
+            }
             var layers: [PixelLayer] = []
             var imageLabels: [ImageLevelLabels] = []
             for (k, c) in probeCategory.enumerated() {
@@ -100,4 +119,10 @@ public struct ProbeSampleSource: SampleSource {
             return .skip(index: index, path: error.file, reason: error.reason)
         }
     }
+}
+
+/// The loader's mask builders, one per worker (each touched by its worker only).
+private struct Builders: @unchecked Sendable {
+    let builders: [LabelMaskBuilder]
+    init(_ builders: [LabelMaskBuilder]) { self.builders = builders }
 }

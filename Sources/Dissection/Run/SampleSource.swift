@@ -40,6 +40,9 @@ public struct ImageAnnotation: Sendable, Equatable {
     public var pixelLayers: [PixelLayer]
     /// Image-level labels of the selected categories.
     public var imageLabels: [ImageLevelLabels]
+    /// The label masks for the run's catalog when the loader built them (`SegmentationUse.masks`);
+    /// `pixelLayers` is then empty.
+    public var masks: LabelMasks?
 
     /// Creates an annotation; every layer must hold `height * width` labels.
     public init(height: Int, width: Int, pixelLayers: [PixelLayer] = [], imageLabels: [ImageLevelLabels] = []) {
@@ -81,4 +84,39 @@ public protocol SampleSource: Sendable {
     func path(of index: Int) -> String
     /// Images `range` in order. `decodeImages` asks for pixels (only a model needs them).
     func samples(_ range: Range<Int>, decodeImages: Bool) -> AnyIterator<SampleItem>
+    /// Images `range` in order, their segmentations decoded, turned into masks, or not read.
+    func samples(_ range: Range<Int>, decodeImages: Bool, segmentations: SegmentationUse) -> AnyIterator<SampleItem>
+}
+
+/// What the loader does with an image's segmentations.
+public enum SegmentationUse: Sendable {
+    /// Decoded into `ImageAnnotation.pixelLayers`.
+    case decode
+    /// Decoded and turned into `ImageAnnotation.masks` for the source's catalog (pixel layers dropped).
+    case masks
+    /// Not read (pass 2 with the label-mask cache): annotations carry only the size.
+    case skip
+}
+
+extension SampleSource {
+    /// The plain adapter for sources without their own: annotations as `samples(_:decodeImages:)`
+    /// gives them, masks built one image at a time when asked.
+    public func samples(_ range: Range<Int>, decodeImages: Bool, segmentations: SegmentationUse) -> AnyIterator<SampleItem> {
+        let items = samples(range, decodeImages: decodeImages)
+        guard segmentations == .masks else { return items }
+        let builder = LabelMaskBuilder(catalog: catalog)
+        return AnyIterator { items.next().map { $0.withMasks(builder) } }
+    }
+}
+
+extension SampleItem {
+    /// The item with its annotation's masks built (and its pixel layers dropped).
+    func withMasks(_ builder: LabelMaskBuilder) -> SampleItem {
+        guard case .sample(let index, var annotation, let image) = self else { return self }
+        var masks = LabelMasks()
+        builder.build(annotation, into: &masks)
+        annotation.masks = masks
+        annotation.pixelLayers = []
+        return .sample(index: index, annotation: annotation, image: image)
+    }
 }

@@ -23,6 +23,16 @@ extension UInt64: ByteScalar {
     init(storedBits: UInt64) { self = storedBits }
 }
 
+extension Int32: ByteScalar {
+    var storedBits: UInt32 { UInt32(bitPattern: self) }
+    init(storedBits: UInt32) { self.init(bitPattern: storedBits) }
+}
+
+extension Int64: ByteScalar {
+    var storedBits: UInt64 { UInt64(bitPattern: self) }
+    init(storedBits: UInt64) { self.init(bitPattern: storedBits) }
+}
+
 /// Appends little-endian integers and floats to a byte array.
 struct ByteWriter {
     var bytes: [UInt8] = []

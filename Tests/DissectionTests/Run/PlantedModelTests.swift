@@ -55,4 +55,48 @@ import Testing
             #expect(layerRecord?.height == 8 && layerRecord?.width == 8, "\(layer): \(String(describing: layerRecord))")
         }
     }
+
+    /// Pass 1 keeps the label masks for pass 2 (RUN/cache/labels.bin): a run killed in either pass
+    /// resumes to the uninterrupted run's results; a damaged mask file stops the resume with one
+    /// line naming it; with the files deleted, pass 2 decodes the segmentations again, same results.
+    @Test func keptLabelMasksResumeAndAreChecked() throws {
+        guard requireNetdissectBinary() != nil else { return }
+        let dir = try makeTemporaryDirectory("nd-planted-masks")
+        try PlantedProbe().write(to: dir + "/probe")
+        func arguments(_ out: String) -> [String] {
+            ["dissect", "--model", PlantedProbe.modelPath, "--dataset", dir + "/probe", "--layer", "features",
+             "--out", out, "--batch", "8", "--checkpoint-every", "16"]
+        }
+        let (status, _, text) = try runCommand(arguments(dir + "/reference"))
+        #expect(status == 0, "\(text)")
+        let reference = try RunSnapshot(directory: dir + "/reference", layer: "features")
+        for hook in ["1:24", "2:24"] {
+            let out = dir + "/kill-" + hook.replacingOccurrences(of: ":", with: "-")
+            let (signal, signalled, _) = try runCommand(arguments(out), environment: ["NETDISSECT_TEST_KILL": hook])
+            #expect(signalled && signal == 9, "hook \(hook): the process was not killed")
+            #expect(FileManager.default.fileExists(atPath: out + "/cache/labels.bin"), "hook \(hook)")
+            let (again, _, againText) = try runCommand(arguments(out))
+            #expect(again == 0, "hook \(hook): \(againText)")
+            #expect(try RunSnapshot(directory: out, layer: "features") == reference, "hook \(hook)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/cache"), "hook \(hook): the cache outlived the run")
+        }
+
+        let out = dir + "/damaged"
+        _ = try runCommand(arguments(out), environment: ["NETDISSECT_TEST_KILL": "2:8"])
+        let bin = out + "/cache/labels.bin"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: bin)))
+        for k in 8..<min(bytes.count, 64) { bytes[k] = 0xFF }
+        try Data(bytes).write(to: URL(fileURLWithPath: bin))
+        let (failed, _, failedText) = try runCommand(arguments(out))
+        #expect(failed == 1)
+        // The progress line, then one line: the file, the cause, what to do.
+        let lines = failedText.split(separator: "\n").filter { !$0.contains("resuming at pass") }
+        #expect(lines.count == 1 && lines[0].hasPrefix("netdissect: ") && lines[0].contains("labels.bin: the record of image")
+                && lines[0].contains("damaged; delete labels.bin and labels.offsets"), "\(failedText)")
+        try FileManager.default.removeItem(atPath: bin)
+        try FileManager.default.removeItem(atPath: out + "/cache/labels.offsets")
+        let (resumed, _, resumedText) = try runCommand(arguments(out))
+        #expect(resumed == 0, "\(resumedText)")
+        #expect(try RunSnapshot(directory: out, layer: "features") == reference)
+    }
 }

@@ -1,0 +1,22 @@
+// Whole reads and writes at a file offset (pread/pwrite until done, EINTR retried), shared by
+// the row files of activations and the label-mask cache.
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Reads or writes `bytes` bytes of `buffer` at `offset` of `fd`.
+/// - Returns: nil when done, else why not ("file ends early" or the system's reason).
+func positionalTransfer(fd: Int32, offset: Int, bytes: Int, buffer: UnsafeMutableRawPointer, write: Bool) -> String? {
+    var done = 0
+    while done < bytes {
+        let n = write
+            ? pwrite(fd, buffer + done, bytes - done, off_t(offset + done))
+            : pread(fd, buffer + done, bytes - done, off_t(offset + done))
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return n == 0 ? "file ends early" : String(cString: strerror(errno)) }
+        done += n
+    }
+    return nil
+}
