@@ -19,7 +19,7 @@ package struct FastMaskKernels: MaskKernels {
             above .|= UnsafeRawPointer(map + k).loadUnaligned(as: SIMD16<Float>.self) .> tv
             k += 16
         }
-        if any(above) { return true }
+        if Self.bits(above) != 0 { return true }  // not `any(above)`: lane by lane through memory
         while k < count {
             if map[k] > t { return true }
             k += 1
