@@ -11,7 +11,12 @@
 // tally arrays, so no locks and no merge, and keeps its maskers (plan tables and mask words)
 // from batch to batch, so nothing is allocated per image. The plain per-pixel version of this is
 // in the test target (BruteForceTally) and the two must agree as integers.
+//
+// The loops over pixels and words are bit kernels (`MaskKernels`, KernelSupport/Masks, compiled
+// per instruction set in Sources/Kernels): per unit and image one call tests the map, one makes
+// the mask (through UnitMasker) and one intersects it with every label mask of the image.
 import Dispatch
+import Runtime
 
 /// Scratch and plans for tallying batches of one layer; reuse it across batches.
 public final class TallyKernel: @unchecked Sendable {
@@ -21,18 +26,27 @@ public final class TallyKernel: @unchecked Sendable {
     public let rule: UnionRule
     /// Number of workers.
     public let workers: Int
+    /// The kernel variant of the inner loops.
+    let kernels: any MaskKernels
     /// Per worker: its maskers, one per segmentation shape (touched only by that worker).
     private let scratch: [WorkerScratch]
 
-    /// A kernel for a `(C, H, W)` layer.
-    public init(units: Int, height: Int, width: Int, rule: UnionRule, workers: Int) {
+    /// A kernel for a `(C, H, W)` layer, on the bit kernels of `ISA.selected`.
+    public convenience init(units: Int, height: Int, width: Int, rule: UnionRule, workers: Int) {
+        self.init(units: units, height: height, width: width, rule: rule, workers: workers,
+                  kernels: KernelProviders.selectedMasks)
+    }
+
+    /// A kernel for a `(C, H, W)` layer whose inner loops `kernels` runs.
+    init(units: Int, height: Int, width: Int, rule: UnionRule, workers: Int, kernels: any MaskKernels) {
         precondition(units >= 1 && height >= 1 && width >= 1 && workers >= 1, "TallyKernel: bad sizes")
         self.units = units
         self.height = height
         self.width = width
         self.rule = rule
         self.workers = workers
-        scratch = (0..<workers).map { _ in WorkerScratch() }
+        self.kernels = kernels
+        scratch = (0..<workers).map { _ in WorkerScratch(kernels: kernels) }
     }
 
     /// Adds a batch to `tally`.
@@ -50,7 +64,7 @@ public final class TallyKernel: @unchecked Sendable {
         guard masks.contains(where: { $0 != nil }) else { return }
 
         let slots = tally.labelSlots, nCat = tally.categoryCount
-        let rule = self.rule, H = height, W = width
+        let rule = self.rule, H = height, W = width, kernels = self.kernels
         let chunks = Swift.min(workers, C)
         let act = SendableFloats(activations)
         thresholds.withUnsafeBufferPointer { thresholds in
@@ -67,10 +81,12 @@ public final class TallyKernel: @unchecked Sendable {
                 guard let m = masks[i] else { continue }
                 let masker = worker.masker(sourceHeight: H, sourceWidth: W, targetHeight: m.height, targetWidth: m.width)
                 m.view { image in
+                    let labelWords = LabelMaskWords(wordCount: image.wordCount, count: image.labelCount, words: image.words,
+                                                    spans: image.wordSpans, slots: image.slots, categories: image.categories)
                     for u in uStart..<uEnd {
                         let map = act.base + (i * C + u) * HW
                         let t = out.thresholds[u]
-                        guard Self.anyAbove(map, HW, t) else { continue }
+                        guard kernels.anyAbove(map, count: HW, threshold: t) else { continue }
                         let (area, span) = masker.threshold(map, t)
                         guard area > 0 else { continue }
                         out.activeArea[u] &+= UInt64(area)
@@ -78,14 +94,7 @@ public final class TallyKernel: @unchecked Sendable {
                         // lite: categories the mask touches, through the labels' primary categories;
                         // an image-level label covers the whole image, so every mask touches it.
                         if rule == .lite { touched.update(from: image.wholeImage, count: nCat) }
-                        for k in 0..<image.labelCount {
-                            let words = span.clamped(to: image.wordSpans[k])
-                            guard !words.isEmpty else { continue }
-                            let hit = Bitset.intersectionCount(masker.mask + words.lowerBound,
-                                                               image.words + k * image.wordCount + words.lowerBound, words.count)
-                            row[Int(image.slots[k])] &+= UInt64(hit)
-                            if hit > 0 { touched[Int(image.categories[k])] = true }
-                        }
+                        kernels.intersect(masker.mask, span: span, with: labelWords, into: row, touched: touched)
                         for k in 0..<image.imageLabelCount { row[Int(image.imageSlots[k])] &+= UInt64(area) }
                         if let unionBase = out.unions {
                             let unionRow = unionBase + u * nCat
@@ -100,31 +109,16 @@ public final class TallyKernel: @unchecked Sendable {
         }
         }}}}
     }
-
-    /// Whether some of `map[0..<count]` exceeds `t` (the map's maximum does; NaN never does).
-    @inline(__always)
-    static func anyAbove(_ map: UnsafePointer<Float>, _ count: Int, _ t: Float) -> Bool {
-        let tv = SIMD16<Float>(repeating: t)
-        var above = SIMDMask<SIMD16<Int32>>(repeating: false)
-        var k = 0
-        while k + 16 <= count {
-            above .|= UnsafeRawPointer(map + k).loadUnaligned(as: SIMD16<Float>.self) .> tv
-            k += 16
-        }
-        if any(above) { return true }
-        while k < count {
-            if map[k] > t { return true }
-            k += 1
-        }
-        return false
-    }
 }
 
 /// One worker's maskers, by segmentation shape, and its per-category flags.
 final class WorkerScratch: @unchecked Sendable {
+    private let kernels: any MaskKernels
     private var maskers: [Int: UnitMasker] = [:]
     private var flags: UnsafeMutablePointer<Bool>?
     private var flagCount = 0
+
+    init(kernels: any MaskKernels) { self.kernels = kernels }
 
     deinit { flags?.deallocate() }
 
@@ -144,7 +138,8 @@ final class WorkerScratch: @unchecked Sendable {
         let key = targetHeight << 32 | targetWidth
         if let m = maskers[key] { return m }
         let m = UnitMasker(plan: BilinearPlan(sourceHeight: sourceHeight, sourceWidth: sourceWidth,
-                                              targetHeight: targetHeight, targetWidth: targetWidth))
+                                              targetHeight: targetHeight, targetWidth: targetWidth),
+                           kernels: kernels)
         maskers[key] = m
         return m
     }

@@ -1,7 +1,8 @@
 // Which fast kernels new sessions use: the copy of Sources/Kernels compiled for the instruction
 // set this process runs (`ISA.selected`: the widest the CPU has, or `NETDISSECT_ISA`), or none
 // when `NETDISSECT_KERNELS=reference` (whole models then run on the plain operators, to compare).
-// `NETDISSECT_THREADS` sets the number of workers (default: every core).
+// `NETDISSECT_THREADS` sets the number of workers (default: every core). The dissection's bit
+// kernels (`MaskKernels`: unit masks, label scans, intersections) come from the same copy.
 import KernelSupport
 import KernelsAVX2
 import KernelsAVX512
@@ -28,6 +29,19 @@ package enum KernelProviders {
         case .avx512: return KernelsAVX512.FastKernels(parallelism: parallelism)
         }
     }
+
+    /// The dissection's bit kernels compiled for `isa` (which the CPU must support).
+    package static func masks(_ isa: ISA) -> any MaskKernels {
+        precondition(ISA.supported.contains(isa), "KernelProviders: this CPU cannot run the \(isa.rawValue) kernels")
+        switch isa {
+        case .baseline: return KernelsBaseline.FastMaskKernels()
+        case .avx2: return KernelsAVX2.FastMaskKernels()
+        case .avx512: return KernelsAVX512.FastMaskKernels()
+        }
+    }
+
+    /// The bit kernels of `ISA.selected`, for the dissection's tallies and masks.
+    package static let selectedMasks: any MaskKernels = masks(.selected)
 }
 
 extension NodeRequest {

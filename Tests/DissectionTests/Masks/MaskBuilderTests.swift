@@ -1,5 +1,7 @@
-// The fast mask builders (LabelMaskBuilder, LabelMaskBatch, UnitMasker) against the plain ones.
+// The fast mask builders (LabelMaskBuilder, LabelMaskBatch, UnitMasker) against the plain ones,
+// on every variant of the bit kernels (`MaskKernels`) this CPU executes; exact equality.
 import DissectionTestSupport
+import Runtime
 import TestSupport
 import Testing
 @testable import Dissection
@@ -31,19 +33,19 @@ import Testing
         }
     }
 
-    @Test func builderEqualsPlainConstruction() {
+    @Test(arguments: ISA.supported) func builderEqualsPlainConstruction(isa: ISA) {
         withEvery("seed", in: 0..<12) { seed in
             let r = RandomProbe(seed: 500 + UInt64(seed), N: 12, sizes: [(7, 9), (6, 6), (8, 5), (1, 70), (65, 1)])
             let blobs = Self.blobAnnotations(seed: UInt64(seed), catalog: r.catalog,
                                              sizes: [(112, 112), (113, 113), (7, 9), (112, 112), (1, 130), (16, 4)])
             // One builder and one value reused across images of every size, in both orders.
             let all = r.annotations.compactMap { $0 } + blobs
-            let builder = LabelMaskBuilder(catalog: r.catalog)
+            let builder = LabelMaskBuilder(catalog: r.catalog, kernels: KernelProviders.masks(isa))
             var reused = LabelMasks()
             for a in all + all.reversed() {
                 builder.build(a, into: &reused)
                 let plain = LabelMasks(plain: a, catalog: r.catalog)
-                #expect(reused == plain, "\(a.height)x\(a.width)")
+                #expect(reused == plain, "\(isa) \(a.height)x\(a.width)")
                 #expect(LabelMasks(a, catalog: r.catalog) == plain)
             }
         }
@@ -66,33 +68,46 @@ import Testing
         }
     }
 
-    @Test func unitMaskerEqualsUpsampleThenCompare() {
-        let shapes = [(7, 7, 112, 112), (3, 5, 13, 17), (1, 4, 9, 2), (7, 7, 113, 113), (1, 1, 1, 70), (14, 14, 112, 112)]
+    /// Thresholds are taken from the upsampled values themselves, so a variant whose floats differ
+    /// by one ulp from `upsample`'s (a fused multiply-add, say) fails.
+    @Test(arguments: ISA.supported) func unitMaskerEqualsUpsampleThenCompare(isa: ISA) {
+        let kernels = KernelProviders.masks(isa)
+        #expect(kernels.isa == isa)
+        let shapes = [(7, 7, 112, 112), (3, 5, 13, 17), (1, 4, 9, 2), (7, 7, 113, 113), (1, 1, 1, 70),
+                      (14, 14, 112, 112), (7, 7, 16, 16), (2, 2, 1, 1)]
         for (H, W, sh, sw) in shapes {
             let plan = BilinearPlan(sourceHeight: H, sourceWidth: W, targetHeight: sh, targetWidth: sw)
-            let masker = UnitMasker(plan: plan)  // reused across maps: its mask must come back to zero
-            withEvery("seed", in: 0..<30) { seed in
-                var g = SeededGenerator(seed: UInt64(seed * 31 + H * 7 + sh))
-                let map = g.normals(H * W).map { max(0, $0) }
-                let sorted = map.sorted()
-                let t = sorted[Int.random(in: 0..<sorted.count, using: &g)] - (seed % 3 == 0 ? 0.01 : 0)
+            let masker = UnitMasker(plan: plan, kernels: kernels)  // reused across maps: its mask must come back to zero
+            withEvery("seed", in: 0..<40) { seed in
+                var g = SeededGenerator(seed: UInt64(seed * 131 + H * 7 + sh))
+                // Rectified maps, and wide-ranging ones (where a one-ulp difference of a lerp changes a bit).
+                let map = g.normals(H * W).map { seed % 2 == 0 ? max(0, $0) : $0 * 1000 + 3 }
+                let up = plan.upsample(map)
+                let pick = up[Int.random(in: 0..<up.count, using: &g)]
+                let t = [pick, pick.nextDown, map.max()!, -Float.infinity][seed % 4]
                 let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
-                let expected = plan.upsample(map).map { $0 > t }
                 var count = 0, mismatches = 0
                 for p in 0..<(sh * sw) {
                     let bit = Bitset.test(masker.mask, p)
-                    if bit != expected[p] { mismatches += 1 }
+                    if bit != (up[p] > t) { mismatches += 1 }
                     if bit { count += 1; #expect(span.contains(p >> 6)) }
                 }
-                #expect(mismatches == 0, "\(H)x\(W) -> \(sh)x\(sw)")
+                #expect(mismatches == 0, "\(isa) \(H)x\(W) -> \(sh)x\(sw) t \(t)")
                 #expect(area == count)
+                // The plain threshold mask sets the same words.
+                var scratch = [Float](repeating: .nan, count: plan.scratchCount)
+                var plain = [UInt64](repeating: ~0, count: masker.wordCount)
+                let plainArea = map.withUnsafeBufferPointer { m in
+                    plan.thresholdMask(m.baseAddress!, threshold: t, scratch: &scratch, mask: &plain).area
+                }
+                #expect(plainArea == area && (0..<masker.wordCount).allSatisfy { plain[$0] == masker.mask[$0] })
                 masker.clear(span)
                 #expect((0...masker.wordCount).allSatisfy { masker.mask[$0] == 0 })
             }
         }
     }
 
-    @Test func fastTallyWithBatchBuilderEqualsBruteForce() {
+    @Test(arguments: ISA.supported) func fastTallyWithBatchBuilderEqualsBruteForce(isa: ISA) {
         for rule in UnionRule.allCases {
             withEvery("seed", in: 0..<4) { seed in
                 let r = RandomProbe(seed: 700 + UInt64(seed), N: 14)
@@ -100,7 +115,8 @@ import Testing
                 let expected = BruteForce.tally(r.activations, N: r.N, C: r.C, H: r.H, W: r.W,
                                                 annotations: r.annotations, thresholds: thresholds,
                                                 catalog: r.catalog, rule: rule)
-                let kernel = TallyKernel(units: r.C, height: r.H, width: r.W, rule: rule, workers: 2)
+                let kernel = TallyKernel(units: r.C, height: r.H, width: r.W, rule: rule, workers: 2,
+                                         kernels: KernelProviders.masks(isa))
                 let batch = LabelMaskBatch(catalog: r.catalog, workers: 2)
                 var t = LayerTally(units: r.C, catalog: r.catalog)
                 let per = r.C * r.H * r.W
@@ -111,7 +127,7 @@ import Testing
                         kernel.add($0, masks: masks, thresholds: thresholds, to: &t)
                     }
                 }
-                #expect(t == expected, "rule \(rule)")
+                #expect(t == expected, "\(isa) rule \(rule)")
             }
         }
     }

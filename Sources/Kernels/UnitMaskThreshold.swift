@@ -1,0 +1,105 @@
+// The unit mask: the bits of `upsample(map) > T_u`, sixteen pixels per step (`MaskKernels.threshold`).
+//
+// The plain versions are Dissection's `BilinearPlan.upsample` followed by a compare, and
+// `BilinearPlan.thresholdMask`; this one gives the same bits (DissectionTests check every variant
+// against both). Three things make it fast:
+// - Work stays in the box of target pixels that read some source value above T_u: every other
+//   pixel interpolates values <= T_u, and `lerp` never leaves the range of its inputs. For a
+//   7x7 map at the top-0.5 % quantile that is one or two source pixels, a box of about 30 x 30 of
+//   the 112 x 112 grid; a target row whose two source rows hold nothing above T_u is skipped.
+// - The horizontal pass runs once per source row the box needs, over the box's columns only,
+//   and the vertical pass reads those rows; the values are the ones `upsample` computes, in the
+//   same order of operations, so the comparison sees the same floats.
+// - The vertical pass and the comparison run on `SIMD16<Float>`; sixteen comparison results
+//   become sixteen bits ORed straight into the mask words (the pixel index need not be aligned).
+//
+// Same floats on every variant: `a * (1 - w) + b * w` stays a multiply, a multiply and an add
+// (Swift does not contract them into fused multiply-adds, even with `-target-cpu haswell`; this
+// file never uses `addingProduct`), and the clamp is Render's `clampedLerp`'s.
+import KernelSupport
+
+extension FastMaskKernels {
+    // map (H, W) -> mask bits (sh * sw)
+    package func threshold(_ map: UnsafePointer<Float>, _ threshold: Float, _ t: UnitMaskTables) -> (area: Int, words: Range<Int>) {
+        let H = t.sourceHeight, W = t.sourceWidth, sh = t.targetHeight, sw = t.targetWidth
+        let mask = t.mask, horizontal = t.horizontal, stride = t.stride, hot = t.hot
+        // The box: target rows and columns that read a source value above the threshold.
+        var yLo = sh, yHi = -1, xLo = sw, xHi = -1
+        for r in 0..<H {
+            let src = map + r * W
+            var rowHot = false
+            for x in 0..<W where src[x] > threshold {
+                rowHot = true
+                xLo = Swift.min(xLo, t.colFirst[x])
+                xHi = Swift.max(xHi, t.colLast[x])
+            }
+            hot[r] = rowHot
+            if rowHot {
+                yLo = Swift.min(yLo, t.rowFirst[r])
+                yHi = Swift.max(yHi, t.rowLast[r])
+            }
+        }
+        guard xLo <= xHi, yLo <= yHi else { return (0, 0..<0) }
+        let n = xHi - xLo + 1
+        let vectors = (n + 15) / 16
+
+        // Horizontal pass over the box's columns, for every source row the box's target rows read.
+        for r in t.rowI0[yLo]...t.rowI1[yHi] {
+            let src = map + r * W, h = horizontal + r * stride
+            for x in xLo...xHi { h[x] = Self.clampedLerp(src[t.colI0[x]], src[t.colI1[x]], t.colW[x]) }
+        }
+
+        // Vertical pass, sixteen pixels at a time; lanes past the box are masked off.
+        let tv = SIMD16<Float>(repeating: threshold)
+        let lastBits: UInt64 = n % 16 == 0 ? 0xFFFF : (1 << UInt64(n % 16)) - 1
+        var area = 0, firstRow = -1, lastRow = -1
+        for y in yLo...yHi {
+            let r0 = t.rowI0[y], r1 = t.rowI1[y]
+            guard hot[r0] || hot[r1] else { continue }
+            let w = t.rowW[y]
+            let wv = SIMD16<Float>(repeating: w), omw = SIMD16<Float>(repeating: 1 - w)
+            let a = UnsafeRawPointer(horizontal + r0 * stride + xLo)
+            let b = UnsafeRawPointer(horizontal + r1 * stride + xLo)
+            var p = y * sw + xLo
+            var rowArea = 0
+            for k in 0..<vectors {
+                let va = a.loadUnaligned(fromByteOffset: k * 64, as: SIMD16<Float>.self)
+                let vb = b.loadUnaligned(fromByteOffset: k * 64, as: SIMD16<Float>.self)
+                var bits = Self.bits(Self.lerp16(va, vb, omw, wv) .> tv)
+                if k == vectors - 1 { bits &= lastBits }
+                if bits != 0 {
+                    let word = p >> 6, shift = UInt64(p & 63)
+                    mask[word] |= bits << shift
+                    if shift > 48 { mask[word + 1] |= bits >> (64 - shift) }
+                    rowArea &+= bits.nonzeroBitCount
+                }
+                p += 16
+            }
+            if rowArea > 0 {
+                area += rowArea
+                if firstRow < 0 { firstRow = y }
+                lastRow = y
+            }
+        }
+        guard area > 0 else { return (0, 0..<0) }
+        return (area, ((firstRow * sw + xLo) >> 6)..<(((lastRow * sw + xHi) >> 6) + 1))
+    }
+
+    /// Render's `clampedLerp` (this module cannot import Render): `a * (1 - w) + b * w`, clamped
+    /// to the closed range of `a` and `b`; the same operations, so the same floats.
+    @inline(__always)
+    static func clampedLerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
+        let v = a * (1 - w) + b * w
+        let lo = Swift.min(a, b), hi = Swift.max(a, b)
+        return v < lo ? lo : (v > hi ? hi : v)
+    }
+
+    /// `clampedLerp` in sixteen lanes: the same operations in the same order, so the same floats.
+    @inline(__always)
+    static func lerp16(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ oneMinusW: SIMD16<Float>, _ w: SIMD16<Float>) -> SIMD16<Float> {
+        let v = a * oneMinusW + b * w
+        // Swift.min(a, b) is `b < a ? b : a`; Swift.max(a, b) is `b >= a ? b : a`.
+        let lo = a.replacing(with: b, where: b .< a), hi = a.replacing(with: b, where: b .>= a)
+        return v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
+    }
+}
