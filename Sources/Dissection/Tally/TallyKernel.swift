@@ -7,9 +7,10 @@
 // box that can pass), and each label mask of the image costs one AND + popcount pass over the
 // words both masks can occupy. The union `U_uc` is charged through the labels' primary
 // categories (`LabelMasks.present`); the lite rule also needs the categories the mask touches,
-// which fall out of the same intersections. Units are split across cores; each worker owns whole rows of the
-// tally arrays, so no locks and no merge, and keeps its maskers (plan tables and mask words)
-// from batch to batch, so nothing is allocated per image. The plain per-pixel version of this is
+// which fall out of the same intersections. Units are split into a few chunks per core, handed out
+// as workers free up; a chunk owns whole rows of the tally arrays, so no locks and no merge, and
+// keeps its maskers (plan tables and mask words) from batch to batch, so nothing is allocated per
+// image. The plain per-pixel version of this is
 // in the test target (BruteForceTally) and the two must agree as integers.
 //
 // The loops over pixels and words are bit kernels (`MaskKernels`, KernelSupport/Masks, compiled
@@ -28,7 +29,8 @@ public final class TallyKernel: @unchecked Sendable {
     public let workers: Int
     /// The kernel variant of the inner loops.
     let kernels: any MaskKernels
-    /// Per worker: its maskers, one per segmentation shape (touched only by that worker).
+    /// Per chunk of units (`chunksPerWorker` per worker): its maskers, one per segmentation shape
+    /// (touched only by the worker running that chunk).
     private let scratch: [WorkerScratch]
 
     /// A kernel for a `(C, H, W)` layer, on the bit kernels of `ISA.selected`.
@@ -46,8 +48,11 @@ public final class TallyKernel: @unchecked Sendable {
         self.rule = rule
         self.workers = workers
         self.kernels = kernels
-        scratch = (0..<workers).map { _ in WorkerScratch(kernels: kernels) }
+        scratch = (0..<(workers * Self.chunksPerWorker)).map { _ in WorkerScratch(kernels: kernels) }
     }
+
+    /// Chunks of units per worker in `add`.
+    static let chunksPerWorker = 4
 
     /// Adds a batch to `tally`.
     /// - Parameters:
@@ -65,7 +70,9 @@ public final class TallyKernel: @unchecked Sendable {
 
         let slots = tally.labelSlots, nCat = tally.categoryCount
         let rule = self.rule, H = height, W = width, kernels = self.kernels
-        let chunks = Swift.min(workers, C)
+        // Several chunks per worker, handed out as workers free up: units differ in how often
+        // their maps pass the threshold, and one worker left with the busy half idled the other.
+        let chunks = Swift.min(scratch.count, C)
         let act = SendableFloats(activations)
         thresholds.withUnsafeBufferPointer { thresholds in
         tally.intersections.withUnsafeMutableBufferPointer { ib in
