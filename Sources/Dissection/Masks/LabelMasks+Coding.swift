@@ -31,15 +31,8 @@ extension LabelMasks {
               let nImage = r.scalar(Int32.self), let nPixel = r.scalar(Int32.self),
               nImage >= 0, nPixel >= 0, Int(nImage) + Int(nPixel) <= catalog.labels.count,
               let imageIDs = r.scalars(Int(nImage), of: Int32.self) else { return nil }
-        self.init()
-        self.height = height
-        self.width = width
-        let pixels = height * width
-        let wc = Bitset.wordCount(pixels: pixels)
-        wordCount = wc
-        let nCat = catalog.categories.count
-        present = [Bool](repeating: false, count: nCat)
-        wholeImage = [Bool](repeating: false, count: nCat)
+        self.init(height: height, width: width, categories: catalog.categories.count)
+        let pixels = height * width, wc = wordCount
 
         /// The category of a scored label id, or nil.
         func category(_ id: Int32) -> Int? {

@@ -52,6 +52,15 @@ public struct LabelMasks: Sendable, Equatable {
         wordCount = 0
     }
 
+    /// The masks of a `height x width` image without any label yet, over `categories` categories.
+    init(height: Int, width: Int, categories: Int) {
+        self.height = height
+        self.width = width
+        wordCount = Bitset.wordCount(pixels: height * width)
+        present = [Bool](repeating: false, count: categories)
+        wholeImage = [Bool](repeating: false, count: categories)
+    }
+
     /// Builds the masks of `annotation` for the labels `catalog` scores.
     ///
     /// To build many, keep one `LabelMaskBuilder` per thread and reuse values with `build(_:into:)`.
@@ -67,15 +76,8 @@ public struct LabelMasks: Sendable, Equatable {
 extension LabelMasks {
     /// The plain construction, per pixel: the specification `LabelMaskBuilder` is tested against.
     public init(plain annotation: ImageAnnotation, catalog: ConceptCatalog) {
-        self.init()
-        height = annotation.height
-        width = annotation.width
-        let pixels = height * width
-        let wc = Bitset.wordCount(pixels: pixels)
-        wordCount = wc
-        let nCat = catalog.categories.count
-        present = [Bool](repeating: false, count: nCat)
-        wholeImage = [Bool](repeating: false, count: nCat)
+        self.init(height: annotation.height, width: annotation.width, categories: catalog.categories.count)
+        let pixels = height * width, wc = wordCount, nCat = catalog.categories.count
 
         // Image-level labels first: they take precedence over pixel masks of the same label.
         var whole = Set<Int32>()
