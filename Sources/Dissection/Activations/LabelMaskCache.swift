@@ -84,11 +84,14 @@ final class LabelMaskCache: @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: bounds.last! - bounds[0])
         try transfer(data, dataPath, offset: bounds[0], bytes: &bytes, write: false)
         var result: [LabelMasks?] = []
+        // One reader over the batch's bytes; record k must end exactly where record k + 1 starts.
+        var r = ByteReader(bytes)
         for (k, size) in sizes.enumerated() {
             let lo = bounds[k] - bounds[0], hi = bounds[k + 1] - bounds[0]
             if lo == hi { result.append(nil); continue }
-            var r = ByteReader(Array(bytes[lo..<hi]))
-            guard let masks = LabelMasks(decoding: &r, height: size.height, width: size.width, catalog: catalog), r.atEnd else {
+            r.offset = lo
+            guard let masks = LabelMasks(decoding: &r, height: size.height, width: size.width, catalog: catalog),
+                  r.offset == hi else {
                 throw damaged("the record of image \(start + k) is damaged")
             }
             result.append(masks)
