@@ -82,6 +82,7 @@ let upperTargets: [Target] = [
     .target(name: "Dissection", dependencies: [
         "Runtime", "Render",
         .product(name: "GRDB", package: "GRDB.swift"),  // imported by Store/ only
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),  // Store/RowInserter.swift: rows bound with SQLite calls
     ]),
     .target(name: "ProbeTools", dependencies: [
         "Dissection", "Runtime", "Render",

@@ -59,38 +59,63 @@ extension RunStore {
         /// Replaces a layer's top images.
         func setTopImages(layer: String, _ top: TopImages, height: Int, width: Int) throws {
             try db.execute(sql: "DELETE FROM top_images WHERE layer = ?", arguments: [layer])
-            let insert = try db.makeStatement(sql: """
+            let insert = try RowInserter(db, sql: """
                 INSERT INTO top_images (layer, unit, rank, image, max_activation, map_height, map_width, map)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            try insert.bind(1, layer)
+            try insert.bind(6, height)
+            try insert.bind(7, width)
             for (u, list) in top.entries.enumerated() {
+                try insert.bind(2, u)
                 for (rank, e) in list.enumerated() {
-                    try insert.execute(arguments: [layer, u, rank, e.image, Double(e.maximum), height, width, Data(floatBlob(e.map))])
+                    try insert.bind(3, rank)
+                    try insert.bind(4, e.image)
+                    try insert.bind(5, Double(e.maximum))
+                    try floatBlob(e.map).withUnsafeBytes { try insert.bind(8, blob: $0) }
+                    try insert.step()
                 }
             }
         }
 
         func setThresholds(layer: String, _ thresholds: [Float]) throws {
-            let update = try db.makeStatement(sql: "UPDATE units SET threshold = ? WHERE layer = ? AND unit = ?")
+            let update = try RowInserter(db, sql: "UPDATE units SET threshold = ? WHERE layer = ? AND unit = ?")
+            try update.bind(2, layer)
             for (u, t) in thresholds.enumerated() {
-                try update.execute(arguments: [t.isFinite ? Double(t) : nil, layer, u])
+                try update.bind(1, t.isFinite ? Double(t) : nil)
+                try update.bind(3, u)
+                try update.step()
             }
         }
 
         /// Writes per-unit results (provisional or final).
         func setScores(layer: String, _ scores: [UnitScore], final: Bool) throws {
-            let update = try db.makeStatement(sql: """
+            let update = try RowInserter(db, sql: """
                 UPDATE units SET label = ?, category = ?, iou = ?, detector = ?, final = ? WHERE layer = ? AND unit = ?
                 """)
-            let perCategory = try db.makeStatement(sql: """
+            let perCategory = try RowInserter(db, sql: """
                 INSERT OR REPLACE INTO unit_categories (layer, unit, category, label, iou, truth, activation, intersection)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            try update.bind(5, final)
+            try update.bind(6, layer)
+            try perCategory.bind(1, layer)
             for s in scores {
-                try update.execute(arguments: [s.label, s.category, s.iou, s.isDetector, final, layer, s.unit])
+                try update.bind(1, s.label)
+                try update.bind(2, s.category)
+                try update.bind(3, s.iou)
+                try update.bind(4, s.isDetector)
+                try update.bind(7, s.unit)
+                try update.step()
+                try perCategory.bind(2, s.unit)
                 for c in s.perCategory {
-                    try perCategory.execute(arguments: [layer, s.unit, c.category, c.label, c.iou,
-                                                        Int64(clamping: c.truth), Int64(clamping: c.activation), Int64(clamping: c.intersect)])
+                    try perCategory.bind(3, c.category)
+                    try perCategory.bind(4, c.label)
+                    try perCategory.bind(5, c.iou)
+                    try perCategory.bind(6, c.truth)
+                    try perCategory.bind(7, c.activation)
+                    try perCategory.bind(8, c.intersect)
+                    try perCategory.step()
                 }
             }
         }
@@ -100,21 +125,33 @@ extension RunStore {
             try db.execute(sql: "DELETE FROM intersections WHERE layer = ?", arguments: [layer])
             try db.execute(sql: "DELETE FROM label_truth WHERE layer = ?", arguments: [layer])
             try db.execute(sql: "DELETE FROM unit_unions WHERE layer = ?", arguments: [layer])
-            let inter = try db.makeStatement(sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
+            let inter = try RowInserter(db, sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
+            try inter.bind(1, layer)
             for u in 0..<tally.units {
+                try inter.bind(2, u)
                 for (k, l) in catalog.labels.enumerated() {
                     let v = tally.intersection(unit: u, slot: k)
-                    if v > 0 { try inter.execute(arguments: [layer, u, l.id, Int64(clamping: v)]) }
+                    guard v > 0 else { continue }
+                    try inter.bind(3, l.id)
+                    try inter.bind(4, v)
+                    try inter.step()
                 }
             }
-            let truth = try db.makeStatement(sql: "INSERT INTO label_truth (layer, label, truth) VALUES (?, ?, ?)")
+            let truth = try RowInserter(db, sql: "INSERT INTO label_truth (layer, label, truth) VALUES (?, ?, ?)")
+            try truth.bind(1, layer)
             for (k, l) in catalog.labels.enumerated() {
-                try truth.execute(arguments: [layer, l.id, Int64(clamping: tally.truth[k])])
+                try truth.bind(2, l.id)
+                try truth.bind(3, tally.truth[k])
+                try truth.step()
             }
-            let unions = try db.makeStatement(sql: "INSERT INTO unit_unions (layer, unit, category, activation) VALUES (?, ?, ?, ?)")
+            let unions = try RowInserter(db, sql: "INSERT INTO unit_unions (layer, unit, category, activation) VALUES (?, ?, ?, ?)")
+            try unions.bind(1, layer)
             for u in 0..<tally.units {
+                try unions.bind(2, u)
                 for c in 0..<tally.categoryCount {
-                    try unions.execute(arguments: [layer, u, c, Int64(clamping: tally.union(unit: u, category: c))])
+                    try unions.bind(3, c)
+                    try unions.bind(4, tally.union(unit: u, category: c))
+                    try unions.step()
                 }
             }
             try db.execute(sql: "UPDATE layers SET finished = 1, unique_detectors = ? WHERE name = ?", arguments: [uniqueDetectors, layer])
