@@ -100,14 +100,14 @@ public struct ThresholdPass: Sendable, Equatable {
                         for u in uStart..<uEnd {
                             let map = act.base + (i * C + u) * HW
                             let values = UnsafeBufferPointer(start: map, count: HW)
-                            if selection { h.selectors![u].add(values) } else { h.histograms![u].countHigh(values) }
                             // One read of the map for its peak and for whether any value is not
-                            // finite; only such (rare) maps are read again to count them.
-                            var peak = -Float.infinity
-                            var allFinite = true
-                            for v in values {
-                                if v > peak { peak = v }
-                                allFinite = allFinite && v.isFinite
+                            // finite; only such (rare) maps are read again to count them, and the
+                            // selector reads a finite map only when its peak could be kept.
+                            let (peak, allFinite) = Self.peak(of: values)
+                            if selection {
+                                if allFinite { h.selectors![u].add(values, finitePeak: peak) } else { h.selectors![u].add(values) }
+                            } else {
+                                h.histograms![u].countHigh(values)
                             }
                             if !allFinite { countsBase.base[chunk].count(values) }
                             TopImages.offer(into: &h.lists![u], k: k, image: image, maximum: peak, map: values)
@@ -120,6 +120,30 @@ public struct ThresholdPass: Sendable, Equatable {
         }
         for c in chunkCounts { nonFinite.add(c) }
         images += indices.lazy.filter { $0 != nil }.count
+    }
+
+    /// The largest value of a map (NaN ignored; -inf when there is none) and whether every value
+    /// is finite, in one read: eight lanes of running maxima, and a sum of `v - v` that stays 0
+    /// for finite values and turns NaN at the first infinity or NaN.
+    @inline(__always)
+    static func peak(of values: UnsafeBufferPointer<Float>) -> (peak: Float, allFinite: Bool) {
+        let n = values.count, base = values.baseAddress!
+        var lanes = SIMD8<Float>(repeating: -.infinity), check = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes.replace(with: v, where: v .> lanes)
+            check += v - v
+            i += 8
+        }
+        var peak = lanes.max(), tail: Float = 0
+        while i < n {
+            let v = base[i]
+            if v > peak { peak = v }
+            tail += v - v
+            i += 1
+        }
+        return (peak, !(check.sum() + tail).isNaN)
     }
 
     /// Prepares the refine pass (histogram method).
@@ -148,9 +172,12 @@ public struct ThresholdPass: Sendable, Equatable {
 
     /// `T_u` for every unit (after the refine pass for the histogram method); +inf for a unit
     /// that saw no value (its masks are then empty).
-    public func thresholds() -> [Float] {
-        method == .selection ? selectors.map { $0.quantile(p) ?? .infinity }
-                             : histograms.map { $0.quantile(p) ?? .infinity }
+    /// Units are shared among `workers` threads (each selector sorts what it kept: at 63,000
+    /// images, 30,000 values per unit).
+    public func thresholds(workers: Int = 1) -> [Float] {
+        parallelMap(units, workers: workers) { u in
+            (method == .selection ? selectors[u].quantile(p) : histograms[u].quantile(p)) ?? .infinity
+        }
     }
 
     // MARK: Checkpoints

@@ -58,6 +58,17 @@ public struct TopValueSelector: Sendable, Equatable {
         }
     }
 
+    /// Adds `values`, all finite and none above `peak`: when even the peak would not be kept,
+    /// only the count changes (what `add` would conclude after comparing each of them).
+    @inline(__always)
+    public mutating func add(_ values: UnsafeBufferPointer<Float>, finitePeak peak: Float) {
+        if compacted ? peak > cutoff : peak >= cutoff {
+            add(values)
+        } else {
+            count += values.count
+        }
+    }
+
     /// Adds an array of values.
     public mutating func add(_ values: [Float]) {
         values.withUnsafeBufferPointer { add($0) }

@@ -71,7 +71,7 @@ extension Dissector {
     /// the thresholds are final; the tally pass starts at image 0.
     func completeRefine(_ session: inout Session, states: [ThresholdPass]) throws {
         let store = session.store, layers = session.layers
-        let thresholds = states.map { $0.thresholds() }
+        let thresholds = states.map { $0.thresholds(workers: options.workerCount) }
         session.progress.pass = 3
         session.progress.passName = "tally"
         session.progress.imagesDone = 0

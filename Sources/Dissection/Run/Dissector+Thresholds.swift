@@ -129,7 +129,7 @@ extension Dissector {
         if refine {
             for l in states.indices { states[l].startRefine() }
         }
-        let thresholds = refine ? [] : states.map { $0.thresholds() }
+        let thresholds = refine ? [] : states.map { $0.thresholds(workers: options.workerCount) }
         session.progress.pass = 2
         session.progress.passName = refine ? "refine" : "tally"
         session.progress.imagesDone = 0
