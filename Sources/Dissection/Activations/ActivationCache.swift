@@ -71,6 +71,13 @@ final class ActivationCache: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: (runDirectory as NSString).appendingPathComponent(folder))
     }
 
+    /// Removes the cache in `folder` on another thread; the caller waits on the group returned.
+    static func removeInBackground(runDirectory: String, folder: String = directoryName) -> DispatchGroup {
+        let group = DispatchGroup()
+        DispatchQueue.global(qos: .utility).async(group: group) { remove(runDirectory: runDirectory, folder: folder) }
+        return group
+    }
+
     /// Free bytes on the file system holding `path`.
     static func freeBytes(at path: String) -> Int {
         let attributes = try? FileManager.default.attributesOfFileSystem(forPath: path)

@@ -29,9 +29,9 @@ extension Dissector {
             }
         }
         var skipped = try store.skippedIndices()
-        let cache = try secondPassCache(session)
+        var cache = try secondPassCache(session)
         let recompute = cache == nil
-        let storedMasks = try labelMaskCacheForLaterPasses(session)
+        var storedMasks = try labelMaskCacheForLaterPasses(session)
         let kernels = layers.map { TallyKernel(units: $0.units, height: $0.height, width: $0.width,
                                                rule: configuration.union, workers: options.workerCount) }
         let maskBatch = LabelMaskBatch(catalog: catalog, workers: options.workerCount)
@@ -100,6 +100,14 @@ extension Dissector {
             try completeShard(&session, checkpoint: checkpoint)
             return
         }
+        // The cache has been read for the last time: its files are closed, and deleted on another
+        // thread while the results are scored and written (freeing a large file's pages takes a
+        // while). A run stopped before the results are committed tallies the images after its last
+        // checkpoint again without it (from the model and the segmentations): the same results.
+        cache = nil
+        storedMasks = nil
+        let removal = ActivationCache.removeInBackground(runDirectory: directory, folder: session.cacheFolder)
+        defer { removal.wait() }
         try finish(&session, tallies: tallies, pendingSkips: pendingSkips, skippedCount: skippedCount)
     }
 

@@ -81,6 +81,15 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: out + "/cache"), "hook \(hook): the cache outlived the run")
         }
 
+        // Stopped in pass 2 after its cache is gone (the end of a run deletes it while the results
+        // are written): the resume tallies the rest from the model and the segmentations.
+        let lost = dir + "/lost-cache"
+        _ = try runCommand(arguments(lost), environment: ["NETDISSECT_TEST_KILL": "2:24"])
+        try FileManager.default.removeItem(atPath: lost + "/cache")
+        let (recomputed, _, recomputedText) = try runCommand(arguments(lost))
+        #expect(recomputed == 0, "\(recomputedText)")
+        #expect(try RunSnapshot(directory: lost, layer: "features") == reference)
+
         let out = dir + "/damaged"
         _ = try runCommand(arguments(out), environment: ["NETDISSECT_TEST_KILL": "2:8"])
         let bin = out + "/cache/labels.bin"
