@@ -12,24 +12,38 @@ import Foundation
 public enum TallyCSV {
     /// The CSV text.
     public static func render(_ scores: [UnitScore], catalog: ConceptCatalog) -> String {
-        var header = ["unit", "category", "label", "score"]
-        for c in catalog.categories {
-            header += ["\(c.name)-label", "\(c.name)-truth", "\(c.name)-activation", "\(c.name)-intersect", "\(c.name)-iou"]
+        var text = ""
+        text.reserveCapacity((scores.count + 1) * (24 + 48 * catalog.categories.count))
+        var first = true
+        // Appends one field of the current line.
+        func add(_ s: String) {
+            if !first { text += "," }
+            first = false
+            append(field: s, to: &text)
         }
-        var lines = [header.map(field).joined(separator: ",")]
+        func endLine() { text += "\n"; first = true }
+
+        for name in ["unit", "category", "label", "score"] { add(name) }
+        for c in catalog.categories {
+            for column in ["label", "truth", "activation", "intersect", "iou"] { add("\(c.name)-\(column)") }
+        }
+        endLine()
         let ordered = scores.sorted { $0.iou != $1.iou ? $0.iou > $1.iou : $0.unit < $1.unit }
         for s in ordered {
-            var row = [String(s.unit + 1),
-                       s.category >= 0 ? catalog.categories[s.category].name : "",
-                       catalog.label(s.label)?.name ?? "",
-                       number(s.iou)]
+            add(String(s.unit + 1))
+            add(s.category >= 0 ? catalog.categories[s.category].name : "")
+            add(catalog.label(s.label)?.name ?? "")
+            add(number(s.iou))
             for c in s.perCategory {
-                row += [catalog.label(c.label)?.name ?? "", String(c.truth), String(c.activation),
-                        String(c.intersect), number(c.iou)]
+                add(catalog.label(c.label)?.name ?? "")
+                add(String(c.truth))
+                add(String(c.activation))
+                add(String(c.intersect))
+                add(number(c.iou))
             }
-            lines.append(row.map(field).joined(separator: ","))
+            endLine()
         }
-        return lines.joined(separator: "\n") + "\n"
+        return text
     }
 
     /// A float in Python's repr style (`0.0`, `0.0412`, `1e-05`).
@@ -37,7 +51,18 @@ public enum TallyCSV {
 
     /// A CSV field, quoted when it must be (also the comparison's CSV).
     public static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        guard mustQuote(s) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Appends `field(s)` to `text`.
+    static func append(field s: String, to text: inout String) {
+        if mustQuote(s) { text += field(s) } else { text += s }
+    }
+
+    /// Whether a field holds a comma, a quote or a line break (read as bytes: a CR LF pair is
+    /// one Character, equal to neither "\r" nor "\n").
+    static func mustQuote(_ s: String) -> Bool {
+        s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
     }
 }
