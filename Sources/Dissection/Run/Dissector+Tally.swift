@@ -112,18 +112,20 @@ extension Dissector {
     }
 
     /// Final scores, tally.csv files, rows of sums, and the finished status, in one transaction
-    /// (tally.csv files are written first; rewriting them on a resume gives the same bytes).
+    /// (tally.csv files are written last inside it, before the commit: a finished run has them, and
+    /// rewriting them on a resume gives the same bytes; the files' fsync comes after the rows are
+    /// inserted, when the cache's deletion on another thread has freed the file system's journal).
     /// One process does it at the end of its tally pass, `merge` with the sum of its shards'.
     func finish(_ session: inout Session, tallies: [LayerTally], pendingSkips: [SkippedInput], skippedCount: Int) throws {
         let catalog = session.catalog, layers = session.layers
         var finals: [[UnitScore]] = []
         var uniques: [Int] = []
-        for (layer, tally) in zip(layers, tallies) {
+        var csvs: [[UInt8]] = []
+        for tally in tallies {
             let scores = Scoring.score(tally, catalog: catalog, iouThreshold: configuration.iouThreshold)
             finals.append(scores)
             uniques.append(Scoring.uniqueDetectors(scores, categoryCount: catalog.categories.count).labels.count)
-            try RunDirectory.writeLayerFile(Array(TallyCSV.render(scores, catalog: catalog).utf8), directory: directory,
-                                            layer: layer.name, file: "tally.csv")
+            csvs.append(Array(TallyCSV.render(scores, catalog: catalog).utf8))
         }
         session.progress.status = .finished
         session.progress.imagesSkipped = skippedCount
@@ -131,6 +133,7 @@ extension Dissector {
         session.progress.updatedAt = RunStore.now()
         session.progress.finishedAt = session.progress.updatedAt
         let progress = session.progress
+        let directory = directory
         try session.store.write { transaction in
             try transaction.addSkipped(pendingSkips)
             for (l, layer) in layers.enumerated() {
@@ -139,6 +142,9 @@ extension Dissector {
                 try transaction.finishLayer(layer: layer.name, tally: tallies[l], catalog: catalog, uniqueDetectors: uniques[l])
             }
             try transaction.setProgress(progress)
+            for (layer, csv) in zip(layers, csvs) {
+                try RunDirectory.writeLayerFile(csv, directory: directory, layer: layer.name, file: "tally.csv")
+            }
         }
         for (layer, unique) in zip(layers, uniques) { emit(.layerFinished(layer: layer.name, uniqueDetectors: unique)) }
         emit(.finished(progress))
