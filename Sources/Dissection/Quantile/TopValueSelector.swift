@@ -63,9 +63,33 @@ public struct TopValueSelector: Sendable, Equatable {
     @inline(__always)
     public mutating func add(_ values: UnsafeBufferPointer<Float>, finitePeak peak: Float) {
         if compacted ? peak > cutoff : peak >= cutoff {
-            add(values)
+            addFinite(values)
         } else {
             count += values.count
+        }
+    }
+
+    /// `add` for values known to be finite, without a branch per value: each value is written
+    /// at the end of the buffer and counted in only when it passes the cutoff, a piece at a time
+    /// that cannot overflow the buffer, compacting when it is full (where `add` does).
+    mutating func addFinite(_ values: UnsafeBufferPointer<Float>) {
+        count += values.count
+        let n = values.count
+        var i = 0
+        while i < n {
+            let end = Swift.min(n, i + buffer.count - filled)
+            let cut = cutoff, open = compacted
+            var f = filled
+            buffer.withUnsafeMutableBufferPointer { dst in
+                if open {
+                    for j in i..<end { let v = values[j]; dst[f] = v; f &+= v > cut ? 1 : 0 }
+                } else {
+                    for j in i..<end { let v = values[j]; dst[f] = v; f &+= v >= cut ? 1 : 0 }
+                }
+            }
+            filled = f
+            i = end
+            if filled == buffer.count { compact() }
         }
     }
 
@@ -120,6 +144,13 @@ public struct TopValueSelector: Sendable, Equatable {
         out.int(copy.compacted ? 1 : 0); out.int(copy.filled)
         out.scalars(copy.buffer[0..<copy.filled])
         return out.bytes
+    }
+
+    /// Equal when they hold the same values in the same order and would decide alike; what lies
+    /// past `filled` (values written and not counted in) is not part of the state.
+    public static func == (a: TopValueSelector, b: TopValueSelector) -> Bool {
+        a.keep == b.keep && a.count == b.count && a.filled == b.filled && a.compacted == b.compacted
+            && a.cutoff == b.cutoff && a.buffer[0..<a.filled] == b.buffer[0..<b.filled]
     }
 
     /// Restores a selector written by `serialized()`; nil when the bytes do not describe one.
