@@ -6,6 +6,7 @@
 // memory than histograms, by a radix select (`RadixQuantile`, a second "refine" pass, memory
 // bounded by the unit count alone).
 import Dispatch
+import Runtime
 
 /// How a layer's exact quantiles are found.
 public enum QuantileMethod: String, Sendable, Codable, Equatable {
@@ -93,7 +94,8 @@ public struct ThresholdPass: Sendable, Equatable {
         histograms.withUnsafeMutableBufferPointer { hist in
             top.withLists { lists in
                 let h = PassHandle(selectors: sel.baseAddress, histograms: hist.baseAddress, lists: lists.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                // On the model's workers (awake right after its batch), not on threads woken for it.
+                Parallelism(threads: workers).forEach(chunks) { chunk, _ in
                     let uStart = chunk * C / chunks, uEnd = (chunk + 1) * C / chunks
                     for i in 0..<n {
                         guard let image = indices[i] else { continue }
@@ -160,7 +162,7 @@ public struct ThresholdPass: Sendable, Equatable {
         let act = SendableFloats(activations)
         histograms.withUnsafeMutableBufferPointer { hist in
             let h = PassHandle(selectors: nil, histograms: hist.baseAddress, lists: nil)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            Parallelism(threads: workers).forEach(chunks) { chunk, _ in
                 for i in 0..<n where indices[i] != nil {
                     for u in (chunk * C / chunks)..<((chunk + 1) * C / chunks) {
                         h.histograms![u].countLow(UnsafeBufferPointer(start: act.base + (i * C + u) * HW, count: HW))

@@ -80,7 +80,7 @@ public final class TallyKernel: @unchecked Sendable {
         tally.activeArea.withUnsafeMutableBufferPointer { ab in
         let out = TallyHandle(intersections: ib.baseAddress!, unions: ub.baseAddress, activeArea: ab.baseAddress!,
                               thresholds: thresholds.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        Parallelism(threads: workers).forEach(chunks) { chunk, _ in
             let uStart = chunk * C / chunks, uEnd = (chunk + 1) * C / chunks
             let worker = scratch[chunk]
             let touched = worker.touched(categories: nCat)
