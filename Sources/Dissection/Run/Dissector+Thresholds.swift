@@ -31,20 +31,35 @@ extension Dissector {
         var skippedCount = session.progress.imagesSkipped
         var firstSkip: SkippedInput?
 
+        // A whole run's periodic checkpoints are committed on another thread (CheckpointWriter);
+        // a pause, a cancel and a shard's checkpoints are committed before the loop goes on.
+        let writer = session.shard == nil ? CheckpointWriter() : nil
+        defer { _ = try? writer?.wait() }
         let checkpoint: (inout Session) throws -> Void = { session in
             try cache?.sync()
             try masks?.sync()
             session.progress.imagesSkipped = skippedCount
             let progress = session.progress
-            try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: states, skips: pendingSkips)
+            let skips = pendingSkips
             pendingSkips = []
-            self.emit(.checkpoint(progress, provisional: [:]))
+            if let event = try writer?.wait() { self.emit(event) }
+            if let writer, progress.status == .running {
+                let snapshot = states
+                writer.start {
+                    try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: snapshot, skips: skips)
+                    return .checkpoint(progress, provisional: [:])
+                }
+            } else {
+                try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: states, skips: skips)
+                self.emit(.checkpoint(progress, provisional: [:]))
+            }
         }
 
         let workers = options.workerCount
         try runBatches(&session, decodeImages: producer.needsImages, segmentations: masks == nil ? .decode : .masks,
                        secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1, checkpoint: checkpoint,
                        activations: { items, _, buffers in try producer.produce(items, into: &buffers) }) { items, start, reasons, buffers, progress in
+            if let event = try writer?.poll() { emit(event) }
             var indices: [Int?] = []
             for (item, reason) in zip(items, reasons) {
                 switch item {
@@ -82,6 +97,7 @@ extension Dissector {
 
         try cache?.sync()
         try masks?.sync()
+        if let event = try writer?.wait() { emit(event) }
         if session.shard != nil {
             try completeShard(&session, checkpoint: checkpoint)
             return
