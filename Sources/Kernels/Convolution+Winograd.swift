@@ -109,6 +109,9 @@ extension Convolution {
 
     /// How one call is cut into panels of tiles.
     struct WinogradPlan: Equatable {
+        /// Outputs per tile side: 2 for F(2x2, 3x3), 4 for F(4x4, 3x3); transformed positions per
+        /// tile, (m + 2)^2.
+        var m: Int, positions: Int
         /// Tile rows and columns per image.
         var tileRows: Int, tileColumns: Int
         /// Images side by side per panel (1: a panel is `rows` tile rows of one image).
@@ -118,27 +121,28 @@ extension Convolution {
         /// Output channels per block, and blocks.
         var channelBlock: Int, channelBlocks: Int
         /// Floats of scratch per worker: padded plane, V, M, a product's scratch (one V_xi packed
-        /// into tiles and a partial tile's sums), a 32-float row buffer, and a zero bias per channel of
-        /// a block.
-        var planeFloats: Int, vFloats: Int, mFloats: Int, productFloats: Int
+        /// into tiles and a partial tile's sums), the transforms' buffer (a 32-float row, or 36
+        /// vectors for F(4x4, 3x3)), and a zero bias per channel of a block.
+        var planeFloats: Int, vFloats: Int, mFloats: Int, productFloats: Int, bufferFloats: Int
         /// Whether V is transformed once for all panels, into shared scratch (a `vFloats` slot
         /// per panel) before the products: when several output-channel blocks share a panel.
         var sharedInput: Bool { channelBlocks > 1 && images == 1 }
         /// Panels of one call (panels per image times images when images == 1).
         var items: Int
-        var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + 32 + channelBlock }
+        var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + bufferFloats + channelBlock }
         /// Floats of scratch a call needs with `threads` workers.
         func scratchFloats(threads: Int) -> Int { threads * perWorker + (sharedInput ? items * vFloats : 0) }
     }
 
     func winogradPlan(batch: Int, parallelism: Parallelism) -> WinogradPlan {
         let g = shape
-        let tileRows = (g.outputHeight + 1) / 2, tileColumns = (g.outputWidth + 1) / 2
+        let m = algorithm == .winograd4x4 ? 4 : 2, positions = (m + 2) * (m + 2)
+        let tileRows = (g.outputHeight + m - 1) / m, tileColumns = (g.outputWidth + m - 1) / m
         let perImage = tileRows * tileColumns
         let c = g.inputChannels, oc = g.outputChannels
         let target = parallelism.threads > 1 ? 2 * parallelism.threads : 1
         // The most tiles the scratch budget allows, and the panel we aim for within it.
-        let most = max(tileColumns, Self.winogradBudget / (16 * (c + oc)))
+        let most = max(tileColumns, Self.winogradBudget / (positions * (c + oc)))
         let wanted = min(most, Self.winogradTiles)
         var images = 1, rows = tileRows, panels: Int
         if batch > 1 && 2 * perImage <= wanted {
@@ -164,14 +168,16 @@ extension Convolution {
         let blocks = max(1, min(forThreads, oc / Self.minimumChannelBlock))
         let rows6 = PointwiseTile.rows
         let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
-        let planeRows = images > 1 ? 2 * tileRows + 2 : 2 * rows + 2
-        return WinogradPlan(tileRows: tileRows, tileColumns: tileColumns, images: images, rows: rows,
+        let planeRows = images > 1 ? m * tileRows + 2 : m * rows + 2
+        return WinogradPlan(m: m, positions: positions,
+                            tileRows: tileRows, tileColumns: tileColumns, images: images, rows: rows,
                             tiles: tiles, panels: panels, channelBlock: block,
                             channelBlocks: (oc + block - 1) / block,
-                            planeFloats: 2 * planeRows * (tileColumns + 1) + PaddedPlane.slack,
-                            vFloats: 16 * c * tiles, mFloats: 16 * block * tiles,
+                            planeFloats: m * planeRows * (tileColumns + 1) + PaddedPlane.slack,
+                            vFloats: positions * c * tiles, mFloats: positions * block * tiles,
                             productFloats: PointwiseTiles(columns: tiles).packedColumns * c
                                 + 2 * PointwiseTile.rows * PointwiseTile.columns,
+                            bufferFloats: m == 2 ? 32 : 36 * 8,
                             items: items)
     }
 
@@ -193,22 +199,33 @@ extension Convolution {
         }
         // Step 1 for channels `channels` of a panel, into its V (row stride `stride` = its tiles
         // when images == 1, the full panel's otherwise).
+        // (`buffer`: the transforms' buffer, for F(4x4, 3x3).)
         func transform(_ panel: Int, channels: Range<Int>, plane: UnsafeMutablePointer<Float>,
-                       into v: UnsafeMutablePointer<Float>) {
+                       buffer: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>) {
             let e = extent(panel)
             let stride = plan.images > 1 ? plan.tiles : e.tileRows.count * plan.tileColumns
             for i in 0..<e.count {
                 let x = a.x + (e.first + i) * g.inputCount
                 for channel in channels {
-                    winogradInput(x + channel * g.inputHeight * g.inputWidth, plane: plane, tileRows: e.tileRows,
-                                  plan: plan, into: v + channel * stride + i * perImage, stride: c * stride)
+                    let xc = x + channel * g.inputHeight * g.inputWidth, vc = v + channel * stride + i * perImage
+                    if plan.m == 4 {
+                        winogradInput4(xc, plane: plane, tileRows: e.tileRows, plan: plan, into: vc, stride: c * stride,
+                                       buffer: buffer)
+                    } else {
+                        winogradInput(xc, plane: plane, tileRows: e.tileRows, plan: plan, into: vc, stride: c * stride)
+                    }
                 }
             }
+        }
+        // A worker's transform buffer: past its plane, V, M and product scratch.
+        func buffer(_ worker: Int) -> UnsafeMutablePointer<Float> {
+            a.scratch! + worker * plan.perWorker + plan.planeFloats + (plan.sharedInput ? 0 : plan.vFloats)
+                + plan.mFloats + plan.productFloats
         }
         if plan.sharedInput {
             parallelism.forEachRun(slots: panelItems, of: c) { panel, channels, worker in
                 transform(panel, channels: channels, plane: a.scratch! + worker * plan.perWorker,
-                          into: shared + panel * plan.vFloats)
+                          buffer: buffer(worker), into: shared + panel * plan.vFloats)
             }
         }
         parallelism.forEach(panelItems * plan.channelBlocks) { item, worker in
@@ -218,16 +235,16 @@ extension Convolution {
             let plane = base
             let v = plan.sharedInput ? shared + panel * plan.vFloats : base + plan.planeFloats
             let m = base + plan.planeFloats + (plan.sharedInput ? 0 : plan.vFloats)
-            let product = m + plan.mFloats, row = product + plan.productFloats, zeros = row + 32
+            let product = m + plan.mFloats, row = product + plan.productFloats, zeros = row + plan.bufferFloats
             Runs.fill(zeros, 0, ocCount)
             let e = extent(panel)
             let tiles = e.count * e.tileRows.count * plan.tileColumns
             let stride = plan.images > 1 ? plan.tiles : tiles
-            if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, into: v) }
-            // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 positions xi: U
-            // is 16 groups of (OC, C) in `PointwiseWeights` panels.
+            if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, buffer: row, into: v) }
+            // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 (36) positions xi: U
+            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels.
             let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
-            for xi in 0..<16 {
+            for xi in 0..<plan.positions {
                 PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
                                bias: zeros, x: v + xi * c * stride, ldx: stride,
                                y: m + xi * ocCount * stride, residual: nil, packed: nil, scratch: product,
@@ -347,20 +364,25 @@ extension Convolution {
 /// its panel, with the activation resolved once.
 private struct WinogradOutputs: ActivationVisitor {
     let conv: Convolution
-    /// M of the block: rows of `ld` floats, channel o's 16 positions `rows * ld` apart.
+    /// M of the block: rows of `ld` floats, channel o's 16 (36) positions `rows * ld` apart.
     let m: UnsafeMutablePointer<Float>, ld: Int, rows: Int
     let a: Convolution.Arguments
     let first: Int, images: Int, perImage: Int, channel: Int
     let tileRows: Range<Int>
     let plan: Convolution.WinogradPlan
-    /// 16 floats.
+    /// The transforms' buffer (`WinogradPlan.bufferFloats`).
     let buffer: UnsafeMutablePointer<Float>
 
     func visit<F: VectorFunction>(_ f: F) {
         for i in 0..<images {
             for o in 0..<rows {
-                conv.winogradOutput(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
-                                    channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
+                if plan.m == 4 {
+                    conv.winogradOutput4(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
+                                         channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
+                } else {
+                    conv.winogradOutput(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
+                                        channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
+                }
             }
         }
     }

@@ -13,7 +13,8 @@
 //     (Convolution+InterleavedDepthwise.swift); rows there are too short for the planar loop.
 //   - winograd: 3x3, stride 1, one group, enough channels and tiles: F(2x2, 3x3) with its 16
 //     products on the pointwise register tiles, 2.25 times fewer multiplications
-//     (Convolution+Winograd.swift).
+//     (Convolution+Winograd.swift); winograd4x4, F(4x4, 3x3) with 36 products, 4 times fewer,
+//     where its tiles amortise the 4x larger weights (Convolution+Winograd4x4.swift).
 //   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
 //     unrolled into the pointwise kernel's tiles and multiplied by its register tiles, K in
 //     blocks (Convolution+TiledColumns.swift); sgemm is slow on such short, deep products.
@@ -42,6 +43,8 @@ public struct Convolution: Sendable {
         case interleavedDepthwise
         /// Winograd F(2x2, 3x3): transformed tiles, 16 products on register tiles, inverse transform.
         case winograd
+        /// Winograd F(4x4, 3x3): the same with 6x6 tiles and 36 products.
+        case winograd4x4
         /// Column matrix per row panel, then sgemm; per group.
         case im2col
         /// Column matrix per panel of output rows on the pointwise register tiles; large maps,
@@ -62,7 +65,7 @@ public struct Convolution: Sendable {
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
     /// for pointwise and tiled columns (`PointwiseWeights`); the transformed (16, OC, C) matrices
-    /// U for winograd, each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
+    /// U for winograd (36 for winograd4x4), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
@@ -100,6 +103,11 @@ public struct Convolution: Sendable {
                 Winograd.transformWeights(weights, outputChannels: shape.outputChannels,
                                           inputChannels: shape.inputChannels),
                 groups: 16, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
+        case .winograd4x4:
+            self.weights = PointwiseWeights.pack(
+                Winograd.transformWeights4(weights, outputChannels: shape.outputChannels,
+                                           inputChannels: shape.inputChannels),
+                groups: 36, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
         case .pointwise, .tiledColumns, .im2colTiles:
             self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
                                                  outputsPerGroup: shape.groupOutputChannels,
@@ -118,14 +126,29 @@ public struct Convolution: Sendable {
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
     }
 
-    /// Winograd tiles per call below which im2col is faster (16 products of too narrow a width).
+    /// F(2x2, 3x3) tiles per call below which im2col is faster (16 products of too narrow a width).
     static let minimumWinogradTiles = 32
+    /// Input and output channels from which a small map of one image (fewer tiles) still takes F(4x4, 3x3)
+    /// (on 7x7: 256 channels 0.70 -> 0.60 ms, 128 channels 0.19 -> 0.20 ms, one thread).
+    static let minimumSmallMapWinogradChannels = 256
 
     /// The algorithm the fast path uses for `shape` at batches of `expectedBatch`.
     public static func algorithm(for g: ConvShape, expectedBatch: Int = 1) -> Algorithm {
         if isDepthwise(g) { return usesInterleavedDepthwise(g) ? .interleavedDepthwise : .depthwise }
         let tiles = ((g.outputHeight + 1) / 2) * ((g.outputWidth + 1) / 2) * max(1, expectedBatch)
-        if Winograd.applies(to: g) && tiles >= minimumWinogradTiles { return .winograd }
+        if Winograd.applies(to: g) {
+            // F(4x4, 3x3) where its 36 products per tile come to at most 4/5 of F(2x2, 3x3)'s 16 per
+            // (smaller) tile: not on 5x5 or 6x6 maps, where both cover the same outputs with the
+            // same number of multiplications.
+            let tiles4 = ((g.outputHeight + 3) / 4) * ((g.outputWidth + 3) / 4) * max(1, expectedBatch)
+            let large = 5 * 36 * tiles4 <= 4 * 16 * tiles
+            if tiles >= minimumWinogradTiles { return large ? .winograd4x4 : .winograd }
+            // A small deep map of one image: 4x fewer multiplications than the column matrix
+            // outweigh streaming 4x the weights (ResNet's 512x7x7: 2.4 -> 2.0 ms on one thread).
+            if large && tiles4 >= 4 && min(g.inputChannels, g.outputChannels) >= minimumSmallMapWinogradChannels {
+                return .winograd4x4
+            }
+        }
         if isPointwise(g) { return .pointwise }
         // A batch of small maps side by side is a wide product sgemm does well.
         if expectedBatch == 1 && usesTiledColumns(g) { return .tiledColumns }
@@ -137,7 +160,7 @@ public struct Convolution: Sendable {
     public static func algorithms(for g: ConvShape) -> [Algorithm] {
         var all: [Algorithm] = [.im2col]
         if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
-        if Winograd.applies(to: g) { all.append(.winograd) }
+        if Winograd.applies(to: g) { all.append(contentsOf: [.winograd, .winograd4x4]) }
         if isPointwise(g) { all.append(.pointwise) }
         if isDepthwise(g) {
             all.append(.depthwise)
@@ -162,7 +185,8 @@ public struct Convolution: Sendable {
         switch algorithm {
         case .depthwise: return parallelism.threads * paddedPlane!.count
         case .interleavedDepthwise: return parallelism.threads * interleavedPlane!.scratchFloats
-        case .winograd: return winogradPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
+        case .winograd, .winograd4x4:
+            return winogradPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         case .pointwise:
             let plan = pointwisePlan(batch: batch, parallelism: parallelism)
             return parallelism.threads * plan.scratchFloats + plan.sharedFloats
@@ -201,7 +225,7 @@ public struct Convolution: Sendable {
                 case .im2colTiles: runIm2colTiles(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
-                case .winograd: runWinograd(args, parallelism: parallelism)
+                case .winograd, .winograd4x4: runWinograd(args, parallelism: parallelism)
                 }
             }
         }

@@ -59,6 +59,11 @@ import KernelSupport
         if conv.algorithm == .interleavedDepthwise {
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
         }
+        // Winograd runs with tiles of 2x2 or 4x4 outputs; both must stay right on every shape.
+        if conv.algorithm == .winograd || conv.algorithm == .winograd4x4 {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: c.expectedBatch,
+                                     algorithm: conv.algorithm == .winograd ? .winograd4x4 : .winograd))
+        }
         for conv in convs {
             let zBounds = Convolution.preActivationBounds(shape: g, algorithm: conv.algorithm, batch: c.batch,
                                                           x: x, weights: w, bias: b, residual: r)
@@ -87,32 +92,36 @@ import KernelSupport
             var rng = SeededGenerator(seed: 9)
             let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
             let b = rng.normals(g.outputChannels), r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
-            let algorithm = Convolution.algorithm(for: g, expectedBatch: c.expectedBatch)
-            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
-            let bounds = c.activation.bounds(
-                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: algorithm, batch: c.batch,
-                                                               x: x, weights: w, bias: b, residual: r))
-            func wrong(x: [Float], w: [Float], b: [Float]) -> [Float] {
-                Reference.conv(g, batch: c.batch, activation: c.activation, x: x, weights: w,
-                               bias: b, residual: r)
-            }
-            let width = g.inputWidth
-            let shifted = x.indices.map { $0 % width == 0 ? 0 : x[$0 - 1] }
-            let rotatedBias = Array(b.dropFirst() + b.prefix(1))
-            let taps = g.window.kernelHeight * g.window.kernelWidth
-            let perOutput = g.groupInputChannels * taps
-            // The last input channel's taps (the last `taps` weights of every output channel), or
-            // with one input channel per group (depthwise) the last tap.
-            let dropped = w.indices.map { i -> Float in
-                let last = g.groupInputChannels > 1 ? i % perOutput >= perOutput - taps : i % taps == taps - 1
-                return last ? 0 : w[i]
-            }
-            let expected = z.map(c.activation.reference)
-            for (bug, actual) in [("tap one column off", wrong(x: shifted, w: w, b: b)),
-                                  ("neighbouring bias", wrong(x: x, w: w, b: rotatedBias)),
-                                  ("dropped term", wrong(x: x, w: dropped, b: b))] {
-                let worst = errorRatio(actual, expected, bounds: bounds)
-                #expect(worst.ratio > 10, "\(c) \(algorithm): \(bug) stays within the bounds: \(worst)")
+            let chosen = Convolution.algorithm(for: g, expectedBatch: c.expectedBatch)
+            // Winograd's bounds are wider (its transforms' absolute values): both tile sizes.
+            let winograd: [Convolution.Algorithm] = [.winograd, .winograd4x4]
+            for algorithm in winograd.contains(chosen) ? winograd : [chosen] {
+                let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+                let bounds = c.activation.bounds(
+                    z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: algorithm, batch: c.batch,
+                                                                   x: x, weights: w, bias: b, residual: r))
+                func wrong(x: [Float], w: [Float], b: [Float]) -> [Float] {
+                    Reference.conv(g, batch: c.batch, activation: c.activation, x: x, weights: w,
+                                   bias: b, residual: r)
+                }
+                let width = g.inputWidth
+                let shifted = x.indices.map { $0 % width == 0 ? 0 : x[$0 - 1] }
+                let rotatedBias = Array(b.dropFirst() + b.prefix(1))
+                let taps = g.window.kernelHeight * g.window.kernelWidth
+                let perOutput = g.groupInputChannels * taps
+                // The last input channel's taps (the last `taps` weights of every output channel), or
+                // with one input channel per group (depthwise) the last tap.
+                let dropped = w.indices.map { i -> Float in
+                    let last = g.groupInputChannels > 1 ? i % perOutput >= perOutput - taps : i % taps == taps - 1
+                    return last ? 0 : w[i]
+                }
+                let expected = z.map(c.activation.reference)
+                for (bug, actual) in [("tap one column off", wrong(x: shifted, w: w, b: b)),
+                                      ("neighbouring bias", wrong(x: x, w: w, b: rotatedBias)),
+                                      ("dropped term", wrong(x: x, w: dropped, b: b))] {
+                    let worst = errorRatio(actual, expected, bounds: bounds)
+                    #expect(worst.ratio > 10, "\(c) \(algorithm): \(bug) stays within the bounds: \(worst)")
+                }
             }
         }
     }
@@ -353,13 +362,64 @@ import KernelSupport
             Case(shape: Self.conv(16, 32, 4, 5, k: (3, 3), pads: (1, 1, 1, 1)), batch: 11, expectedBatch: 6),
         ]
         for c in cases {
-            #expect(Convolution.algorithm(for: c.shape, expectedBatch: c.expectedBatch) == .winograd, "\(c)")
+            #expect([.winograd, .winograd4x4].contains(Convolution.algorithm(for: c.shape, expectedBatch: c.expectedBatch)),
+                    "\(c)")
         }
         withEvery("case", in: cases) { check($0) }
-        // Too few tiles for the 16 products: the column matrix on register tiles.
-        #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))) == .tiledColumns)
-        #expect(Convolution.algorithm(for: Self.conv(512, 512, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)),
-                                      expectedBatch: 32) == .winograd)
+        // F(4x4, 3x3) where it saves products: ResNet's maps, one image or a batch; F(2x2, 3x3)
+        // where both tiles cover the same outputs with as many (6x6 maps); a small map of one image
+        // with few channels stays on the column matrix, a deep one (512x7x7) takes F(4x4, 3x3).
+        func chosen(_ c: Int, _ size: Int, batch: Int = 1) -> Convolution.Algorithm {
+            Convolution.algorithm(for: Self.conv(c, c, size, size, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: batch)
+        }
+        #expect(chosen(64, 56) == .winograd4x4)
+        #expect(chosen(256, 14) == .winograd4x4)
+        #expect(chosen(64, 6, batch: 8) == .winograd)
+        #expect(chosen(128, 7) == .tiledColumns)
+        #expect(chosen(512, 7) == .winograd4x4)
+        #expect(chosen(512, 7, batch: 32) == .winograd4x4)
+        #expect(chosen(512, 4) == .tiledColumns)
+    }
+
+    /// F(4x4, 3x3) forced on maps that are not multiples of 4 (tiles past the edge), smaller than
+    /// one tile, one row of tiles, with pads missing or asymmetric, batches, residuals, and split
+    /// over workers in both ways (panels of tile rows, and output-channel blocks sharing a panel).
+    @Test func winograd4x4() {
+        let cases = [
+            Case(shape: Self.conv(16, 16, 8, 8, k: (3, 3), pads: (1, 1, 1, 1))),
+            Case(shape: Self.conv(16, 20, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu),
+            Case(shape: Self.conv(17, 19, 10, 13, k: (3, 3)), batch: 2, expectedBatch: 2),
+            Case(shape: Self.conv(16, 16, 9, 9, k: (3, 3), pads: (0, 1, 2, 1)), bias: false),
+            Case(shape: Self.conv(24, 40, 23, 21, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(shape: Self.conv(32, 48, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6),
+                 batch: 5, residual: true, expectedBatch: 5),
+            Case(shape: Self.conv(16, 32, 4, 5, k: (3, 3), pads: (1, 1, 1, 1)), batch: 11, expectedBatch: 6),
+            Case(shape: Self.conv(20, 16, 6, 70, k: (3, 3), pads: (1, 1, 1, 1)), activation: .leakyRelu(alpha: 0.1),
+                 residual: true),
+            Case(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
+        ]
+        withEvery("case", in: cases) { c in
+            let g = c.shape
+            var rng = SeededGenerator(seed: 5)
+            let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
+            let b = c.bias ? rng.normals(g.outputChannels) : nil
+            let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
+            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+            let conv = Convolution(shape: g, weights: w, bias: b, activation: c.activation,
+                                   expectedBatch: c.expectedBatch, algorithm: .winograd4x4)
+            let bounds = c.activation.bounds(
+                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: .winograd4x4, batch: c.batch,
+                                                               x: x, weights: w, bias: b, residual: r))
+            for t in [1, 2, 3] {
+                assertClose(conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t)),
+                            z.map(c.activation.reference), bounds: bounds, "\(c) threads \(t)")
+            }
+        }
+        // One image of 14x14 on two workers: output-channel blocks share the transformed panel.
+        let shared = Convolution(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)),
+                                 weights: [Float](repeating: 0, count: 48 * 64 * 9), bias: nil, algorithm: .winograd4x4)
+        #expect(shared.winogradPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedInput)
+        #expect(shared.winogradPlan(batch: 1, parallelism: .serial).positions == 36)
     }
 
     @Test func everyActivationInTheEpilogue() {
@@ -439,7 +499,7 @@ import KernelSupport
         for c in winograd {
             let conv = Convolution(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount),
                                    bias: nil)
-            #expect(conv.algorithm == .winograd, "\(c)")
+            #expect([.winograd, .winograd4x4].contains(conv.algorithm), "\(c)")
             #expect(conv.winogradPlan(batch: 1, parallelism: Parallelism(threads: 2)).sharedInput, "\(c)")
             #expect(!conv.winogradPlan(batch: 1, parallelism: .serial).sharedInput, "\(c)")
         }

@@ -80,9 +80,10 @@ extension Convolution {
     static func preActivationBounds(shape g: ConvShape, algorithm: Algorithm, batch: Int,
                                     x: [Float], weights w: [Float], bias b: [Float]?,
                                     residual r: [Float]?) -> [Float] {
-        if algorithm == .winograd {
-            return RoundingBound.bounds(depth: g.inputChannels + 9,
-                                        magnitudes: winogradMagnitudes(shape: g, batch: batch, x: x, weights: w,
+        if algorithm == .winograd || algorithm == .winograd4x4 {
+            let tile: WinogradTile = algorithm == .winograd ? .f2 : .f4
+            return RoundingBound.bounds(depth: g.inputChannels + tile.depth,
+                                        magnitudes: winogradMagnitudes(tile, shape: g, batch: batch, x: x, weights: w,
                                                                        bias: b, residual: r))
         }
         let m = Reference.conv(g, batch: batch, x: x.map(abs), weights: w.map(abs), bias: b?.map(abs),
@@ -90,82 +91,104 @@ extension Convolution {
         return RoundingBound.bounds(depth: g.reductionLength + 2, magnitudes: m)
     }
 
-    /// M for Winograd F(2x2, 3x3): per output, `|A^T| (sum_c |G| |g_c| |G^T| (.) |B^T| |d_c| |B|) |A|`
+    /// The absolute values of a Winograd algorithm's transforms, and how many roundings deep
+    /// its transforms are.
+    struct WinogradTile {
+        /// Outputs per tile side; |G| ((m + 2) x 3), |B^T| and |A^T| (m x (m + 2)).
+        let m: Int, absG: [[Double]], absBT: [[Double]], absAT: [[Double]]
+        /// Roundings besides the C - 1 additions over channels.
+        let depth: Int
+
+        /// F(2x2, 3x3): the input transform B^T d B is two additions deep, U = G g G^T is rounded
+        /// once from Double, then the product, the output transform A^T m A (two sums of three),
+        /// the bias and the residual: 9.
+        static let f2 = WinogradTile(
+            m: 2, absG: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]],
+            absBT: [[1, 0, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 0, 1]],
+            absAT: [[1, 1, 1, 0], [0, 1, 1, 1]], depth: 9)
+        /// F(4x4, 3x3): each 6-point input transform is up to three roundings deep (two fused
+        /// multiply-adds after a difference), twice; U rounded once; the product; each 4-point
+        /// output transform up to three deep, twice; the bias and the residual: 16.
+        static let f4 = WinogradTile(
+            m: 4, absG: [[0.25, 0, 0], [1.0 / 6, 1.0 / 6, 1.0 / 6], [1.0 / 6, 1.0 / 6, 1.0 / 6],
+                         [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, 1.0 / 12, 1.0 / 6], [0, 0, 1]],
+            absBT: [[4, 0, 5, 0, 1, 0], [0, 4, 4, 1, 1, 0], [0, 4, 4, 1, 1, 0],
+                    [0, 2, 1, 2, 1, 0], [0, 2, 1, 2, 1, 0], [0, 4, 0, 5, 0, 1]],
+            absAT: [[1, 1, 1, 1, 1, 0], [0, 1, 1, 2, 2, 0], [0, 1, 1, 4, 4, 0], [0, 1, 1, 8, 8, 1]], depth: 16)
+    }
+
+    /// M for Winograd F(m x m, 3x3): per output, `|A^T| (sum_c |G| |g_c| |G^T| (.) |B^T| |d_c| |B|) |A|`
     /// over its tile, plus |b| + |r|: the transforms evaluated on absolute values.
     ///
-    /// Depth: the input transform B^T d B is two additions deep, U = G g G^T is rounded once
-    /// from Double, then the product, C - 1 additions over channels, the output transform
-    /// A^T m A (two sums of three), the bias and the residual: C + 9. This M is at least the
-    /// direct convolution's (all terms are non-negative and |B|, |G|, |A| only add terms), so
-    /// it also covers the reference's own 2u M.
-    static func winogradMagnitudes(shape g: ConvShape, batch: Int, x: [Float], weights w: [Float],
+    /// With depth C - 1 + `tile.depth`, this M is at least the direct convolution's (all terms are
+    /// non-negative and |B|, |G|, |A| only add terms), so it also covers the reference's own 2u M.
+    static func winogradMagnitudes(_ tile: WinogradTile, shape g: ConvShape, batch: Int, x: [Float], weights w: [Float],
                                    bias b: [Float]?, residual r: [Float]?) -> [Float] {
         precondition(g.window.kernelHeight == 3 && g.window.kernelWidth == 3 && g.groups == 1,
-                     "winogradMagnitudes: F(2x2, 3x3) only")
+                     "winogradMagnitudes: 3x3 kernels of one group only")
         let c = g.inputChannels, oc = g.outputChannels
         let h = g.inputHeight, width = g.inputWidth, oh = g.outputHeight, ow = g.outputWidth
-        let absG: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]]
-        let absBT: [[Double]] = [[1, 0, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 0, 1]]
-        let absAT: [[Double]] = [[1, 1, 1, 0], [0, 1, 1, 1]]
-        // |U| (OC, C, 4, 4) = |G| |g| |G^T|.
-        var absU = [Double](repeating: 0, count: oc * c * 16)
+        let m = tile.m, alpha = m + 2, positions = alpha * alpha
+        let absG = tile.absG, absBT = tile.absBT, absAT = tile.absAT
+        // |U| (OC, C, alpha, alpha) = |G| |g| |G^T|.
+        var absU = [Double](repeating: 0, count: oc * c * positions)
         for o in 0..<oc {
             for i in 0..<c {
                 let base = (o * c + i) * 9
-                for p in 0..<4 {
-                    for q in 0..<4 {
+                for p in 0..<alpha {
+                    for q in 0..<alpha {
                         var s = 0.0
                         for k in 0..<3 { for l in 0..<3 { s += absG[p][k] * Double(abs(w[base + k * 3 + l])) * absG[q][l] } }
-                        absU[(o * c + i) * 16 + p * 4 + q] = s
+                        absU[(o * c + i) * positions + p * alpha + q] = s
                     }
                 }
             }
         }
-        var m = [Float](repeating: 0, count: batch * oc * oh * ow)
-        var absV = [Double](repeating: 0, count: c * 16)
+        var out = [Float](repeating: 0, count: batch * oc * oh * ow)
+        var absV = [Double](repeating: 0, count: c * positions)
         for n in 0..<batch {
-            for ti in 0..<(oh + 1) / 2 {
-                for tj in 0..<(ow + 1) / 2 {
-                    // |V| (C, 4, 4) = |B^T| |d| |B| for the tile's 4x4 input, zero outside the image.
+            for ti in 0..<(oh + m - 1) / m {
+                for tj in 0..<(ow + m - 1) / m {
+                    // |V| (C, alpha, alpha) = |B^T| |d| |B| for the tile's input, zero outside the image.
                     for i in 0..<c {
-                        var d = [Double](repeating: 0, count: 16)
-                        for p in 0..<4 {
-                            for q in 0..<4 {
-                                let ih = 2 * ti - g.window.padTop + p, iw = 2 * tj - g.window.padLeft + q
+                        var d = [Double](repeating: 0, count: positions)
+                        for p in 0..<alpha {
+                            for q in 0..<alpha {
+                                let ih = m * ti - g.window.padTop + p, iw = m * tj - g.window.padLeft + q
                                 if ih >= 0 && ih < h && iw >= 0 && iw < width {
-                                    d[p * 4 + q] = Double(abs(x[((n * c + i) * h + ih) * width + iw]))
+                                    d[p * alpha + q] = Double(abs(x[((n * c + i) * h + ih) * width + iw]))
                                 }
                             }
                         }
-                        for p in 0..<4 {
-                            for q in 0..<4 {
+                        for p in 0..<alpha {
+                            for q in 0..<alpha {
                                 var s = 0.0
-                                for k in 0..<4 { for l in 0..<4 { s += absBT[p][k] * d[k * 4 + l] * absBT[q][l] } }
-                                absV[i * 16 + p * 4 + q] = s
+                                for k in 0..<alpha { for l in 0..<alpha { s += absBT[p][k] * d[k * alpha + l] * absBT[q][l] } }
+                                absV[i * positions + p * alpha + q] = s
                             }
                         }
                     }
                     for o in 0..<oc {
-                        var sum = [Double](repeating: 0, count: 16)
+                        var sum = [Double](repeating: 0, count: positions)
                         for i in 0..<c {
-                            for xi in 0..<16 { sum[xi] += absU[(o * c + i) * 16 + xi] * absV[i * 16 + xi] }
+                            for xi in 0..<positions { sum[xi] += absU[(o * c + i) * positions + xi] * absV[i * positions + xi] }
                         }
-                        for rr in 0..<2 {
-                            for ss in 0..<2 {
-                                let oi = 2 * ti + rr, oj = 2 * tj + ss
+                        for rr in 0..<m {
+                            for ss in 0..<m {
+                                let oi = m * ti + rr, oj = m * tj + ss
                                 guard oi < oh && oj < ow else { continue }
                                 var s = 0.0
-                                for p in 0..<4 { for q in 0..<4 { s += absAT[rr][p] * sum[p * 4 + q] * absAT[ss][q] } }
+                                for p in 0..<alpha { for q in 0..<alpha { s += absAT[rr][p] * sum[p * alpha + q] * absAT[ss][q] } }
                                 let index = ((n * oc + o) * oh + oi) * ow + oj
                                 s += Double(abs(b?[o] ?? 0)) + Double(abs(r?[index] ?? 0))
-                                m[index] = Float(s)
+                                out[index] = Float(s)
                             }
                         }
                     }
                 }
             }
         }
-        return m
+        return out
     }
 }
 
