@@ -2,7 +2,10 @@
 // of the pointwise and tiled-columns convolutions, w one packed panel of `PointwiseWeights`
 // ([k][6]) and x one packed tile of `PointwiseTiles` ([k][width]).
 //
-//   sixteen  6 x 16: per k, 2 loads of x, 6 broadcasts of w, 12 FMAs (the workhorse);
+//   sixteen  6 x 16: per k, 2 loads of x, 6 broadcasts of w, 12 FMAs (the workhorse); with
+//            AVX-512 one 16-lane register per row: 1 load, 6 broadcasts, 6 FMAs (the 8-lane
+//            version compiled for AVX-512 put its broadcasts in registers 16-31, and ran 10-25 %
+//            slower than the AVX2 build on an AMD EPYC with AVX-512; this one is level or ahead);
 //   eight    6 x 8: a last tile of 5 to 8 columns;
 //   narrow   6 x (1 to 4): a last tile of 1 to 4 columns (packed that wide), the rows in the
 //            lanes instead: per k one 8-float load of the panel (its 6 rows and 2 of the next k,
@@ -49,6 +52,51 @@ enum PointwiseTile {
         }
     }
 
+    #if NETDISSECT_ISA_AVX512
+    /// `sixteen` on 512-bit registers: one row of the tile is one register (per k, 1 load of x,
+    /// 6 broadcasts, 6 FMAs of sixteen lanes).
+    @inline(never)
+    static func sixteen<F: VectorFunction>(
+        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        typealias Vec16 = SIMD16<Float>
+        var a0 = Vec16(repeating: bias[0])
+        var a1 = Vec16(repeating: rows > 1 ? bias[1] : 0)
+        var a2 = Vec16(repeating: rows > 2 ? bias[2] : 0)
+        var a3 = Vec16(repeating: rows > 3 ? bias[3] : 0)
+        var a4 = Vec16(repeating: rows > 4 ? bias[4] : 0)
+        var a5 = Vec16(repeating: rows > 5 ? bias[5] : 0)
+        var wp = w, xp = x
+        for _ in 0..<k {
+            let x0 = UnsafeRawPointer(xp).loadUnaligned(as: Vec16.self)
+            a0 = a0.addingProduct(Vec16(repeating: wp[0]), x0)
+            a1 = a1.addingProduct(Vec16(repeating: wp[1]), x0)
+            a2 = a2.addingProduct(Vec16(repeating: wp[2]), x0)
+            a3 = a3.addingProduct(Vec16(repeating: wp[3]), x0)
+            a4 = a4.addingProduct(Vec16(repeating: wp[4]), x0)
+            a5 = a5.addingProduct(Vec16(repeating: wp[5]), x0)
+            wp += 6
+            xp += ldx
+        }
+        @inline(__always) func store(_ r: Int, _ v: Vec16) {
+            var lo = v.lowHalf, hi = v.highHalf
+            if let residual {
+                lo += residual.vec8(r * ldy)
+                hi += residual.vec8(r * ldy + 8)
+            }
+            (y + r * ldy).store(f(lo), at: 0)
+            (y + r * ldy).store(f(hi), at: 8)
+        }
+        store(0, a0)
+        if rows > 1 { store(1, a1) }
+        if rows > 2 { store(2, a2) }
+        if rows > 3 { store(3, a3) }
+        if rows > 4 { store(4, a4) }
+        if rows > 5 { store(5, a5) }
+    }
+    #else
     @inline(never)
     static func sixteen<F: VectorFunction>(
         _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
@@ -96,6 +144,7 @@ enum PointwiseTile {
         if rows > 4 { store(4, a40, a41) }
         if rows > 5 { store(5, a50, a51) }
     }
+    #endif
 
     @inline(never)
     static func eight<F: VectorFunction>(
