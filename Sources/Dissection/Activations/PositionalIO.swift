@@ -1,5 +1,5 @@
 // Whole reads and writes at a file offset (pread/pwrite until done, EINTR retried), shared by
-// the row files of activations and the label-mask cache.
+// the activation cache's map files, the label-mask cache and `.npy` row files.
 #if canImport(Glibc)
 import Glibc
 #else
