@@ -16,10 +16,12 @@
 //
 // What is checked, and what happens to a cache that fails:
 // - the end of pass 1 checks every threshold against the bound of the maps left out before it
-//   relies on them (`Dissector.dropCacheUnlessThresholdsCoverSkips`); a threshold below it (only
-//   an overflowing interpolation could do that) drops the cache;
+//   relies on them (`Dissector.completeThresholds`); a threshold below it (only an overflowing
+//   interpolation could do that) drops the cache;
 // - a resumed pass 1 checks the rows up to its checkpoint, cuts the files after them and rewrites
-//   from there; a pass after the first checks the whole index when it opens the cache. A cache
+//   from there (its selectors, compacted when they were saved, may leave out more maps than those
+//   of an uninterrupted run would: every bound is still at most T_u, and the results are the
+//   same); a pass after the first checks the whole index when it opens the cache. A cache
 //   missing, written by an earlier netdissect (`<k>.f32`: every map, at fixed offsets) or failing
 //   those checks is dropped: the passes after the first then run the model again, as without one;
 // - a batch's maps are checked against their row's check when read; damage found there stops the
