@@ -240,12 +240,7 @@ final class MapFile: @unchecked Sendable {
     private func damaged(_ path: String, _ reason: String) -> CacheDamage { CacheDamage(path: path, reason: reason) }
 
     private func transfer(_ fd: Int32, _ path: String, offset: Int, bytes: inout [UInt8], write: Bool) throws {
-        let count = bytes.count
-        guard count > 0 else { return }
-        let cause = bytes.withUnsafeMutableBytes {
-            positionalTransfer(fd: fd, offset: offset, bytes: count, buffer: $0.baseAddress!, write: write)
-        }
-        guard let cause else { return }
+        guard let cause = positionalTransfer(fd: fd, offset: offset, bytes: &bytes, write: write) else { return }
         if write { throw RunError.store(path: path, reason: "cannot write the activation cache (\(cause))") }
         throw damaged(path, "cannot read it (\(cause))")
     }

@@ -20,3 +20,13 @@ func positionalTransfer(fd: Int32, offset: Int, bytes: Int, buffer: UnsafeMutabl
     }
     return nil
 }
+
+/// `positionalTransfer` of a whole byte array (nothing to do for an empty one).
+/// - Returns: nil when done, else why not.
+func positionalTransfer(fd: Int32, offset: Int, bytes: inout [UInt8], write: Bool) -> String? {
+    let count = bytes.count
+    guard count > 0 else { return nil }
+    return bytes.withUnsafeMutableBytes {
+        positionalTransfer(fd: fd, offset: offset, bytes: count, buffer: $0.baseAddress!, write: write)
+    }
+}
