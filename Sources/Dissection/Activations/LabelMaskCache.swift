@@ -117,12 +117,7 @@ final class LabelMaskCache: @unchecked Sendable {
     }
 
     private func transfer(_ fd: Int32, _ path: String, offset: Int, bytes: inout [UInt8], write: Bool) throws {
-        let count = bytes.count
-        guard count > 0 else { return }
-        let cause = bytes.withUnsafeMutableBytes {
-            positionalTransfer(fd: fd, offset: offset, bytes: count, buffer: $0.baseAddress!, write: write)
-        }
-        guard let cause else { return }
+        guard let cause = positionalTransfer(fd: fd, offset: offset, bytes: &bytes, write: write) else { return }
         if write { throw RunError.store(path: path, reason: "cannot write the label-mask cache (\(cause))") }
         throw damaged("cannot read it (\(cause))", path: path)
     }

@@ -32,7 +32,7 @@ public final class NPYActivations: ActivationProducer {
         }
         layers = [LayerShape(name: layerName, units: c, height: h, width: w)]
         rows = n
-        file = try RowFile(path: path, offset: header.dataOffset, rowLength: c * h * w, writable: false)
+        file = try RowFile(path: path, offset: header.dataOffset, rowLength: c * h * w)
     }
 
     /// Reads the rows of `items`, contiguous runs at a time.

@@ -1,5 +1,5 @@
 // Whole reads and writes at a file offset (pread/pwrite until done, EINTR retried), shared by
-// the row files of activations and the label-mask cache.
+// the activation cache's map files, the label-mask cache and `.npy` row files.
 #if canImport(Glibc)
 import Glibc
 #else
@@ -19,4 +19,14 @@ func positionalTransfer(fd: Int32, offset: Int, bytes: Int, buffer: UnsafeMutabl
         done += n
     }
     return nil
+}
+
+/// `positionalTransfer` of a whole byte array (nothing to do for an empty one).
+/// - Returns: nil when done, else why not.
+func positionalTransfer(fd: Int32, offset: Int, bytes: inout [UInt8], write: Bool) -> String? {
+    let count = bytes.count
+    guard count > 0 else { return nil }
+    return bytes.withUnsafeMutableBytes {
+        positionalTransfer(fd: fd, offset: offset, bytes: count, buffer: $0.baseAddress!, write: write)
+    }
 }

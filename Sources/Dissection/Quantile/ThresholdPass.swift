@@ -79,12 +79,19 @@ public struct ThresholdPass: Sendable, Equatable {
     /// - Parameters:
     ///   - activations: `(n, C, H, W)` float32.
     ///   - indices: the image index of each row, nil for a row to leave out.
-    // activations (n, C, H, W) -> selectors and top lists updated for the rows not left out
-    public mutating func add(_ activations: UnsafeBufferPointer<Float>, indices: [Int?], workers: Int) {
+    ///   - stored: when given (`n * C` flags, image-major), set to 1 for each map the activation
+    ///     cache must keep for the passes after this one and to 0 for the others: a map of a row
+    ///     left out, and (selection) a map whose peak is at most its unit's `skipBound` before the
+    ///     map is added, which can never pass the unit's threshold.
+    // activations (n, C, H, W) -> selectors and top lists updated for the rows not left out;
+    // stored (n, C) flags
+    public mutating func add(_ activations: UnsafeBufferPointer<Float>, indices: [Int?], workers: Int,
+                             stored: UnsafeMutablePointer<UInt8>? = nil) {
         let n = indices.count, C = units, HW = mapSize
         precondition(activations.count >= n * C * HW, "ThresholdPass.add: \(activations.count) values for \(n) images")
         let chunks = max(1, min(workers, C))
         let act = SendableFloats(activations)
+        let flags = stored.map(SendableFlags.init)
         let k = top.k
         let selection = method == .selection
         var chunkCounts = [NonFiniteCounts](repeating: NonFiniteCounts(), count: chunks)
@@ -98,7 +105,10 @@ public struct ThresholdPass: Sendable, Equatable {
                 Parallelism(threads: workers).forEach(chunks) { chunk, _ in
                     let uStart = chunk * C / chunks, uEnd = (chunk + 1) * C / chunks
                     for i in 0..<n {
-                        guard let image = indices[i] else { continue }
+                        guard let image = indices[i] else {
+                            flags?.base.advanced(by: i * C + uStart).update(repeating: 0, count: uEnd - uStart)
+                            continue
+                        }
                         for u in uStart..<uEnd {
                             let map = act.base + (i * C + u) * HW
                             let values = UnsafeBufferPointer(start: map, count: HW)
@@ -107,8 +117,11 @@ public struct ThresholdPass: Sendable, Equatable {
                             // selector reads a finite map only when its peak could be kept.
                             let (peak, allFinite) = Self.peak(of: values)
                             if selection {
+                                // The bound before this map is added (it only rises after).
+                                if let flags { flags.base[i * C + u] = peak > h.selectors![u].skipBound ? 1 : 0 }
                                 if allFinite { h.selectors![u].add(values, finitePeak: peak) } else { h.selectors![u].add(values) }
                             } else {
+                                if let flags { flags.base[i * C + u] = 1 }
                                 h.histograms![u].countHigh(values)
                             }
                             if !allFinite { countsBase.base[chunk].count(values) }
@@ -156,20 +169,36 @@ public struct ThresholdPass: Sendable, Equatable {
     /// Refine pass: counts a batch's values within the bins that hold the ranks.
     // activations (n, C, H, W) -> low-bit counts for the rows not left out
     public mutating func refine(_ activations: UnsafeBufferPointer<Float>, indices: [Int?], workers: Int) {
+        refine(activations, maps: nil, indices: indices, workers: workers)
+    }
+
+    /// `refine` of a batch whose maps lie where `maps` says (read back from the activation
+    /// cache; every map of a row not left out must be there), or image-major when nil.
+    mutating func refine(_ activations: UnsafeBufferPointer<Float>, maps: MapTable?, indices: [Int?], workers: Int) {
         let n = indices.count, C = units, HW = mapSize
-        precondition(method == .histogram && activations.count >= n * C * HW, "ThresholdPass.refine: bad call")
+        precondition(method == .histogram && activations.count >= (maps?.count ?? n * C) * HW, "ThresholdPass.refine: bad call")
+        precondition(maps.map { $0.images == n && $0.units == C } ?? true, "ThresholdPass.refine: map table of another batch")
         let chunks = max(1, min(workers, C))
         let act = SendableFloats(activations)
+        let numbers = maps?.numbers
         histograms.withUnsafeMutableBufferPointer { hist in
             let h = PassHandle(selectors: nil, histograms: hist.baseAddress, lists: nil)
             Parallelism(threads: workers).forEach(chunks) { chunk, _ in
                 for i in 0..<n where indices[i] != nil {
                     for u in (chunk * C / chunks)..<((chunk + 1) * C / chunks) {
-                        h.histograms![u].countLow(UnsafeBufferPointer(start: act.base + (i * C + u) * HW, count: HW))
+                        let k = numbers.map { Int($0[i * C + u]) } ?? i * C + u
+                        precondition(k >= 0, "ThresholdPass.refine: a map of image \(indices[i]!) is not in the batch")
+                        h.histograms![u].countLow(UnsafeBufferPointer(start: act.base + k * HW, count: HW))
                     }
                 }
             }
         }
+    }
+
+    /// Per unit, the largest peak of a map `add` may have left out of the activation cache
+    /// (`TopValueSelector.skipBound`; -inf for histograms, which leave none out).
+    public var skipBounds: [Float] {
+        method == .selection ? selectors.map(\.skipBound) : [Float](repeating: -.infinity, count: units)
     }
 
     /// `T_u` for every unit (after the refine pass for the histogram method); +inf for a unit
@@ -245,6 +274,9 @@ public struct ThresholdPass: Sendable, Equatable {
         self.top = top
     }
 }
+
+/// The stored-map flags workers write (each its own units).
+struct SendableFlags: @unchecked Sendable { let base: UnsafeMutablePointer<UInt8> }
 
 /// Per-worker non-finite counts.
 struct SendableCounts: @unchecked Sendable { let base: UnsafeMutablePointer<NonFiniteCounts> }

@@ -93,6 +93,15 @@ public struct TopValueSelector: Sendable, Equatable {
         }
     }
 
+    /// The largest peak a map may have and still be left out of the activation cache: every
+    /// value at or below it stays at or below this selector's threshold, so such a map can never
+    /// pass it. It is the cutoff once the buffer has compacted (the keep-th largest of a subset of
+    /// the values seen, so at most the keep-th largest of all values, at most the value of rank
+    /// `count - 1 - lower` that `quantile` interpolates up from), -inf before; it only rises.
+    /// The arithmetic of `quantile` could in principle land below it (an interpolation that
+    /// overflows), so the dissector checks every threshold against it before relying on it.
+    public var skipBound: Float { compacted ? cutoff : -.infinity }
+
     /// Adds an array of values.
     public mutating func add(_ values: [Float]) {
         values.withUnsafeBufferPointer { add($0) }

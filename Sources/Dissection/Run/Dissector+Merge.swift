@@ -54,23 +54,29 @@ extension Dissector {
 
         if pass == 1 || refine {
             var merged: [ThresholdPass] = []
+            // Each shard left maps out of its own cache by its own bounds.
+            var skipBounds: [[Float]] = []
             for (l, layer) in setup.layers.enumerated() {
                 let fresh = ThresholdPass(units: layer.units, mapSize: layer.mapSize, quantile: configuration.quantile,
                                           topK: configuration.topK, maxImages: setup.total, method: setup.methods[l])
                 var state: ThresholdPass?
+                var bounds = [Float](repeating: -.infinity, count: layer.units)
                 for result in results {
                     guard let s = ThresholdPass(serialized: try result.blob(layer.name)), s.isCompatible(with: fresh) else {
                         throw RunError.corruptState(path: result.path, reason: "the state of layer \(layer.name) is unreadable or of other settings")
                     }
+                    if !refine { bounds = zip(bounds, s.skipBounds).map { max($0, $1) } }
                     if state == nil { state = s } else if refine { state!.mergeRefine(s) } else { state!.merge(s) }
                 }
                 merged.append(state!)
+                skipBounds.append(bounds)
             }
             if refine {
                 try completeRefine(&session, states: merged)
             } else {
-                try completeThresholds(&session, states: merged, skippedCount: skippedCount, pendingSkips: newSkips,
-                                       firstSkip: newSkips.first)
+                let caches = try store.usesActivationCache() ? ShardSpec.all(count).map { ShardFiles.cacheFolder(spec: $0) } : []
+                try completeThresholds(&session, states: merged, skipBounds: skipBounds, cacheFolders: caches,
+                                       skippedCount: skippedCount, pendingSkips: newSkips, firstSkip: newSkips.first)
             }
         } else {
             var merged: [LayerTally] = []

@@ -32,11 +32,12 @@ extension Dissector {
         let workers = options.workerCount
         // The segmentations are not needed here; with pass 1's label masks kept, they are not read.
         let segmentations: SegmentationUse = try labelMaskCacheForLaterPasses(session) == nil ? .decode : .skip
+        var maps: [MapTable?] = []
         try runBatches(&session, decodeImages: cache == nil && producer.needsImages, segmentations: segmentations,
                        secondPassFactor: 1, checkpoint: checkpoint,
                        activations: { items, start, buffers in
-                           try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
-                       }) { items, _, reasons, buffers, _ in
+                           try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers, maps: &maps)
+                       }) { items, start, reasons, buffers, _ in
             // The histograms of pass 1 hold exactly the images not skipped then; an image that
             // cannot be read now would make the counts disagree.
             var indices: [Int?] = []
@@ -52,10 +53,10 @@ extension Dissector {
                 }
                 indices.append(item.index)
             }
+            try checkCachedRows(maps, cache: cache, start: start) { indices[$0] != nil }
             for l in layers.indices where states[l].needsRefine {
-                let needed = items.count * layers[l].valuesPerImage
                 buffers[l].withUnsafeBufferPointer { b in
-                    states[l].refine(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
+                    states[l].refine(b, maps: maps[l], indices: indices, workers: workers)
                 }
             }
         }

@@ -61,10 +61,11 @@ extension Dissector {
         }
 
         // Activations: from the cache, or produced again (a file re-read, or the model re-run).
+        var maps: [MapTable?] = []
         try runBatches(&session, decodeImages: recompute && producer.needsImages,
                        segmentations: storedMasks == nil ? .decode : .skip, secondPassFactor: 1, checkpoint: checkpoint,
                        activations: { items, start, buffers in
-                           try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers)
+                           try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers, maps: &maps)
                        }) { items, start, reasons, buffers, progress in
             // Annotations of the images still in; an image first found unusable now is recorded too.
             var annotations: [ImageAnnotation?] = []
@@ -87,11 +88,10 @@ extension Dissector {
             }
             let masks = try storedMasks.map { try $0.masks(start: start, annotations: annotations, catalog: catalog) }
                 ?? maskBatch.build(annotations)
+            try checkCachedRows(maps, cache: cache, start: start) { annotations[$0] != nil }
             for l in layers.indices {
-                let needed = items.count * layers[l].valuesPerImage
                 buffers[l].withUnsafeBufferPointer { b in
-                    kernels[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), masks: masks,
-                                   thresholds: thresholds[l], to: &tallies[l])
+                    kernels[l].add(b, maps: maps[l], masks: masks, thresholds: thresholds[l], to: &tallies[l])
                 }
             }
             progress.imagesSkipped = skippedCount
@@ -148,32 +148,6 @@ extension Dissector {
         }
         for (layer, unique) in zip(layers, uniques) { emit(.layerFinished(layer: layer.name, uniqueDetectors: unique)) }
         emit(.finished(progress))
-    }
-}
-
-extension Dissector {
-    /// The session's activation cache when the run keeps one and its files are there.
-    func secondPassCache(_ session: Session) throws -> ActivationCache? {
-        let layers = session.layers
-        guard session.useCache,
-              ActivationCache.exists(runDirectory: directory, layerCount: layers.count, folder: session.cacheFolder) else { return nil }
-        return try ActivationCache(runDirectory: directory, layers: layers, folder: session.cacheFolder, firstRow: session.range.lowerBound)
-    }
-
-    /// The activations of `items` (rows `start...`) for a pass after the first: read back from
-    /// the activation cache when there is one, else produced again (a file re-read or the model
-    /// re-run). Returns, per item, why it could not be produced (nil when it was).
-    func secondReading(_ items: [SampleItem], start: Int, cache: ActivationCache?, layers: [LayerShape],
-                       into buffers: inout [[Float]]) throws -> [String?] {
-        guard let cache else { return try producer.produce(items, into: &buffers) }
-        for l in layers.indices {
-            let needed = items.count * layers[l].valuesPerImage
-            if buffers[l].count != needed { buffers[l] = [Float](repeating: 0, count: needed) }
-            try buffers[l].withUnsafeMutableBufferPointer { b in
-                try cache.read(layer: l, rows: start, count: items.count, into: b.baseAddress!)
-            }
-        }
-        return [String?](repeating: nil, count: items.count)
     }
 }
 

@@ -24,8 +24,7 @@ extension Dissector {
                 states.append(fresh)
             }
         }
-        let cache = session.useCache ? try ActivationCache(runDirectory: directory, layers: layers, folder: session.cacheFolder,
-                                                           firstRow: session.range.lowerBound) : nil
+        let cache = try activationCacheForPassOne(session)
         let masks = try labelMaskCacheForPassOne(session)
         var pendingSkips: [SkippedInput] = []
         var skippedCount = session.progress.imagesSkipped
@@ -56,6 +55,8 @@ extension Dissector {
         }
 
         let workers = options.workerCount
+        // Per map of a batch, whether the cache stores it (`ThresholdPass.add` decides).
+        var stored = [UInt8]()
         try runBatches(&session, decodeImages: producer.needsImages, segmentations: masks == nil ? .decode : .masks,
                        secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1, checkpoint: checkpoint,
                        activations: { items, _, buffers in try producer.produce(items, into: &buffers) }) { items, start, reasons, buffers, progress in
@@ -79,12 +80,25 @@ extension Dissector {
                     }
                 }
             }
+            let used = indices.map { $0 != nil }
             for l in layers.indices {
                 let needed = items.count * layers[l].valuesPerImage
                 precondition(buffers[l].count >= needed, "producer returned too few values for \(layers[l].name)")
+                guard let cache else {
+                    buffers[l].withUnsafeBufferPointer { b in
+                        states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
+                    }
+                    continue
+                }
+                let maps = items.count * layers[l].units
+                if stored.count < maps { stored = [UInt8](repeating: 0, count: maps) }
                 try buffers[l].withUnsafeBufferPointer { b in
-                    try cache?.write(layer: l, rows: start, count: items.count, from: b.baseAddress!)
-                    states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
+                    try stored.withUnsafeMutableBufferPointer { flags in
+                        states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers,
+                                      stored: flags.baseAddress!)
+                        try cache.write(layer: l, rows: start, count: items.count, from: b.baseAddress!,
+                                        stored: flags.baseAddress!, used: used)
+                    }
                 }
             }
             // The label masks the loader built, for pass 2 (none for an image left out).
@@ -122,7 +136,12 @@ extension Dissector {
     /// The end of pass 1 over every image (one process, or the merge of its shards): the run
     /// fails when no image could be used; else the top images are final, and the thresholds too
     /// unless a refine pass must finish them.
-    func completeThresholds(_ session: inout Session, states: [ThresholdPass], skippedCount: Int,
+    /// - Parameters:
+    ///   - skipBounds: per layer and unit, the largest peak of a map left out of an activation
+    ///     cache (the states' own when nil; the largest over the shards' for a merge).
+    ///   - cacheFolders: the activation caches those maps were left out of (the session's when nil).
+    func completeThresholds(_ session: inout Session, states: [ThresholdPass], skipBounds: [[Float]]? = nil,
+                            cacheFolders: [String]? = nil, skippedCount: Int,
                             pendingSkips: [SkippedInput], firstSkip: SkippedInput?) throws {
         let store = session.store, layers = session.layers, total = session.total
         // A pass in which no image could be used leaves nothing to tally: the run fails here
@@ -146,6 +165,18 @@ extension Dissector {
             for l in states.indices { states[l].startRefine() }
         }
         let thresholds = refine ? [] : states.map { $0.thresholds(workers: options.workerCount) }
+        // The passes after this one take a map left out of the cache for one that never passes its
+        // threshold: the cache goes (before the commit that starts them) unless every threshold
+        // is at least the bound of the maps left out. Those of selection layers are final already.
+        let folders = cacheFolders ?? (session.useCache ? [session.cacheFolder] : [])
+        if !folders.isEmpty {
+            let final = refine ? states.map { $0.method == .selection ? $0.thresholds(workers: options.workerCount) : [] } : thresholds
+            let bounds = skipBounds ?? states.map(\.skipBounds)
+            if let (l, u) = Self.thresholdBelowSkipBound(final, bounds: bounds) {
+                for folder in folders { ActivationCache.removeMaps(runDirectory: directory, folder: folder, layerCount: layers.count) }
+                emit(.warning(TerminalText.sanitize("layer \(layers[l].name) unit \(u + 1): its threshold \(final[l][u]) lies below maps pass 1 left out of the activation cache (up to \(bounds[l][u])); the cache is dropped and the model runs again")))
+            }
+        }
         session.progress.pass = 2
         session.progress.passName = refine ? "refine" : "tally"
         session.progress.imagesDone = 0
@@ -171,6 +202,16 @@ extension Dissector {
             emit(.warning(TerminalText.sanitize(state.nonFinite.sentence(layer: layer.name))))
         }
         if !refine { emit(.thresholdsReady(progress)) }
+    }
+
+    /// The first unit (layer, unit) whose threshold lies below the largest peak of the maps left
+    /// out of the activation cache, or nil (a layer without `thresholds` is not checked).
+    static func thresholdBelowSkipBound(_ thresholds: [[Float]], bounds: [[Float]]) -> (layer: Int, unit: Int)? {
+        for (l, (t, b)) in zip(thresholds, bounds).enumerated() {
+            precondition(t.isEmpty || t.count == b.count, "thresholdBelowSkipBound: unit counts")
+            for u in t.indices where t[u] < b[u] { return (l, u) }
+        }
+        return nil
     }
 
     /// Stores a layer's final thresholds (the table, and the blob the tally pass reads) and drops

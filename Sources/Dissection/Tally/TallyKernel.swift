@@ -3,9 +3,10 @@
 // For every unit u and image i: if no raw value of the map exceeds T_u the mask is empty
 // (bilinear values never exceed the map's maximum, see BilinearPlan) and nothing is added; this
 // test runs sixteen values at a time and rejects about four pairs in five at the top-0.5 %
-// quantile. Otherwise the map is upsampled and thresholded into a bitset (UnitMasker, over the
-// box that can pass), and each label mask of the image costs one AND + popcount pass over the
-// words both masks can occupy. The union `U_uc` is charged through the labels' primary
+// quantile (a batch read back from the activation cache holds only the maps pass 1 could not rule
+// out, `MapTable`: the others are passed over as maps that fail the test). Otherwise the map is
+// upsampled and thresholded into a bitset (UnitMasker, over the box that can pass), and each label
+// mask of the image costs one AND + popcount pass over the words both masks can occupy. The union `U_uc` is charged through the labels' primary
 // categories (`LabelMasks.present`); the lite rule also needs the categories the mask touches,
 // which fall out of the same intersections. Units are split into a few chunks per core, handed out
 // as workers free up; a chunk owns whole rows of the tally arrays, so no locks and no merge, and
@@ -62,8 +63,17 @@ public final class TallyKernel: @unchecked Sendable {
     // activations (n, C, H, W), masks n, thresholds C -> tally += sums over the n images
     public func add(_ activations: UnsafeBufferPointer<Float>, masks: [LabelMasks?],
                     thresholds: [Float], to tally: inout LayerTally) {
+        add(activations, maps: nil, masks: masks, thresholds: thresholds, to: &tally)
+    }
+
+    /// `add` for a batch whose maps lie where `maps` says (read back from the activation cache),
+    /// or image-major when nil; a map the table does not have never passes its threshold.
+    // activations (maps.count, H, W) or (n, C, H, W), masks n, thresholds C -> tally += sums over the n images
+    func add(_ activations: UnsafeBufferPointer<Float>, maps: MapTable?, masks: [LabelMasks?],
+             thresholds: [Float], to tally: inout LayerTally) {
         let n = masks.count, C = units, HW = height * width
-        precondition(activations.count >= n * C * HW, "TallyKernel.add: \(activations.count) values for \(n) images")
+        precondition(activations.count >= (maps?.count ?? n * C) * HW, "TallyKernel.add: \(activations.count) values for \(n) images")
+        precondition(maps.map { $0.images == n && $0.units == C } ?? true, "TallyKernel.add: map table of another batch")
         precondition(thresholds.count == C && tally.units == C, "TallyKernel.add: unit count")
         for m in masks { if let m { tally.addTruth(m) } }
         guard masks.contains(where: { $0 != nil }) else { return }
@@ -74,6 +84,9 @@ public final class TallyKernel: @unchecked Sendable {
         // their maps pass the threshold, and one worker left with the busy half idled the other.
         let chunks = Swift.min(scratch.count, C)
         let act = SendableFloats(activations)
+        let numbers = maps?.numbers ?? []
+        numbers.withUnsafeBufferPointer { numbers in
+        let table = numbers.isEmpty ? nil : SendableNumbers(base: numbers.baseAddress!)
         thresholds.withUnsafeBufferPointer { thresholds in
         tally.intersections.withUnsafeMutableBufferPointer { ib in
         tally.unions.withUnsafeMutableBufferPointer { ub in
@@ -91,7 +104,13 @@ public final class TallyKernel: @unchecked Sendable {
                     let labelWords = LabelMaskWords(wordCount: image.wordCount, count: image.labelCount, words: image.words,
                                                     spans: image.wordSpans, slots: image.slots, categories: image.categories)
                     for u in uStart..<uEnd {
-                        let map = act.base + (i * C + u) * HW
+                        // The map's number in the buffer: its place, or the table's (-1: not stored).
+                        var number = i * C + u
+                        if let table {
+                            number = Int(table.base[number])
+                            if number < 0 { continue }
+                        }
+                        let map = act.base + number * HW
                         let t = out.thresholds[u]
                         guard kernels.anyAbove(map, count: HW, threshold: t) else { continue }
                         let (area, span) = masker.threshold(map, t)
@@ -114,7 +133,7 @@ public final class TallyKernel: @unchecked Sendable {
                 }
             }
         }
-        }}}}
+        }}}}}
     }
 }
 
@@ -159,6 +178,9 @@ struct TallyHandle: @unchecked Sendable {
     let activeArea: UnsafeMutablePointer<UInt64>
     let thresholds: UnsafePointer<Float>
 }
+
+/// A batch's map numbers (`MapTable.numbers`) shared by workers.
+struct SendableNumbers: @unchecked Sendable { let base: UnsafePointer<Int32> }
 
 /// A read-only float buffer shared by workers.
 struct SendableFloats: @unchecked Sendable {

@@ -75,6 +75,8 @@ import Testing
             let (signal, signalled, _) = try runCommand(arguments(out), environment: ["NETDISSECT_TEST_KILL": hook])
             #expect(signalled && signal == 9, "hook \(hook): the process was not killed")
             #expect(FileManager.default.fileExists(atPath: out + "/cache/labels.bin"), "hook \(hook)")
+            #expect(FileManager.default.fileExists(atPath: out + "/cache/0.maps"), "hook \(hook)")
+            #expect(FileManager.default.fileExists(atPath: out + "/cache/0.index"), "hook \(hook)")
             let (again, _, againText) = try runCommand(arguments(out))
             #expect(again == 0, "hook \(hook): \(againText)")
             #expect(try RunSnapshot(directory: out, layer: "features") == reference, "hook \(hook)")
@@ -107,5 +109,71 @@ import Testing
         let (resumed, _, resumedText) = try runCommand(arguments(out))
         #expect(resumed == 0, "\(resumedText)")
         #expect(try RunSnapshot(directory: out, layer: "features") == reference)
+
+        // The same for the activations: a stored map altered stops the resume with one line; with
+        // the layer's files deleted, pass 2 runs the model again, same results.
+        let maps = dir + "/damaged-maps"
+        _ = try runCommand(arguments(maps), environment: ["NETDISSECT_TEST_KILL": "2:8"])
+        let mapsFile = maps + "/cache/0.maps"
+        var mapBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: mapsFile)))
+        mapBytes[mapBytes.count - 2] ^= 0x10
+        try Data(mapBytes).write(to: URL(fileURLWithPath: mapsFile))
+        let (stopped, _, stoppedText) = try runCommand(arguments(maps))
+        #expect(stopped == 1)
+        // The progress up to the damaged batch, then one line: the file, the cause, what to do.
+        let stoppedLines = stoppedText.split(separator: "\n")
+        #expect(stoppedLines.filter { $0.contains("0.maps") }.count == 1)
+        #expect(stoppedLines.last.map { $0.hasPrefix("netdissect: ") && $0.contains("/cache/0.maps: the maps of image")
+                && $0.contains("do not match their check in 0.index; delete 0.maps and 0.index in that folder") } == true, "\(stoppedText)")
+        try FileManager.default.removeItem(atPath: mapsFile)
+        try FileManager.default.removeItem(atPath: maps + "/cache/0.index")
+        let (again, _, againText) = try runCommand(arguments(maps))
+        #expect(again == 0, "\(againText)")
+        #expect(try RunSnapshot(directory: maps, layer: "features") == reference)
+    }
+
+    /// In one process, the planted model's run with the activation cache (which leaves most of its
+    /// maps out at the default quantile) ends as one without it and as the command's, tally.csv
+    /// byte for byte.
+    @Test func theActivationCacheGivesTheResultsOfNoCache() throws {
+        guard requireNetdissectBinary() != nil else { return }
+        let dir = try makeTemporaryDirectory("nd-planted-cache")
+        try PlantedProbe().write(to: dir + "/probe")
+        let (status, _, text) = try runCommand(["dissect", "--model", PlantedProbe.modelPath, "--dataset", dir + "/probe",
+                                                "--layer", "features", "--out", dir + "/command", "--batch", "8"])
+        #expect(status == 0, "\(text)")
+        let reference = try RunSnapshot(directory: dir + "/command", layer: "features")
+        func dissector(_ out: String, cacheLimit: Int) throws -> Dissector {
+            let dataset = try ProbeDataset.open(directory: dir + "/probe")
+            let configuration = RunConfiguration(model: PlantedProbe.modelPath, dataset: dir + "/probe", layers: ["features"])
+            var options = RunOptions(batchSize: 8, threads: 2, checkpointEvery: 16)
+            options.cacheLimit = cacheLimit
+            let source = try ProbeSampleSource(dataset: dataset, categories: nil, limit: nil, workers: options.workerCount)
+            let first = try #require(dataset.records.first)
+            let producer = try ModelActivations(path: PlantedProbe.modelPath, layers: ["features"], inputHeight: first.imageHeight,
+                                                inputWidth: first.imageWidth, mean: configuration.mean, std: configuration.std,
+                                                bgr: false, workers: options.workerCount)
+            return Dissector(configuration: configuration, directory: out, source: source, producer: producer, options: options)
+        }
+        try dissector(dir + "/none", cacheLimit: 0).run()
+        #expect(try RunReader.open(dir + "/none").meta(RunStore.activationCacheKey) == "no")
+        #expect(try RunSnapshot(directory: dir + "/none", layer: "features") == reference)
+
+        // Stopped as pass 2 begins: the cache holds under half of the maps.
+        let cached = dir + "/cached"
+        let control = RunControl()
+        #expect(throws: RunError.cancelled) {
+            try dissector(cached, cacheLimit: 1 << 30).run(control: control) { event in
+                if case let .progress(p) = event, p.pass == 2 { control.cancel() }
+            }
+        }
+        let file = try MapFile(directory: cached + "/cache", layer: 0, units: 4, mapSize: 64, firstRow: 0, mode: .skipping,
+                               create: false, writable: false)
+        let stored = try file.checkedEnd(rows: 100)
+        #expect(stored > 0 && stored < 200, "\(stored) of 400 maps stored")
+        try dissector(cached, cacheLimit: 1 << 30).run()
+        let got = try RunSnapshot(directory: cached, layer: "features")
+        #expect(got == reference)
+        #expect(got.tallyCSV == reference.tallyCSV && !got.tallyCSV.isEmpty)
     }
 }
