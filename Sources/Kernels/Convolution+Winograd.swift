@@ -256,19 +256,19 @@ extension Convolution {
         }
     }
 
-    /// One channel's input x (H, W) -> V (16, ., tiles) for the tile rows `tileRows`: V_xi at
-    /// `v + xi * stride`, one tile per column.
-    private func winogradInput(_ x: UnsafePointer<Float>, plane: UnsafeMutablePointer<Float>, tileRows: Range<Int>,
-                               plan: WinogradPlan, into v: UnsafeMutablePointer<Float>, stride: Int) {
-        let g = shape, w = g.window
-        let columns = plan.tileColumns, phaseWidth = columns + 1
-        let rows = 2 * tileRows.count + 2
-        // Zero-padded plane of the input rows these tiles read, split by column parity:
-        // phase p, row r, column j holds x[2 * tileRows.lowerBound + r - padTop, 2j + p - padLeft].
-        for phase in 0..<2 {
-            let span = GatherSpan(outputs: phaseWidth, offset: phase - w.padLeft, stride: 2, width: g.inputWidth)
+    /// The zero-padded plane of the input rows that the tile rows `tileRows` read, split by column
+    /// modulo m (`plan.m`, the outputs per tile side): phase p, row r, column j holds
+    /// x[m * tileRows.lowerBound + r - padTop, m j + p - padLeft]. Each phase has m * tileRows.count + 2
+    /// rows (returned) of tileColumns + 1 floats.
+    func winogradPlane(_ x: UnsafePointer<Float>, tileRows: Range<Int>, plan: WinogradPlan,
+                       into plane: UnsafeMutablePointer<Float>) -> Int {
+        let g = shape, w = g.window, m = plan.m
+        let phaseWidth = plan.tileColumns + 1
+        let rows = m * tileRows.count + 2
+        for phase in 0..<m {
+            let span = GatherSpan(outputs: phaseWidth, offset: phase - w.padLeft, stride: m, width: g.inputWidth)
             for r in 0..<rows {
-                let ih = 2 * tileRows.lowerBound + r - w.padTop
+                let ih = m * tileRows.lowerBound + r - w.padTop
                 let dst = plane + (phase * rows + r) * phaseWidth
                 if ih >= 0 && ih < g.inputHeight {
                     span.gather(x + ih * g.inputWidth, into: dst)
@@ -277,6 +277,15 @@ extension Convolution {
                 }
             }
         }
+        return rows
+    }
+
+    /// One channel's input x (H, W) -> V (16, ., tiles) for the tile rows `tileRows`: V_xi at
+    /// `v + xi * stride`, one tile per column.
+    private func winogradInput(_ x: UnsafePointer<Float>, plane: UnsafeMutablePointer<Float>, tileRows: Range<Int>,
+                               plan: WinogradPlan, into v: UnsafeMutablePointer<Float>, stride: Int) {
+        let columns = plan.tileColumns, phaseWidth = columns + 1
+        let rows = winogradPlane(x, tileRows: tileRows, plan: plan, into: plane)
         let odd = rows * phaseWidth
         for (t, tileRow) in tileRows.enumerated() {
             let top = UnsafePointer(plane) + 2 * t * phaseWidth
@@ -307,53 +316,63 @@ extension Convolution {
         let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
         let plane = image * g.outputCount + channel * oh * ow
         let bias = Vec8(repeating: a.bias[channel])
+        forEachTileGroup(m, tileRows: tileRows, columns: columns) { src, tileRow, j, n in
+            @inline(__always) func load(_ xi: Int) -> Vec8 { (src + xi * stride + j).vec8() }
+            // A^T m: s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 (rows of the 4x4 tile).
+            var s0 = (Vec8(), Vec8(), Vec8(), Vec8()), s1 = s0
+            for col in 0..<4 {
+                let m0 = load(col), m1 = load(4 + col), m2 = load(8 + col), m3 = load(12 + col)
+                let a0 = m0 + m1 + m2, a1 = m1 - m2 - m3
+                switch col {
+                case 0: s0.0 = a0; s1.0 = a1
+                case 1: s0.1 = a0; s1.1 = a1
+                case 2: s0.2 = a0; s1.2 = a1
+                default: s0.3 = a0; s1.3 = a1
+                }
+        }
+        // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
+        let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
+        let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
+        let width = min(2 * n, ow - 2 * j)
+        for r in 0..<2 where 2 * tileRow + r < oh {
+            // Interleave the row's two columns of each tile: 2n values from column 2j.
+            let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
+            var lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
+            var hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
+            let at = plane + (2 * tileRow + r) * ow + 2 * j
+            let y = a.y + at
+            if width == 16 {
+                if let residual = a.residual {
+                    lo += (residual + at).vec8()
+                    hi += (residual + at).vec8(8)
+                }
+                y.store(f(lo))
+                y.store(f(hi), at: 8)
+            } else {
+                // The row's end: the residual through the buffer, stores cut to width.
+                if let residual = a.residual {
+                    Runs.copy(residual + at, buffer, width)
+                    lo += buffer.vec8()
+                    hi += buffer.vec8(8)
+                }
+                y.store(f(lo), count: min(8, width))
+                if width > 8 { (y + 8).store(f(hi), count: width - 8) }
+            }
+        }
+        }
+    }
+
+    /// The loop of an output transform: for each tile row of `tileRows` (`tileRow`, its index in
+    /// the image) and each group of up to eight tiles from tile column `j` (`n` of them), `src` at
+    /// that tile row of M (`columns` tiles a row).
+    @inline(__always)
+    func forEachTileGroup(_ m: UnsafeMutablePointer<Float>, tileRows: Range<Int>, columns: Int,
+                          _ body: (_ src: UnsafePointer<Float>, _ tileRow: Int, _ j: Int, _ n: Int) -> Void) {
         for (t, tileRow) in tileRows.enumerated() {
             let src = UnsafePointer(m) + t * columns
             var j = 0
             while j < columns {
-                let n = min(8, columns - j)
-                @inline(__always) func load(_ xi: Int) -> Vec8 { (src + xi * stride + j).vec8() }
-                // A^T m: s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 (rows of the 4x4 tile).
-                var s0 = (Vec8(), Vec8(), Vec8(), Vec8()), s1 = s0
-                for col in 0..<4 {
-                    let m0 = load(col), m1 = load(4 + col), m2 = load(8 + col), m3 = load(12 + col)
-                    let a0 = m0 + m1 + m2, a1 = m1 - m2 - m3
-                    switch col {
-                    case 0: s0.0 = a0; s1.0 = a1
-                    case 1: s0.1 = a0; s1.1 = a1
-                    case 2: s0.2 = a0; s1.2 = a1
-                    default: s0.3 = a0; s1.3 = a1
-                    }
-                }
-                // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
-                let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
-                let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
-                let width = min(2 * n, ow - 2 * j)
-                for r in 0..<2 where 2 * tileRow + r < oh {
-                    // Interleave the row's two columns of each tile: 2n values from column 2j.
-                    let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
-                    var lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
-                    var hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
-                    let at = plane + (2 * tileRow + r) * ow + 2 * j
-                    let y = a.y + at
-                    if width == 16 {
-                        if let residual = a.residual {
-                            lo += (residual + at).vec8()
-                            hi += (residual + at).vec8(8)
-                        }
-                        y.store(f(lo))
-                        y.store(f(hi), at: 8)
-                    } else {
-                        // The row's end: the residual through the buffer, stores cut to width.
-                        if let residual = a.residual {
-                            Runs.copy(residual + at, buffer, width)
-                            lo += buffer.vec8()
-                            hi += buffer.vec8(8)
-                        }
-                        y.store(f(lo), count: min(8, width))
-                        if width > 8 { (y + 8).store(f(hi), count: width - 8) }
-                    }
-                }
+                body(src, tileRow, j, min(8, columns - j))
                 j += 8
             }
         }
