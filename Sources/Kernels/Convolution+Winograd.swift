@@ -42,28 +42,32 @@ enum Winograd {
             && g.outputHeight >= 4 && g.outputWidth >= 4
     }
 
-    /// w (OC, C, 3, 3) -> U (16, OC, C): U_xi[oc, c] = (G g G^T)[xi] for g = w[oc, c], with
-    /// G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
-    static func transformWeights(_ w: [Float], outputChannels oc: Int, inputChannels c: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: 16 * oc * c)
+    /// G of F(2x2, 3x3), 4x3.
+    static let g2: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+
+    /// w (OC, C, 3, 3) -> U (a * a, OC, C) for a Winograd algorithm whose G (`g`) is a x 3:
+    /// U_xi[oc, c] = (G g G^T)[xi] for g = w[oc, c], in Double, rounded once.
+    static func transformWeights(_ w: [Float], outputChannels oc: Int, inputChannels c: Int, g: [[Double]]) -> [Float] {
+        let a = g.count, positions = a * a
+        var u = [Float](repeating: 0, count: positions * oc * c)
+        var gg = [Double](repeating: 0, count: 3 * a)
         for o in 0..<oc {
             for i in 0..<c {
-                let g = (0..<9).map { Double(w[(o * c + i) * 9 + $0]) }
-                // Gg (4x3): rows of G applied to the rows of g.
-                var gg = [Double](repeating: 0, count: 12)
-                for col in 0..<3 {
-                    let g0 = g[col], g1 = g[3 + col], g2 = g[6 + col]
-                    gg[col] = g0
-                    gg[3 + col] = (g0 + g1 + g2) / 2
-                    gg[6 + col] = (g0 - g1 + g2) / 2
-                    gg[9 + col] = g2
+                let base = (o * c + i) * 9
+                // G g (a x 3).
+                for p in 0..<a {
+                    for col in 0..<3 {
+                        var s = 0.0
+                        for k in 0..<3 { s += g[p][k] * Double(w[base + k * 3 + col]) }
+                        gg[p * 3 + col] = s
+                    }
                 }
-                // (Gg) G^T (4x4).
-                for row in 0..<4 {
-                    let a = gg[row * 3], b = gg[row * 3 + 1], d = gg[row * 3 + 2]
-                    let values = [a, (a + b + d) / 2, (a - b + d) / 2, d]
-                    for col in 0..<4 {
-                        u[((row * 4 + col) * oc + o) * c + i] = Float(values[col])
+                // (G g) G^T (a x a).
+                for p in 0..<a {
+                    for q in 0..<a {
+                        var s = 0.0
+                        for k in 0..<3 { s += gg[p * 3 + k] * g[q][k] }
+                        u[((p * a + q) * oc + o) * c + i] = Float(s)
                     }
                 }
             }

@@ -31,36 +31,6 @@ extension Winograd {
     static let g4: [[Double]] = [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
                                  [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
 
-    /// w (OC, C, 3, 3) -> U (36, OC, C): U_xi[oc, c] = (G g G^T)[xi] for g = w[oc, c], in Double,
-    /// rounded once.
-    static func transformWeights4(_ w: [Float], outputChannels oc: Int, inputChannels c: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: 36 * oc * c)
-        let g4 = Self.g4
-        for o in 0..<oc {
-            for i in 0..<c {
-                let base = (o * c + i) * 9
-                // Gg (6x3).
-                var gg = [Double](repeating: 0, count: 18)
-                for p in 0..<6 {
-                    for col in 0..<3 {
-                        var s = 0.0
-                        for k in 0..<3 { s += g4[p][k] * Double(w[base + k * 3 + col]) }
-                        gg[p * 3 + col] = s
-                    }
-                }
-                // (Gg) G^T (6x6).
-                for p in 0..<6 {
-                    for q in 0..<6 {
-                        var s = 0.0
-                        for k in 0..<3 { s += gg[p * 3 + k] * g4[q][k] }
-                        u[((p * 6 + q) * oc + o) * c + i] = Float(s)
-                    }
-                }
-            }
-        }
-        return u
-    }
-
     /// Six vectors: one per point of a 6-point transform.
     typealias Six = (Vec8, Vec8, Vec8, Vec8, Vec8, Vec8)
 

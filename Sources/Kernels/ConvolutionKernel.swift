@@ -97,17 +97,13 @@ public struct Convolution: Sendable {
         let algorithm = algorithm ?? Self.algorithm(for: shape, expectedBatch: expectedBatch)
         self.algorithm = algorithm
         switch algorithm {
-        case .winograd:
-            // U (16, OC, C) as 16 groups of (OC, C) in 6-channel panels.
+        case .winograd, .winograd4x4:
+            // U (a * a, OC, C) as a * a groups of (OC, C) in 6-channel panels.
+            let g = algorithm == .winograd ? Winograd.g2 : Winograd.g4
             self.weights = PointwiseWeights.pack(
                 Winograd.transformWeights(weights, outputChannels: shape.outputChannels,
-                                          inputChannels: shape.inputChannels),
-                groups: 16, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
-        case .winograd4x4:
-            self.weights = PointwiseWeights.pack(
-                Winograd.transformWeights4(weights, outputChannels: shape.outputChannels,
-                                           inputChannels: shape.inputChannels),
-                groups: 36, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
+                                          inputChannels: shape.inputChannels, g: g),
+                groups: g.count * g.count, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
         case .pointwise, .tiledColumns, .im2colTiles:
             self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
                                                  outputsPerGroup: shape.groupOutputChannels,

@@ -81,13 +81,7 @@ enum PointwiseTile {
             xp += ldx
         }
         @inline(__always) func store(_ r: Int, _ v: Vec16) {
-            var lo = v.lowHalf, hi = v.highHalf
-            if let residual {
-                lo += residual.vec8(r * ldy)
-                hi += residual.vec8(r * ldy + 8)
-            }
-            (y + r * ldy).store(f(lo), at: 0)
-            (y + r * ldy).store(f(hi), at: 8)
+            storeRow(f, v.lowHalf, v.highHalf, residual: residual.map { $0 + r * ldy }, y: y + r * ldy)
         }
         store(0, a0)
         if rows > 1 { store(1, a1) }
@@ -129,13 +123,7 @@ enum PointwiseTile {
             xp += ldx
         }
         @inline(__always) func store(_ r: Int, _ lo: Vec8, _ hi: Vec8) {
-            var lo = lo, hi = hi
-            if let residual {
-                lo += residual.vec8(r * ldy)
-                hi += residual.vec8(r * ldy + 8)
-            }
-            (y + r * ldy).store(f(lo), at: 0)
-            (y + r * ldy).store(f(hi), at: 8)
+            storeRow(f, lo, hi, residual: residual.map { $0 + r * ldy }, y: y + r * ldy)
         }
         store(0, a00, a01)
         if rows > 1 { store(1, a10, a11) }
@@ -181,6 +169,19 @@ enum PointwiseTile {
         if rows > 3 { store(3, a3) }
         if rows > 4 { store(4, a4) }
         if rows > 5 { store(5, a5) }
+    }
+
+    /// One finished row of a 16-column tile: y[0..<16] = f(sums + residual), the sums as two halves.
+    @inline(__always)
+    static func storeRow<F: VectorFunction>(_ f: F, _ lo: Vec8, _ hi: Vec8, residual: UnsafePointer<Float>?,
+                                            y: UnsafeMutablePointer<Float>) {
+        var lo = lo, hi = hi
+        if let residual {
+            lo += residual.vec8()
+            hi += residual.vec8(8)
+        }
+        y.store(f(lo), at: 0)
+        y.store(f(hi), at: 8)
     }
 
     /// The columns of a `narrow` tile, a type so that each width is its own copy of the loop.

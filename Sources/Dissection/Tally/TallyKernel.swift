@@ -5,14 +5,14 @@
 // test runs sixteen values at a time and rejects about four pairs in five at the top-0.5 %
 // quantile (a batch read back from the activation cache holds only the maps pass 1 could not rule
 // out, `MapTable`: the others are passed over as maps that fail the test). Otherwise the map is
-// upsampled and thresholded into a bitset (UnitMasker, over the box that can pass), and each label
-// mask of the image costs one AND + popcount pass over the words both masks can occupy. The union `U_uc` is charged through the labels' primary
-// categories (`LabelMasks.present`); the lite rule also needs the categories the mask touches,
-// which fall out of the same intersections. Units are split into a few chunks per core, handed out
-// as workers free up; a chunk owns whole rows of the tally arrays, so no locks and no merge, and
-// keeps its maskers (plan tables and mask words) from batch to batch, so nothing is allocated per
-// image. The plain per-pixel version of this is
-// in the test target (BruteForceTally) and the two must agree as integers.
+// upsampled and thresholded into a bitset (UnitMasker, over the box that can pass), and each
+// label mask of the image costs one AND + popcount pass over the words both masks can occupy.
+// The union `U_uc` is charged through the labels' primary categories (`LabelMasks.present`); the
+// lite rule also needs the categories the mask touches, which fall out of the same intersections.
+// Units are split into a few chunks per core, handed out as workers free up; a chunk owns whole
+// rows of the tally arrays, so no locks and no merge, and keeps its maskers (plan tables and mask
+// words) from batch to batch, so nothing is allocated per image. The plain per-pixel version of
+// this is in the test target (BruteForceTally) and the two must agree as integers.
 //
 // The loops over pixels and words are bit kernels (`MaskKernels`, KernelSupport/Masks, compiled
 // per instruction set in Sources/Kernels): per unit and image one call tests the map, one makes
