@@ -1,7 +1,7 @@
 // x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
-// times. Seven algorithms, chosen from the shape (and the batch size the caller expects), each
+// times. Eight algorithms, chosen from the shape (and the batch size the caller expects), each
 // tested against `Reference.conv`:
 //   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
 //     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
@@ -15,6 +15,8 @@
 //     products on the pointwise register tiles, 2.25 times fewer multiplications
 //     (Convolution+Winograd.swift); winograd4x4, F(4x4, 3x3) with 36 products, 4 times fewer,
 //     where its tiles amortise the 4x larger weights (Convolution+Winograd4x4.swift).
+//   - winograd line: 1x3, 3x1, 1x5, 5x1, 1x7 and 7x1, stride 1, one group (Inception-v3): F(m, r)
+//     along the kernel's axis, 2-2.3 times fewer multiplications (Convolution+WinogradLine.swift).
 //   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
 //     unrolled into the pointwise kernel's tiles and multiplied by its register tiles, K in
 //     blocks (Convolution+TiledColumns.swift); sgemm is slow on such short, deep products.
@@ -45,6 +47,8 @@ public struct Convolution: Sendable {
         case winograd
         /// Winograd F(4x4, 3x3): the same with 6x6 tiles and 36 products.
         case winograd4x4
+        /// Winograd F(m, r) along the long axis of a 1xr or rx1 kernel: m + r - 1 products.
+        case winogradLine
         /// Column matrix per row panel, then sgemm; per group.
         case im2col
         /// Column matrix per panel of output rows on the pointwise register tiles; large maps,
@@ -65,7 +69,7 @@ public struct Convolution: Sendable {
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
     /// for pointwise and tiled columns (`PointwiseWeights`); the transformed (16, OC, C) matrices
-    /// U for winograd (36 for winograd4x4), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
+    /// U for winograd (36 for winograd4x4, m + r - 1 for winogradLine), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
     let bias: [Float]
@@ -73,6 +77,8 @@ public struct Convolution: Sendable {
     let paddedPlane: PaddedPlane?
     /// Interleaved depthwise only: the layout of a block's padded input.
     let interleavedPlane: InterleavedPlane?
+    /// Winograd line only: the tile, its transforms and the lines' geometry.
+    let line: WinogradLine?
 
     /// Prepares a convolution; `weights` is (OC, C/groups, KH, KW), `bias` (OC) or nil.
     ///
@@ -104,6 +110,12 @@ public struct Convolution: Sendable {
                 Winograd.transformWeights(weights, outputChannels: shape.outputChannels,
                                           inputChannels: shape.inputChannels, g: g),
                 groups: g.count * g.count, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
+        case .winogradLine:
+            // U (n, OC, C) as n groups of (OC, C) in 6-channel panels.
+            let line = WinogradLine(shape)!
+            self.weights = PointwiseWeights.pack(
+                line.transformWeights(weights, outputChannels: shape.outputChannels, inputChannels: shape.inputChannels),
+                groups: line.n, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
         case .pointwise, .tiledColumns, .im2colTiles:
             self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
                                                  outputsPerGroup: shape.groupOutputChannels,
@@ -120,6 +132,7 @@ public struct Convolution: Sendable {
         self.interleavedPlane = algorithm != .interleavedDepthwise ? nil : InterleavedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
+        self.line = algorithm == .winogradLine ? WinogradLine(shape) : nil
     }
 
     /// F(2x2, 3x3) tiles per call below which im2col is faster (16 products of too narrow a width).
@@ -146,6 +159,7 @@ public struct Convolution: Sendable {
             }
         }
         if isPointwise(g) { return .pointwise }
+        if usesWinogradLine(g) { return .winogradLine }
         // A batch of small maps side by side is a wide product sgemm does well.
         if expectedBatch == 1 && usesTiledColumns(g) { return .tiledColumns }
         if usesIm2colTiles(g) { return .im2colTiles }
@@ -157,6 +171,7 @@ public struct Convolution: Sendable {
         var all: [Algorithm] = [.im2col]
         if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
         if Winograd.applies(to: g) { all.append(contentsOf: [.winograd, .winograd4x4]) }
+        if WinogradLine(g) != nil { all.append(.winogradLine) }
         if isPointwise(g) { all.append(.pointwise) }
         if isDepthwise(g) {
             all.append(.depthwise)
@@ -183,6 +198,8 @@ public struct Convolution: Sendable {
         case .interleavedDepthwise: return parallelism.threads * interleavedPlane!.scratchFloats
         case .winograd, .winograd4x4:
             return winogradPlan(batch: batch, parallelism: parallelism).scratchFloats(threads: parallelism.threads)
+        case .winogradLine:
+            return winogradLinePlan(parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         case .pointwise:
             let plan = pointwisePlan(batch: batch, parallelism: parallelism)
             return parallelism.threads * plan.scratchFloats + plan.sharedFloats
@@ -222,6 +239,7 @@ public struct Convolution: Sendable {
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd, .winograd4x4: runWinograd(args, parallelism: parallelism)
+                case .winogradLine: runWinogradLine(args, parallelism: parallelism)
                 }
             }
         }

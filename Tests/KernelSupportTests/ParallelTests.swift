@@ -27,12 +27,23 @@ import Testing
 
     @Test func everyItemOnceWithWorkersInRange() {
         for threads in [1, 2, 3, 5] {
-            for items in [0, 1, 2, 7, 100] {
+            // 768 and 1001 are claimed in runs (`WorkerPool.grain`), 1001 with a short last run.
+            for items in [0, 1, 2, 7, 100, 768, 1001] {
                 let (counts, ok) = census(Parallelism(threads: threads), items: items)
                 #expect(counts == [Int](repeating: 1, count: items), "threads \(threads) items \(items)")
                 #expect(ok, "threads \(threads) items \(items)")
             }
         }
+    }
+
+    /// Loops of few items are claimed an item at a time; loops of many in runs that leave each
+    /// worker about `claimsPerWorker` claims.
+    @Test func claimsOfManyItemsComeInRuns() {
+        #expect(WorkerPool.grain(count: 12, workers: 2) == 1)
+        #expect(WorkerPool.grain(count: 16, workers: 2) == 1)
+        #expect(WorkerPool.grain(count: 768, workers: 2) == 48)
+        #expect(WorkerPool.grain(count: 768, workers: 3) == 32)
+        #expect(WorkerPool.grain(count: 5, workers: 1) == 1)
     }
 
     /// Every slot's 0..<count covered exactly once by its runs, whatever slots, count, threads.

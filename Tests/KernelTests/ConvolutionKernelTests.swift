@@ -59,6 +59,10 @@ import KernelSupport
         if conv.algorithm == .interleavedDepthwise {
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .depthwise))
         }
+        // The line path's shapes also run on the column matrix.
+        if conv.algorithm == .winogradLine {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
+        }
         // Winograd runs with tiles of 2x2 or 4x4 outputs; both must stay right on every shape.
         if conv.algorithm == .winograd || conv.algorithm == .winograd4x4 {
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: c.expectedBatch,
@@ -86,6 +90,7 @@ import KernelSupport
             Case(shape: Self.conv(256, 8, 7, 7, k: (3, 3), pads: (1, 1, 1, 1))),
             Case(shape: Self.conv(16, 16, 20, 20, k: (3, 3), pads: (1, 1, 1, 1), groups: 16), activation: .hardSwish),
             Case(shape: Self.conv(32, 24, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
+            Case(shape: Self.conv(32, 24, 12, 12, k: (1, 7), pads: (0, 3, 0, 3)), activation: .relu),
         ]
         withEvery("case", in: cases) { c in
             let g = c.shape
@@ -379,6 +384,85 @@ import KernelSupport
         #expect(chosen(512, 7) == .winograd4x4)
         #expect(chosen(512, 7, batch: 32) == .winograd4x4)
         #expect(chosen(512, 4) == .tiledColumns)
+    }
+
+    /// The Toom-Cook transforms of every tile the line path can take are exact: A^T [(G g) (.)
+    /// (B^T d)] is the correlation of d with g, in Double, to rounding.
+    @Test func winogradLineTransformsAreExact() {
+        var rng = SeededGenerator(seed: 3)
+        for r in [3, 5, 7] {
+            for m in 2...(WinogradLine.maximumPoints - r + 1) {
+                let (at, g, bt) = WinogradLine.toomCook(m: m, r: r)
+                let n = m + r - 1
+                let d = rng.normals(n).map(Double.init), w = rng.normals(r).map(Double.init)
+                let u = (0..<n).map { xi in (0..<r).reduce(0.0) { $0 + g[xi][$1] * w[$1] } }
+                let v = (0..<n).map { xi in (0..<n).reduce(0.0) { $0 + bt[xi][$1] * d[$1] } }
+                for i in 0..<m {
+                    let winograd = (0..<n).reduce(0.0) { $0 + at[i][$1] * u[$1] * v[$1] }
+                    let direct = (0..<r).reduce(0.0) { $0 + w[$1] * d[i + $1] }
+                    #expect(abs(winograd - direct) <= 1e-9 * max(1, abs(direct)), "F(\(m), \(r)) output \(i)")
+                }
+            }
+        }
+        // The tile with the fewest transformed points per output, ties to the smaller.
+        #expect(WinogradLine.bestTile(r: 7, outputLength: 12) == 3)
+        #expect(WinogradLine.bestTile(r: 3, outputLength: 5) == 5)
+        #expect(WinogradLine.bestTile(r: 3, outputLength: 17) == 6)
+        #expect(WinogradLine.bestTile(r: 7, outputLength: 2) == 2)
+    }
+
+    /// F(m, r) along the axis of 1xr and rx1 kernels, forced: both orientations, every kernel
+    /// length, tiles of 2 to 6 outputs, lines that tiles overrun, cross lengths that are not whole
+    /// vectors, asymmetric and missing pads, batches, residuals, no bias, 1-3 workers.
+    @Test func winogradLine() {
+        let cases = [
+            Case(shape: Self.conv(20, 26, 12, 12, k: (1, 7), pads: (0, 3, 0, 3)), activation: .relu),
+            Case(shape: Self.conv(24, 18, 12, 12, k: (7, 1), pads: (3, 0, 3, 0)), batch: 2, residual: true),
+            Case(shape: Self.conv(16, 16, 5, 5, k: (1, 3), pads: (0, 1, 0, 1))),
+            Case(shape: Self.conv(17, 30, 17, 9, k: (3, 1), pads: (2, 0, 0, 0)), activation: .clip(min: 0, max: 6)),
+            Case(shape: Self.conv(16, 20, 9, 13, k: (1, 5)), bias: false),
+            Case(shape: Self.conv(18, 16, 8, 11, k: (7, 1), pads: (3, 0, 3, 0)), activation: .leakyRelu(alpha: 0.1),
+                 batch: 3, residual: true),
+            Case(shape: Self.conv(16, 24, 6, 30, k: (1, 7), pads: (0, 3, 0, 3))),
+            Case(shape: Self.conv(16, 16, 4, 3, k: (3, 1), pads: (1, 0, 1, 0)), residual: true),
+            Case(shape: Self.conv(16, 16, 2, 2, k: (7, 1), pads: (3, 0, 3, 0))),
+        ]
+        withEvery("case", in: cases) { c in
+            let g = c.shape
+            var rng = SeededGenerator(seed: 6)
+            let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
+            let b = c.bias ? rng.normals(g.outputChannels) : nil
+            let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
+            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+            let conv = Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .winogradLine)
+            let bounds = c.activation.bounds(
+                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: .winogradLine, batch: c.batch,
+                                                               x: x, weights: w, bias: b, residual: r))
+            for t in [1, 2, 3] {
+                assertClose(conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t)),
+                            z.map(c.activation.reference), bounds: bounds, "\(c) threads \(t)")
+            }
+        }
+        // Not for strides, dilations, groups, square kernels, or pads across the axis.
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), stride: (1, 2), pads: (0, 3, 0, 3))) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), dilation: (1, 2))) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), groups: 2)) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (3, 3))) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), pads: (1, 3, 1, 3))) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 9), pads: (0, 4, 0, 4))) == nil)
+    }
+
+    /// Inception-v3's 1x7 and 7x1 on 12x12 (and 17x17 at 299 pixels) take the line path at any
+    /// batch; its 1x3 and 3x1 on 5x5 (5 tiles per image) stay on tiled columns.
+    @Test func winogradLineSelection() {
+        func chosen(_ c: Int, _ size: Int, k: (Int, Int), pads: (Int, Int, Int, Int), batch: Int = 1) -> Convolution.Algorithm {
+            Convolution.algorithm(for: Self.conv(c, c, size, size, k: k, pads: pads), expectedBatch: batch)
+        }
+        #expect(chosen(192, 12, k: (1, 7), pads: (0, 3, 0, 3)) == .winogradLine)
+        #expect(chosen(160, 12, k: (7, 1), pads: (3, 0, 3, 0), batch: 32) == .winogradLine)
+        #expect(chosen(128, 17, k: (1, 7), pads: (0, 3, 0, 3)) == .winogradLine)
+        #expect(chosen(384, 5, k: (1, 3), pads: (0, 1, 0, 1)) == .tiledColumns)
+        #expect(chosen(8, 12, k: (1, 7), pads: (0, 3, 0, 3)) != .winogradLine)
     }
 
     /// F(4x4, 3x3) forced on maps that are not multiples of 4 (tiles past the edge), smaller than

@@ -16,6 +16,10 @@ struct ConvBenchmark: ParsableCommand {
     @Option(name: .customLong("k"), help: "Kernel height and width.") var kernel: Int = 3
     @Option(help: "Stride.") var stride: Int = 1
     @Option(help: "Pad on every side.") var pad: Int = 1
+    @Option(help: "Kernel height, instead of --k (Inception's 7x1).") var kh: Int?
+    @Option(help: "Kernel width, instead of --k (Inception's 1x7).") var kw: Int?
+    @Option(help: "Pad above and below, instead of --pad.") var padH: Int?
+    @Option(help: "Pad left and right, instead of --pad.") var padW: Int?
     @Option(help: "Groups.") var groups: Int = 1
     @Option(help: "Images per batch.") var batch: Int = 1
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -28,7 +32,8 @@ struct ConvBenchmark: ParsableCommand {
     func run() throws {
         let shape = ConvShape(
             inputChannels: channels, outputChannels: outputChannels, inputHeight: size, inputWidth: size,
-            window: SlidingWindow(kernel: (kernel, kernel), stride: (stride, stride), pads: (pad, pad, pad, pad)),
+            window: SlidingWindow(kernel: (kh ?? kernel, kw ?? kernel), stride: (stride, stride),
+                                  pads: (padH ?? pad, padW ?? pad, padH ?? pad, padW ?? pad)),
             groups: groups)
         if let problem = shape.problem { throw ValidationError(problem) }
         let act: Activation

@@ -34,12 +34,12 @@ class Builder:
         return self.node("Conv", scope, [x, self.param(f"{path}.weight", w)], dilations=[1, 1], group=1,
                          kernel_shape=[k, k], pads=[k // 2] * 4, strides=[stride, stride])
 
-    def batch_norm(self, x, scope, path, c):
+    def batch_norm(self, x, scope, path, c, epsilon=1e-5):
         p = [self.param(f"{path}.weight", 1 + 0.1 * self.rng.standard_normal(c)),
              self.param(f"{path}.bias", 0.1 * self.rng.standard_normal(c)),
              self.param(f"{path}.running_mean", 0.1 * self.rng.standard_normal(c)),
              self.param(f"{path}.running_var", 1 + 0.1 * self.rng.random(c))]
-        return self.node("BatchNormalization", scope, [x] + p, epsilon=1e-5, momentum=0.9)
+        return self.node("BatchNormalization", scope, [x] + p, epsilon=epsilon, momentum=0.9)
 
     def basic_block(self, x, layer, index, cin, cout, stride):
         block = f"{layer}.{index}"

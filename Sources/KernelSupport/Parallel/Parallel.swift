@@ -48,7 +48,8 @@ public struct Parallelism: Sendable, Equatable, CustomStringConvertible {
 
     /// Runs `body(item, worker)` once for every `item` in `0..<count`, spread over the workers.
     ///
-    /// Items are claimed one at a time from a shared counter, so uneven items balance out.
+    /// Items are claimed from a shared counter, one at a time in loops of few items and in runs
+    /// of consecutive items in loops of many (`WorkerPool.grain`), so uneven items balance out.
     /// `worker` is in `0..<threads` and no two concurrent calls of `body` share it. Runs inline
     /// when there is one worker or one item. Returns when every item is done.
     public func forEach(_ count: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {

@@ -18,9 +18,15 @@ package final class WorkerPool: @unchecked Sendable {
     private let state = Atomic<Int>(0)
     /// Helpers inside the current loop (joined and not yet left).
     private let joined = Atomic<Int>(0)
-    /// Next item to claim, and items finished.
+    // The claim counter and the finished count each on a cache line of their own: every claim
+    // writes `next`, and the caller spins on `done` meanwhile (stored properties are laid out in
+    // order; 64-byte lines, so 56 bytes of padding after each 8-byte counter).
+    private let padding0 = CacheLinePadding()
+    /// Next item to claim (claimed `grain` at a time), and items finished.
     private let next = Atomic<Int>(0)
+    private let padding1 = CacheLinePadding()
     private let done = Atomic<Int>(0)
+    private let padding2 = CacheLinePadding()
     /// Helpers waiting on `wake`.
     private let sleepers = Atomic<Int>(0)
     /// Whether a loop is running (one at a time; a second caller runs elsewhere).
@@ -29,12 +35,24 @@ package final class WorkerPool: @unchecked Sendable {
     /// The loop being run: written by the caller while the pool is closed, read by helpers
     /// after they joined.
     private var body: Body?
-    private var count = 0, workers = 0
+    private var count = 0, workers = 0, grain = 1
     private var generation = 0
     /// Helper threads, worker indices 1...helpers.
     private let helpers: Int
     /// Spins a helper makes on `state` before it sleeps.
     package static let spinLimit = 20_000
+    /// Claims each worker makes of a loop's items, about (`grain`): a loop of many small items
+    /// (a pool's 768 planes, a depthwise layer's channels) claimed one at a time moved the
+    /// counter's cache line between the cores once per item, which cost more than the items
+    /// on a two-core AMD EPYC (768x12x12 average pool: 0.20 ms on one thread, 0.50 on two).
+    /// Eight claims per worker still balance a worker that is descheduled for a while.
+    package static let claimsPerWorker = 8
+
+    /// Items per claim for a loop of `count` items on `workers` workers: 1 up to
+    /// `claimsPerWorker * workers` items, then about `count / (claimsPerWorker * workers)`.
+    package static func grain(count: Int, workers: Int) -> Int {
+        max(1, count / (claimsPerWorker * max(1, workers)))
+    }
 
     /// The pool for loops of `threads` workers (threads - 1 helpers), made on first use.
     package static func shared(threads: Int) -> WorkerPool {
@@ -65,6 +83,7 @@ package final class WorkerPool: @unchecked Sendable {
             self.body = body
             self.count = count
             self.workers = min(workers, helpers + 1)
+            self.grain = Self.grain(count: count, workers: self.workers)
             next.store(0, ordering: .relaxed)
             done.store(0, ordering: .relaxed)
             generation += 1
@@ -111,13 +130,20 @@ package final class WorkerPool: @unchecked Sendable {
     /// Claims and runs items of the open loop until none is left, then counts them done
     /// (releasing their writes to the caller, which acquires `done`).
     private func drain(_ body: Body, worker: Int) {
+        let grain = grain, count = count
         var finished = 0
         while true {
-            let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            if item >= count { break }
-            body(item, worker)
-            finished += 1
+            let first = next.wrappingAdd(grain, ordering: .relaxed).oldValue
+            if first >= count { break }
+            let end = min(count, first + grain)
+            for item in first..<end { body(item, worker) }
+            finished += end - first
         }
         done.wrappingAdd(finished, ordering: .releasing)
     }
+}
+
+/// 56 bytes that keep the atomics around them on separate 64-byte cache lines.
+private struct CacheLinePadding {
+    let words: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
 }

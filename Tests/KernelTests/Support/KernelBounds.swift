@@ -86,9 +86,72 @@ extension Convolution {
                                         magnitudes: winogradMagnitudes(tile, shape: g, batch: batch, x: x, weights: w,
                                                                        bias: b, residual: r))
         }
+        if algorithm == .winogradLine, let line = WinogradLine(g) {
+            // Input transform n fused multiply-adds deep, U rounded once, the product, the output
+            // transform n deep (from the bias), the residual.
+            return RoundingBound.bounds(depth: g.inputChannels + 2 * line.n + 3,
+                                        magnitudes: lineMagnitudes(line, shape: g, batch: batch, x: x, weights: w,
+                                                                   bias: b, residual: r))
+        }
         let m = Reference.conv(g, batch: batch, x: x.map(abs), weights: w.map(abs), bias: b?.map(abs),
                                residual: r?.map(abs))
         return RoundingBound.bounds(depth: g.reductionLength + 2, magnitudes: m)
+    }
+
+    /// M for Winograd F(m, r) along one axis: per output, `sum_xi |A^T[i, xi]| sum_c (|G| |g_c|)[xi]
+    /// (|B^T| |d_c|)[xi]` over its tile, plus |b| + |r| (at least the direct convolution's M, as
+    /// for `winogradMagnitudes`).
+    static func lineMagnitudes(_ line: WinogradLine, shape g: ConvShape, batch: Int, x: [Float], weights w: [Float],
+                               bias b: [Float]?, residual r: [Float]?) -> [Float] {
+        let c = g.inputChannels, oc = g.outputChannels, n = line.n, m = line.m
+        let h = g.inputHeight, width = g.inputWidth, oh = g.outputHeight, ow = g.outputWidth
+        // |U| (OC, C, n) = |G| |g|.
+        var absU = [Double](repeating: 0, count: oc * c * n)
+        for o in 0..<oc {
+            for i in 0..<c {
+                for xi in 0..<n {
+                    var s = 0.0
+                    for k in 0..<line.r { s += abs(line.g[xi][k]) * Double(abs(w[(o * c + i) * line.r + k])) }
+                    absU[(o * c + i) * n + xi] = s
+                }
+            }
+        }
+        // |x| at (image, channel, axis position, cross position), zero outside the image.
+        func input(_ image: Int, _ channel: Int, _ along: Int, _ across: Int) -> Double {
+            let (ih, iw) = line.vertical ? (along, across) : (across, along)
+            guard ih >= 0 && ih < h && iw >= 0 && iw < width else { return 0 }
+            return Double(abs(x[((image * c + channel) * h + ih) * width + iw]))
+        }
+        var out = [Float](repeating: 0, count: batch * oc * oh * ow)
+        var absV = [Double](repeating: 0, count: c * n)
+        for image in 0..<batch {
+            for tileRow in 0..<line.tileRows {
+                for across in 0..<line.cross {
+                    for i in 0..<c {
+                        for xi in 0..<n {
+                            var s = 0.0
+                            for k in 0..<n {
+                                s += Double(abs(line.bt[xi * n + k])) * input(image, i, m * tileRow + k - line.padBefore, across)
+                            }
+                            absV[i * n + xi] = s
+                        }
+                    }
+                    for o in 0..<oc {
+                        var sum = [Double](repeating: 0, count: n)
+                        for i in 0..<c { for xi in 0..<n { sum[xi] += absU[(o * c + i) * n + xi] * absV[i * n + xi] } }
+                        for t in 0..<min(m, line.outputLength - m * tileRow) {
+                            let along = m * tileRow + t
+                            let (oi, oj) = line.vertical ? (along, across) : (across, along)
+                            var s = 0.0
+                            for xi in 0..<n { s += Double(abs(line.at[t * n + xi])) * sum[xi] }
+                            let index = ((image * oc + o) * oh + oi) * ow + oj
+                            out[index] = Float(s + Double(abs(b?[o] ?? 0)) + Double(abs(r?[index] ?? 0)))
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The absolute values of a Winograd algorithm's transforms, and how many roundings deep

@@ -1,0 +1,323 @@
+// x (N, C, H, W), w (OC, C, r, 1) or (OC, C, 1, r) -> y (N, OC, OH, OW), stride 1, no dilation,
+// one group: Winograd's minimal filtering F(m, r) along the kernel's long axis, for the 1x7, 7x1,
+// 1x3 and 3x1 convolutions of Inception-v3 (Lavin and Gray, 2016; Toom-Cook construction).
+//
+// Along the axis, each run of m outputs ("tile") is computed from n = m + r - 1 inputs d as
+//     y = A^T [ (G g) (.) (B^T d) ]
+// so across channels there are n independent matrix products, one per transformed point xi:
+//     M_xi (OC, tiles) = U_xi (OC, C) * V_xi (C, tiles)
+// n multiply-adds per tile and channel pair instead of m * r: F(3, 7) does 9 where direct
+// convolution does 21 (2.33 times fewer), F(6, 3) 8 where it does 18.
+//
+// The kernel works on "lines": for a 7x1 kernel the rows of the input plane (the tiles of one
+// tile row are the W columns, side by side); for a 1x7 kernel the plane is transposed first, so
+// its columns are the lines. Per image:
+//   1. input transform, the workers taking runs of input channels: the channel's lines are
+//      copied into a zero-padded plane (`lines` lines of `X` values, X = the cross axis), and
+//      V_xi[c, tileRow * X + j] = sum_k B^T[xi, k] line[m * tileRow + k][j], eight j at a time;
+//   2. per block of output channels: the n products on the pointwise register tiles (from a zero
+//      bias), then the output transform A^T M plus the bias into the block's planes (in line
+//      order: transposed back for 1xr), and the residual and activation on the way into y.
+// The points are 0, 1, -1, 2, -2, 1/2, -1/2, 1/4 (and infinity), at most 9 of them: larger tiles
+// lose accuracy quickly (F(4, 7) with +-3 or +-1/4 errs 7-10x more than F(3, 7)). The transforms
+// are computed in Double at load; the tests bound the difference from direct convolution by the
+// transforms evaluated on absolute values (Tests/KernelTests, KernelBounds.LineTile).
+
+import KernelSupport
+
+/// The F(m, r) transforms of one line-Winograd convolution and the geometry of its lines.
+struct WinogradLine: Sendable, Equatable {
+    /// Outputs per tile, kernel taps, and transformed points (m + r - 1).
+    let m: Int, r: Int, n: Int
+    /// Whether the kernel is r x 1 (lines are the input's rows) rather than 1 x r (its columns).
+    let vertical: Bool
+    /// Input and output length along the kernel's axis, the pad before it, and the cross length.
+    let length: Int, outputLength: Int, padBefore: Int, cross: Int
+    /// Tiles along the axis.
+    var tileRows: Int { (outputLength + m - 1) / m }
+    /// Tiles per image (tile rows times cross positions): the N of each product.
+    var tiles: Int { tileRows * cross }
+    /// Lines of the padded input plane: every line a tile reads, m * tileRows + r - 1.
+    var lines: Int { m * tileRows + r - 1 }
+    /// Floats per padded line: the cross length rounded up to whole vectors.
+    var lineFloats: Int { (cross + 7) / 8 * 8 }
+    /// A^T (m, n), B^T (n, n), row-major, as Float; G (n, r) in Double for the weights.
+    let at: [Float], bt: [Float]
+    let g: [[Double]]
+
+    /// Points of the Toom-Cook construction, in the order tiles take them (besides infinity).
+    static let points: [Double] = [0, 1, -1, 2, -2, 0.5, -0.5, 0.25]
+    /// Largest n: the points above plus infinity.
+    static var maximumPoints: Int { points.count + 1 }
+    /// Kernel lengths the line path takes.
+    static let kernelLengths: Set<Int> = [3, 5, 7]
+
+    /// The transforms of F(m, r) for `g`'s long axis; nil when `g` is not a 1xr or rx1
+    /// convolution this path runs.
+    init?(_ g: ConvShape, m: Int? = nil) {
+        let w = g.window
+        guard w.strideHeight == 1 && w.strideWidth == 1 && w.dilationHeight == 1 && w.dilationWidth == 1
+            && g.groups == 1 else { return nil }
+        let vertical: Bool
+        if w.kernelWidth == 1 && w.kernelHeight > 1 && w.padLeft == 0 && w.padRight == 0 {
+            vertical = true
+        } else if w.kernelHeight == 1 && w.kernelWidth > 1 && w.padTop == 0 && w.padBottom == 0 {
+            vertical = false
+        } else {
+            return nil
+        }
+        let r = vertical ? w.kernelHeight : w.kernelWidth
+        guard Self.kernelLengths.contains(r) else { return nil }
+        let outputLength = vertical ? g.outputHeight : g.outputWidth
+        let m = m ?? Self.bestTile(r: r, outputLength: outputLength)
+        guard m >= 2, m + r - 1 <= Self.maximumPoints, outputLength >= 1 else { return nil }
+        self.m = m
+        self.r = r
+        n = m + r - 1
+        self.vertical = vertical
+        length = vertical ? g.inputHeight : g.inputWidth
+        self.outputLength = outputLength
+        padBefore = vertical ? w.padTop : w.padLeft
+        cross = vertical ? g.inputWidth : g.inputHeight
+        let (at, g, bt) = Self.toomCook(m: m, r: r)
+        self.at = at.flatMap { $0.map(Float.init) }
+        self.bt = bt.flatMap { $0.map(Float.init) }
+        self.g = g
+    }
+
+    /// The tile length with the fewest transformed points per output along a line of
+    /// `outputLength` (ceil(L / m) * (m + r - 1)); ties go to the smaller tile, the more accurate.
+    static func bestTile(r: Int, outputLength: Int) -> Int {
+        var best = 2, bestCost = Int.max
+        for m in 2...(maximumPoints - r + 1) {
+            let cost = (outputLength + m - 1) / m * (m + r - 1)
+            if cost < bestCost { best = m; bestCost = cost }
+        }
+        return best
+    }
+
+    /// Multiply-adds per output and channel pair of direct convolution over those of F(m, r) on
+    /// this line length (the tiles' padding included).
+    var saving: Double {
+        Double(outputLength * r) / Double(tileRows * n)
+    }
+
+    /// A^T (m, n), G (n, r) and B^T (n, n) of F(m, r) on the first n - 1 `points` and infinity:
+    ///   A^T[i][j] = p_j^i, the last column (infinity) e_(m-1);
+    ///   G[j][k] = p_j^k / prod_(l != j)(p_j - p_l), the last row e_(r-1);
+    ///   B^T[j] = the coefficients of prod_(l != j)(x - p_l), the last row those of prod_l (x - p_l).
+    static func toomCook(m: Int, r: Int) -> (at: [[Double]], g: [[Double]], bt: [[Double]]) {
+        let n = m + r - 1, p = Array(points.prefix(n - 1))
+        precondition(p.count == n - 1, "WinogradLine: F(\(m), \(r)) needs \(n - 1) points")
+        func power(_ x: Double, _ e: Int) -> Double { (0..<e).reduce(1.0) { product, _ in product * x } }
+        // Coefficients, lowest degree first, of prod (x - root) over `roots`.
+        func polynomial(_ roots: [Double]) -> [Double] {
+            var c: [Double] = [1]
+            for root in roots {
+                var next = [Double](repeating: 0, count: c.count + 1)
+                for (i, v) in c.enumerated() {
+                    next[i + 1] += v
+                    next[i] -= root * v
+                }
+                c = next
+            }
+            return c
+        }
+        let at = (0..<m).map { i in p.map { power($0, i) } + [i == m - 1 ? 1 : 0] }
+        var g: [[Double]] = p.indices.map { j in
+            let f = p.indices.filter { $0 != j }.reduce(1.0) { $0 * (p[j] - p[$1]) }
+            return (0..<r).map { power(p[j], $0) / f }
+        }
+        g.append((0..<r).map { $0 == r - 1 ? 1 : 0 })
+        var bt: [[Double]] = p.indices.map { j in
+            let c = polynomial(p.indices.filter { $0 != j }.map { p[$0] })
+            return c + [Double](repeating: 0, count: n - c.count)
+        }
+        bt.append(polynomial(p))
+        return (at, g, bt)
+    }
+
+    /// w (OC, C, r) -> U (n, OC, C): U_xi[oc, c] = (G g)[xi] for g = w[oc, c], in Double, rounded once.
+    func transformWeights(_ w: [Float], outputChannels oc: Int, inputChannels c: Int) -> [Float] {
+        var u = [Float](repeating: 0, count: n * oc * c)
+        for o in 0..<oc {
+            for i in 0..<c {
+                let base = (o * c + i) * r
+                for xi in 0..<n {
+                    var s = 0.0
+                    for k in 0..<r { s += g[xi][k] * Double(w[base + k]) }
+                    u[(xi * oc + o) * c + i] = Float(s)
+                }
+            }
+        }
+        return u
+    }
+}
+
+extension Convolution {
+    /// Tiles per image from which the line path's products are wide enough for the register
+    /// tiles (Mixed_7's 1x3 on 5x5 maps have 5, and stay on tiled columns).
+    static let minimumLineTiles = 16
+
+    /// Whether a 1xr or rx1 convolution runs on the line path: enough channels, enough tiles, and
+    /// at least 1.5 times fewer multiplications than direct convolution.
+    static func usesWinogradLine(_ g: ConvShape) -> Bool {
+        guard let line = WinogradLine(g) else { return false }
+        return g.inputChannels >= 16 && g.outputChannels >= 16 && line.tiles >= minimumLineTiles
+            && line.saving >= 1.5
+    }
+
+    /// How one line-Winograd call is cut up: blocks of output channels, and the scratch.
+    struct WinogradLinePlan: Equatable {
+        /// Output channels per block, and blocks.
+        var channelBlock: Int, channelBlocks: Int
+        /// Floats of the shared V (n, C, tiles), and per worker: the padded input lines (or the
+        /// block's output plane in line order, whichever is larger, twice for the transposition),
+        /// M (n, block, tiles) and 8 floats of slack, a product's scratch, a zero bias per channel.
+        var vFloats: Int, planeFloats: Int, mFloats: Int, productFloats: Int
+        var perWorker: Int { 2 * planeFloats + mFloats + productFloats + channelBlock }
+        func scratchFloats(threads: Int) -> Int { vFloats + threads * perWorker }
+    }
+
+    func winogradLinePlan(parallelism: Parallelism) -> WinogradLinePlan {
+        let line = self.line!, c = shape.inputChannels, oc = shape.outputChannels
+        let target = parallelism.threads > 1 ? 2 * parallelism.threads : 1
+        let blocks = max(1, min(target, oc / Self.minimumChannelBlock))
+        let rows6 = PointwiseTile.rows
+        let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
+        return WinogradLinePlan(
+            channelBlock: block, channelBlocks: (oc + block - 1) / block,
+            vFloats: line.n * c * line.tiles,
+            planeFloats: max(line.lines, line.outputLength) * line.lineFloats,
+            mFloats: line.n * block * line.tiles + 8,
+            productFloats: PointwiseTiles(columns: line.tiles).packedColumns * c
+                + 2 * PointwiseTile.rows * PointwiseTile.columns)
+    }
+
+    func runWinogradLine(_ a: Arguments, parallelism: Parallelism) {
+        let g = shape, line = self.line!, plan = winogradLinePlan(parallelism: parallelism)
+        let c = g.inputChannels, oc = g.outputChannels, tiles = line.tiles
+        let v = a.scratch!, workers = a.scratch! + plan.vFloats
+        let plane = g.inputHeight * g.inputWidth
+        for image in 0..<a.batch {
+            let x = a.x + image * g.inputCount
+            // 1. V (n, C, tiles), a run of input channels per item.
+            parallelism.forEachRun(slots: 1, of: c) { _, channels, worker in
+                let lines = workers + worker * plan.perWorker
+                for channel in channels {
+                    fillLines(x + channel * plane, line: line, into: lines)
+                    line.inputTransform(lines, into: v + channel * tiles, stride: c * tiles)
+                }
+            }
+            // 2. Per block of output channels: the n products, then the output transform.
+            parallelism.forEach(plan.channelBlocks) { block, worker in
+                let base = workers + worker * plan.perWorker
+                let lines = base, transposed = base + plan.planeFloats
+                let m = transposed + plan.planeFloats, product = m + plan.mFloats
+                let zeros = product + plan.productFloats
+                let oc0 = block * plan.channelBlock, count = min(plan.channelBlock, oc - oc0)
+                Runs.fill(zeros, 0, count)
+                let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
+                for xi in 0..<line.n {
+                    PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
+                                   bias: zeros, x: v + xi * c * tiles, ldx: tiles,
+                                   y: m + xi * count * tiles, residual: nil, packed: nil, scratch: product,
+                                   k: c, hw: tiles, columns: tiles, rows: count).visit(Identity())
+                }
+                for o in 0..<count {
+                    let channel = oc0 + o
+                    let out = image * g.outputCount + channel * g.outputHeight * g.outputWidth
+                    // The channel's plane in line order (outputLength, lineFloats), bias included.
+                    line.outputTransform(m + o * tiles, stride: count * tiles, bias: a.bias[channel], into: lines)
+                    let source: UnsafePointer<Float>
+                    if line.vertical && line.lineFloats == g.outputWidth {
+                        source = UnsafePointer(lines)
+                    } else {
+                        // Into (OH, OW) row-major: rows of the lines (vertical) or their transpose.
+                        for i in 0..<line.outputLength {
+                            for j in 0..<line.cross {
+                                let value = lines[i * line.lineFloats + j]
+                                if line.vertical { transposed[i * g.outputWidth + j] = value } else {
+                                    transposed[j * g.outputWidth + i] = value
+                                }
+                            }
+                        }
+                        source = UnsafePointer(transposed)
+                    }
+                    activation.apply(source, a.residual.map { $0 + out }, a.y + out,
+                                     count: g.outputHeight * g.outputWidth)
+                }
+            }
+        }
+    }
+
+    /// One channel's plane x (H, W) -> its padded lines (lines, lineFloats): line q holds the
+    /// input at axis position q - padBefore (rows for r x 1, columns for 1 x r), zeros outside.
+    private func fillLines(_ x: UnsafePointer<Float>, line: WinogradLine, into lines: UnsafeMutablePointer<Float>) {
+        let width = shape.inputWidth, ld = line.lineFloats
+        for q in 0..<line.lines {
+            let i = q - line.padBefore, dst = lines + q * ld
+            Runs.fill(dst + line.cross, 0, ld - line.cross)
+            guard i >= 0 && i < line.length else {
+                Runs.fill(dst, 0, line.cross)
+                continue
+            }
+            if line.vertical {
+                Runs.copy(x + i * width, dst, line.cross)
+            } else {
+                for j in 0..<line.cross { dst[j] = x[j * width + i] }
+            }
+        }
+    }
+}
+
+extension WinogradLine {
+    /// Padded lines (lines, lineFloats) -> V_xi at `v + xi * stride`, tile (tileRow, j) at
+    /// column tileRow * cross + j: V_xi = sum_k B^T[xi, k] line[m * tileRow + k], eight j at a time.
+    func inputTransform(_ lines: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int) {
+        let ld = lineFloats
+        bt.withUnsafeBufferPointer { bt in
+            for tileRow in 0..<tileRows {
+                let first = lines + m * tileRow * ld, out = v + tileRow * cross
+                var j = 0
+                while j < cross {
+                    let count = min(8, cross - j)
+                    for xi in 0..<n {
+                        var s = Vec8.zero
+                        for k in 0..<n {
+                            let b = bt[xi * n + k]
+                            if b != 0 { s = VectorMath.fma(s, Vec8(repeating: b), (first + k * ld).vec8(j)) }
+                        }
+                        let dst = out + xi * stride + j
+                        if count == 8 { dst.store(s) } else { dst.store(s, count: count) }
+                    }
+                    j += 8
+                }
+            }
+        }
+    }
+
+    /// M (n, ., tiles) of one output channel, M_xi at `m + xi * stride` -> its plane in line order
+    /// (outputLength, lineFloats): line m * tileRow + i = bias + sum_xi A^T[i, xi] M_xi[tileRow].
+    /// Reads up to 7 floats past a tile row (M keeps 8 floats of slack).
+    func outputTransform(_ mm: UnsafePointer<Float>, stride: Int, bias: Float, into out: UnsafeMutablePointer<Float>) {
+        let ld = lineFloats
+        at.withUnsafeBufferPointer { at in
+            for tileRow in 0..<tileRows {
+                let source = mm + tileRow * cross
+                var j = 0
+                while j < cross {
+                    for i in 0..<min(m, outputLength - m * tileRow) {
+                        var s = Vec8(repeating: bias)
+                        for xi in 0..<n {
+                            let a = at[i * n + xi]
+                            if a != 0 { s = VectorMath.fma(s, Vec8(repeating: a), (source + xi * stride).vec8(j)) }
+                        }
+                        out.store(s, at: (m * tileRow + i) * ld + j)
+                    }
+                    j += 8
+                }
+            }
+        }
+    }
+}
