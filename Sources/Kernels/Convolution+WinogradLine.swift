@@ -1,23 +1,28 @@
-// x (N, C, H, W), w (OC, C, r, 1) or (OC, C, 1, r) -> y (N, OC, OH, OW), stride 1, no dilation,
-// one group: Winograd's minimal filtering F(m, r) along the kernel's long axis, for the 1x7, 7x1,
-// 1x3 and 3x1 convolutions of Inception-v3 (Lavin and Gray, 2016; Toom-Cook construction).
+// x (N, C, H, W), w (OC, C, KH, KW) -> y (N, OC, OH, OW), stride 1, no dilation, one group:
+// Winograd's minimal filtering F(m, r) along one axis of the kernel (r = 3, 5 or 7 taps), direct
+// convolution along the other. For Inception-v3's 1x7, 7x1 (and 1x3, 3x1) and its 5x5 branches,
+// GoogLeNet's and AlexNet's 5x5 (Lavin and Gray, 2016; the Toom-Cook construction).
 //
 // Along the axis, each run of m outputs ("tile") is computed from n = m + r - 1 inputs d as
 //     y = A^T [ (G g) (.) (B^T d) ]
 // so across channels there are n independent matrix products, one per transformed point xi:
-//     M_xi (OC, tiles) = U_xi (OC, C) * V_xi (C, tiles)
-// n multiply-adds per tile and channel pair instead of m * r: F(3, 7) does 9 where direct
-// convolution does 21 (2.33 times fewer), F(6, 3) 8 where it does 18.
+//     M_xi (OC, tiles) = U_xi (OC, C * s) * V_xi (C * s, tiles)
+// where s is the kernel's length across the axis: the reduction runs over (channel, cross tap).
+// n multiply-adds per tile, channel and cross tap instead of m * r: F(3, 7) does 9 where direct
+// convolution does 21 (2.33 times fewer), F(5, 5) 9 where it does 25.
 //
-// The kernel works on "lines": for a 7x1 kernel the rows of the input plane (the tiles of one
-// tile row are the W columns, side by side); for a 1x7 kernel the plane is transposed first, so
-// its columns are the lines. Per image:
+// The kernel works on "lines": for an r x s kernel (axis vertical) the rows of the input plane;
+// for a 1 x r kernel the plane's columns (it is transposed as it is copied). Each line is padded
+// across to X = its cross length plus the cross pads, and the tiles of a tile row are the X
+// positions side by side, so a cross tap a is V shifted by a floats: the products' columns
+// X - (cross outputs) per tile row are computed and dropped. Per image:
 //   1. input transform, the workers taking runs of input channels: the channel's lines are
-//      copied into a zero-padded plane (`lines` lines of `X` values, X = the cross axis), and
+//      copied into a zero-padded plane (`lines` lines of X values), and
 //      V_xi[c, tileRow * X + j] = sum_k B^T[xi, k] line[m * tileRow + k][j], eight j at a time;
-//   2. per block of output channels: the n products on the pointwise register tiles (from a zero
+//   2. per block of output channels: V packed into the register tiles' layout (row (c, a) is
+//      V_xi[c] from column a), the n products on the pointwise register tiles (from a zero
 //      bias), then the output transform A^T M plus the bias into the block's planes (in line
-//      order: transposed back for 1xr), and the residual and activation on the way into y.
+//      order: transposed back for 1 x r), and the residual and activation on the way into y.
 // The points are 0, 1, -1, 2, -2, 1/2, -1/2, 1/4 (and infinity), at most 9 of them: larger tiles
 // lose accuracy quickly (F(4, 7) with +-3 or +-1/4 errs 7-10x more than F(3, 7)). The transforms
 // are computed in Double at load; the tests bound the difference from direct convolution by the
@@ -27,20 +32,28 @@ import KernelSupport
 
 /// The F(m, r) transforms of one line-Winograd convolution and the geometry of its lines.
 struct WinogradLine: Sendable, Equatable {
-    /// Outputs per tile, kernel taps, and transformed points (m + r - 1).
+    /// Outputs per tile, kernel taps along the axis, and transformed points (m + r - 1).
     let m: Int, r: Int, n: Int
-    /// Whether the kernel is r x 1 (lines are the input's rows) rather than 1 x r (its columns).
+    /// Whether the axis is the kernel's height (lines are the input's rows) rather than its width
+    /// (lines are its columns).
     let vertical: Bool
-    /// Input and output length along the kernel's axis, the pad before it, and the cross length.
-    let length: Int, outputLength: Int, padBefore: Int, cross: Int
+    /// Input and output length along the axis, and the pad before it.
+    let length: Int, outputLength: Int, padBefore: Int
+    /// Across the axis: the kernel's taps, the input length, the pad before it, the output length.
+    let crossTaps: Int, crossLength: Int, crossPad: Int, crossOutput: Int
+    /// A line's length: the input across the axis with its pads (crossOutput + crossTaps - 1).
+    var cross: Int { crossOutput + crossTaps - 1 }
     /// Tiles along the axis.
     var tileRows: Int { (outputLength + m - 1) / m }
-    /// Tiles per image (tile rows times cross positions): the N of each product.
+    /// Columns of each product: tile rows times line length (the last crossTaps - 1 of each tile
+    /// row computed and dropped).
     var tiles: Int { tileRows * cross }
     /// Lines of the padded input plane: every line a tile reads, m * tileRows + r - 1.
     var lines: Int { m * tileRows + r - 1 }
-    /// Floats per padded line: the cross length rounded up to whole vectors.
+    /// Floats per padded line: the line length rounded up to whole vectors.
     var lineFloats: Int { (cross + 7) / 8 * 8 }
+    /// Floats per channel of V_xi: the tiles, and the last cross tap's overrun.
+    var channelStride: Int { tiles + crossTaps - 1 }
     /// A^T (m, n), B^T (n, n), row-major, as Float; G (n, r) in Double for the weights.
     let at: [Float], bt: [Float]
     let g: [[Double]]
@@ -52,22 +65,25 @@ struct WinogradLine: Sendable, Equatable {
     /// Kernel lengths the line path takes.
     static let kernelLengths: Set<Int> = [3, 5, 7]
 
-    /// The transforms of F(m, r) for `g`'s long axis; nil when `g` is not a 1xr or rx1
-    /// convolution this path runs.
+    /// Cross taps the line path takes (each one more product row per channel).
+    static let maximumCrossTaps = 7
+
+    /// The transforms of F(m, r) along `g`'s axis: its height when the kernel is 3, 5 or 7 high,
+    /// else its width when 3, 5 or 7 wide (1 x r); nil when `g` is not a convolution this path
+    /// runs.
     init?(_ g: ConvShape, m: Int? = nil) {
         let w = g.window
         guard w.strideHeight == 1 && w.strideWidth == 1 && w.dilationHeight == 1 && w.dilationWidth == 1
-            && g.groups == 1 else { return nil }
+            && g.groups == 1 && g.problem == nil else { return nil }
         let vertical: Bool
-        if w.kernelWidth == 1 && w.kernelHeight > 1 && w.padLeft == 0 && w.padRight == 0 {
+        if Self.kernelLengths.contains(w.kernelHeight) && w.kernelWidth <= Self.maximumCrossTaps {
             vertical = true
-        } else if w.kernelHeight == 1 && w.kernelWidth > 1 && w.padTop == 0 && w.padBottom == 0 {
+        } else if Self.kernelLengths.contains(w.kernelWidth) && w.kernelHeight <= Self.maximumCrossTaps {
             vertical = false
         } else {
             return nil
         }
         let r = vertical ? w.kernelHeight : w.kernelWidth
-        guard Self.kernelLengths.contains(r) else { return nil }
         let outputLength = vertical ? g.outputHeight : g.outputWidth
         let m = m ?? Self.bestTile(r: r, outputLength: outputLength)
         guard m >= 2, m + r - 1 <= Self.maximumPoints, outputLength >= 1 else { return nil }
@@ -78,7 +94,10 @@ struct WinogradLine: Sendable, Equatable {
         length = vertical ? g.inputHeight : g.inputWidth
         self.outputLength = outputLength
         padBefore = vertical ? w.padTop : w.padLeft
-        cross = vertical ? g.inputWidth : g.inputHeight
+        crossTaps = vertical ? w.kernelWidth : w.kernelHeight
+        crossLength = vertical ? g.inputWidth : g.inputHeight
+        crossPad = vertical ? w.padLeft : w.padTop
+        crossOutput = vertical ? g.outputWidth : g.outputHeight
         let (at, g, bt) = Self.toomCook(m: m, r: r)
         self.at = at.flatMap { $0.map(Float.init) }
         self.bt = bt.flatMap { $0.map(Float.init) }
@@ -96,10 +115,10 @@ struct WinogradLine: Sendable, Equatable {
         return best
     }
 
-    /// Multiply-adds per output and channel pair of direct convolution over those of F(m, r) on
-    /// this line length (the tiles' padding included).
+    /// Multiply-adds of direct convolution over those of F(m, r) on these lines (the tiles past
+    /// the axis's end and the dropped columns across it included).
     var saving: Double {
-        Double(outputLength * r) / Double(tileRows * n)
+        Double(outputLength * r * crossOutput) / Double(tileRows * n * cross)
     }
 
     /// A^T (m, n), G (n, r) and B^T (n, n) of F(m, r) on the first n - 1 `points` and infinity:
@@ -137,16 +156,23 @@ struct WinogradLine: Sendable, Equatable {
         return (at, g, bt)
     }
 
-    /// w (OC, C, r) -> U (n, OC, C): U_xi[oc, c] = (G g)[xi] for g = w[oc, c], in Double, rounded once.
+    /// Rows of each product's reduction: channels times cross taps.
+    func depth(channels: Int) -> Int { channels * crossTaps }
+
+    /// w (OC, C, KH, KW) -> U (n, OC, C * s): U_xi[oc, c * s + a] = (G g)[xi] for g the axis taps
+    /// of w[oc, c] at cross tap a, in Double, rounded once.
     func transformWeights(_ w: [Float], outputChannels oc: Int, inputChannels c: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: n * oc * c)
+        let s = crossTaps, k = depth(channels: c)
+        var u = [Float](repeating: 0, count: n * oc * k)
         for o in 0..<oc {
             for i in 0..<c {
-                let base = (o * c + i) * r
-                for xi in 0..<n {
-                    var s = 0.0
-                    for k in 0..<r { s += g[xi][k] * Double(w[base + k]) }
-                    u[(xi * oc + o) * c + i] = Float(s)
+                let base = (o * c + i) * r * s
+                for a in 0..<s {
+                    for xi in 0..<n {
+                        var sum = 0.0
+                        for t in 0..<r { sum += g[xi][t] * Double(w[base + (vertical ? t * s + a : a * r + t)]) }
+                        u[(xi * oc + o) * k + i * s + a] = Float(sum)
+                    }
                 }
             }
         }
@@ -155,11 +181,11 @@ struct WinogradLine: Sendable, Equatable {
 }
 
 extension Convolution {
-    /// Tiles per image from which the line path's products are wide enough for the register
-    /// tiles (Mixed_7's 1x3 on 5x5 maps have 5, and stay on tiled columns).
+    /// Product columns per image from which the line path's products are wide enough for the
+    /// register tiles (Mixed_7's 1x3 on 5x5 maps have 5, and stay on tiled columns).
     static let minimumLineTiles = 16
 
-    /// Whether a 1xr or rx1 convolution runs on the line path: enough channels, enough tiles, and
+    /// Whether a convolution runs on the line path: enough channels, enough product columns, and
     /// at least 1.5 times fewer multiplications than direct convolution.
     static func usesWinogradLine(_ g: ConvShape) -> Bool {
         guard let line = WinogradLine(g) else { return false }
@@ -171,11 +197,12 @@ extension Convolution {
     struct WinogradLinePlan: Equatable {
         /// Output channels per block, and blocks.
         var channelBlock: Int, channelBlocks: Int
-        /// Floats of the shared V (n, C, tiles), and per worker: the padded input lines (or the
-        /// block's output plane in line order, whichever is larger, twice for the transposition),
-        /// M (n, block, tiles) and 8 floats of slack, a product's scratch, a zero bias per channel.
-        var vFloats: Int, planeFloats: Int, mFloats: Int, productFloats: Int
-        var perWorker: Int { 2 * planeFloats + mFloats + productFloats + channelBlock }
+        /// Floats of the shared V (n, C, channelStride), and per worker: the padded input lines (or
+        /// the block's output plane in line order, whichever is larger, twice for the
+        /// transposition), M (n, block, tiles) and 8 floats of slack, a product's scratch (V_xi
+        /// packed, a partial tile's sums), a zero bias per channel.
+        var vFloats: Int, planeFloats: Int, mFloats: Int, packedFloats: Int, productFloats: Int
+        var perWorker: Int { 2 * planeFloats + mFloats + packedFloats + productFloats + channelBlock }
         func scratchFloats(threads: Int) -> Int { vFloats + threads * perWorker }
     }
 
@@ -187,42 +214,56 @@ extension Convolution {
         let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
         return WinogradLinePlan(
             channelBlock: block, channelBlocks: (oc + block - 1) / block,
-            vFloats: line.n * c * line.tiles,
+            vFloats: line.n * c * line.channelStride,
             planeFloats: max(line.lines, line.outputLength) * line.lineFloats,
             mFloats: line.n * block * line.tiles + 8,
-            productFloats: PointwiseTiles(columns: line.tiles).packedColumns * c
-                + 2 * PointwiseTile.rows * PointwiseTile.columns)
+            packedFloats: PointwiseTiles(columns: line.tiles).packedColumns * line.depth(channels: c),
+            productFloats: 2 * PointwiseTile.rows * PointwiseTile.columns)
     }
 
     func runWinogradLine(_ a: Arguments, parallelism: Parallelism) {
         let g = shape, line = self.line!, plan = winogradLinePlan(parallelism: parallelism)
         let c = g.inputChannels, oc = g.outputChannels, tiles = line.tiles
+        let s = line.crossTaps, k = line.depth(channels: c), ldc = line.channelStride
         let v = a.scratch!, workers = a.scratch! + plan.vFloats
         let plane = g.inputHeight * g.inputWidth
         for image in 0..<a.batch {
             let x = a.x + image * g.inputCount
-            // 1. V (n, C, tiles), a run of input channels per item.
+            // 1. V (n, C, channelStride), a run of input channels per item.
             parallelism.forEachRun(slots: 1, of: c) { _, channels, worker in
                 let lines = workers + worker * plan.perWorker
                 for channel in channels {
                     fillLines(x + channel * plane, line: line, into: lines)
-                    line.inputTransform(lines, into: v + channel * tiles, stride: c * tiles)
+                    let vc = v + channel * ldc
+                    line.inputTransform(lines, into: vc, stride: c * ldc)
+                    // The last cross taps of the last tile row read past the tiles: zeros.
+                    for xi in 0..<line.n { Runs.fill(vc + xi * c * ldc + tiles, 0, s - 1) }
                 }
             }
             // 2. Per block of output channels: the n products, then the output transform.
             parallelism.forEach(plan.channelBlocks) { block, worker in
                 let base = workers + worker * plan.perWorker
                 let lines = base, transposed = base + plan.planeFloats
-                let m = transposed + plan.planeFloats, product = m + plan.mFloats
-                let zeros = product + plan.productFloats
+                let m = transposed + plan.planeFloats, packed = m + plan.mFloats
+                let product = packed + plan.packedFloats, zeros = product + plan.productFloats
                 let oc0 = block * plan.channelBlock, count = min(plan.channelBlock, oc - oc0)
                 Runs.fill(zeros, 0, count)
-                let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
+                let panelFloats = PointwiseTile.rows * k, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
                 for xi in 0..<line.n {
-                    PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
-                                   bias: zeros, x: v + xi * c * tiles, ldx: tiles,
-                                   y: m + xi * count * tiles, residual: nil, packed: nil, scratch: product,
-                                   k: c, hw: tiles, columns: tiles, rows: count).visit(Identity())
+                    // Row (c, a) of the reduction is V_xi[c] from column a.
+                    let vxi = v + xi * c * ldc
+                    if s == 1 {
+                        PointwiseTiles.pack(vxi, ld: ldc, k: c, columns: tiles, into: packed)
+                    } else {
+                        for channel in 0..<c {
+                            PointwiseTiles.pack(vxi + channel * ldc, ld: 1, k: s, columns: tiles, into: packed,
+                                                firstRow: channel * s, depth: k)
+                        }
+                    }
+                    PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * k, panelFloats: panelFloats,
+                                   bias: zeros, x: UnsafePointer(packed), ldx: tiles,
+                                   y: m + xi * count * tiles, residual: nil, packed: packed, scratch: product,
+                                   k: k, hw: tiles, columns: tiles, rows: count).visit(Identity())
                 }
                 for o in 0..<count {
                     let channel = oc0 + o
@@ -235,7 +276,7 @@ extension Convolution {
                     } else {
                         // Into (OH, OW) row-major: rows of the lines (vertical) or their transpose.
                         for i in 0..<line.outputLength {
-                            for j in 0..<line.cross {
+                            for j in 0..<line.crossOutput {
                                 let value = lines[i * line.lineFloats + j]
                                 if line.vertical { transposed[i * g.outputWidth + j] = value } else {
                                     transposed[j * g.outputWidth + i] = value
@@ -252,21 +293,23 @@ extension Convolution {
     }
 
     /// One channel's plane x (H, W) -> its padded lines (lines, lineFloats): line q holds the
-    /// input at axis position q - padBefore (rows for r x 1, columns for 1 x r), zeros outside.
+    /// input at axis position q - padBefore (rows when the axis is vertical, columns otherwise),
+    /// from cross position crossPad on; zeros outside.
     private func fillLines(_ x: UnsafePointer<Float>, line: WinogradLine, into lines: UnsafeMutablePointer<Float>) {
-        let width = shape.inputWidth, ld = line.lineFloats
+        let width = shape.inputWidth, ld = line.lineFloats, q0 = line.crossPad, length = line.crossLength
         for q in 0..<line.lines {
             let i = q - line.padBefore, dst = lines + q * ld
-            Runs.fill(dst + line.cross, 0, ld - line.cross)
             guard i >= 0 && i < line.length else {
-                Runs.fill(dst, 0, line.cross)
+                Runs.fill(dst, 0, ld)
                 continue
             }
+            Runs.fill(dst, 0, q0)
             if line.vertical {
-                Runs.copy(x + i * width, dst, line.cross)
+                Runs.copy(x + i * width, dst + q0, length)
             } else {
-                for j in 0..<line.cross { dst[j] = x[j * width + i] }
+                for j in 0..<length { dst[q0 + j] = x[j * width + i] }
             }
+            Runs.fill(dst + q0 + length, 0, ld - q0 - length)
         }
     }
 }
@@ -298,15 +341,16 @@ extension WinogradLine {
     }
 
     /// M (n, ., tiles) of one output channel, M_xi at `m + xi * stride` -> its plane in line order
-    /// (outputLength, lineFloats): line m * tileRow + i = bias + sum_xi A^T[i, xi] M_xi[tileRow].
-    /// Reads up to 7 floats past a tile row (M keeps 8 floats of slack).
+    /// (outputLength, lineFloats), the first crossOutput values of each line (and up to 7 more)
+    /// set: line m * tileRow + i = bias + sum_xi A^T[i, xi] M_xi[tileRow]. Reads up to 7 floats
+    /// past a tile row (M keeps 8 floats of slack).
     func outputTransform(_ mm: UnsafePointer<Float>, stride: Int, bias: Float, into out: UnsafeMutablePointer<Float>) {
         let ld = lineFloats
         at.withUnsafeBufferPointer { at in
             for tileRow in 0..<tileRows {
                 let source = mm + tileRow * cross
                 var j = 0
-                while j < cross {
+                while j < crossOutput {
                     for i in 0..<min(m, outputLength - m * tileRow) {
                         var s = Vec8(repeating: bias)
                         for xi in 0..<n {

@@ -111,11 +111,11 @@ public struct Convolution: Sendable {
                                           inputChannels: shape.inputChannels, g: g),
                 groups: g.count * g.count, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
         case .winogradLine:
-            // U (n, OC, C) as n groups of (OC, C) in 6-channel panels.
+            // U (n, OC, C * s) as n groups of (OC, C * s) in 6-channel panels.
             let line = WinogradLine(shape)!
             self.weights = PointwiseWeights.pack(
                 line.transformWeights(weights, outputChannels: shape.outputChannels, inputChannels: shape.inputChannels),
-                groups: line.n, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
+                groups: line.n, outputsPerGroup: shape.outputChannels, inputs: line.depth(channels: shape.inputChannels))
         case .pointwise, .tiledColumns, .im2colTiles:
             self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
                                                  outputsPerGroup: shape.groupOutputChannels,

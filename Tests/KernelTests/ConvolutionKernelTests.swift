@@ -411,9 +411,10 @@ import KernelSupport
         #expect(WinogradLine.bestTile(r: 7, outputLength: 2) == 2)
     }
 
-    /// F(m, r) along the axis of 1xr and rx1 kernels, forced: both orientations, every kernel
-    /// length, tiles of 2 to 6 outputs, lines that tiles overrun, cross lengths that are not whole
-    /// vectors, asymmetric and missing pads, batches, residuals, no bias, 1-3 workers.
+    /// F(m, r) along one axis of the kernel, forced: both orientations, every kernel length, tiles
+    /// of 2 to 6 outputs, lines that tiles overrun, cross lengths that are not whole vectors,
+    /// kernels several taps across (5x5, 3x5, 7x3, 1x7 on a one-row map), asymmetric and missing
+    /// pads, batches, residuals, no bias, 1-3 workers.
     @Test func winogradLine() {
         let cases = [
             Case(shape: Self.conv(20, 26, 12, 12, k: (1, 7), pads: (0, 3, 0, 3)), activation: .relu),
@@ -426,6 +427,11 @@ import KernelSupport
             Case(shape: Self.conv(16, 24, 6, 30, k: (1, 7), pads: (0, 3, 0, 3))),
             Case(shape: Self.conv(16, 16, 4, 3, k: (3, 1), pads: (1, 0, 1, 0)), residual: true),
             Case(shape: Self.conv(16, 16, 2, 2, k: (7, 1), pads: (3, 0, 3, 0))),
+            Case(shape: Self.conv(16, 20, 25, 25, k: (5, 5), pads: (2, 2, 2, 2)), activation: .relu),
+            Case(shape: Self.conv(17, 16, 11, 9, k: (3, 5), pads: (1, 0, 0, 2)), batch: 2, residual: true),
+            Case(shape: Self.conv(16, 18, 10, 13, k: (7, 3), pads: (3, 1, 3, 1)), bias: false),
+            Case(shape: Self.conv(16, 16, 3, 9, k: (2, 5), pads: (0, 2, 1, 2))),
+            Case(shape: Self.conv(16, 16, 1, 20, k: (1, 7), pads: (0, 3, 0, 3)), residual: true),
         ]
         withEvery("case", in: cases) { c in
             let g = c.shape
@@ -443,17 +449,17 @@ import KernelSupport
                             z.map(c.activation.reference), bounds: bounds, "\(c) threads \(t)")
             }
         }
-        // Not for strides, dilations, groups, square kernels, or pads across the axis.
+        // Not for strides, dilations, groups, or kernels without 3, 5 or 7 taps along an axis.
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), stride: (1, 2), pads: (0, 3, 0, 3))) == nil)
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), dilation: (1, 2))) == nil)
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), groups: 2)) == nil)
-        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (3, 3))) == nil)
-        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), pads: (1, 3, 1, 3))) == nil)
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 9), pads: (0, 4, 0, 4))) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (2, 2))) == nil)
+        #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (4, 5)))?.vertical == false)
     }
 
-    /// Inception-v3's 1x7 and 7x1 on 12x12 (and 17x17 at 299 pixels) take the line path at any
-    /// batch; its 1x3 and 3x1 on 5x5 (5 tiles per image) stay on tiled columns.
+    /// Inception-v3's 1x7 and 7x1 on 12x12 (and 17x17 at 299 pixels) and its 5x5 take the line path
+    /// at any batch; its 1x3 and 3x1 on 5x5 (5 tiles per image) stay on tiled columns.
     @Test func winogradLineSelection() {
         func chosen(_ c: Int, _ size: Int, k: (Int, Int), pads: (Int, Int, Int, Int), batch: Int = 1) -> Convolution.Algorithm {
             Convolution.algorithm(for: Self.conv(c, c, size, size, k: k, pads: pads), expectedBatch: batch)
@@ -462,6 +468,10 @@ import KernelSupport
         #expect(chosen(160, 12, k: (7, 1), pads: (3, 0, 3, 0), batch: 32) == .winogradLine)
         #expect(chosen(128, 17, k: (1, 7), pads: (0, 3, 0, 3)) == .winogradLine)
         #expect(chosen(384, 5, k: (1, 3), pads: (0, 1, 0, 1)) == .tiledColumns)
+        // Inception's and GoogLeNet's 5x5 branches, AlexNet's second layer.
+        #expect(Convolution.algorithm(for: Self.conv(48, 64, 25, 25, k: (5, 5), pads: (2, 2, 2, 2))) == .winogradLine)
+        #expect(Convolution.algorithm(for: Self.conv(64, 192, 27, 27, k: (5, 5), pads: (2, 2, 2, 2)),
+                                      expectedBatch: 32) == .winogradLine)
         #expect(chosen(8, 12, k: (1, 7), pads: (0, 3, 0, 3)) != .winogradLine)
     }
 

@@ -89,7 +89,7 @@ extension Convolution {
         if algorithm == .winogradLine, let line = WinogradLine(g) {
             // Input transform n fused multiply-adds deep, U rounded once, the product, the output
             // transform n deep (from the bias), the residual.
-            return RoundingBound.bounds(depth: g.inputChannels + 2 * line.n + 3,
+            return RoundingBound.bounds(depth: line.depth(channels: g.inputChannels) + 2 * line.n + 3,
                                         magnitudes: lineMagnitudes(line, shape: g, batch: batch, x: x, weights: w,
                                                                    bias: b, residual: r))
         }
@@ -98,21 +98,28 @@ extension Convolution {
         return RoundingBound.bounds(depth: g.reductionLength + 2, magnitudes: m)
     }
 
-    /// M for Winograd F(m, r) along one axis: per output, `sum_xi |A^T[i, xi]| sum_c (|G| |g_c|)[xi]
-    /// (|B^T| |d_c|)[xi]` over its tile, plus |b| + |r| (at least the direct convolution's M, as
-    /// for `winogradMagnitudes`).
+    /// M for Winograd F(m, r) along one axis: per output, `sum_xi |A^T[i, xi]| sum_(c, a) (|G|
+    /// |g_(c, a)|)[xi] (|B^T| |d_(c, a)|)[xi]` over its tile (a the cross tap), plus |b| + |r|
+    /// (at least the direct convolution's M, as for `winogradMagnitudes`).
     static func lineMagnitudes(_ line: WinogradLine, shape g: ConvShape, batch: Int, x: [Float], weights w: [Float],
                                bias b: [Float]?, residual r: [Float]?) -> [Float] {
-        let c = g.inputChannels, oc = g.outputChannels, n = line.n, m = line.m
+        let c = g.inputChannels, oc = g.outputChannels, n = line.n, m = line.m, s = line.crossTaps
         let h = g.inputHeight, width = g.inputWidth, oh = g.outputHeight, ow = g.outputWidth
-        // |U| (OC, C, n) = |G| |g|.
-        var absU = [Double](repeating: 0, count: oc * c * n)
+        let k = c * s
+        // |U| (OC, C * s, n) = |G| |g|.
+        var absU = [Double](repeating: 0, count: oc * k * n)
         for o in 0..<oc {
             for i in 0..<c {
-                for xi in 0..<n {
-                    var s = 0.0
-                    for k in 0..<line.r { s += abs(line.g[xi][k]) * Double(abs(w[(o * c + i) * line.r + k])) }
-                    absU[(o * c + i) * n + xi] = s
+                for a in 0..<s {
+                    for xi in 0..<n {
+                        var sum = 0.0
+                        for t in 0..<line.r {
+                            let (ky, kx) = line.vertical ? (t, a) : (a, t)
+                            sum += abs(line.g[xi][t]) * Double(abs(w[((o * c + i) * g.window.kernelHeight + ky)
+                                                                     * g.window.kernelWidth + kx]))
+                        }
+                        absU[(o * k + i * s + a) * n + xi] = sum
+                    }
                 }
             }
         }
@@ -123,29 +130,32 @@ extension Convolution {
             return Double(abs(x[((image * c + channel) * h + ih) * width + iw]))
         }
         var out = [Float](repeating: 0, count: batch * oc * oh * ow)
-        var absV = [Double](repeating: 0, count: c * n)
+        var absV = [Double](repeating: 0, count: k * n)
         for image in 0..<batch {
             for tileRow in 0..<line.tileRows {
-                for across in 0..<line.cross {
+                for across in 0..<line.crossOutput {
                     for i in 0..<c {
-                        for xi in 0..<n {
-                            var s = 0.0
-                            for k in 0..<n {
-                                s += Double(abs(line.bt[xi * n + k])) * input(image, i, m * tileRow + k - line.padBefore, across)
+                        for a in 0..<s {
+                            for xi in 0..<n {
+                                var sum = 0.0
+                                for t in 0..<n {
+                                    sum += Double(abs(line.bt[xi * n + t]))
+                                        * input(image, i, m * tileRow + t - line.padBefore, across + a - line.crossPad)
+                                }
+                                absV[(i * s + a) * n + xi] = sum
                             }
-                            absV[i * n + xi] = s
                         }
                     }
                     for o in 0..<oc {
                         var sum = [Double](repeating: 0, count: n)
-                        for i in 0..<c { for xi in 0..<n { sum[xi] += absU[(o * c + i) * n + xi] * absV[i * n + xi] } }
+                        for row in 0..<k { for xi in 0..<n { sum[xi] += absU[(o * k + row) * n + xi] * absV[row * n + xi] } }
                         for t in 0..<min(m, line.outputLength - m * tileRow) {
                             let along = m * tileRow + t
                             let (oi, oj) = line.vertical ? (along, across) : (across, along)
-                            var s = 0.0
-                            for xi in 0..<n { s += Double(abs(line.at[t * n + xi])) * sum[xi] }
+                            var total = 0.0
+                            for xi in 0..<n { total += Double(abs(line.at[t * n + xi])) * sum[xi] }
                             let index = ((image * oc + o) * oh + oi) * ow + oj
-                            out[index] = Float(s + Double(abs(b?[o] ?? 0)) + Double(abs(r?[index] ?? 0)))
+                            out[index] = Float(total + Double(abs(b?[o] ?? 0)) + Double(abs(r?[index] ?? 0)))
                         }
                     }
                 }
