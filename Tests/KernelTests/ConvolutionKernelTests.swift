@@ -80,6 +80,30 @@ import KernelSupport
         }
     }
 
+    /// Every case on `algorithm`, forced, against the reference within that algorithm's bounds, on
+    /// 1-3 workers.
+    func checkForced(_ cases: [Case], algorithm: Convolution.Algorithm, seed: UInt64,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+        withEvery("case", in: cases, sourceLocation: sourceLocation) { c in
+            let g = c.shape
+            var rng = SeededGenerator(seed: seed)
+            let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
+            let b = c.bias ? rng.normals(g.outputChannels) : nil
+            let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
+            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
+            let conv = Convolution(shape: g, weights: w, bias: b, activation: c.activation,
+                                   expectedBatch: c.expectedBatch, algorithm: algorithm)
+            let bounds = c.activation.bounds(
+                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: algorithm, batch: c.batch,
+                                                               x: x, weights: w, bias: b, residual: r))
+            for t in [1, 2, 3] {
+                assertClose(conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t)),
+                            z.map(c.activation.reference), bounds: bounds, "\(c) threads \(t)",
+                            sourceLocation: sourceLocation)
+            }
+        }
+    }
+
     /// The bounds `check` uses are tight enough to see real bugs: on every path, a tap read one
     /// column off, the bias of the neighbouring channel, or a dropped last input channel (the
     /// last tap, depthwise) moves some output beyond its bound.
@@ -433,22 +457,7 @@ import KernelSupport
             Case(shape: Self.conv(16, 16, 3, 9, k: (2, 5), pads: (0, 2, 1, 2))),
             Case(shape: Self.conv(16, 16, 1, 20, k: (1, 7), pads: (0, 3, 0, 3)), residual: true),
         ]
-        withEvery("case", in: cases) { c in
-            let g = c.shape
-            var rng = SeededGenerator(seed: 6)
-            let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
-            let b = c.bias ? rng.normals(g.outputChannels) : nil
-            let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
-            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
-            let conv = Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .winogradLine)
-            let bounds = c.activation.bounds(
-                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: .winogradLine, batch: c.batch,
-                                                               x: x, weights: w, bias: b, residual: r))
-            for t in [1, 2, 3] {
-                assertClose(conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t)),
-                            z.map(c.activation.reference), bounds: bounds, "\(c) threads \(t)")
-            }
-        }
+        checkForced(cases, algorithm: .winogradLine, seed: 6)
         // Not for strides, dilations, groups, or kernels without 3, 5 or 7 taps along an axis.
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), stride: (1, 2), pads: (0, 3, 0, 3))) == nil)
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 7), dilation: (1, 2))) == nil)
@@ -492,23 +501,7 @@ import KernelSupport
                  residual: true),
             Case(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
         ]
-        withEvery("case", in: cases) { c in
-            let g = c.shape
-            var rng = SeededGenerator(seed: 5)
-            let x = rng.normals(c.batch * g.inputCount), w = rng.normals(g.weightCount)
-            let b = c.bias ? rng.normals(g.outputChannels) : nil
-            let r = c.residual ? rng.normals(c.batch * g.outputCount) : nil
-            let z = Reference.conv(g, batch: c.batch, x: x, weights: w, bias: b, residual: r)
-            let conv = Convolution(shape: g, weights: w, bias: b, activation: c.activation,
-                                   expectedBatch: c.expectedBatch, algorithm: .winograd4x4)
-            let bounds = c.activation.bounds(
-                z: z, zBounds: Convolution.preActivationBounds(shape: g, algorithm: .winograd4x4, batch: c.batch,
-                                                               x: x, weights: w, bias: b, residual: r))
-            for t in [1, 2, 3] {
-                assertClose(conv.run(x, batch: c.batch, residual: r, parallelism: Parallelism(threads: t)),
-                            z.map(c.activation.reference), bounds: bounds, "\(c) threads \(t)")
-            }
-        }
+        checkForced(cases, algorithm: .winograd4x4, seed: 5)
         // One image of 14x14 on two workers: output-channel blocks share the transformed panel.
         let shared = Convolution(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)),
                                  weights: [Float](repeating: 0, count: 48 * 64 * 9), bias: nil, algorithm: .winograd4x4)

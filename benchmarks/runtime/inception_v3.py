@@ -12,7 +12,6 @@ import sys
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
 
 from resnet18 import Builder  # the same node naming and initialisation
 
@@ -116,21 +115,7 @@ def build():
     x = b.inception_d(x, "Mixed_7a", 768)
     x = b.inception_e(x, "Mixed_7b", 1280)
     x = b.inception_e(x, "Mixed_7c", 2048)
-    x = b.node("GlobalAveragePool", "/avgpool", [x])
-    x = b.node("Flatten", "", [x], axis=1)
-    fc_w = b.param("fc.weight", b.rng.standard_normal((1000, 2048)) / np.sqrt(2048))
-    fc_b = b.param("fc.bias", np.zeros(1000))
-    b.nodes.append(helper.make_node("Gemm", [x, fc_w, fc_b], ["output"], name="/fc/Gemm",
-                                    alpha=1.0, beta=1.0, transB=1))
-    graph = helper.make_graph(
-        b.nodes, "inception_v3",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 224, 224])],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 1000])],
-        b.initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                              producer_name="netdissect benchmarks/runtime/inception_v3.py")
-    onnx.checker.check_model(model)
-    return model
+    return b.finish(x, "inception_v3", 2048, "benchmarks/runtime/inception_v3.py")
 
 
 if __name__ == "__main__":

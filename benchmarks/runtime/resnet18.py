@@ -55,6 +55,29 @@ class Builder:
         y = self.node("Add", scope, [y, x])
         return self.node("Relu", f"{scope}/relu", [y], suffix="_1")
 
+    def finish(self, x, name, features, producer, fc=True):
+        """The checked model of the nodes so far: torchvision's global average pool after `x`
+        (N, features, H, W), then flatten and the 1000-class fc when `fc`. The input is
+        (N, 3, 224, 224) with a symbolic batch."""
+        x = self.node("GlobalAveragePool", "/avgpool", [x])
+        output = (x, ["N", features, 1, 1])
+        if fc:
+            x = self.node("Flatten", "", [x], axis=1)
+            fc_w = self.param("fc.weight", self.rng.standard_normal((1000, features)) / np.sqrt(features))
+            fc_b = self.param("fc.bias", np.zeros(1000))
+            self.nodes.append(helper.make_node("Gemm", [x, fc_w, fc_b], ["output"], name="/fc/Gemm",
+                                               alpha=1.0, beta=1.0, transB=1))
+            output = ("output", ["N", 1000])
+        graph = helper.make_graph(
+            self.nodes, name,
+            [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 224, 224])],
+            [helper.make_tensor_value_info(output[0], TensorProto.FLOAT, output[1])],
+            self.initializers)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                                  producer_name=f"netdissect {producer}")
+        onnx.checker.check_model(model)
+        return model
+
 
 def build():
     b = Builder()
@@ -68,22 +91,7 @@ def build():
         x = b.basic_block(x, layer, 0, cin, cout, stride)
         x = b.basic_block(x, layer, 1, cout, cout, 1)
         cin = cout
-    x = b.node("GlobalAveragePool", "/avgpool", [x])
-    x = b.node("Flatten", "", [x], axis=1)
-    fc_w = b.param("fc.weight", b.rng.standard_normal((1000, 512)) / np.sqrt(512))
-    fc_b = b.param("fc.bias", np.zeros(1000))
-    b.nodes.append(helper.make_node("Gemm", [x, fc_w, fc_b], ["output"], name="/fc/Gemm",
-                                    alpha=1.0, beta=1.0, transB=1))
-    graph = helper.make_graph(
-        b.nodes, "resnet18",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 224, 224])],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 1000])],
-        b.initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                              producer_name="netdissect benchmarks/runtime/resnet18.py")
-    onnx.checker.check_model(model)
-    return model
-
+    return b.finish(x, "resnet18", 512, "benchmarks/runtime/resnet18.py")
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:

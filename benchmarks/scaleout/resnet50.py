@@ -7,9 +7,7 @@ layer4 are what published dissections of ResNet-50 dissect. No torch, no downloa
 import os
 import sys
 
-import numpy as np
 import onnx
-from onnx import TensorProto, helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime"))
 from resnet18 import Builder  # noqa: E402  (the same node naming and initialisation)
@@ -42,16 +40,7 @@ def build():
         for k in range(blocks):
             x = bottleneck(b, x, f"layer{i}", k, cin, width, stride if k == 0 else 1)
             cin = width * 4
-    x = b.node("GlobalAveragePool", "/avgpool", [x])
-    graph = helper.make_graph(
-        b.nodes, "resnet50",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 224, 224])],
-        [helper.make_tensor_value_info(x, TensorProto.FLOAT, ["N", 2048, 1, 1])],
-        b.initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                              producer_name="netdissect benchmarks/scaleout/resnet50.py")
-    onnx.checker.check_model(model)
-    return model
+    return b.finish(x, "resnet50", 2048, "benchmarks/scaleout/resnet50.py", fc=False)
 
 
 if __name__ == "__main__":
