@@ -75,10 +75,14 @@ extension Convolution {
         let g = shape, line = self.line!, plan = winogradLinePlan(parallelism: parallelism)
         let c = g.inputChannels, oc = g.outputChannels, tiles = line.tiles
         let s = line.crossTaps, k = line.depth(channels: c), ldc = line.channelStride
+        // The geometry in locals: computed properties of KernelSupport's types are calls here.
+        let ld = line.lineFloats, ow = g.outputWidth, outputPlane = g.outputHeight * g.outputWidth
+        let vertical = line.vertical, outputLength = line.outputLength, crossOutput = line.crossOutput
+        let outputCount = g.outputCount, inputCount = g.inputCount
         let v = a.scratch!, workers = a.scratch! + plan.vFloats
         let plane = g.inputHeight * g.inputWidth
         for image in 0..<a.batch {
-            let x = a.x + image * g.inputCount
+            let x = a.x + image * inputCount
             // 1. V (n, C, channelStride), a run of input channels per item.
             parallelism.forEachRun(slots: 1, of: c) { _, channels, worker in
                 let lines = workers + worker * plan.perWorker
@@ -117,26 +121,24 @@ extension Convolution {
                 }
                 for o in 0..<count {
                     let channel = oc0 + o
-                    let out = image * g.outputCount + channel * g.outputHeight * g.outputWidth
+                    let out = image * outputCount + channel * outputPlane
                     // The channel's plane in line order (outputLength, lineFloats), bias included.
                     line.outputTransform(m + o * tiles, stride: count * tiles, bias: a.bias[channel], into: lines)
                     let source: UnsafePointer<Float>
-                    if line.vertical && line.lineFloats == g.outputWidth {
+                    if vertical && ld == ow {
                         source = UnsafePointer(lines)
+                    } else if vertical {
+                        // Into (OH, OW) row-major: the lines' first OW values.
+                        for i in 0..<outputLength { Runs.copy(lines + i * ld, transposed + i * ow, ow) }
+                        source = UnsafePointer(transposed)
                     } else {
-                        // Into (OH, OW) row-major: rows of the lines (vertical) or their transpose.
-                        for i in 0..<line.outputLength {
-                            for j in 0..<line.crossOutput {
-                                let value = lines[i * line.lineFloats + j]
-                                if line.vertical { transposed[i * g.outputWidth + j] = value } else {
-                                    transposed[j * g.outputWidth + i] = value
-                                }
-                            }
+                        // The lines are the columns: transposed.
+                        for i in 0..<outputLength {
+                            for j in 0..<crossOutput { transposed[j * ow + i] = lines[i * ld + j] }
                         }
                         source = UnsafePointer(transposed)
                     }
-                    activation.apply(source, a.residual.map { $0 + out }, a.y + out,
-                                     count: g.outputHeight * g.outputWidth)
+                    activation.apply(source, a.residual.map { $0 + out }, a.y + out, count: outputPlane)
                 }
             }
         }
@@ -168,7 +170,8 @@ extension WinogradLine {
     /// Padded lines (lines, lineFloats) -> V_xi at `v + xi * stride`, tile (tileRow, j) at
     /// column tileRow * cross + j: V_xi = sum_k B^T[xi, k] line[m * tileRow + k], eight j at a time.
     func inputTransform(_ lines: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int) {
-        let ld = lineFloats
+        // The geometry in locals: its computed properties are in KernelSupport, not inlined here.
+        let ld = lineFloats, cross = cross, n = n, m = m, tileRows = tileRows
         bt.withUnsafeBufferPointer { bt in
             for tileRow in 0..<tileRows {
                 let first = lines + m * tileRow * ld, out = v + tileRow * cross
@@ -195,7 +198,8 @@ extension WinogradLine {
     /// set: line m * tileRow + i = bias + sum_xi A^T[i, xi] M_xi[tileRow]. Reads up to 7 floats
     /// past a tile row (M keeps 8 floats of slack).
     func outputTransform(_ mm: UnsafePointer<Float>, stride: Int, bias: Float, into out: UnsafeMutablePointer<Float>) {
-        let ld = lineFloats
+        let ld = lineFloats, cross = cross, crossOutput = crossOutput, n = n, m = m
+        let tileRows = tileRows, outputLength = outputLength
         at.withUnsafeBufferPointer { at in
             for tileRow in 0..<tileRows {
                 let source = mm + tileRow * cross
