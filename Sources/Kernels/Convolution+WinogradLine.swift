@@ -35,12 +35,19 @@ extension Convolution {
     /// register tiles (Mixed_7's 1x3 on 5x5 maps have 5, and stay on tiled columns).
     static let minimumLineTiles = 16
 
-    /// Whether a convolution runs on the line path: enough channels, enough product columns, and
-    /// at least 1.5 times fewer multiplications than direct convolution.
+    /// Floats the line path's shared V and each worker's packed V may take (16 MiB each): the
+    /// path transforms a whole image at once, so large maps (a 5x5 on 224x224) stay on the column
+    /// matrix, which works a panel of rows at a time.
+    static let lineBudget = 1 << 22
+
+    /// Whether a convolution runs on the line path: enough channels, enough product columns, at
+    /// least 1.5 times fewer multiplications than direct convolution, and its scratch in budget.
     static func usesWinogradLine(_ g: ConvShape) -> Bool {
         guard let line = WinogradLine(g) else { return false }
+        let packed = PointwiseTiles(columns: line.tiles).packedColumns * line.depth(channels: g.inputChannels)
         return g.inputChannels >= 16 && g.outputChannels >= 16 && line.tiles >= minimumLineTiles
             && line.saving >= 1.5
+            && line.n * g.inputChannels * line.channelStride <= lineBudget && packed <= lineBudget
     }
 
     /// How one line-Winograd call is cut up: blocks of output channels, and the scratch.

@@ -481,6 +481,8 @@ import KernelSupport
         #expect(Convolution.algorithm(for: Self.conv(48, 64, 25, 25, k: (5, 5), pads: (2, 2, 2, 2))) == .winogradLine)
         #expect(Convolution.algorithm(for: Self.conv(64, 192, 27, 27, k: (5, 5), pads: (2, 2, 2, 2)),
                                       expectedBatch: 32) == .winogradLine)
+        // A whole large map's transformed input would not fit the budget: the column matrix.
+        #expect(Convolution.algorithm(for: Self.conv(64, 64, 224, 224, k: (5, 5), pads: (2, 2, 2, 2))) != .winogradLine)
         #expect(chosen(8, 12, k: (1, 7), pads: (0, 3, 0, 3)) != .winogradLine)
     }
 
