@@ -135,11 +135,15 @@ public struct Convolution: Sendable {
         self.line = algorithm == .winogradLine ? WinogradLine(shape) : nil
     }
 
-    /// F(2x2, 3x3) tiles per call below which im2col is faster (16 products of too narrow a width).
+    /// F(2x2, 3x3) tiles per call from which F(4x4, 3x3) is considered (below it, its 4x larger U
+    /// streams for too few tiles).
     static let minimumWinogradTiles = 32
-    /// Input and output channels from which a small map of one image (fewer tiles) still takes F(4x4, 3x3)
-    /// (on 7x7: 256 channels 0.70 -> 0.60 ms, 128 channels 0.19 -> 0.20 ms, one thread).
-    static let minimumSmallMapWinogradChannels = 256
+    /// F(2x2, 3x3) tiles from which a small map of one image (7x7 to 11x11) takes F(2x2, 3x3)
+    /// rather than the column matrix or F(4x4, 3x3). One thread, AMD EPYC with AVX-512, ms:
+    /// 128x7x7 0.151 against 0.184 (tiled columns), 256x7x7 0.44 against 0.61 (F4) and 0.63,
+    /// 512x7x7 1.66-1.88 against 1.95-1.97 (F4), 448x8x8 -> 384 1.01 against 1.27 (F4) and 2.10;
+    /// 64x7x7 ties (0.054 / 0.057).
+    static let minimumSmallMapWinogradTiles = 16
 
     /// The algorithm the fast path uses for `shape` at batches of `expectedBatch`.
     public static func algorithm(for g: ConvShape, expectedBatch: Int = 1) -> Algorithm {
@@ -152,11 +156,9 @@ public struct Convolution: Sendable {
             let tiles4 = ((g.outputHeight + 3) / 4) * ((g.outputWidth + 3) / 4) * max(1, expectedBatch)
             let large = 5 * 36 * tiles4 <= 4 * 16 * tiles
             if tiles >= minimumWinogradTiles { return large ? .winograd4x4 : .winograd }
-            // A small deep map of one image: 4x fewer multiplications than the column matrix
-            // outweigh streaming 4x the weights (ResNet's 512x7x7: 2.4 -> 2.0 ms on one thread).
-            if large && tiles4 >= 4 && min(g.inputChannels, g.outputChannels) >= minimumSmallMapWinogradChannels {
-                return .winograd4x4
-            }
+            // A small map of one image: 2.25x fewer multiplications than the column matrix, on a
+            // U only 16/9 of the weights.
+            if tiles >= minimumSmallMapWinogradTiles { return .winograd }
         }
         if isPointwise(g) { return .pointwise }
         if usesWinogradLine(g) { return .winogradLine }
