@@ -102,6 +102,8 @@ public struct Convolution: Sendable {
                      "Convolution: \(algorithm!) cannot run \(shape)")
         let algorithm = algorithm ?? Self.algorithm(for: shape, expectedBatch: expectedBatch)
         self.algorithm = algorithm
+        let line = algorithm == .winogradLine ? WinogradLine(shape) : nil
+        self.line = line
         switch algorithm {
         case .winograd, .winograd4x4:
             // U (a * a, OC, C) as a * a groups of (OC, C) in 6-channel panels.
@@ -112,7 +114,7 @@ public struct Convolution: Sendable {
                 groups: g.count * g.count, outputsPerGroup: shape.outputChannels, inputs: shape.inputChannels)
         case .winogradLine:
             // U (n, OC, C * s) as n groups of (OC, C * s) in 6-channel panels.
-            let line = WinogradLine(shape)!
+            let line = line!
             self.weights = PointwiseWeights.pack(
                 line.transformWeights(weights, outputChannels: shape.outputChannels, inputChannels: shape.inputChannels),
                 groups: line.n, outputsPerGroup: shape.outputChannels, inputs: line.depth(channels: shape.inputChannels))
@@ -132,7 +134,6 @@ public struct Convolution: Sendable {
         self.interleavedPlane = algorithm != .interleavedDepthwise ? nil : InterleavedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
-        self.line = algorithm == .winogradLine ? WinogradLine(shape) : nil
     }
 
     /// F(2x2, 3x3) tiles per call from which F(4x4, 3x3) is considered (below it, its 4x larger U

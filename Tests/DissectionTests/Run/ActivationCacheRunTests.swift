@@ -21,6 +21,14 @@ import Testing
         try dissector.run(control: control, onEvent: onEvent)
     }
 
+    /// Resumes (or runs) `target` to the end with the cache, three images a batch; returns the
+    /// warnings it printed.
+    func resume(_ probe: RandomProbe, _ configuration: RunConfiguration, _ target: String) throws -> [String] {
+        var warnings: [String] = []
+        try run(probe, configuration, into: target, cache: true, batch: 3) { if case let .warning(text) = $0 { warnings.append(text) } }
+        return warnings
+    }
+
     /// Runs with the cache until pass `pass` has done `at` images, then cancels.
     func cut(_ probe: RandomProbe, _ configuration: RunConfiguration, into directory: String, pass: Int, at: Int,
              method: QuantileMethod? = nil) throws {
@@ -128,8 +136,7 @@ import Testing
         let reference = try RunSnapshot(directory: dir + "/plain", layer: "acts")
         /// Resumes `target` to the end; the cache is used, not dropped.
         func resume(_ target: String, _ name: String) throws {
-            var warnings: [String] = []
-            try run(probe, configuration, into: target, cache: true, batch: 3) { if case let .warning(text) = $0 { warnings.append(text) } }
+            let warnings = try self.resume(probe, configuration, target)
             #expect(same(try RunSnapshot(directory: target, layer: "acts"), reference), "\(name)")
             #expect(!warnings.contains { $0.contains("cache") }, "\(name): \(warnings)")
         }
@@ -166,8 +173,7 @@ import Testing
 
         /// Resumes `target` and returns its warnings about the cache.
         func resume(_ target: String) throws -> [String] {
-            var warnings: [String] = []
-            try run(probe, configuration, into: target, cache: true, batch: 3) { if case let .warning(text) = $0 { warnings.append(text) } }
+            let warnings = try self.resume(probe, configuration, target)
             #expect(same(try RunSnapshot(directory: target, layer: "acts"), reference), "\(target)")
             // (Pass 1's end also warns of the NaN and infinite values.)
             return warnings.filter { $0.contains("cache") }
