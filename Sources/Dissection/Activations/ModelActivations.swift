@@ -81,24 +81,29 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
             }
         }
         guard !rows.isEmpty else { return [String?](repeating: nil, count: items.count) }
-        // Split across sessions in whole chunks of the model's fixed batch (1 when dynamic).
+        // Chunks of the model's fixed batch (one image when dynamic), claimed one at a time by
+        // the sessions' workers: a worker slowed by the loader's thread on its core takes fewer,
+        // instead of the batch waiting for its half.
         let fixed = sessions[0].model.declaredBatch ?? 1
         let chunks = (rows.count + fixed - 1) / fixed
         let parts = max(1, min(sessions.count, chunks))
-        let results = ResultSlots<[String: Tensor]>(count: parts)
+        let results = ResultSlots<[String: Tensor]>(count: chunks)
+        let claims = ChunkClaims(count: chunks)
         let plane = inputHeight * inputWidth * 3
         let count = rows.count, allPixels = pixels
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let start = part * chunks / parts * fixed, end = min(count, (part + 1) * chunks / parts * fixed)
-            var images = Array(allPixels[start..<end])
-            while images.count % fixed != 0 { images.append([UInt8](repeating: 0, count: plane)) }
-            let input = Tensor(rgb8Images: images, width: inputWidth, height: inputHeight, normalization: normalization)
-            results.set(part, Result { try sessions[part].run(input) })
+            while let chunk = claims.next() {
+                let start = chunk * fixed, end = min(count, start + fixed)
+                var images = Array(allPixels[start..<end])
+                while images.count < fixed { images.append([UInt8](repeating: 0, count: plane)) }
+                let input = Tensor(rgb8Images: images, width: inputWidth, height: inputHeight, normalization: normalization)
+                results.set(chunk, Result { try sessions[part].run(input) })
+            }
         }
-        for part in 0..<parts {
-            let start = part * chunks / parts * fixed
+        for chunk in 0..<chunks {
+            let start = chunk * fixed
             let outputs: [String: Tensor]
-            do { outputs = try results.get(part).get() } catch { throw RunError.other("\(error)") }
+            do { outputs = try results.get(chunk).get() } catch { throw RunError.other("\(error)") }
             for (l, layer) in layers.enumerated() {
                 // model's values per image (tokens include the class token) -> (C, H, W) per image
                 let per = layer.valuesPerImage, written = layouts[l].valuesPerImage
@@ -118,6 +123,21 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
             }
         }
         return [String?](repeating: nil, count: items.count)
+    }
+}
+
+/// Hands out chunk numbers 0..<count, each once, to whichever worker asks next.
+final class ChunkClaims: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+    /// The next unclaimed chunk, or nil when all are.
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard claimed < count else { return nil }
+        claimed += 1
+        return claimed - 1
     }
 }
 

@@ -151,7 +151,10 @@ public struct ThresholdPass: Sendable, Equatable {
             check += v - v
             i += 8
         }
-        var peak = lanes.max(), tail: Float = 0
+        // The lanes' largest by hand: `SIMD.max()` is a generic call here (a visible share of pass 1).
+        let half = lanes.lowHalf.replacing(with: lanes.highHalf, where: lanes.highHalf .> lanes.lowHalf)
+        let quarter = half.lowHalf.replacing(with: half.highHalf, where: half.highHalf .> half.lowHalf)
+        var peak = Swift.max(quarter[0], quarter[1]), tail: Float = 0
         while i < n {
             let v = base[i]
             if v > peak { peak = v }
