@@ -35,7 +35,8 @@ extension Convolution {
 
     /// How one pointwise call is cut into work items.
     struct PointwisePlan: Equatable {
-        /// Columns per block (a multiple of 16, or all of HW), and blocks per image.
+        /// Columns per block (a multiple of 16, or all of HW), and blocks per image; the last
+        /// block ends at HW (up to 4 columns wider, see `pointwisePlan`).
         var columns: Int, columnBlocks: Int
         /// Panels of 6 output channels per group, panels per item, and items per column block.
         var panels: Int, panelsPerItem: Int, panelBlocks: Int
@@ -44,6 +45,8 @@ extension Convolution {
         /// Whether the x blocks are packed once into a shared region before the panels run
         /// (when panel ranges split a block: otherwise each of them would pack it again).
         var sharesPacking: Bool
+        /// Where column block `block` ends.
+        func end(of block: Int, hw: Int) -> Int { block == columnBlocks - 1 ? hw : (block + 1) * columns }
         /// Floats of scratch per worker (its packed block unless shared, and a partial tile's
         /// residual and product (6, 16)), and of the shared region (every block, when shared).
         var scratchFloats: Int, sharedFloats: Int
@@ -67,11 +70,16 @@ extension Convolution {
             columns = (columns / 2 + tile - 1) / tile * tile
             blocks = (hw + columns - 1) / columns
         }
+        // A last block of 1 to 4 columns joins the one before it (a tile of 17 to 20 there, with
+        // AVX-512) rather than sweeping every panel of weights again for them.
+        let tail = hw - (blocks - 1) * columns
+        if blocks > 1 && tail <= PointwiseTiles.joined { blocks -= 1 }
+        let widest = hw - (blocks - 1) * columns
         let items = batch * g.groups * blocks
         let panelBlocks = items < target ? min(panels, (target + items - 1) / items) : 1
         let perItem = panelBlocks == 1 ? panels
             : parallelism.balancedChunk(panels, largest: (panels + panelBlocks - 1) / panelBlocks)
-        let packed = PointwiseTiles(columns: columns).packedColumns * k
+        let packed = PointwiseTiles(columns: max(columns, widest)).packedColumns * k
         let shared = panelBlocks > 1
         return PointwisePlan(columns: columns, columnBlocks: blocks, panels: panels,
                              panelsPerItem: perItem, panelBlocks: (panels + perItem - 1) / perItem,
@@ -93,7 +101,7 @@ extension Convolution {
             let columnBlock = block % plan.columnBlocks, rest = block / plan.columnBlocks
             let c0 = columnBlock * plan.columns
             return (a.x + (rest / g.groups) * g.inputCount + (rest % g.groups) * k * hw + c0,
-                    min(hw, c0 + plan.columns) - c0)
+                    plan.end(of: columnBlock, hw: hw) - c0)
         }
         if plan.sharesPacking {
             // Fewer blocks than workers, each large (a late layer is one block of 960 rows of
@@ -112,7 +120,7 @@ extension Convolution {
             let columnBlock = rest % plan.columnBlocks; rest /= plan.columnBlocks
             let group = rest % g.groups
             let image = rest / g.groups
-            let c0 = columnBlock * plan.columns, c1 = min(hw, c0 + plan.columns)
+            let c0 = columnBlock * plan.columns, c1 = plan.end(of: columnBlock, hw: hw)
             let p0 = panelBlock * plan.panelsPerItem, p1 = min(groupPanels, p0 + plan.panelsPerItem)
             let outputOffset = image * g.outputCount + group * ocg * hw
             activation.accept(PointwiseBlock(
@@ -202,14 +210,30 @@ struct PointwiseBlock: ActivationVisitor {
 
 /// The column tiles of a block: 16 columns each, the last one as wide as what is left when that
 /// is at most 4 (`PointwiseTile.narrow`), else 8 wide when at most 8 columns are left; and the
-/// packing of x into them.
+/// packing of x into them. With AVX-512, 1 to 4 columns left after a full tile join it instead
+/// (a last tile of 17 to 20, `PointwiseTile.sixteenPlus`): a 7x7 map is 16 + 16 + 17 columns, a
+/// 14x14 map twelve tiles and one of 20.
 struct PointwiseTiles {
     let columns: Int
+    /// The columns left after the full tiles that join the last full tile (0: none do).
+    static var joined: Int {
+        #if NETDISSECT_ISA_AVX512
+        PointwiseTile.narrowColumns
+        #else
+        0
+        #endif
+    }
     /// Tiles in the block.
-    var count: Int { (columns + PointwiseTile.columns - 1) / PointwiseTile.columns }
-    /// Width of tile `t`: 16, 8 for a last tile of 5 to 8 columns, or the last 1 to 4.
+    var count: Int {
+        let left = columns % PointwiseTile.columns
+        let tiles = (columns + PointwiseTile.columns - 1) / PointwiseTile.columns
+        return columns > PointwiseTile.columns && left >= 1 && left <= Self.joined ? tiles - 1 : tiles
+    }
+    /// Width of tile `t`: 16, 16 plus the last 1 to 4 (AVX-512), 8 for a last tile of 5 to 8
+    /// columns, or the last 1 to 4.
     func width(_ t: Int) -> Int {
         let left = columns - t * PointwiseTile.columns
+        if left > PointwiseTile.columns { return left - PointwiseTile.columns <= Self.joined ? left : PointwiseTile.columns }
         return left <= PointwiseTile.narrowColumns ? left : left <= 8 ? 8 : PointwiseTile.columns
     }
     /// Columns of the packed block, the last tile's padding included.
@@ -222,19 +246,22 @@ struct PointwiseTiles {
     static func pack(_ x: UnsafePointer<Float>, ld: Int, k: Int, columns: Int,
                      into packed: UnsafeMutablePointer<Float>, firstRow: Int = 0, depth: Int? = nil) {
         let tiles = PointwiseTiles(columns: columns)
-        let full = columns / PointwiseTile.columns, depth = depth ?? k
+        let count = tiles.count, depth = depth ?? k
+        // Tiles of exactly 16 columns, then the last one (any other width) on its own.
+        let last = count > 0 && tiles.width(count - 1) != PointwiseTile.columns ? count - 1 : count
         for i in 0..<k {
             let row = x + i * ld, at = firstRow + i
-            for t in 0..<full {
+            for t in 0..<last {
                 let dst = packed + t * PointwiseTile.columns * depth + at * PointwiseTile.columns
                 dst.store(row.vec8(t * 16), at: 0)
                 dst.store(row.vec8(t * 16 + 8), at: 8)
             }
-            if full < tiles.count {
-                let width = tiles.width(full), j = full * PointwiseTile.columns
+            if last < count {
+                let width = tiles.width(last), j = last * PointwiseTile.columns
                 let dst = packed + j * depth + at * width
-                Runs.copy(row + j, dst, columns - j)
-                Runs.fill(dst + columns - j, 0, width - (columns - j))
+                let valid = min(width, columns - j)
+                Runs.copy(row + j, dst, valid)
+                Runs.fill(dst + valid, 0, width - valid)
             }
         }
     }

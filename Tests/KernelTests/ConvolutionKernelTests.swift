@@ -200,9 +200,10 @@ import KernelSupport
     @Test func pointwiseTileEdges() {
         var cases: [Case] = []
         // Last tiles of 1 to 4 valid columns run on the narrow kernel (1x1, 1x2, 1x3, 2x9, 2x10,
-        // 1x17, 7x7), of 5 to 15 through scratch.
+        // 1x17, 7x7), of 5 to 15 through scratch; with AVX-512, 1 to 4 columns after a full tile
+        // join it (tiles of 17 to 20: 1x17, 2x9, 1x19, 2x10, 7x7, 14x14).
         for (h, w) in [(1, 1), (1, 2), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (2, 9), (2, 10),
-                       (1, 17), (7, 7), (5, 9)] {
+                       (1, 17), (1, 19), (7, 7), (5, 9), (14, 14)] {
             for oc in [1, 5, 6, 7, 13] {
                 cases.append(Case(shape: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
                                   residual: oc % 2 == 1))
@@ -213,6 +214,9 @@ import KernelSupport
         // K * HW beyond one block: 16-wide column blocks whose last one is partial.
         cases.append(Case(shape: Self.conv(300, 14, 20, 20, k: (1, 1)), activation: .relu, residual: true))
         cases.append(Case(shape: Self.conv(40, 30, 41, 43, k: (1, 1)), batch: 2, bias: false))
+        // Column blocks of 16 whose last 1 to 4 columns join the block before (AVX-512).
+        cases.append(Case(shape: Self.conv(1400, 13, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(2000, 9, 6, 6, k: (1, 1)), batch: 2))
         // One deep block shared by panel ranges: its packing split by rows of K over workers.
         cases.append(Case(shape: Self.conv(700, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
         withEvery("case", in: cases) { check($0) }
@@ -231,6 +235,12 @@ import KernelSupport
         #expect(split.columnBlocks * split.panelBlocks >= 8 && split.panelsPerItem * split.panelBlocks >= split.panels)
         #expect(split.sharesPacking && split.sharedFloats == split.columnBlocks * split.packedFloats,
                 "panel ranges of one block share its packing")
+        // A deep 7x7 map in blocks of 16 columns: the 49th joins the third block where a tile
+        // can take it (AVX-512), instead of a block of its own that sweeps every panel again.
+        let deep = plan(Self.conv(2048, 512, 7, 7, k: (1, 1)), batch: 1, threads: 1)
+        #expect(deep.columns == 16 && deep.columnBlocks == (PointwiseTiles.joined > 0 ? 3 : 4))
+        #expect(deep.end(of: deep.columnBlocks - 1, hw: 49) == 49 && deep.end(of: 0, hw: 49) == 16)
+        #expect(deep.packedFloats == PointwiseTiles(columns: PointwiseTiles.joined > 0 ? 17 : 16).packedColumns * 2048)
         // An early map is cut into blocks whose x stays within the budget.
         let early = plan(Self.conv(16, 96, 112, 112, k: (1, 1)), batch: 1, threads: 1)
         #expect(early.columns * 16 <= Convolution.pointwiseBlockBudget && early.columns % 16 == 0)
@@ -557,7 +567,8 @@ import KernelSupport
             // (15 output channels: with 16 or more a 7x7 map takes Winograd.)
             Case(shape: Self.conv(320, 15, 7, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
             Case(shape: Self.conv(72, 13, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: 0, max: 6)),
-            // A narrow last tile (2 and 3 valid columns) over several K blocks, residual in place.
+            // A narrow last tile (2 and 3 valid columns; with AVX-512, tiles of 18 and 19) over
+            // several K blocks, residual in place.
             Case(shape: Self.conv(820, 14, 3, 6, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
             Case(shape: Self.conv(820, 7, 1, 19, k: (3, 3), pads: (1, 1, 1, 1)), bias: false),
             Case(shape: Self.conv(40, 30, 13, 13, k: (1, 1), stride: (2, 2)), batch: 3, residual: true),
