@@ -204,7 +204,8 @@ import KernelSupport
         // join it (tiles of 17 to 20: 1x17, 2x9, 1x19, 2x10, 7x7, 14x14).
         for (h, w) in [(1, 1), (1, 2), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (2, 9), (2, 10),
                        (1, 17), (1, 19), (7, 7), (5, 9), (14, 14)] {
-            for oc in [1, 5, 6, 7, 13] {
+            // Up to 18 output channels x is read in place (`PointwiseBlock.readsInPlace`), 40 packed.
+            for oc in [1, 5, 6, 7, 13, 40] {
                 cases.append(Case(shape: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
                                   residual: oc % 2 == 1))
             }
