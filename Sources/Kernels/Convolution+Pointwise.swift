@@ -193,29 +193,38 @@ struct PointwiseBlock: ActivationVisitor {
             PointwiseTiles.pack(x, ld: ldx, k: k, columns: columns, into: packed)
             ys = scratch + tiles.packedColumns * k
         }
-        let rs = ys + PointwiseTile.rows * PointwiseTile.columns
-        var r0 = 0
-        while r0 < rows {
-            let n = min(PointwiseTile.rows, rows - r0)
-            let w = weights + r0 / PointwiseTile.rows * panelFloats, b = bias + r0
-            let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
+        for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
             for t in 0..<tiles.count {
-                let j = t * PointwiseTile.columns, width = tiles.width(t)
-                let valid = min(width, columns - j), xt = UnsafePointer(packed + j * k)
-                if valid == width {
-                    PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
-                                      residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
-                } else {
-                    // A partial last tile: residual in and product out through scratch (n, width).
-                    if let rr {
-                        for r in 0..<n { Runs.copy(rr + r * hw + j, rs + r * width, valid) }
-                    }
-                    PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
-                                      residual: rr == nil ? nil : UnsafePointer(rs), y: ys, ldy: width)
-                    for r in 0..<n { Runs.copy(ys + r * width, yr + r * hw + j, valid) }
-                }
+                let j = t * PointwiseTile.columns
+                tile(f, panelRow: r0, column: j, width: tiles.width(t), x: packed + j * k, inPlace: false, scratch: ys)
             }
-            r0 += PointwiseTile.rows
+        }
+    }
+
+    /// The panel from output channel `r0` against the tile of `width` columns from column `j`,
+    /// its x at `xt`: packed (`width` floats per k), or in place (a full tile, rows `ldx` apart).
+    /// A partial last tile takes its residual in and its product out through `ys` (2 x (6, 16)).
+    @inline(__always)
+    func tile<F: VectorFunction>(_ f: F, panelRow r0: Int, column j: Int, width: Int, x xt: UnsafePointer<Float>,
+                                 inPlace: Bool, scratch ys: UnsafeMutablePointer<Float>) {
+        let n = min(PointwiseTile.rows, rows - r0)
+        let w = weights + r0 / PointwiseTile.rows * panelFloats, b = bias + r0
+        let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
+        let valid = min(width, columns - j)
+        if inPlace {
+            PointwiseTile.sixteen(f, w: w, x: xt, ldx: ldx, k: k, bias: b, rows: n,
+                                  residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
+        } else if valid == width {
+            PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
+                              residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
+        } else {
+            let rs = ys + PointwiseTile.rows * PointwiseTile.columns
+            if let rr {
+                for r in 0..<n { Runs.copy(rr + r * hw + j, rs + r * width, valid) }
+            }
+            PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
+                              residual: rr == nil ? nil : UnsafePointer(rs), y: ys, ldy: width)
+            for r in 0..<n { Runs.copy(ys + r * width, yr + r * hw + j, valid) }
         }
     }
 }
@@ -227,32 +236,13 @@ extension PointwiseBlock {
     /// of another width is packed (alone) into scratch.
     func visitInPlace<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
         let ys = scratch + tiles.packedColumns * k
-        let rs = ys + PointwiseTile.rows * PointwiseTile.columns
         for t in 0..<tiles.count {
             let j = t * PointwiseTile.columns, width = tiles.width(t)
             let inPlace = width == PointwiseTile.columns && j + width <= columns
             if !inPlace { PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch) }
-            let valid = min(width, columns - j)
-            var r0 = 0
-            while r0 < rows {
-                let n = min(PointwiseTile.rows, rows - r0)
-                let w = weights + r0 / PointwiseTile.rows * panelFloats, b = bias + r0
-                let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
-                if inPlace {
-                    PointwiseTile.sixteen(f, w: w, x: x + j, ldx: ldx, k: k, bias: b, rows: n,
-                                          residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
-                } else if valid == width {
-                    PointwiseTile.run(f, width: width, w: w, x: scratch, k: k, bias: b, rows: n,
-                                      residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
-                } else {
-                    if let rr {
-                        for r in 0..<n { Runs.copy(rr + r * hw + j, rs + r * width, valid) }
-                    }
-                    PointwiseTile.run(f, width: width, w: w, x: scratch, k: k, bias: b, rows: n,
-                                      residual: rr == nil ? nil : UnsafePointer(rs), y: ys, ldy: width)
-                    for r in 0..<n { Runs.copy(ys + r * width, yr + r * hw + j, valid) }
-                }
-                r0 += PointwiseTile.rows
+            for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
+                tile(f, panelRow: r0, column: j, width: width, x: inPlace ? x + j : UnsafePointer(scratch),
+                     inPlace: inPlace, scratch: ys)
             }
         }
     }

@@ -48,10 +48,10 @@ enum PointwiseTile {
         switch width {
         case 16: sixteen(f, w: w, x: x, ldx: 16, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         #if NETDISSECT_ISA_AVX512
-        case 17: sixteenPlus(f, One.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 18: sixteenPlus(f, Two.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 19: sixteenPlus(f, Three.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 20: sixteenPlus(f, Four.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: 17, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: 18, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: 19, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: 20, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         #endif
         case 8: eight(f, w: w, x: x, ldx: 8, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         case 1: narrow(f, One.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
@@ -65,55 +65,28 @@ enum PointwiseTile {
 
     #if NETDISSECT_ISA_AVX512
     /// `sixteen` on 512-bit registers: one row of the tile is one register (per k, 1 load of x,
-    /// 6 broadcasts, 6 FMAs of sixteen lanes).
-    @inline(never)
+    /// 6 broadcasts, 6 FMAs of sixteen lanes): `sixteenPlus` with no columns after the sixteen.
+    @inline(__always)
     static func sixteen<F: VectorFunction>(
         _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
-        typealias Vec16 = SIMD16<Float>
-        var a0 = Vec16(repeating: bias[0])
-        var a1 = Vec16(repeating: rows > 1 ? bias[1] : 0)
-        var a2 = Vec16(repeating: rows > 2 ? bias[2] : 0)
-        var a3 = Vec16(repeating: rows > 3 ? bias[3] : 0)
-        var a4 = Vec16(repeating: rows > 4 ? bias[4] : 0)
-        var a5 = Vec16(repeating: rows > 5 ? bias[5] : 0)
-        var wp = w, xp = x
-        for _ in 0..<k {
-            let x0 = UnsafeRawPointer(xp).loadUnaligned(as: Vec16.self)
-            a0 = a0.addingProduct(Vec16(repeating: wp[0]), x0)
-            a1 = a1.addingProduct(Vec16(repeating: wp[1]), x0)
-            a2 = a2.addingProduct(Vec16(repeating: wp[2]), x0)
-            a3 = a3.addingProduct(Vec16(repeating: wp[3]), x0)
-            a4 = a4.addingProduct(Vec16(repeating: wp[4]), x0)
-            a5 = a5.addingProduct(Vec16(repeating: wp[5]), x0)
-            wp += 6
-            xp += ldx
-        }
-        @inline(__always) func store(_ r: Int, _ v: Vec16) {
-            storeRow(f, v.lowHalf, v.highHalf, residual: residual.map { $0 + r * ldy }, y: y + r * ldy)
-        }
-        store(0, a0)
-        if rows > 1 { store(1, a1) }
-        if rows > 2 { store(2, a2) }
-        if rows > 3 { store(3, a3) }
-        if rows > 4 { store(4, a4) }
-        if rows > 5 { store(5, a5) }
+        sixteenPlus(f, Zero.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
     }
 
-    /// A tile of 16 + `C.columns` (1 to 4) columns on 512-bit registers, x packed that wide: the
-    /// sixteen as in `sixteen`, the others as in `narrow` (rows in the lanes of one 8-float load
-    /// of the panel, one broadcast of x per column), in the same pass over k, so the last 1 to 4
-    /// columns of a map cost one FMA per k each instead of a tile of their own.
+    /// A tile of 16 + `C.columns` (0 to 4) columns on 512-bit registers, x rows `ldx` apart: the
+    /// sixteen one register per row, the others as in `narrow` (rows in the lanes of one 8-float
+    /// load of the panel, one broadcast of x per column), in the same pass over k, so the last 1
+    /// to 4 columns of a map cost one FMA per k each instead of a tile of their own.
     @inline(never)
     static func sixteenPlus<F: VectorFunction, C: NarrowWidth>(
-        _ f: F, _: C.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
+        _ f: F, _: C.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
         typealias Vec16 = SIMD16<Float>
-        let n = C.columns, ldx = 16 + n
+        let n = C.columns
         var a0 = Vec16(repeating: bias[0])
         var a1 = Vec16(repeating: rows > 1 ? bias[1] : 0)
         var a2 = Vec16(repeating: rows > 2 ? bias[2] : 0)
@@ -122,7 +95,7 @@ enum PointwiseTile {
         var a5 = Vec16(repeating: rows > 5 ? bias[5] : 0)
         // c<j>: column 16 + j, output rows in the lanes.
         var b = Vec8()
-        for r in 0..<rows { b[r] = bias[r] }
+        if n > 0 { for r in 0..<rows { b[r] = bias[r] } }
         var c0 = b, c1 = b, c2 = b, c3 = b
         var wp = w, xp = x
         for _ in 0..<k {
@@ -133,11 +106,13 @@ enum PointwiseTile {
             a3 = a3.addingProduct(Vec16(repeating: wp[3]), x0)
             a4 = a4.addingProduct(Vec16(repeating: wp[4]), x0)
             a5 = a5.addingProduct(Vec16(repeating: wp[5]), x0)
-            let wv = wp.vec8(0)
-            c0 = VectorMath.fma(c0, wv, Vec8(repeating: xp[16]))
-            if n > 1 { c1 = VectorMath.fma(c1, wv, Vec8(repeating: xp[17])) }
-            if n > 2 { c2 = VectorMath.fma(c2, wv, Vec8(repeating: xp[18])) }
-            if n > 3 { c3 = VectorMath.fma(c3, wv, Vec8(repeating: xp[19])) }
+            if n > 0 {
+                let wv = wp.vec8(0)
+                c0 = VectorMath.fma(c0, wv, Vec8(repeating: xp[16]))
+                if n > 1 { c1 = VectorMath.fma(c1, wv, Vec8(repeating: xp[17])) }
+                if n > 2 { c2 = VectorMath.fma(c2, wv, Vec8(repeating: xp[18])) }
+                if n > 3 { c3 = VectorMath.fma(c3, wv, Vec8(repeating: xp[19])) }
+            }
             wp += 6
             xp += ldx
         }
@@ -158,7 +133,7 @@ enum PointwiseTile {
             v = f(v)
             for r in 0..<rows { y[r * ldy + 16 + j] = v[r] }
         }
-        column(0, c0)
+        if n > 0 { column(0, c0) }
         if n > 1 { column(1, c1) }
         if n > 2 { column(2, c2) }
         if n > 3 { column(3, c3) }
@@ -259,6 +234,7 @@ enum PointwiseTile {
 
     /// The columns of a `narrow` tile, a type so that each width is its own copy of the loop.
     protocol NarrowWidth { static var columns: Int { get } }
+    enum Zero: NarrowWidth { static var columns: Int { 0 } }
     enum One: NarrowWidth { static var columns: Int { 1 } }
     enum Two: NarrowWidth { static var columns: Int { 2 } }
     enum Three: NarrowWidth { static var columns: Int { 3 } }
