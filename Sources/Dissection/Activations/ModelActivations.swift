@@ -1,8 +1,9 @@
 // `--model M.onnx`: the tapped layers' activations, computed batch by batch by the runtime.
 //
 // Each batch's usable images are normalised (Runtime's `Tensor(rgb8Images:...)`) and run through
-// sessions that stop at the deepest tap. A session serialises its calls, so the batch is split
-// across one session per worker. Every image must have the session's input size: probe images of
+// sessions that stop at the deepest tap. A session serialises its calls, so there is one session
+// per worker, and the workers claim the batch's images (chunks of a fixed-batch model) one at a
+// time. Every image must have the session's input size: probe images of
 // another size (the real Broden has a few) are resized to it (Runtime's bilinear resize); the
 // segmentation grid of the row is kept, so masks still land on the row's own annotation.
 // A transformer's layer (tokens, or channels last) is rearranged to (C, H, W) image by image
