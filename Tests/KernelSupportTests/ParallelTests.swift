@@ -1,6 +1,7 @@
-// The parallel-for and its worker pool: every item once, worker indices in range, loops back to
-// back, callers on several threads at once, and a loop inside a loop.
+// The parallel-for and its worker pool: every item once, worker indices in range, home segments
+// first, loops back to back, callers on several threads at once, and a loop inside a loop.
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 @testable import KernelSupport
@@ -34,6 +35,39 @@ import Testing
                 #expect(ok, "threads \(threads) items \(items)")
             }
         }
+    }
+
+    /// Each worker starts on its home segment (the items a static split gives it) and claims it
+    /// in order; only then does it help with the others'. The caller's first item waits for the
+    /// helper's first, so the helper has joined before the caller could finish its half and
+    /// steal: the helper's first item is the first of the second half.
+    /// A pool of its own (one helper) for `workersStartOnTheirHomeSegment`; pools live as long as
+    /// the process (their helper threads hold them).
+    static let homePool = WorkerPool(helpers: 1)
+
+    @Test func workersStartOnTheirHomeSegment() {
+        let pool = Self.homePool
+        let items = 600
+        let order = Mutex([[Int]](repeating: [], count: 2))
+        let helperRan = Atomic<Bool>(false)
+        let ran = pool.run(items, workers: 2) { item, worker in
+            if worker == 1 { helperRan.store(true, ordering: .releasing) }
+            if item == 0 {
+                let deadline = Date().addingTimeInterval(5)
+                while !helperRan.load(ordering: .acquiring) && Date() < deadline {}
+            }
+            order.withLock { $0[worker].append(item) }
+        }
+        #expect(ran)
+        let runs = order.withLock { $0 }
+        #expect(runs[1].first == items / 2, "the helper began at \(runs[1].prefix(4))")
+        for (w, run) in runs.enumerated() {
+            for segment in [0..<items / 2, items / 2..<items] {
+                let own = run.filter { segment.contains($0) }
+                #expect(own == own.sorted(), "worker \(w) ran segment \(segment) out of order")
+            }
+        }
+        #expect(runs.joined().sorted() == Array(0..<items))
     }
 
     /// Loops of few items are claimed an item at a time; loops of many in runs that leave each

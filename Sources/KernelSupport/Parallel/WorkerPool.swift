@@ -22,9 +22,7 @@ package final class WorkerPool: @unchecked Sendable {
     // writes `next`, and the caller spins on `done` meanwhile (stored properties are laid out in
     // order; 64-byte lines, so 56 bytes of padding after each 8-byte counter).
     private let padding0 = CacheLinePadding()
-    /// Next item to claim (claimed `grain` at a time), and items finished.
-    private let next = Atomic<Int>(0)
-    private let padding1 = CacheLinePadding()
+    /// Items finished.
     private let done = Atomic<Int>(0)
     private let padding2 = CacheLinePadding()
     /// Helpers waiting on `wake`.
@@ -39,6 +37,10 @@ package final class WorkerPool: @unchecked Sendable {
     private var generation = 0
     /// Helper threads, worker indices 1...helpers.
     private let helpers: Int
+    /// Per worker, the next item of its home segment to claim (claimed `grain` at a time), each
+    /// counter on a cache line of its own (`Self.counterStride` bytes apart).
+    private let counters: UnsafeMutableRawPointer
+    private static let counterStride = 64
     /// Spins a helper makes on `state` before it sleeps.
     package static let spinLimit = 20_000
     /// Claims each worker makes of a loop's items, about (`grain`): a loop of many small items
@@ -67,12 +69,18 @@ package final class WorkerPool: @unchecked Sendable {
 
     package init(helpers: Int) {
         self.helpers = helpers
+        counters = UnsafeMutableRawPointer.allocate(byteCount: (helpers + 1) * Self.counterStride, alignment: Self.counterStride)
+        for w in 0...helpers {
+            (counters + w * Self.counterStride).bindMemory(to: Atomic<Int>.self, capacity: 1).initialize(to: Atomic(0))
+        }
         for index in 1...max(1, helpers) where helpers > 0 {
             let thread = Thread { [unowned self] in self.helperLoop(index) }
             thread.name = "netdissect worker \(index)"
             thread.start()
         }
     }
+
+    deinit { counters.deallocate() }
 
     /// Runs `body` for every item on the caller and up to `workers - 1` helpers; false (nothing
     /// run) when another loop is using the pool.
@@ -84,7 +92,7 @@ package final class WorkerPool: @unchecked Sendable {
             self.count = count
             self.workers = min(workers, helpers + 1)
             self.grain = Self.grain(count: count, workers: self.workers)
-            next.store(0, ordering: .relaxed)
+            for w in 0..<self.workers { counter(w).pointee.store(segmentStart(w), ordering: .relaxed) }
             done.store(0, ordering: .relaxed)
             generation += 1
             state.store(generation << 1 | 1, ordering: .sequentiallyConsistent)
@@ -127,17 +135,33 @@ package final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Worker `w`'s claim counter.
+    private func counter(_ w: Int) -> UnsafePointer<Atomic<Int>> {
+        UnsafePointer((counters + w * Self.counterStride).assumingMemoryBound(to: Atomic<Int>.self))
+    }
+
+    /// Where worker `w`'s home segment of the open loop starts (segment `workers` is the end).
+    private func segmentStart(_ w: Int) -> Int { w * count / workers }
+
     /// Claims and runs items of the open loop until none is left, then counts them done
-    /// (releasing their writes to the caller, which acquires `done`).
+    /// (releasing their writes to the caller, which acquires `done`). Each worker starts on its
+    /// home segment (the items a static split would give it), in order, then helps the others
+    /// with theirs: every loop gives a worker the same share of its items as the loop before
+    /// (the same rows, columns or channels of the same maps, whose data its own cache holds from
+    /// the layer before), and a worker that was descheduled still leaves no share unfinished.
     private func drain(_ body: Body, worker: Int) {
-        let grain = grain, count = count
+        let grain = grain, workers = workers
         var finished = 0
-        while true {
-            let first = next.wrappingAdd(grain, ordering: .relaxed).oldValue
-            if first >= count { break }
-            let end = min(count, first + grain)
-            for item in first..<end { body(item, worker) }
-            finished += end - first
+        for k in 0..<workers {
+            let w = (worker + k) % workers
+            let counter = counter(w), end = segmentStart(w + 1)
+            while true {
+                let first = counter.pointee.wrappingAdd(grain, ordering: .relaxed).oldValue
+                if first >= end { break }
+                let last = min(end, first + grain)
+                for item in first..<last { body(item, worker) }
+                finished += last - first
+            }
         }
         done.wrappingAdd(finished, ordering: .releasing)
     }
