@@ -70,8 +70,7 @@ extension FastMaskKernels {
                 let passes = Self.lerp16(va, vb, omw, wv) .> tv
                 // Most vectors of the box have no pixel above T_u: one mask test skips the
                 // sixteen-bit extraction (a reduction across lanes) for them.
-                guard any(passes) else { p += 16; continue }
-                var bits = Self.bits(passes)
+                var bits = any(passes) ? Self.bits(passes) : 0
                 if k == vectors - 1 { bits &= lastBits }
                 if bits != 0 {
                     let word = p >> 6, shift = UInt64(p & 63)

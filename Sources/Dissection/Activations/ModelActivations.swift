@@ -127,7 +127,10 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
     }
 }
 
-/// Hands out chunk numbers 0..<count, each once, to whichever worker asks next.
+/// Hands out chunk numbers 0..<count, each once, to whichever worker asks next. One at a time,
+/// not through `Parallelism.forEach`: its pool claims runs of items and starts each worker on a
+/// home segment, made for many small items; a chunk here is a whole image through the model
+/// (milliseconds), and a run of two at the end of a batch would leave the other worker idle.
 final class ChunkClaims: @unchecked Sendable {
     private let lock = NSLock()
     private var claimed = 0

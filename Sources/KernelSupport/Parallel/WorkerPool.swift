@@ -18,13 +18,13 @@ package final class WorkerPool: @unchecked Sendable {
     private let state = Atomic<Int>(0)
     /// Helpers inside the current loop (joined and not yet left).
     private let joined = Atomic<Int>(0)
-    // The claim counter and the finished count each on a cache line of their own: every claim
-    // writes `next`, and the caller spins on `done` meanwhile (stored properties are laid out in
-    // order; 64-byte lines, so 56 bytes of padding after each 8-byte counter).
+    // The finished count on a cache line of its own, as each worker's claim counter is
+    // (`counters`): the caller spins on `done` while the workers claim (stored properties are
+    // laid out in order; 64-byte lines, so 56 bytes of padding around the 8-byte counter).
     private let padding0 = CacheLinePadding()
     /// Items finished.
     private let done = Atomic<Int>(0)
-    private let padding2 = CacheLinePadding()
+    private let padding1 = CacheLinePadding()
     /// Helpers waiting on `wake`.
     private let sleepers = Atomic<Int>(0)
     /// Whether a loop is running (one at a time; a second caller runs elsewhere).
