@@ -31,14 +31,23 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
 
     /// Loads `path` and prepares `workers` sessions for `inputHeight x inputWidth` images tapping `layers`.
     /// - Throws: `RunError` with the runtime's one-line message.
-    public init(path: String, layers names: [String], inputHeight: Int, inputWidth: Int,
+    public convenience init(path: String, layers names: [String], inputHeight: Int, inputWidth: Int,
+                            mean: [Float], std: [Float], bgr: Bool, workers: Int) throws {
+        let model: ONNXModel
+        do { model = try ONNXModel.load(path: path) } catch { throw RunError.other("\(error)") }
+        try self.init(model: model, path: path, layers: names, inputHeight: inputHeight, inputWidth: inputWidth,
+                      mean: mean, std: std, bgr: bgr, workers: workers)
+    }
+
+    /// Prepares `workers` sessions of `model` (loaded from `path`, which errors name) for
+    /// `inputHeight x inputWidth` images tapping `layers`.
+    /// - Throws: `RunError` with the runtime's one-line message.
+    public init(model: ONNXModel, path: String, layers names: [String], inputHeight: Int, inputWidth: Int,
                 mean: [Float], std: [Float], bgr: Bool, workers: Int) throws {
         self.path = path
         self.inputHeight = inputHeight
         self.inputWidth = inputWidth
-        let model: ONNXModel
         do {
-            model = try ONNXModel.load(path: path)
             sessions = try (0..<max(1, workers)).map { _ in
                 // One thread per session: the batch is split across the sessions, so whole
                 // images run side by side (kernels sharing every core inside each session as
@@ -66,6 +75,14 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
     /// Runs the model on the usable samples of `items`; rows of skips are left as they are.
     // items n -> output[l] (n, C_l, H_l, W_l)
     public func produce(_ items: [SampleItem], into output: inout [[Float]]) throws -> [String?] {
+        try produce(items, into: &output, visit: nil)
+    }
+
+    /// `produce`; each worker arranges the rows of the chunk it ran into `output` and visits them
+    /// there, while they are in its core's cache.
+    // items n -> output[l] (n, C_l, H_l, W_l)
+    public func produce(_ items: [SampleItem], into output: inout [[Float]], visit: ProducedRowVisitor?) throws -> [String?] {
+        if output.count > layers.count { output.removeLast(output.count - layers.count) }
         while output.count < layers.count { output.append([]) }
         for (l, layer) in layers.enumerated() where output[l].count != items.count * layer.valuesPerImage {
             output[l] = [Float](repeating: 0, count: items.count * layer.valuesPerImage)
@@ -84,47 +101,82 @@ public final class ModelActivations: ActivationProducer, @unchecked Sendable {
         guard !rows.isEmpty else { return [String?](repeating: nil, count: items.count) }
         // Chunks of the model's fixed batch (one image when dynamic), claimed one at a time by
         // the sessions' workers: a worker slowed by the loader's thread on its core takes fewer,
-        // instead of the batch waiting for its half.
+        // instead of the batch waiting for its half. The worker copies its chunk's rows into
+        // `output` and visits them: in parallel, and while they are in its cache.
         let fixed = sessions[0].model.declaredBatch ?? 1
         let chunks = (rows.count + fixed - 1) / fixed
         let parts = max(1, min(sessions.count, chunks))
-        let results = ResultSlots<[String: Tensor]>(count: chunks)
+        let failures = ResultSlots<Void>(count: chunks)
         let claims = ChunkClaims(count: chunks)
         let plane = inputHeight * inputWidth * 3
-        let count = rows.count, allPixels = pixels
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            while let chunk = claims.next() {
-                let start = chunk * fixed, end = min(count, start + fixed)
-                var images = Array(allPixels[start..<end])
-                while images.count < fixed { images.append([UInt8](repeating: 0, count: plane)) }
-                let input = Tensor(rgb8Images: images, width: inputWidth, height: inputHeight, normalization: normalization)
-                results.set(chunk, Result { try sessions[part].run(input) })
-            }
-        }
-        for chunk in 0..<chunks {
-            let start = chunk * fixed
-            let outputs: [String: Tensor]
-            do { outputs = try results.get(chunk).get() } catch { throw RunError.other("\(error)") }
-            for (l, layer) in layers.enumerated() {
-                // model's values per image (tokens include the class token) -> (C, H, W) per image
-                let per = layer.valuesPerImage, written = layouts[l].valuesPerImage
-                guard let t = outputs[layer.name], t.count % written == 0 else {
-                    throw RunError.input(path: path, reason: "the session returned no value for layer '\(layer.name)'",
-                                         hint: "this is a bug; please report it")
-                }
-                let end = min(rows.count, start + t.count / written)
-                let layout = layouts[l]
-                t.data.withUnsafeBufferPointer { src in
-                    output[l].withUnsafeMutableBufferPointer { dst in
-                        for k in start..<end {
-                            layout.arrange(src.baseAddress! + (k - start) * written, into: dst.baseAddress! + rows[k] * per)
+        let count = rows.count, allPixels = pixels, usedRows = rows
+        let sizes = layers.map(\.valuesPerImage)
+        withMutableBases(&output) { bases in
+            let out = SendableBases(bases)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                while let chunk = claims.next() {
+                    let start = chunk * fixed, end = min(count, start + fixed)
+                    var images = Array(allPixels[start..<end])
+                    while images.count < fixed { images.append([UInt8](repeating: 0, count: plane)) }
+                    let input = Tensor(rgb8Images: images, width: inputWidth, height: inputHeight, normalization: normalization)
+                    failures.set(chunk, Result {
+                        let outputs: [String: Tensor]
+                        do { outputs = try sessions[part].run(input) } catch { throw RunError.other("\(error)") }
+                        try arrange(outputs, rows: usedRows[start..<end], into: out.bases)
+                        guard let visit else { return }
+                        for k in usedRows[start..<end] {
+                            visit(k, out.bases.enumerated().map { l, base in UnsafePointer(base + k * sizes[l]) })
                         }
-                    }
+                    })
                 }
             }
         }
+        for chunk in 0..<chunks { try failures.get(chunk).get() }
         return [String?](repeating: nil, count: items.count)
     }
+
+    /// Copies one chunk's outputs to its `rows` of the batch, rearranged to `(C, H, W)` per image.
+    // outputs[layer] (chunk, model's values per image) -> bases[l] rows (C_l, H_l, W_l)
+    private func arrange(_ outputs: [String: Tensor], rows: ArraySlice<Int>, into bases: [UnsafeMutablePointer<Float>]) throws {
+        for (l, layer) in layers.enumerated() {
+            // model's values per image (tokens include the class token) -> (C, H, W) per image
+            let per = layer.valuesPerImage, written = layouts[l].valuesPerImage
+            guard let t = outputs[layer.name], t.count % written == 0, t.count / written >= rows.count else {
+                throw RunError.input(path: path, reason: "the session returned no value for layer '\(layer.name)'",
+                                     hint: "this is a bug; please report it")
+            }
+            let layout = layouts[l]
+            t.data.withUnsafeBufferPointer { src in
+                for (j, k) in rows.enumerated() {
+                    layout.arrange(src.baseAddress! + j * written, into: bases[l] + k * per)
+                }
+            }
+        }
+    }
+}
+
+/// Runs `body` with the base address of every buffer of `arrays`, none of them empty (none is
+/// resized meanwhile).
+func withMutableBases<R>(_ arrays: inout [[Float]], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+    try arrays.withUnsafeMutableBufferPointer { all in
+        var bases: [UnsafeMutablePointer<Float>] = []
+        func next(_ l: Int) throws -> R {
+            guard l < all.count else { return try body(bases) }
+            // Distinct elements of `all`: nested access to each is not overlapping.
+            return try all[l].withUnsafeMutableBufferPointer { b in
+                precondition(b.count > 0, "withMutableBases: buffer \(l) is empty")
+                bases.append(b.baseAddress!)
+                return try next(l + 1)
+            }
+        }
+        return try next(0)
+    }
+}
+
+/// Output base addresses shared by the workers, which write disjoint rows.
+struct SendableBases: @unchecked Sendable {
+    let bases: [UnsafeMutablePointer<Float>]
+    init(_ bases: [UnsafeMutablePointer<Float>]) { self.bases = bases }
 }
 
 /// Hands out chunk numbers 0..<count, each once, to whichever worker asks next. One at a time,

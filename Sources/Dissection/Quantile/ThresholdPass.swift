@@ -83,10 +83,13 @@ public struct ThresholdPass: Sendable, Equatable {
     ///     cache must keep for the passes after this one and to 0 for the others: a map of a row
     ///     left out, and (selection) a map whose peak is at most its unit's `skipBound` before the
     ///     map is added, which can never pass the unit's threshold.
+    ///   - peaks: the maps' peaks where they were measured as the batch was made (`MapPeaks`);
+    ///     a row not measured there is measured here.
     // activations (n, C, H, W) -> selectors and top lists updated for the rows not left out;
     // stored (n, C) flags
     public mutating func add(_ activations: UnsafeBufferPointer<Float>, indices: [Int?], workers: Int,
-                             stored: UnsafeMutablePointer<UInt8>? = nil) {
+                             stored: UnsafeMutablePointer<UInt8>? = nil, peaks: MapPeaks? = nil) {
+        precondition(peaks.map { $0.units == units && $0.mapSize == mapSize } ?? true, "ThresholdPass.add: peaks of another layer")
         let n = indices.count, C = units, HW = mapSize
         precondition(activations.count >= n * C * HW, "ThresholdPass.add: \(activations.count) values for \(n) images")
         let chunks = max(1, min(workers, C))
@@ -109,13 +112,15 @@ public struct ThresholdPass: Sendable, Equatable {
                             flags?.base.advanced(by: i * C + uStart).update(repeating: 0, count: uEnd - uStart)
                             continue
                         }
+                        let measured = peaks?.isMeasured(row: i) == true ? peaks : nil
                         for u in uStart..<uEnd {
                             let map = act.base + (i * C + u) * HW
                             let values = UnsafeBufferPointer(start: map, count: HW)
                             // One read of the map for its peak and for whether any value is not
-                            // finite; only such (rare) maps are read again to count them, and the
-                            // selector reads a finite map only when its peak could be kept.
-                            let (peak, allFinite) = Self.peak(of: values)
+                            // finite (none when it was measured as it was made); only such (rare)
+                            // maps are read again to count them, and the selector reads a finite
+                            // map only when its peak could be kept.
+                            let (peak, allFinite) = measured?.peak(row: i, unit: u) ?? Self.peak(of: values)
                             if selection {
                                 // The bound before this map is added (it only rises after).
                                 if let flags { flags.base[i * C + u] = peak > h.selectors![u].skipBound ? 1 : 0 }

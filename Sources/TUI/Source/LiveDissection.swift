@@ -35,4 +35,8 @@ final class ThrottledProducer: ActivationProducer {
         usleep(useconds_t(delay * 1000))
         return try inner.produce(items, into: &output)
     }
+    func produce(_ items: [SampleItem], into output: inout [[Float]], visit: ProducedRowVisitor?) throws -> [String?] {
+        usleep(useconds_t(delay * 1000))
+        return try inner.produce(items, into: &output, visit: visit)
+    }
 }

@@ -140,15 +140,11 @@ public enum DissectRunner {
         }
         guard let model = c.model else { throw RunError.badSetting("give either --model or --activations") }
         // The model sees the probe images at their stored size: that of the first row (a model
-        // exported with a fixed input size uses its own).
-        let size: (height: Int, width: Int)
-        do {
-            let loaded = try ONNXModel.load(path: model)
-            size = loaded.declaredInputSize ?? (dataset.records.first?.imageHeight ?? 224, dataset.records.first?.imageWidth ?? 224)
-        } catch {
-            throw RunError.other("\(error)")
-        }
-        return try ModelActivations(path: model, layers: c.layers, inputHeight: size.height, inputWidth: size.width,
+        // exported with a fixed input size uses its own). Loaded once, for the size and the sessions.
+        let loaded: ONNXModel
+        do { loaded = try ONNXModel.load(path: model) } catch { throw RunError.other("\(error)") }
+        let size = loaded.declaredInputSize ?? (dataset.records.first?.imageHeight ?? 224, dataset.records.first?.imageWidth ?? 224)
+        return try ModelActivations(model: loaded, path: model, layers: c.layers, inputHeight: size.height, inputWidth: size.width,
                                     mean: c.mean, std: c.std, bgr: c.bgr, workers: options.workerCount)
     }
 }

@@ -30,7 +30,7 @@ import Testing
         for keep in [1, 3, 17] {
             var plain = TopValueSelector(keep: keep), skipping = TopValueSelector(keep: keep)
             for _ in 0..<400 {
-                let map = (0..<Int.random(in: 1...12, using: &g)).map { _ in Float(Int.random(in: -4...4, using: &g)) }
+                let map = (0..<Int.random(in: 1...40, using: &g)).map { _ in Float(Int.random(in: -4...4, using: &g)) }
                 let peak = map.max()!
                 plain.add(map)
                 map.withUnsafeBufferPointer { skipping.add($0, finitePeak: peak) }

@@ -81,4 +81,39 @@ import Testing
             }
         }
     }
+
+    /// Peaks measured where the batch was made (`MapPeaks`) give the state, flags and top images
+    /// of peaks measured by `add`; a row nobody measured is measured by `add` (here every third).
+    @Test(arguments: [QuantileMethod.selection, .histogram])
+    func measuredPeaksGiveTheSameState(method: QuantileMethod) {
+        withEvery("seed", in: 0..<4) { seed in
+            let r = RandomProbe(seed: UInt64(seed), N: 40, C: 5, H: 7, W: 7)
+            let C = r.C, HW = r.H * r.W
+            var values = r.activations
+            values[3 * HW + 5] = .nan
+            values[17 * HW + 1] = .infinity
+            var measured = ThresholdPass(units: C, mapSize: HW, quantile: 0.02, topK: 3, maxImages: r.N, method: method)
+            var plain = measured
+            let peaks = MapPeaks(units: C, mapSize: HW)
+            var flags = [UInt8](repeating: 7, count: r.N * C), plainFlags = flags
+            for start in stride(from: 0, to: r.N, by: 6) {
+                let n = min(6, r.N - start)
+                let indices = Array(r.indices[start..<(start + n)])
+                peaks.start(rows: n)
+                values.withUnsafeBufferPointer { v in
+                    for k in 0..<n where (start + k) % 3 != 0 { peaks.measure(row: k, maps: v.baseAddress! + (start + k) * C * HW) }
+                    let batch = UnsafeBufferPointer(rebasing: v[(start * C * HW)..<((start + n) * C * HW)])
+                    flags.withUnsafeMutableBufferPointer {
+                        measured.add(batch, indices: indices, workers: 2, stored: $0.baseAddress! + start * C, peaks: peaks)
+                    }
+                    plainFlags.withUnsafeMutableBufferPointer {
+                        plain.add(batch, indices: indices, workers: 2, stored: $0.baseAddress! + start * C)
+                    }
+                }
+            }
+            #expect(measured.serialized() == plain.serialized())
+            #expect(measured.nonFinite == plain.nonFinite && measured.nonFinite.nan == 1)
+            #expect(flags == plainFlags)
+        }
+    }
 }
