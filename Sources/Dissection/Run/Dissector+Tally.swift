@@ -7,15 +7,25 @@ extension Dissector {
 
     func tallyPass(_ session: inout Session) throws {
         let store = session.store, layers = session.layers, catalog = session.catalog
+        // Pass 1 of this process may still be committing: its thresholds and skipped images come
+        // with it, and every write below waits for it (`settle`).
+        let handoff = session.handoff
+        session.handoff = nil
+        let settle: () throws -> Void = { if let event = try handoff?.writer.wait() { self.emit(event) } }
+        defer { _ = try? handoff?.writer.wait() }  // never leave the commit running past this pass
         var thresholds: [[Float]] = []
         var tallies: [LayerTally] = []
-        for layer in layers {
-            guard let bytes = try store.blob(layer: layer.name, kind: Self.thresholdsKind),
-                  bytes.count == layer.units * 4 else {
-                throw RunError.corruptState(path: store.databasePath, reason: "the thresholds of layer \(layer.name) are missing")
+        for (l, layer) in layers.enumerated() {
+            if let handoff {
+                thresholds.append(handoff.thresholds[l])
+            } else {
+                guard let bytes = try store.blob(layer: layer.name, kind: Self.thresholdsKind),
+                      bytes.count == layer.units * 4 else {
+                    throw RunError.corruptState(path: store.databasePath, reason: "the thresholds of layer \(layer.name) are missing")
+                }
+                var r = ByteReader(bytes)
+                thresholds.append(r.scalars(layer.units, of: Float.self)!)
             }
-            var r = ByteReader(bytes)
-            thresholds.append(r.scalars(layer.units, of: Float.self)!)
             let fresh = LayerTally(units: layer.units, catalog: catalog)
             if session.progress.imagesDone > 0 {
                 guard let bytes = try store.blob(layer: layer.name, kind: Self.tallyKind),
@@ -28,7 +38,7 @@ extension Dissector {
                 tallies.append(fresh)
             }
         }
-        var skipped = try store.skippedIndices()
+        var skipped = try handoff?.skipped ?? store.skippedIndices()
         var cache = try secondPassCache(session)
         let recompute = cache == nil
         var storedMasks = try labelMaskCacheForLaterPasses(session)
@@ -39,25 +49,40 @@ extension Dissector {
         var skippedCount = session.progress.imagesSkipped
         let iouThreshold = configuration.iouThreshold
 
+        // A whole run's periodic checkpoints are scored and committed on another thread, as in
+        // pass 1 (CheckpointWriter); a pause, a cancel and a shard's checkpoints before the loop
+        // goes on.
+        let writer = session.shard == nil ? CheckpointWriter() : nil
+        defer { _ = try? writer?.wait() }
         let checkpoint: (inout Session) throws -> Void = { session in
+            try settle()
+            if let event = try writer?.wait() { self.emit(event) }
             session.progress.imagesSkipped = skippedCount
             let progress = session.progress
             let skips = pendingSkips
-            var provisional: [String: [UnitScore]] = [:]
-            for (layer, tally) in zip(layers, tallies) {
-                provisional[layer.name] = Scoring.score(tally, catalog: catalog, iouThreshold: iouThreshold)
-            }
-            try store.write { transaction in
-                CrashHook.inCheckpoint(pass: progress.pass, done: progress.imagesDone)
-                try transaction.setProgress(progress)
-                try transaction.addSkipped(skips)
-                for (layer, tally) in zip(layers, tallies) {
-                    try transaction.setBlob(layer: layer.name, kind: Self.tallyKind, tally.serialized())
-                    try transaction.setScores(layer: layer.name, provisional[layer.name]!, final: false)
+            let snapshot = tallies
+            let save: @Sendable () throws -> RunEvent = {
+                var provisional: [String: [UnitScore]] = [:]
+                for (layer, tally) in zip(layers, snapshot) {
+                    provisional[layer.name] = Scoring.score(tally, catalog: catalog, iouThreshold: iouThreshold)
                 }
+                try store.write { transaction in
+                    CrashHook.inCheckpoint(pass: progress.pass, done: progress.imagesDone)
+                    try transaction.setProgress(progress)
+                    try transaction.addSkipped(skips)
+                    for (layer, tally) in zip(layers, snapshot) {
+                        try transaction.setBlob(layer: layer.name, kind: Self.tallyKind, tally.serialized())
+                        try transaction.setScores(layer: layer.name, provisional[layer.name]!, final: false)
+                    }
+                }
+                return .checkpoint(progress, provisional: provisional)
+            }
+            if let writer, progress.status == .running {
+                writer.start(save)
+            } else {
+                self.emit(try save())
             }
             pendingSkips = []
-            self.emit(.checkpoint(progress, provisional: provisional))
         }
 
         // Activations: from the cache, or produced again (a file re-read, or the model re-run).
@@ -67,6 +92,8 @@ extension Dissector {
                        activations: { items, start, buffers in
                            try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers, maps: &maps)
                        }) { items, start, reasons, buffers, progress in
+            if let event = try handoff?.writer.poll() { emit(event) }
+            if let event = try writer?.poll() { emit(event) }
             // Annotations of the images still in; an image first found unusable now is recorded too.
             var annotations: [ImageAnnotation?] = []
             for (item, reason) in zip(items, reasons) {
@@ -108,6 +135,8 @@ extension Dissector {
         storedMasks = nil
         let removal = ActivationCache.removeInBackground(runDirectory: directory, folder: session.cacheFolder)
         defer { removal.wait() }
+        try settle()
+        if let event = try writer?.wait() { emit(event) }
         try finish(&session, tallies: tallies, pendingSkips: pendingSkips, skippedCount: skippedCount)
     }
 

@@ -57,9 +57,18 @@ extension Dissector {
         let workers = options.workerCount
         // Per map of a batch, whether the cache stores it (`ThresholdPass.add` decides).
         var stored = [UInt8]()
+        // Per layer, the peaks of the batch's maps, measured by the model's workers as they make
+        // each row (`MapPeaks`).
+        let peaks = layers.map { MapPeaks(units: $0.units, mapSize: $0.mapSize) }
+        let measure: ProducedRowVisitor = { k, maps in
+            for (l, table) in peaks.enumerated() { table.measure(row: k, maps: maps[l]) }
+        }
         try runBatches(&session, decodeImages: producer.needsImages, segmentations: masks == nil ? .decode : .masks,
                        secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1, checkpoint: checkpoint,
-                       activations: { items, _, buffers in try producer.produce(items, into: &buffers) }) { items, start, reasons, buffers, progress in
+                       activations: { items, _, buffers in
+            for table in peaks { table.start(rows: items.count) }
+            return try producer.produce(items, into: &buffers, visit: measure)
+        }) { items, start, reasons, buffers, progress in
             if let event = try writer?.poll() { emit(event) }
             var indices: [Int?] = []
             for (item, reason) in zip(items, reasons) {
@@ -86,7 +95,8 @@ extension Dissector {
                 precondition(buffers[l].count >= needed, "producer returned too few values for \(layers[l].name)")
                 guard let cache else {
                     buffers[l].withUnsafeBufferPointer { b in
-                        states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers)
+                        states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers,
+                                      peaks: peaks[l])
                     }
                     continue
                 }
@@ -95,7 +105,7 @@ extension Dissector {
                 try buffers[l].withUnsafeBufferPointer { b in
                     try stored.withUnsafeMutableBufferPointer { flags in
                         states[l].add(UnsafeBufferPointer(rebasing: b[0..<needed]), indices: indices, workers: workers,
-                                      stored: flags.baseAddress!)
+                                      stored: flags.baseAddress!, peaks: peaks[l])
                         try cache.write(layer: l, rows: start, count: items.count, from: b.baseAddress!,
                                         stored: flags.baseAddress!, used: used)
                     }
@@ -116,7 +126,8 @@ extension Dissector {
             try completeShard(&session, checkpoint: checkpoint)
             return
         }
-        try completeThresholds(&session, states: states, skippedCount: skippedCount, pendingSkips: pendingSkips, firstSkip: firstSkip)
+        try completeThresholds(&session, states: states, skippedCount: skippedCount, pendingSkips: pendingSkips, firstSkip: firstSkip,
+                               handOff: session.progress.passes == 2)
     }
 
     /// Commits pass-1 state: progress, every layer's state and top images, newly skipped inputs.
@@ -140,9 +151,11 @@ extension Dissector {
     ///   - skipBounds: per layer and unit, the largest peak of a map left out of an activation
     ///     cache (the states' own when nil; the largest over the shards' for a merge).
     ///   - cacheFolders: the activation caches those maps were left out of (the session's when nil).
+    ///   - handOff: commit on another thread and leave `session.handoff` for the tally pass that
+    ///     follows in this process (pass 1 of a whole run without a refine pass); else commit here.
     func completeThresholds(_ session: inout Session, states: [ThresholdPass], skipBounds: [[Float]]? = nil,
                             cacheFolders: [String]? = nil, skippedCount: Int,
-                            pendingSkips: [SkippedInput], firstSkip: SkippedInput?) throws {
+                            pendingSkips: [SkippedInput], firstSkip: SkippedInput?, handOff: Bool = false) throws {
         let store = session.store, layers = session.layers, total = session.total
         // A pass in which no image could be used leaves nothing to tally: the run fails here
         // (its state checkpointed, marked failed) instead of finishing with empty results.
@@ -185,23 +198,38 @@ extension Dissector {
         session.progress.updatedAt = RunStore.now()
         let progress = session.progress
         let skips = pendingSkips
-        try store.write { transaction in
-            try transaction.addSkipped(skips)
-            for (l, layer) in layers.enumerated() {
-                try transaction.setNonFinite(layer: layer.name, states[l].nonFinite)
-                try transaction.setTopImages(layer: layer.name, states[l].top, height: layer.height, width: layer.width)
-                if refine {
-                    try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, states[l].serialized())
-                } else {
-                    try Self.storeThresholds(thresholds[l], layer: layer.name, in: transaction)
+        let finalStates = states
+        let commit: @Sendable () throws -> Void = {
+            try store.write { transaction in
+                try transaction.addSkipped(skips)
+                for (l, layer) in layers.enumerated() {
+                    try transaction.setNonFinite(layer: layer.name, finalStates[l].nonFinite)
+                    try transaction.setTopImages(layer: layer.name, finalStates[l].top, height: layer.height, width: layer.width)
+                    if refine {
+                        try transaction.setBlob(layer: layer.name, kind: Self.thresholdStateKind, finalStates[l].serialized())
+                    } else {
+                        try Self.storeThresholds(thresholds[l], layer: layer.name, in: transaction)
+                    }
                 }
+                try transaction.setProgress(progress)
             }
-            try transaction.setProgress(progress)
         }
         for (layer, state) in zip(layers, states) where !state.nonFinite.isEmpty {
             emit(.warning(TerminalText.sanitize(state.nonFinite.sentence(layer: layer.name))))
         }
-        if !refine { emit(.thresholdsReady(progress)) }
+        guard handOff && !refine else {
+            try commit()
+            if !refine { emit(.thresholdsReady(progress)) }
+            return
+        }
+        // The tally starts while the commit (top images, thresholds: tens of milliseconds) runs.
+        let skipped = try store.skippedIndices().union(skips.map(\.image))
+        let writer = CheckpointWriter()
+        writer.start {
+            try commit()
+            return .thresholdsReady(progress)
+        }
+        session.handoff = PassHandoff(writer: writer, thresholds: thresholds, skipped: skipped)
     }
 
     /// The first unit (layer, unit) whose threshold lies below the largest peak of the maps left

@@ -85,6 +85,19 @@ public final class Dissector: @unchecked Sendable {
         var shard: ShardSpec? = nil
         /// The activation cache folder inside the run directory.
         var cacheFolder: String = ActivationCache.directoryName
+        /// Pass 1's last commit while it is still being written, for the tally pass that follows
+        /// in the same process (`PassHandoff`).
+        var handoff: PassHandoff? = nil
+    }
+
+    /// The end of pass 1 handed to the tally pass while its commit runs on another thread: the
+    /// thresholds and skipped images the tally would read back from that commit. Every write
+    /// of the tally pass waits for the commit first, so the database never holds pass-2 state
+    /// over pass 1's; a run stopped before the commit lands resumes from pass 1's last checkpoint.
+    struct PassHandoff {
+        let writer: CheckpointWriter
+        let thresholds: [[Float]]
+        let skipped: Set<Int>
     }
 
     /// What every kind of work checks first: the layers, the number of images, the quantile methods.

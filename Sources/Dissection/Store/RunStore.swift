@@ -113,7 +113,9 @@ final class RunStore: @unchecked Sendable {
     private static func makePool(path: String) throws -> DatabasePool {
         var config = Configuration()
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // A page cache of up to 32 MB (SQLite's default is 2 MB): a run's database is a few MB
+        // (top-image maps, sums), and its last commits rewrite much of it.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768") }
         do { return try DatabasePool(path: path, configuration: config) } catch {
             throw RunError.store(path: path, reason: "cannot open the run database (\(RunReader.describe(error)))")
         }
