@@ -125,18 +125,15 @@ extension RunStore {
             try db.execute(sql: "DELETE FROM intersections WHERE layer = ?", arguments: [layer])
             try db.execute(sql: "DELETE FROM label_truth WHERE layer = ?", arguments: [layer])
             try db.execute(sql: "DELETE FROM unit_unions WHERE layer = ?", arguments: [layer])
-            let inter = try RowInserter(db, sql: "INSERT INTO intersections (layer, unit, label, intersection) VALUES (?, ?, ?, ?)")
-            try inter.bind(1, layer)
+            var inter = try TripleInserter(db, table: "intersections", columns: ["layer", "unit", "label", "intersection"], shared: layer)
             for u in 0..<tally.units {
-                try inter.bind(2, u)
                 for (k, l) in catalog.labels.enumerated() {
                     let v = tally.intersection(unit: u, slot: k)
                     guard v > 0 else { continue }
-                    try inter.bind(3, l.id)
-                    try inter.bind(4, v)
-                    try inter.step()
+                    try inter.add(Int64(u), Int64(l.id), Int64(clamping: v))
                 }
             }
+            try inter.finish()
             let truth = try RowInserter(db, sql: "INSERT INTO label_truth (layer, label, truth) VALUES (?, ?, ?)")
             try truth.bind(1, layer)
             for (k, l) in catalog.labels.enumerated() {
@@ -144,16 +141,13 @@ extension RunStore {
                 try truth.bind(3, tally.truth[k])
                 try truth.step()
             }
-            let unions = try RowInserter(db, sql: "INSERT INTO unit_unions (layer, unit, category, activation) VALUES (?, ?, ?, ?)")
-            try unions.bind(1, layer)
+            var unions = try TripleInserter(db, table: "unit_unions", columns: ["layer", "unit", "category", "activation"], shared: layer)
             for u in 0..<tally.units {
-                try unions.bind(2, u)
                 for c in 0..<tally.categoryCount {
-                    try unions.bind(3, c)
-                    try unions.bind(4, tally.union(unit: u, category: c))
-                    try unions.step()
+                    try unions.add(Int64(u), Int64(c), Int64(clamping: tally.union(unit: u, category: c)))
                 }
             }
+            try unions.finish()
             try db.execute(sql: "UPDATE layers SET finished = 1, unique_detectors = ? WHERE name = ?", arguments: [uniqueDetectors, layer])
         }
     }

@@ -54,4 +54,34 @@ import Testing
         }
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 2)
     }
+
+    /// Every row count around a full statement (`TripleInserter.rowsPerStatement`) reads back
+    /// row for row, the shared column in each; a duplicate key in a full statement throws.
+    @Test func tripleRowsReadBackWhateverTheirCount() throws {
+        let per = TripleInserter.rowsPerStatement
+        for count in [0, 1, per - 1, per, per + 1, 2 * per + 5] {
+            let queue = try DatabaseQueue()
+            try queue.write { db in
+                try db.execute(sql: "CREATE TABLE s (layer TEXT, unit INTEGER, label INTEGER, n INTEGER, PRIMARY KEY (layer, unit, label)) WITHOUT ROWID")
+                var insert = try TripleInserter(db, table: "s", columns: ["layer", "unit", "label", "n"], shared: "layer4 é")
+                for r in 0..<count { try insert.add(Int64(r / 7), Int64(r % 7), r == 3 ? Int64.max : Int64(r * r)) }
+                try insert.finish()
+            }
+            let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM s ORDER BY unit, label") }
+            #expect(rows.count == count)
+            for (r, row) in rows.enumerated() {
+                #expect(row["layer"] as String == "layer4 é")
+                #expect(row["unit"] as Int == r / 7 && row["label"] as Int == r % 7, "row \(r) of \(count)")
+                #expect(row["n"] as Int64 == (r == 3 ? Int64.max : Int64(r * r)), "row \(r) of \(count)")
+            }
+        }
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE s (layer TEXT, unit INTEGER, label INTEGER, n INTEGER, PRIMARY KEY (layer, unit, label))")
+            var insert = try TripleInserter(db, table: "s", columns: ["layer", "unit", "label", "n"], shared: "x")
+            #expect(throws: DatabaseError.self) {
+                for r in 0..<per { try insert.add(0, Int64(r == per - 1 ? 0 : r), 1) }
+            }
+        }
+    }
 }
