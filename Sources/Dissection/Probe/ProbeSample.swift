@@ -59,7 +59,6 @@ extension ProbeDataset {
 
     /// Reads and decodes the JPEG of `record`, checking its size against `ih x iw`.
     public func decodeImage(_ record: ProbeRecord) throws(SampleError) -> RGBImage {
-        let file = "images/" + ProbeText.shown(record.image)
         let bytes = try readBytes(record.image, record)
         let image: RGBImage
         do {
@@ -67,12 +66,12 @@ extension ProbeDataset {
         } catch {
             // Some copies hold PNGs under image names; accept any image the codecs can read.
             guard case .notThisFormat = error, let png = try? PNG.decodeRGB(bytes, limits: Self.limits) else {
-                throw SampleError(file: file, line: record.line, reason: error.description)
+                throw SampleError(file: Self.shownPath(record.image), line: record.line, reason: error.description)
             }
             image = png
         }
         guard image.height == record.imageHeight && image.width == record.imageWidth else {
-            throw SampleError(file: file, line: record.line,
+            throw SampleError(file: Self.shownPath(record.image), line: record.line,
                               reason: "image is \(image.height)x\(image.width) (h x w) but the row says ih x iw = \(record.imageHeight)x\(record.imageWidth)")
         }
         return image
@@ -80,14 +79,13 @@ extension ProbeDataset {
 
     /// Reads and decodes one segmentation PNG of `record`, checking its size against `sh x sw`.
     public func decodeSegmentation(_ path: String, _ record: ProbeRecord) throws(SampleError) -> LabelMap {
-        let file = "images/" + ProbeText.shown(path)
         let bytes = try readBytes(path, record)
         let rgb: RGBImage
         do { rgb = try PNG.decodeRGB(bytes, limits: Self.limits) } catch {
-            throw SampleError(file: file, line: record.line, reason: error.description)
+            throw SampleError(file: Self.shownPath(path), line: record.line, reason: error.description)
         }
         guard rgb.height == record.segmentationHeight && rgb.width == record.segmentationWidth else {
-            throw SampleError(file: file, line: record.line,
+            throw SampleError(file: Self.shownPath(path), line: record.line,
                               reason: "segmentation is \(rgb.height)x\(rgb.width) (h x w) but the row says sh x sw = \(record.segmentationHeight)x\(record.segmentationWidth)")
         }
         return LabelMap(rgEncoded: rgb)
@@ -99,7 +97,11 @@ extension ProbeDataset {
     private func readBytes(_ relative: String, _ record: ProbeRecord) throws(SampleError) -> [UInt8] {
         precondition(ProbePaths.refusal(relative) == nil, "ProbeDataset: unchecked path \(relative)")
         do { return try readImageFile(relative, maxBytes: 64 << 20) } catch {
-            throw SampleError(file: "images/" + ProbeText.shown(relative), line: record.line, reason: error.reason)
+            throw SampleError(file: Self.shownPath(relative), line: record.line, reason: error.reason)
         }
     }
+
+    /// A file of the dataset as an error names it. Made only for an error: cleaning a name for
+    /// the terminal looks up every character's Unicode properties, twice per image otherwise.
+    static func shownPath(_ relative: String) -> String { "images/" + ProbeText.shown(relative) }
 }
