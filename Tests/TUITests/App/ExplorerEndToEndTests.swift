@@ -97,7 +97,8 @@ enum FinishedRun {
         let t = try explore(["--no-about"])
         try t.waitFor("units · IoU↓")
         try t.send("?")
-        let screen = try t.waitFor("Keys · Esc closes")
+        // The whole overlay, not its first rows drawn (a capture can land mid-frame under load).
+        let screen = try t.waitFor("the help overlay") { $0.contains("Keys · Esc closes") && $0.contains("move down") }
         #expect(screen.contains("move down"))
         try t.send("Escape")
         try t.waitFor("help closed") { !$0.contains("Keys · Esc closes") }
