@@ -59,11 +59,23 @@ extension RunStore {
         /// Replaces a layer's top images.
         func setTopImages(layer: String, _ top: TopImages, height: Int, width: Int) throws {
             try db.execute(sql: "DELETE FROM top_images WHERE layer = ?", arguments: [layer])
-            var insert = try TopImageInserter(db, layer: layer, height: height, width: width)
+            let insert = try RowInserter(db, sql: """
+                INSERT INTO top_images (layer, unit, rank, image, max_activation, map_height, map_width, map)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try insert.bind(1, layer)
+            try insert.bind(6, height)
+            try insert.bind(7, width)
             for (u, list) in top.entries.enumerated() {
-                for (rank, e) in list.enumerated() { try insert.add(unit: u, rank: rank, e) }
+                try insert.bind(2, u)
+                for (rank, e) in list.enumerated() {
+                    try insert.bind(3, rank)
+                    try insert.bind(4, e.image)
+                    try insert.bind(5, Double(e.maximum))
+                    try floatBlob(e.map).withUnsafeBytes { try insert.bind(8, blob: $0) }
+                    try insert.step()
+                }
             }
-            try insert.finish()
         }
 
         func setThresholds(layer: String, _ thresholds: [Float]) throws {

@@ -84,33 +84,4 @@ import Testing
             }
         }
     }
-
-    /// Top images around a full statement (`TopImageInserter.rowsPerStatement`) read back row for
-    /// row: shared layer and map size, each row's unit, rank, image, maximum and map.
-    @Test func topImageRowsReadBackWhateverTheirCount() throws {
-        let per = TopImageInserter.rowsPerStatement
-        for count in [0, 1, per - 1, per, per + 1, 2 * per + 3] {
-            let entries = (0..<count).map { r in
-                TopImageEntry(image: 1000 + r, maximum: Float(r) / 8 - 2, map: (0..<6).map { Float(r * 6 + $0) / 3 })
-            }
-            let queue = try DatabaseQueue()
-            try queue.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE top_images (layer TEXT, unit INTEGER, rank INTEGER, image INTEGER, max_activation REAL,
-                        map_height INTEGER, map_width INTEGER, map BLOB, PRIMARY KEY (layer, unit, rank))
-                    """)
-                var insert = try TopImageInserter(db, layer: "blocks.11 é", height: 2, width: 3)
-                for (r, e) in entries.enumerated() { try insert.add(unit: r / 10, rank: r % 10, e) }
-                try insert.finish()
-            }
-            let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM top_images ORDER BY unit, rank") }
-            #expect(rows.count == count)
-            for (r, row) in rows.enumerated() {
-                #expect(row["layer"] as String == "blocks.11 é" && row["map_height"] as Int == 2 && row["map_width"] as Int == 3)
-                #expect(row["unit"] as Int == r / 10 && row["rank"] as Int == r % 10, "row \(r) of \(count)")
-                #expect(row["image"] as Int == 1000 + r && row["max_activation"] as Double == Double(Float(r) / 8 - 2), "row \(r) of \(count)")
-                #expect(floatsFromBlob([UInt8](row["map"] as Data)) == entries[r].map, "row \(r) of \(count)")
-            }
-        }
-    }
 }
