@@ -1,4 +1,4 @@
-// Pass 1's periodic checkpoints committed on another thread while the model goes on.
+// The passes' periodic checkpoints committed on another thread while the work goes on.
 //
 // A checkpoint of pass 1 writes every layer's quantile state (4 MB for MobileNetV2's features.18
 // after 512 images, 80 MB after 63,000) and top images (12,800 rows), then commits: 0.14 s in
@@ -9,7 +9,8 @@
 // pause or a cancel waits for it first. The checkpoint's event is sent from the loop's thread
 // when it sees the write done (after a later batch, or at the next wait), so events keep coming
 // from one thread. A failed write is thrown there too: the run stops as it did when the write
-// failed in the loop, and its database still holds the checkpoint before.
+// failed in the loop, and its database still holds the checkpoint before. Pass 2's checkpoints
+// (scores and sums) go the same way, on the writer that carries pass 1's last commit (`PassHandoff`).
 import Dispatch
 import Foundation
 
@@ -52,5 +53,19 @@ final class CheckpointWriter: @unchecked Sendable {
     func wait() throws -> RunEvent? {
         queue.sync {}
         return try poll()
+    }
+}
+
+extension Dissector {
+    /// Commits a checkpoint: on `writer`, left running while the pass goes on, when there is one
+    /// and the run is `running`; else here (a shard's, a pause's, a cancel's: on the disk before
+    /// the loop stops). Any earlier write is waited for first; each event is sent when collected.
+    func commit(_ save: @escaping @Sendable () throws -> RunEvent, on writer: CheckpointWriter?, running: Bool) throws {
+        if let event = try writer?.wait() { emit(event) }
+        if let writer, running {
+            writer.start(save)
+        } else {
+            emit(try save())
+        }
     }
 }

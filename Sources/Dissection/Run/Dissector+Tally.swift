@@ -8,11 +8,9 @@ extension Dissector {
     func tallyPass(_ session: inout Session) throws {
         let store = session.store, layers = session.layers, catalog = session.catalog
         // Pass 1 of this process may still be committing: its thresholds and skipped images come
-        // with it, and every write below waits for it (`settle`).
+        // with it, and its writer is this pass's, so every write below waits for that commit.
         let handoff = session.handoff
         session.handoff = nil
-        let settle: () throws -> Void = { if let event = try handoff?.writer.wait() { self.emit(event) } }
-        defer { _ = try? handoff?.writer.wait() }  // never leave the commit running past this pass
         var thresholds: [[Float]] = []
         var tallies: [LayerTally] = []
         for (l, layer) in layers.enumerated() {
@@ -50,13 +48,10 @@ extension Dissector {
         let iouThreshold = configuration.iouThreshold
 
         // A whole run's periodic checkpoints are scored and committed on another thread, as in
-        // pass 1 (CheckpointWriter); a pause, a cancel and a shard's checkpoints before the loop
-        // goes on.
-        let writer = session.shard == nil ? CheckpointWriter() : nil
+        // pass 1 (`commit`); a pause, a cancel and a shard's checkpoints before the loop goes on.
+        let writer = handoff?.writer ?? (session.shard == nil ? CheckpointWriter() : nil)
         defer { _ = try? writer?.wait() }
         let checkpoint: (inout Session) throws -> Void = { session in
-            try settle()
-            if let event = try writer?.wait() { self.emit(event) }
             session.progress.imagesSkipped = skippedCount
             let progress = session.progress
             let skips = pendingSkips
@@ -77,11 +72,7 @@ extension Dissector {
                 }
                 return .checkpoint(progress, provisional: provisional)
             }
-            if let writer, progress.status == .running {
-                writer.start(save)
-            } else {
-                self.emit(try save())
-            }
+            try self.commit(save, on: writer, running: progress.status == .running)
             pendingSkips = []
         }
 
@@ -92,7 +83,6 @@ extension Dissector {
                        activations: { items, start, buffers in
                            try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers, maps: &maps)
                        }) { items, start, reasons, buffers, progress in
-            if let event = try handoff?.writer.poll() { emit(event) }
             if let event = try writer?.poll() { emit(event) }
             // Annotations of the images still in; an image first found unusable now is recorded too.
             var annotations: [ImageAnnotation?] = []
@@ -135,7 +125,6 @@ extension Dissector {
         storedMasks = nil
         let removal = ActivationCache.removeInBackground(runDirectory: directory, folder: session.cacheFolder)
         defer { removal.wait() }
-        try settle()
         if let event = try writer?.wait() { emit(event) }
         try finish(&session, tallies: tallies, pendingSkips: pendingSkips, skippedCount: skippedCount)
     }

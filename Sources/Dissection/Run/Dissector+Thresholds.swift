@@ -41,17 +41,11 @@ extension Dissector {
             let progress = session.progress
             let skips = pendingSkips
             pendingSkips = []
-            if let event = try writer?.wait() { self.emit(event) }
-            if let writer, progress.status == .running {
-                let snapshot = states
-                writer.start {
-                    try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: snapshot, skips: skips)
-                    return .checkpoint(progress, provisional: [:])
-                }
-            } else {
-                try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: states, skips: skips)
-                self.emit(.checkpoint(progress, provisional: [:]))
-            }
+            let snapshot = states
+            try self.commit({
+                try Self.saveThresholdState(store: store, progress: progress, layers: layers, states: snapshot, skips: skips)
+                return .checkpoint(progress, provisional: [:])
+            }, on: writer, running: progress.status == .running)
         }
 
         let workers = options.workerCount

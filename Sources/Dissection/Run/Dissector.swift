@@ -91,8 +91,9 @@ public final class Dissector: @unchecked Sendable {
     }
 
     /// The end of pass 1 handed to the tally pass while its commit runs on another thread: the
-    /// thresholds and skipped images the tally would read back from that commit. Every write
-    /// of the tally pass waits for the commit first, so the database never holds pass-2 state
+    /// thresholds and skipped images the tally would read back from that commit, and the writer
+    /// it runs on, which the tally pass's checkpoints then use: every write of the tally pass
+    /// waits for the commit first, so the database never holds pass-2 state
     /// over pass 1's; a run stopped before the commit lands resumes from pass 1's last checkpoint.
     struct PassHandoff {
         let writer: CheckpointWriter
