@@ -17,23 +17,3 @@ public func withEvery<S: Sequence>(
         }
     }
 }
-
-/// Returns a temporary directory unique to this call, created and empty.
-public func makeTemporaryDirectory(_ hint: String = "nd") throws -> String {
-    let template = "/tmp/\(hint)-XXXXXX"
-    var bytes = Array(template.utf8CString)
-    let made = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    guard made != nil else { throw TemporaryDirectoryError(path: template) }
-    return String(cString: bytes)
-}
-
-public struct TemporaryDirectoryError: Error, CustomStringConvertible {
-    public let path: String
-    public var description: String { "could not create a temporary directory from \(path)" }
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
