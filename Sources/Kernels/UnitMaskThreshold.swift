@@ -9,7 +9,9 @@
 //   the 112 x 112 grid; a target row whose two source rows hold nothing above T_u is skipped.
 // - The horizontal pass runs once per source row the box needs, over the box's columns only,
 //   and the vertical pass reads those rows; the values are the ones `upsample` computes, in the
-//   same order of operations, so the comparison sees the same floats.
+//   same order of operations, so the comparison sees the same floats. Columns that read the same
+//   two source values (a run of `colRunEnd`: sixteen of them for 7 -> 112) go sixteen per step
+//   with the two values broadcast, instead of one `clampedLerp` per column.
 // - The vertical pass and the comparison run on `SIMD16<Float>`; sixteen comparison results
 //   become sixteen bits ORed straight into the mask words (the pixel index need not be aligned);
 //   a vector with none of them set (most of the box) skips making those bits, a reduction across
@@ -45,10 +47,24 @@ extension FastMaskKernels {
         let n = xHi - xLo + 1
         let vectors = (n + 15) / 16
 
-        // Horizontal pass over the box's columns, for every source row the box's target rows read.
+        // Horizontal pass over the box's columns, for every source row the box's target rows read:
+        // a run of columns with the same two taps is sixteen columns per step, the taps broadcast
+        // (a last vector may run past the run's end: the next run, or the slack, takes it).
+        let one = SIMD16<Float>(repeating: 1)
         for r in t.rowI0[yLo]...t.rowI1[yHi] {
-            let src = map + r * W, h = horizontal + r * stride
-            for x in xLo...xHi { h[x] = Self.clampedLerp(src[t.colI0[x]], src[t.colI1[x]], t.colW[x]) }
+            let src = map + r * W, h = UnsafeMutableRawPointer(horizontal + r * stride)
+            var x = xLo
+            while x <= xHi {
+                let end = Swift.min(t.colRunEnd[x], xHi + 1)
+                let a = SIMD16<Float>(repeating: src[t.colI0[x]]), b = SIMD16<Float>(repeating: src[t.colI1[x]])
+                var c = x
+                while c < end {
+                    let w = UnsafeRawPointer(t.colW + c).loadUnaligned(as: SIMD16<Float>.self)
+                    h.storeBytes(of: Self.lerp16(a, b, one - w, w), toByteOffset: c * 4, as: SIMD16<Float>.self)
+                    c += 16
+                }
+                x = end
+            }
         }
 
         // Vertical pass, sixteen pixels at a time; lanes past the box are masked off.

@@ -46,10 +46,19 @@ final class UnitMasker {
             p.initialize(from: a, count: a.count)
             return UnsafePointer(p)
         }
+        // The column weights with sixteen zeros after them (the kernel reads whole vectors), and
+        // where each column's run of equal taps ends.
+        let columns = plan.columns
+        var runEnd = [Int](repeating: sw, count: sw)
+        for x in Swift.stride(from: sw - 2, through: 0, by: -1) {
+            let same = columns.lower[x] == columns.lower[x + 1] && columns.upper[x] == columns.upper[x + 1]
+            runEnd[x] = same ? runEnd[x + 1] : x + 1
+        }
         tables = UnitMaskTables(
             sourceHeight: H, sourceWidth: plan.sourceWidth, targetHeight: sh, targetWidth: sw,
             mask: zeros(wordCount + 1, 0), horizontal: zeros(H * stride, 0), stride: stride, hot: zeros(H, false),
-            colI0: copy(plan.columns.lower), colI1: copy(plan.columns.upper), colW: copy(plan.columns.weight),
+            colI0: copy(columns.lower), colI1: copy(columns.upper), colW: copy(columns.weight + [Float](repeating: 0, count: 16)),
+            colRunEnd: copy(runEnd),
             rowI0: copy(plan.rows.lower), rowI1: copy(plan.rows.upper), rowW: copy(plan.rows.weight),
             colFirst: copy(plan.columns.firstReader), colLast: copy(plan.columns.lastReader),
             rowFirst: copy(plan.rows.firstReader), rowLast: copy(plan.rows.lastReader))
@@ -57,7 +66,7 @@ final class UnitMasker {
 
     deinit {
         let t = tables
-        for p in [t.colI0, t.colI1, t.rowI0, t.rowI1, t.colFirst, t.colLast, t.rowFirst, t.rowLast] { p.deallocate() }
+        for p in [t.colI0, t.colI1, t.colRunEnd, t.rowI0, t.rowI1, t.colFirst, t.colLast, t.rowFirst, t.rowLast] { p.deallocate() }
         t.colW.deallocate(); t.rowW.deallocate()
         t.mask.deallocate(); t.horizontal.deallocate(); t.hot.deallocate()
     }

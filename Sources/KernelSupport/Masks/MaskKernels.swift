@@ -53,8 +53,11 @@ package struct UnitMaskTables: @unchecked Sendable {
     package let stride: Int
     /// Per source row: whether it holds a value above the threshold (this call).
     package let hot: UnsafeMutablePointer<Bool>
-    /// Column and row taps (Render's `BilinearTaps`): lower and upper source index and upper weight.
+    /// Column and row taps (Render's `BilinearTaps`): lower and upper source index and upper weight
+    /// (`colW` has sixteen readable floats past `sw`, for whole vectors at the right edge).
     package let colI0: UnsafePointer<Int>, colI1: UnsafePointer<Int>, colW: UnsafePointer<Float>
+    /// Per target column: the end (exclusive) of its run of columns with the same two taps.
+    package let colRunEnd: UnsafePointer<Int>
     package let rowI0: UnsafePointer<Int>, rowI1: UnsafePointer<Int>, rowW: UnsafePointer<Float>
     /// Per source column / row: the first and last target position that reads it.
     package let colFirst: UnsafePointer<Int>, colLast: UnsafePointer<Int>
@@ -64,6 +67,7 @@ package struct UnitMaskTables: @unchecked Sendable {
                  mask: UnsafeMutablePointer<UInt64>, horizontal: UnsafeMutablePointer<Float>, stride: Int,
                  hot: UnsafeMutablePointer<Bool>,
                  colI0: UnsafePointer<Int>, colI1: UnsafePointer<Int>, colW: UnsafePointer<Float>,
+                 colRunEnd: UnsafePointer<Int>,
                  rowI0: UnsafePointer<Int>, rowI1: UnsafePointer<Int>, rowW: UnsafePointer<Float>,
                  colFirst: UnsafePointer<Int>, colLast: UnsafePointer<Int>,
                  rowFirst: UnsafePointer<Int>, rowLast: UnsafePointer<Int>) {
@@ -71,7 +75,7 @@ package struct UnitMaskTables: @unchecked Sendable {
         self.sourceHeight = sourceHeight; self.sourceWidth = sourceWidth
         self.targetHeight = targetHeight; self.targetWidth = targetWidth
         self.mask = mask; self.horizontal = horizontal; self.stride = stride; self.hot = hot
-        self.colI0 = colI0; self.colI1 = colI1; self.colW = colW
+        self.colI0 = colI0; self.colI1 = colI1; self.colW = colW; self.colRunEnd = colRunEnd
         self.rowI0 = rowI0; self.rowI1 = rowI1; self.rowW = rowW
         self.colFirst = colFirst; self.colLast = colLast
         self.rowFirst = rowFirst; self.rowLast = rowLast
