@@ -52,23 +52,54 @@ extension Tensor {
     public init(rgb8Images images: [[UInt8]], width: Int, height: Int, normalization: ImageNormalization = .imageNet) {
         precondition(width >= 0 && height >= 0, "Tensor(rgb8:): negative size")
         let plane = width * height
-        var data = [Float](repeating: 0, count: images.count * 3 * plane)
-        // Per output channel: which input channel it reads, and x = pixel * a + b.
+        for (n, pixels) in images.enumerated() {
+            precondition(pixels.count == plane * 3, "Tensor(rgb8:): image \(n) has \(pixels.count) bytes, \(width)x\(height) needs \(plane * 3)")
+        }
+        // Per output channel: which input channel it reads, and what each of the 256 pixel values
+        // becomes, `pixel * a + b` (the operations `rgb8Reference` does per pixel, so the same floats).
         let source = normalization.bgr ? [2, 1, 0] : [0, 1, 2]
-        let a = (0..<3).map { normalization.scale / normalization.std[$0] }
-        let b = (0..<3).map { -normalization.mean[$0] / normalization.std[$0] }
-        data.withUnsafeMutableBufferPointer { out in
-            for (n, pixels) in images.enumerated() {
-                precondition(pixels.count == plane * 3, "Tensor(rgb8:): image \(n) has \(pixels.count) bytes, \(width)x\(height) needs \(plane * 3)")
-                pixels.withUnsafeBufferPointer { rgb in
-                    for c in 0..<3 {
-                        let dst = out.baseAddress! + (n * 3 + c) * plane
-                        let s = source[c], ac = a[c], bc = b[c]
-                        for i in 0..<plane { dst[i] = Float(rgb[i * 3 + s]) * ac + bc }
+        let tables: [Float] = (0..<3).flatMap { c -> [Float] in
+            let a = normalization.scale / normalization.std[c], b = -normalization.mean[c] / normalization.std[c]
+            return (0..<256).map { Float($0) * a + b }
+        }
+        let count = images.count * 3 * plane
+        // One pass over each image's interleaved bytes writes its three planes; every value is
+        // written, so the array is not zero-filled first.
+        let data = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            tables.withUnsafeBufferPointer { t in
+                let t0 = t.baseAddress!, t1 = t0 + 256, t2 = t0 + 512
+                let s0 = source[0], s1 = source[1], s2 = source[2]
+                for (n, pixels) in images.enumerated() {
+                    pixels.withUnsafeBufferPointer { rgb in
+                        let d0 = out.baseAddress! + n * 3 * plane, d1 = d0 + plane, d2 = d1 + plane
+                        var p = rgb.baseAddress!
+                        for i in 0..<plane {
+                            d0[i] = t0[Int(p[s0])]
+                            d1[i] = t1[Int(p[s1])]
+                            d2[i] = t2[Int(p[s2])]
+                            p += 3
+                        }
                     }
                 }
             }
+            initialized = count
         }
         self.init(shape: [images.count, 3, height, width], data: data)
+    }
+
+    /// The plain version of `init(rgb8Images:...)`: `pixel * (scale / std) - mean / std` per value.
+    ///
+    ///     rgb8 (N) x (H, W, 3) UInt8 -> x (N, 3, H, W) Float
+    static func rgb8Reference(_ images: [[UInt8]], width: Int, height: Int, normalization: ImageNormalization) -> [Float] {
+        let plane = width * height
+        var data = [Float](repeating: 0, count: images.count * 3 * plane)
+        let source = normalization.bgr ? [2, 1, 0] : [0, 1, 2]
+        for (n, pixels) in images.enumerated() {
+            for c in 0..<3 {
+                let a = normalization.scale / normalization.std[c], b = -normalization.mean[c] / normalization.std[c]
+                for i in 0..<plane { data[(n * 3 + c) * plane + i] = Float(pixels[i * 3 + source[c]]) * a + b }
+            }
+        }
+        return data
     }
 }

@@ -28,6 +28,20 @@ import TestSupport
         #expect(Tensor(rgb8Images: [], width: 4, height: 4).shape == [0, 3, 4, 4])
     }
 
+    /// Every value of every image, RGB and BGR, torchvision's and a Caffe normalisation, equals
+    /// the per-pixel formula's float exactly (the fast path reads each byte value from a table).
+    @Test func normalisationEqualsThePerPixelFormula() {
+        var g = SeededGenerator(seed: 11)
+        let (w, h) = (7, 5)
+        let images = (0..<3).map { _ in (0..<(w * h * 3)).map { _ in UInt8(truncatingIfNeeded: g.next()) } }
+        let caffe = ImageNormalization(scale: 1, mean: [103.9, 116.8, 123.7], std: [1, 1, 1], bgr: true)
+        for normalization in [ImageNormalization.imageNet, caffe, ImageNormalization(mean: [0.5, 0.4, 0.3], std: [0.2, 0.3, 0.4], bgr: true)] {
+            let x = Tensor(rgb8Images: images, width: w, height: h, normalization: normalization)
+            #expect(x.shape == [3, 3, h, w])
+            #expect(x.data == Tensor.rgb8Reference(images, width: w, height: h, normalization: normalization))
+        }
+    }
+
     @Test func topClasses() {
         let top = Classification.top(2, logits: [0, 2, 1], names: ["a", "b", "c"])
         #expect(top.map(\.index) == [1, 2] && top.map(\.name) == ["b", "c"])
