@@ -84,8 +84,9 @@ import Testing
                 let map = g.normals(H * W).map { seed % 2 == 0 ? max(0, $0) : $0 * 1000 + 3 }
                 let up = plan.upsample(map)
                 let pick = up[Int.random(in: 0..<up.count, using: &g)]
-                // ... and one ulp below the largest upsampled value: only the peak pixels pass, where
-                // the kernel's bound on a row's values is tight.
+                // Thresholds: a random upsampled value and one ulp below it, the map's maximum, -inf,
+                // and one ulp below the largest upsampled value (only the peak pixels pass: a kernel
+                // that bounds values to skip work must be exact there).
                 let t = [pick, pick.nextDown, map.max()!, -Float.infinity, up.max()!.nextDown][seed % 5]
                 let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
                 var count = 0, mismatches = 0
