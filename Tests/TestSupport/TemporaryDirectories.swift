@@ -39,30 +39,10 @@ enum TemporaryDirectories {
         made.withLock { $0.append(path) }
     }
 
+    /// Removes every directory made, with what tests left in it (`removeItem` deletes symbolic
+    /// links, never what they point to: tests plant links to files outside).
     static func removeAll() {
         guard ProcessInfo.processInfo.environment["NETDISSECT_KEEP_TEST_DIRS"] == nil else { return }
-        for path in made.withLock({ $0 }) { removeTree(path) }
-    }
-
-    /// Removes `path` and everything under it without following symbolic links (tests plant
-    /// links to files outside); a directory a test made unreadable is opened up first.
-    static func removeTree(_ path: String) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
-            unlink(path)
-            return
-        }
-        chmod(path, 0o700)
-        if let directory = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
-            for name in names { removeTree(path + "/" + name) }
-        }
-        rmdir(path)
+        for path in made.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -60,7 +60,7 @@ final class UnitMasker {
             colI0: copy(columns.lower), colI1: copy(columns.upper), colW: copy(columns.weight + [Float](repeating: 0, count: 16)),
             colRunEnd: copy(runEnd),
             rowI0: copy(plan.rows.lower), rowI1: copy(plan.rows.upper), rowW: copy(plan.rows.weight),
-            colFirst: copy(plan.columns.firstReader), colLast: copy(plan.columns.lastReader),
+            colFirst: copy(columns.firstReader), colLast: copy(columns.lastReader),
             rowFirst: copy(plan.rows.firstReader), rowLast: copy(plan.rows.lastReader))
     }
 
