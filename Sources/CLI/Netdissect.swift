@@ -28,6 +28,7 @@ public struct Netdissect: AsyncParsableCommand {
             printDiagnostic(problem)
             Foundation.exit(2)
         }
+        Parallelism.applyThreadPolicy()
         await main()
     }
 }

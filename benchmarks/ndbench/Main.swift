@@ -2,9 +2,16 @@
 // script that builds this tool in release mode, runs it and its named baseline in the same run,
 // and prints the ratio. Timings live here, never in unit tests.
 import ArgumentParser
+import Runtime
 
 @main
 struct NDBench: ParsableCommand {
+    /// The thread policy first (as `netdissect` applies it), then the command.
+    static func main() {
+        Parallelism.applyThreadPolicy()
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "ndbench",
         abstract: "Swift side of netdissect's benchmarks (see benchmarks/*/run).",

@@ -37,6 +37,13 @@ public struct Parallelism: Sendable, Equatable, CustomStringConvertible {
         self.threads = max(1, threads)
     }
 
+    /// Applies the thread policy now rather than when the first kernel runs: executables call
+    /// it first thing, so that OpenBLAS's idle helper threads stop spinning before the model is
+    /// even loaded (`blasThreadPolicy`).
+    public static func applyThreadPolicy() {
+        _ = blasThreadPolicy
+    }
+
     /// One worker: everything runs on the calling thread.
     public static let serial = Parallelism(threads: 1)
 
@@ -145,6 +152,18 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// Pins OpenBLAS to one thread, once per process: our workers call sgemm concurrently.
+///
+/// Pinning alone leaves the helper threads OpenBLAS starts when it is loaded (one per core but
+/// one): each spins on `sched_yield` for its idle timeout (about 0.2 s here) before it sleeps,
+/// a core's worth of CPU taken from the model at every start (`perf`: ~90 ms of CPU per process
+/// on two cores, more with more cores). The pthread build exports `blas_thread_shutdown_` (what
+/// its fork handler calls) to stop them; looked up at run time, since the serial and OpenMP
+/// variants Debian can select instead may not have it. OpenBLAS starts them again by itself
+/// if its thread count is set again or a call runs threaded (it does the same after a fork).
 private let blasThreadPolicy: Void = {
     openblas_set_num_threads(1)
+    typealias Shutdown = @convention(c) () -> Int32
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
+    }
 }()
