@@ -92,7 +92,10 @@ public struct ThresholdPass: Sendable, Equatable {
         precondition(peaks.map { $0.units == units && $0.mapSize == mapSize } ?? true, "ThresholdPass.add: peaks of another layer")
         let n = indices.count, C = units, HW = mapSize
         precondition(activations.count >= n * C * HW, "ThresholdPass.add: \(activations.count) values for \(n) images")
-        let chunks = max(1, min(workers, C))
+        // Several chunks of units per worker, claimed as workers free up: units differ in how
+        // many of their maps reach the selector, and with one chunk per worker the one that
+        // finished first spun until the other was done (a visible share of pass 1).
+        let chunks = max(1, min(workers * Self.chunksPerWorker, C))
         let act = SendableFloats(activations)
         let flags = stored.map(SendableFlags.init)
         let k = top.k
@@ -141,6 +144,9 @@ public struct ThresholdPass: Sendable, Equatable {
         for c in chunkCounts { nonFinite.add(c) }
         images += indices.lazy.filter { $0 != nil }.count
     }
+
+    /// Chunks of units per worker in `add`.
+    static let chunksPerWorker = 8
 
     /// The largest value of a map (NaN ignored; -inf when there is none) and whether every value
     /// is finite, in one read: eight lanes of running maxima, and a sum of `v - v` that stays 0

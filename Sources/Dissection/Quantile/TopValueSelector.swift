@@ -140,6 +140,31 @@ public struct TopValueSelector: Sendable, Equatable {
     public func quantile(_ p: Double) -> Float? {
         guard count > 0 else { return nil }
         let (lower, upper, gamma) = NumpyQuantile.ranks(count: count, p: p)
+        let rLower = count - 1 - lower, rUpper = count - 1 - upper
+        guard rLower < filled else { return nil }
+        // The values of ranks rLower and rUpper (rLower or rLower - 1) from the top: the smallest
+        // and the next smallest of the rLower + 1 largest, by selection (a sort of the kept values
+        // per unit was a visible share of the step between the passes).
+        var kept = Array(buffer[0..<filled])
+        let (atLower, atUpper) = kept.withUnsafeMutableBufferPointer { b -> (Float, Float) in
+            let k = rLower + 1
+            let smallest = Self.selectLargest(b.baseAddress!, count: filled, k: k)
+            guard rUpper < rLower else { return (smallest, smallest) }
+            // The k - 1 largest are b[0..<k] without one copy of `smallest`.
+            var next = Float.infinity, skipped = false
+            for i in 0..<k {
+                if !skipped && b[i] == smallest { skipped = true; continue }
+                next = Swift.min(next, b[i])
+            }
+            return (smallest, next)
+        }
+        return NumpyQuantile.interpolate(atLower, atUpper, gamma: gamma)
+    }
+
+    /// `quantile` by sorting every kept value: the plain version (`TopValueSelectorTests`).
+    func quantileBySorting(_ p: Double) -> Float? {
+        guard count > 0 else { return nil }
+        let (lower, upper, gamma) = NumpyQuantile.ranks(count: count, p: p)
         var kept = Array(buffer[0..<filled])
         kept.sort(by: >)
         let rLower = count - 1 - lower, rUpper = count - 1 - upper
@@ -201,11 +226,14 @@ public struct TopValueSelector: Sendable, Equatable {
             if a[hi] > a[lo] { swap(a, lo, hi) }
             if a[hi] > a[mid] { swap(a, mid, hi) }
             let pivot = a[mid]
+            // The scans stop at the pivot's copy or a value swapped past it, so i and j stay
+            // within lo...hi (+-1): wrapping steps, without the overflow checks that made up a
+            // visible share of pass 1's selection.
             var i = lo, j = hi
             while i <= j {
-                while a[i] > pivot { i += 1 }
-                while a[j] < pivot { j -= 1 }
-                if i <= j { swap(a, i, j); i += 1; j -= 1 }
+                while a[i] > pivot { i &+= 1 }
+                while a[j] < pivot { j &-= 1 }
+                if i <= j { swap(a, i, j); i &+= 1; j &-= 1 }
             }
             if target <= j { hi = j } else if target >= i { lo = i } else { break }
         }

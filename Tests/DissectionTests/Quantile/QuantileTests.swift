@@ -106,6 +106,23 @@ struct QuantileCase: Decodable {
         }
     }
 
+    @Test func quantileBySelectionEqualsQuantileBySorting() {
+        withEvery("seed", in: 0..<24) { seed in
+            var g = SeededGenerator(seed: UInt64(seed))
+            let n = 1 + seed * 53
+            // Ties (few distinct values) for even seeds, nearly distinct values for odd ones.
+            let distinct = seed % 2 == 0 ? 4 + seed : 1 << 20
+            let values = (0..<n).map { _ in Float(Int.random(in: 0..<distinct, using: &g)) / 8 - 3 }
+            for p in [0.0, 0.5, 0.9, 0.98, 0.995, 0.999, 1.0] {
+                var s = TopValueSelector(keep: NumpyQuantile.valuesNeededFromTop(maxCount: n, p: p))
+                s.add(values)
+                let selected = s.quantile(p), sorted = s.quantileBySorting(p)
+                #expect(selected?.bitPattern == sorted?.bitPattern, "n=\(n) p=\(p): \(String(describing: selected)) vs \(String(describing: sorted))")
+                #expect(selected == NumpyQuantile.quantile(sorted: values.sorted(), p: p))
+            }
+        }
+    }
+
     @Test func nanIsIgnoredAndEmptyHasNoQuantile() {
         var s = TopValueSelector(keep: 4)
         #expect(s.quantile(0.5) == nil)
