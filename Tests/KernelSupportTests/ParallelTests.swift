@@ -26,6 +26,20 @@ import Testing
         return (counts.withLock { $0 }, bad.load(ordering: .relaxed) == 0)
     }
 
+    /// The thread policy leaves OpenBLAS one thread and no helper threads (the pthread build
+    /// starts them when it is loaded; `blas_server_avail` says whether they are running).
+    @Test func threadPolicyStopsOpenBLASHelpers() throws {
+        Parallelism.applyThreadPolicy()
+        let library = UnsafeMutableRawPointer(bitPattern: 0)
+        typealias Count = @convention(c) () -> Int32
+        let threads = try #require(dlsym(library, "openblas_get_num_threads"), "OpenBLAS is not linked")
+        #expect(unsafeBitCast(threads, to: Count.self)() == 1)
+        // Only the pthread build (Debian's default, the one CI installs) has helper threads.
+        if let available = dlsym(library, "blas_server_avail") {
+            #expect(available.load(as: Int32.self) == 0, "OpenBLAS's helper threads are still running")
+        }
+    }
+
     @Test func everyItemOnceWithWorkersInRange() {
         for threads in [1, 2, 3, 5] {
             // 768 and 1001 are claimed in runs (`WorkerPool.grain`), 1001 with a short last run.
