@@ -21,6 +21,8 @@ public struct ProbeDataset: Sendable {
     let labelPositions: [Int: Int]
     /// `directory` with every symbolic link resolved: every file read must lie inside it.
     let realDirectory: String
+    /// The folders images and segmentations are read from, held open (`DatasetFolders`).
+    let folders: DatasetFolders
 
     /// Opens the dataset in `directory`, reading its tables.
     ///
@@ -46,7 +48,7 @@ public struct ProbeDataset: Sendable {
                                     knownLabels: positions, problems: &problems)
         return ProbeDataset(directory: directory, categories: categories, labels: labels,
                             records: records, problems: problems, labelPositions: positions,
-                            realDirectory: realDirectory)
+                            realDirectory: realDirectory, folders: DatasetFolders(realDirectory: realDirectory))
     }
 
     /// The label with id `id`, or nil when `label.csv` does not list it.
@@ -81,9 +83,20 @@ public struct ProbeDataset: Sendable {
         records.filter { $0.split == split }
     }
 
-    /// Reads the file `relative` (relative to `images/`) whole, through `ProbePaths.read`: it
-    /// must be a regular file whose real path lies inside the dataset.
+    /// Reads the file `relative` (relative to `images/`) whole, through the held folders
+    /// (`DatasetFolders`) or `ProbePaths.read`: it must be a regular file whose real path lies
+    /// inside the dataset.
     func readImageFile(_ relative: String, maxBytes: Int) throws(FileReadError) -> [UInt8] {
-        try ProbePaths.read("images/" + relative, in: directory, realDirectory: realDirectory, maxBytes: maxBytes)
+        let path = "images/" + relative
+        // Through the held folders when nothing on the way is a link (one openat); realpath's
+        // checks otherwise, which decide and word every other case.
+        if ProbePaths.refusal(path) == nil {
+            do {
+                if let file = try folders.file(path) { return try file.contents(maxBytes: maxBytes) }
+            } catch {
+                throw FileReadError(error)
+            }
+        }
+        return try ProbePaths.read(path, in: directory, realDirectory: realDirectory, maxBytes: maxBytes)
     }
 }

@@ -73,7 +73,7 @@ public final class RegularFile: @unchecked Sendable {
     ///
     /// - Parameter followLinks: when false, a symbolic link as the last component is refused.
     /// - Throws: `Failure` when it is missing, unreadable, or not a regular file; never blocks.
-    public init(path: String, followLinks: Bool = true) throws(Failure) {
+    public convenience init(path: String, followLinks: Bool = true) throws(Failure) {
         var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
         if !followLinks { flags |= O_NOFOLLOW }
         let fd = open(path, flags)
@@ -81,6 +81,21 @@ public final class RegularFile: @unchecked Sendable {
             if !followLinks && errno == ELOOP { throw Failure(.notRegularFile(what: "a symbolic link"), "it is a symbolic link") }
             throw Failure(errno: errno)
         }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// Opens `name`, an entry of the directory open as `directory`, when it is a regular file
+    /// and not a symbolic link; `path` is what `path` reports. Nil when it cannot be opened at
+    /// all (missing, a link, no permission: `errno` says why), for callers that then go another
+    /// way; a failure when it is not a regular file.
+    public static func openEntry(_ name: String, inDirectory directory: Int32, path: String) throws(Failure) -> RegularFile? {
+        let fd = openat(directory, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        return try RegularFile(descriptor: fd, path: path)
+    }
+
+    /// Takes `fd` (open for reading, O_NONBLOCK) when it is a regular file; closes it otherwise.
+    private init(descriptor fd: Int32, path: String) throws(Failure) {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let failure = Failure(errno: errno)
@@ -170,11 +185,15 @@ public final class RegularFile: @unchecked Sendable {
     /// - Throws: `Failure` when it is missing, not a regular file, or larger than `maxBytes`.
     /// `followLinks: false` refuses a symbolic link as the last component.
     public static func contents(of path: String, maxBytes: Int, followLinks: Bool = true) throws(Failure) -> [UInt8] {
-        let file = try RegularFile(path: path, followLinks: followLinks)
-        guard file.size <= maxBytes else {
-            throw Failure(.tooLarge, "it holds \(file.size) bytes, more than the limit of \(maxBytes)")
+        try RegularFile(path: path, followLinks: followLinks).contents(maxBytes: maxBytes)
+    }
+
+    /// The whole content of this file, when it holds at most `maxBytes` bytes.
+    public func contents(maxBytes: Int) throws(Failure) -> [UInt8] {
+        guard size <= maxBytes else {
+            throw Failure(.tooLarge, "it holds \(size) bytes, more than the limit of \(maxBytes)")
         }
-        return try file.bytes(at: 0, count: file.size)
+        return try bytes(at: 0, count: size)
     }
 
     /// "a directory", "a FIFO (named pipe)", ...: what a non-regular file is, for messages.

@@ -71,6 +71,53 @@ import Render
         #expect(report.usable == 2 && report.problems.isEmpty, "\(report.problems)")
     }
 
+    @Test func heldFoldersReadWhatRealpathsChecksRead() throws {
+        // Plain folders go through the held descriptors, a linked folder inside the dataset
+        // through realpath's checks: the same bytes either way, and the same errors.
+        let directory = try writeUsableDataset()
+        try FileManager.default.createDirectory(atPath: "\(directory)/images/b/c", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(directory)/images/a/1.jpg", toPath: "\(directory)/images/b/c/1.jpg")
+        try link("\(directory)/images/d", to: "b")
+        try fifo("\(directory)/images/a/pipe.png")
+        let dataset = try ProbeDataset.open(directory: directory)
+        let files = ["a/1.jpg", "a/2_object.png", "b/c/1.jpg", "d/c/1.jpg", "a/missing.jpg", "e/1.jpg", "a", "a/pipe.png",
+                     "a/1.jpg/x", "./a/1.jpg", "a//1.jpg"]
+        for (file, limit) in files.map({ ($0, 1 << 20) }) + [("a/1.jpg", 10)] {
+            let held = Result { () throws(FileReadError) in try dataset.readImageFile(file, maxBytes: limit) }
+            let checked = Result { () throws(FileReadError) in
+                try ProbePaths.read("images/" + file, in: directory, maxBytes: limit)
+            }
+            #expect(held == checked, "\(file), at most \(limit) bytes")
+        }
+        #expect((try? dataset.readImageFile("a/1.jpg", maxBytes: 1 << 20))?.isEmpty == false)
+    }
+
+    @Test func aFolderSwappedForALinkWhileReadingIsNotFollowed() throws {
+        let directory = try writeUsableDataset()
+        let outside = try outsideCopy(of: directory)
+        let dataset = try ProbeDataset.open(directory: directory)
+        let original = try dataset.readImageFile("a/1.jpg", maxBytes: 1 << 20)
+        // images/a becomes a link out of the dataset, to a FIFO where 1.jpg was.
+        #expect(rename("\(directory)/images/a", "\(directory)/images/a-moved") == 0)
+        try link("\(directory)/images/a", to: "\(outside)/images/a")
+        try fifo("\(outside)/images/a/1.jpg")
+        let again = withinDeadline(20, fifos: ["\(outside)/images/a/1.jpg"]) {
+            try? dataset.readImageFile("a/1.jpg", maxBytes: 1 << 20)
+        }
+        // The held folder is the one first opened (now images/a-moved), never the link's target.
+        #expect(again == original)
+        // A dataset opened afresh meets the link and refuses it.
+        let fresh = try ProbeDataset.open(directory: directory)
+        #expect(throws: FileReadError.self) { try fresh.readImageFile("a/1.jpg", maxBytes: 1 << 20) }
+    }
+
+    @Test func foldersAreCutOnBytes() {
+        #expect(DatasetFolders.split("images/a/1.jpg") == ("images/a", "1.jpg"))
+        #expect(DatasetFolders.split("1.jpg") == ("", "1.jpg"))
+        // "/" and a combining mark after it are one Character; the cut is still at the "/".
+        #expect(DatasetFolders.split("images/\u{301}a") == ("images", "\u{301}a"))
+    }
+
     @Test func insideIsDecidedOnBytesNotOnCharacters() throws {
         // "caf\u{E9}" (NFC) and "cafe\u{301}" (NFD) are equal Swift strings but two directories
         // on disk: a link into the twin leads out. POSIX calls, so that nothing normalises names.
