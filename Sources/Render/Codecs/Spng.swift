@@ -18,8 +18,12 @@ final class SpngContext {
     let raw: OpaquePointer
     let purpose: Purpose
 
+    /// A decoder skips the Adler-32 of the compressed stream (its check is over every decoded
+    /// byte, ~20 % of decoding a segmentation): each IDAT chunk's CRC-32, which libspng still
+    /// checks, already covers those compressed bytes as stored. OpenCV decodes with libspng so.
     init(_ purpose: Purpose) throws(CodecError) {
-        guard let made = spng_ctx_new(purpose == .encode ? Int32(SPNG_CTX_ENCODER.rawValue) : 0) else {
+        let flags = purpose == .encode ? SPNG_CTX_ENCODER.rawValue : SPNG_CTX_IGNORE_ADLER32.rawValue
+        guard let made = spng_ctx_new(Int32(flags)) else {
             throw purpose == .encode ? .encodeFailed(format: .png, reason: "libspng could not allocate a context")
                                      : .malformed(format: .png, reason: "libspng could not allocate a context")
         }

@@ -162,6 +162,33 @@ func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         }
     }
 
+    @Test func theChunkCRCGuardsThePixelData() throws {
+        let picture = testPicture(width: 24, height: 24)
+        let good = try PNG.encode(picture)
+        // The IDAT chunk: length (4 bytes, big-endian), "IDAT", data, CRC over type and data.
+        var offset = 8, idat: Range<Int>?
+        while offset + 8 <= good.count {
+            let length = good[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            if Array(good[offset + 4..<offset + 8]) == Array("IDAT".utf8) { idat = offset + 8..<offset + 8 + length; break }
+            offset += 12 + length
+        }
+        let data = try #require(idat)
+        func putCRC(_ bytes: inout [UInt8]) {
+            let crc = crc32(bytes[data.lowerBound - 4..<data.upperBound])
+            for i in 0..<4 { bytes[data.upperBound + i] = UInt8((crc >> (24 - 8 * UInt32(i))) & 0xFF) }
+        }
+        // A damaged byte of compressed data is refused: its chunk's CRC no longer matches.
+        var damaged = good
+        damaged[data.lowerBound + data.count / 2] ^= 0x5A
+        #expect(throws: CodecError.self) { try PNG.decodeRGB(damaged) }
+        // The stream's own Adler-32 (its last four bytes) is not checked: with the CRC made to
+        // match, a wrong one decodes to the same picture.
+        var wrongAdler = good
+        for i in data.upperBound - 4..<data.upperBound { wrongAdler[i] ^= 0xFF }
+        putCRC(&wrongAdler)
+        #expect(try PNG.decodeRGB(wrongAdler) == picture)
+    }
+
     @Test func errorsReadAsOneLine() {
         let message = CodecError.tooLarge(format: .png, width: 100_000, height: 100_000, limits: .standard).description
         #expect(message.contains("100000x100000") && !message.contains("\n"))
