@@ -28,13 +28,26 @@ public struct LabelMap: Sendable, Equatable {
     // image (H, W, 3) u8 -> labels (H, W) u32
     public init(rgEncoded image: RGBImage) {
         let count = image.width * image.height
-        var labels = [UInt32](repeating: 0, count: count)
-        image.pixels.withUnsafeBufferPointer { rgb in
-            labels.withUnsafeMutableBufferPointer { out in
-                for p in 0..<count {
+        precondition(image.pixels.count >= 3 * count, "LabelMap(rgEncoded:): \(image.pixels.count) bytes for \(count) pixels")
+        // Every label is written, so the array is not zero-filled first; eight pixels per step
+        // (each a little-endian word of four of its bytes, masked to R and G) where eight more
+        // bytes can be read, one at a time at the end.
+        let labels = [UInt32](unsafeUninitializedCapacity: count) { out, initialized in
+            image.pixels.withUnsafeBytes { rgb in
+                let base = rgb.baseAddress!
+                var p = 0
+                while p + 8 <= count && 3 * (p + 8) + 1 <= rgb.count {
+                    for k in 0..<8 {
+                        out[p + k] = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 3 * (p + k), as: UInt32.self)) & 0xFFFF
+                    }
+                    p += 8
+                }
+                while p < count {
                     out[p] = UInt32(rgb[3 * p]) | (UInt32(rgb[3 * p + 1]) << 8)
+                    p += 1
                 }
             }
+            initialized = count
         }
         self.init(width: image.width, height: image.height, labels: labels)
     }

@@ -50,9 +50,12 @@ public enum PNG {
             guard size == header.width * header.height * 3 else {
                 throw .malformed(format: .png, reason: "decoded size \(size) does not match \(header.width)x\(header.height) RGB")
             }
-            var pixels = [UInt8](repeating: 0, count: size)
-            let code = pixels.withUnsafeMutableBytes { dst in
-                spng_decode_image(context.raw, dst.baseAddress, dst.count, format, 0)
+            // libspng writes every byte or fails, so the array is not zero-filled first (a
+            // decode that fails is thrown away).
+            var code: Int32 = 0
+            let pixels = [UInt8](unsafeUninitializedCapacity: size) { dst, initialized in
+                code = spng_decode_image(context.raw, dst.baseAddress, size, format, 0)
+                initialized = code == 0 ? size : 0
             }
             try context.check(code)
             return RGBImage(width: header.width, height: header.height, pixels: pixels)

@@ -138,4 +138,17 @@ import Render
         #expect(LabelMap(rgEncoded: image).labels == [0, 300, 65535])
         #expect(LabelMap(rgEncoded: image).rgEncoded().pixels == [0, 0, 0, 44, 1, 0, 255, 255, 0])
     }
+
+    @Test func everySizeDecodesPixelByPixel() {
+        // Eight pixels per step and one at a time at the end, blue ignored throughout: every
+        // label equals R + 256 * G of its own pixel.
+        withEvery("width", in: [1, 2, 7, 8, 9, 15, 16, 17, 112, 113]) { width in
+            var rng = SeededGenerator(seed: UInt64(width))
+            for height in [1, 2, 3] {
+                let pixels = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                let expected = (0..<width * height).map { UInt32(pixels[3 * $0]) + 256 * UInt32(pixels[3 * $0 + 1]) }
+                #expect(LabelMap(rgEncoded: RGBImage(width: width, height: height, pixels: pixels)).labels == expected, "\(width)x\(height)")
+            }
+        }
+    }
 }
