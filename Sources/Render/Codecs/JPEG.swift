@@ -28,11 +28,28 @@ public enum JPEG {
         let channels = cmyk ? 4 : 3
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         let format = cmyk ? TJPF_CMYK : TJPF_RGB
-        let result: Int32 = bytes.withUnsafeBufferPointer { src in
-            pixels.withUnsafeMutableBufferPointer { dst in
-                tjDecompress2(handle.raw, src.baseAddress, UInt(src.count),
-                              dst.baseAddress, Int32(width), Int32(width * channels), Int32(height),
-                              Int32(format.rawValue), TJFLAG_LIMITSCANS)
+        func decompress(_ flags: Int32) -> Int32 {
+            bytes.withUnsafeBufferPointer { src in
+                pixels.withUnsafeMutableBufferPointer { dst in
+                    tjDecompress2(handle.raw, src.baseAddress, UInt(src.count),
+                                  dst.baseAddress, Int32(width), Int32(width * channels), Int32(height),
+                                  Int32(format.rawValue), flags)
+                }
+            }
+        }
+        // TurboJPEG reports a fatal error that follows a warning as a warning (its error code
+        // says whether a warning happened, not how the call ended), so a file damaged past a
+        // harmless defect would pass half decoded. Decoded first stopping at the first warning,
+        // a file without any (nearly all) costs nothing more; one with a warning is decoded again
+        // past it, and kept only if the last message is still that warning (a fatal error writes
+        // its own; libjpeg repeats no later warning).
+        var result = decompress(TJFLAG_LIMITSCANS | TJFLAG_STOPONWARNING)
+        if result != 0 && tjGetErrorCode(handle.raw) == Int32(TJERR_WARNING.rawValue) {
+            let warning = handle.lastMessage
+            result = decompress(TJFLAG_LIMITSCANS)
+            if result != 0 {
+                let last = handle.lastMessage
+                if last != warning { throw .malformed(format: .jpeg, reason: last) }
             }
         }
         try handle.checkDecode(result)

@@ -74,6 +74,34 @@ func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         }
     }
 
+    @Test func aFatalErrorAfterAWarningIsNotTakenForAWarning() throws {
+        var rng = SeededGenerator(seed: 11)
+        let noisy = RGBImage(width: 64, height: 64, pixels: (0..<64 * 64 * 3).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let good = try JPEG.encode(noisy, quality: 90)
+        let sos = try #require((0..<good.count - 1).first { good[$0] == 0xFF && good[$0 + 1] == 0xDA })
+        let entropy = sos + 2 + Int(good[sos + 2]) << 8 + Int(good[sos + 3])
+        func insert(_ marker: [UInt8], into bytes: [UInt8], at fraction: Double) -> [UInt8] {
+            let at = entropy + Int(Double(good.count - entropy) * fraction)
+            return Array(bytes[..<at]) + marker + Array(bytes[at...])
+        }
+        // A stray RST marker a fifth into the scan: libjpeg warns ("premature end of data
+        // segment") and decodes on; the picture is kept, as before.
+        let warned = insert([0xFF, 0xD0], into: good, at: 0.2)
+        #expect((try? JPEG.decode(warned))?.pixels.count == 64 * 64 * 3)
+        // An unknown marker further on is fatal: refused alone, and refused after the warning
+        // too (TurboJPEG's error code then still says "warning").
+        for (what, bytes) in [("alone", insert([0xFF, 0x02], into: good, at: 0.7)),
+                              ("after a warning", insert([0xFF, 0x02], into: warned, at: 0.7))] {
+            do {
+                _ = try JPEG.decode(bytes)
+                Issue.record("\(what): a file with an unsupported marker in its scan was decoded")
+            } catch {
+                guard case let .malformed(_, reason) = error else { Issue.record("\(what): got \(error)"); continue }
+                #expect(reason.contains("Unsupported marker type 0x02"), "\(what): \(reason)")
+            }
+        }
+    }
+
     @Test func randomAndCorruptedBytesNeverCrash() throws {
         let good = try JPEG.encode(testPicture(width: 32, height: 32), quality: 90)
         withEvery("seed", in: 0..<64) { seed in
