@@ -130,7 +130,12 @@ public enum JPEG {
             if message.contains("Premature end") || message.contains("insufficient data") {
                 throw .truncated(format: .jpeg, reason: message)
             }
-            throw .malformed(format: .jpeg, reason: message)
+            // A warning (stray bytes between segments, as some cameras write them) leaves the
+            // header read, as libjpeg and Pillow read it; the size is set only when the header
+            // was read to its end, so a fatal error after a warning (reported as a warning too)
+            // leaves it 0.
+            let warned = tjGetErrorCode(handle.raw) == Int32(TJERR_WARNING.rawValue)
+            guard warned && width > 0 && height > 0 else { throw .malformed(format: .jpeg, reason: message) }
         }
         return ((Int(width), Int(height)), subsampling, colorspace)
     }

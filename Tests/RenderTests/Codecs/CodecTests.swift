@@ -88,6 +88,11 @@ func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         // segment") and decodes on; the picture is kept, as before.
         let warned = insert([0xFF, 0xD0], into: good, at: 0.2)
         #expect((try? JPEG.decode(warned))?.pixels.count == 64 * 64 * 3)
+        // Two stray bytes before the SOS marker: a warning while the header is read; the
+        // picture is whole (Pillow reads such files too).
+        let strayBytes = Array(good[..<sos]) + [0, 0] + Array(good[sos...])
+        #expect(try JPEG.decode(strayBytes) == JPEG.decode(good))
+        #expect(try JPEG.size(of: strayBytes) == (64, 64))
         // An unknown marker further on is fatal: refused alone, and refused after the warning
         // too (TurboJPEG's error code then still says "warning").
         for (what, bytes) in [("alone", insert([0xFF, 0x02], into: good, at: 0.7)),
