@@ -29,9 +29,9 @@ public struct LabelMap: Sendable, Equatable {
     public init(rgEncoded image: RGBImage) {
         let count = image.width * image.height
         precondition(image.pixels.count >= 3 * count, "LabelMap(rgEncoded:): \(image.pixels.count) bytes for \(count) pixels")
-        // Every label is written, so the array is not zero-filled first; eight pixels per step
-        // (each a little-endian word of four of its bytes, masked to R and G) where eight more
-        // bytes can be read, one at a time at the end.
+        // Every label is written, so the array is not zero-filled first. Eight pixels per step,
+        // each read as the little-endian word of the four bytes from its R, masked to R and G,
+        // while the eighth pixel's word lies inside the image; the rest one byte pair at a time.
         let labels = [UInt32](unsafeUninitializedCapacity: count) { out, initialized in
             image.pixels.withUnsafeBytes { rgb in
                 let base = rgb.baseAddress!

@@ -73,7 +73,7 @@ public struct TopValueSelector: Sendable, Equatable {
     /// only a group with a value that passes is written, value by value, in order (most of a map
     /// whose peak passes does not). A piece at a time that cannot overflow the buffer, compacting
     /// when it is full (where `add` does). The plain version is `add`: the same values kept in
-    /// the same order (`TopValueSelectorTests`).
+    /// the same order (`MapPeakTests.skippingByPeakKeepsTheSameValues`).
     mutating func addFinite(_ values: UnsafeBufferPointer<Float>) {
         count += values.count
         let n = values.count, base = values.baseAddress!
@@ -161,7 +161,7 @@ public struct TopValueSelector: Sendable, Equatable {
         return NumpyQuantile.interpolate(atLower, atUpper, gamma: gamma)
     }
 
-    /// `quantile` by sorting every kept value: the plain version (`TopValueSelectorTests`).
+    /// `quantile` by sorting every kept value: the plain version (`QuantileTests` compares the two).
     func quantileBySorting(_ p: Double) -> Float? {
         guard count > 0 else { return nil }
         let (lower, upper, gamma) = NumpyQuantile.ranks(count: count, p: p)
