@@ -12,14 +12,18 @@
 //   same order of operations, so the comparison sees the same floats. Columns that read the same
 //   two source values (a run of `colRunEnd`: sixteen of them for 7 -> 112) go sixteen per step
 //   with the two values broadcast, instead of one `clampedLerp` per column.
-// - The vertical pass and the comparison run on `SIMD16<Float>`; sixteen comparison results
-//   become sixteen bits ORed straight into the mask words (the pixel index need not be aligned);
-//   a vector with none of them set (most of the box) skips making those bits, a reduction across
-//   lanes (`benchmarks/tally/run`'s engine on one core, 1,000 images: 0.105 -> 0.093 s).
+// - The vertical pass and the comparison run on `SIMD16<Float>`, per run of target rows that
+//   read the same two source rows: those rows' sixteen values are loaded once per run, with what
+//   the clamp decides for them, and a run's columns where neither exceeds T_u are skipped;
+//   sixteen comparison results become sixteen bits ORed straight into the mask words (the pixel
+//   index need not be aligned); a vector with none of them set (most of the box) skips making
+//   those bits, a reduction across lanes (`benchmarks/tally/run`'s engine on one core, 1,000
+//   images: 0.105 -> 0.093 s).
 //
 // Same floats on every variant: `a * (1 - w) + b * w` stays a multiply, a multiply and an add
 // (Swift does not contract them into fused multiply-adds, even with `-target-cpu haswell`; this
-// file never uses `addingProduct`), and the clamp is Render's `clampedLerp`'s.
+// file never uses `addingProduct`), and the comparison decides as Render's `clampedLerp` followed
+// by `> T_u` does (why, at the vertical pass).
 import KernelSupport
 
 extension FastMaskKernels {
@@ -67,39 +71,54 @@ extension FastMaskKernels {
             }
         }
 
-        // Vertical pass, sixteen pixels at a time; lanes past the box are masked off.
+        // Vertical pass, per run of target rows that read the same two source rows (sixteen
+        // for 7 -> 112) and per sixteen columns: the two rows' values are loaded once, and so is
+        // what the clamp decides. `clampedLerp(a, b, w) > T` is `lo > T || (hi > T && v > T)`
+        // for v = a(1 - w) + bw and lo, hi = min, max(a, b): the clamp moves v only towards
+        // [lo, hi], so lo > T passes whatever v, hi <= T fails whatever v, and between them the
+        // clamped value is above T exactly when v is. A NaN v (a NaN or an infinity times 0 in
+        // a or b) never passes, which the clamp leaves NaN too: `v == v` guards the lo > T side.
+        // Columns where neither row's value exceeds T are skipped for the whole run.
         let tv = SIMD16<Float>(repeating: threshold)
-        let lastBits: UInt64 = n % 16 == 0 ? 0xFFFF : (1 << UInt64(n % 16)) - 1
-        var area = 0, firstRow = -1, lastRow = -1
-        for y in yLo...yHi {
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let lastLanes = lanes .< SIMD16<Int32>(repeating: Int32(n - (vectors - 1) * 16))
+        var area = 0, firstRow = sh, lastRow = -1
+        var y = yLo
+        while y <= yHi {
             let r0 = t.rowI0[y], r1 = t.rowI1[y]
+            var end = y + 1
+            while end <= yHi && t.rowI0[end] == r0 && t.rowI1[end] == r1 { end += 1 }
+            defer { y = end }
             guard hot[r0] || hot[r1] else { continue }
-            let w = t.rowW[y]
-            let wv = SIMD16<Float>(repeating: w), omw = SIMD16<Float>(repeating: 1 - w)
             let a = UnsafeRawPointer(horizontal + r0 * stride + xLo)
             let b = UnsafeRawPointer(horizontal + r1 * stride + xLo)
-            var p = y * sw + xLo
-            var rowArea = 0
             for k in 0..<vectors {
                 let va = a.loadUnaligned(fromByteOffset: k * 64, as: SIMD16<Float>.self)
                 let vb = b.loadUnaligned(fromByteOffset: k * 64, as: SIMD16<Float>.self)
-                let passes = Self.lerp16(va, vb, omw, wv) .> tv
-                // Most vectors of the box have no pixel above T_u: one mask test skips the
-                // sixteen-bit extraction (a reduction across lanes) for them.
-                var bits = any(passes) ? Self.bits(passes) : 0
-                if k == vectors - 1 { bits &= lastBits }
-                if bits != 0 {
-                    let word = p >> 6, shift = UInt64(p & 63)
-                    mask[word] |= bits << shift
-                    if shift > 48 { mask[word + 1] |= bits >> (64 - shift) }
-                    rowArea &+= bits.nonzeroBitCount
+                // Swift.min(a, b) is `b < a ? b : a`; Swift.max(a, b) is `b >= a ? b : a`.
+                let lo = va.replacing(with: vb, where: vb .< va), hi = va.replacing(with: vb, where: vb .>= va)
+                var maybe = hi .> tv
+                if k == vectors - 1 { maybe = maybe .& lastLanes }
+                guard any(maybe) else { continue }
+                let always = maybe .& (lo .> tv)
+                var p = y * sw + xLo + k * 16
+                for row in y..<end {
+                    let w = t.rowW[row]
+                    let v = va * SIMD16<Float>(repeating: 1 - w) + vb * SIMD16<Float>(repeating: w)
+                    let passes = (maybe .& (v .> tv)) .| (always .& (v .== v))
+                    // Most vectors of a run have no pixel above T_u: one mask test skips the
+                    // sixteen-bit extraction (a reduction across lanes) for them.
+                    if any(passes) {
+                        let bits = Self.bits(passes)
+                        let word = p >> 6, shift = UInt64(p & 63)
+                        mask[word] |= bits << shift
+                        if shift > 48 { mask[word + 1] |= bits >> (64 - shift) }
+                        area &+= bits.nonzeroBitCount
+                        firstRow = Swift.min(firstRow, row)
+                        lastRow = Swift.max(lastRow, row)
+                    }
+                    p += sw
                 }
-                p += 16
-            }
-            if rowArea > 0 {
-                area += rowArea
-                if firstRow < 0 { firstRow = y }
-                lastRow = y
             }
         }
         guard area > 0 else { return (0, 0..<0) }

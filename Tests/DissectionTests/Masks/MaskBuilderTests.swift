@@ -110,6 +110,37 @@ import Testing
         }
     }
 
+    /// Maps holding NaN and infinities: a pixel whose interpolation meets one is set exactly
+    /// when `upsample` then `>` sets it (NaN never; +inf where it weighs in; inf * 0 is NaN).
+    @Test(arguments: ISA.supported) func unitMaskerEqualsUpsampleThenCompareWithNonFiniteValues(isa: ISA) {
+        let kernels = KernelProviders.masks(isa)
+        for (H, W, sh, sw) in [(7, 7, 112, 112), (3, 5, 13, 17), (2, 2, 40, 40)] {
+            let plan = BilinearPlan(sourceHeight: H, sourceWidth: W, targetHeight: sh, targetWidth: sw)
+            let masker = UnitMasker(plan: plan, kernels: kernels)
+            withEvery("seed", in: 0..<60) { seed in
+                var g = SeededGenerator(seed: UInt64(seed * 31 + H))
+                var map = g.normals(H * W).map { $0 * 10 }
+                for _ in 0...(seed % 3) {
+                    map[Int.random(in: 0..<map.count, using: &g)] = [Float.nan, .infinity, -.infinity][Int.random(in: 0..<3, using: &g)]
+                }
+                let up = plan.upsample(map)
+                let finite = up.filter(\.isFinite)
+                let pick = finite.isEmpty ? 0 : finite[Int.random(in: 0..<finite.count, using: &g)]
+                let t = [pick, pick.nextDown, 0, -Float.infinity, Float.greatestFiniteMagnitude][seed % 5]
+                let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
+                var count = 0, mismatches = 0
+                for p in 0..<(sh * sw) {
+                    let bit = Bitset.test(masker.mask, p)
+                    if bit != (up[p] > t) { mismatches += 1 }
+                    if bit { count += 1; #expect(span.contains(p >> 6)) }
+                }
+                #expect(mismatches == 0, "\(isa) \(H)x\(W) -> \(sh)x\(sw) t \(t) seed \(seed)")
+                #expect(area == count)
+                masker.clear(span)
+            }
+        }
+    }
+
     @Test(arguments: ISA.supported) func fastTallyWithBatchBuilderEqualsBruteForce(isa: ISA) {
         for rule in UnionRule.allCases {
             withEvery("seed", in: 0..<4) { seed in
