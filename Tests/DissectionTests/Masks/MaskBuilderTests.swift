@@ -68,6 +68,22 @@ import Testing
         }
     }
 
+    /// Thresholds `map` with `masker` and expects its bits to be `up[p] > t` (`up`: the plan's
+    /// upsampled map), every set bit inside the returned word span and the area their count.
+    func expectMask(_ masker: UnitMasker, of map: [Float], above t: Float, equals up: [Float],
+                    _ what: String) -> (area: Int, span: Range<Int>) {
+        let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
+        var count = 0, mismatches = 0
+        for p in 0..<up.count {
+            let bit = Bitset.test(masker.mask, p)
+            if bit != (up[p] > t) { mismatches += 1 }
+            if bit { count += 1; #expect(span.contains(p >> 6)) }
+        }
+        #expect(mismatches == 0, "\(what)")
+        #expect(area == count, "\(what)")
+        return (area, span)
+    }
+
     /// Thresholds are taken from the upsampled values themselves, so a variant whose floats differ
     /// by one ulp from `upsample`'s (a fused multiply-add, say) fails.
     @Test(arguments: ISA.supported) func unitMaskerEqualsUpsampleThenCompare(isa: ISA) {
@@ -88,15 +104,7 @@ import Testing
                 // and one ulp below the largest upsampled value (only the peak pixels pass: a kernel
                 // that bounds values to skip work must be exact there).
                 let t = [pick, pick.nextDown, map.max()!, -Float.infinity, up.max()!.nextDown][seed % 5]
-                let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
-                var count = 0, mismatches = 0
-                for p in 0..<(sh * sw) {
-                    let bit = Bitset.test(masker.mask, p)
-                    if bit != (up[p] > t) { mismatches += 1 }
-                    if bit { count += 1; #expect(span.contains(p >> 6)) }
-                }
-                #expect(mismatches == 0, "\(isa) \(H)x\(W) -> \(sh)x\(sw) t \(t)")
-                #expect(area == count)
+                let (area, span) = expectMask(masker, of: map, above: t, equals: up, "\(isa) \(H)x\(W) -> \(sh)x\(sw) t \(t)")
                 // The plain threshold mask sets the same words.
                 var scratch = [Float](repeating: .nan, count: plan.scratchCount)
                 var plain = [UInt64](repeating: ~0, count: masker.wordCount)
@@ -127,15 +135,7 @@ import Testing
                 let finite = up.filter(\.isFinite)
                 let pick = finite.isEmpty ? 0 : finite[Int.random(in: 0..<finite.count, using: &g)]
                 let t = [pick, pick.nextDown, 0, -Float.infinity, Float.greatestFiniteMagnitude][seed % 5]
-                let (area, span) = map.withUnsafeBufferPointer { masker.threshold($0.baseAddress!, t) }
-                var count = 0, mismatches = 0
-                for p in 0..<(sh * sw) {
-                    let bit = Bitset.test(masker.mask, p)
-                    if bit != (up[p] > t) { mismatches += 1 }
-                    if bit { count += 1; #expect(span.contains(p >> 6)) }
-                }
-                #expect(mismatches == 0, "\(isa) \(H)x\(W) -> \(sh)x\(sw) t \(t) seed \(seed)")
-                #expect(area == count)
+                let (_, span) = expectMask(masker, of: map, above: t, equals: up, "\(isa) \(H)x\(W) -> \(sh)x\(sw) t \(t) seed \(seed)")
                 masker.clear(span)
             }
         }
