@@ -125,16 +125,9 @@ extension FastMaskKernels {
         return (area, ((firstRow * sw + xLo) >> 6)..<(((lastRow * sw + xHi) >> 6) + 1))
     }
 
-    /// Render's `clampedLerp` (this module cannot import Render): `a * (1 - w) + b * w`, clamped
-    /// to the closed range of `a` and `b`; the same operations, so the same floats.
-    @inline(__always)
-    static func clampedLerp(_ a: Float, _ b: Float, _ w: Float) -> Float {
-        let v = a * (1 - w) + b * w
-        let lo = Swift.min(a, b), hi = Swift.max(a, b)
-        return v < lo ? lo : (v > hi ? hi : v)
-    }
-
-    /// `clampedLerp` in sixteen lanes: the same operations in the same order, so the same floats.
+    /// Render's `clampedLerp` (this module cannot import Render) in sixteen lanes:
+    /// `a * (1 - w) + b * w` clamped to the closed range of `a` and `b`, the same operations in
+    /// the same order, so the same floats.
     @inline(__always)
     static func lerp16(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ oneMinusW: SIMD16<Float>, _ w: SIMD16<Float>) -> SIMD16<Float> {
         let v = a * oneMinusW + b * w

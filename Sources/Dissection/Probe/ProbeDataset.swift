@@ -83,20 +83,10 @@ public struct ProbeDataset: Sendable {
         records.filter { $0.split == split }
     }
 
-    /// Reads the file `relative` (relative to `images/`) whole, through the held folders
-    /// (`DatasetFolders`) or `ProbePaths.read`: it must be a regular file whose real path lies
-    /// inside the dataset.
+    /// Reads the file `relative` (relative to `images/`) whole, through `ProbePaths.read` with
+    /// the dataset's held folders: it must be a regular file whose real path lies inside the
+    /// dataset.
     func readImageFile(_ relative: String, maxBytes: Int) throws(FileReadError) -> [UInt8] {
-        let path = "images/" + relative
-        // Through the held folders when nothing on the way is a link (one openat); realpath's
-        // checks otherwise, which decide and word every other case.
-        if ProbePaths.refusal(path) == nil {
-            do {
-                if let file = try folders.file(path) { return try file.contents(maxBytes: maxBytes) }
-            } catch {
-                throw FileReadError(error)
-            }
-        }
-        return try ProbePaths.read(path, in: directory, realDirectory: realDirectory, maxBytes: maxBytes)
+        try ProbePaths.read("images/" + relative, in: directory, realDirectory: realDirectory, folders: folders, maxBytes: maxBytes)
     }
 }

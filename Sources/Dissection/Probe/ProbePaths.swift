@@ -11,7 +11,7 @@
 //   target stays inside the dataset is followed; the dataset directory itself may be a link.
 // The file is then read by Runtime's `RegularFile`, which refuses FIFOs and devices without blocking.
 // Images and segmentations, read by the thousand, first try a cheaper way with the same outcome
-// (`DatasetFolders`: folders held open, nothing on the way a link) and come here otherwise.
+// when the dataset holds its folders open (`DatasetFolders`: nothing on the way a link).
 import Runtime
 #if canImport(Glibc)
 import Glibc
@@ -78,8 +78,24 @@ public enum ProbePaths {
     /// The whole content of the regular file `relative` inside the dataset `directory` (see
     /// `resolve`; `images/` is part of `relative` for images and segmentations).
     ///
+    /// - Parameter folders: the dataset's folders held open, when it has them: a file whose way
+    ///   holds no link is then opened with one `openat` in its folder (`DatasetFolders`), with
+    ///   the same outcome as the realpath way, which every other case takes.
     /// - Throws: `FileReadError` (missing, refused, not a regular file, too large, read
     ///   failure), whose description is the reason alone, to be put after the file name.
+    static func read(_ relative: String, in directory: String, realDirectory: String? = nil, folders: DatasetFolders?,
+                     maxBytes: Int = maxFileBytes) throws(FileReadError) -> [UInt8] {
+        if let folders, refusal(relative) == nil {
+            do {
+                if let file = try folders.file(relative) { return try file.contents(maxBytes: maxBytes) }
+            } catch {
+                throw FileReadError(error)
+            }
+        }
+        return try read(relative, in: directory, realDirectory: realDirectory, maxBytes: maxBytes)
+    }
+
+    /// `read` by realpath's way alone.
     public static func read(_ relative: String, in directory: String, realDirectory: String? = nil,
                             maxBytes: Int = maxFileBytes) throws(FileReadError) -> [UInt8] {
         let path = try resolve(relative, in: directory, realDirectory: realDirectory)
