@@ -107,7 +107,7 @@ struct DepthwisePlane: ActivationVisitor {
 /// `DepthwisePlane` for a window of nine taps (3x3, any stride or dilation), the one depthwise
 /// networks use: the nine weights and offsets live in registers for the whole plane, and each
 /// eight outputs take nine loads and nine fused multiply-adds, nothing else.
-private struct DepthwisePlane9: ActivationVisitor {
+struct DepthwisePlane9: ActivationVisitor {
     let job: DepthwisePlane
     init(_ job: DepthwisePlane) { self.job = job }
 

@@ -47,6 +47,27 @@ package struct FastKernels: KernelProvider {
         }.profiled("\(label) \(shape)")
     }
 
+    /// The block as `InvertedResidual` when it applies (large maps; no algorithm forced).
+    package func invertedResidual(_ request: InvertedResidualRequest) -> PreparedKernel? {
+        let (e, d, p) = (request.expand, request.depthwise, request.project)
+        guard e?.algorithm == nil, d.algorithm == nil, p.algorithm == nil,
+              [e, d, p].allSatisfy({ $0 == nil || $0!.weights.count == $0!.shape.weightCount }),
+              InvertedResidual.applies(expand: e?.shape, depthwise: d.shape, project: p.shape) else { return nil }
+        func convolution(_ r: ConvolutionRequest, _ algorithm: Convolution.Algorithm) -> Convolution {
+            Convolution(shape: r.shape, weights: r.weights, bias: r.bias, activation: r.activation,
+                        expectedBatch: r.batch, algorithm: algorithm)
+        }
+        let block = InvertedResidual(expand: e.map { convolution($0, .pointwise) }, depthwise: convolution(d, .depthwise),
+                                     project: convolution(p, .pointwise))
+        let batch = p.batch, parallelism = parallelism
+        let label = "inverted residual" + (p.hasResidual ? " +residual" : "")
+        let shapes = (e.map { "\($0.shape.inputChannels) -> " } ?? "") + "\(d.shape.inputChannels)x\(d.shape.inputHeight)x\(d.shape.inputWidth)"
+            + " stride \(d.shape.window.strideHeight) -> \(p.shape.outputChannels)x\(p.shape.outputHeight)x\(p.shape.outputWidth)"
+        return PreparedKernel(label: label, scratchCount: block.scratchCount(parallelism: parallelism)) { b in
+            block.run(b.x, b.y, batch: batch, residual: b.residual, scratch: b.scratch!, parallelism: parallelism)
+        }.profiled("\(label) \(shapes)")
+    }
+
     package func convolutionAlgorithms(_ shape: ConvShape) -> [String] {
         Convolution.algorithms(for: shape).map { "\($0)" }
     }

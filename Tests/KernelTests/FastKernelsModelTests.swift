@@ -26,7 +26,29 @@ import KernelSupport
         let reference = try model.session(height: 224, width: 224, taps: taps, providers: [])
         let summary = try fast.planSummary(batch: 2)
         #expect(!summary.contains { $0.contains("reference") }, "\(summary.filter { $0.contains("reference") })")
+        // The three blocks on 112x112 and 56x56 maps whose depthwise convolutions are planar run
+        // fused (Planner+Blocks.swift).
+        #expect(summary.filter { $0.contains("inverted residual") }.count == 3, "\(summary)")
         let actual = try fast.run(batch), expected = try reference.run(batch)
+        for tap in taps {
+            let a = actual[tap]!, e = expected[tap]!
+            assertClose(a.data, e.data, normwise: WholeModel.tolerance, shape: a.shape, expectedShape: e.shape, tap)
+        }
+    }
+
+    /// A block whose inside is tapped runs as three steps (the tapped value must exist); the
+    /// others stay fused, and both taps agree with the reference.
+    @Test func aTappedBlockIsNotFused() throws {
+        let model = try ONNXModel.load(path: try PackagePaths.model("mobilenet_v2.onnx"))
+        let photo = try NPY.read(try PackagePaths.model("mobilenet_v2.chelsea.input.npy"))
+        let taps = ["features.3.conv.1", "features.5"]
+        let fast = try model.session(height: 224, width: 224, taps: taps,
+                                     providers: [FastKernels(parallelism: Parallelism(threads: 2))])
+        let reference = try model.session(height: 224, width: 224, taps: taps, providers: [])
+        let fused = try fast.planSummary(batch: 1).filter { $0.contains("inverted residual") }
+        #expect(fused.count == 2, "\(fused)")
+        #expect(!fused.contains { $0.contains("features.3/") }, "\(fused)")
+        let actual = try fast.run(photo), expected = try reference.run(photo)
         for tap in taps {
             let a = actual[tap]!, e = expected[tap]!
             assertClose(a.data, e.data, normwise: WholeModel.tolerance, shape: a.shape, expectedShape: e.shape, tap)

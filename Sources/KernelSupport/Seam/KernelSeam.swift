@@ -19,6 +19,11 @@
 // the intermediate values are read by nothing else (not tapped, edited or output):
 //     conv -> [Add(residual)] -> [activation]      linear -> [activation]
 // A provider that takes the request must apply them: y = activation(conv(x) + b + residual).
+//
+// Blocks: three such convolutions in a row, a 1x1 expansion (optional), a depthwise convolution
+// and a 1x1 projection (with its residual), whose values in between are read by nothing else,
+// are offered together as an `InvertedResidualRequest` (MobileNetV2's block); when every
+// provider declines, they run as three steps.
 
 /// A convolution offered to the providers.
 ///
@@ -47,6 +52,24 @@ package struct ConvolutionRequest: Sendable {
         self.hasResidual = hasResidual
         self.activation = activation
         self.algorithm = algorithm
+    }
+}
+
+/// Three convolutions offered as one step (an inverted residual block):
+///
+///     x -> [expand: 1x1] -> depthwise -> project: 1x1 (+ residual) -> y
+///
+/// each request's activation applied to its own output, `project.hasResidual` saying whether the
+/// step passes a residual; the values between them exist nowhere else.
+package struct InvertedResidualRequest: Sendable {
+    package var expand: ConvolutionRequest?
+    package var depthwise: ConvolutionRequest
+    package var project: ConvolutionRequest
+
+    package init(expand: ConvolutionRequest?, depthwise: ConvolutionRequest, project: ConvolutionRequest) {
+        self.expand = expand
+        self.depthwise = depthwise
+        self.project = project
     }
 }
 
@@ -128,6 +151,8 @@ package struct PreparedKernel {
 /// A source of fast kernels. Every requirement may return nil to decline the node.
 package protocol KernelProvider: Sendable {
     func convolution(_ request: ConvolutionRequest) -> PreparedKernel?
+    /// A chain of convolutions as one step (declining it leaves them three steps).
+    func invertedResidual(_ request: InvertedResidualRequest) -> PreparedKernel?
     /// The names of the convolution algorithms that can run `shape` (for `ConvolutionRequest.algorithm`).
     func convolutionAlgorithms(_ shape: ConvShape) -> [String]
     func pooling(_ request: PoolingRequest) -> PreparedKernel?
@@ -139,6 +164,7 @@ package protocol KernelProvider: Sendable {
 
 extension KernelProvider {
     package func convolution(_ request: ConvolutionRequest) -> PreparedKernel? { nil }
+    package func invertedResidual(_ request: InvertedResidualRequest) -> PreparedKernel? { nil }
     package func convolutionAlgorithms(_ shape: ConvShape) -> [String] { [] }
     package func pooling(_ request: PoolingRequest) -> PreparedKernel? { nil }
     package func linear(_ request: LinearRequest) -> PreparedKernel? { nil }

@@ -56,6 +56,13 @@ extension Planner {
                 let xp = UnsafePointer(ctx.pointer(x)), yp = ctx.pointer(out)
                 return { Reference.linear(request, x: xp, y: yp) }
             }
+        case let .block(kernel, residual):
+            return PreparedStep(name: spec.name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
+                let buffers = KernelBuffers(x: ctx.pointer(spec.reads[0]), y: ctx.pointer(out),
+                                            residual: residual.map { UnsafePointer(ctx.pointer($0)) },
+                                            scratch: kernel.scratchCount > 0 ? ctx.scratch : nil)
+                return { kernel.run(buffers) }
+            }
         case .view:
             return PreparedStep(name: spec.name, label: "view", scratch: 0) { _ in {} }
         case let .copy(source):
@@ -86,8 +93,7 @@ extension Planner {
               let weights = node.inputs[1]?.constant?.floats else { preconditionFailure("malformed conv step") }
         let bias = node.inputs.count > 2 ? node.inputs[2]?.constant?.floats : nil
         let batch = outputShape[0]
-        let request = ConvolutionRequest(shape: shape, batch: batch, weights: weights, bias: bias,
-                                         hasResidual: residual != nil, activation: activation)
+        let request = convolutionRequest(node, residual: residual, activation: activation)
         for provider in providers {
             if let kernel = provider.convolution(request) {
                 return PreparedStep(name: name, label: kernel.label, scratch: kernel.scratchCount) { ctx in

@@ -1,7 +1,8 @@
 // Planning: per-image graph -> ExecutionPlan, in three passes.
 //   1. Steps: one per node, with conv -> [Add] -> [activation] and linear -> [Add bias] -> [activation]
 //      chains fused when the intermediate values are read by nothing else; reshapes become views
-//      (no step, shared storage); an edit becomes a step right after its layer.
+//      (no step, shared storage); an edit becomes a step right after its layer. Then inverted
+//      residual blocks a provider takes become one step each (Planner+Blocks.swift).
 //   2. Memory: each value's lifetime (first write to last read; requested values live to the
 //      end) and a greedy offset assignment, largest first, reusing space whose lifetimes do not
 //      overlap. Constant operands get their own region, copied in once.
@@ -21,6 +22,9 @@ enum StepKind {
     case copy(source: String)
     /// An in-place edit of a layer's output.
     case edit(LayerEdit)
+    /// Convolutions run as one block by a provider's kernel (Planner+Blocks.swift): reads x
+    /// (and the residual).
+    case block(PreparedKernel, residual: String?)
 }
 
 /// One step before memory is assigned.
@@ -132,7 +136,7 @@ struct Planner {
                 specs.append(StepSpec(name: "edit \(output)", kind: .edit(edit), reads: [output], output: output))
             }
         }
-        return specs
+        return fuseBlocks(specs)
     }
 }
 
