@@ -222,7 +222,7 @@ public struct InvertedResidual: Sendable {
                 if !fresh.isEmpty {
                     expand.weights.withUnsafeBufferPointer { ew in
                         expand.bias.withUnsafeBufferPointer { eb in
-                            _ = expand.activation.accept(PointwiseBlock(
+                            expand.activation.accept(PointwiseBlock(
                                 weights: ew.baseAddress!, panelFloats: PointwiseTile.rows * expand.shape.inputChannels,
                                 bias: eb.baseAddress!, x: xImage + fresh.lowerBound * width, ldx: plane,
                                 y: expanded + kept * width, residual: nil, packed: nil, scratch: tiles,
@@ -251,7 +251,7 @@ public struct InvertedResidual: Sendable {
             let start = band.outputRows.lowerBound * d.outputWidth
             project.weights.withUnsafeBufferPointer { pw in
                 project.bias.withUnsafeBufferPointer { pb in
-                    _ = project.activation.accept(PointwiseBlock(
+                    project.activation.accept(PointwiseBlock(
                         weights: pw.baseAddress!, panelFloats: PointwiseTile.rows * channels, bias: pb.baseAddress!,
                         x: UnsafePointer(rows), ldx: depthwiseStride, y: yImage + start,
                         residual: residual.map { $0 + image * p.outputCount + start }, packed: nil, scratch: tiles,
