@@ -9,11 +9,10 @@
 import KernelSupport
 
 extension Planner {
-    /// `specs` with every block a provider takes merged into one step.
-    func fuseBlocks(_ specs: [StepSpec]) -> [StepSpec] {
+    /// `specs` with every block a provider takes merged into one step; `readers` is
+    /// `graph.soleReaders` of the values not tapped or edited (the epilogue fusion's).
+    func fuseBlocks(_ specs: [StepSpec], readers: [String: Int]) -> [StepSpec] {
         guard !providers.isEmpty else { return specs }
-        let protected = Set(requested).union(edits.keys)
-        let readers = graph.soleReaders(protected: protected)
         /// Whether the step `value`'s only reader is `step`'s convolution (and nothing keeps it).
         func feeds(_ value: String, _ step: StepSpec) -> Bool {
             guard case let .conv(node, _, _) = step.kind, let k = readers[value] else { return false }

@@ -57,12 +57,7 @@ extension Planner {
                 return { Reference.linear(request, x: xp, y: yp) }
             }
         case let .block(kernel, residual):
-            return PreparedStep(name: spec.name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
-                let buffers = KernelBuffers(x: ctx.pointer(spec.reads[0]), y: ctx.pointer(out),
-                                            residual: residual.map { UnsafePointer(ctx.pointer($0)) },
-                                            scratch: kernel.scratchCount > 0 ? ctx.scratch : nil)
-                return { kernel.run(buffers) }
-            }
+            return step(kernel, name: spec.name, x: spec.reads[0], residual: residual, output: out)
         case .view:
             return PreparedStep(name: spec.name, label: "view", scratch: 0) { _ in {} }
         case let .copy(source):
@@ -89,20 +84,16 @@ extension Planner {
 
     private func convolution(_ node: ComputeNode, residual: String?, activation: Activation,
                              name: String, output out: String) -> PreparedStep {
-        guard case let .conv(shape, outputShape) = node.op, case let .runtime(x, _)? = node.inputs[0],
-              let weights = node.inputs[1]?.constant?.floats else { preconditionFailure("malformed conv step") }
-        let bias = node.inputs.count > 2 ? node.inputs[2]?.constant?.floats : nil
-        let batch = outputShape[0]
+        guard case let .conv(shape, _) = node.op, case let .runtime(x, _)? = node.inputs[0] else {
+            preconditionFailure("malformed conv step")
+        }
         let request = convolutionRequest(node, residual: residual, activation: activation)
         for provider in providers {
             if let kernel = provider.convolution(request) {
-                return PreparedStep(name: name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
-                    let buffers = KernelBuffers(x: ctx.pointer(x), y: ctx.pointer(out), residual: residual.map { UnsafePointer(ctx.pointer($0)) },
-                                                scratch: kernel.scratchCount > 0 ? ctx.scratch : nil)
-                    return { kernel.run(buffers) }
-                }
+                return step(kernel, name: name, x: x, residual: residual, output: out)
             }
         }
+        let weights = request.weights, bias = request.bias, batch = request.batch
         return PreparedStep(name: name, label: "conv reference", scratch: 0) { ctx in
             let xp = UnsafePointer(ctx.pointer(x)), yp = ctx.pointer(out)
             let rp = residual.map { UnsafePointer(ctx.pointer($0)) }
@@ -114,6 +105,15 @@ extension Planner {
                     }
                 }
             }
+        }
+    }
+
+    /// A provider's kernel for a convolution or a block: reads x (and the residual), writes `out`.
+    private func step(_ kernel: PreparedKernel, name: String, x: String, residual: String?, output out: String) -> PreparedStep {
+        PreparedStep(name: name, label: kernel.label, scratch: kernel.scratchCount) { ctx in
+            let buffers = KernelBuffers(x: ctx.pointer(x), y: ctx.pointer(out), residual: residual.map { UnsafePointer(ctx.pointer($0)) },
+                                        scratch: kernel.scratchCount > 0 ? ctx.scratch : nil)
+            return { kernel.run(buffers) }
         }
     }
 

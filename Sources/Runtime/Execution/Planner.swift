@@ -136,7 +136,7 @@ struct Planner {
                 specs.append(StepSpec(name: "edit \(output)", kind: .edit(edit), reads: [output], output: output))
             }
         }
-        return fuseBlocks(specs)
+        return fuseBlocks(specs, readers: readers)
     }
 }
 
