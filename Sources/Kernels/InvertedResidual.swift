@@ -72,9 +72,17 @@ public struct InvertedResidual: Sendable {
     /// one core).
     public static func applies(expand: ConvShape?, depthwise d: ConvShape, project p: ConvShape,
                                minimumFloats: Int = minimumFusedFloats) -> Bool {
-        func pointwise(_ g: ConvShape) -> Bool { g.groups == 1 && g.window.isPlanar && Convolution.isPointwise(g) }
+        // Restates Convolution's isPointwise/isDepthwise on purpose: calling them here changed
+        // the inlining so that an outlined copy of `ConvShape?` (a symbol every kernel module
+        // emits under one name, the linker keeping the AVX2 one) ran at load in the baseline
+        // kernels: SIGILL under qemu64 (scripts/e2e-isa; see Band below).
+        func pointwise(_ g: ConvShape) -> Bool {
+            let w = g.window
+            return g.groups == 1 && w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
+                && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 && w.isPlanar
+        }
         guard d.problem == nil, p.problem == nil, pointwise(p), d.window.isPlanar,
-              Convolution.isDepthwise(d), d.outputChannels == d.inputChannels,
+              d.groups == d.inputChannels, d.outputChannels == d.inputChannels, d.groups > 1,
               p.inputChannels == d.outputChannels, p.inputHeight == d.outputHeight, p.inputWidth == d.outputWidth,
               d.inputChannels * d.inputHeight * d.inputWidth >= minimumFloats,
               minimumFloats == 0 || !Convolution.usesInterleavedDepthwise(d) else { return false }
