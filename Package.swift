@@ -18,11 +18,21 @@ import PackageDescription
 
 /// Sources/Kernels (the runtime's SIMD loops) is compiled three times, once per instruction set,
 /// and the process picks one at run time from CPUID (KernelSupport/ISA.swift): KernelsBaseline
-/// for any x86-64 CPU, KernelsAVX2 with AVX2 and FMA (eight-lane SIMD types become single AVX
-/// instructions with fused multiply-adds), KernelsAVX512 with AVX-512 (sixteen-lane tiles in the
+/// for any x86-64 CPU, KernelsWithAVX2 with AVX2 and FMA (eight-lane SIMD types become single AVX
+/// instructions with fused multiply-adds), KernelsWithAVX512 with AVX-512 (sixteen-lane tiles in the
 /// 512-bit registers). Everything else is compiled for the baseline: one binary runs on any x86-64
-/// CPU. The three targets share their sources through a symbolic link (Sources/Kernels<ISA>/Kernels
-/// -> ../Kernels); so do their test targets (Tests/Kernels<ISA>Tests/KernelTests -> ../KernelTests).
+/// CPU. The three targets share their sources through a symbolic link (Sources/<module>/Kernels
+/// -> ../Kernels); so do their test targets (Tests/<module>Tests/KernelTests -> ../KernelTests).
+///
+/// The names are chosen for the link order. Each copy emits the same-named helpers (value witness
+/// copies such as `__swift_memcpy208_8`, outlined copies of KernelSupport's types, generic
+/// specializations); the linker keeps the first copy it reads, and SwiftPM lists object files in
+/// the order of their module names. "KernelsBaseline" sorts before "KernelsWith...", so the copy
+/// every module may call is always the one compiled for any x86-64 CPU (scripts/e2e-isa checks
+/// the binary for it).
+func kernelModule(_ isa: String) -> String {
+    isa == "Baseline" ? "KernelsBaseline" : "KernelsWith\(isa)"
+}
 func kernelVariant(_ isa: String) -> [SwiftSetting] {
     #if arch(x86_64)
     switch isa {
@@ -40,11 +50,11 @@ func kernelDefine(_ isa: String) -> [SwiftSetting] {
 }
 let kernelISAs = ["Baseline", "AVX2", "AVX512"]
 let kernelTargets: [Target] = kernelISAs.map { isa in
-    .target(name: "Kernels\(isa)", dependencies: ["KernelSupport", "CCBlas"], swiftSettings: kernelVariant(isa))
+    .target(name: kernelModule(isa), dependencies: ["KernelSupport", "CCBlas"], swiftSettings: kernelVariant(isa))
 }
 /// Every kernel against the plain reference, once per variant (skipped where the CPU lacks it).
 let kernelTestTargets: [Target] = kernelISAs.map { isa in
-    .testTarget(name: "Kernels\(isa)Tests", dependencies: [.target(name: "Kernels\(isa)"), "KernelSupport", "Runtime", "TestSupport"],
+    .testTarget(name: "\(kernelModule(isa))Tests", dependencies: [.target(name: kernelModule(isa)), "KernelSupport", "Runtime", "TestSupport"],
                 swiftSettings: kernelDefine(isa))
 }
 
@@ -75,7 +85,7 @@ let baseTargets: [Target] = [
 /// Runtime and the modules above it, the executables, and the test targets below Dissection.
 let upperTargets: [Target] = [
     .target(name: "Runtime", dependencies: [
-        "CCBlas", "CLapack", "KernelSupport", "KernelsBaseline", "KernelsAVX2", "KernelsAVX512",
+        "CCBlas", "CLapack", "KernelSupport", "KernelsBaseline", "KernelsWithAVX2", "KernelsWithAVX512",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
     ], resources: [.copy("Classification/imagenet-classes.txt")]),
     .target(name: "Render", dependencies: ["CTurboJPEG", "CSpng", "CSixel"]),

@@ -1,7 +1,7 @@
 // The instruction sets the kernels are compiled for, and the one this process uses.
 //
 // Sources/Kernels is compiled three times (Package.swift): KernelsBaseline for any x86-64 CPU
-// (SSE2), KernelsAVX2 for AVX2 with FMA (`-target-cpu haswell`) and KernelsAVX512 for AVX-512
+// (SSE2), KernelsWithAVX2 for AVX2 with FMA (`-target-cpu haswell`) and KernelsWithAVX512 for AVX-512
 // F/CD/BW/DQ/VL (`-target-cpu skylake-avx512`: LLVM keeps the eight-lane loops 256-bit there, with
 // AVX-512's 32 registers and masks; explicit sixteen-lane types would use the 512-bit registers). Everything else is compiled for the baseline, so one binary runs on
 // any x86-64 CPU, and the kernels use the widest vectors the CPU has, chosen once from CPUID (with

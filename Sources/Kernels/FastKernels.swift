@@ -5,8 +5,8 @@
 // our thread count) or declines what it does not cover (3-D pools, global max pools), and the
 // reference operator runs instead.
 //
-// This directory is compiled once per instruction set (modules KernelsBaseline, KernelsAVX2,
-// KernelsAVX512; KernelSupport/ISA.swift): each has its own `FastKernels`, and Runtime's
+// This directory is compiled once per instruction set (modules KernelsBaseline, KernelsWithAVX2,
+// KernelsWithAVX512; KernelSupport/ISA.swift): each has its own `FastKernels`, and Runtime's
 // `KernelProviders` picks the one for `ISA.selected`.
 import Foundation
 import KernelSupport

@@ -8,7 +8,7 @@
 // ImageNet's class names) and `LinearAlgebra/` (small dense Double matrices on OpenBLAS's LAPACK).
 //
 // The fast kernels are below it: Sources/Kernels, compiled once per instruction set (modules
-// KernelsBaseline, KernelsAVX2, KernelsAVX512), and KernelSupport, what they share with this
+// KernelsBaseline, KernelsWithAVX2, KernelsWithAVX512), and KernelSupport, what they share with this
 // module (operator shapes, the kernel seam, the worker pool, the ISA choice), re-exported here so
 // that users of Runtime see `Activation`, `ConvShape`, `Parallelism` and `ISA` as before.
 // Nothing else of ours is a dependency; OpenBLAS is reached through the `CCBlas` and `CLapack` shims.

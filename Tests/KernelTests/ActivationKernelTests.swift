@@ -3,9 +3,9 @@ import Testing
 import TestSupport
 @testable import Runtime
 #if NETDISSECT_ISA_AVX512
-@testable import KernelsAVX512
+@testable import KernelsWithAVX512
 #elseif NETDISSECT_ISA_AVX2
-@testable import KernelsAVX2
+@testable import KernelsWithAVX2
 #else
 @testable import KernelsBaseline
 #endif

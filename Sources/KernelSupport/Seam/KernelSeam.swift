@@ -12,7 +12,7 @@
 // normalisation and layout kernels can plug in the same way.
 //
 // This seam lives below Runtime (in KernelSupport) because the kernels are compiled once per
-// instruction set (modules KernelsBaseline, KernelsAVX2, KernelsAVX512; KernelSupport/ISA.swift):
+// instruction set (modules KernelsBaseline, KernelsWithAVX2, KernelsWithAVX512; KernelSupport/ISA.swift):
 // each variant's `FastKernels` is a `KernelProvider`, and Runtime's `KernelProviders` picks one.
 //
 // Epilogues: the planner fuses what follows a convolution or linear node into its request when

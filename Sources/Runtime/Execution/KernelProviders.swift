@@ -4,8 +4,8 @@
 // `NETDISSECT_THREADS` sets the number of workers (default: every core). The dissection's bit
 // kernels (`MaskKernels`: unit masks, label scans, intersections) come from the same copy.
 import KernelSupport
-import KernelsAVX2
-import KernelsAVX512
+import KernelsWithAVX2
+import KernelsWithAVX512
 import KernelsBaseline
 import Foundation
 
@@ -25,8 +25,8 @@ package enum KernelProviders {
         precondition(ISA.supported.contains(isa), "KernelProviders: this CPU cannot run the \(isa.rawValue) kernels")
         switch isa {
         case .baseline: return KernelsBaseline.FastKernels(parallelism: parallelism)
-        case .avx2: return KernelsAVX2.FastKernels(parallelism: parallelism)
-        case .avx512: return KernelsAVX512.FastKernels(parallelism: parallelism)
+        case .avx2: return KernelsWithAVX2.FastKernels(parallelism: parallelism)
+        case .avx512: return KernelsWithAVX512.FastKernels(parallelism: parallelism)
         }
     }
 
@@ -35,8 +35,8 @@ package enum KernelProviders {
         precondition(ISA.supported.contains(isa), "KernelProviders: this CPU cannot run the \(isa.rawValue) kernels")
         switch isa {
         case .baseline: return KernelsBaseline.FastMaskKernels()
-        case .avx2: return KernelsAVX2.FastMaskKernels()
-        case .avx512: return KernelsAVX512.FastMaskKernels()
+        case .avx2: return KernelsWithAVX2.FastMaskKernels()
+        case .avx512: return KernelsWithAVX512.FastMaskKernels()
         }
     }
 

@@ -1,11 +1,11 @@
-// These tests are compiled once per kernel variant (Tests/Kernels<ISA>Tests, sharing this folder
+// These tests are compiled once per kernel variant (Tests/<kernel module>Tests, sharing this folder
 // through a symbolic link), each against its own copy of the kernels; a CPU without a variant's
 // instructions skips that variant's suites instead of dying on an illegal instruction.
 import Testing
 #if NETDISSECT_ISA_AVX512
-@testable import KernelsAVX512
+@testable import KernelsWithAVX512
 #elseif NETDISSECT_ISA_AVX2
-@testable import KernelsAVX2
+@testable import KernelsWithAVX2
 #else
 @testable import KernelsBaseline
 #endif
