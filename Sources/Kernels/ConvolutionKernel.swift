@@ -184,14 +184,14 @@ public struct Convolution: Sendable {
     }
 
     /// 1x1, stride 1, no pads: each image's input already is the (C, H*W) matrix.
-    private static func isPointwise(_ g: ConvShape) -> Bool {
+    static func isPointwise(_ g: ConvShape) -> Bool {
         let w = g.window
         return w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
             && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0
     }
 
     /// One input channel per group.
-    private static func isDepthwise(_ g: ConvShape) -> Bool { g.groups > 1 && g.groupInputChannels == 1 }
+    static func isDepthwise(_ g: ConvShape) -> Bool { g.groups > 1 && g.groupInputChannels == 1 }
 
     /// Floats of scratch `run` needs for this batch size and parallelism (0 when none): plan it
     /// once and pass the same buffer to every call.

@@ -41,21 +41,10 @@ public struct InvertedResidual: Sendable {
 
     /// One band of output rows: the input rows it reads and the padded plane of that many rows
     /// (pads only where the band touches the map's top or bottom edge).
-    ///
-    /// A class, not a struct: an array of these structs moved its elements with a
-    /// `__swift_memcpy208_8` helper, a symbol each kernel module emits and the linker keeps one
-    /// of, and the one kept was the AVX2 module's (ymm loads): the baseline kernels died on it at
-    /// load on a CPU without AVX (scripts/e2e-isa). References move as one word.
-    final class Band: Sendable {
+    struct Band: Sendable {
         let outputRows: Range<Int>
         let inputRows: Range<Int>
         let plane: PaddedPlane
-
-        init(outputRows: Range<Int>, inputRows: Range<Int>, plane: PaddedPlane) {
-            self.outputRows = outputRows
-            self.inputRows = inputRows
-            self.plane = plane
-        }
     }
 
     /// Floats of expanded and depthwise rows a band aims to keep (512 KiB, half of a 1 MiB L2).
@@ -72,17 +61,9 @@ public struct InvertedResidual: Sendable {
     /// one core).
     public static func applies(expand: ConvShape?, depthwise d: ConvShape, project p: ConvShape,
                                minimumFloats: Int = minimumFusedFloats) -> Bool {
-        // Restates Convolution's isPointwise/isDepthwise on purpose: calling them here changed
-        // the inlining so that an outlined copy of `ConvShape?` (a symbol every kernel module
-        // emits under one name, the linker keeping the AVX2 one) ran at load in the baseline
-        // kernels: SIGILL under qemu64 (scripts/e2e-isa; see Band below).
-        func pointwise(_ g: ConvShape) -> Bool {
-            let w = g.window
-            return g.groups == 1 && w.kernelHeight == 1 && w.kernelWidth == 1 && w.strideHeight == 1 && w.strideWidth == 1
-                && w.padTop == 0 && w.padLeft == 0 && w.padBottom == 0 && w.padRight == 0 && w.isPlanar
-        }
+        func pointwise(_ g: ConvShape) -> Bool { g.groups == 1 && g.window.isPlanar && Convolution.isPointwise(g) }
         guard d.problem == nil, p.problem == nil, pointwise(p), d.window.isPlanar,
-              d.groups == d.inputChannels, d.outputChannels == d.inputChannels, d.groups > 1,
+              Convolution.isDepthwise(d), d.outputChannels == d.inputChannels,
               p.inputChannels == d.outputChannels, p.inputHeight == d.outputHeight, p.inputWidth == d.outputWidth,
               d.inputChannels * d.inputHeight * d.inputWidth >= minimumFloats,
               minimumFloats == 0 || !Convolution.usesInterleavedDepthwise(d) else { return false }
