@@ -8,7 +8,8 @@
 // and hands the database write to a serial queue; the next checkpoint, the end of the pass, a
 // pause or a cancel waits for it first. The checkpoint's event is sent from the loop's thread
 // when it sees the write done (after a later batch, or at the next wait), so events keep coming
-// from one thread. A failed write is thrown there too: the run stops as it did when the write
+// from one thread. A periodic checkpoint that falls due while the write before it still runs is put
+// off to the first batch after it (`CheckpointSchedule`) instead of waiting for it. A failed write is thrown there too: the run stops as it did when the write
 // failed in the loop, and its database still holds the checkpoint before. Pass 2's checkpoints
 // (scores and sums) go the same way, on the writer that carries pass 1's last commit (`PassHandoff`).
 import Dispatch
@@ -35,6 +36,9 @@ final class CheckpointWriter: @unchecked Sendable {
             lock.withLock { outcome = result }
         }
     }
+
+    /// Whether no write is running (one that finished may still wait for its result to be collected).
+    var isIdle: Bool { lock.withLock { !pending || outcome != nil } }
 
     /// The finished write's event, nil while it runs or when none is pending.
     /// - Throws: the write's error.

@@ -16,9 +16,12 @@ import Testing
             return .paused
         }
         #expect(try writer.poll() == nil, "still writing")
+        #expect(!writer.isIdle, "busy while writing")
         gate.signal()
+        while !writer.isIdle { usleep(1_000) }
         guard case .paused? = try writer.wait() else { Issue.record("no event"); return }
         #expect(try writer.poll() == nil, "collected once")
+        #expect(writer.isIdle)
     }
 
     @Test func aFailedWriteIsThrownWhereItIsCollectedAndTheNextOneRuns() throws {
