@@ -45,6 +45,13 @@ extension Convolution {
         /// Whether the x blocks are packed once into a shared region before the panels run
         /// (when panel ranges split a block: otherwise each of them would pack it again).
         var sharesPacking: Bool
+        /// Whether every item reads x in place (`PointwiseBlock.visitInPlace`) instead: when panel
+        /// ranges split a map whose x is at most `pointwiseWholeMap` floats. Packing it first is a
+        /// parallel loop of its own, and its barrier, before the products: on two workers the
+        /// 7x7 projections of MobileNetV2 ran 8-25 % faster in place (576 -> 160 0.075 -> 0.056
+        /// ms, 960 -> 320 0.181 -> 0.166 ms, AMD EPYC with AVX-512); on one worker, with no
+        /// split, packing stays ahead (in place was 3-7 % slower).
+        var readsInPlace: Bool
         /// Where column block `block` ends.
         func end(of block: Int, hw: Int) -> Int { block == columnBlocks - 1 ? hw : (block + 1) * columns }
         /// Floats of scratch per worker (its packed block unless shared, and a partial tile's
@@ -80,10 +87,13 @@ extension Convolution {
         let perItem = panelBlocks == 1 ? panels
             : parallelism.balancedChunk(panels, largest: (panels + panelBlocks - 1) / panelBlocks)
         let packed = PointwiseTiles(columns: max(columns, widest)).packedColumns * k
-        let shared = panelBlocks > 1
+        // Panel ranges of one small map (a late layer of one image on several workers) read x where
+        // it is; of a larger one, share one packing of it.
+        let inPlace = panelBlocks > 1 && k * hw <= Self.pointwiseWholeMap
+        let shared = panelBlocks > 1 && !inPlace
         return PointwisePlan(columns: columns, columnBlocks: blocks, panels: panels,
                              panelsPerItem: perItem, panelBlocks: (panels + perItem - 1) / perItem,
-                             packedFloats: packed, sharesPacking: shared,
+                             packedFloats: packed, sharesPacking: shared, readsInPlace: inPlace,
                              scratchFloats: (shared ? 0 : packed) + 2 * PointwiseTile.rows * tile,
                              sharedFloats: shared ? items * packed : 0)
     }
@@ -129,7 +139,7 @@ extension Convolution {
                 x: a.x + image * g.inputCount + group * k * hw + c0, ldx: hw,
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
-                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil,
+                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, inPlace: plan.readsInPlace,
                 scratch: a.scratch! + worker * plan.scratchFloats,
                 k: k, hw: hw, columns: c1 - c0,
                 rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
@@ -167,6 +177,8 @@ struct PointwiseBlock: ActivationVisitor {
     let residual: UnsafePointer<Float>?
     /// The block already packed (shared), or nil to pack it into the front of `scratch`.
     let packed: UnsafeMutablePointer<Float>?
+    /// Whether the plan has x read in place (`PointwisePlan.readsInPlace`).
+    var inPlace = false
     let scratch: UnsafeMutablePointer<Float>
     let k: Int, hw: Int, columns: Int, rows: Int
 
@@ -175,7 +187,7 @@ struct PointwiseBlock: ActivationVisitor {
     /// tile's K rows are K streams the prefetcher does not follow (144 -> 24 on 56x56 ran 6 %
     /// slower in place on one core, 32 -> 16 on 112x112 20 % faster).
     var readsInPlace: Bool {
-        packed == nil && (rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
+        packed == nil && (inPlace || rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
     }
 
     func visit<F: VectorFunction>(_ f: F) {
@@ -212,7 +224,7 @@ struct PointwiseBlock: ActivationVisitor {
         let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
         let valid = min(width, columns - j)
         if inPlace {
-            PointwiseTile.sixteen(f, w: w, x: xt, ldx: ldx, k: k, bias: b, rows: n,
+            PointwiseTile.inPlace(f, width: width, w: w, x: xt, ldx: ldx, k: k, bias: b, rows: n,
                                   residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
         } else if valid == width {
             PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
@@ -230,15 +242,16 @@ struct PointwiseBlock: ActivationVisitor {
 }
 
 extension PointwiseBlock {
-    /// Few output channels (MobileNet's projections to 16-32): packing x would cost more than
-    /// half of the products, which read it only a few times. Full tiles read x where it is
-    /// (rows `ldx` apart), tile by tile, every panel while the tile is in L1; only a last tile
+    /// Few output channels (MobileNet's projections to 16-32), or a small map whose panels
+    /// several workers share (`PointwisePlan.readsInPlace`): packing x would cost more than
+    /// it saves. Full tiles (and, with AVX-512, a last one of 17 to 20 columns) read x where it
+    /// is (rows `ldx` apart), tile by tile, every panel while the tile is in L1; only a last tile
     /// of another width is packed (alone) into scratch.
     func visitInPlace<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
         let ys = scratch + tiles.packedColumns * k
         for t in 0..<tiles.count {
             let j = t * PointwiseTile.columns, width = tiles.width(t)
-            let inPlace = width == PointwiseTile.columns && j + width <= columns
+            let inPlace = PointwiseTile.readsInPlace(width: width) && j + width <= columns
             if !inPlace { PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch) }
             for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
                 tile(f, panelRow: r0, column: j, width: width, x: inPlace ? x + j : UnsafePointer(scratch),
@@ -306,3 +319,4 @@ struct PointwiseTiles {
         }
     }
 }
+

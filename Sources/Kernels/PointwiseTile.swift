@@ -63,6 +63,35 @@ enum PointwiseTile {
         }
     }
 
+    /// Whether a tile of `width` columns can read x in place (rows `ldx` apart).
+    static func readsInPlace(width: Int) -> Bool {
+        #if NETDISSECT_ISA_AVX512
+        return width >= columns && width <= columns + narrowColumns
+        #else
+        return width == columns
+        #endif
+    }
+
+    /// A tile of 16 (or, with AVX-512, 17 to 20) columns reading x in place, rows `ldx` apart.
+    @inline(__always)
+    static func inPlace<F: VectorFunction>(
+        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        switch width {
+        #if NETDISSECT_ISA_AVX512
+        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        #endif
+        default:
+            precondition(width == 16, "PointwiseTile.inPlace: width \(width)")
+            sixteen(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        }
+    }
+
     #if NETDISSECT_ISA_AVX512
     /// `sixteen` on 512-bit registers: one row of the tile is one register (per k, 1 load of x,
     /// 6 broadcasts, 6 FMAs of sixteen lanes): `sixteenPlus` with no columns after the sixteen.

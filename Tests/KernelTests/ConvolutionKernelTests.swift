@@ -218,8 +218,14 @@ import KernelSupport
         // Column blocks of 16 whose last 1 to 4 columns join the block before (AVX-512).
         cases.append(Case(shape: Self.conv(1400, 13, 7, 7, k: (1, 1)), activation: .relu, residual: true))
         cases.append(Case(shape: Self.conv(2000, 9, 6, 6, k: (1, 1)), batch: 2))
-        // One deep block shared by panel ranges: its packing split by rows of K over workers.
+        // One small map split into panel ranges: every worker reads x in place (16 + 16 + 17
+        // columns with AVX-512), and with 25 columns a last tile of 9 packed alone.
         cases.append(Case(shape: Self.conv(700, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(500, 45, 5, 5, k: (1, 1)), activation: .clip(min: 0, max: 6), residual: true))
+        // Deep blocks shared by panel ranges (x beyond `pointwiseWholeMap`): packed once; with
+        // fewer blocks than workers (two of 16 columns, three threads), split by rows of K.
+        cases.append(Case(shape: Self.conv(1400, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(2100, 27, 4, 8, k: (1, 1)), residual: true))
         withEvery("case", in: cases) { check($0) }
     }
 
@@ -234,8 +240,12 @@ import KernelSupport
         #expect(serial.columnBlocks == 1 && serial.panelBlocks == 1 && serial.columns == 49 && !serial.sharesPacking)
         let split = plan(late, batch: 1, threads: 2)
         #expect(split.columnBlocks * split.panelBlocks >= 8 && split.panelsPerItem * split.panelBlocks >= split.panels)
-        #expect(split.sharesPacking && split.sharedFloats == split.columnBlocks * split.packedFloats,
-                "panel ranges of one block share its packing")
+        #expect(split.readsInPlace && !split.sharesPacking && split.sharedFloats == 0,
+                "panel ranges of one small block read it in place")
+        #expect(!serial.readsInPlace, "one worker packs it")
+        let wide = plan(Self.conv(1400, 320, 7, 7, k: (1, 1)), batch: 1, threads: 2)
+        #expect(wide.sharesPacking && !wide.readsInPlace && wide.sharedFloats == wide.columnBlocks * wide.packedFloats,
+                "panel ranges of a block beyond pointwiseWholeMap share its packing")
         // A deep 7x7 map in blocks of 16 columns: the 49th joins the third block where a tile
         // can take it (AVX-512), instead of a block of its own that sweeps every panel again.
         let deep = plan(Self.conv(2048, 512, 7, 7, k: (1, 1)), batch: 1, threads: 1)
