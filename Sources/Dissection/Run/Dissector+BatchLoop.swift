@@ -48,7 +48,8 @@ extension Dissector {
             updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: secondPassFactor)
             emit(.progress(session.progress))
             CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
-            if schedule.checkpointNow(done: session.progress.imagesDone, writerFree: writerFree?() ?? true) {
+            let free = CrashHook.checkpointsOnTime || writerFree?() ?? true
+            if schedule.checkpointNow(done: session.progress.imagesDone, writerFree: free) {
                 try save(&session)
             }
         }
