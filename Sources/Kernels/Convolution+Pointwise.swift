@@ -47,10 +47,11 @@ extension Convolution {
         var sharesPacking: Bool
         /// Whether every item reads x in place (`PointwiseBlock.visitInPlace`) instead: when panel
         /// ranges split a map whose x is at most `pointwiseWholeMap` floats. Packing it first is a
-        /// parallel loop of its own, and its barrier, before the products: on two workers the
-        /// 7x7 projections of MobileNetV2 ran 8-25 % faster in place (576 -> 160 0.075 -> 0.056
-        /// ms, 960 -> 320 0.181 -> 0.166 ms, AMD EPYC with AVX-512); on one worker, with no
-        /// split, packing stays ahead (in place was 3-7 % slower).
+        /// parallel loop of its own, and its barrier, before the products: on two workers
+        /// MobileNetV2's 576 -> 160 at 7x7 ran 0.071 -> 0.061 ms in place and 96 -> 576 at 14x14
+        /// 0.119 -> 0.110 (AMD EPYC with AVX-512, alternated with the packing build); on one
+        /// worker, with no split, packing stays ahead (in place was 3-7 % slower). Beyond 2^16
+        /// floats in place lost: ResNet-50's 2048 -> 512 at 7x7 0.66 -> 0.73-0.89 ms.
         var readsInPlace: Bool
         /// Where column block `block` ends.
         func end(of block: Int, hw: Int) -> Int { block == columnBlocks - 1 ? hw : (block + 1) * columns }
