@@ -9,7 +9,7 @@
 // pause or a cancel waits for it first. The checkpoint's event is sent from the loop's thread
 // when it sees the write done (after a later batch, or at the next wait), so events keep coming
 // from one thread. A periodic checkpoint that falls due while the write before it still runs is
-// put off to the first batch after it (`CheckpointSchedule`) instead of waiting for it. A failed
+// put off to the first batch after it, for at most one interval (`CheckpointSchedule`). A failed
 // write is thrown there too: the run stops as it did when the write failed in the loop, and its
 // database still holds the checkpoint before. Pass 2's checkpoints
 // (scores and sums) go the same way, on the writer that carries pass 1's last commit (`PassHandoff`).

@@ -29,11 +29,6 @@ struct CrashHook: Sendable {
         kill(getpid(), SIGKILL)
     }
 
-    /// Whether every periodic checkpoint is made when it falls due, waiting for the write before
-    /// it (`CheckpointSchedule` otherwise puts one off while the writer is busy): with a hook in a
-    /// checkpoint, so that a checkpoint at the hook's point comes whatever the timing.
-    static var checkpointsOnTime: Bool { current?.inCheckpoint == true }
-
     /// Kills the process inside a checkpoint transaction at or after the hook's point.
     static func inCheckpoint(pass: Int, done: Int) {
         guard let h = current, h.inCheckpoint, h.pass == pass, done >= h.images else { return }

@@ -48,8 +48,7 @@ extension Dissector {
             updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: secondPassFactor)
             emit(.progress(session.progress))
             CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
-            let free = CrashHook.checkpointsOnTime || writerFree?() ?? true
-            if schedule.checkpointNow(done: session.progress.imagesDone, writerFree: free) {
+            if schedule.checkpointNow(done: session.progress.imagesDone, writerFree: writerFree?() ?? true) {
                 try save(&session)
             }
         }

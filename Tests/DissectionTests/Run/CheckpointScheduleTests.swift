@@ -1,5 +1,5 @@
-// When the batch loop checkpoints: at every interval, put off while the writer is busy, never at
-// the pass's end.
+// When the batch loop checkpoints: at every interval, put off while the writer is busy (but not past
+// the next interval), never at the pass's end.
 import Testing
 @testable import Dissection
 
@@ -23,18 +23,19 @@ import Testing
                 "none at the end: the pass's end commits")
     }
 
-    @Test func aCheckpointDueWhileTheWriterIsBusyWaitsForTheFirstBatchAfterIt() {
+    @Test func aCheckpointDueWhileTheWriterIsBusyComesAtTheFirstFreeBatchOrTheNextInterval() {
         let schedule = CheckpointSchedule(interval: 64, count: 400)
         #expect(checkpoints(schedule, batch: 32, busyAfter: [64, 96]) == [128, 192, 256, 320, 384])
-        #expect(checkpoints(schedule, batch: 32, busyAfter: [64, 96, 128, 160]) == [192, 256, 320, 384],
-                "two intervals passed while busy: one checkpoint")
+        #expect(checkpoints(schedule, batch: 32, busyAfter: [64, 96, 128, 160]) == [128, 192, 256, 320, 384],
+                "put off until the next interval: made there, waiting for the writer")
         #expect(checkpoints(schedule, batch: 32, busyAfter: [64]) == [96, 128, 192, 256, 320, 384],
                 "the interval after a late one still counts from the start")
     }
 
     @Test func aCheckpointStillDueWhenThePassEndsIsDropped() {
-        let schedule = CheckpointSchedule(interval: 64, count: 160)
-        #expect(checkpoints(schedule, batch: 32, busyAfter: [128]) == [64])
-        #expect(checkpoints(schedule, batch: 32, busyAfter: [64, 96, 128]) == [])
+        // Busy at 128: due there, and the pass ends at 160 first.
+        #expect(checkpoints(CheckpointSchedule(interval: 64, count: 160), batch: 32, busyAfter: [128]) == [64])
+        // Put off at 64 and 96 in a pass of 100 images.
+        #expect(checkpoints(CheckpointSchedule(interval: 64, count: 100), batch: 32, busyAfter: [64, 96]) == [])
     }
 }
