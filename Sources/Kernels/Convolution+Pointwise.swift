@@ -140,7 +140,7 @@ extension Convolution {
                 x: a.x + image * g.inputCount + group * k * hw + c0, ldx: hw,
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
-                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, inPlace: plan.readsInPlace,
+                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, planReadsInPlace: plan.readsInPlace,
                 scratch: a.scratch! + worker * plan.scratchFloats,
                 k: k, hw: hw, columns: c1 - c0,
                 rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
@@ -178,8 +178,8 @@ struct PointwiseBlock: ActivationVisitor {
     let residual: UnsafePointer<Float>?
     /// The block already packed (shared), or nil to pack it into the front of `scratch`.
     let packed: UnsafeMutablePointer<Float>?
-    /// Whether the plan has x read in place (`PointwisePlan.readsInPlace`).
-    var inPlace = false
+    /// Whether the plan has every item read x in place (`PointwisePlan.readsInPlace`).
+    var planReadsInPlace = false
     let scratch: UnsafeMutablePointer<Float>
     let k: Int, hw: Int, columns: Int, rows: Int
 
@@ -188,7 +188,7 @@ struct PointwiseBlock: ActivationVisitor {
     /// tile's K rows are K streams the prefetcher does not follow (144 -> 24 on 56x56 ran 6 %
     /// slower in place on one core, 32 -> 16 on 112x112 20 % faster).
     var readsInPlace: Bool {
-        packed == nil && (inPlace || rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
+        packed == nil && (planReadsInPlace || rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
     }
 
     func visit<F: VectorFunction>(_ f: F) {
@@ -225,8 +225,8 @@ struct PointwiseBlock: ActivationVisitor {
         let yr = y + r0 * hw, rr = residual.map { $0 + r0 * hw }
         let valid = min(width, columns - j)
         if inPlace {
-            PointwiseTile.inPlace(f, width: width, w: w, x: xt, ldx: ldx, k: k, bias: b, rows: n,
-                                  residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
+            PointwiseTile.run(f, width: width, w: w, x: xt, ldx: ldx, k: k, bias: b, rows: n,
+                              residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
         } else if valid == width {
             PointwiseTile.run(f, width: width, w: w, x: xt, k: k, bias: b, rows: n,
                               residual: rr.map { $0 + j }, y: yr + j, ldy: hw)
@@ -320,4 +320,3 @@ struct PointwiseTiles {
         }
     }
 }
-

@@ -38,22 +38,26 @@ enum PointwiseTile {
     /// packed weights end with this many zeros.
     static let overread = 2
 
-    /// One tile of `width` columns: 16, 8, or 1 to 4 (`narrow`).
+    /// One tile of `width` columns: 16, 8, or 1 to 4 (`narrow`), and with AVX-512 17 to 20
+    /// (`sixteenPlus`); x packed `width` floats per k, or, for the widths that can read it in
+    /// place (`readsInPlace(width:)`), rows `ldx` apart.
     @inline(__always)
     static func run<F: VectorFunction>(
-        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
+        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int? = nil, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
+        precondition(ldx == nil || readsInPlace(width: width), "PointwiseTile: a tile of \(width) reads x packed")
+        let ldx = ldx ?? width
         switch width {
-        case 16: sixteen(f, w: w, x: x, ldx: 16, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 16: sixteen(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         #if NETDISSECT_ISA_AVX512
-        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: 17, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: 18, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: 19, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: 20, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         #endif
-        case 8: eight(f, w: w, x: x, ldx: 8, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 8: eight(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         case 1: narrow(f, One.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         case 2: narrow(f, Two.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         case 3: narrow(f, Three.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
@@ -63,33 +67,14 @@ enum PointwiseTile {
         }
     }
 
-    /// Whether a tile of `width` columns can read x in place (rows `ldx` apart).
+    /// Whether a tile of `width` columns can read x in place (rows `ldx` apart): 16, and with
+    /// AVX-512 17 to 20.
     static func readsInPlace(width: Int) -> Bool {
         #if NETDISSECT_ISA_AVX512
         return width >= columns && width <= columns + narrowColumns
         #else
         return width == columns
         #endif
-    }
-
-    /// A tile of 16 (or, with AVX-512, 17 to 20) columns reading x in place, rows `ldx` apart.
-    @inline(__always)
-    static func inPlace<F: VectorFunction>(
-        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
-        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
-    ) {
-        switch width {
-        #if NETDISSECT_ISA_AVX512
-        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        #endif
-        default:
-            precondition(width == 16, "PointwiseTile.inPlace: width \(width)")
-            sixteen(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        }
     }
 
     #if NETDISSECT_ISA_AVX512

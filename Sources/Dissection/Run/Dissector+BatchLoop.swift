@@ -14,14 +14,14 @@ extension Dissector {
     ///   - segmentations: what the loader does with the segmentations.
     ///   - secondPassFactor: how much faster a later pass runs than this one, for the ETA.
     ///   - checkpoint: commits the pass's state (also on pause and cancel).
-    ///   - writerFree: whether a periodic checkpoint started now would not wait for an earlier one
-    ///     (the pass's `CheckpointWriter` is idle); a pass that commits in the loop passes nil.
+    ///   - writer: the pass's `CheckpointWriter`, asked whether a periodic checkpoint started now
+    ///     would wait for an earlier one; nil for a pass that commits in the loop.
     ///   - activations: fills `buffers` (per layer, `items.count * valuesPerImage` values first) for
     ///     `items`, the images from `start`; returns per item why it could not be produced, or nil.
     ///   - body: the pass's work on a batch: its items, first index, reasons and buffers; it may
     ///     update `progress` (the skipped count) before the loop counts the batch done.
     func runBatches(_ session: inout Session, decodeImages: Bool, segmentations: SegmentationUse = .decode, secondPassFactor: Double,
-                    checkpoint: (inout Session) throws -> Void, writerFree: (() -> Bool)? = nil,
+                    checkpoint: (inout Session) throws -> Void, writer: CheckpointWriter? = nil,
                     activations: (_ items: [SampleItem], _ start: Int, _ buffers: inout [[Float]]) throws -> [String?],
                     body: (_ items: [SampleItem], _ start: Int, _ reasons: [String?], _ buffers: [[Float]],
                            _ progress: inout RunProgress) throws -> Void) throws {
@@ -48,7 +48,7 @@ extension Dissector {
             updateRate(&session.progress, doneAtStart: doneAtStart, startTime: startTime, secondPassFactor: secondPassFactor)
             emit(.progress(session.progress))
             CrashHook.afterBatch(pass: session.progress.pass, done: session.progress.imagesDone)
-            if schedule.checkpointNow(done: session.progress.imagesDone, writerFree: writerFree?() ?? true) {
+            if schedule.checkpointNow(done: session.progress.imagesDone, writerFree: writer?.isIdle ?? true) {
                 try save(&session)
             }
         }

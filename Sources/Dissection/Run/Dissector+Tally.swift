@@ -80,7 +80,7 @@ extension Dissector {
         var maps: [MapTable?] = []
         try runBatches(&session, decodeImages: recompute && producer.needsImages,
                        segmentations: storedMasks == nil ? .decode : .skip, secondPassFactor: 1, checkpoint: checkpoint,
-                       writerFree: writer.map { writer in { writer.isIdle } },
+                       writer: writer,
                        activations: { items, start, buffers in
                            try secondReading(items, start: start, cache: cache, layers: layers, into: &buffers, maps: &maps)
                        }) { items, start, reasons, buffers, progress in

@@ -59,7 +59,7 @@ extension Dissector {
         }
         try runBatches(&session, decodeImages: producer.needsImages, segmentations: masks == nil ? .decode : .masks,
                        secondPassFactor: producer.isRereadable || session.useCache ? 4 : 1, checkpoint: checkpoint,
-                       writerFree: writer.map { writer in { writer.isIdle } },
+                       writer: writer,
                        activations: { items, _, buffers in
             for table in peaks { table.start(rows: items.count) }
             return try producer.produce(items, into: &buffers, visit: measure)

@@ -1,0 +1,90 @@
+// 1x1 convolutions (Convolution+Pointwise.swift): general shapes, the register tiles' edges, and
+// how a call is cut into column blocks and panel ranges (packed, shared, or read in place).
+import Testing
+import TestSupport
+@testable import Runtime
+#if NETDISSECT_ISA_AVX512
+@testable import KernelsWithAVX512
+#elseif NETDISSECT_ISA_AVX2
+@testable import KernelsWithAVX2
+#else
+@testable import KernelsBaseline
+#endif
+import KernelSupport
+
+extension ConvolutionKernelTests {
+    @Test func pointwise() {
+        withEvery("case", in: [
+            Case(shape: Self.conv(1, 1, 1, 1, k: (1, 1))),
+            Case(shape: Self.conv(3, 5, 1, 1, k: (1, 1)), batch: 2),
+            Case(shape: Self.conv(13, 11, 7, 9, k: (1, 1)), batch: 3),
+            Case(shape: Self.conv(16, 24, 20, 20, k: (1, 1)), activation: .clip(min: 0, max: 6)),
+            Case(shape: Self.conv(12, 18, 9, 9, k: (1, 1), groups: 3), batch: 2),
+            Case(shape: Self.conv(16, 40, 30, 30, k: (1, 1)), residual: true),
+        ]) { check($0) }
+    }
+
+    /// The register tiles' edges: maps whose pixel count is not a multiple of 16 (an 8-wide tile,
+    /// then a zero-padded remainder), channel counts not a multiple of 6 (a partial panel), per
+    /// group too, residuals on partial tiles, and maps large enough to be cut into column blocks.
+    @Test func pointwiseTileEdges() {
+        var cases: [Case] = []
+        // Last tiles of 1 to 4 valid columns run on the narrow kernel (1x1, 1x2, 1x3, 2x9, 2x10,
+        // 1x17, 7x7), of 5 to 15 through scratch; with AVX-512, 1 to 4 columns after a full tile
+        // join it (tiles of 17 to 20: 1x17, 2x9, 1x19, 2x10, 7x7, 14x14).
+        for (h, w) in [(1, 1), (1, 2), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (2, 9), (2, 10),
+                       (1, 17), (1, 19), (7, 7), (5, 9), (14, 14)] {
+            // Up to 18 output channels x is read in place (`PointwiseBlock.readsInPlace`), 40 packed.
+            for oc in [1, 5, 6, 7, 13, 40] {
+                cases.append(Case(shape: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
+                                  residual: oc % 2 == 1))
+            }
+        }
+        // Grouped, partial panels in every group.
+        cases.append(Case(shape: Self.conv(12, 21, 7, 7, k: (1, 1), groups: 3), batch: 2, residual: true))
+        // K * HW beyond one block: 16-wide column blocks whose last one is partial.
+        cases.append(Case(shape: Self.conv(300, 14, 20, 20, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(40, 30, 41, 43, k: (1, 1)), batch: 2, bias: false))
+        // Column blocks of 16 whose last 1 to 4 columns join the block before (AVX-512).
+        cases.append(Case(shape: Self.conv(1400, 13, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(2000, 9, 6, 6, k: (1, 1)), batch: 2))
+        // One small map split into panel ranges: every worker reads x in place (16 + 16 + 17
+        // columns with AVX-512), and with 25 columns a last tile of 9 packed alone.
+        cases.append(Case(shape: Self.conv(700, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(500, 45, 5, 5, k: (1, 1)), activation: .clip(min: 0, max: 6), residual: true))
+        // Deep blocks shared by panel ranges (x beyond `pointwiseWholeMap`): packed once; with
+        // fewer blocks than workers (two of 16 columns, three threads), split by rows of K.
+        cases.append(Case(shape: Self.conv(1400, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
+        cases.append(Case(shape: Self.conv(2100, 27, 4, 8, k: (1, 1)), residual: true))
+        withEvery("case", in: cases) { check($0) }
+    }
+
+    @Test func pointwisePlanBlocksAndSplits() {
+        func plan(_ g: ConvShape, batch: Int, threads: Int) -> Convolution.PointwisePlan {
+            Convolution(shape: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
+                .pointwisePlan(batch: batch, parallelism: Parallelism(threads: threads))
+        }
+        // A late-layer map is one block on one thread; several workers split its panels.
+        let late = Self.conv(960, 320, 7, 7, k: (1, 1))
+        let serial = plan(late, batch: 1, threads: 1)
+        #expect(serial.columnBlocks == 1 && serial.panelBlocks == 1 && serial.columns == 49 && !serial.sharesPacking)
+        let split = plan(late, batch: 1, threads: 2)
+        #expect(split.columnBlocks * split.panelBlocks >= 8 && split.panelsPerItem * split.panelBlocks >= split.panels)
+        #expect(split.readsInPlace && !split.sharesPacking && split.sharedFloats == 0,
+                "panel ranges of one small block read it in place")
+        #expect(!serial.readsInPlace, "one worker packs it")
+        let wide = plan(Self.conv(1400, 320, 7, 7, k: (1, 1)), batch: 1, threads: 2)
+        #expect(wide.sharesPacking && !wide.readsInPlace && wide.sharedFloats == wide.columnBlocks * wide.packedFloats,
+                "panel ranges of a block beyond pointwiseWholeMap share its packing")
+        // A deep 7x7 map in blocks of 16 columns: the 49th joins the third block where a tile
+        // can take it (AVX-512), instead of a block of its own that sweeps every panel again.
+        let deep = plan(Self.conv(2048, 512, 7, 7, k: (1, 1)), batch: 1, threads: 1)
+        #expect(deep.columns == 16 && deep.columnBlocks == (PointwiseTiles.joined > 0 ? 3 : 4))
+        #expect(deep.end(of: deep.columnBlocks - 1, hw: 49) == 49 && deep.end(of: 0, hw: 49) == 16)
+        #expect(deep.packedFloats == PointwiseTiles(columns: PointwiseTiles.joined > 0 ? 17 : 16).packedColumns * 2048)
+        // An early map is cut into blocks whose x stays within the budget.
+        let early = plan(Self.conv(16, 96, 112, 112, k: (1, 1)), batch: 1, threads: 1)
+        #expect(early.columns * 16 <= Convolution.pointwiseBlockBudget && early.columns % 16 == 0)
+        #expect(early.columnBlocks == (112 * 112 + early.columns - 1) / early.columns)
+    }
+}
