@@ -76,6 +76,9 @@ let baseTargets: [Target] = [
 
     // CPUID for the kernel dispatch (not a system library: one C function Swift cannot write).
     .target(name: "CCPUFeatures", path: "Sources/CCPUFeatures"),
+    // libcurl through dlopen, for downloads only (linking it would load it, and the ~30 libraries
+    // it needs, at every start of netdissect).
+    .target(name: "CCurlLoader", path: "Sources/CCurlLoader", linkerSettings: [.linkedLibrary("dl")]),
 
     // MARK: Libraries
     // What the kernels and Runtime share: shapes, the kernel seam, workers, the ISA choice.
@@ -95,7 +98,7 @@ let upperTargets: [Target] = [
         .product(name: "GRDBSQLite", package: "GRDB.swift"),  // Store/RowInserter.swift: rows bound with SQLite calls
     ]),
     .target(name: "ProbeTools", dependencies: [
-        "Dissection", "Runtime", "Render",
+        "Dissection", "Runtime", "Render", "CCurlLoader",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),  // Download/ only
     ]),
     .target(name: "Workflows", dependencies: ["Dissection", "Runtime", "Render"]),

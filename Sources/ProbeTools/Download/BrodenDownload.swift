@@ -62,6 +62,10 @@ public struct BrodenDownload: Sendable {
                 throw BrodenDownloadFailure.hostUnreachable(url: address, reason: reason,
                                                            archiveName: variant.archiveName,
                                                            outDirectory: outDirectory)
+            } catch DownloadError.noHTTPClient(let address, let reason) {
+                throw BrodenDownloadFailure.noHTTPClient(url: address, reason: reason,
+                                                        archiveName: variant.archiveName,
+                                                        outDirectory: outDirectory)
             }
         }
         let summary = try ArchiveCheck.verify(archivePath) { report(.verifying(done: $0, total: $1)) }
@@ -82,6 +86,8 @@ public struct BrodenDownload: Sendable {
 /// The one failure that needs more than a line: what to do when the Broden host does not answer.
 public enum BrodenDownloadFailure: Error, CustomStringConvertible {
     case hostUnreachable(url: String, reason: String, archiveName: String, outDirectory: String)
+    /// libcurl, which downloads, is missing on this machine.
+    case noHTTPClient(url: String, reason: String, archiveName: String, outDirectory: String)
 
     public var description: String {
         switch self {
@@ -90,6 +96,9 @@ public enum BrodenDownloadFailure: Error, CustomStringConvertible {
                 + "Get \(archiveName) another way (a mirror, a colleague's copy), put it at "
                 + "\(outDirectory)/\(archiveName) and run this command again to verify and unpack it, "
                 + "or pass --url with a mirror's address"
+        case let .noHTTPClient(url, reason, archiveName, outDirectory):
+            return "\(url): cannot download: \(reason). Or fetch \(archiveName) with another tool, put it at "
+                + "\(outDirectory)/\(archiveName) and run this command again to verify and unpack it"
         }
     }
 }

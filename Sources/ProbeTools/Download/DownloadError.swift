@@ -6,6 +6,8 @@ import Foundation
 public enum DownloadError: Error, CustomStringConvertible, Sendable {
     /// The host did not answer at all (no connection, DNS failure, time-out before any byte).
     case hostUnreachable(url: String, reason: String)
+    /// libcurl, which downloads, cannot be loaded on this machine.
+    case noHTTPClient(url: String, reason: String)
     /// The server answered with an HTTP status we cannot use.
     case httpStatus(url: String, status: Int)
     /// The transfer broke off and every retry failed; what arrived is kept for the next run.
@@ -23,6 +25,8 @@ public enum DownloadError: Error, CustomStringConvertible, Sendable {
         switch self {
         case let .hostUnreachable(url, reason):
             return "\(url): the host did not answer (\(reason))"
+        case let .noHTTPClient(url, reason):
+            return "\(url): cannot download: \(reason)"
         case let .httpStatus(url, status):
             return "\(url): the server answered HTTP \(status)"
         case let .interrupted(url, received, total, reason):

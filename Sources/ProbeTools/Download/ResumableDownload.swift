@@ -8,9 +8,6 @@
 // file at the destination is always whole (whether it is intact is the archive check's job).
 import Dissection
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Progress of a transfer: bytes on disk (including earlier sessions) and the total when known.
 public struct DownloadProgress: Sendable {
@@ -60,6 +57,8 @@ public struct ResumableDownload: Sendable {
                     throw DownloadError.httpStatus(url: url.absoluteString, status: status)
                 case .file(let reason):
                     throw DownloadError.file(path: partPath, reason: reason)
+                case .setup(let reason):
+                    throw DownloadError.noHTTPClient(url: url.absoluteString, reason: reason)
                 case .network(let reason):
                     // Nothing ever arrived and nothing is on disk: the host is not answering.
                     if after == 0 && before == 0 && attempt >= 1 {
@@ -82,6 +81,8 @@ public struct ResumableDownload: Sendable {
     // MARK: One attempt
 
     enum TransferFailure: Error {
+        /// libcurl cannot be loaded: no retry helps.
+        case setup(String)
         case network(String)
         case status(Int)
         case file(String)
@@ -94,19 +95,13 @@ public struct ResumableDownload: Sendable {
 
     /// One request for the rest of the file; `total` is set when the response tells the size.
     func attemptOnce(total: inout Int64?, progress: @escaping @Sendable (DownloadProgress) -> Void) throws {
+        if let problem = CurlGet.unavailable() { throw TransferFailure.setup(problem) }
         let have = partSize()
-        var request = URLRequest(url: url)
-        request.timeoutInterval = idleTimeout
-        if have > 0 { request.setValue("bytes=\(have)-", forHTTPHeaderField: "Range") }
         let receiver = TransferReceiver(partPath: partPath, alreadyHave: have, progress: progress)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = idleTimeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        session.dataTask(with: request).resume()
+        let (code, message) = CurlGet.run(url: url.absoluteString, range: have > 0 ? "\(have)-" : nil,
+                                          idleSeconds: max(1, Int(idleTimeout.rounded(.up))), into: receiver)
         defer { total = receiver.total ?? total }
-        try receiver.wait()
+        try receiver.finish(code: code, message: message)
     }
 
     /// Renames the complete part file to the destination.

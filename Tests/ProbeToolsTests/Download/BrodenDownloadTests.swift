@@ -154,3 +154,35 @@ import ZIPFoundation
         } throws: { error in "\(error)".contains("HTTP 404") }
     }
 }
+
+/// libcurl is loaded when a download starts, not linked: netdissect starts without it.
+@Suite struct LibcurlLoadingTests {
+    @Test func netdissectDoesNotLinkLibcurl() throws {
+        guard let binary = requireNetdissectBinary() else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        process.arguments = [binary]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(listing.contains("libc.so"), "ldd printed no libraries: \(listing)")
+        #expect(!listing.contains("libcurl"))
+        #expect(!listing.contains("FoundationNetworking"))
+    }
+
+    @Test func aMissingLibcurlIsOneLineWithTheManualAlternative() throws {
+        guard requireNetdissectBinary() != nil else { return }
+        let out = try makeTemporaryDirectory("broden-out")
+        let result = try runNetdissect(["broden", "download", "--variant", "224", "--out", out,
+                                        "--url", "http://127.0.0.1:9/broden1_224.zip"],
+                                       environment: ["NETDISSECT_LIBCURL": out + "/no-such-libcurl.so.4"], timeout: 60)
+        #expect(result.status != 0 && !result.signalled && !result.timedOut)
+        let lines = result.stderr.split(separator: "\n").filter { !$0.contains("downloading") }
+        #expect(lines.count == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("NETDISSECT_LIBCURL=\(out)/no-such-libcurl.so.4 cannot be loaded"))
+        #expect(result.stderr.contains("\(out)/broden1_224.zip"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/broden1_224.zip.part"))
+    }
+}
