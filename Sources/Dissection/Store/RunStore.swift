@@ -168,7 +168,7 @@ final class RunStore: @unchecked Sendable {
 
     // MARK: Writing
 
-    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    static func now() -> String { UTCTimestamp.now() }
 
     /// Writes a new run's configuration, catalog, image list, layers and initial progress.
     /// A shard's database holds the paths of its images only, from `firstImage` on.

@@ -196,9 +196,5 @@ public enum SlurmLauncher {
 
 /// ISO 8601 times in UTC, as the run store writes them.
 enum Timestamp {
-    static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
-    }
+    static func now() -> String { UTCTimestamp.now() }
 }
