@@ -16,7 +16,7 @@ final class TransferReceiver {
     /// The resource's full size, once a response has told it.
     private(set) var total: Int64?
     /// Why the transfer failed, first reason only.
-    private(set) var failure: ResumableDownload.TransferFailure?
+    private var failure: ResumableDownload.TransferFailure?
     /// The status and headers (lower-cased names) of the response being received; a redirect's
     /// are replaced by the next response's.
     private var status = 0

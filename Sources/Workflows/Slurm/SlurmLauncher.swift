@@ -95,7 +95,7 @@ public enum SlurmLauncher {
         let settings = JobScriptSettings(run: run, binary: r.binary, dissectArguments: arguments, shards: r.shards,
                                          passes: passes, resources: r.resources)
         try writeFiles(settings, layout: layout)
-        try SlurmLaunch(settings: settings, launchedAt: Timestamp.now()).write(layout)
+        try SlurmLaunch(settings: settings, launchedAt: UTCTimestamp.now()).write(layout)
         let submitted: [SubmittedJob]
         do {
             submitted = try submit(SlurmPlan.full(passes: passes, shards: r.shards), settings: settings,
@@ -134,7 +134,7 @@ public enum SlurmLauncher {
                 }
                 throw error
             }
-            let record = SubmittedJob(stage: job.stage, id: id, tasks: job.tasks, submittedAt: Timestamp.now())
+            let record = SubmittedJob(stage: job.stage, id: id, tasks: job.tasks, submittedAt: UTCTimestamp.now())
             try SubmittedJob.append(record, to: layout)
             submitted.append(record)
             say(describe(job, id: id, settings: settings))
@@ -192,9 +192,4 @@ public enum SlurmLauncher {
             previous = job.stage.name
         }
     }
-}
-
-/// ISO 8601 times in UTC, as the run store writes them.
-enum Timestamp {
-    static func now() -> String { UTCTimestamp.now() }
 }
