@@ -47,23 +47,41 @@ package struct FastKernels: KernelProvider {
         }.profiled("\(label) \(shape)")
     }
 
-    /// The block as `InvertedResidual` when it applies (large maps; no algorithm forced).
+    /// The block as `InvertedResidual` on large maps, as `InvertedResidualByChannels` on small ones
+    /// when the batch alone does not occupy the workers (no algorithm forced).
     package func invertedResidual(_ request: InvertedResidualRequest) -> PreparedKernel? {
         let (e, d, p) = (request.expand, request.depthwise, request.project)
         guard e?.algorithm == nil, d.algorithm == nil, p.algorithm == nil,
-              [e, d, p].allSatisfy({ $0 == nil || $0!.weights.count == $0!.shape.weightCount }),
-              InvertedResidual.applies(expand: e?.shape, depthwise: d.shape, project: p.shape) else { return nil }
+              [e, d, p].allSatisfy({ $0 == nil || $0!.weights.count == $0!.shape.weightCount }) else { return nil }
         func convolution(_ r: ConvolutionRequest, _ algorithm: Convolution.Algorithm) -> Convolution {
             Convolution(shape: r.shape, weights: r.weights, bias: r.bias, activation: r.activation,
                         expectedBatch: r.batch, algorithm: algorithm)
         }
-        let block = InvertedResidual(expand: e.map { convolution($0, .pointwise) }, depthwise: convolution(d, .depthwise),
-                                     project: convolution(p, .pointwise))
         let batch = p.batch, parallelism = parallelism
-        let label = "inverted residual" + (p.hasResidual ? " +residual" : "")
+        let residual = p.hasResidual ? " +residual" : ""
         let shapes = (e.map { "\($0.shape.inputChannels) -> " } ?? "") + "\(d.shape.inputChannels)x\(d.shape.inputHeight)x\(d.shape.inputWidth)"
             + " stride \(d.shape.window.strideHeight) -> \(p.shape.outputChannels)x\(p.shape.outputHeight)x\(p.shape.outputWidth)"
-        return PreparedKernel(label: label, scratchCount: block.scratchCount(parallelism: parallelism)) { b in
+        if InvertedResidual.applies(expand: e?.shape, depthwise: d.shape, project: p.shape) {
+            let block = InvertedResidual(expand: e.map { convolution($0, .pointwise) }, depthwise: convolution(d, .depthwise),
+                                         project: convolution(p, .pointwise))
+            let label = "inverted residual" + residual
+            return PreparedKernel(label: label, scratchCount: block.scratchCount(parallelism: parallelism)) { b in
+                block.run(b.x, b.y, batch: batch, residual: b.residual, scratch: b.scratch!, parallelism: parallelism)
+            }.profiled("\(label) \(shapes)")
+        }
+        // Cut by channels only when the batch leaves workers without images (batch 1 on two
+        // workers). Where every worker has images of its own (G = 1), the block per image was level
+        // with the layers run one by one on AVX-512 and 6 % behind on AVX2 (MobileNetV2, batch 32,
+        // two workers); at batch 1 it was level on AVX-512 and 4-10 % ahead on AVX2
+        // (benchmarks/HISTORY.md, 2026-12-06).
+        guard InvertedResidualByChannels.applies(expand: e?.shape, depthwise: d.shape, project: p.shape),
+              InvertedResidualByChannels.groups(channels: d.shape.inputChannels, batch: batch,
+                                                threads: parallelism.threads) > 1 else { return nil }
+        let block = InvertedResidualByChannels(
+            expand: e.map { convolution($0, .pointwise) }, depthwise: convolution(d, .interleavedDepthwise),
+            project: convolution(p, .pointwise))
+        let label = "inverted residual by channels" + residual
+        return PreparedKernel(label: label, scratchCount: block.scratchCount(batch: batch, parallelism: parallelism)) { b in
             block.run(b.x, b.y, batch: batch, residual: b.residual, scratch: b.scratch!, parallelism: parallelism)
         }.profiled("\(label) \(shapes)")
     }

@@ -26,9 +26,12 @@ import KernelSupport
         let reference = try model.session(height: 224, width: 224, taps: taps, providers: [])
         let summary = try fast.planSummary(batch: 2)
         #expect(!summary.contains { $0.contains("reference") }, "\(summary.filter { $0.contains("reference") })")
-        // The three blocks on 112x112 and 56x56 maps whose depthwise convolutions are planar run
-        // fused (Planner+Blocks.swift).
-        #expect(summary.filter { $0.contains("inverted residual") }.count == 3, "\(summary)")
+        // The batch runs on image lanes: one-image plans, here on two workers each. Every block is
+        // one step (Planner+Blocks.swift): the three on 112x112 and 56x56 maps whose depthwise
+        // convolutions are planar a band of rows at a time, the 14 on smaller maps cut by channels
+        // (two groups per image).
+        #expect(summary.filter { $0.contains("inverted residual") }.count == 17, "\(summary)")
+        #expect(summary.filter { $0.contains("inverted residual by channels") }.count == 14, "\(summary)")
         let actual = try fast.run(batch), expected = try reference.run(batch)
         for tap in taps {
             let a = actual[tap]!, e = expected[tap]!
@@ -46,7 +49,9 @@ import KernelSupport
                                      providers: [FastKernels(parallelism: Parallelism(threads: 2))])
         let reference = try model.session(height: 224, width: 224, taps: taps, providers: [])
         let fused = try fast.planSummary(batch: 1).filter { $0.contains("inverted residual") }
-        #expect(fused.count == 2, "\(fused)")
+        // features.1 and .2 a band at a time, .4 and .5 (the last before the taps end) by channels.
+        #expect(fused.count == 4, "\(fused)")
+        #expect(fused.filter { $0.contains("by channels") }.count == 2, "\(fused)")
         #expect(!fused.contains { $0.contains("features.3/") }, "\(fused)")
         let actual = try fast.run(photo), expected = try reference.run(photo)
         for tap in taps {
