@@ -100,6 +100,10 @@ public struct InvertedResidual: Sendable {
         }
         var rows = 1
         while rows < d.outputHeight && floats(rows + 1) <= bandFloats { rows += 1 }
+        // As many bands, of equal height: workers take segments of consecutive bands, and bands
+        // of 36, 36, 36 and 4 rows (32x112x112 at batch 1) gave one worker 72 rows, the other 40.
+        let count = (d.outputHeight + rows - 1) / rows
+        rows = (d.outputHeight + count - 1) / count
         bandRows = rows
         bands = stride(from: 0, to: d.outputHeight, by: rows).map { o0 in
             let out = o0..<min(d.outputHeight, o0 + rows), input = inputRows(out)
