@@ -33,29 +33,13 @@ import KernelSupport
     /// by one moves values by about their own size, a million times the 1e-6 allowed here.
     func check(_ c: Case, seed: UInt64 = 1, sourceLocation: SourceLocation = #_sourceLocation) {
         let (expand, depthwise, project) = Self.convolutions(c, seed: seed)
-        var rng = SeededGenerator(seed: seed + 100)
-        let x = rng.normals(c.batch * (expand?.shape.inputCount ?? depthwise.shape.inputCount))
-        let r = c.residual ? rng.normals(c.batch * project.shape.outputCount) : nil
-        let one = Parallelism(threads: 1)
-        let expanded = expand.map { $0.run(x, batch: c.batch, parallelism: one) } ?? x
-        let expected = project.run(depthwise.run(expanded, batch: c.batch, parallelism: one), batch: c.batch,
-                                   residual: r, parallelism: one)
+        let (x, r, expected) = InvertedResidualTests.layerByLayer(c, (expand, depthwise, project), seed: seed)
         let block = InvertedResidualByChannels(expand: expand, depthwise: depthwise, project: project)
         for t in [1, 2, 3] {
             let parallelism = Parallelism(threads: t)
-            var scratch = [Float](repeating: .nan, count: block.scratchCount(batch: c.batch, parallelism: parallelism))
-            var y = [Float](repeating: .nan, count: c.batch * project.shape.outputCount)
-            let rr = r ?? []
-            x.withUnsafeBufferPointer { xb in
-                rr.withUnsafeBufferPointer { rb in
-                    y.withUnsafeMutableBufferPointer { yb in
-                        scratch.withUnsafeMutableBufferPointer { sb in
-                            block.run(xb.baseAddress!, yb.baseAddress!, batch: c.batch,
-                                      residual: r == nil ? nil : rb.baseAddress, scratch: sb.baseAddress!,
-                                      parallelism: parallelism)
-                        }
-                    }
-                }
+            let y = InvertedResidualTests.output(x: x, residual: r, count: expected.count,
+                                                 scratch: block.scratchCount(batch: c.batch, parallelism: parallelism)) { x, y, residual, scratch in
+                block.run(x, y, batch: c.batch, residual: residual, scratch: scratch, parallelism: parallelism)
             }
             assertClose(y, expected, normwise: 1e-6,
                         "\(c) threads \(t), \(block.groups(batch: c.batch, threads: t)) groups",

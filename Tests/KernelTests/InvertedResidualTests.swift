@@ -60,13 +60,7 @@ import KernelSupport
     /// checked against the reference in ConvolutionKernelTests.
     func check(_ c: Case, seed: UInt64 = 1, sourceLocation: SourceLocation = #_sourceLocation) {
         let (expand, depthwise, project) = Self.convolutions(c, seed: seed)
-        var rng = SeededGenerator(seed: seed + 100)
-        let x = rng.normals(c.batch * (expand?.shape.inputCount ?? depthwise.shape.inputCount))
-        let r = c.residual ? rng.normals(c.batch * project.shape.outputCount) : nil
-        let one = Parallelism(threads: 1)
-        let expanded = expand.map { $0.run(x, batch: c.batch, parallelism: one) } ?? x
-        let expected = project.run(depthwise.run(expanded, batch: c.batch, parallelism: one), batch: c.batch,
-                                   residual: r, parallelism: one)
+        let (x, r, expected) = Self.layerByLayer(c, (expand, depthwise, project), seed: seed)
         let d = depthwise.shape
         // Band budgets giving bands of 1, 2, 3 rows and the default (the whole map, here).
         let perRow = d.inputChannels * ((expand == nil ? 0 : d.window.strideHeight * d.inputWidth) + d.outputWidth)
@@ -74,25 +68,50 @@ import KernelSupport
             let block = InvertedResidual(expand: expand, depthwise: depthwise, project: project, bandFloats: budget)
             for t in [1, 2, 3] {
                 let parallelism = Parallelism(threads: t)
-                var scratch = [Float](repeating: .nan, count: block.scratchCount(parallelism: parallelism))
-                var y = [Float](repeating: .nan, count: c.batch * project.shape.outputCount)
-                let rr = r ?? []
-                x.withUnsafeBufferPointer { xb in
-                    rr.withUnsafeBufferPointer { rb in
-                        y.withUnsafeMutableBufferPointer { yb in
-                            scratch.withUnsafeMutableBufferPointer { sb in
-                                block.run(xb.baseAddress!, yb.baseAddress!, batch: c.batch,
-                                          residual: r == nil ? nil : rb.baseAddress, scratch: sb.baseAddress!,
-                                          parallelism: parallelism)
-                            }
-                        }
-                    }
+                let y = Self.output(x: x, residual: r, count: expected.count,
+                                    scratch: block.scratchCount(parallelism: parallelism)) { x, y, residual, scratch in
+                    block.run(x, y, batch: c.batch, residual: residual, scratch: scratch, parallelism: parallelism)
                 }
                 assertClose(y, expected, normwise: 1e-6,
                             "\(c) bands of \(block.bandRows) rows (\(block.bands.count)) threads \(t)",
                             sourceLocation: sourceLocation)
             }
         }
+    }
+
+    /// Case `c`'s input and residual (seeded) and what the three convolutions give run one after
+    /// the other on one worker.
+    static func layerByLayer(_ c: Case, _ convolutions: (Convolution?, Convolution, Convolution),
+                             seed: UInt64) -> (x: [Float], residual: [Float]?, expected: [Float]) {
+        let (expand, depthwise, project) = convolutions
+        var rng = SeededGenerator(seed: seed + 100)
+        let x = rng.normals(c.batch * (expand?.shape.inputCount ?? depthwise.shape.inputCount))
+        let r = c.residual ? rng.normals(c.batch * project.shape.outputCount) : nil
+        let one = Parallelism(threads: 1)
+        let expanded = expand.map { $0.run(x, batch: c.batch, parallelism: one) } ?? x
+        let expected = project.run(depthwise.run(expanded, batch: c.batch, parallelism: one), batch: c.batch,
+                                   residual: r, parallelism: one)
+        return (x, r, expected)
+    }
+
+    /// The `count` floats `run(x, y, residual, scratch)` writes, given `scratch` floats of scratch
+    /// (y and scratch start as NaNs).
+    static func output(x: [Float], residual: [Float]?, count: Int, scratch: Int,
+                       _ run: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?,
+                               UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        var buffer = [Float](repeating: .nan, count: scratch)
+        var y = [Float](repeating: .nan, count: count)
+        let rr = residual ?? []
+        x.withUnsafeBufferPointer { xb in
+            rr.withUnsafeBufferPointer { rb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    buffer.withUnsafeMutableBufferPointer { sb in
+                        run(xb.baseAddress!, yb.baseAddress!, residual == nil ? nil : rb.baseAddress, sb.baseAddress!)
+                    }
+                }
+            }
+        }
+        return y
     }
 
     @Test func strideOneWithResidual() {
