@@ -13,9 +13,11 @@
 // own cache (the interleaved path's blocks of eight channels), and projects them with its slice of
 // the projection's weights: a partial sum (OC, OH * OW) over its group of the E channels. The first
 // group writes y (with the bias and the residual), the others their partial sums, which a second
-// loop adds into y, applying f3 with the last. When the batch alone gives every worker images
-// (G = 1), an image's block is one item, written straight into y, and its expanded map stays in
-// the worker's L2 between the three products.
+// loop adds into y, applying f3 with the last. With G = 1 an image's block is one item, written
+// straight into y. `FastKernels` uses the block only when G > 1 (batch 1 on two workers), where
+// MobileNetV2 ran 4 % (AVX-512) and 10 % (AVX2) faster than with the layers one by one; per image
+// (G = 1, as image lanes run batches) it was level or behind (benchmarks/README.md, "Inverted
+// residual by channels").
 //
 // Each value is computed by the separate kernels' code (pointwise tiles, the interleaved depthwise
 // block), so the block matches the layers run one by one up to a few ulps: the projection's sum
