@@ -53,26 +53,44 @@ public struct InvertedResidual: Sendable {
     /// in L2 between the layers anyway, and splitting them in bands costs more than it saves).
     public static let minimumFusedFloats = 1 << 18
 
-    /// Whether the three shapes chain into a block this kernel runs: pointwise expansion and
-    /// projection of one group, a 2-D depthwise convolution with one output per channel between
-    /// them, a depthwise input of at least `minimumFloats` floats that the layer-by-layer run
-    /// would give the planar depthwise loop (where it takes the interleaved one, 144x56x56 at
-    /// stride 2, that one alone was faster than the whole block fused: 0.45 against 0.52 ms on
-    /// one core).
+    /// Whether the three shapes chain into a block this kernel runs (`chain`), with a depthwise
+    /// input of at least `minimumFloats` floats that the layer-by-layer run would give the planar
+    /// depthwise loop (where it takes the interleaved one, 144x56x56 at stride 2, that one alone
+    /// was faster than the whole block fused: 0.45 against 0.52 ms on one core; smaller maps go
+    /// to `InvertedResidualByChannels`).
     public static func applies(expand: ConvShape?, depthwise d: ConvShape, project p: ConvShape,
                                minimumFloats: Int = minimumFusedFloats) -> Bool {
+        chain(expand: expand, depthwise: d, project: p)
+            && d.inputChannels * d.inputHeight * d.inputWidth >= minimumFloats
+            && (minimumFloats == 0 || !Convolution.usesInterleavedDepthwise(d))
+    }
+
+    /// Whether the three shapes chain into an inverted residual block: pointwise expansion (or
+    /// none) and projection of one group, a 2-D depthwise convolution with one output per channel
+    /// between them, each reading the map the one before writes.
+    static func chain(expand: ConvShape?, depthwise d: ConvShape, project p: ConvShape) -> Bool {
         func pointwise(_ g: ConvShape) -> Bool { g.groups == 1 && g.window.isPlanar && Convolution.isPointwise(g) }
         guard d.problem == nil, p.problem == nil, pointwise(p), d.window.isPlanar,
               Convolution.isDepthwise(d), d.outputChannels == d.inputChannels,
-              p.inputChannels == d.outputChannels, p.inputHeight == d.outputHeight, p.inputWidth == d.outputWidth,
-              d.inputChannels * d.inputHeight * d.inputWidth >= minimumFloats,
-              minimumFloats == 0 || !Convolution.usesInterleavedDepthwise(d) else { return false }
+              p.inputChannels == d.outputChannels, p.inputHeight == d.outputHeight,
+              p.inputWidth == d.outputWidth else { return false }
         if let e = expand {
             guard e.problem == nil, pointwise(e), e.outputChannels == d.inputChannels,
                   e.inputHeight == d.inputHeight, e.inputWidth == d.inputWidth else { return false }
         }
         return true
     }
+
+    /// Parts each image is cut into for `batch` images on `threads` workers so that batch x parts
+    /// is a multiple of the workers (1 when the batch alone gives every worker the same images).
+    static func partsPerImage(batch: Int, threads: Int) -> Int {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        return max(1, threads / gcd(max(1, batch), max(1, threads)))
+    }
+
+    /// `n` rounded up to a multiple of 16 floats (64 bytes), where one buffer of a worker's
+    /// scratch starts after another.
+    static func aligned(_ n: Int) -> Int { (n + 15) / 16 * 16 }
 
     /// - Parameter bandFloats: floats of expanded and depthwise rows a band may keep (tests make
     ///   bands of a row or two with it).
@@ -126,8 +144,6 @@ public struct InvertedResidual: Sendable {
         tileFloats = Self.aligned(max(expandTiles, projectTiles) + 2 * PointwiseTile.rows * PointwiseTile.columns)
     }
 
-    private static func aligned(_ n: Int) -> Int { (n + 15) / 16 * 16 }
-
     /// Floats of one worker's scratch.
     var workerFloats: Int {
         depthwise.shape.inputChannels * (expandedStride + depthwiseStride) + planeFloats + tileFloats
@@ -139,8 +155,7 @@ public struct InvertedResidual: Sendable {
     /// Segments each image is cut into for `batch` images on `threads` workers: enough for
     /// batch x segments to be a multiple of the workers, at most one per band.
     func segments(batch: Int, threads: Int) -> Int {
-        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
-        return max(1, min(bands.count, threads / gcd(max(1, batch), max(1, threads))))
+        max(1, min(bands.count, Self.partsPerImage(batch: batch, threads: threads)))
     }
 
     /// Runs the block on `batch` images: y = f3(project(f2(depthwise(f1(expand(x))))) + residual).

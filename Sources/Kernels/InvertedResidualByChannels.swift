@@ -48,20 +48,10 @@ public struct InvertedResidualByChannels: Sendable {
     /// weights (6 output channels) and of an interleaved depthwise block (8 channels).
     static let groupAlignment = 24
 
-    /// Whether the three shapes chain into a block this kernel runs: pointwise expansion and
-    /// projection of one group, a 2-D depthwise convolution with one output per channel between
-    /// them whose map is small enough for the interleaved path.
+    /// Whether the three shapes chain into a block (`InvertedResidual.chain`) whose depthwise
+    /// convolution's map is small enough for the interleaved path.
     public static func applies(expand: ConvShape?, depthwise d: ConvShape, project p: ConvShape) -> Bool {
-        func pointwise(_ g: ConvShape) -> Bool { g.groups == 1 && g.window.isPlanar && Convolution.isPointwise(g) }
-        guard d.problem == nil, p.problem == nil, pointwise(p), d.window.isPlanar,
-              Convolution.isDepthwise(d), Convolution.usesInterleavedDepthwise(d),
-              p.inputChannels == d.outputChannels, p.inputHeight == d.outputHeight,
-              p.inputWidth == d.outputWidth else { return false }
-        if let e = expand {
-            guard e.problem == nil, pointwise(e), e.outputChannels == d.inputChannels,
-                  e.inputHeight == d.inputHeight, e.inputWidth == d.inputWidth else { return false }
-        }
-        return true
+        InvertedResidual.chain(expand: expand, depthwise: d, project: p) && Convolution.usesInterleavedDepthwise(d)
     }
 
     /// - Precondition: the shapes chain (`applies`); `depthwise` uses the `.interleavedDepthwise`
@@ -76,19 +66,17 @@ public struct InvertedResidualByChannels: Sendable {
         self.project = project
         let d = depthwise.shape, e = d.inputChannels
         let hw = d.inputHeight * d.inputWidth, ohw = d.outputHeight * d.outputWidth
-        expandedFloats = expand == nil ? 0 : Self.aligned(e * hw)
-        depthwiseFloats = Self.aligned(e * ohw)
+        expandedFloats = expand == nil ? 0 : InvertedResidual.aligned(e * hw)
+        depthwiseFloats = InvertedResidual.aligned(e * ohw)
         let layout = depthwise.interleavedPlane!
-        interleavedFloats = Self.aligned(layout.paddedFloats + layout.outputFloats)
+        interleavedFloats = InvertedResidual.aligned(layout.paddedFloats + layout.outputFloats)
         let one = Parallelism(threads: 1)
         expandPlan = expand?.pointwisePlan(batch: 1, parallelism: one)
         projectPlan = project.pointwisePlan(batch: 1, parallelism: one)
-        tileFloats = Self.aligned(max(expandPlan?.packedFloats ?? 0, projectPlan.packedFloats)
+        tileFloats = InvertedResidual.aligned(max(expandPlan?.packedFloats ?? 0, projectPlan.packedFloats)
                                   + 2 * PointwiseTile.rows * PointwiseTile.columns)
         zeros = [Float](repeating: 0, count: project.shape.outputChannels)
     }
-
-    private static func aligned(_ n: Int) -> Int { (n + 15) / 16 * 16 }
 
     /// Expanded channels.
     var channels: Int { depthwise.shape.inputChannels }
@@ -102,9 +90,8 @@ public struct InvertedResidualByChannels: Sendable {
 
     /// `groups(batch:threads:)` for a block of `channels` expanded channels.
     static func groups(channels: Int, batch: Int, threads: Int) -> Int {
-        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
         let most = max(1, channels / groupAlignment)
-        return max(1, min(most, threads / gcd(max(1, batch), max(1, threads))))
+        return min(most, InvertedResidual.partsPerImage(batch: batch, threads: threads))
     }
 
     /// The first channel of group `g` of `count` (`channels` for g == count): the nearest
