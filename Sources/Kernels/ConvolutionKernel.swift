@@ -1,7 +1,7 @@
 // x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
-// times. Eight algorithms, chosen from the shape (and the batch size the caller expects), each
+// times. Nine algorithms, chosen from the shape (and the batch size the caller expects), each
 // tested against `Reference.conv`:
 //   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
 //     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
@@ -20,6 +20,10 @@
 //   - tiled columns: small maps (up to 14x14) of one image, one group: the column matrix is
 //     unrolled into the pointwise kernel's tiles and multiplied by its register tiles, K in
 //     blocks (Convolution+TiledColumns.swift); sgemm is slow on such short, deep products.
+//   - channel lanes: with AVX-512, small maps of one image (up to 14x14) whose column count
+//     leaves 5 to 15 over a multiple of 16 (5x5, 3x3, 11x11), pointwise or not: the output
+//     channels in the lanes, each column its own register, so no product runs on half-width
+//     tiles (Convolution+ChannelLanes.swift, ChannelLanesTile.swift).
 //   - im2col tiles: large maps, one group, reductions up to 1024 deep (stems, strided 3x3):
 //     a panel of output rows unrolled, packed and multiplied by the pointwise register tiles,
 //     epilogue included (Convolution+Im2colTiles.swift).
@@ -56,6 +60,9 @@ public struct Convolution: Sendable {
         case im2colTiles
         /// Column matrix packed into the pointwise register tiles; small maps, one image.
         case tiledColumns
+        /// Column matrix (or a pointwise input) on tiles with the output channels in the lanes;
+        /// small maps of one image that 16-column tiles cover badly.
+        case channelLanes
     }
 
     /// Shapes, window and groups.
@@ -68,7 +75,7 @@ public struct Convolution: Sendable {
     /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
-    /// for pointwise and tiled columns (`PointwiseWeights`); the transformed (16, OC, C) matrices
+    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes (`ChannelLanesWeights`); the transformed (16, OC, C) matrices
     /// U for winograd (36 for winograd4x4, m + r - 1 for winogradLine), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
@@ -122,6 +129,8 @@ public struct Convolution: Sendable {
             self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
                                                  outputsPerGroup: shape.groupOutputChannels,
                                                  inputs: shape.reductionLength)
+        case .channelLanes:
+            self.weights = ChannelLanesWeights.pack(weights, outputs: shape.outputChannels, inputs: shape.reductionLength)
         case .interleavedDepthwise:
             self.weights = Self.interleaveDepthwiseWeights(weights, channels: shape.inputChannels,
                                                            taps: shape.window.kernelHeight * shape.window.kernelWidth)
@@ -161,6 +170,9 @@ public struct Convolution: Sendable {
             // U only 16/9 of the weights.
             if tiles >= minimumSmallMapWinogradTiles { return .winograd }
         }
+        if expectedBatch == 1 && prefersChannelLanes(g) && (isPointwise(g) || usesTiledColumns(g)) {
+            return .channelLanes
+        }
         if isPointwise(g) { return .pointwise }
         if usesWinogradLine(g) { return .winogradLine }
         // A batch of small maps side by side is a wide product sgemm does well.
@@ -173,6 +185,7 @@ public struct Convolution: Sendable {
     public static func algorithms(for g: ConvShape) -> [Algorithm] {
         var all: [Algorithm] = [.im2col]
         if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
+        if channelLanesApplies(g) { all.append(.channelLanes) }
         if Winograd.applies(to: g) { all.append(contentsOf: [.winograd, .winograd4x4]) }
         if WinogradLine(g) != nil { all.append(.winogradLine) }
         if isPointwise(g) { all.append(.pointwise) }
@@ -212,6 +225,8 @@ public struct Convolution: Sendable {
             return tiledColumnsPlan(parallelism: parallelism).scratchFloats(threads: parallelism.threads)
         case .im2colTiles:
             return parallelism.threads * im2colTilesPlan(batch: batch, parallelism: parallelism).perWorker
+        case .channelLanes:
+            return channelLanesPlan(parallelism: parallelism).columnFloats
         }
     }
 
@@ -239,6 +254,7 @@ public struct Convolution: Sendable {
                 case .im2col: runGEMM(args, parallelism: parallelism)
                 case .tiledColumns: runTiledColumns(args, parallelism: parallelism)
                 case .im2colTiles: runIm2colTiles(args, parallelism: parallelism)
+                case .channelLanes: runChannelLanes(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd, .winograd4x4: runWinograd(args, parallelism: parallelism)

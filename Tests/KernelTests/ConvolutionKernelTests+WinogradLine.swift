@@ -71,7 +71,8 @@ extension ConvolutionKernelTests {
     }
 
     /// Inception-v3's 1x7 and 7x1 on 12x12 (and 17x17 at 299 pixels) and its 5x5 take the line path
-    /// at any batch; its 1x3 and 3x1 on 5x5 (5 product columns per image) stay on tiled columns.
+    /// at any batch; its 1x3 and 3x1 on 5x5 (5 product columns per image) stay on the column matrix
+    /// (tiled columns, or with AVX-512 the channel lanes).
     @Test func winogradLineSelection() {
         func chosen(_ c: Int, _ size: Int, k: (Int, Int), pads: (Int, Int, Int, Int), batch: Int = 1) -> Convolution.Algorithm {
             Convolution.algorithm(for: Self.conv(c, c, size, size, k: k, pads: pads), expectedBatch: batch)
@@ -79,7 +80,7 @@ extension ConvolutionKernelTests {
         #expect(chosen(192, 12, k: (1, 7), pads: (0, 3, 0, 3)) == .winogradLine)
         #expect(chosen(160, 12, k: (7, 1), pads: (3, 0, 3, 0), batch: 32) == .winogradLine)
         #expect(chosen(128, 17, k: (1, 7), pads: (0, 3, 0, 3)) == .winogradLine)
-        #expect(chosen(384, 5, k: (1, 3), pads: (0, 1, 0, 1)) == .tiledColumns)
+        #expect(chosen(384, 5, k: (1, 3), pads: (0, 1, 0, 1)) == Self.channelLanesOr(.tiledColumns))
         // Inception's and GoogLeNet's 5x5 branches, AlexNet's second layer.
         #expect(Convolution.algorithm(for: Self.conv(48, 64, 25, 25, k: (5, 5), pads: (2, 2, 2, 2))) == .winogradLine)
         #expect(Convolution.algorithm(for: Self.conv(64, 192, 27, 27, k: (5, 5), pads: (2, 2, 2, 2)),

@@ -33,6 +33,16 @@ import KernelSupport
                      groups: groups)
     }
 
+    /// What a small map of one image whose columns leave 5 to 15 over a multiple of 16 takes:
+    /// the channel lanes with AVX-512, `other` (pointwise or tiled columns) in the other builds.
+    static func channelLanesOr(_ other: Convolution.Algorithm) -> Convolution.Algorithm {
+        #if NETDISSECT_ISA_AVX512
+        return .channelLanes
+        #else
+        return other
+        #endif
+    }
+
     func check(_ c: Case, threads: [Int] = [1, 2, 3], seed: UInt64 = 1,
                sourceLocation: SourceLocation = #_sourceLocation) {
         let g = c.shape
@@ -49,6 +59,12 @@ import KernelSupport
         var convs = [conv]
         // Small maps of one image take the tiled path; a batch of them takes im2col (or Winograd).
         if conv.algorithm == .tiledColumns {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
+        }
+        // Maps the channel lanes take also run on the pointwise tiles (and, batched, on im2col).
+        if conv.algorithm == .channelLanes {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation,
+                                     algorithm: Convolution.isPointwise(g) ? .pointwise : .tiledColumns))
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
         }
         // Large maps with short reductions run on register tiles; sgemm must stay right on them too.
@@ -115,6 +131,8 @@ import KernelSupport
             Case(shape: Self.conv(16, 16, 20, 20, k: (3, 3), pads: (1, 1, 1, 1), groups: 16), activation: .hardSwish),
             Case(shape: Self.conv(32, 24, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), expectedBatch: 64),
             Case(shape: Self.conv(32, 24, 12, 12, k: (1, 7), pads: (0, 3, 0, 3)), activation: .relu),
+            // Channel lanes with AVX-512 (tiled columns elsewhere).
+            Case(shape: Self.conv(40, 20, 5, 5, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
         ]
         withEvery("case", in: cases) { c in
             let g = c.shape
@@ -156,10 +174,12 @@ import KernelSupport
     }
 
     @Test func choosesAlgorithmFromGeometry() {
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1))) == .pointwise)
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == .tiledColumns)
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == .tiledColumns)
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == .tiledColumns)
+        // With AVX-512, maps of 25, 9 and 30 columns take the channel lanes.
+        let small = Self.channelLanesOr
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1))) == small(.pointwise))
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == small(.tiledColumns))
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == small(.tiledColumns))
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == small(.tiledColumns))
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3)), expectedBatch: 2) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 2)) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 16, 16, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
@@ -171,7 +191,8 @@ import KernelSupport
         #expect(Convolution.algorithm(for: Self.conv(8, 8, 57, 56, k: (3, 3), stride: (2, 2), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), groups: 2)) == .pointwise)
-        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == .tiledColumns)
+        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == small(.tiledColumns))
+        #expect(Convolution.algorithm(for: Self.conv(1, 16, 8, 8, k: (3, 3))) == .tiledColumns)
     }
 
     @Test func outputSizes() {
@@ -355,7 +376,7 @@ import KernelSupport
         #expect(chosen(448, 8) == .winograd)
         #expect(chosen(512, 7, batch: 32) == .winograd4x4)
         #expect(chosen(256, 6) == .tiledColumns)
-        #expect(chosen(448, 5) == .tiledColumns)
+        #expect(chosen(448, 5) == Self.channelLanesOr(.tiledColumns))
         #expect(chosen(512, 4) == .tiledColumns)
     }
 
@@ -511,8 +532,10 @@ import KernelSupport
             Case(shape: Self.conv(7, 9, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
             Case(shape: Self.conv(3, 8, 4, 4, k: (2, 2)), batch: 2),
         ]
-        for c in cases {
-            #expect(Convolution.algorithm(for: c.shape) == .tiledColumns, "\(c)")
+        // (The last two, 5x5 and 3x3 outputs, take the channel lanes with AVX-512; `check` runs
+        // them on tiled columns too.)
+        for (i, c) in cases.enumerated() {
+            #expect(Convolution.algorithm(for: c.shape) == (i < 5 ? .tiledColumns : Self.channelLanesOr(.tiledColumns)), "\(c)")
         }
         let deep = Convolution(shape: cases[0].shape,
                                weights: [Float](repeating: 0, count: cases[0].shape.weightCount), bias: nil)
