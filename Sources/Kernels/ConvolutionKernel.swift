@@ -170,7 +170,8 @@ public struct Convolution: Sendable {
             // U only 16/9 of the weights.
             if tiles >= minimumSmallMapWinogradTiles { return .winograd }
         }
-        if expectedBatch == 1 && prefersChannelLanes(g) && (isPointwise(g) || usesTiledColumns(g)) {
+        if expectedBatch == 1 && prefersChannelLanes(g)
+            && (isPointwise(g) || (usesTiledColumns(g) && !usesWinogradLine(g))) {
             return .channelLanes
         }
         if isPointwise(g) { return .pointwise }

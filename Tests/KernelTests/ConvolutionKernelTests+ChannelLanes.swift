@@ -90,6 +90,9 @@ extension ConvolutionKernelTests {
         #expect(chosen(Self.conv(8, 8, 5, 5, k: (3, 3), pads: (1, 1, 1, 1), groups: 8)) == .interleavedDepthwise)
         #expect(chosen(Self.conv(8, 16, 5, 5, k: (3, 3), groups: 2)) == .im2col)
         #expect(!Convolution.algorithms(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 2)).contains(.channelLanes))
+        // A 1x7 on 11x11 (121 columns) keeps the line path's 2x fewer products (0.51 ms against
+        // 0.74 on the channel lanes, one thread).
+        #expect(chosen(Self.conv(192, 192, 11, 11, k: (1, 7), pads: (0, 3, 0, 3))) == .winogradLine)
         // Too few columns for its tiles (2x3).
         #expect(!Convolution.algorithms(for: Self.conv(8, 16, 2, 3, k: (1, 1))).contains(.channelLanes))
     }
