@@ -51,26 +51,17 @@ enum ChannelLanesTile {
         start: Lanes, addend: UnsafePointer<Float>?, rows: Int, y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
         switch width {
-        case 7: tile(f, Width7.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 8: tile(f, Width8.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 9: tile(f, Width9.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 10: tile(f, Width10.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 11: tile(f, Width11.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 12: tile(f, Width12.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 7: tile(f, Seven.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 8: tile(f, Eight.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 9: tile(f, Nine.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 10: tile(f, Ten.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 11: tile(f, Eleven.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 12: tile(f, Twelve.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
         default:
             precondition(width == 13, "ChannelLanesTile: no kernel for width \(width)")
-            tile(f, Width13.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+            tile(f, Thirteen.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
         }
     }
-
-    protocol Width { static var columns: Int { get } }
-    enum Width7: Width { static var columns: Int { 7 } }
-    enum Width8: Width { static var columns: Int { 8 } }
-    enum Width9: Width { static var columns: Int { 9 } }
-    enum Width10: Width { static var columns: Int { 10 } }
-    enum Width11: Width { static var columns: Int { 11 } }
-    enum Width12: Width { static var columns: Int { 12 } }
-    enum Width13: Width { static var columns: Int { 13 } }
 
     /// `s * v + a` as one FMA.
     @inline(__always)
@@ -95,7 +86,7 @@ enum ChannelLanesTile {
     /// The kernel: `N.columns` accumulators (never inlined, so each width is register-allocated
     /// on its own, as the pointwise tiles are).
     @inline(never)
-    static func tile<F: VectorFunction, N: Width>(
+    static func tile<F: VectorFunction, N: ColumnCount>(
         _ f: F, _: N.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         start: Lanes, addend: UnsafePointer<Float>?, rows: Int, y: UnsafeMutablePointer<Float>, ldy: Int
     ) {

@@ -94,7 +94,7 @@ enum PointwiseTile {
     /// load of the panel, one broadcast of x per column), in the same pass over k, so the last 1
     /// to 4 columns of a map cost one FMA per k each instead of a tile of their own.
     @inline(never)
-    static func sixteenPlus<F: VectorFunction, C: NarrowWidth>(
+    static func sixteenPlus<F: VectorFunction, C: ColumnCount>(
         _ f: F, _: C.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, ldy: Int
@@ -246,18 +246,10 @@ enum PointwiseTile {
         y.store(f(hi), at: 8)
     }
 
-    /// The columns of a `narrow` tile, a type so that each width is its own copy of the loop.
-    protocol NarrowWidth { static var columns: Int { get } }
-    enum Zero: NarrowWidth { static var columns: Int { 0 } }
-    enum One: NarrowWidth { static var columns: Int { 1 } }
-    enum Two: NarrowWidth { static var columns: Int { 2 } }
-    enum Three: NarrowWidth { static var columns: Int { 3 } }
-    enum Four: NarrowWidth { static var columns: Int { 4 } }
-
     /// A tile of `C.columns` (1 to 4) columns, rows in the lanes. One column keeps four chains of
     /// partial sums over k (one chain would wait on each FMA's latency), more columns two.
     @inline(never)
-    static func narrow<F: VectorFunction, C: NarrowWidth>(
+    static func narrow<F: VectorFunction, C: ColumnCount>(
         _ f: F, _: C.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, ldy: Int
