@@ -21,14 +21,21 @@ extension Convolution {
         g.groups == 1 && g.outputHeight * g.outputWidth >= ChannelLanesTile.minimumColumns
     }
 
+    /// The shortest reduction the channel lanes are chosen for: their transposed store (16
+    /// scalar stores per column) costs more than the half-width tiles lose below it (5x5 maps,
+    /// one AMD EPYC core: 32 -> 64 1x1 42-45 GFLOP/s on tiled columns against 40-41 on the
+    /// lanes; 64 -> 64 46-48 against 59).
+    static let channelLanesMinimumDepth = 64
+
     /// Whether one image of `g` runs faster on the channel-lanes tiles than on the pointwise ones
     /// (the pointwise path or tiled columns): with AVX-512, a map of up to 14x14 whose columns
     /// leave more than `PointwiseTile.narrowColumns` over a multiple of 16 (those would go to
-    /// the half-width `eight` tile). Without AVX-512 the 8-lane tiles cover any map at full width.
+    /// the half-width `eight` tile), K at least `channelLanesMinimumDepth`. Without AVX-512 the
+    /// 8-lane tiles cover any map at full width.
     static func prefersChannelLanes(_ g: ConvShape) -> Bool {
         #if NETDISSECT_ISA_AVX512
         let hw = g.outputHeight * g.outputWidth
-        return channelLanesApplies(g) && hw <= tiledColumnsLimit
+        return channelLanesApplies(g) && hw <= tiledColumnsLimit && g.reductionLength >= channelLanesMinimumDepth
             && hw % PointwiseTile.columns > PointwiseTile.narrowColumns
         #else
         return false

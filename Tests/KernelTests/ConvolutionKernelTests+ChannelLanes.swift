@@ -64,8 +64,8 @@ extension ConvolutionKernelTests {
     }
 
     /// With AVX-512, small maps of one image whose columns leave 5 to 15 over a multiple of 16
-    /// take the channel lanes (pointwise or tiled-columns shapes); other maps, batches and other
-    /// builds keep the pointwise tiles.
+    /// take the channel lanes (pointwise or tiled-columns shapes, K of 64 or more); other maps,
+    /// batches, short reductions and other builds keep the pointwise tiles.
     @Test func choosesChannelLanes() {
         let lanes = Self.channelLanesOr(.pointwise) == .channelLanes
         func chosen(_ g: ConvShape, batch: Int = 1) -> Convolution.Algorithm {
@@ -93,6 +93,9 @@ extension ConvolutionKernelTests {
         // A 1x7 on 11x11 (121 columns) keeps the line path's 2x fewer products (0.51 ms against
         // 0.74 on the channel lanes, one thread).
         #expect(chosen(Self.conv(192, 192, 11, 11, k: (1, 7), pads: (0, 3, 0, 3))) == .winogradLine)
+        // A short reduction stays on the pointwise tiles (K = 32 < 64); K = 64 takes the lanes.
+        #expect(chosen(Self.conv(32, 64, 5, 5, k: (1, 1))) == .pointwise)
+        #expect(chosen(Self.conv(64, 64, 5, 5, k: (1, 1))) == (lanes ? .channelLanes : .pointwise))
         // Too few columns for its tiles (2x3).
         #expect(!Convolution.algorithms(for: Self.conv(8, 16, 2, 3, k: (1, 1))).contains(.channelLanes))
     }

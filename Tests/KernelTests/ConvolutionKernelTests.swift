@@ -33,7 +33,8 @@ import KernelSupport
                      groups: groups)
     }
 
-    /// What a small map of one image whose columns leave 5 to 15 over a multiple of 16 takes:
+    /// What a small map of one image whose columns leave 5 to 15 over a multiple of 16 takes (K of
+    /// 64 or more):
     /// the channel lanes with AVX-512, `other` (pointwise or tiled columns) in the other builds.
     static func channelLanesOr(_ other: Convolution.Algorithm) -> Convolution.Algorithm {
         #if NETDISSECT_ISA_AVX512
@@ -174,12 +175,11 @@ import KernelSupport
     }
 
     @Test func choosesAlgorithmFromGeometry() {
-        // With AVX-512, maps of 25, 9 and 30 columns take the channel lanes.
-        let small = Self.channelLanesOr
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1))) == small(.pointwise))
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == small(.tiledColumns))
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == small(.tiledColumns))
-        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == small(.tiledColumns))
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1))) == .pointwise)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), stride: (2, 2))) == .tiledColumns)
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), pads: (1, 0, 0, 0))) == .tiledColumns)
+        // With AVX-512, 9 columns and K = 72 take the channel lanes.
+        #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3))) == Self.channelLanesOr(.tiledColumns))
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3)), expectedBatch: 2) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 2)) == .im2col)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 16, 16, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
@@ -191,7 +191,7 @@ import KernelSupport
         #expect(Convolution.algorithm(for: Self.conv(8, 8, 57, 56, k: (3, 3), stride: (2, 2), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (3, 3), groups: 8)) == .depthwise)
         #expect(Convolution.algorithm(for: Self.conv(8, 16, 5, 5, k: (1, 1), groups: 2)) == .pointwise)
-        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == small(.tiledColumns))
+        #expect(Convolution.algorithm(for: Self.conv(1, 16, 5, 5, k: (3, 3))) == .tiledColumns)
         #expect(Convolution.algorithm(for: Self.conv(1, 16, 8, 8, k: (3, 3))) == .tiledColumns)
     }
 
@@ -532,10 +532,9 @@ import KernelSupport
             Case(shape: Self.conv(7, 9, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), bias: false),
             Case(shape: Self.conv(3, 8, 4, 4, k: (2, 2)), batch: 2),
         ]
-        // (The last two, 5x5 and 3x3 outputs, take the channel lanes with AVX-512; `check` runs
-        // them on tiled columns too.)
-        for (i, c) in cases.enumerated() {
-            #expect(Convolution.algorithm(for: c.shape) == (i < 5 ? .tiledColumns : Self.channelLanesOr(.tiledColumns)), "\(c)")
+        // (The last two have 5x5 and 3x3 outputs but K of 63 and 12: too short for the lanes.)
+        for c in cases {
+            #expect(Convolution.algorithm(for: c.shape) == .tiledColumns, "\(c)")
         }
         let deep = Convolution(shape: cases[0].shape,
                                weights: [Float](repeating: 0, count: cases[0].shape.weightCount), bias: nil)
