@@ -10,7 +10,7 @@
 // full width whatever n, and a 5x5 map is two tiles of 13 and 12 columns.
 //
 // x is read in place (rows `ldx` apart: the column matrix, or a pointwise convolution's input
-// itself); w is one panel of `ChannelLanesWeights` ([k][L]). The sums leave through a transposed
+// itself); w is one panel of `PointwiseWeights` packed L rows high ([k][L]). The sums leave through a transposed
 // store (lane r of column j to y[r * ldy + j]), bias, addend and activation applied first.
 
 import KernelSupport
@@ -126,21 +126,5 @@ enum ChannelLanesTile {
         if n > 10 { finish(10, c10) }
         if n > 11 { finish(11, c11) }
         if n > 12 { finish(12, c12) }
-    }
-}
-
-/// Weights for `ChannelLanesTile`: per panel of L output channels, (K, L) with channel r in lane
-/// r, zeros past the last channel.
-enum ChannelLanesWeights {
-    /// `w` (OC, K) -> (ceil(OC / L), K, L).
-    static func pack(_ w: [Float], outputs oc: Int, inputs k: Int) -> [Float] {
-        let lanes = ChannelLanesTile.lanes
-        let panels = (oc + lanes - 1) / lanes
-        var packed = [Float](repeating: 0, count: panels * k * lanes)
-        for o in 0..<oc {
-            let panel = o / lanes, r = o % lanes
-            for i in 0..<k { packed[(panel * k + i) * lanes + r] = w[o * k + i] }
-        }
-        return packed
     }
 }

@@ -5,8 +5,8 @@
 // `ChannelLanesTile` (output channels in the lanes, columns in registers):
 //   1. unless the convolution is pointwise (its input already is col), the workers unroll the
 //      column matrix into the shared scratch, a run of input channels each;
-//   2. the workers take ranges of L-channel weight panels (packed at load,
-//      `ChannelLanesWeights`) and run them over the map's columns, in tiles of 7 to 13
+//   2. the workers take ranges of L-channel weight panels (packed at load by
+//      `PointwiseWeights` with panels L high) and run them over the map's columns, in tiles of 7 to 13
 //      (`ChannelLanesTile.split`), K in blocks of about `tiledBlockBudget` floats of col so that
 //      a block stays in L2 while the panels sweep it. Partial sums go through y (a block adds
 //      what the one before stored); bias and residual come with the first block, the
@@ -59,7 +59,7 @@ extension Convolution {
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
         let taps = k / g.inputChannels
         let unrolls = !Self.isPointwise(g)
-        let perChunk = max(1, min(g.inputChannels, Self.tiledUnrollBudget / max(1, taps * hw)))
+        let perChunk = Self.unrollChannels(g, taps: taps, hw: hw)
         let panels = (g.outputChannels + ChannelLanesTile.lanes - 1) / ChannelLanesTile.lanes
         let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
         let perItem = parallelism.balancedChunk(panels, largest: (panels + target - 1) / target)

@@ -150,10 +150,11 @@ extension Convolution {
 
 /// Pointwise weights packed for `PointwiseTile`: w (OC, K) of each group -> panels of 6 output
 /// channels, panel p holding w[6p + r, k] at [p][k][r], zero rows padding the last panel of
-/// each group, and `PointwiseTile.overread` zeros after the last panel.
+/// each group, and `PointwiseTile.overread` zeros after the last panel. `ChannelLanesTile` reads
+/// the same layout with panels of its lane count (`rows`).
 enum PointwiseWeights {
-    static func pack(_ w: [Float], groups: Int, outputsPerGroup ocg: Int, inputs k: Int) -> [Float] {
-        let rows = PointwiseTile.rows
+    static func pack(_ w: [Float], groups: Int, outputsPerGroup ocg: Int, inputs k: Int,
+                     rows: Int = PointwiseTile.rows) -> [Float] {
         let panels = (ocg + rows - 1) / rows
         var packed = [Float](repeating: 0, count: groups * panels * rows * k + PointwiseTile.overread)
         for group in 0..<groups {

@@ -28,6 +28,12 @@ extension Convolution {
     /// Floats of column matrix a worker unrolls at once before packing it (64 KiB).
     static let tiledUnrollBudget = 1 << 14
 
+    /// Input channels whose column-matrix rows one worker unrolls at once (about
+    /// `tiledUnrollBudget` floats), for `g`'s map of `hw` outputs and `taps` taps.
+    static func unrollChannels(_ g: ConvShape, taps: Int, hw: Int) -> Int {
+        max(1, min(g.inputChannels, tiledUnrollBudget / max(1, taps * hw)))
+    }
+
     /// Whether an im2col convolution of shape `g` runs on the register tiles.
     static func usesTiledColumns(_ g: ConvShape) -> Bool {
         g.groups == 1 && g.outputHeight * g.outputWidth <= tiledColumnsLimit
@@ -52,7 +58,7 @@ extension Convolution {
         let g = shape
         let hw = g.outputHeight * g.outputWidth, k = g.reductionLength
         let taps = k / g.inputChannels
-        let perChunk = max(1, min(g.inputChannels, Self.tiledUnrollBudget / max(1, taps * hw)))
+        let perChunk = Self.unrollChannels(g, taps: taps, hw: hw)
         let panels = (g.outputChannels + PointwiseTile.rows - 1) / PointwiseTile.rows
         let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
         let perItem = parallelism.balancedChunk(panels, largest: (panels + target - 1) / target)

@@ -75,7 +75,7 @@ public struct Convolution: Sendable {
     /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
-    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes (`ChannelLanesWeights`); the transformed (16, OC, C) matrices
+    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes; the transformed (16, OC, C) matrices
     /// U for winograd (36 for winograd4x4, m + r - 1 for winogradLine), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
@@ -130,7 +130,8 @@ public struct Convolution: Sendable {
                                                  outputsPerGroup: shape.groupOutputChannels,
                                                  inputs: shape.reductionLength)
         case .channelLanes:
-            self.weights = ChannelLanesWeights.pack(weights, outputs: shape.outputChannels, inputs: shape.reductionLength)
+            self.weights = PointwiseWeights.pack(weights, groups: 1, outputsPerGroup: shape.outputChannels,
+                                                 inputs: shape.reductionLength, rows: ChannelLanesTile.lanes)
         case .interleavedDepthwise:
             self.weights = Self.interleaveDepthwiseWeights(weights, channels: shape.inputChannels,
                                                            taps: shape.window.kernelHeight * shape.window.kernelWidth)
