@@ -9,11 +9,27 @@
 // core ran 448x5x5 -> 384 (3x3) at 68 GFLOP/s where onnxruntime ran 109. Here every FMA is
 // full width whatever n, and a 5x5 map is two tiles of 13 and 12 columns.
 //
-// x is read in place (rows `ldx` apart: the column matrix, or a pointwise convolution's input
-// itself); w is one panel of `PointwiseWeights` packed L rows high ([k][L]). The sums leave through a transposed
+// x is read in place (`LanesRows`: the column matrix, a pointwise convolution's input itself, or
+// a padded input split into stride phases, where row k of a channel is one of its taps); w is one
+// panel of `PointwiseWeights` packed L rows high ([k][L]). The sums leave through a transposed
 // store (lane r of column j to y[r * ldy + j]), bias, addend and activation applied first.
 
 import KernelSupport
+
+/// Where the rows of x a tile reads start: `channels` channels `plane` floats apart, and in each
+/// `tapCount` rows at `taps` from the channel's start (k = channel * tapCount + tap). A column
+/// matrix or a pointwise input is one tap at 0 per row (`plane` the row stride).
+struct LanesRows {
+    /// Column 0 of the first channel's rows.
+    var x: UnsafePointer<Float>
+    var channels: Int, plane: Int
+    var taps: UnsafePointer<Int>, tapCount: Int
+
+    /// `rows` rows `ld` apart, one per k (a column matrix, or x of a pointwise convolution).
+    static func matrix(_ x: UnsafePointer<Float>, rows: Int, ld: Int) -> LanesRows {
+        LanesRows(x: x, channels: rows, plane: ld, taps: ChannelLanesTile.oneTap, tapCount: 1)
+    }
+}
 
 enum ChannelLanesTile {
     #if NETDISSECT_ISA_AVX512
@@ -25,13 +41,19 @@ enum ChannelLanesTile {
     static let lanes = Lanes.scalarCount
     /// Columns one tile takes.
     static let widths = 7...13
-    /// The fewest columns the tiles can split a map into (`split`).
+    /// The fewest columns of a map the channel-lanes path takes.
     static let minimumColumns = 8
+    /// The taps of `LanesRows.matrix`: one, at 0.
+    nonisolated(unsafe) static let oneTap: UnsafePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
 
-    /// Widths of the tiles that cover `columns` (at least `minimumColumns`): as few as fit and
-    /// as equal as can be (25 -> 13, 12; 100 -> 13 x 4, 12 x 4).
+    /// Widths of the tiles that cover `columns` (at least the narrowest tile's 7): as few as fit
+    /// and as equal as can be (25 -> 13, 12; 100 -> 13 x 4, 12 x 4).
     static func split(_ columns: Int) -> [Int] {
-        precondition(columns >= minimumColumns, "ChannelLanesTile: \(columns) columns")
+        precondition(columns >= widths.lowerBound, "ChannelLanesTile: \(columns) columns")
         let count = (columns + widths.upperBound - 1) / widths.upperBound
         let base = columns / count, extra = columns % count
         return (0..<count).map { $0 < extra ? base + 1 : base }
@@ -47,19 +69,19 @@ enum ChannelLanesTile {
     /// One tile of `width` (7 to 13, `widths`) columns; `addend` (rows `ldy` apart, as y) may be y.
     @inline(__always)
     static func run<F: VectorFunction>(
-        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        _ f: F, width: Int, w: UnsafePointer<Float>, x: LanesRows,
         start: Lanes, addend: UnsafePointer<Float>?, rows: Int, y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
         switch width {
-        case 7: tile(f, Seven.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 8: tile(f, Eight.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 9: tile(f, Nine.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 10: tile(f, Ten.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 11: tile(f, Eleven.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
-        case 12: tile(f, Twelve.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 7: tile(f, Seven.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 8: tile(f, Eight.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 9: tile(f, Nine.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 10: tile(f, Ten.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 11: tile(f, Eleven.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+        case 12: tile(f, Twelve.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
         default:
             precondition(width == 13, "ChannelLanesTile: no kernel for width \(width)")
-            tile(f, Thirteen.self, w: w, x: x, ldx: ldx, k: k, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
+            tile(f, Thirteen.self, w: w, x: x, start: start, addend: addend, rows: rows, y: y, ldy: ldy)
         }
     }
 
@@ -87,44 +109,47 @@ enum ChannelLanesTile {
     /// on its own, as the pointwise tiles are).
     @inline(never)
     static func tile<F: VectorFunction, N: ColumnCount>(
-        _ f: F, _: N.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
+        _ f: F, _: N.Type, w: UnsafePointer<Float>, x: LanesRows,
         start: Lanes, addend: UnsafePointer<Float>?, rows: Int, y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
         let n = N.columns  // 7 to 13
         var c0 = start, c1 = start, c2 = start, c3 = start, c4 = start, c5 = start, c6 = start
         var c7 = start, c8 = start, c9 = start, c10 = start, c11 = start, c12 = start
-        var wp = w, xp = x
-        for _ in 0..<k {
-            let wv = UnsafeRawPointer(wp).loadUnaligned(as: Lanes.self)
-            c0 = fma(c0, xp[0], wv)
-            c1 = fma(c1, xp[1], wv)
-            c2 = fma(c2, xp[2], wv)
-            c3 = fma(c3, xp[3], wv)
-            c4 = fma(c4, xp[4], wv)
-            c5 = fma(c5, xp[5], wv)
-            c6 = fma(c6, xp[6], wv)
-            if n > 7 { c7 = fma(c7, xp[7], wv) }
-            if n > 8 { c8 = fma(c8, xp[8], wv) }
-            if n > 9 { c9 = fma(c9, xp[9], wv) }
-            if n > 10 { c10 = fma(c10, xp[10], wv) }
-            if n > 11 { c11 = fma(c11, xp[11], wv) }
-            if n > 12 { c12 = fma(c12, xp[12], wv) }
-            wp += lanes
-            xp += ldx
+        var wp = w, channel = x.x
+        let taps = x.taps, tapCount = x.tapCount
+        for _ in 0..<x.channels {
+            for t in 0..<tapCount {
+                let xp = channel + taps[t]
+                let wv = UnsafeRawPointer(wp).loadUnaligned(as: Lanes.self)
+                c0 = fma(c0, xp[0], wv)
+                c1 = fma(c1, xp[1], wv)
+                c2 = fma(c2, xp[2], wv)
+                c3 = fma(c3, xp[3], wv)
+                c4 = fma(c4, xp[4], wv)
+                c5 = fma(c5, xp[5], wv)
+                c6 = fma(c6, xp[6], wv)
+                if n > 7 { c7 = fma(c7, xp[7], wv) }
+                if n > 8 { c8 = fma(c8, xp[8], wv) }
+                if n > 9 { c9 = fma(c9, xp[9], wv) }
+                if n > 10 { c10 = fma(c10, xp[10], wv) }
+                if n > 11 { c11 = fma(c11, xp[11], wv) }
+                if n > 12 { c12 = fma(c12, xp[12], wv) }
+                wp += lanes
+            }
+            channel += x.plane
         }
-        // Column j's sums: lane r is output channel r.
-        @inline(__always) func finish(_ j: Int, _ sums: Lanes) {
-            var v = sums
-            if let addend { for r in 0..<rows { v[r] += addend[r * ldy + j] } }
-            v = apply(f, v)
-            for r in 0..<rows { y[r * ldy + j] = v[r] }
+        // Column j's sums: lane r is output channel r; transposed to runs of y per channel.
+        #if NETDISSECT_ISA_AVX512
+        let zero = Lanes()
+        storeTransposed(f, (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, zero, zero, zero),
+                        count: n, addend: addend, rows: rows, y: y, ldy: ldy)
+        #else
+        storeTransposed(f, (c0, c1, c2, c3, c4, c5, c6, c7), count: min(n, 8), addend: addend, rows: rows,
+                        y: y, ldy: ldy)
+        if n > 8 {
+            storeTransposed(f, (c8, c9, c10, c11, c12, start, start, start), count: n - 8,
+                            addend: addend.map { $0 + 8 }, rows: rows, y: y + 8, ldy: ldy)
         }
-        finish(0, c0); finish(1, c1); finish(2, c2); finish(3, c3); finish(4, c4); finish(5, c5); finish(6, c6)
-        if n > 7 { finish(7, c7) }
-        if n > 8 { finish(8, c8) }
-        if n > 9 { finish(9, c9) }
-        if n > 10 { finish(10, c10) }
-        if n > 11 { finish(11, c11) }
-        if n > 12 { finish(12, c12) }
+        #endif
     }
 }

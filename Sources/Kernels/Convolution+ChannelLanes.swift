@@ -21,10 +21,10 @@ extension Convolution {
         g.groups == 1 && g.outputHeight * g.outputWidth >= ChannelLanesTile.minimumColumns
     }
 
-    /// The shortest reduction the channel lanes are chosen for: their transposed store (16
-    /// scalar stores per column) costs more than the half-width tiles lose below it (5x5 maps,
-    /// one AMD EPYC core: 32 -> 64 1x1 42-45 GFLOP/s on tiled columns against 40-41 on the
-    /// lanes; 64 -> 64 46-48 against 59).
+    /// The shortest reduction the channel lanes are chosen for: below it their transposed store
+    /// is not amortised (5x5 maps, one AMD EPYC core, with the store transposing in registers:
+    /// 16 -> 64 1x1 38 GFLOP/s on the lanes against 41 on the pointwise tiles, 32 -> 64 58
+    /// against 58, 64 -> 64 76 against 67).
     static let channelLanesMinimumDepth = 64
 
     /// Whether one image of `g` runs faster on the channel-lanes tiles than on the pointwise ones
@@ -129,7 +129,7 @@ private struct ChannelLanesBlock: ActivationVisitor {
             let addend = first ? a.residual.map { $0 + out + r0 * hw } : UnsafePointer(y)
             var j = 0
             for width in widths {
-                ChannelLanesTile.run(f, width: width, w: w, x: col + k0 * hw + j, ldx: hw, k: depth,
+                ChannelLanesTile.run(f, width: width, w: w, x: .matrix(col + k0 * hw + j, rows: depth, ld: hw),
                                      start: start, addend: addend.map { $0 + j }, rows: rows, y: y + j, ldy: hw)
                 j += width
             }

@@ -1,7 +1,7 @@
 // x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
-// times. Nine algorithms, chosen from the shape (and the batch size the caller expects), each
+// times. Ten algorithms, chosen from the shape (and the batch size the caller expects), each
 // tested against `Reference.conv`:
 //   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
 //     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
@@ -24,6 +24,9 @@
 //     leaves 5 to 15 over a multiple of 16 (5x5, 3x3, 11x11), pointwise or not: the output
 //     channels in the lanes, each column its own register, so no product runs on half-width
 //     tiles (Convolution+ChannelLanes.swift, ChannelLanesTile.swift).
+//   - direct lanes: with AVX-512, strided windows wider than a pixel (stride-2 3x3, 7x7 stems),
+//     at any batch: the channel-lanes tiles read the input itself, zero-padded and split into
+//     stride phases (StridePhases.swift), with no column matrix (Convolution+DirectLanes.swift).
 //   - im2col tiles: large maps, one group, reductions up to 1024 deep (stems, strided 3x3):
 //     a panel of output rows unrolled, packed and multiplied by the pointwise register tiles,
 //     epilogue included (Convolution+Im2colTiles.swift).
@@ -63,6 +66,9 @@ public struct Convolution: Sendable {
         /// Column matrix (or a pointwise input) on tiles with the output channels in the lanes;
         /// small maps of one image that 16-column tiles cover badly.
         case channelLanes
+        /// The channel-lanes tiles on the input itself, padded and split into stride phases;
+        /// strided convolutions of one image.
+        case directLanes
     }
 
     /// Shapes, window and groups.
@@ -129,7 +135,7 @@ public struct Convolution: Sendable {
             self.weights = PointwiseWeights.pack(weights, groups: shape.groups,
                                                  outputsPerGroup: shape.groupOutputChannels,
                                                  inputs: shape.reductionLength)
-        case .channelLanes:
+        case .channelLanes, .directLanes:
             self.weights = PointwiseWeights.pack(weights, groups: 1, outputsPerGroup: shape.outputChannels,
                                                  inputs: shape.reductionLength, rows: ChannelLanesTile.lanes)
         case .interleavedDepthwise:
@@ -171,6 +177,7 @@ public struct Convolution: Sendable {
             // U only 16/9 of the weights.
             if tiles >= minimumSmallMapWinogradTiles { return .winograd }
         }
+        if prefersDirectLanes(g) { return .directLanes }
         if expectedBatch == 1 && prefersChannelLanes(g)
             && (isPointwise(g) || (usesTiledColumns(g) && !usesWinogradLine(g))) {
             return .channelLanes
@@ -188,6 +195,7 @@ public struct Convolution: Sendable {
         var all: [Algorithm] = [.im2col]
         if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
         if channelLanesApplies(g) { all.append(.channelLanes) }
+        if directLanesApplies(g) { all.append(.directLanes) }
         if Winograd.applies(to: g) { all.append(contentsOf: [.winograd, .winograd4x4]) }
         if WinogradLine(g) != nil { all.append(.winogradLine) }
         if isPointwise(g) { all.append(.pointwise) }
@@ -229,6 +237,8 @@ public struct Convolution: Sendable {
             return parallelism.threads * im2colTilesPlan(batch: batch, parallelism: parallelism).perWorker
         case .channelLanes:
             return channelLanesPlan(parallelism: parallelism).columnFloats
+        case .directLanes:
+            return directLanesPlan(parallelism: parallelism).phaseFloats
         }
     }
 
@@ -257,6 +267,7 @@ public struct Convolution: Sendable {
                 case .tiledColumns: runTiledColumns(args, parallelism: parallelism)
                 case .im2colTiles: runIm2colTiles(args, parallelism: parallelism)
                 case .channelLanes: runChannelLanes(args, parallelism: parallelism)
+                case .directLanes: runDirectLanes(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd, .winograd4x4: runWinograd(args, parallelism: parallelism)

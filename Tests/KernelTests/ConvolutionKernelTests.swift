@@ -68,6 +68,11 @@ import KernelSupport
                                      algorithm: Convolution.isPointwise(g) ? .pointwise : .tiledColumns))
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
         }
+        // Strided windows the direct lanes take also run on the column matrix, tiled and not.
+        if conv.algorithm == .directLanes {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2colTiles))
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
+        }
         // Large maps with short reductions run on register tiles; sgemm must stay right on them too.
         if conv.algorithm == .im2colTiles {
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
@@ -501,8 +506,10 @@ import KernelSupport
             Case(shape: Self.conv(100, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
             Case(shape: Self.conv(3, 64, 17, 130, k: (3, 3), pads: (1, 1, 1, 1))),
         ]
+        // (With AVX-512 the strided ones take the direct lanes; `check` runs them here too.)
         for c in cases {
-            #expect(Convolution.algorithm(for: c.shape, expectedBatch: c.batch) == .im2colTiles, "\(c)")
+            #expect(Convolution.algorithm(for: c.shape, expectedBatch: c.batch)
+                    == (Convolution.prefersDirectLanes(c.shape) ? .directLanes : .im2colTiles), "\(c)")
         }
         #expect(Convolution.algorithm(for: Self.conv(114, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
         let few = Convolution(shape: cases[4].shape,

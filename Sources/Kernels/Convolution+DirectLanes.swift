@@ -1,0 +1,162 @@
+// x (N, C, H, W), w (OC, C, KH, KW) -> y (N, OC, OH, OW) for strided convolutions (ResNet's
+// stride-2 3x3, Inception-v3's Mixed_6a and Mixed_7a), on `ChannelLanesTile` with no column
+// matrix: the tiles' rows are read from the input itself, padded and split into stride phases.
+//
+// The column matrix of a stride-2 3x3 is 9/4 of its input, unrolled a few floats at a time from
+// every other column, and the pointwise tiles then read it once more to pack it; onnxruntime runs
+// these layers directly on its blocked layout, 20-60 % faster (AMD EPYC, two threads: 128x56x56
+// -> 28x28 1.54 ms against our 2.07, 256x28x28 -> 14x14 1.25 against 1.97). Here, per image:
+//   1. the workers copy the input into `StridePhases` (zero-padded, every row split into the
+//      horizontal stride's phases), a run of channels each: then a row of output pixels reads
+//      consecutive floats at every tap;
+//   2. the workers take items of (L-channel weight panels, a band of output rows) and run every
+//      row's tiles of 7 to 13 output pixels (`ChannelLanesTile.split` of the row), k = (channel,
+//      tap) as the weights are packed, channels in blocks whose phases stay in L2 (about
+//      `tiledBlockBudget` floats). Partial sums go through y, as in the channel lanes.
+
+import KernelSupport
+
+extension Convolution {
+    /// Whether `g` can run on the direct lanes: one group, rows of at least 7 output pixels (the
+    /// narrowest tile).
+    static func directLanesApplies(_ g: ConvShape) -> Bool {
+        g.groups == 1 && g.outputWidth >= ChannelLanesTile.widths.lowerBound
+    }
+
+    /// Whether `g` runs faster on the direct lanes than on its column matrix: with AVX-512,
+    /// strided windows wider than a pixel with K of `channelLanesMinimumDepth` or more, at any
+    /// batch (AMD EPYC, two threads, ms: 128x56x56 -> 28x28 3x3 1.26 against 2.07 on im2col,
+    /// 288x35x35 -> 17x17 2.81 against 4.85, the 7x7 stem 1.33-1.42 against 1.45-1.48; batch 32
+    /// 38.7 against 45.5 and 96.6 against 105.9). Not 1x1 stride 2 (1.43 against 1.10 on im2col
+    /// tiles: its x already is a matrix read in place), nor K = 27 (Inception-v3's first layer:
+    /// 0.44 against 0.27).
+    static func prefersDirectLanes(_ g: ConvShape) -> Bool {
+        #if NETDISSECT_ISA_AVX512
+        let w = g.window
+        return directLanesApplies(g) && w.strideWidth > 1 && w.kernelHeight * w.kernelWidth > 1
+            && g.reductionLength >= channelLanesMinimumDepth
+        #else
+        return false
+        #endif
+    }
+
+    /// How one call is cut into work items.
+    struct DirectLanesPlan: Equatable {
+        /// Input channels per copying item, and items per image.
+        var channelsPerChunk: Int, chunks: Int
+        /// Panels of L output channels, panels per item, and panel ranges per image.
+        var panels: Int, panelsPerItem: Int, panelItems: Int
+        /// Output rows per item, and bands of them per image.
+        var rowsPerBand: Int, bands: Int
+        /// Whether an item runs each panel over all its rows (the weights outweigh the input:
+        /// a panel's stay in L2 while the rows pass) rather than all panels over each tile (a
+        /// tile's rows of x stay in cache while the panels pass).
+        var panelsOuter: Bool
+        /// Floats of the phases (shared).
+        var phaseFloats: Int
+    }
+
+    func directLanesPlan(parallelism: Parallelism) -> DirectLanesPlan {
+        let g = shape, phases = StridePhases(g)
+        let c = g.inputChannels, oh = g.outputHeight
+        let perChunk = max(1, (c + 2 * parallelism.threads - 1) / (2 * parallelism.threads))
+        let panels = (g.outputChannels + ChannelLanesTile.lanes - 1) / ChannelLanesTile.lanes
+        let panelsOuter = g.weightCount > c * phases.plane
+        // Items split what the inner loop does not share: panel ranges when panels are outer,
+        // bands of rows otherwise; the other too when that leaves too few items for the workers.
+        let target = parallelism.threads > 1 ? 4 * parallelism.threads : 1
+        func chunk(_ count: Int, items: Int) -> Int {
+            parallelism.balancedChunk(count, largest: (count + items - 1) / items)
+        }
+        var perItem = panels, rowsPerBand = oh
+        if panelsOuter {
+            perItem = chunk(panels, items: target)
+            let ranges = (panels + perItem - 1) / perItem
+            if ranges < target { rowsPerBand = chunk(oh, items: (target + ranges - 1) / ranges) }
+        } else {
+            rowsPerBand = chunk(oh, items: target)
+            let bands = (oh + rowsPerBand - 1) / rowsPerBand
+            if bands < target { perItem = chunk(panels, items: (target + bands - 1) / bands) }
+        }
+        return DirectLanesPlan(
+            channelsPerChunk: perChunk, chunks: (c + perChunk - 1) / perChunk,
+            panels: panels, panelsPerItem: perItem, panelItems: (panels + perItem - 1) / perItem,
+            rowsPerBand: rowsPerBand, bands: (oh + rowsPerBand - 1) / rowsPerBand,
+            panelsOuter: panelsOuter, phaseFloats: c * phases.plane)
+    }
+
+    func runDirectLanes(_ a: Arguments, parallelism: Parallelism) {
+        let g = shape
+        let plan = directLanesPlan(parallelism: parallelism), phases = StridePhases(g)
+        let widths = ChannelLanesTile.split(g.outputWidth)
+        let copy = a.scratch!
+        phases.taps.withUnsafeBufferPointer { taps in
+            for image in 0..<a.batch {
+                let x = a.x + image * g.inputCount
+                parallelism.forEach(plan.chunks) { chunk, _ in
+                    let c0 = chunk * plan.channelsPerChunk
+                    phases.copy(x, height: g.inputHeight, width: g.inputWidth,
+                                channels: c0..<min(g.inputChannels, c0 + plan.channelsPerChunk), to: copy)
+                }
+                parallelism.forEach(plan.panelItems * plan.bands) { item, _ in
+                    let range = item / plan.bands, band = item % plan.bands
+                    let p0 = range * plan.panelsPerItem, r0 = band * plan.rowsPerBand
+                    activation.accept(DirectLanesItem(
+                        a: a, phases: phases, copy: UnsafePointer(copy), taps: taps.baseAddress!,
+                        out: image * g.outputCount, panels: p0..<min(plan.panels, p0 + plan.panelsPerItem),
+                        rows: r0..<min(g.outputHeight, r0 + plan.rowsPerBand), panelsOuter: plan.panelsOuter,
+                        shape: g, widths: widths))
+                }
+            }
+        }
+    }
+}
+
+/// A range of panels over a band of output rows, the whole depth at once.
+private struct DirectLanesItem: ActivationVisitor {
+    let a: Convolution.Arguments
+    let phases: StridePhases
+    /// The image's phases, their taps, the offset of its output.
+    let copy: UnsafePointer<Float>, taps: UnsafePointer<Int>, out: Int
+    let panels: Range<Int>, rows: Range<Int>, panelsOuter: Bool
+    let shape: ConvShape
+    /// The tiles of one output row.
+    let widths: [Int]
+
+    func visit<F: VectorFunction>(_ f: F) {
+        if panelsOuter {
+            for panel in panels {
+                for oy in rows { forEachTile(of: oy) { run(f, panel: panel, row: oy, column: $0, width: $1) } }
+            }
+        } else {
+            for oy in rows {
+                forEachTile(of: oy) { ox, width in
+                    for panel in panels { run(f, panel: panel, row: oy, column: ox, width: width) }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func forEachTile(of row: Int, _ body: (_ column: Int, _ width: Int) -> Void) {
+        var ox = 0
+        for width in widths {
+            body(ox, width)
+            ox += width
+        }
+    }
+
+    /// One tile: L output channels from `panel`'s first, `width` pixels from (row, column).
+    @inline(__always)
+    private func run<F: VectorFunction>(_ f: F, panel: Int, row oy: Int, column ox: Int, width: Int) {
+        let lanes = ChannelLanesTile.lanes, g = shape
+        let hw = g.outputHeight * g.outputWidth, r0 = panel * lanes
+        let at = out + r0 * hw + oy * g.outputWidth + ox
+        let x = LanesRows(x: copy + phases.start(row: oy, column: ox), channels: g.inputChannels,
+                          plane: phases.plane, taps: taps, tapCount: phases.taps.count)
+        let count = min(lanes, g.outputChannels - r0)
+        ChannelLanesTile.run(f, width: width, w: a.weights + panel * g.reductionLength * lanes, x: x,
+                             start: ChannelLanesTile.start(a.bias + r0, rows: count),
+                             addend: a.residual.map { $0 + at }, rows: count, y: a.y + at, ldy: hw)
+    }
+}
