@@ -67,7 +67,7 @@ public struct Convolution: Sendable {
         /// small maps of one image that 16-column tiles cover badly.
         case channelLanes
         /// The channel-lanes tiles on the input itself, padded and split into stride phases;
-        /// strided convolutions of one image.
+        /// strided windows, image by image at any batch.
         case directLanes
     }
 
@@ -81,7 +81,7 @@ public struct Convolution: Sendable {
     /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
-    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes; the transformed (16, OC, C) matrices
+    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes and direct lanes; the transformed (16, OC, C) matrices
     /// U for winograd (36 for winograd4x4, m + r - 1 for winogradLine), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
