@@ -60,7 +60,7 @@ extension Convolution {
     }
 
     func directLanesPlan(parallelism: Parallelism) -> DirectLanesPlan {
-        let g = shape, phases = StridePhases(g)
+        let g = shape, phases = stridePhases!
         let c = g.inputChannels, oh = g.outputHeight
         let perChunk = max(1, (c + 2 * parallelism.threads - 1) / (2 * parallelism.threads))
         let panels = (g.outputChannels + ChannelLanesTile.lanes - 1) / ChannelLanesTile.lanes
@@ -90,7 +90,7 @@ extension Convolution {
 
     func runDirectLanes(_ a: Arguments, parallelism: Parallelism) {
         let g = shape
-        let plan = directLanesPlan(parallelism: parallelism), phases = StridePhases(g)
+        let plan = directLanesPlan(parallelism: parallelism), phases = stridePhases!
         let widths = ChannelLanesTile.split(g.outputWidth)
         let copy = a.scratch!
         phases.taps.withUnsafeBufferPointer { taps in

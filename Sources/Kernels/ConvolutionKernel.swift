@@ -92,6 +92,8 @@ public struct Convolution: Sendable {
     let interleavedPlane: InterleavedPlane?
     /// Winograd line only: the tile, its transforms and the lines' geometry.
     let line: WinogradLine?
+    /// Direct lanes only: the layout of the input's padded, phase-split copy and its taps.
+    let stridePhases: StridePhases?
 
     /// Prepares a convolution; `weights` is (OC, C/groups, KH, KW), `bias` (OC) or nil.
     ///
@@ -147,6 +149,7 @@ public struct Convolution: Sendable {
         self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
+        self.stridePhases = algorithm == .directLanes ? StridePhases(shape) : nil
         self.interleavedPlane = algorithm != .interleavedDepthwise ? nil : InterleavedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)

@@ -82,12 +82,12 @@ struct StridePhases: Equatable {
         case 2:
             copyRowPlain(s, count: count, to: d, from: 0, to: min(first, width))
             var i = first
-            // 16 columns of both phases from 32 consecutive floats (unzipped as the lanes' store
-            // does, not by the standard library's `evenHalf`: see `ChannelLanesTile.unzip`).
+            // 16 columns of both phases from 32 consecutive floats (`unzip16`, not the standard
+            // library's `evenHalf`: see there).
             while i + 16 <= width && 2 * i + 32 - padLeft <= count {
                 let a = UnsafeRawPointer(s + 2 * i - padLeft).loadUnaligned(as: SIMD16<Float>.self)
                 let b = UnsafeRawPointer(s + 2 * i + 16 - padLeft).loadUnaligned(as: SIMD16<Float>.self)
-                let (even, odd) = Self.unzip(a, b)
+                let (even, odd) = unzip16(a, b)
                 UnsafeMutableRawPointer(d + i).storeBytes(of: even, as: SIMD16<Float>.self)
                 UnsafeMutableRawPointer(d + width + i).storeBytes(of: odd, as: SIMD16<Float>.self)
                 i += 16
@@ -96,13 +96,6 @@ struct StridePhases: Equatable {
         default:
             copyRowPlain(s, count: count, to: d, from: 0)
         }
-    }
-
-    /// The evens and the odds of a, b taken as one vector of 32 floats, lane by lane.
-    @inline(__always)
-    static func unzip(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
-        (SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], b[0], b[2], b[4], b[6], b[8], b[10], b[12], b[14]),
-         SIMD16(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15], b[1], b[3], b[5], b[7], b[9], b[11], b[13], b[15]))
     }
 
     /// The plain version: phase columns `from ..< to` of every phase, zero outside the row.
