@@ -50,7 +50,7 @@ func kernelDefine(_ isa: String) -> [SwiftSetting] {
 }
 let kernelISAs = ["Baseline", "AVX2", "AVX512"]
 let kernelTargets: [Target] = kernelISAs.map { isa in
-    .target(name: kernelModule(isa), dependencies: ["KernelSupport", "CCBlas"], swiftSettings: kernelVariant(isa))
+    .target(name: kernelModule(isa), dependencies: ["KernelSupport", "CCBlas", "CPrefetch"], swiftSettings: kernelVariant(isa))
 }
 /// Every kernel against the plain reference, once per variant (skipped where the CPU lacks it).
 let kernelTestTargets: [Target] = kernelISAs.map { isa in
@@ -74,6 +74,9 @@ let baseTargets: [Target] = [
     .systemLibrary(name: "CLapack", path: "Sources/CLapack", pkgConfig: "openblas",
                    providers: [.apt(["libopenblas-dev"])]),
 
+    // A cache prefetch hint for the kernels (not a system library: a builtin Swift cannot spell;
+    // a header of one static inline function, so it is a module map with nothing to link).
+    .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
     // CPUID for the kernel dispatch (not a system library: one C function Swift cannot write).
     .target(name: "CCPUFeatures", path: "Sources/CCPUFeatures"),
     // libcurl through dlopen, for downloads only (linking it would load it, and the ~30 libraries
