@@ -7,7 +7,9 @@
 // read row by row, the way the prefetcher follows, so the tiles then read contiguous memory;
 // reading x in place instead, each k of a tile is a different stream, and a batch whose maps
 // are in memory rather than cache ran much slower (benchmarks/README.md, "Pointwise
-// packing"). Every tile leaves the kernel finished:
+// packing"). Except where the packing costs more than it saves (`PointwiseBlock.readsInPlace`):
+// few output channels, or up to 256 with their weights in L2, the next tile's lines prefetched
+// ("Pointwise in place"). Every tile leaves the kernel finished:
 // bias, residual and activation are applied to the accumulators before the one store. sgemm,
 // by contrast, re-packs x with a copy of its own, needs the bias written first and a second
 // pass over y for the epilogue, which is most of the work when K is 16 to 64 (MobileNet's
@@ -141,6 +143,7 @@ extension Convolution {
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
                 packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, planReadsInPlace: plan.readsInPlace,
+                wholeLayer: true,
                 scratch: a.scratch! + worker * plan.scratchFloats,
                 k: k, hw: hw, columns: c1 - c0,
                 rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
@@ -181,15 +184,36 @@ struct PointwiseBlock: ActivationVisitor {
     let packed: UnsafeMutablePointer<Float>?
     /// Whether the plan has every item read x in place (`PointwisePlan.readsInPlace`).
     var planReadsInPlace = false
+    /// Whether the block is a pointwise layer's own (`runPointwise`), not a product inside another
+    /// kernel (Winograd's, an inverted residual block's): only there may `readsInPlace` choose
+    /// in place for many output channels.
+    var wholeLayer = false
     let scratch: UnsafeMutablePointer<Float>
     let k: Int, hw: Int, columns: Int, rows: Int
 
     /// Whether x is read in place rather than packed (see `visitInPlace`): up to 3 panels of
     /// output channels, or up to 6 when x's rows (K of them, `ldx` apart) fit in L2; from L3, a
     /// tile's K rows are K streams the prefetcher does not follow (144 -> 24 on 56x56 ran 6 %
-    /// slower in place on one core, 32 -> 16 on 112x112 20 % faster).
+    /// slower in place on one core, 32 -> 16 on 112x112 20 % faster). In a pointwise layer, also
+    /// up to 256 output channels whose weights fit in L2, unless a residual comes with more
+    /// outputs than inputs (`inPlaceSuits`).
     var readsInPlace: Bool {
-        packed == nil && (planReadsInPlace || rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
+        packed == nil && (planReadsInPlace || rows <= 3 * PointwiseTile.rows
+            || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18
+            || wholeLayer && Self.inPlaceSuits(rows: rows, k: k, residual: residual != nil))
+    }
+
+    /// Whether a pointwise layer's block of `rows` output channels and K = `k` reads x in place
+    /// (tile by tile, every panel while the tile is in L1, the next tile's lines prefetched),
+    /// saving the packing of its K x columns floats. The tile order re-reads every panel of weights
+    /// for each tile (so they must fit in L2: at most 2^18 floats) and writes each tile's output
+    /// to `rows` rows (and reads as many of the residual: 256 -> 1024 with a residual ran 16 %
+    /// slower in place). ResNet-50 and Inception-v3 in the network, one AMD EPYC core
+    /// (benchmarks/README.md, "Pointwise in place"): 256 -> 64 at 56x56 17 % faster, 768 -> 160
+    /// at 12x12 21 %, 1024 -> 256 at 14x14 4 %; 64 -> 256 with a residual 17 % slower, 2048 ->
+    /// 512 at 7x7 12 %.
+    static func inPlaceSuits(rows: Int, k: Int, residual: Bool) -> Bool {
+        rows <= 256 && rows * k <= 1 << 18 && (!residual || rows <= k)
     }
 
     func visit<F: VectorFunction>(_ f: F) {

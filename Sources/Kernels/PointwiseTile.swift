@@ -19,8 +19,9 @@
 //            row of x from L2 (a visible share of ResNet's 512x7x7 3x3: benchmarks/README.md,
 //            "Pointwise tiles"), here one of each and 4 bytes.
 //
-// The 16-column kernels hint the panel's line 1 KiB ahead at every k (`WeightPrefetch`): in a
-// network a late layer's weights come from memory at every image.
+// The 16-column kernels hint the panel's line 1 KiB ahead at every k (`Prefetch.weights`): in a
+// network a late layer's weights come from memory at every image; and the next tile's line of
+// the same row of x (`Prefetch.nextTile`), for x read in place.
 //
 // Every tile leaves finished: bias, residual and activation are applied before the one store.
 // The kernels are never inlined, so each is register-allocated on its own (inlined into the
@@ -116,7 +117,8 @@ enum PointwiseTile {
         var c0 = b, c1 = b, c2 = b, c3 = b
         var wp = w, xp = x
         for _ in 0..<k {
-            WeightPrefetch.ahead(wp)
+            Prefetch.weights(wp)
+            Prefetch.nextTile(xp)
             let x0 = UnsafeRawPointer(xp).loadUnaligned(as: Vec16.self)
             a0 = a0.addingProduct(Vec16(repeating: wp[0]), x0)
             a1 = a1.addingProduct(Vec16(repeating: wp[1]), x0)
@@ -172,7 +174,8 @@ enum PointwiseTile {
         var a50 = Vec8(repeating: rows > 5 ? bias[5] : 0), a51 = a50
         var wp = w, xp = x
         for _ in 0..<k {
-            WeightPrefetch.ahead(wp)
+            Prefetch.weights(wp)
+            Prefetch.nextTile(xp)
             let x0 = xp.vec8(0), x1 = xp.vec8(8)
             var b = Vec8(repeating: wp[0])
             a00 = VectorMath.fma(a00, b, x0); a01 = VectorMath.fma(a01, b, x1)

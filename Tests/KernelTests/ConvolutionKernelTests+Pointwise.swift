@@ -34,10 +34,11 @@ extension ConvolutionKernelTests {
         // join it (tiles of 17 to 20: 1x17, 2x9, 1x19, 2x10, 7x7, 14x14).
         for (h, w) in [(1, 1), (1, 2), (1, 3), (1, 7), (2, 4), (3, 3), (3, 5), (4, 4), (2, 9), (2, 10),
                        (1, 17), (1, 19), (7, 7), (5, 9), (14, 14)] {
-            // Up to 18 output channels x is read in place (`PointwiseBlock.readsInPlace`), 40 packed.
-            for oc in [1, 5, 6, 7, 13, 40] {
+            // Up to 18 output channels x is read in place (`PointwiseBlock.readsInPlace`); 40 with
+            // a residual (more outputs than inputs) packed, 48 without one in place.
+            for oc in [1, 5, 6, 7, 13, 40, 48] {
                 cases.append(Case(shape: Self.conv(9, oc, h, w, k: (1, 1)), activation: .clip(min: 0, max: 6),
-                                  residual: oc % 2 == 1))
+                                  residual: oc % 2 == 1 || oc == 40))
             }
         }
         // Grouped, partial panels in every group.
@@ -57,6 +58,35 @@ extension ConvolutionKernelTests {
         cases.append(Case(shape: Self.conv(1400, 27, 7, 7, k: (1, 1)), activation: .relu, residual: true))
         cases.append(Case(shape: Self.conv(2100, 27, 4, 8, k: (1, 1)), residual: true))
         withEvery("case", in: cases) { check($0) }
+    }
+
+    /// Which pointwise layers read x in place rather than packing it, whatever the plan: up to
+    /// 256 output channels whose weights fit in L2, not with a residual and more outputs than
+    /// inputs (ResNet-50's expansions), and not a late layer's megabytes of weights.
+    @Test func pointwiseLayersReadInPlaceWhereItPays() {
+        #expect(PointwiseBlock.inPlaceSuits(rows: 64, k: 256, residual: false))
+        #expect(PointwiseBlock.inPlaceSuits(rows: 256, k: 1024, residual: true), "1024 -> 256: 1 MB of weights")
+        #expect(PointwiseBlock.inPlaceSuits(rows: 192, k: 768, residual: false))
+        #expect(PointwiseBlock.inPlaceSuits(rows: 256, k: 64, residual: false), "an expansion without a residual")
+        #expect(!PointwiseBlock.inPlaceSuits(rows: 256, k: 64, residual: true), "an expansion with a residual")
+        #expect(!PointwiseBlock.inPlaceSuits(rows: 1024, k: 256, residual: false), "a tile would write 1024 rows")
+        #expect(!PointwiseBlock.inPlaceSuits(rows: 256, k: 2048, residual: false), "2 MB of weights per tile")
+        // The rule is the pointwise layer's alone: a product inside another kernel keeps packing.
+        let x = [Float](repeating: 1, count: 64 * 256), w = [Float](repeating: 0, count: 64 * 6 * 12)
+        var y = [Float](repeating: 0, count: 64 * 256)
+        x.withUnsafeBufferPointer { xb in
+            w.withUnsafeBufferPointer { wb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    let block = PointwiseBlock(weights: wb.baseAddress!, panelFloats: 6 * 64, bias: wb.baseAddress!,
+                                               x: xb.baseAddress!, ldx: 256, y: yb.baseAddress!, residual: nil,
+                                               packed: nil, scratch: yb.baseAddress!, k: 64, hw: 256, columns: 256, rows: 64)
+                    #expect(!block.readsInPlace)
+                    var layer = block
+                    layer.wholeLayer = true
+                    #expect(layer.readsInPlace)
+                }
+            }
+        }
     }
 
     @Test func pointwisePlanBlocksAndSplits() {

@@ -1,0 +1,38 @@
+// Prefetch hints for the register tiles' two streams.
+//
+// Weights: a late layer's weights are megabytes (ResNet-50's 2048 -> 512 at 7x7: 4 MB) read once
+// per image, and in a network they come from memory each time: the previous image's pass
+// through the other layers has evicted them. The hardware prefetcher follows the panel's
+// sequential reads but not far enough ahead to hide that latency, while the tile re-reads a
+// panel from cache for each block of columns and then starts the next one cold. A hint a fixed
+// distance ahead of the read position keeps the lines coming. In ResNet-50 at batch 1 on one AMD
+// EPYC core the 2048 -> 512 1x1 layer ran 1.19 -> 1.10 ms with it (onnxruntime 0.98; alone, its
+// weights in cache, 0.95), the 512x7x7 3x3 layers on F(2x2) 15 % faster (benchmarks/README.md,
+// "Weight prefetch"). Not in the channel-lanes tile: no gain this host could show there.
+//
+// x read in place: a 16-column tile reading x where it is (rows `ldx` apart) reads K lines from
+// K different rows, K streams the hardware prefetcher does not follow. The tile hints the same
+// row's next 16 columns (the next tile's line) at every k, so when the tile after it starts,
+// its lines are on their way or in cache (benchmarks/README.md, "Pointwise in place").
+import CPrefetch
+
+enum Prefetch {
+    /// How far ahead of the weights' read position the hint points, in bytes: about 300 cycles
+    /// of a pointwise tile's reads (24 bytes per k), near one memory latency.
+    static let weightDistance = 1024
+
+    /// Hints the weights' line `weightDistance` bytes after `p` (past the end of the weights is
+    /// harmless: a prefetch never faults).
+    @inline(__always)
+    static func weights(_ p: UnsafePointer<Float>) {
+        nd_prefetch(UnsafeRawPointer(p) + weightDistance)
+    }
+
+    /// Hints the line of x 16 floats after `p`: the next tile's part of the row being read (past
+    /// the end of the row or of x is harmless, as above; for a packed tile it is the next k's
+    /// row, already on its way).
+    @inline(__always)
+    static func nextTile(_ p: UnsafePointer<Float>) {
+        nd_prefetch(UnsafeRawPointer(p + PointwiseTile.columns))
+    }
+}
