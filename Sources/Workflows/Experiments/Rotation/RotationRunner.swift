@@ -23,11 +23,11 @@ public struct RotateRequest: Sendable {
 /// Runs `netdissect rotate`.
 public enum RotationRunner {
     /// Parses, checks, runs; reports progress to `printer` (stderr by default), hands every run
-    /// event to `observe` as well (on the run's thread, in order; a driver that steers the run
+    /// event to `onEvent` as well (on the run's thread, in order; a driver that steers the run
     /// through `control`), and gives the table's lines to `output`.
     /// - Throws: `DissectFailure` only (one-line message).
     public static func run(_ r: RotateRequest, printer: ProgressPrinter = ProgressPrinter(),
-                           control: RunControl = RunControl(), observe: @escaping (RunEvent) -> Void = { _ in },
+                           control: RunControl = RunControl(), onEvent: @escaping (RunEvent) -> Void = { _ in },
                            output: (String) -> Void) throws {
         do {
             let (dissector, manifest) = try prepare(r)
@@ -40,7 +40,7 @@ public enum RotationRunner {
                         control.cancel()
                     }
                 }
-                observe(event)
+                onEvent(event)
                 printer.handle(event)
             }
             if let manifestError { throw manifestError }

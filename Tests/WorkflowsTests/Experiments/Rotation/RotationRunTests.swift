@@ -146,7 +146,7 @@ private let quiet = ProgressPrinter(isTerminal: false, write: { _ in })
         let control = RunControl()
         #expect(throws: DissectFailure.self) {
             try RotationRunner.run(plantedRequest(dir, out: dir + "/resumed", alphas: "0,0.4,1", seed: 5), printer: quiet,
-                                   control: control, observe: { event in
+                                   control: control, onEvent: { event in
                                        if case let .progress(p) = event, p.pass == 2 { control.cancel() }
                                    }) { _ in }
         }
