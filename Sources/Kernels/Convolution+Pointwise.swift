@@ -136,18 +136,31 @@ extension Convolution {
             let c0 = columnBlock * plan.columns, c1 = plan.end(of: columnBlock, hw: hw)
             let p0 = panelBlock * plan.panelsPerItem, p1 = min(groupPanels, p0 + plan.panelsPerItem)
             let outputOffset = image * g.outputCount + group * ocg * hw
+            let rows = min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows
+            let inPlace = plan.readsInPlace || Self.pointwiseInPlaceSuits(rows: rows, k: k, residual: a.residual != nil)
             activation.accept(PointwiseBlock(
                 weights: a.weights + (group * groupPanels + p0) * panelFloats, panelFloats: panelFloats,
                 bias: a.bias + group * ocg + p0 * PointwiseTile.rows,
                 x: a.x + image * g.inputCount + group * k * hw + c0, ldx: hw,
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
-                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, planReadsInPlace: plan.readsInPlace,
-                wholeLayer: true,
-                scratch: a.scratch! + worker * plan.scratchFloats,
-                k: k, hw: hw, columns: c1 - c0,
-                rows: min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows))
+                packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, callerReadsInPlace: inPlace,
+                scratch: a.scratch! + worker * plan.scratchFloats, k: k, hw: hw, columns: c1 - c0, rows: rows))
         }
+    }
+
+    /// Whether a pointwise layer's block of `rows` output channels and K = `k` reads x in place
+    /// (tile by tile, every panel while the tile is in L1, the next tile's lines prefetched),
+    /// saving the packing of its K x columns floats. The tile order re-reads every panel of weights
+    /// for each tile (so they must fit in L2: at most 2^18 floats) and writes each tile's output
+    /// to `rows` rows (and reads as many of the residual: 256 -> 1024 with a residual ran 16 %
+    /// slower in place). ResNet-50 and Inception-v3 in the network, one AMD EPYC core
+    /// (benchmarks/README.md, "Pointwise in place"): 256 -> 64 at 56x56 17 % faster, 768 -> 160
+    /// at 12x12 21 %, 1024 -> 256 at 14x14 4 %; 64 -> 256 with a residual 17 % slower, 2048 ->
+    /// 512 at 7x7 12 %. A layer's rule only: the products inside other kernels (Winograd's, the
+    /// inverted residual blocks') keep `PointwiseBlock`'s own.
+    static func pointwiseInPlaceSuits(rows: Int, k: Int, residual: Bool) -> Bool {
+        rows <= 256 && rows * k <= 1 << 18 && (!residual || rows <= k)
     }
 }
 
@@ -182,38 +195,20 @@ struct PointwiseBlock: ActivationVisitor {
     let residual: UnsafePointer<Float>?
     /// The block already packed (shared), or nil to pack it into the front of `scratch`.
     let packed: UnsafeMutablePointer<Float>?
-    /// Whether the plan has every item read x in place (`PointwisePlan.readsInPlace`).
-    var planReadsInPlace = false
-    /// Whether the block is a pointwise layer's own (`runPointwise`), not a product inside another
-    /// kernel (Winograd's, an inverted residual block's): only there may `readsInPlace` choose
-    /// in place for many output channels.
-    var wholeLayer = false
+    /// Whether the caller has the block read x in place whatever its size: a plan whose workers
+    /// split a small map (`PointwisePlan.readsInPlace`), or a pointwise layer's rule
+    /// (`Convolution.pointwiseInPlaceSuits`).
+    var callerReadsInPlace = false
     let scratch: UnsafeMutablePointer<Float>
     let k: Int, hw: Int, columns: Int, rows: Int
 
     /// Whether x is read in place rather than packed (see `visitInPlace`): up to 3 panels of
     /// output channels, or up to 6 when x's rows (K of them, `ldx` apart) fit in L2; from L3, a
     /// tile's K rows are K streams the prefetcher does not follow (144 -> 24 on 56x56 ran 6 %
-    /// slower in place on one core, 32 -> 16 on 112x112 20 % faster). In a pointwise layer, also
-    /// up to 256 output channels whose weights fit in L2, unless a residual comes with more
-    /// outputs than inputs (`inPlaceSuits`).
+    /// slower in place on one core, 32 -> 16 on 112x112 20 % faster); or when the caller says so
+    /// (`callerReadsInPlace`).
     var readsInPlace: Bool {
-        packed == nil && (planReadsInPlace || rows <= 3 * PointwiseTile.rows
-            || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18
-            || wholeLayer && Self.inPlaceSuits(rows: rows, k: k, residual: residual != nil))
-    }
-
-    /// Whether a pointwise layer's block of `rows` output channels and K = `k` reads x in place
-    /// (tile by tile, every panel while the tile is in L1, the next tile's lines prefetched),
-    /// saving the packing of its K x columns floats. The tile order re-reads every panel of weights
-    /// for each tile (so they must fit in L2: at most 2^18 floats) and writes each tile's output
-    /// to `rows` rows (and reads as many of the residual: 256 -> 1024 with a residual ran 16 %
-    /// slower in place). ResNet-50 and Inception-v3 in the network, one AMD EPYC core
-    /// (benchmarks/README.md, "Pointwise in place"): 256 -> 64 at 56x56 17 % faster, 768 -> 160
-    /// at 12x12 21 %, 1024 -> 256 at 14x14 4 %; 64 -> 256 with a residual 17 % slower, 2048 ->
-    /// 512 at 7x7 12 %.
-    static func inPlaceSuits(rows: Int, k: Int, residual: Bool) -> Bool {
-        rows <= 256 && rows * k <= 1 << 18 && (!residual || rows <= k)
+        packed == nil && (callerReadsInPlace || rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
     }
 
     func visit<F: VectorFunction>(_ f: F) {

@@ -64,14 +64,15 @@ extension ConvolutionKernelTests {
     /// 256 output channels whose weights fit in L2, not with a residual and more outputs than
     /// inputs (ResNet-50's expansions), and not a late layer's megabytes of weights.
     @Test func pointwiseLayersReadInPlaceWhereItPays() {
-        #expect(PointwiseBlock.inPlaceSuits(rows: 64, k: 256, residual: false))
-        #expect(PointwiseBlock.inPlaceSuits(rows: 256, k: 1024, residual: true), "1024 -> 256: 1 MB of weights")
-        #expect(PointwiseBlock.inPlaceSuits(rows: 192, k: 768, residual: false))
-        #expect(PointwiseBlock.inPlaceSuits(rows: 256, k: 64, residual: false), "an expansion without a residual")
-        #expect(!PointwiseBlock.inPlaceSuits(rows: 256, k: 64, residual: true), "an expansion with a residual")
-        #expect(!PointwiseBlock.inPlaceSuits(rows: 1024, k: 256, residual: false), "a tile would write 1024 rows")
-        #expect(!PointwiseBlock.inPlaceSuits(rows: 256, k: 2048, residual: false), "2 MB of weights per tile")
-        // The rule is the pointwise layer's alone: a product inside another kernel keeps packing.
+        #expect(Convolution.pointwiseInPlaceSuits(rows: 64, k: 256, residual: false))
+        #expect(Convolution.pointwiseInPlaceSuits(rows: 256, k: 1024, residual: true), "1024 -> 256: 1 MB of weights")
+        #expect(Convolution.pointwiseInPlaceSuits(rows: 192, k: 768, residual: false))
+        #expect(Convolution.pointwiseInPlaceSuits(rows: 256, k: 64, residual: false), "an expansion without a residual")
+        #expect(!Convolution.pointwiseInPlaceSuits(rows: 256, k: 64, residual: true), "an expansion with a residual")
+        #expect(!Convolution.pointwiseInPlaceSuits(rows: 1024, k: 256, residual: false), "a tile would write 1024 rows")
+        #expect(!Convolution.pointwiseInPlaceSuits(rows: 256, k: 2048, residual: false), "2 MB of weights per tile")
+        // The rule is the pointwise layer's alone: a block nobody tells (a product inside another
+        // kernel) keeps packing.
         let x = [Float](repeating: 1, count: 64 * 256), w = [Float](repeating: 0, count: 64 * 6 * 12)
         var y = [Float](repeating: 0, count: 64 * 256)
         x.withUnsafeBufferPointer { xb in
@@ -82,7 +83,7 @@ extension ConvolutionKernelTests {
                                                packed: nil, scratch: yb.baseAddress!, k: 64, hw: 256, columns: 256, rows: 64)
                     #expect(!block.readsInPlace)
                     var layer = block
-                    layer.wholeLayer = true
+                    layer.callerReadsInPlace = true
                     #expect(layer.readsInPlace)
                 }
             }
