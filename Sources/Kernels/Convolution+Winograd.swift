@@ -14,8 +14,9 @@
 //
 // Per panel of tiles (rows of tiles of one image, or several small images side by side):
 //   1. input transform: each channel's plane is copied into a zero-padded plane split by column
-//      parity (`PaddedPlane`), so the 4x4 inputs of eight neighbouring tiles are 16 plain vector
-//      loads; B^T d B is additions only;
+//      parity (`winogradPlane`: a padded row, then one load and two permutes per eight columns of
+//      each phase), so the 4x4 inputs of eight neighbouring tiles are 16 plain vector loads (two
+//      tile rows of four tiles on maps four tiles wide: `TileGroup`); B^T d B is additions only;
 //   2. the 16 products, each a pointwise block (`PointwiseBlock`: V_xi packed into 16-column
 //      tiles, every panel of U_xi against every tile, from a zero bias, M stored once; sgemm
 //      spent a good part of its time zeroing M and in its own packing: benchmarks/README.md,
@@ -102,6 +103,31 @@ enum Winograd {
     @inline(__always)
     static func store(_ v: Vec8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
         if count == 8 { p.store(v) } else { p.store(v, count: count) }
+    }
+
+    /// y[0..<width] = f(v + residual) for the 16 values v = (lo, hi), width <= 16 (a row's end:
+    /// the residual through `spare`, 16 floats, and the stores cut to width).
+    @inline(__always)
+    static func storeRow<F: VectorFunction>(_ f: F, _ lo: Vec8, _ hi: Vec8, y: UnsafeMutablePointer<Float>,
+                                           residual: UnsafePointer<Float>?, width: Int,
+                                           spare: UnsafeMutablePointer<Float>) {
+        var lo = lo, hi = hi
+        if width == 16 {
+            if let residual {
+                lo += residual.vec8()
+                hi += residual.vec8(8)
+            }
+            y.store(f(lo))
+            y.store(f(hi), at: 8)
+            return
+        }
+        if let residual {
+            Runs.copy(residual, spare, width)
+            lo += spare.vec8()
+            hi += spare.vec8(8)
+        }
+        y.store(f(lo), count: min(8, width))
+        if width > 8 { (y + 8).store(f(hi), count: width - 8) }
     }
 }
 
@@ -264,20 +290,35 @@ extension Convolution {
     /// modulo m (`plan.m`, the outputs per tile side): phase p, row r, column j holds
     /// x[m * tileRows.lowerBound + r - padTop, m j + p - padLeft]. Each phase has m * tileRows.count + 2
     /// rows (returned) of tileColumns + 1 floats.
+    ///
+    /// Each input row is copied into a zero-padded row (`padded[i]` = column i - padLeft), from
+    /// which eight columns of every phase come from one load of 8m floats and m permutes
+    /// (`WinogradPlaneRow`); a stride-m gather per phase read its columns one by one, 10-13 % of an
+    /// F(4x4, 3x3) layer's time.
     func winogradPlane(_ x: UnsafePointer<Float>, tileRows: Range<Int>, plan: WinogradPlan,
                        into plane: UnsafeMutablePointer<Float>) -> Int {
         let g = shape, w = g.window, m = plan.m
         let phaseWidth = plan.tileColumns + 1
-        let rows = m * tileRows.count + 2
-        for phase in 0..<m {
-            let span = GatherSpan(outputs: phaseWidth, offset: phase - w.padLeft, stride: m, width: g.inputWidth)
+        let rows = m * tileRows.count + 2, phaseFloats = rows * phaseWidth
+        // The input columns a row of the plane reads: those left of m * phaseWidth - padLeft.
+        let columns = max(0, min(g.inputWidth, m * phaseWidth - w.padLeft))
+        let paddedCount = m * phaseWidth + 8 * m
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: paddedCount) { buffer in
+            let padded = buffer.baseAddress!
+            // Zeros once: each row overwrites only its columns, the pads stay zero.
+            Runs.fill(padded, 0, paddedCount)
             for r in 0..<rows {
                 let ih = m * tileRows.lowerBound + r - w.padTop
-                let dst = plane + (phase * rows + r) * phaseWidth
-                if ih >= 0 && ih < g.inputHeight {
-                    span.gather(x + ih * g.inputWidth, into: dst)
+                let dst = plane + r * phaseWidth
+                guard ih >= 0 && ih < g.inputHeight else {
+                    for phase in 0..<m { Runs.fill(dst + phase * phaseFloats, 0, phaseWidth) }
+                    continue
+                }
+                Runs.copy(x + ih * g.inputWidth, padded + w.padLeft, columns)
+                if m == 4 {
+                    WinogradPlaneRow.split4(padded, into: dst, phaseFloats: phaseFloats, count: phaseWidth)
                 } else {
-                    Runs.fill(dst, 0, phaseWidth)
+                    WinogradPlaneRow.split2(padded, into: dst, phaseFloats: phaseFloats, count: phaseWidth)
                 }
             }
         }
@@ -291,22 +332,23 @@ extension Convolution {
         let columns = plan.tileColumns, phaseWidth = columns + 1
         let rows = winogradPlane(x, tileRows: tileRows, plan: plan, into: plane)
         let odd = rows * phaseWidth
-        for (t, tileRow) in tileRows.enumerated() {
-            let top = UnsafePointer(plane) + 2 * t * phaseWidth
-            let out = v + t * columns
-            var j = 0
-            while j < columns {
-                let n = min(8, columns - j)
-                // Input (r, c) of tile j is padded column 2j + c of row 2t + r: phase c & 1,
-                // column j + c / 2.
-                func row(_ r: Int) -> (Vec8, Vec8, Vec8, Vec8) {
-                    let p = top + r * phaseWidth + j
-                    return (p.vec8(), (p + odd).vec8(), (p + 1).vec8(), (p + odd + 1).vec8())
+        TileGroup.forEach(tileRows: tileRows, columns: columns) { group in
+            let top = UnsafePointer(plane) + 2 * group.t * phaseWidth + group.j
+            let out = v + group.t * columns + group.j
+            // Input (r, c) of tile j is padded column 2j + c of row 2t + r: phase c & 1,
+            // column j + c / 2.
+            @inline(__always) func transform<L: TileLanes>(_ lanes: L) {
+                @inline(__always) func row(_ r: Int) -> (Vec8, Vec8, Vec8, Vec8) {
+                    let p = top + r * phaseWidth
+                    return (lanes.load(p), lanes.load(p + odd), lanes.load(p + 1), lanes.load(p + odd + 1))
                 }
-                Winograd.inputTransform(row(0), row(1), row(2), row(3), into: out + j, stride: stride, count: n)
-                j += 8
+                Winograd.inputTransform(row(0), row(1), row(2), row(3), into: out, stride: stride, count: group.n)
             }
-            _ = tileRow
+            if columns == 4 {
+                transform(TwoTileRows(next: group.pair ? 2 * phaseWidth : 0))
+            } else {
+                transform(OneTileRow())
+            }
         }
     }
 
@@ -320,7 +362,8 @@ extension Convolution {
         let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
         let plane = image * g.outputCount + channel * oh * ow
         let bias = Vec8(repeating: a.bias[channel])
-        forEachTileGroup(m, tileRows: tileRows, columns: columns) { src, tileRow, j, n in
+        TileGroup.forEach(tileRows: tileRows, columns: columns) { group in
+            let src = UnsafePointer(m) + group.t * columns, tileRow = group.tileRow, j = group.j, n = group.n
             @inline(__always) func load(_ xi: Int) -> Vec8 { (src + xi * stride + j).vec8() }
             // A^T m: s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 (rows of the 4x4 tile).
             var s0 = (Vec8(), Vec8(), Vec8(), Vec8()), s1 = s0
@@ -337,48 +380,24 @@ extension Convolution {
         // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
         let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
         let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
-        let width = min(2 * n, ow - 2 * j)
-        for r in 0..<2 where 2 * tileRow + r < oh {
-            // Interleave the row's two columns of each tile: 2n values from column 2j.
+        for r in 0..<2 {
+            // Interleave the row's two columns of each tile: 2n values from column 2j (the first
+            // eight of tile row `tileRow`, the others of the next one when the group is a pair).
             let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
-            var lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
-            var hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
-            let at = plane + (2 * tileRow + r) * ow + 2 * j
-            let y = a.y + at
-            if width == 16 {
-                if let residual = a.residual {
-                    lo += (residual + at).vec8()
-                    hi += (residual + at).vec8(8)
+            let lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
+            let hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
+            if group.pair {
+                for s in 0..<2 where 2 * (tileRow + s) + r < oh {
+                    let at = plane + (2 * (tileRow + s) + r) * ow, half = s == 0 ? lo : hi
+                    Winograd.storeRow(f, half, half, y: a.y + at, residual: a.residual.map { $0 + at },
+                                      width: min(8, ow), spare: buffer)
                 }
-                y.store(f(lo))
-                y.store(f(hi), at: 8)
-            } else {
-                // The row's end: the residual through the buffer, stores cut to width.
-                if let residual = a.residual {
-                    Runs.copy(residual + at, buffer, width)
-                    lo += buffer.vec8()
-                    hi += buffer.vec8(8)
-                }
-                y.store(f(lo), count: min(8, width))
-                if width > 8 { (y + 8).store(f(hi), count: width - 8) }
+            } else if 2 * tileRow + r < oh {
+                let at = plane + (2 * tileRow + r) * ow + 2 * j
+                Winograd.storeRow(f, lo, hi, y: a.y + at, residual: a.residual.map { $0 + at },
+                                  width: min(2 * n, ow - 2 * j), spare: buffer)
             }
         }
-        }
-    }
-
-    /// The loop of an output transform: for each tile row of `tileRows` (`tileRow`, its index in
-    /// the image) and each group of up to eight tiles from tile column `j` (`n` of them), `src` at
-    /// that tile row of M (`columns` tiles a row).
-    @inline(__always)
-    func forEachTileGroup(_ m: UnsafeMutablePointer<Float>, tileRows: Range<Int>, columns: Int,
-                          _ body: (_ src: UnsafePointer<Float>, _ tileRow: Int, _ j: Int, _ n: Int) -> Void) {
-        for (t, tileRow) in tileRows.enumerated() {
-            let src = UnsafePointer(m) + t * columns
-            var j = 0
-            while j < columns {
-                body(src, tileRow, j, min(8, columns - j))
-                j += 8
-            }
         }
     }
 }
@@ -408,5 +427,47 @@ private struct WinogradOutputs: ActivationVisitor {
                 }
             }
         }
+    }
+}
+
+/// One zero-padded input row split by column modulo 2 or 4 into the rows of a Winograd plane's
+/// phases: phase p gets `count` floats, padded[m j + p] for j < count, at `dst + p * phaseFloats`.
+/// `padded` holds m * count + 8 m floats (the last loads read past the columns used).
+enum WinogradPlaneRow {
+    /// Modulo 4: eight columns of each phase from one 32-float load (four permutes with AVX-512).
+    @inline(__always)
+    static func split4(_ padded: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                       phaseFloats: Int, count: Int) {
+        @inline(__always) func group(_ j: Int, _ n: Int) {
+            let v = UnsafeRawPointer(padded + 4 * j).loadUnaligned(as: SIMD32<Float>.self)
+            let even = v.evenHalf, odd = v.oddHalf
+            Winograd.store(even.evenHalf, dst + j, n)
+            Winograd.store(odd.evenHalf, dst + phaseFloats + j, n)
+            Winograd.store(even.oddHalf, dst + 2 * phaseFloats + j, n)
+            Winograd.store(odd.oddHalf, dst + 3 * phaseFloats + j, n)
+        }
+        splitGroups(count, group)
+    }
+
+    /// Modulo 2: eight columns of each phase from one 16-float load.
+    @inline(__always)
+    static func split2(_ padded: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                       phaseFloats: Int, count: Int) {
+        @inline(__always) func group(_ j: Int, _ n: Int) {
+            let v = UnsafeRawPointer(padded + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+            Winograd.store(v.evenHalf, dst + j, n)
+            Winograd.store(v.oddHalf, dst + phaseFloats + j, n)
+        }
+        splitGroups(count, group)
+    }
+
+    /// Groups of eight columns from 0, the last one ending at `count` (overlapping the one before
+    /// it, the same values twice) or, under eight columns in all, cut to `count`.
+    @inline(__always)
+    static func splitGroups(_ count: Int, _ group: (_ j: Int, _ n: Int) -> Void) {
+        guard count >= 8 else { return group(0, count) }
+        var j = 0
+        while j + 8 <= count { group(j, 8); j += 8 }
+        if j < count { group(count - 8, 8) }
     }
 }

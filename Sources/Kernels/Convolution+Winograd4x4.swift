@@ -58,18 +58,18 @@ extension Winograd {
                 VectorMath.fma(diff12 + m.5, Vec8(repeating: 8), diff34))
     }
 
-    /// B^T d B for eight tiles at once: input (r, c) of the eight tiles is the vector at
-    /// `d + r * row + (c % 4) * phase + c / 4`. V_xi (xi = 6 p + q) goes to `v + xi * stride`,
-    /// `count` lanes; `buffer` holds 36 vectors.
+    /// B^T d B for eight tiles at once: input (r, c) of the eight tiles is the vector `lanes`
+    /// loads at `d + r * row + (c % 4) * phase + c / 4`. V_xi (xi = 6 p + q) goes to
+    /// `v + xi * stride`, `count` lanes; `buffer` holds 36 vectors.
     @inline(__always)
-    static func inputTransform6(_ d: UnsafePointer<Float>, row: Int, phase: Int,
-                                buffer: UnsafeMutablePointer<Float>,
-                                into v: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
+    static func inputTransform6<L: TileLanes>(_ d: UnsafePointer<Float>, row: Int, phase: Int, lanes: L,
+                                              buffer: UnsafeMutablePointer<Float>,
+                                              into v: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
         // Columns: t[p][c] = (B^T d)[p][c].
         for c in 0..<6 {
             let at = d + (c % 4) * phase + c / 4
-            let t = inputPoints((at.vec8(), (at + row).vec8(), (at + 2 * row).vec8(),
-                                 (at + 3 * row).vec8(), (at + 4 * row).vec8(), (at + 5 * row).vec8()))
+            let t = inputPoints((lanes.load(at), lanes.load(at + row), lanes.load(at + 2 * row),
+                                 lanes.load(at + 3 * row), lanes.load(at + 4 * row), lanes.load(at + 5 * row)))
             let out = buffer + 8 * c
             out.store(t.0, at: 0); out.store(t.1, at: 48); out.store(t.2, at: 96)
             out.store(t.3, at: 144); out.store(t.4, at: 192); out.store(t.5, at: 240)
@@ -95,13 +95,16 @@ extension Convolution {
         // The plane split by column modulo 4: input (r, c) of tile j in tile row t is phase c % 4,
         // row 4t + r, column j + c / 4.
         let rows = winogradPlane(x, tileRows: tileRows, plan: plan, into: plane)
-        for t in 0..<tileRows.count {
-            let top = UnsafePointer(plane) + 4 * t * phaseWidth
-            var j = 0
-            while j < columns {
-                Winograd.inputTransform6(top + j, row: phaseWidth, phase: rows * phaseWidth, buffer: buffer,
-                                         into: v + t * columns + j, stride: stride, count: min(8, columns - j))
-                j += 8
+        TileGroup.forEach(tileRows: tileRows, columns: columns) { group in
+            let top = UnsafePointer(plane) + 4 * group.t * phaseWidth + group.j
+            let into = v + group.t * columns + group.j
+            if columns == 4 {
+                Winograd.inputTransform6(top, row: phaseWidth, phase: rows * phaseWidth,
+                                         lanes: TwoTileRows(next: group.pair ? 4 * phaseWidth : 0), buffer: buffer,
+                                         into: into, stride: stride, count: group.n)
+            } else {
+                Winograd.inputTransform6(top, row: phaseWidth, phase: rows * phaseWidth, lanes: OneTileRow(),
+                                         buffer: buffer, into: into, stride: stride, count: group.n)
             }
         }
     }
@@ -116,13 +119,18 @@ extension Convolution {
         let oh = g.outputHeight, ow = g.outputWidth, columns = plan.tileColumns
         let plane = image * g.outputCount + channel * oh * ow
         let bias = Vec8(repeating: a.bias[channel])
-        forEachTileGroup(m, tileRows: tileRows, columns: columns) { src, tileRow, j, n in
+        TileGroup.forEach(tileRows: tileRows, columns: columns) { group in
+            let src = UnsafePointer(m) + group.t * columns, tileRow = group.tileRow, j = group.j, n = group.n
             // Columns: s[r][q] = (A^T m)[r][q], rows 0..<4 of the buffer.
             for q in 0..<6 {
                 @inline(__always) func load(_ p: Int) -> Vec8 { (src + (6 * p + q) * stride + j).vec8() }
                 let s = Winograd.outputPoints((load(0), load(1), load(2), load(3), load(4), load(5)))
                 let out = buffer + 8 * q
                 out.store(s.0, at: 0); out.store(s.1, at: 48); out.store(s.2, at: 96); out.store(s.3, at: 144)
+        }
+        if group.pair {
+            winogradPairRows4(f, buffer: buffer, bias: bias, a: a, plane: plane, tileRow: tileRow)
+            return
         }
         let width = min(4 * n, ow - 4 * j)
         for r in 0..<4 where 4 * tileRow + r < oh {
@@ -155,6 +163,32 @@ extension Convolution {
                 Runs.copy(spare, yp, width)
             }
         }
+        }
+    }
+}
+
+extension Convolution {
+    /// The output rows of a pair of tile rows of a map four tiles wide (`TileGroup.pair`): lanes
+    /// 0 to 3 of the column sums in `buffer` are tile row `tileRow`, lanes 4 to 7 the next; each
+    /// row of y gets 16 values, cut to the map's width. `plane`: the output channel's first float.
+    @inline(__always)
+    func winogradPairRows4<F: VectorFunction>(_ f: F, buffer: UnsafeMutablePointer<Float>, bias: Vec8,
+                                             a: Arguments, plane: Int, tileRow: Int) {
+        let oh = shape.outputHeight, ow = shape.outputWidth, width = min(16, ow)
+        let spare = buffer + 192
+        for r in 0..<4 {
+            let b = UnsafePointer(buffer + 48 * r)
+            let y = Winograd.outputPoints((b.vec8(0), b.vec8(8), b.vec8(16), b.vec8(24), b.vec8(32), b.vec8(40)))
+            let c0 = y.0 + bias, c1 = y.1 + bias, c2 = y.2 + bias, c3 = y.3 + bias
+            for s in 0..<2 where 4 * (tileRow + s) + r < oh {
+                // Tiles 4s ..< 4s + 4: their four columns each, interleaved.
+                let l = 4 * s
+                let lo = Vec8(c0[l], c1[l], c2[l], c3[l], c0[l + 1], c1[l + 1], c2[l + 1], c3[l + 1])
+                let hi = Vec8(c0[l + 2], c1[l + 2], c2[l + 2], c3[l + 2], c0[l + 3], c1[l + 3], c2[l + 3], c3[l + 3])
+                let at = plane + (4 * (tileRow + s) + r) * ow
+                Winograd.storeRow(f, lo, hi, y: a.y + at, residual: a.residual.map { $0 + at }, width: width,
+                                  spare: spare)
+            }
         }
     }
 }

@@ -410,6 +410,35 @@ import KernelSupport
         #expect(shared.winogradPlan(batch: 1, parallelism: .serial).positions == 36)
     }
 
+    /// Maps four tiles wide run two tile rows in the lanes of one vector (`TileGroup`): an odd
+    /// count of tile rows (the last one alone), rows and columns past the map's edge, residuals,
+    /// batches side by side, and workers, in both tile sizes.
+    @Test func winogradPairsTileRowsOnMapsFourTilesWide() {
+        let four = [  // F(4x4, 3x3): 13 to 16 outputs wide
+            Case(shape: Self.conv(16, 24, 10, 15, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, residual: true),
+            Case(shape: Self.conv(16, 16, 16, 16, k: (3, 3), pads: (1, 1, 1, 1)), batch: 3, expectedBatch: 3),
+            Case(shape: Self.conv(24, 20, 13, 13, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
+        ]
+        checkForced(four, algorithm: .winograd4x4, seed: 13)
+        let two = [  // F(2x2, 3x3): 7 or 8 outputs wide
+            Case(shape: Self.conv(16, 24, 5, 7, k: (3, 3), pads: (1, 1, 1, 1)), activation: .leakyRelu(alpha: 0.1),
+                 residual: true),
+            Case(shape: Self.conv(24, 16, 8, 8, k: (3, 3), pads: (1, 1, 1, 1)), batch: 2, expectedBatch: 2),
+            Case(shape: Self.conv(16, 16, 9, 8, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
+        ]
+        checkForced(two, algorithm: .winograd, seed: 14)
+        // The groups: pairs of tile rows four tiles wide, the last row alone when the count is odd;
+        // eight tiles of one row otherwise.
+        func groups(_ rows: Range<Int>, _ columns: Int) -> [String] {
+            var out: [String] = []
+            TileGroup.forEach(tileRows: rows, columns: columns) { out.append("\($0.tileRow):\($0.j)x\($0.n)\($0.pair ? "p" : "")") }
+            return out
+        }
+        #expect(groups(2..<5, 4) == ["2:0x8p", "4:0x4"])
+        #expect(groups(0..<2, 9) == ["0:0x8", "0:8x1", "1:0x8", "1:8x1"])
+        #expect(groups(0..<3, 2) == ["0:0x2", "1:0x2", "2:0x2"])
+    }
+
     @Test func everyActivationInTheEpilogue() {
         let activations: [Activation] = [
             .none, .relu, .clip(min: -0.5, max: 0.75), .leakyRelu(alpha: 0.2), .sigmoid,
