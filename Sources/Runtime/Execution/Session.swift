@@ -127,7 +127,8 @@ public final class Session: @unchecked Sendable {
         let taps = Set(values)
         return try Planner(file: model.path,
                            graph: graph.pruned(keeping: taps).foldingBatchNormalization(protected: taps.union(edits.keys))
-                               .fusingGelu(protected: taps.union(edits.keys)),
+                               .fusingGelu(protected: taps.union(edits.keys))
+                               .poolingAfterPointwise(protected: taps.union(edits.keys)),
                            requested: Array(Set(values)).sorted(), edits: edits, providers: providers).plan()
     }
 
