@@ -376,28 +376,28 @@ extension Convolution {
                 case 2: s0.2 = a0; s1.2 = a1
                 default: s0.3 = a0; s1.3 = a1
                 }
-        }
-        // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
-        let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
-        let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
-        for r in 0..<2 {
-            // Interleave the row's two columns of each tile: 2n values from column 2j (the first
-            // eight of tile row `tileRow`, the others of the next one when the group is a pair).
-            let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
-            let lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
-            let hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
-            if group.pair {
-                for s in 0..<2 where 2 * (tileRow + s) + r < oh {
-                    let at = plane + (2 * (tileRow + s) + r) * ow, half = s == 0 ? lo : hi
-                    Winograd.storeRow(f, half, half, y: a.y + at, residual: a.residual.map { $0 + at },
-                                      width: min(8, ow), spare: buffer)
-                }
-            } else if 2 * tileRow + r < oh {
-                let at = plane + (2 * tileRow + r) * ow + 2 * j
-                Winograd.storeRow(f, lo, hi, y: a.y + at, residual: a.residual.map { $0 + at },
-                                  width: min(2 * n, ow - 2 * j), spare: buffer)
             }
-        }
+            // (A^T m) A, plus the bias: y_r0 = s0 + s1 + s2, y_r1 = s1 - s2 - s3 per row.
+            let y00 = s0.0 + s0.1 + s0.2 + bias, y01 = s0.1 - s0.2 - s0.3 + bias
+            let y10 = s1.0 + s1.1 + s1.2 + bias, y11 = s1.1 - s1.2 - s1.3 + bias
+            for r in 0..<2 {
+                // Interleave the row's two columns of each tile: 2n values from column 2j (the first
+                // eight of tile row `tileRow`, the others of the next one when the group is a pair).
+                let (u, v) = r == 0 ? (y00, y01) : (y10, y11)
+                let lo = Vec8(u[0], v[0], u[1], v[1], u[2], v[2], u[3], v[3])
+                let hi = Vec8(u[4], v[4], u[5], v[5], u[6], v[6], u[7], v[7])
+                if group.pair {
+                    for s in 0..<2 where 2 * (tileRow + s) + r < oh {
+                        let at = plane + (2 * (tileRow + s) + r) * ow, half = s == 0 ? lo : hi
+                        Winograd.storeRow(f, half, half, y: a.y + at, residual: a.residual.map { $0 + at },
+                                          width: min(8, ow), spare: buffer)
+                    }
+                } else if 2 * tileRow + r < oh {
+                    let at = plane + (2 * tileRow + r) * ow + 2 * j
+                    Winograd.storeRow(f, lo, hi, y: a.y + at, residual: a.residual.map { $0 + at },
+                                      width: min(2 * n, ow - 2 * j), spare: buffer)
+                }
+            }
         }
     }
 }

@@ -127,42 +127,42 @@ extension Convolution {
                 let s = Winograd.outputPoints((load(0), load(1), load(2), load(3), load(4), load(5)))
                 let out = buffer + 8 * q
                 out.store(s.0, at: 0); out.store(s.1, at: 48); out.store(s.2, at: 96); out.store(s.3, at: 144)
-        }
-        if group.pair {
-            winogradPairRows4(f, buffer: buffer, bias: bias, a: a, plane: plane, tileRow: tileRow)
-            return
-        }
-        let width = min(4 * n, ow - 4 * j)
-        for r in 0..<4 where 4 * tileRow + r < oh {
-            // Row r of the eight tiles: (s A)[r][0..<4], plus the bias.
-            let b = UnsafePointer(buffer + 48 * r)
-            let y = Winograd.outputPoints((b.vec8(0), b.vec8(8), b.vec8(16), b.vec8(24), b.vec8(32), b.vec8(40)))
-            let c0 = y.0 + bias, c1 = y.1 + bias, c2 = y.2 + bias, c3 = y.3 + bias
-            // Interleave the row's four columns of each tile: 4n values from column 4j.
-            var out = (Vec8(c0[0], c1[0], c2[0], c3[0], c0[1], c1[1], c2[1], c3[1]),
-                       Vec8(c0[2], c1[2], c2[2], c3[2], c0[3], c1[3], c2[3], c3[3]),
-                       Vec8(c0[4], c1[4], c2[4], c3[4], c0[5], c1[5], c2[5], c3[5]),
-                       Vec8(c0[6], c1[6], c2[6], c3[6], c0[7], c1[7], c2[7], c3[7]))
-            let at = plane + (4 * tileRow + r) * ow + 4 * j
-            let yp = a.y + at
-            if width == 32 {
-                if let residual = a.residual {
-                    out.0 += (residual + at).vec8(); out.1 += (residual + at).vec8(8)
-                    out.2 += (residual + at).vec8(16); out.3 += (residual + at).vec8(24)
-                }
-                yp.store(f(out.0)); yp.store(f(out.1), at: 8); yp.store(f(out.2), at: 16); yp.store(f(out.3), at: 24)
-            } else {
-                // The row's end: through the buffer's spare rows, the copy cut to width.
-                let spare = buffer + 192
-                if let residual = a.residual {
-                    Runs.copy(residual + at, spare, width)
-                    out.0 += spare.vec8(); out.1 += spare.vec8(8); out.2 += spare.vec8(16); out.3 += spare.vec8(24)
-                }
-                spare.store(f(out.0)); spare.store(f(out.1), at: 8)
-                spare.store(f(out.2), at: 16); spare.store(f(out.3), at: 24)
-                Runs.copy(spare, yp, width)
             }
-        }
+            if group.pair {
+                winogradPairRows4(f, buffer: buffer, bias: bias, a: a, plane: plane, tileRow: tileRow)
+                return
+            }
+            let width = min(4 * n, ow - 4 * j)
+            for r in 0..<4 where 4 * tileRow + r < oh {
+                // Row r of the eight tiles: (s A)[r][0..<4], plus the bias.
+                let b = UnsafePointer(buffer + 48 * r)
+                let y = Winograd.outputPoints((b.vec8(0), b.vec8(8), b.vec8(16), b.vec8(24), b.vec8(32), b.vec8(40)))
+                let c0 = y.0 + bias, c1 = y.1 + bias, c2 = y.2 + bias, c3 = y.3 + bias
+                // Interleave the row's four columns of each tile: 4n values from column 4j.
+                var out = (Vec8(c0[0], c1[0], c2[0], c3[0], c0[1], c1[1], c2[1], c3[1]),
+                           Vec8(c0[2], c1[2], c2[2], c3[2], c0[3], c1[3], c2[3], c3[3]),
+                           Vec8(c0[4], c1[4], c2[4], c3[4], c0[5], c1[5], c2[5], c3[5]),
+                           Vec8(c0[6], c1[6], c2[6], c3[6], c0[7], c1[7], c2[7], c3[7]))
+                let at = plane + (4 * tileRow + r) * ow + 4 * j
+                let yp = a.y + at
+                if width == 32 {
+                    if let residual = a.residual {
+                        out.0 += (residual + at).vec8(); out.1 += (residual + at).vec8(8)
+                        out.2 += (residual + at).vec8(16); out.3 += (residual + at).vec8(24)
+                    }
+                    yp.store(f(out.0)); yp.store(f(out.1), at: 8); yp.store(f(out.2), at: 16); yp.store(f(out.3), at: 24)
+                } else {
+                    // The row's end: through the buffer's spare rows, the copy cut to width.
+                    let spare = buffer + 192
+                    if let residual = a.residual {
+                        Runs.copy(residual + at, spare, width)
+                        out.0 += spare.vec8(); out.1 += spare.vec8(8); out.2 += spare.vec8(16); out.3 += spare.vec8(24)
+                    }
+                    spare.store(f(out.0)); spare.store(f(out.1), at: 8)
+                    spare.store(f(out.2), at: 16); spare.store(f(out.3), at: 24)
+                    Runs.copy(spare, yp, width)
+                }
+            }
         }
     }
 }
