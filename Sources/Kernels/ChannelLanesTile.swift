@@ -13,6 +13,12 @@
 // a padded input split into stride phases, where row k of a channel is one of its taps); w is one
 // panel of `PointwiseWeights` packed L rows high ([k][L]). The sums leave through a transposed
 // store (lane r of column j to y[r * ldy + j]), bias, addend and activation applied first.
+//
+// Where x is one row per k (a column matrix or a pointwise input: Inception-v3's 5x5 maps,
+// 1280-2048 input channels), each k reads a whole 64-byte line of weights that comes from memory
+// at every image, so the tile hints the panel's line 1 KiB ahead (`Prefetch.weights`): those
+// layers ran 8-12 % faster on one AMD EPYC core. Not on the stride phases' tap rows (the direct
+// lanes), where the same hint made layers 3-7 % slower (benchmarks/README.md, "Weight prefetch").
 
 import KernelSupport
 
@@ -117,9 +123,12 @@ enum ChannelLanesTile {
         var c7 = start, c8 = start, c9 = start, c10 = start, c11 = start, c12 = start
         var wp = w, channel = x.x
         let taps = x.taps, tapCount = x.tapCount
+        // One tap per row (a column matrix, a pointwise input): hint the panel 1 KiB ahead.
+        let prefetch = tapCount == 1
         for _ in 0..<x.channels {
             for t in 0..<tapCount {
                 let xp = channel + taps[t]
+                if prefetch { Prefetch.weights(wp) }
                 let wv = UnsafeRawPointer(wp).loadUnaligned(as: Lanes.self)
                 c0 = fma(c0, xp[0], wv)
                 c1 = fma(c1, xp[1], wv)
