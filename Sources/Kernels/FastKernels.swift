@@ -157,7 +157,7 @@ package struct FastKernels: KernelProvider {
                 }
             }.profiled("\(u) \(shape)")
         case let .affine(s):
-            let kernel = ChannelAffine(shape: s)
+            let kernel = ChannelAffine(shape: s, activation: s.activation)
             return PreparedKernel(label: "channel affine", scratchCount: 0) { k in
                 kernel.run(k.x, k.y, parallelism: parallelism)
             }.profiled("affine \(s.shape)")

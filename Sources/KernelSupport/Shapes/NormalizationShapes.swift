@@ -36,7 +36,8 @@ package struct LayerNormShape: Sendable, Hashable {
     }
 }
 
-/// BatchNormalization with its statistics folded: `y = x * scale[c] + shift[c]`.
+/// BatchNormalization with its statistics folded: `y = f(x * scale[c] + shift[c])`, `f` the
+/// activation after it when the planner fuses one (none otherwise).
 ///
 ///     x (N, C, ...) -> y (N, C, ...)
 package struct AffineShape: Sendable, Equatable {
@@ -44,6 +45,8 @@ package struct AffineShape: Sendable, Equatable {
     package var shape: [Int]
     /// C values each.
     package var scale: [Float], shift: [Float]
+    /// Applied last.
+    package var activation: Activation = .none
 
     package var batch: Int { shape[0] }
     package var channels: Int { shape[1] }

@@ -1,6 +1,6 @@
 // Planning: per-image graph -> ExecutionPlan, in three passes.
-//   1. Steps: one per node, with conv -> [Add] -> [activation] and linear -> [Add bias] -> [activation]
-//      chains fused when the intermediate values are read by nothing else; reshapes become views
+//   1. Steps: one per node, with conv -> [Add] -> [activation], linear -> [Add bias] -> [activation]
+//      and affine -> [activation] chains fused when the intermediate values are read by nothing else; reshapes become views
 //      (no step, shared storage); an edit becomes a step right after its layer. Then inverted
 //      residual blocks a provider takes become one step each (Planner+Blocks.swift).
 //   2. Memory: each value's lifetime (first write to last read; requested values live to the
@@ -125,6 +125,16 @@ struct Planner {
                 } else {
                     specs.append(StepSpec(name: node.name, kind: .node(node), reads: node.runtimeInputs, output: output))
                 }
+            case var .affine(s) where s.activation == .none:
+                // A per-channel affine map (a standalone BatchNormalization, a bias after a moved
+                // pool) with the activation after it, one pass.
+                s.activation = fuseActivation(&output, &names)
+                var fusedNode = node
+                fusedNode.op = .affine(s)
+                fusedNode.output = output  // the step writes the activation's value
+                fusedNode.name = names.joined(separator: " + ")
+                specs.append(StepSpec(name: names.joined(separator: " + "), kind: .node(fusedNode),
+                                      reads: node.runtimeInputs, output: output))
             case .view, .cast(.float, _):
                 guard case let .runtime(source, _)? = node.inputs[0] else { preconditionFailure("view without a per-image input") }
                 let kind: StepKind = edits[output] == nil ? .view(source: source) : .copy(source: source)

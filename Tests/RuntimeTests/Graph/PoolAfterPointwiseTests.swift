@@ -30,6 +30,9 @@ import Testing
                 let graph = try model.resolved(batch: 1, height: 6, width: 7)
                 #expect(order(graph.poolingAfterPointwise(protected: ["y"])) == (bias ? "conv pool3 affine relu" : "conv pool3 relu"))
                 #expect(order(graph.poolingAfterPointwise(protected: ["p", "y"])) == "pool8 conv relu")
+                // In the plan the ReLU rides on the bias, one pass, where there is one.
+                let steps = try moved.planSummary()
+                #expect(steps.count == 3 && steps.contains { $0.contains(" bias + ") } == bias, "\(steps)")
                 for batch in [1, 3] {
                     let input = batch == 3 ? x : Tensor(shape: [1, 8, 6, 7], data: Array(x.data[0..<336]))
                     let a = try moved.run(input)["y"]!, b = try kept.run(input)["y"]!

@@ -23,7 +23,7 @@ extension AffineShape {
 }
 
 extension Reference {
-    /// `y = x * scale[c] + shift[c]`.
+    /// `y = f(x * scale[c] + shift[c])`, f = `s.activation`.
     ///
     ///     x (N, C, ...) -> y (N, C, ...)
     static func affine(_ s: AffineShape, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
@@ -36,6 +36,7 @@ extension Reference {
                 o += inner
             }
         }
+        if s.activation != .none { activation(s.activation, x: y, y: y, count: o) }
     }
 
     /// Local response normalisation across channels:
