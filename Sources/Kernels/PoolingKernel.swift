@@ -1,11 +1,18 @@
 // x (N, C, H, W) -> y (N, C, OH, OW): MaxPool and AveragePool, the fast path of `Reference.pool`.
 //
-// Per (image, channel) plane: a `PaddedPlane` copy in the worker's scratch (filled with -inf for
-// max, 0 for average), then each output row eight or sixteen outputs at a time over all taps.
-// Average divisors factor into a row count times a column count (a tap is inside the counted
-// region exactly when its row and its column are), so they are precomputed once per shape:
-// with count_include_pad the counted region is the input plus its pads, without it the input
-// alone; in ceil mode, windows running past the end pad count only what lies inside.
+// Per (image, channel) plane, a padded copy in the worker's scratch (-inf around it for max,
+// 0 for average), read one of two ways:
+// - `grid` (horizontal stride 1, or output rows narrower than 16): a `PoolingPlane`, its border
+//   written once per call, the windows evaluated sixteen at a time over the plane's wide grid
+//   in one flat run (vertical stride 1) or a run per output row, then each row's results copied
+//   out. Small maps (Inception-v3's 12x12 and 5x5) no longer pay a row loop per output row.
+// - `phases` (wide maps with a horizontal stride, the stems' 3x3 stride-2 max pools): a
+//   `PaddedPlane` split by column phase, each output row eight outputs at a time over all
+//   taps; the grid would evaluate every column there, twice the work.
+// Average divisors are precomputed once per shape for every output, as the product of a row
+// count and a column count (a tap is inside the counted region exactly when its row and its
+// column are): with count_include_pad the counted region is the input plus its pads, without
+// it the input alone; in ceil mode, windows running past the end pad count only what lies inside.
 
 /// Max or average pooling, prepared once per shape.
 import KernelSupport
@@ -15,9 +22,15 @@ public struct Pooling: Sendable {
     public let kind: PoolKind
     /// Channels, input size and window (2-D).
     public let shape: PoolShape
-    let plane: PaddedPlane
-    /// Average only: counted taps per output row, and 1 / counted taps per output column.
-    let rowCounts: [Float], columnReciprocals: [Float]
+    /// How a plane is laid out and read (see the file comment).
+    enum Layout: Sendable {
+        case grid(PoolingPlane)
+        case phases(PaddedPlane)
+    }
+    let layout: Layout
+    /// Average only: 1 / counted taps for each output, at its place on the wide grid (r PW + j sW)
+    /// for `grid`, at r OW + j for `phases`; zero elsewhere, with a vector of slack.
+    let reciprocals: [Float]
 
     /// Prepares pooling of `kind` over `shape`.
     ///
@@ -28,23 +41,40 @@ public struct Pooling: Sendable {
         self.kind = kind
         self.shape = shape
         let w = shape.window
-        plane = PaddedPlane(window: w, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
-                            outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
-        if case let .average(includePad) = kind {
-            rowCounts = (0..<shape.outputHeight).map {
-                Float(Self.countedTaps($0, stride: w.strideHeight, padBegin: w.padTop, padEnd: w.padBottom,
-                                       kernel: w.kernelHeight, dilation: w.dilationHeight,
-                                       size: shape.inputHeight, includePad: includePad))
-            }
-            columnReciprocals = (0..<shape.outputWidth).map {
-                1 / Float(Self.countedTaps($0, stride: w.strideWidth, padBegin: w.padLeft, padEnd: w.padRight,
-                                           kernel: w.kernelWidth, dilation: w.dilationWidth,
-                                           size: shape.inputWidth, includePad: includePad))
-            }
+        let oh = shape.outputHeight, ow = shape.outputWidth
+        let gridPlane: PoolingPlane?
+        if w.strideWidth == 1 || ow < 16 {
+            let plane = PoolingPlane(window: w, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
+                                     outputHeight: oh, outputWidth: ow)
+            layout = .grid(plane)
+            gridPlane = plane
         } else {
-            rowCounts = []
-            columnReciprocals = []
+            layout = .phases(PaddedPlane(window: w, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
+                                         outputHeight: oh, outputWidth: ow))
+            gridPlane = nil
         }
+        guard case let .average(includePad) = kind else {
+            reciprocals = []
+            return
+        }
+        let rowCounts = (0..<oh).map {
+            Self.countedTaps($0, stride: w.strideHeight, padBegin: w.padTop, padEnd: w.padBottom,
+                             kernel: w.kernelHeight, dilation: w.dilationHeight,
+                             size: shape.inputHeight, includePad: includePad)
+        }
+        let columnCounts = (0..<ow).map {
+            Self.countedTaps($0, stride: w.strideWidth, padBegin: w.padLeft, padEnd: w.padRight,
+                             kernel: w.kernelWidth, dilation: w.dilationWidth,
+                             size: shape.inputWidth, includePad: includePad)
+        }
+        let (rowStep, columnStep) = gridPlane.map { ($0.width, w.strideWidth) } ?? (ow, 1)
+        var reciprocals = [Float](repeating: 0, count: (gridPlane?.wideCount ?? oh * ow) + 16)
+        for (r, rowCount) in rowCounts.enumerated() {
+            for (j, columnCount) in columnCounts.enumerated() {
+                reciprocals[r * rowStep + j * columnStep] = 1 / Float(rowCount * columnCount)
+            }
+        }
+        self.reciprocals = reciprocals
     }
 
     /// Taps of output `o`'s window along one axis that fall in the counted region.
@@ -59,37 +89,83 @@ public struct Pooling: Sendable {
         return count
     }
 
-    /// Floats of scratch `run` needs (one padded plane per worker).
-    public func scratchCount(parallelism: Parallelism) -> Int { parallelism.threads * plane.count }
+    /// Floats of scratch `run` needs (per worker, a padded plane, and the wide grid for `grid`).
+    public func scratchCount(parallelism: Parallelism) -> Int {
+        switch layout {
+        case let .grid(plane): return parallelism.threads * plane.count
+        case let .phases(plane): return parallelism.threads * plane.count
+        }
+    }
 
     /// Pools `batch` images of `x` into `y`; `scratch` holds `scratchCount(parallelism:)` floats.
     public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                     scratch: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
-        let g = shape, plane = plane, kind = kind
-        let oh = g.outputHeight, ow = g.outputWidth
-        let inPlane = g.inputHeight * g.inputWidth, outPlane = oh * ow
+        switch layout {
+        case let .grid(plane): runGrid(plane, x, y, batch: batch, scratch: scratch, parallelism: parallelism)
+        case let .phases(plane): runPhases(plane, x, y, batch: batch, scratch: scratch, parallelism: parallelism)
+        }
+    }
+
+    private func runGrid(_ plane: PoolingPlane, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                         batch: Int, scratch: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+        let g = shape, kind = kind
+        let inPlane = g.inputHeight * g.inputWidth, outPlane = g.outputHeight * g.outputWidth
+        let taps = plane.tapOffsets.count
+        let padding: Float = kind == .max ? -.infinity : 0
         plane.tapOffsets.withUnsafeBufferPointer { offsetBuffer in
-            rowCounts.withUnsafeBufferPointer { rowCounts in
-                columnReciprocals.withUnsafeBufferPointer { columnReciprocals in
+            reciprocals.withUnsafeBufferPointer { reciprocals in
+                // Whether each worker's plane has its border yet (the scratch is other steps' too).
+                withUnsafeTemporaryAllocation(of: Bool.self, capacity: parallelism.threads) { bordered in
+                    bordered.initialize(repeating: false)
                     let offsets = offsetBuffer.baseAddress!
                     parallelism.forEach(batch * g.channels) { item, worker in
                         let padded = scratch + worker * plane.count
-                        let out = y + item * outPlane
-                        switch kind {
-                        case .max:
-                            plane.fill(from: x + item * inPlane, into: padded, padding: -.infinity)
-                            for row in 0..<oh {
-                                Self.maxRow(UnsafePointer(padded) + row * plane.rowStep, out + row * ow,
-                                            count: ow, offsets: offsets, taps: plane.taps)
+                        let wide = padded + plane.planeCount
+                        if !bordered[worker] {
+                            plane.fillBorder(padded, padding: padding)
+                            bordered[worker] = true
+                        }
+                        plane.fillInterior(from: x + item * inPlane, into: padded)
+                        plane.forEachRun { read, write, count in
+                            switch kind {
+                            case .max:
+                                Self.maxRun(padded + read, wide + write, count: count, offsets: offsets, taps: taps)
+                            case .average:
+                                Self.averageRun(padded + read, wide + write, count: count, offsets: offsets,
+                                                taps: taps, reciprocals: reciprocals.baseAddress! + write)
                             }
-                        case .average:
-                            plane.fill(from: x + item * inPlane, into: padded, padding: 0)
-                            for row in 0..<oh {
-                                Self.averageRow(UnsafePointer(padded) + row * plane.rowStep, out + row * ow,
-                                                count: ow, offsets: offsets, taps: plane.taps,
-                                                rowScale: 1 / rowCounts[row],
-                                                columnScales: columnReciprocals.baseAddress!)
-                            }
+                        }
+                        plane.copyOut(wide, to: y + item * outPlane)
+                    }
+                }
+            }
+        }
+    }
+
+    private func runPhases(_ plane: PaddedPlane, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                           batch: Int, scratch: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
+        let g = shape, kind = kind
+        let oh = g.outputHeight, ow = g.outputWidth
+        let inPlane = g.inputHeight * g.inputWidth, outPlane = oh * ow
+        plane.tapOffsets.withUnsafeBufferPointer { offsetBuffer in
+            reciprocals.withUnsafeBufferPointer { reciprocals in
+                let offsets = offsetBuffer.baseAddress!
+                parallelism.forEach(batch * g.channels) { item, worker in
+                    let padded = scratch + worker * plane.count
+                    let out = y + item * outPlane
+                    switch kind {
+                    case .max:
+                        plane.fill(from: x + item * inPlane, into: padded, padding: -.infinity)
+                        for row in 0..<oh {
+                            Self.maxRow(UnsafePointer(padded) + row * plane.rowStep, out + row * ow,
+                                        count: ow, offsets: offsets, taps: plane.taps)
+                        }
+                    case .average:
+                        plane.fill(from: x + item * inPlane, into: padded, padding: 0)
+                        for row in 0..<oh {
+                            Self.averageRow(UnsafePointer(padded) + row * plane.rowStep, out + row * ow,
+                                            count: ow, offsets: offsets, taps: plane.taps,
+                                            reciprocals: reciprocals.baseAddress! + row * ow)
                         }
                     }
                 }
@@ -112,22 +188,57 @@ public struct Pooling: Sendable {
         }
     }
 
-    /// out[j] = rowScale * columnScales[j] * sum over taps of base[offsets[t] + j].
+    /// out[j] = reciprocals[j] * sum over taps of base[offsets[t] + j] (`reciprocals` has a
+    /// vector of slack past the row).
     @inline(__always)
     static func averageRow(_ base: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
-                           offsets: UnsafePointer<Int>, taps: Int, rowScale: Float,
-                           columnScales: UnsafePointer<Float>) {
+                           offsets: UnsafePointer<Int>, taps: Int, reciprocals: UnsafePointer<Float>) {
         var j = 0
         while j < count {
             var s = Vec8.zero
             for t in 0..<taps { s += (base + offsets[t] + j).vec8() }
             let n = Swift.min(8, count - j)
             if n == 8 {
-                out.store(s * rowScale * columnScales.vec8(j), at: j)
+                out.store(s * reciprocals.vec8(j), at: j)
             } else {
-                (out + j).store(s * rowScale * Vec8(partial: columnScales + j, count: n), count: n)
+                (out + j).store(s * reciprocals.vec8(j), count: n)
             }
             j += 8
+        }
+    }
+
+    typealias Vec16 = SIMD16<Float>
+
+    /// wide[q] = max over taps of plane[offsets[t] + q], q in 0..<count, sixteen at a time (the
+    /// last vector past `count`, into the grid's rounding).
+    @inline(__always)
+    static func maxRun(_ plane: UnsafePointer<Float>, _ wide: UnsafeMutablePointer<Float>, count: Int,
+                       offsets: UnsafePointer<Int>, taps: Int) {
+        var q = 0
+        while q < count {
+            let p = UnsafeRawPointer(plane + q)
+            var m = p.loadUnaligned(fromByteOffset: 4 * offsets[0], as: Vec16.self)
+            for t in 1..<taps {
+                let v = p.loadUnaligned(fromByteOffset: 4 * offsets[t], as: Vec16.self)
+                m = m.replacing(with: v, where: m .< v)
+            }
+            UnsafeMutableRawPointer(wide + q).storeBytes(of: m, as: Vec16.self)
+            q += 16
+        }
+    }
+
+    /// wide[q] = reciprocals[q] * sum over taps of plane[offsets[t] + q].
+    @inline(__always)
+    static func averageRun(_ plane: UnsafePointer<Float>, _ wide: UnsafeMutablePointer<Float>, count: Int,
+                           offsets: UnsafePointer<Int>, taps: Int, reciprocals: UnsafePointer<Float>) {
+        var q = 0
+        while q < count {
+            let p = UnsafeRawPointer(plane + q)
+            var s = Vec16.zero
+            for t in 0..<taps { s += p.loadUnaligned(fromByteOffset: 4 * offsets[t], as: Vec16.self) }
+            let scale = UnsafeRawPointer(reciprocals + q).loadUnaligned(as: Vec16.self)
+            UnsafeMutableRawPointer(wide + q).storeBytes(of: s * scale, as: Vec16.self)
+            q += 16
         }
     }
 }

@@ -36,7 +36,26 @@ import KernelSupport
         pool(4, 7, 7, k: (7, 7)),
         pool(2, 2, 3, k: (3, 3), pads: (1, 1, 1, 1)),
         pool(2, 24, 40, k: (5, 5), stride: (1, 1), pads: (2, 2, 2, 2)),
+        // Inception-v3's: 12x12 average (one flat run), 12x12 -> 5x5 and 25x25 -> 12x12 max (a
+        // run per output row, results every other column, by fours and by eights).
+        pool(3, 12, 12, k: (3, 3), pads: (1, 1, 1, 1)),
+        pool(2, 12, 12, k: (3, 3), stride: (2, 2)),
+        pool(2, 25, 25, k: (3, 3), stride: (2, 2)),
+        pool(2, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
+        pool(2, 5, 31, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
     ]
+
+    /// Small maps and stride 1 go on the wide grid, wide rows with a stride by column phases.
+    @Test func layoutFollowsTheRowWidthAndStride() {
+        func isGrid(_ g: PoolShape) -> Bool {
+            if case .grid = Pooling(kind: .max, shape: g).layout { return true }
+            return false
+        }
+        #expect(isGrid(Self.pool(1, 12, 12, k: (3, 3), stride: (2, 2))))
+        #expect(isGrid(Self.pool(1, 56, 56, k: (3, 3), pads: (1, 1, 1, 1))))
+        #expect(!isGrid(Self.pool(1, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))))
+        #expect(!isGrid(Self.pool(1, 5, 31, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))))
+    }
 
     @Test func fastMatchesReference() {
         var rng = SeededGenerator(seed: 3)
@@ -58,14 +77,13 @@ import KernelSupport
     }
 
     /// Max pooling picks one of its inputs: exact. Average pooling sums the window's taps (pads
-    /// as zeros, at most KH * KW of them), then scales by the reciprocals of the row and column
-    /// counts (each rounded, then two products): KH * KW + 3 roundings deep, M the average of
-    /// |x|. The normals cancel, so the result's own size says nothing about the error.
+    /// as zeros, at most KH * KW of them), then scales by the reciprocal of the counted taps
+    /// (rounded, then a product): KH * KW + 2 roundings deep, M the average of |x|. The normals cancel, so the result's own size says nothing about the error.
     static func bounds(_ kind: PoolKind, shape g: PoolShape, batch: Int, x: [Float]) -> [Float] {
         switch kind {
         case .max: return [Float](repeating: 0, count: batch * g.outputCount)
         case .average:
-            return RoundingBound.bounds(depth: g.window.kernelHeight * g.window.kernelWidth + 3,
+            return RoundingBound.bounds(depth: g.window.kernelHeight * g.window.kernelWidth + 2,
                                         magnitudes: Reference.pool(kind, g, batch: batch, x: x.map(abs)))
         }
     }

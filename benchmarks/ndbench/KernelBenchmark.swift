@@ -67,19 +67,9 @@ struct ConvBenchmark: ParsableCommand {
         y.initialize(repeating: 0, count: batch * shape.outputCount)
         scratch.initialize(repeating: 0, count: max(1, scratchCount))
         let buffers = KernelBuffers(x: x, y: y, residual: residual ? UnsafePointer(r) : nil, scratch: scratch)
-        conv.run(buffers)
-        var runs = 0
-        let cpuStart = processCPUSeconds()
-        let start = DispatchTime.now().uptimeNanoseconds
-        var elapsed = 0.0
-        while runs < 3 || elapsed < seconds {
-            conv.run(buffers)
-            runs += 1
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }
+        let timing = KernelTiming(seconds: seconds) { conv.run(buffers) }
+        let ms = timing.ms, cpuMs = timing.cpuMs
         let flops = 2.0 * Double(batch * shape.outputCount * shape.reductionLength)
-        let ms = elapsed / Double(runs) * 1000
-        let cpuMs = (processCPUSeconds() - cpuStart) / Double(runs) * 1000
         print("{\"kernel\": \"\(conv.label)\", \"isa\": \"\(ISA.selected.rawValue)\", \"shape\": \"\(shape)\", \"batch\": \(batch), "
               + "\"threads\": \(threads), \"ms\": \(String(format: "%.3f", ms)), "
               + "\"gflops\": \(String(format: "%.2f", flops / (ms / 1000) / 1e9)), "

@@ -20,7 +20,7 @@ struct NDBench: ParsableCommand {
             TallyBenchmark.self,
             ForwardBenchmark.self,
             SixelBench.self,
-            RuntimeBenchmark.self, ConvBenchmark.self,
+            RuntimeBenchmark.self, ConvBenchmark.self, PoolBenchmark.self,
         ]
     )
 }
