@@ -2,9 +2,11 @@
 //
 // Each stored value has a lifetime from the step that writes it to the last step that reads it
 // (the input is written before step 0; requested values live to the end; a view shares its
-// source's storage and extends its lifetime). Storages are placed largest first at the lowest
-// offset that does not collide with any placed storage whose lifetime overlaps: the classic
-// greedy-by-size plan, which for CNN chains needs a few times the largest activation.
+// source's storage and extends its lifetime; the parts of a Concat written in place are slices
+// of its output's storage, which lives from the first part's step). Storages are placed largest
+// first at the lowest offset that does not collide with any placed storage whose lifetime
+// overlaps: the classic greedy-by-size plan, which for CNN chains needs a few times the largest
+// activation.
 // Constant operands of reference steps (a scalar exponent, a bias tensor) get their own region.
 
 /// Arena offsets of every value and constant operand of one plan.
@@ -13,6 +15,8 @@ struct MemoryPlan {
     static let alignment = 16
 
     private var storageOf: [String: Int] = [:]
+    /// Where a value starts inside its storage, when not at its start (a Concat's part).
+    private var sliceOffsets: [String: Int] = [:]
     private var storageOffsets: [Int] = []
     /// Constant operands: (step index, input index) -> offset, and the values to copy there.
     private var constantOffsets: [Int: [Int: Int]] = [:]
@@ -28,13 +32,33 @@ struct MemoryPlan {
             first.append(step)
             last.append(step)
         }
+        // The parts of Concats written in place: part -> (the Concat's output, offset in it).
+        var parent: [String: (value: String, offset: Int)] = [:]
+        for spec in specs {
+            guard case let .assembled(parts) = spec.kind else { continue }
+            for part in parts { parent[part.value] = (spec.output, part.offset) }
+        }
+        /// The value whose storage holds `value`, and where in it `value` starts (nested
+        /// Concats: a part of a part).
+        func root(_ value: String) -> (value: String, offset: Int) {
+            var result = (value: value, offset: 0)
+            while let up = parent[result.value] { result = (up.value, result.offset + up.offset) }
+            return result
+        }
         newStorage(graph.inputName, at: -1)
         for (s, spec) in specs.enumerated() {
             for read in spec.reads { last[storageOf[read]!] = max(last[storageOf[read]!], s) }
             switch spec.kind {
-            case let .view(source): storageOf[spec.output] = storageOf[source]
+            case let .view(source):
+                storageOf[spec.output] = storageOf[source]
+                sliceOffsets[spec.output] = sliceOffsets[source]
             case .edit: break
-            default: newStorage(spec.output, at: s)
+            default:
+                // A part, or a Concat whose parts came first, joins the storage already made.
+                let (holder, offset) = root(spec.output)
+                if storageOf[holder] == nil { newStorage(holder, at: s) }
+                storageOf[spec.output] = storageOf[holder]
+                if offset > 0 { sliceOffsets[spec.output] = offset }
             }
         }
         for value in requested { last[storageOf[value]!] = Int.max }
@@ -71,7 +95,7 @@ struct MemoryPlan {
     /// Arena offset of a per-image value.
     func offset(of value: String) -> Int {
         guard let storage = storageOf[value] else { preconditionFailure("MemoryPlan: no storage for '\(value)'") }
-        return storageOffsets[storage]
+        return storageOffsets[storage] + (sliceOffsets[value] ?? 0)
     }
 
     /// Arena offset of constant input `input` of step `step`, if it was given one.

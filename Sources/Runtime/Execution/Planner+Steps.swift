@@ -60,6 +60,8 @@ extension Planner {
             return step(kernel, name: spec.name, x: spec.reads[0], residual: residual, output: out)
         case .view:
             return PreparedStep(name: spec.name, label: "view", scratch: 0) { _ in {} }
+        case .assembled:
+            return PreparedStep(name: spec.name, label: "Concat in place", scratch: 0) { _ in {} }
         case let .copy(source):
             return PreparedStep(name: spec.name, label: "copy", scratch: 0) { ctx in
                 let xp = ctx.pointer(source), yp = ctx.pointer(out)

@@ -2,7 +2,9 @@
 //   1. Steps: one per node, with conv -> [Add] -> [activation], linear -> [Add bias] -> [activation]
 //      and affine -> [activation] chains fused when the intermediate values are read by nothing else; reshapes become views
 //      (no step, shared storage); an edit becomes a step right after its layer. Then inverted
-//      residual blocks a provider takes become one step each (Planner+Blocks.swift).
+//      residual blocks a provider takes become one step each (Planner+Blocks.swift), and
+//      Concats whose inputs can be written straight into their output do no work
+//      (Planner+Concat.swift).
 //   2. Memory: each value's lifetime (first write to last read; requested values live to the
 //      end) and a greedy offset assignment, largest first, reusing space whose lifetimes do not
 //      overlap. Constant operands get their own region, copied in once.
@@ -25,6 +27,9 @@ enum StepKind {
     /// Convolutions run as one block by a provider's kernel (Planner+Blocks.swift): reads x
     /// (and the residual).
     case block(PreparedKernel, residual: String?)
+    /// A Concat whose inputs were written into their places in its output (Planner+Concat.swift):
+    /// no work. Each part starts `offset` floats into the output.
+    case assembled(parts: [(value: String, offset: Int)])
 }
 
 /// One step before memory is assigned.
@@ -146,7 +151,7 @@ struct Planner {
                 specs.append(StepSpec(name: "edit \(output)", kind: .edit(edit), reads: [output], output: output))
             }
         }
-        return fuseBlocks(specs, readers: readers)
+        return assembleConcats(fuseBlocks(specs, readers: readers))
     }
 }
 
