@@ -6,7 +6,8 @@
 // (written by a step of this plan, not the image input, not a view, not requested, not edited,
 // joined by no other Concat) and starts at a 64-byte boundary of the output, the steps writing
 // the inputs write straight into their places in the output instead (`MemoryPlan` gives each
-// input its slice of the output's storage), and the Concat becomes a step with no work.
+// input its slice of the output's storage), and the Concat becomes a step with no work. Not
+// when the output is edited: the edit would change the parts under the steps still reading them.
 // Inception-v3's blocks join four branches each (0.18 ms per image on one thread, 0.25-0.65 on
 // two, of memory traffic); a Concat inside a Concat (Mixed_7b's) nests its slices.
 
@@ -28,7 +29,9 @@ extension Planner {
             for case let .runtime(name, _)? in node.inputs { joined[name, default: 0] += 1 }
         }
         return specs.map { spec in
-            guard case let .node(node) = spec.kind, case let .concat(s) = node.op, s.outer == 1 else { return spec }
+            // An edited output would change its parts in place for the steps still reading them.
+            guard case let .node(node) = spec.kind, case let .concat(s) = node.op, s.outer == 1,
+                  edits[spec.output] == nil else { return spec }
             var parts: [(value: String, offset: Int)] = [], offset = 0
             for (input, count) in zip(node.inputs, s.inner) {
                 guard case let .runtime(name, _)? = input, owned.contains(name), !protected.contains(name),

@@ -1,7 +1,8 @@
 // Concats whose inputs can be written straight into their output do no work
 // (`Planner.assembleConcats`): the same values as with the copies, nested Concats too, at
 // batch 1 and on the image lanes; a Concat keeps its copy where an input is the image input,
-// is joined twice, is tapped, or the parts are not contiguous (a batch of several images).
+// is joined twice, is tapped, the output is edited, or the parts are not contiguous (a batch
+// of several images).
 import Foundation
 import Testing
 @testable import Runtime
@@ -55,6 +56,27 @@ import Testing
         let pair = Tensor(shape: [2, 4, 4, 4], data: Array(x.data[0..<128]))
         let single = try model.session(height: 4, width: 4, threads: 1)
         #expect(try fixed.run(pair)["z"]!.data == single.run(pair)["z"]!.data)
+    }
+
+    /// An edit of the Concat's output must not reach a part read after it: a2 = relu(a) runs
+    /// after y, whose channel 0 (a's) the edit zeroes.
+    @Test func anEditedConcatKeepsItsCopy() throws {
+        var m = ModelBuilder(inputDims: ["N", 2, 4, 4])
+        m.initializer("wa", [3, 2, 1, 1], Tensor.random([3, 2, 1, 1], seed: 1).data.map { abs($0) + 0.1 })
+        m.initializer("wb", [2, 2, 1, 1], Tensor.random([2, 2, 1, 1], seed: 2).data)
+        m.node("Conv", ["x", "wa"], ["a"], ["kernel_shape": [1, 1]])
+        m.node("Conv", ["x", "wb"], ["b"], ["kernel_shape": [1, 1]])
+        m.node("Concat", ["a", "b"], ["y"], ["axis": 1])
+        m.node("Sigmoid", ["a"], ["a2"])
+        m.outputs = ["y", "a2"]
+        let model = try m.load()
+        let edited = try model.session(height: 4, width: 4, edits: ["y": .zeroUnits([0])], threads: 1)
+        #expect(try inPlace(edited) == 0)
+        let x = Tensor.random([1, 2, 4, 4], seed: 4)
+        let out = try edited.run(x), plain = try model.session(height: 4, width: 4, threads: 1).run(x)
+        #expect(out["y"]!.data[0..<16].allSatisfy { $0 == 0 })
+        #expect(out["y"]!.data[16...] == plain["y"]!.data[16...])
+        #expect(out["a2"]!.data == plain["a2"]!.data)
     }
 
     /// concat(x, relu(x)) and concat(s, s) with s = sigmoid(x): both copy.
