@@ -8,8 +8,8 @@
 // the inputs write straight into their places in the output instead (`MemoryPlan` gives each
 // input its slice of the output's storage), and the Concat becomes a step with no work. Not
 // when the output is edited: the edit would change the parts under the steps still reading them.
-// Inception-v3's blocks join four branches each (0.18 ms per image on one thread, 0.25-0.65 on
-// two, of memory traffic); a Concat inside a Concat (Mixed_7b's) nests its slices.
+// Inception-v3's eleven Concats took 0.24 ms per image on two threads (benchmarks/README.md,
+// "Concat in place"); a Concat inside a Concat (Mixed_7b's) nests its slices.
 
 extension Planner {
     /// `specs` with every Concat that can be written in place marked `.assembled`.
