@@ -110,9 +110,9 @@ public struct Pooling: Sendable {
                          batch: Int, scratch: UnsafeMutablePointer<Float>, parallelism: Parallelism) {
         let g = shape, kind = kind
         let inPlane = g.inputHeight * g.inputWidth, outPlane = g.outputHeight * g.outputWidth
-        let taps = plane.tapOffsets.count
+        let taps = plane.padded.taps
         let padding: Float = kind == .max ? -.infinity : 0
-        plane.tapOffsets.withUnsafeBufferPointer { offsetBuffer in
+        plane.padded.tapOffsets.withUnsafeBufferPointer { offsetBuffer in
             reciprocals.withUnsafeBufferPointer { reciprocals in
                 // Whether each worker's plane has its border yet (the scratch is other steps' too).
                 withUnsafeTemporaryAllocation(of: Bool.self, capacity: parallelism.threads) { bordered in
@@ -125,7 +125,7 @@ public struct Pooling: Sendable {
                             plane.fillBorder(padded, padding: padding)
                             bordered[worker] = true
                         }
-                        plane.fillInterior(from: x + item * inPlane, into: padded)
+                        plane.padded.fillInterior(from: x + item * inPlane, into: padded)
                         plane.forEachRun { read, write, count in
                             switch kind {
                             case .max:

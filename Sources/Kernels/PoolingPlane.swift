@@ -16,34 +16,30 @@
 import KernelSupport
 
 struct PoolingPlane: Sendable {
+    /// The padded plane, one phase (`PaddedPlane` with the horizontal stride folded to 1: its
+    /// windows start at every column c in 0 ... (OW - 1) sW): its rows and columns, the taps'
+    /// offsets from a window's top left, and the copy of a plane into its interior.
+    let padded: PaddedPlane
+    /// The pool's own window and output size.
     let window: SlidingWindow
-    let inputHeight: Int, inputWidth: Int
     let outputHeight: Int, outputWidth: Int
-    /// Padded rows and columns some window touches.
-    let rows: Int, width: Int
-    /// Offset of tap (kh, kw), row-major over the window, from the window's top left.
-    let tapOffsets: [Int]
 
     init(window: SlidingWindow, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+        var everyColumn = window
+        everyColumn.strideWidth = 1
+        padded = PaddedPlane(window: everyColumn, inputHeight: inputHeight, inputWidth: inputWidth,
+                             outputHeight: outputHeight, outputWidth: (outputWidth - 1) * window.strideWidth + 1)
         self.window = window
-        self.inputHeight = inputHeight
-        self.inputWidth = inputWidth
         self.outputHeight = outputHeight
         self.outputWidth = outputWidth
-        rows = (outputHeight - 1) * window.strideHeight + window.effectiveHeight
-        let width = (outputWidth - 1) * window.strideWidth + window.effectiveWidth
-        self.width = width
-        var offsets: [Int] = []
-        for kh in 0..<window.kernelHeight {
-            for kw in 0..<window.kernelWidth {
-                offsets.append(kh * window.dilationHeight * width + kw * window.dilationWidth)
-            }
-        }
-        tapOffsets = offsets
     }
 
+    /// Padded rows and columns some window touches (the wide grid's row length is `width`).
+    var rows: Int { padded.rows }
+    var width: Int { padded.phaseWidth }
+
     /// Columns of a run per output row: the first window's to the last's, (OW - 1) sW + 1.
-    var runColumns: Int { (outputWidth - 1) * window.strideWidth + 1 }
+    var runColumns: Int { padded.outputWidth }
 
     /// Outputs of the wide grid, OH * PW, rounded up to whole vectors.
     var wideCount: Int { (outputHeight * width + 15) / 16 * 16 }
@@ -55,21 +51,10 @@ struct PoolingPlane: Sendable {
     /// Floats of a worker's scratch: the plane, then the wide grid.
     var count: Int { planeCount + wideCount + 16 }
 
-    /// The whole plane (slack too) set to `padding`: the border every later `fillInterior`
-    /// relies on.
+    /// The whole plane (slack too) set to `padding`: the border every later
+    /// `padded.fillInterior` relies on.
     func fillBorder(_ plane: UnsafeMutablePointer<Float>, padding: Float) {
         plane.update(repeating: padding, count: planeCount)
-    }
-
-    /// x (H, W) -> the plane's interior: row ih + padTop, columns padLeft ..< padLeft + W (those
-    /// some window reads).
-    func fillInterior(from x: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>) {
-        let top = window.padTop, left = window.padLeft
-        let count = min(inputWidth, width - left)
-        guard count > 0 else { return }
-        for ih in max(0, -top)..<min(inputHeight, rows - top) {
-            Runs.copy(x + ih * inputWidth, plane + (ih + top) * width + left, count)
-        }
     }
 
     /// The runs of windows the wide grid is made of, as (first padded position, first wide
