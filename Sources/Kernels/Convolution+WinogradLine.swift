@@ -18,11 +18,16 @@
 // X - (cross outputs) per tile row are computed and dropped. Per image:
 //   1. input transform, the workers taking runs of input channels: the channel's lines are
 //      copied into a zero-padded plane (`lines` lines of X values), and
-//      V_xi[c, tileRow * X + j] = sum_k B^T[xi, k] line[m * tileRow + k][j], eight j at a time;
+//      V_xi[c, tileRow * X + j] = sum_k B^T[xi, k] line[m * tileRow + k][j], four xi by
+//      sixteen j at a time (`WinogradLine.combine`);
 //   2. per block of output channels: V packed into the register tiles' layout (row (c, a) is
 //      V_xi[c] from column a), the n products on the pointwise register tiles (from a zero
 //      bias), then the output transform A^T M plus the bias into the block's planes (in line
 //      order: transposed back for 1 x r), and the residual and activation on the way into y.
+//      Each block packs V again; packing it once, in step 1, into a V shared by the blocks was
+//      level on two workers (a 192 -> 192 1x7 on 12x12: the packed rows one worker writes, the
+//      other reads, and its copy from the last call must be taken back first) and 5 % slower on
+//      one (a pack call per channel and point).
 // The points are 0, 1, -1, 2, -2, 1/2, -1/2, 1/4 (and infinity), at most 9 of them: larger tiles
 // lose accuracy quickly (F(4, 7) with +-3 or +-1/4 errs 7-10x more than F(3, 7)). The transforms
 // are computed in Double at load; the tests bound the difference from direct convolution by the
@@ -178,26 +183,32 @@ extension Convolution {
 
 extension WinogradLine {
     /// Padded lines (lines, lineFloats) -> V_xi at `v + xi * stride`, tile (tileRow, j) at
-    /// column tileRow * cross + j: V_xi = sum_k B^T[xi, k] line[m * tileRow + k], eight j at a time.
+    /// column tileRow * cross + j: V_xi = sum_k B^T[xi, k] line[m * tileRow + k].
+    /// Four points at a time over sixteen j (eight for a last run of at most eight): eight
+    /// independent sums. One sum at a time was a chain of n dependent multiply-adds, paced by the
+    /// FMA's latency, not its throughput (29 % of a 192 -> 192 1x7 on 12x12, one thread). Each
+    /// sum still adds its terms in k order; a zero coefficient adds 0 x d, which leaves a finite
+    /// sum as it was (branches that skipped them were mispredicted often enough to cost as much
+    /// as the sums). A sixteen-float load at j stays in its line: cross > j + 8 makes lineFloats
+    /// at least j + 16.
     func inputTransform(_ lines: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, stride: Int) {
         // The geometry in locals: its computed properties are in KernelSupport, not inlined here.
         let ld = lineFloats, cross = cross, n = n, m = m, tileRows = tileRows
-        bt.withUnsafeBufferPointer { bt in
+        btQuads.withUnsafeBufferPointer { bt in
+            let bt = bt.baseAddress!
             for tileRow in 0..<tileRows {
                 let first = lines + m * tileRow * ld, out = v + tileRow * cross
                 var j = 0
                 while j < cross {
-                    let count = min(8, cross - j)
-                    for xi in 0..<n {
-                        var s = Vec8.zero
-                        for k in 0..<n {
-                            let b = bt[xi * n + k]
-                            if b != 0 { s = VectorMath.fma(s, Vec8(repeating: b), (first + k * ld).vec8(j)) }
-                        }
-                        let dst = out + xi * stride + j
-                        if count == 8 { dst.store(s) } else { dst.store(s, count: count) }
+                    if cross - j > 8 {
+                        Self.combine(SIMD16<Float>.self, bt, n: n, inputs: first + j, ld: ld, start: .zero,
+                                     into: out + j, stride: stride, rows: n, count: min(16, cross - j))
+                        j += 16
+                    } else {
+                        Self.combine(Vec8.self, bt, n: n, inputs: first + j, ld: ld, start: .zero,
+                                     into: out + j, stride: stride, rows: n, count: cross - j)
+                        j += 8
                     }
-                    j += 8
                 }
             }
         }
@@ -206,26 +217,74 @@ extension WinogradLine {
     /// M (n, ., tiles) of one output channel, M_xi at `m + xi * stride` -> its plane in line order
     /// (outputLength, lineFloats), the first crossOutput values of each line (and up to 7 more)
     /// set: line m * tileRow + i = bias + sum_xi A^T[i, xi] M_xi[tileRow]. Reads up to 7 floats
-    /// past a tile row (M keeps 8 floats of slack).
+    /// past a tile row (M keeps 8 floats of slack). Four outputs i at a time over sixteen j, as
+    /// the input transform does its points.
     func outputTransform(_ mm: UnsafePointer<Float>, stride: Int, bias: Float, into out: UnsafeMutablePointer<Float>) {
         let ld = lineFloats, cross = cross, crossOutput = crossOutput, n = n, m = m
         let tileRows = tileRows, outputLength = outputLength
-        at.withUnsafeBufferPointer { at in
+        atQuads.withUnsafeBufferPointer { at in
+            let at = at.baseAddress!
             for tileRow in 0..<tileRows {
-                let source = mm + tileRow * cross
+                let source = mm + tileRow * cross, rows = min(m, outputLength - m * tileRow)
+                let line = out + m * tileRow * ld
                 var j = 0
                 while j < crossOutput {
-                    for i in 0..<min(m, outputLength - m * tileRow) {
-                        var s = Vec8(repeating: bias)
-                        for xi in 0..<n {
-                            let a = at[i * n + xi]
-                            if a != 0 { s = VectorMath.fma(s, Vec8(repeating: a), (source + xi * stride).vec8(j)) }
-                        }
-                        out.store(s, at: (m * tileRow + i) * ld + j)
+                    // Whole vectors: the lines are lineFloats wide, a multiple of eight.
+                    if crossOutput - j > 8 {
+                        Self.combine(SIMD16<Float>.self, at, n: n, inputs: source + j, ld: stride,
+                                     start: SIMD16(repeating: bias), into: line + j, stride: ld, rows: rows, count: 16)
+                        j += 16
+                    } else {
+                        Self.combine(Vec8.self, at, n: n, inputs: source + j, ld: stride,
+                                     start: Vec8(repeating: bias), into: line + j, stride: ld, rows: rows, count: 8)
+                        j += 8
                     }
-                    j += 8
                 }
             }
         }
+    }
+
+    /// out[q * stride ..< + count] = start + sum_k c[q, k] inputs[k * ld] (one vector V of j each)
+    /// for q in 0..<rows, c (quadRows(rows), n) row-major: four q at a time, each sum in k order.
+    @inline(__always)
+    static func combine<V: SIMD>(_: V.Type, _ c: UnsafePointer<Float>, n: Int, inputs: UnsafePointer<Float>, ld: Int,
+                                 start: V, into out: UnsafeMutablePointer<Float>, stride: Int, rows: Int, count: Int)
+        where V.Scalar == Float {
+        @inline(__always) func put(_ s: V, _ q: Int) {
+            guard q < rows else { return }
+            let dst = UnsafeMutableRawPointer(out + q * stride)
+            if count == V.scalarCount {
+                dst.storeBytes(of: s, as: V.self)
+            } else {
+                withUnsafeBytes(of: s) { Runs.copy($0.assumingMemoryBound(to: Float.self).baseAddress!, out + q * stride, count) }
+            }
+        }
+        var q = 0
+        while q < rows {
+            let row = c + q * n
+            var s0 = start, s1 = start, s2 = start, s3 = start
+            for k in 0..<n {
+                let d = UnsafeRawPointer(inputs + k * ld).loadUnaligned(as: V.self)
+                s0 = fma(s0, V(repeating: row[k]), d)
+                s1 = fma(s1, V(repeating: row[n + k]), d)
+                s2 = fma(s2, V(repeating: row[2 * n + k]), d)
+                s3 = fma(s3, V(repeating: row[3 * n + k]), d)
+            }
+            put(s0, q)
+            put(s1, q + 1)
+            put(s2, q + 2)
+            put(s3, q + 3)
+            q += 4
+        }
+    }
+
+    /// a + b * c in each lane: fused where the build targets FMA (`VectorMath.fma`).
+    @inline(__always)
+    static func fma<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar == Float {
+        #if NETDISSECT_FMA
+        return a.addingProduct(b, c)
+        #else
+        return a + b * c
+        #endif
     }
 }

@@ -32,6 +32,9 @@ package struct WinogradLine: Sendable, Equatable {
     package var channelStride: Int { tiles + crossTaps - 1 }
     /// A^T (m, n), B^T (n, n), row-major, as Float; G (n, r) in Double for the weights.
     package let at: [Float], bt: [Float]
+    /// A^T and B^T with zero rows after their last up to a multiple of four rows: the transforms
+    /// compute four rows at a time (`quadRows`).
+    package let atQuads: [Float], btQuads: [Float]
     package let g: [[Double]]
 
     /// Points of the Toom-Cook construction, in the order tiles take them (besides infinity).
@@ -77,8 +80,13 @@ package struct WinogradLine: Sendable, Equatable {
         let (at, g, bt) = Self.toomCook(m: m, r: r)
         self.at = at.flatMap { $0.map(Float.init) }
         self.bt = bt.flatMap { $0.map(Float.init) }
+        atQuads = self.at + [Float](repeating: 0, count: (Self.quadRows(m) - m) * n)
+        btQuads = self.bt + [Float](repeating: 0, count: (Self.quadRows(n) - n) * n)
         self.g = g
     }
+
+    /// `rows` rounded up to a multiple of four.
+    package static func quadRows(_ rows: Int) -> Int { (rows + 3) / 4 * 4 }
 
     /// The tile length with the fewest transformed points per output along a line of
     /// `outputLength` (ceil(L / m) * (m + r - 1)); ties go to the smaller tile, the more accurate.
