@@ -272,13 +272,16 @@ extension Convolution {
             let stride = plan.images > 1 ? plan.tiles : tiles
             if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, buffer: row, into: v) }
             // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 (36) positions xi: U
-            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels.
+            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels. M is channel-major, (OCb,
+            // positions, stride): the output transform reads one channel's positions, one block
+            // of memory, where xi-major it read 16 (36) rows a whole M_xi apart (streams the
+            // prefetcher does not follow once M outgrows L2).
             let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
             for xi in 0..<plan.positions {
                 PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
                                bias: zeros, x: v + xi * c * stride, ldx: stride,
-                               y: m + xi * ocCount * stride, residual: nil, packed: nil, scratch: product,
-                               k: c, hw: stride, columns: tiles, rows: ocCount).visit(Identity())
+                               y: m + xi * stride, residual: nil, packed: nil, scratch: product,
+                               k: c, hw: plan.positions * stride, columns: tiles, rows: ocCount).visit(Identity())
             }
             activation.accept(WinogradOutputs(
                 conv: self, m: m, ld: stride, rows: ocCount, a: a, first: e.first, images: e.count,
@@ -406,7 +409,7 @@ extension Convolution {
 /// its panel, with the activation resolved once.
 private struct WinogradOutputs: ActivationVisitor {
     let conv: Convolution
-    /// M of the block: rows of `ld` floats, channel o's 16 (36) positions `rows * ld` apart.
+    /// M of the block: rows of `ld` floats, channel o's 16 (36) positions one after another.
     let m: UnsafeMutablePointer<Float>, ld: Int, rows: Int
     let a: Convolution.Arguments
     let first: Int, images: Int, perImage: Int, channel: Int
@@ -419,10 +422,10 @@ private struct WinogradOutputs: ActivationVisitor {
         for i in 0..<images {
             for o in 0..<rows {
                 if plan.m == 4 {
-                    conv.winogradOutput4(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
+                    conv.winogradOutput4(f, m + o * plan.positions * ld + i * perImage, stride: ld, a: a, image: first + i,
                                          channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
                 } else {
-                    conv.winogradOutput(f, m + o * ld + i * perImage, stride: rows * ld, a: a, image: first + i,
+                    conv.winogradOutput(f, m + o * plan.positions * ld + i * perImage, stride: ld, a: a, image: first + i,
                                         channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
                 }
             }
