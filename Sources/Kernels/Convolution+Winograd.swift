@@ -134,6 +134,10 @@ enum Winograd {
 extension Convolution {
     /// Floats of one worker's tile matrices we aim for: V (16, C, tiles) and M (16, OC, tiles).
     static let winogradBudget = 1 << 20
+    /// Floats of a block's M from which it is channel-major (`WinogradPlan.channelMajor`; 1 MiB,
+    /// the L2 of the Zen 4 it was measured on): 80 -> 192 at 54x54 (2.9 MB) and 32 -> 64 at 109x109
+    /// (1.5 MB) ran 3-15 % faster channel-major, 96x25x25 (0.7 MB) 6 % slower.
+    static let winogradChannelMajor = 1 << 18
     /// Tiles a panel aims for (the N of each product).
     static let winogradTiles = 192
 
@@ -157,6 +161,12 @@ extension Convolution {
         /// Whether V is transformed once for all panels, into shared scratch (a `vFloats` slot
         /// per panel) before the products: when several output-channel blocks share a panel.
         var sharedInput: Bool { channelBlocks > 1 && images == 1 }
+        /// Whether M is channel-major, (block, positions, tiles), rather than position-major,
+        /// (positions, block, tiles): when it outgrows L2 (`winogradChannelMajor`), so that the
+        /// output transform reads each channel's positions as one block of memory instead of
+        /// 16 (36) rows a whole M_xi apart, streams the prefetcher does not follow from L3.
+        /// Within L2 the products' stores stay compact (six rows of one M_xi per tile).
+        var channelMajor: Bool { mFloats > Convolution.winogradChannelMajor }
         /// Panels of one call (panels per image times images when images == 1).
         var items: Int
         var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + bufferFloats + channelBlock }
@@ -272,16 +282,15 @@ extension Convolution {
             let stride = plan.images > 1 ? plan.tiles : tiles
             if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, buffer: row, into: v) }
             // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 (36) positions xi: U
-            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels. M is channel-major, (OCb,
-            // positions, stride): the output transform reads one channel's positions, one block
-            // of memory, where xi-major it read 16 (36) rows a whole M_xi apart (streams the
-            // prefetcher does not follow once M outgrows L2).
+            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels. M_xi's rows are
+            // `rowStride` apart and M_xi `xiStride` from M_0 (`WinogradPlan.channelMajor`).
+            let (xiStride, rowStride) = plan.channelMajor ? (stride, plan.positions * stride) : (ocCount * stride, stride)
             let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
             for xi in 0..<plan.positions {
                 PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
                                bias: zeros, x: v + xi * c * stride, ldx: stride,
-                               y: m + xi * stride, residual: nil, packed: nil, scratch: product,
-                               k: c, hw: plan.positions * stride, columns: tiles, rows: ocCount).visit(Identity())
+                               y: m + xi * xiStride, residual: nil, packed: nil, scratch: product,
+                               k: c, hw: rowStride, columns: tiles, rows: ocCount).visit(Identity())
             }
             activation.accept(WinogradOutputs(
                 conv: self, m: m, ld: stride, rows: ocCount, a: a, first: e.first, images: e.count,
@@ -409,7 +418,7 @@ extension Convolution {
 /// its panel, with the activation resolved once.
 private struct WinogradOutputs: ActivationVisitor {
     let conv: Convolution
-    /// M of the block: rows of `ld` floats, channel o's 16 (36) positions one after another.
+    /// M of the block: rows of `ld` floats, channel-major or position-major (`plan.channelMajor`).
     let m: UnsafeMutablePointer<Float>, ld: Int, rows: Int
     let a: Convolution.Arguments
     let first: Int, images: Int, perImage: Int, channel: Int
@@ -419,13 +428,15 @@ private struct WinogradOutputs: ActivationVisitor {
     let buffer: UnsafeMutablePointer<Float>
 
     func visit<F: VectorFunction>(_ f: F) {
+        // Channel o's M_0 and the distance between its positions (`WinogradPlan.channelMajor`).
+        let (rowStride, xiStride) = plan.channelMajor ? (plan.positions * ld, ld) : (ld, rows * ld)
         for i in 0..<images {
             for o in 0..<rows {
                 if plan.m == 4 {
-                    conv.winogradOutput4(f, m + o * plan.positions * ld + i * perImage, stride: ld, a: a, image: first + i,
+                    conv.winogradOutput4(f, m + o * rowStride + i * perImage, stride: xiStride, a: a, image: first + i,
                                          channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
                 } else {
-                    conv.winogradOutput(f, m + o * plan.positions * ld + i * perImage, stride: ld, a: a, image: first + i,
+                    conv.winogradOutput(f, m + o * rowStride + i * perImage, stride: xiStride, a: a, image: first + i,
                                         channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
                 }
             }

@@ -401,8 +401,21 @@ import KernelSupport
             Case(shape: Self.conv(20, 16, 6, 70, k: (3, 3), pads: (1, 1, 1, 1)), activation: .leakyRelu(alpha: 0.1),
                  residual: true),
             Case(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
+            // M beyond L2 on one worker, channel-major: panels of tile rows of one image, and a
+            // batch side by side.
+            Case(shape: Self.conv(16, 64, 60, 60, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu),
+            Case(shape: Self.conv(16, 128, 12, 12, k: (3, 3), pads: (1, 1, 1, 1)), batch: 8, residual: true,
+                 expectedBatch: 8),
         ]
         checkForced(cases, algorithm: .winograd4x4, seed: 5)
+        for (c, batch) in [(cases[9], 1), (cases[10], 8)] {
+            let conv = Convolution(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount), bias: nil,
+                                   algorithm: .winograd4x4)
+            #expect(conv.winogradPlan(batch: batch, parallelism: .serial).channelMajor, "\(c)")
+        }
+        #expect(!Convolution(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)),
+                             weights: [Float](repeating: 0, count: 48 * 64 * 9), bias: nil, algorithm: .winograd4x4)
+                    .winogradPlan(batch: 1, parallelism: .serial).channelMajor)
         // One image of 14x14 on two workers: output-channel blocks share the transformed panel.
         let shared = Convolution(shape: Self.conv(48, 64, 14, 14, k: (3, 3), pads: (1, 1, 1, 1)),
                                  weights: [Float](repeating: 0, count: 48 * 64 * 9), bias: nil, algorithm: .winograd4x4)
