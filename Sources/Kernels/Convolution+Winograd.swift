@@ -167,6 +167,11 @@ extension Convolution {
         /// 16 (36) rows a whole M_xi apart, streams the prefetcher does not follow from L3.
         /// Within L2 the products' stores stay compact (six rows of one M_xi per tile).
         var channelMajor: Bool { mFloats > Convolution.winogradChannelMajor }
+        /// Where M puts output channel o's row of position xi, for a block of `rows` channels whose
+        /// rows are `ld` floats: at o * channel + xi * position.
+        func mStrides(rows: Int, ld: Int) -> (channel: Int, position: Int) {
+            channelMajor ? (positions * ld, ld) : (ld, rows * ld)
+        }
         /// Panels of one call (panels per image times images when images == 1).
         var items: Int
         var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + bufferFloats + channelBlock }
@@ -282,15 +287,15 @@ extension Convolution {
             let stride = plan.images > 1 ? plan.tiles : tiles
             if !plan.sharedInput { transform(panel, channels: 0..<c, plane: plane, buffer: row, into: v) }
             // M_xi (OCb, tiles) = U_xi (OCb, C) * V_xi (C, tiles), for the 16 (36) positions xi: U
-            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels. M_xi's rows are
-            // `rowStride` apart and M_xi `xiStride` from M_0 (`WinogradPlan.channelMajor`).
-            let (xiStride, rowStride) = plan.channelMajor ? (stride, plan.positions * stride) : (ocCount * stride, stride)
+            // is 16 (36) groups of (OC, C) in `PointwiseWeights` panels, laid out in M by
+            // `WinogradPlan.mStrides`.
+            let strides = plan.mStrides(rows: ocCount, ld: stride)
             let panelFloats = PointwiseTile.rows * c, groupPanels = (oc + PointwiseTile.rows - 1) / PointwiseTile.rows
             for xi in 0..<plan.positions {
                 PointwiseBlock(weights: a.weights + (xi * groupPanels) * panelFloats + oc0 * c, panelFloats: panelFloats,
                                bias: zeros, x: v + xi * c * stride, ldx: stride,
-                               y: m + xi * xiStride, residual: nil, packed: nil, scratch: product,
-                               k: c, hw: rowStride, columns: tiles, rows: ocCount).visit(Identity())
+                               y: m + xi * strides.position, residual: nil, packed: nil, scratch: product,
+                               k: c, hw: strides.channel, columns: tiles, rows: ocCount).visit(Identity())
             }
             activation.accept(WinogradOutputs(
                 conv: self, m: m, ld: stride, rows: ocCount, a: a, first: e.first, images: e.count,
@@ -428,15 +433,14 @@ private struct WinogradOutputs: ActivationVisitor {
     let buffer: UnsafeMutablePointer<Float>
 
     func visit<F: VectorFunction>(_ f: F) {
-        // Channel o's M_0 and the distance between its positions (`WinogradPlan.channelMajor`).
-        let (rowStride, xiStride) = plan.channelMajor ? (plan.positions * ld, ld) : (ld, rows * ld)
+        let strides = plan.mStrides(rows: rows, ld: ld)
         for i in 0..<images {
             for o in 0..<rows {
                 if plan.m == 4 {
-                    conv.winogradOutput4(f, m + o * rowStride + i * perImage, stride: xiStride, a: a, image: first + i,
+                    conv.winogradOutput4(f, m + o * strides.channel + i * perImage, stride: strides.position, a: a, image: first + i,
                                          channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
                 } else {
-                    conv.winogradOutput(f, m + o * rowStride + i * perImage, stride: xiStride, a: a, image: first + i,
+                    conv.winogradOutput(f, m + o * strides.channel + i * perImage, stride: strides.position, a: a, image: first + i,
                                         channel: channel + o, tileRows: tileRows, plan: plan, buffer: buffer)
                 }
             }

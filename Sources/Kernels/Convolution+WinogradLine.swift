@@ -265,10 +265,10 @@ extension WinogradLine {
             var s0 = start, s1 = start, s2 = start, s3 = start
             for k in 0..<n {
                 let d = UnsafeRawPointer(inputs + k * ld).loadUnaligned(as: V.self)
-                s0 = fma(s0, V(repeating: row[k]), d)
-                s1 = fma(s1, V(repeating: row[n + k]), d)
-                s2 = fma(s2, V(repeating: row[2 * n + k]), d)
-                s3 = fma(s3, V(repeating: row[3 * n + k]), d)
+                s0 = VectorMath.fma(s0, V(repeating: row[k]), d)
+                s1 = VectorMath.fma(s1, V(repeating: row[n + k]), d)
+                s2 = VectorMath.fma(s2, V(repeating: row[2 * n + k]), d)
+                s3 = VectorMath.fma(s3, V(repeating: row[3 * n + k]), d)
             }
             put(s0, q)
             put(s1, q + 1)
@@ -276,15 +276,5 @@ extension WinogradLine {
             put(s3, q + 3)
             q += 4
         }
-    }
-
-    /// a + b * c in each lane: fused where the build targets FMA (`VectorMath.fma`).
-    @inline(__always)
-    static func fma<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar == Float {
-        #if NETDISSECT_FMA
-        return a.addingProduct(b, c)
-        #else
-        return a + b * c
-        #endif
     }
 }

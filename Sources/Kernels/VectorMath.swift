@@ -155,6 +155,16 @@ enum VectorMath {
         #endif
     }
 
+    /// The same for vectors of any width (`WinogradLine.combine` runs on sixteen lanes).
+    @inline(__always)
+    static func fma<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar == Float {
+        #if NETDISSECT_FMA
+        return a.addingProduct(b, c)
+        #else
+        return a + b * c
+        #endif
+    }
+
     /// Sum of the lanes.
     @inline(__always)
     static func sum(_ v: Vec8) -> Float {
