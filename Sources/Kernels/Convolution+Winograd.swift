@@ -148,7 +148,7 @@ extension Convolution {
         var m: Int, positions: Int
         /// Tile rows and columns per image.
         var tileRows: Int, tileColumns: Int
-        /// Images side by side per panel (1: a panel is `rows` tile rows of one image).
+        /// Images side by side per panel (1: a panel is at most `rows` tile rows of one image).
         var images: Int, rows: Int
         /// Tiles of a full panel, and panels (per image when images == 1, else per batch).
         var tiles: Int, panels: Int
@@ -174,6 +174,9 @@ extension Convolution {
         }
         /// Panels of one call (panels per image times images when images == 1).
         var items: Int
+        /// The tile rows of panel `p` of an image (images == 1): the rows split evenly, `rows`
+        /// or one fewer each.
+        func tileRows(of p: Int) -> Range<Int> { p * tileRows / panels..<(p + 1) * tileRows / panels }
         var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + bufferFloats + channelBlock }
         /// Floats of scratch a call needs with `threads` workers.
         func scratchFloats(threads: Int) -> Int { threads * perWorker + (sharedInput ? items * vFloats : 0) }
@@ -200,16 +203,24 @@ extension Convolution {
             images = (batch + panels - 1) / panels
             panels = (batch + images - 1) / images
         } else {
-            rows = min(tileRows, max(1, wanted / tileColumns))
-            panels = (tileRows + rows - 1) / rows
-            while batch * panels < target && rows > 1 && (rows / 2) * tileColumns >= 32 {
-                rows = (rows + 1) / 2
-                panels = (tileRows + rows - 1) / rows
-            }
+            // Panels split the tile rows evenly (`tileRows(of:)`), as many as the budget needs,
+            // then more until every worker has one and, at batch 1, until they are a multiple of
+            // the workers, while a panel keeps 32 tiles or more: equal items, one or a few per
+            // worker. (Four items on two workers, the last panel short (rows 4, 4, 4, 2 of 64x56x56),
+            // left one worker idle for a sixth of the layer, and smaller items cost more per tile.)
+            let fewest = max(1, (32 + tileColumns - 1) / tileColumns)
+            panels = (tileRows + max(1, wanted / tileColumns) - 1) / max(1, wanted / tileColumns)
+            func fits(_ p: Int) -> Bool { p <= tileRows / fewest }
+            while batch * panels < parallelism.threads && fits(panels + 1) { panels += 1 }
+            let multiple = (panels + parallelism.threads - 1) / parallelism.threads * parallelism.threads
+            if batch == 1 && multiple > panels && fits(multiple) { panels = multiple }
+            panels = min(panels, tileRows)
+            rows = (tileRows + panels - 1) / panels
         }
         let tiles = images > 1 ? images * perImage : rows * tileColumns
         let items = images > 1 ? panels : batch * panels
-        let forThreads = items < target ? (target + items - 1) / items : 1
+        // Output-channel blocks share a panel when there are fewer panels than workers.
+        let forThreads = items < parallelism.threads ? (parallelism.threads + items - 1) / items : 1
         let blocks = max(1, min(forThreads, oc / Self.minimumChannelBlock))
         let rows6 = PointwiseTile.rows
         let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
@@ -239,8 +250,7 @@ extension Convolution {
                 let first = panel * plan.images
                 return (first, min(plan.images, a.batch - first), 0..<plan.tileRows)
             }
-            let r0 = (panel % plan.panels) * plan.rows
-            return (panel / plan.panels, 1, r0..<min(plan.tileRows, r0 + plan.rows))
+            return (panel / plan.panels, 1, plan.tileRows(of: panel % plan.panels))
         }
         // Step 1 for channels `channels` of a panel, into its V (row stride `stride` = its tiles
         // when images == 1, the full panel's otherwise).

@@ -423,6 +423,29 @@ import KernelSupport
         #expect(shared.winogradPlan(batch: 1, parallelism: .serial).positions == 36)
     }
 
+    /// One image's panels split its tile rows evenly (a row more or less each, every row once), as
+    /// many as a multiple of the workers where each still has 32 tiles: on ResNet's 64x56x56 two
+    /// workers used to get rows 4 + 4 and 4 + 2 of it. Where rows cannot be split further, the
+    /// output channels are, into as many blocks as workers.
+    @Test func winogradPanelsSplitTileRowsEvenly() {
+        let shapes: [(c: Int, size: Int, threads: Int, panels: Int, blocks: Int)] = [
+            (64, 56, 1, 2, 1), (64, 56, 2, 2, 1), (64, 56, 3, 3, 1), (64, 56, 4, 4, 1),
+            (16, 60, 2, 2, 1), (32, 147, 2, 8, 1), (128, 28, 2, 1, 2), (256, 14, 2, 1, 2), (96, 25, 3, 1, 3),
+        ]
+        for s in shapes {
+            let shape = Self.conv(s.c, s.c, s.size, s.size, k: (3, 3), pads: (1, 1, 1, 1))
+            let conv = Convolution(shape: shape, weights: [Float](repeating: 0, count: shape.weightCount), bias: nil,
+                                   algorithm: .winograd4x4)
+            let plan = conv.winogradPlan(batch: 1, parallelism: Parallelism(threads: s.threads))
+            let parts = (0..<plan.panels).map { plan.tileRows(of: $0) }
+            #expect(plan.panels == s.panels && plan.channelBlocks == s.blocks, "\(s)")
+            #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == plan.tileRows, "\(s)")
+            #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(s)")
+            #expect(parts.allSatisfy { $0.count == plan.rows || $0.count == plan.rows - 1 }, "\(s)")
+            #expect(parts.allSatisfy { $0.count * plan.tileColumns >= 32 } || plan.panels == 1, "\(s)")
+        }
+    }
+
     /// Maps four tiles wide run two tile rows in the lanes of one vector (`TileGroup`): an odd
     /// count of tile rows (the last one alone), rows and columns past the map's edge, residuals,
     /// batches side by side, and workers, in both tile sizes.
