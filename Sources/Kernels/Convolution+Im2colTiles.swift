@@ -32,7 +32,7 @@ extension Convolution {
 
     /// How one call is cut into work items.
     struct Im2colTilesPlan: Equatable {
-        /// Output rows per panel, and panels per image.
+        /// Output rows per panel (at most), and panels per image.
         var rows: Int, panels: Int
         /// Panels of 6 output channels, per item, and items per row panel.
         var channelPanels: Int, channelPanelsPerItem: Int, channelItems: Int
@@ -40,6 +40,9 @@ extension Convolution {
         /// and product (6, 16) each.
         var columnFloats: Int, packedFloats: Int
         var perWorker: Int { columnFloats + packedFloats + 2 * PointwiseTile.rows * PointwiseTile.columns }
+        /// The output rows of panel `p` of an image of `height` rows: split evenly, `rows` or one
+        /// fewer each.
+        func outputRows(of p: Int, height: Int) -> Range<Int> { p * height / panels..<(p + 1) * height / panels }
     }
 
     func im2colTilesPlan(batch: Int, parallelism: Parallelism) -> Im2colTilesPlan {
@@ -51,6 +54,13 @@ extension Convolution {
         while batch * panels < target && rows > 1 {
             rows = (rows + 1) / 2
             panels = (oh + rows - 1) / rows
+        }
+        // One image's panels a multiple of the workers, splitting its rows evenly (`outputRows(of:)`):
+        // 112 rows in ten-row panels left the last panel two rows and one worker six panels'
+        // rows to the other's five and a fifth (MobileNetV2's stem on two threads).
+        if batch == 1 && parallelism.threads > 1 {
+            panels = min(oh, (panels + parallelism.threads - 1) / parallelism.threads * parallelism.threads)
+            rows = (oh + panels - 1) / panels
         }
         let items = batch * panels
         let channelPanels = (g.outputChannels + PointwiseTile.rows - 1) / PointwiseTile.rows
@@ -73,10 +83,10 @@ extension Convolution {
         parallelism.forEach(a.batch * plan.panels * plan.channelItems) { item, worker in
             let channelItem = item % plan.channelItems, rest = item / plan.channelItems
             let panel = rest % plan.panels, image = rest / plan.panels
-            let r0 = panel * plan.rows, r1 = min(oh, r0 + plan.rows)
-            let c0 = r0 * ow, columns = (r1 - r0) * ow
+            let rows = plan.outputRows(of: panel, height: oh)
+            let c0 = rows.lowerBound * ow, columns = rows.count * ow
             let col = a.scratch! + worker * plan.perWorker
-            im2col(a.x + image * g.inputCount, col, rows: r0..<r1, ld: columns)
+            im2col(a.x + image * g.inputCount, col, rows: rows, ld: columns)
             let p0 = channelItem * plan.channelPanelsPerItem
             let p1 = min(plan.channelPanels, p0 + plan.channelPanelsPerItem)
             let out = image * g.outputCount + p0 * PointwiseTile.rows * hw + c0

@@ -585,6 +585,18 @@ import KernelSupport
                                 weights: [Float](repeating: 0, count: cases[1].shape.weightCount), bias: nil)
             .im2colTilesPlan(batch: 1, parallelism: Parallelism(threads: 3))
         #expect(split.rows == 1 && split.channelItems > 1)
+        // One image's panels: a multiple of the workers, its rows split evenly (MobileNetV2's stem,
+        // 112 rows: ten-row panels left the last one two).
+        let stem = Self.conv(3, 32, 224, 224, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))
+        for threads in [2, 3] {
+            let plan = Convolution(shape: stem, weights: [Float](repeating: 0, count: stem.weightCount), bias: nil)
+                .im2colTilesPlan(batch: 1, parallelism: Parallelism(threads: threads))
+            let parts = (0..<plan.panels).map { plan.outputRows(of: $0, height: 112) }
+            #expect(plan.panels % threads == 0, "\(threads)")
+            #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == 112, "\(threads)")
+            #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(threads)")
+            #expect(parts.allSatisfy { $0.count == plan.rows || $0.count == plan.rows - 1 }, "\(threads)")
+        }
         withEvery("case", in: cases) { check($0) }
     }
 
