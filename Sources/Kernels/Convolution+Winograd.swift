@@ -207,7 +207,7 @@ extension Convolution {
             // then more until every worker has one and, at batch 1, until they are a multiple of
             // the workers, while a panel keeps 32 tiles or more: equal items, one or a few per
             // worker. (Four items on two workers, the last panel short (rows 4, 4, 4, 2 of 64x56x56),
-            // left one worker idle for a sixth of the layer, and smaller items cost more per tile.)
+            // left one worker idle for a quarter of the layer, and smaller items cost more per tile.)
             let fewest = max(1, (32 + tileColumns - 1) / tileColumns)
             panels = (tileRows + max(1, wanted / tileColumns) - 1) / max(1, wanted / tileColumns)
             func fits(_ p: Int) -> Bool { p <= tileRows / fewest }
