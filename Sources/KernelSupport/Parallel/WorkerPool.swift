@@ -128,11 +128,20 @@ package final class WorkerPool: @unchecked Sendable {
             }
             last = s >> 1
             joined.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            if state.load(ordering: .sequentiallyConsistent) == s && index < workers, let body {
-                drain(body, worker: index)
-            }
+            if state.load(ordering: .sequentiallyConsistent) == s && index < workers { join(index) }
             joined.wrappingSubtract(1, ordering: .sequentiallyConsistent)
         }
+    }
+
+    /// A helper's part of the open loop. Its own function, so that its copy of `body` is released
+    /// when it returns, before the helper leaves the loop (`joined`): the caller's
+    /// `withoutActuallyEscaping` checks that nothing holds the body any more. Inline in
+    /// `helperLoop`, a debug build released that copy after the helper had left, and the check
+    /// trapped (`swift test` without `-c release`, every run of ConvolutionKernelTests).
+    @inline(never)
+    private func join(_ index: Int) {
+        guard let body else { return }
+        drain(body, worker: index)
     }
 
     /// Worker `w`'s claim counter.
