@@ -42,7 +42,7 @@ extension Convolution {
         var perWorker: Int { columnFloats + packedFloats + 2 * PointwiseTile.rows * PointwiseTile.columns }
         /// The output rows of panel `p` of an image of `height` rows: split evenly, `rows` or one
         /// fewer each.
-        func outputRows(of p: Int, height: Int) -> Range<Int> { p * height / panels..<(p + 1) * height / panels }
+        func outputRows(of p: Int, height: Int) -> Range<Int> { Parallelism.share(p, of: panels, in: height) }
     }
 
     func im2colTilesPlan(batch: Int, parallelism: Parallelism) -> Im2colTilesPlan {

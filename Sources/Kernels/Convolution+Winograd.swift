@@ -176,7 +176,7 @@ extension Convolution {
         var items: Int
         /// The tile rows of panel `p` of an image (images == 1): the rows split evenly, `rows`
         /// or one fewer each.
-        func tileRows(of p: Int) -> Range<Int> { p * tileRows / panels..<(p + 1) * tileRows / panels }
+        func tileRows(of p: Int) -> Range<Int> { Parallelism.share(p, of: panels, in: tileRows) }
         var perWorker: Int { planeFloats + (sharedInput ? 0 : vFloats) + mFloats + productFloats + bufferFloats + channelBlock }
         /// Floats of scratch a call needs with `threads` workers.
         func scratchFloats(threads: Int) -> Int { threads * perWorker + (sharedInput ? items * vFloats : 0) }
@@ -208,13 +208,12 @@ extension Convolution {
             // the workers, while a panel keeps 32 tiles or more: equal items, one or a few per
             // worker. (Four items on two workers, the last panel short (rows 4, 4, 4, 2 of 64x56x56),
             // left one worker idle for a quarter of the layer, and smaller items cost more per tile.)
-            let fewest = max(1, (32 + tileColumns - 1) / tileColumns)
-            panels = (tileRows + max(1, wanted / tileColumns) - 1) / max(1, wanted / tileColumns)
+            let budgetRows = max(1, wanted / tileColumns), fewest = max(1, (32 + tileColumns - 1) / tileColumns)
             func fits(_ p: Int) -> Bool { p <= tileRows / fewest }
+            panels = (tileRows + budgetRows - 1) / budgetRows
             while batch * panels < parallelism.threads && fits(panels + 1) { panels += 1 }
             let multiple = (panels + parallelism.threads - 1) / parallelism.threads * parallelism.threads
             if batch == 1 && multiple > panels && fits(multiple) { panels = multiple }
-            panels = min(panels, tileRows)
             rows = (tileRows + panels - 1) / panels
         }
         let tiles = images > 1 ? images * perImage : rows * tileColumns

@@ -177,8 +177,7 @@ public struct InvertedResidual: Sendable {
                     let weights = DepthwiseWeights(weights: dw.baseAddress!, bias: db.baseAddress!, offsets: o.baseAddress!, taps: taps)
                     parallelism.forEach(batch * segments) { item, worker in
                         let image = item / segments, segment = item % segments
-                        let first = segment * bands.count / segments, end = (segment + 1) * bands.count / segments
-                        runSegment(bands: first..<end, image: image, x: x, y: y, residual: residual,
+                        runSegment(bands: Parallelism.share(segment, of: segments, in: bands.count), image: image, x: x, y: y, residual: residual,
                                    scratch: scratch + worker * workerFloats, depthwise: weights)
                     }
                 }

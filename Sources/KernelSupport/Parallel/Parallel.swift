@@ -109,8 +109,16 @@ public struct Parallelism: Sendable, Equatable, CustomStringConvertible {
         let runs = min(count, max(1, (2 * threads + slots - 1) / slots))
         forEach(slots * runs) { item, worker in
             let run = item % runs
-            body(item / runs, run * count / runs..<(run + 1) * count / runs, worker)
+            body(item / runs, Self.share(run, of: runs, in: count), worker)
         }
+    }
+
+    /// Part `part` of `0..<count` cut into `parts` contiguous ranges as equal as can be (their
+    /// sizes differ by at most one): what a kernel gives each of its items when they should
+    /// cost the same (a last short one leaves a worker idle while the others finish).
+    @inline(__always)
+    public static func share(_ part: Int, of parts: Int, in count: Int) -> Range<Int> {
+        part * count / parts..<(part + 1) * count / parts
     }
 
     /// A chunk size of at most `largest` for `count` equal items, chosen so the busiest worker
