@@ -26,6 +26,7 @@ public struct Pooling: Sendable {
     enum Layout: Sendable {
         case grid(PoolingPlane)
         case phases(PaddedPlane)
+        case maxRows(MaxPoolRows)
     }
     let layout: Layout
     /// Average only: 1 / counted taps for each output, at its place on the wide grid (r PW + j sW)
@@ -43,7 +44,10 @@ public struct Pooling: Sendable {
         let w = shape.window
         let oh = shape.outputHeight, ow = shape.outputWidth
         let gridPlane: PoolingPlane?
-        if w.strideWidth == 1 || ow < 16 {
+        if kind == .max && MaxPoolRows.applies(shape) {
+            layout = .maxRows(MaxPoolRows(shape: shape))
+            gridPlane = nil
+        } else if w.strideWidth == 1 || ow < 16 {
             let plane = PoolingPlane(window: w, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
                                      outputHeight: oh, outputWidth: ow)
             layout = .grid(plane)
@@ -94,6 +98,7 @@ public struct Pooling: Sendable {
         switch layout {
         case let .grid(plane): return parallelism.threads * plane.count
         case let .phases(plane): return parallelism.threads * plane.count
+        case let .maxRows(rows): return parallelism.threads * rows.bufferFloats
         }
     }
 
@@ -103,6 +108,11 @@ public struct Pooling: Sendable {
         switch layout {
         case let .grid(plane): runGrid(plane, x, y, batch: batch, scratch: scratch, parallelism: parallelism)
         case let .phases(plane): runPhases(plane, x, y, batch: batch, scratch: scratch, parallelism: parallelism)
+        case let .maxRows(rows):
+            let inPlane = shape.inputHeight * shape.inputWidth, outPlane = shape.outputHeight * shape.outputWidth
+            parallelism.forEach(batch * shape.channels) { item, worker in
+                rows.run(x + item * inPlane, y + item * outPlane, buffer: scratch + worker * rows.bufferFloats)
+            }
         }
     }
 
@@ -173,15 +183,19 @@ public struct Pooling: Sendable {
         }
     }
 
-    /// out[j] = max over taps of base[offsets[t] + j]; eight outputs at a time, the last vector
-    /// partial (reading into the padded plane's slack, storing only the outputs that exist).
+    /// out[j] = max over taps of base[offsets[t] + j] (NaN if any is NaN, as in `Reference.pool`);
+    /// eight outputs at a time, the last vector partial (reading into the padded plane's slack,
+    /// storing only the outputs that exist).
     @inline(__always)
     static func maxRow(_ base: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
                        offsets: UnsafePointer<Int>, taps: Int) {
         var j = 0
         while j < count {
             var m = (base + offsets[0] + j).vec8()
-            for t in 1..<taps { m = VectorMath.max(m, (base + offsets[t] + j).vec8()) }
+            for t in 1..<taps {
+                let v = (base + offsets[t] + j).vec8()
+                m = m.replacing(with: v, where: (m .< v) .| (v .!= v))
+            }
             let n = Swift.min(8, count - j)
             if n == 8 { out.store(m, at: j) } else { (out + j).store(m, count: n) }
             j += 8
@@ -209,8 +223,8 @@ public struct Pooling: Sendable {
 
     typealias Vec16 = SIMD16<Float>
 
-    /// wide[q] = max over taps of plane[offsets[t] + q], q in 0..<count, sixteen at a time (the
-    /// last vector past `count`, into the grid's rounding).
+    /// wide[q] = max over taps of plane[offsets[t] + q] (NaN if any is NaN), q in 0..<count,
+    /// sixteen at a time (the last vector past `count`, into the grid's rounding).
     @inline(__always)
     static func maxRun(_ plane: UnsafePointer<Float>, _ wide: UnsafeMutablePointer<Float>, count: Int,
                        offsets: UnsafePointer<Int>, taps: Int) {
@@ -220,7 +234,7 @@ public struct Pooling: Sendable {
             var m = p.loadUnaligned(fromByteOffset: 4 * offsets[0], as: Vec16.self)
             for t in 1..<taps {
                 let v = p.loadUnaligned(fromByteOffset: 4 * offsets[t], as: Vec16.self)
-                m = m.replacing(with: v, where: m .< v)
+                m = m.replacing(with: v, where: (m .< v) .| (v .!= v))
             }
             UnsafeMutableRawPointer(wide + q).storeBytes(of: m, as: Vec16.self)
             q += 16

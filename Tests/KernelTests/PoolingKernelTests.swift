@@ -43,6 +43,12 @@ import KernelSupport
         pool(2, 25, 25, k: (3, 3), stride: (2, 2)),
         pool(2, 9, 9, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
         pool(2, 5, 31, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
+        // Max pools by rows (`MaxPoolRows`): Inception-v3's first (no pads, odd width), a 2x2 one,
+        // ceil mode over an odd width with pads, and outputs a multiple of 16 wide.
+        pool(2, 7, 101, k: (3, 3), stride: (2, 2)),
+        pool(2, 6, 100, k: (2, 2), stride: (2, 2)),
+        pool(2, 7, 99, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), ceil: true),
+        pool(2, 9, 128, k: (3, 3), stride: (3, 2), pads: (1, 1, 0, 0)),
     ]
 
     /// Small maps and stride 1 go on the wide grid, wide rows with a stride by column phases.
@@ -55,6 +61,57 @@ import KernelSupport
         #expect(isGrid(Self.pool(1, 56, 56, k: (3, 3), pads: (1, 1, 1, 1))))
         #expect(!isGrid(Self.pool(1, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))))
         #expect(!isGrid(Self.pool(1, 5, 31, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))))
+    }
+
+    /// Max pools with a horizontal stride of 2 over wide rows go by rows; average pools, narrow
+    /// rows, other strides and dilated windows do not.
+    @Test func maxPoolsGoByRowsWhereTheyApply() {
+        func byRows(_ kind: PoolKind, _ g: PoolShape) -> Bool {
+            if case .maxRows = Pooling(kind: kind, shape: g).layout { return true }
+            return false
+        }
+        let stem = Self.pool(1, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))
+        #expect(byRows(.max, stem))
+        #expect(byRows(.max, Self.pool(1, 147, 147, k: (3, 3), stride: (2, 2))))
+        #expect(byRows(.max, Self.pool(1, 8, 100, k: (2, 2), stride: (2, 2))))
+        #expect(!byRows(.average(countIncludePad: false), stem))
+        #expect(!byRows(.max, Self.pool(1, 71, 71, k: (3, 3), stride: (2, 2))))
+        #expect(!byRows(.max, Self.pool(1, 112, 112, k: (3, 3), stride: (2, 3), pads: (1, 1, 1, 1))))
+        #expect(!byRows(.max, Self.pool(1, 112, 112, k: (3, 3), stride: (2, 2), dilation: (1, 2))))
+        #expect(!byRows(.max, Self.pool(1, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 2, 1, 2))))
+    }
+
+    /// A NaN anywhere in a window makes its maximum NaN, as in `Reference.pool`, on every layout
+    /// (the wide grid, the column phases, by rows); here one NaN in each of a few windows, at
+    /// every tap position in turn.
+    @Test func maxPoolsPropagateNaN() {
+        var rng = SeededGenerator(seed: 6)
+        let shapes = [Self.pool(2, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
+                      Self.pool(2, 71, 71, k: (3, 3), stride: (2, 2)),
+                      Self.pool(2, 12, 12, k: (3, 3), pads: (1, 1, 1, 1))]
+        for g in shapes {
+            let pooling = Pooling(kind: .max, shape: g)
+            for tap in 0..<9 {
+                var x = rng.normals(g.inputCount)
+                // Output (r, c)'s window tap (tap / 3, tap % 3), for a few outputs of each plane.
+                let w = g.window
+                for plane in 0..<g.channels {
+                    for (r, c) in [(0, 0), (1, g.outputWidth - 1), (g.outputHeight / 2, g.outputWidth / 2)] {
+                        let ih = r * w.strideHeight - w.padTop + tap / 3
+                        let iw = c * w.strideWidth - w.padLeft + tap % 3
+                        guard ih >= 0 && ih < g.inputHeight && iw >= 0 && iw < g.inputWidth else { continue }
+                        x[(plane * g.inputHeight + ih) * g.inputWidth + iw] = .nan
+                    }
+                }
+                let expected = Reference.pool(.max, g, batch: 1, x: x)
+                #expect(expected.contains { $0.isNaN })
+                for threads in [1, 2] {
+                    let actual = pooling.run(x, batch: 1, parallelism: Parallelism(threads: threads))
+                    let mismatches = zip(actual, expected).filter { $0.isNaN != $1.isNaN || (!$0.isNaN && $0 != $1) }
+                    #expect(mismatches.isEmpty, "\(g) tap \(tap) threads \(threads): \(mismatches.count) outputs differ")
+                }
+            }
+        }
     }
 
     @Test func fastMatchesReference() {
