@@ -1,14 +1,17 @@
 // x (N, C, H, W) -> y (N, C, OH, OW): MaxPool and AveragePool, the fast path of `Reference.pool`.
 //
-// Per (image, channel) plane, a padded copy in the worker's scratch (-inf around it for max,
-// 0 for average), read one of two ways:
+// Per (image, channel) plane, one of three ways; the first two read a padded copy in the worker's
+// scratch (-inf around it for max, 0 for average):
 // - `grid` (horizontal stride 1, or output rows narrower than 16): a `PoolingPlane`, its border
 //   written once per call, the windows evaluated sixteen at a time over the plane's wide grid
 //   in one flat run (vertical stride 1) or a run per output row, then each row's results copied
 //   out. Small maps (Inception-v3's 12x12 and 5x5) no longer pay a row loop per output row.
-// - `phases` (wide maps with a horizontal stride, the stems' 3x3 stride-2 max pools): a
+// - `phases` (wide maps with a horizontal stride: average pools, Inception-v3's 52x52 max pool): a
 //   `PaddedPlane` split by column phase, each output row eight outputs at a time over all
 //   taps; the grid would evaluate every column there, twice the work.
+// - `maxRows` (max pools 2 or 3 columns wide with a horizontal stride of 2 over rows of 48 or more
+//   outputs, the stems'): no copy, the window's rows then its columns (`MaxPoolRows`).
+// A NaN in a window gives NaN on every layout, as in `Reference.pool`.
 // Average divisors are precomputed once per shape for every output, as the product of a row
 // count and a column count (a tap is inside the counted region exactly when its row and its
 // column are): with count_include_pad the counted region is the input plus its pads, without
