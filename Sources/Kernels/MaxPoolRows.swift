@@ -38,7 +38,7 @@ struct MaxPoolRows: Sendable {
     static let minimumOutputWidth = 48
 
     init(shape: PoolShape) {
-        precondition(Self.applies(shape), "MaxPoolRows: \(shape)")
+        precondition(Self.applies(shape) && shape.inputWidth >= 16, "MaxPoolRows: \(shape)")
         self.shape = shape
         // The column pass's last loads start at buffer index 2 (OW - 16) + 1 - padLeft + 2 and
         // read 32 floats; the row at index 1 ..< W + 1.
@@ -72,19 +72,10 @@ struct MaxPoolRows: Sendable {
         }
     }
 
-    /// The larger of two vectors lane by lane, NaN where either is NaN.
-    @inline(__always)
-    static func nanMax(_ a: Vec16, _ b: Vec16) -> Vec16 {
-        a.replacing(with: b, where: (a .< b) .| (b .!= b))
-    }
-
-    /// Scalar `nanMax`.
-    @inline(__always)
-    static func nanMax(_ a: Float, _ b: Float) -> Float { a < b || b.isNaN ? b : a }
-
     /// out[j] = max over the `count` rows of rows[i][j], j < width (-inf when no row exists):
     /// sixteen columns at a time, the last sixteen of a row whose width is not a multiple of 16
-    /// overlapping the vector before (the same values again), only rows narrower than 16 by one.
+    /// overlapping the vector before (the same values again). `width` is at least 16: rows of 48
+    /// outputs or more (`applies`) read at least 95 columns.
     @inline(__always)
     static func rowMax(_ rows: UnsafePointer<UnsafePointer<Float>>, count: Int, width: Int,
                        into out: UnsafeMutablePointer<Float>) {
@@ -94,16 +85,8 @@ struct MaxPoolRows: Sendable {
         }
         @inline(__always) func vector(_ j: Int) {
             var m = UnsafeRawPointer(rows[0] + j).loadUnaligned(as: Vec16.self)
-            for i in 1..<count { m = nanMax(m, UnsafeRawPointer(rows[i] + j).loadUnaligned(as: Vec16.self)) }
+            for i in 1..<count { m = VectorMath.nanMax(m, UnsafeRawPointer(rows[i] + j).loadUnaligned(as: Vec16.self)) }
             UnsafeMutableRawPointer(out + j).storeBytes(of: m, as: Vec16.self)
-        }
-        guard width >= 16 else {
-            for j in 0..<width {
-                var m = rows[0][j]
-                for i in 1..<count { m = nanMax(m, rows[i][j]) }
-                out[j] = m
-            }
-            return
         }
         var j = 0
         while j + 16 <= width {
@@ -133,8 +116,8 @@ struct MaxPoolRows: Sendable {
     static func columnMax(_ m: UnsafePointer<Float>, three: Bool, count: Int, into out: UnsafeMutablePointer<Float>) {
         @inline(__always) func vector(_ c: Int) {
             let (even, odd) = lanes(m + 2 * c)
-            var v = nanMax(even, odd)
-            if three { v = nanMax(v, lanes(m + 2 * c + 2).even) }
+            var v = VectorMath.nanMax(even, odd)
+            if three { v = VectorMath.nanMax(v, lanes(m + 2 * c + 2).even) }
             UnsafeMutableRawPointer(out + c).storeBytes(of: v, as: Vec16.self)
         }
         var c = 0

@@ -194,11 +194,13 @@ public struct Pooling: Sendable {
                        offsets: UnsafePointer<Int>, taps: Int) {
         var j = 0
         while j < count {
-            var m = (base + offsets[0] + j).vec8()
+            var m = (base + offsets[0] + j).vec8(), nan = m .!= m
             for t in 1..<taps {
                 let v = (base + offsets[t] + j).vec8()
-                m = m.replacing(with: v, where: (m .< v) .| (v .!= v))
+                m = VectorMath.max(m, v)
+                nan = nan .| (v .!= v)
             }
+            m.replace(with: .nan, where: nan)
             let n = Swift.min(8, count - j)
             if n == 8 { out.store(m, at: j) } else { (out + j).store(m, count: n) }
             j += 8
@@ -234,11 +236,13 @@ public struct Pooling: Sendable {
         var q = 0
         while q < count {
             let p = UnsafeRawPointer(plane + q)
-            var m = p.loadUnaligned(fromByteOffset: 4 * offsets[0], as: Vec16.self)
+            var m = p.loadUnaligned(fromByteOffset: 4 * offsets[0], as: Vec16.self), nan = m .!= m
             for t in 1..<taps {
                 let v = p.loadUnaligned(fromByteOffset: 4 * offsets[t], as: Vec16.self)
-                m = m.replacing(with: v, where: (m .< v) .| (v .!= v))
+                m = m.replacing(with: v, where: m .< v)
+                nan = nan .| (v .!= v)
             }
+            m.replace(with: .nan, where: nan)
             UnsafeMutableRawPointer(wide + q).storeBytes(of: m, as: Vec16.self)
             q += 16
         }

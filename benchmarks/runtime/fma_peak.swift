@@ -2,7 +2,7 @@
 // lanes, i.e. MACs) of a loop that touches no memory, twelve independent accumulators of LANES
 // floats (enough to cover the FMA latency times the FMA units of any x86-64 core). `peak` builds
 // this once per instruction set (`swiftc -O -target-cpu ... -D LANES16`), and `run` divides each
-// runtime's MACs per second by it. Prints one JSON line: the best of five rounds of 0.2-0.5 s.
+// runtime's MACs per second by it. Prints one JSON line: the best of five rounds of ~0.25 s.
 import Foundation
 
 #if LANES16
@@ -26,7 +26,8 @@ func fmas(_ steps: Int, seed: Float) -> Float {
     return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
 }
 
-let steps = 20_000_000
+// About 0.25 s a round at 58 GMAC/s (shorter rounds were at the mercy of a busy host).
+let steps = 1_200_000_000 / Lanes.scalarCount
 var best = 0.0, check: Float = 0
 for _ in 0..<5 {
     let start = DispatchTime.now().uptimeNanoseconds
