@@ -88,12 +88,19 @@ struct MaxPoolRows: Sendable {
             for i in 1..<count { m = VectorMath.nanMax(m, UnsafeRawPointer(rows[i] + j).loadUnaligned(as: Vec16.self)) }
             UnsafeMutableRawPointer(out + j).storeBytes(of: m, as: Vec16.self)
         }
-        var j = 0
-        while j + 16 <= width {
-            vector(j)
-            j += 16
+        bySixteen(width, vector)
+    }
+
+    /// body(i) for i = 0, 16, 32, ... while i + 16 <= count, then count - 16 when 16 does not
+    /// divide count (a last vector overlapping the one before). `count` is at least 16.
+    @inline(__always)
+    static func bySixteen(_ count: Int, _ body: (Int) -> Void) {
+        var i = 0
+        while i + 16 <= count {
+            body(i)
+            i += 16
         }
-        if j < width { vector(width - 16) }
+        if i < count { body(count - 16) }
     }
 
     /// The even and the odd floats of p[0..<32]. (`SIMD32.evenHalf` and `oddHalf` went element
@@ -120,11 +127,6 @@ struct MaxPoolRows: Sendable {
             if three { v = VectorMath.nanMax(v, lanes(m + 2 * c + 2).even) }
             UnsafeMutableRawPointer(out + c).storeBytes(of: v, as: Vec16.self)
         }
-        var c = 0
-        while c + 16 <= count {
-            vector(c)
-            c += 16
-        }
-        if c < count { vector(count - 16) }
+        bySixteen(count, vector)
     }
 }
