@@ -9,7 +9,9 @@
 // are in memory rather than cache ran much slower (benchmarks/README.md, "Pointwise
 // packing"). Except where the packing costs more than it saves (`PointwiseBlock.readsInPlace`):
 // few output channels, or up to 256 with their weights in L2, the next tile's lines prefetched
-// ("Pointwise in place"). Every tile leaves the kernel finished:
+// ("Pointwise in place"). Maps of 28x28 and larger without a residual run tile by tile instead,
+// each tile packed into L1 up to 256 rows of K at a time, every panel run over it before the
+// next chunk (`PointwiseBlock.visitByTiles`, "Pointwise by tiles"). Every tile leaves the kernel finished:
 // bias, residual and activation are applied to the accumulators before the one store. sgemm,
 // by contrast, re-packs x with a copy of its own, needs the bias written first and a second
 // pass over y for the epilogue, which is most of the work when K is 16 to 64 (MobileNet's
@@ -137,6 +139,7 @@ extension Convolution {
             let p0 = panelBlock * plan.panelsPerItem, p1 = min(groupPanels, p0 + plan.panelsPerItem)
             let outputOffset = image * g.outputCount + group * ocg * hw
             let rows = min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows
+            let byTiles = pointwiseRunsByTiles(plan, residual: a.residual != nil)
             let inPlace = plan.readsInPlace || Self.pointwiseInPlaceSuits(rows: rows, k: k, residual: a.residual != nil)
             activation.accept(PointwiseBlock(
                 weights: a.weights + (group * groupPanels + p0) * panelFloats, panelFloats: panelFloats,
@@ -145,7 +148,7 @@ extension Convolution {
                 y: a.y + outputOffset + p0 * PointwiseTile.rows * hw + c0,
                 residual: a.residual.map { $0 + outputOffset + p0 * PointwiseTile.rows * hw + c0 },
                 packed: plan.sharesPacking ? shared + block * plan.packedFloats : nil, callerReadsInPlace: inPlace,
-                scratch: a.scratch! + worker * plan.scratchFloats, k: k, hw: hw, columns: c1 - c0, rows: rows))
+                byTiles: byTiles, scratch: a.scratch! + worker * plan.scratchFloats, k: k, hw: hw, columns: c1 - c0, rows: rows))
         }
     }
 
@@ -161,6 +164,28 @@ extension Convolution {
     /// inverted residual blocks') keep `PointwiseBlock`'s own.
     static func pointwiseInPlaceSuits(rows: Int, k: Int, residual: Bool) -> Bool {
         rows <= 256 && rows * k <= 1 << 18 && (!residual || rows <= k)
+    }
+
+    /// Whether a pointwise layer runs tile by tile, each tile's x packed into L1 a chunk of K at a
+    /// time (`PointwiseBlock.visitByTiles`), before the in-place rule: maps of at least 512
+    /// pixels (28x28 and larger) without a residual. In place, a tile's K rows are K lines
+    /// `ldx` floats apart, and on a 56x56 map (12544 bytes) they fall on 16 of L1's 64 sets, so
+    /// more than 128 of them (K > 128) evict each other between panels; at 28x28 a K of 512 fills
+    /// L1 by itself. In ResNet-50 at batch 1 on one AMD EPYC core (alternated profiles): 256 ->
+    /// 128 at 56x56 2.45 -> 2.16 ms, 512 -> 128 at 28x28 1.18 -> 1.04, 512 -> 256 2.27 -> 1.97,
+    /// 64 -> 256 at 56x56 1.08 -> 0.98; MobileNetV2's 24 -> 144 at 56x56 0.30 -> 0.26. With a
+    /// residual the tile reads and writes every output row's line far apart (the panel order writes
+    /// rows sequentially): 64 -> 256 at 56x56 1.06 -> 1.49, so not then. 14x14 and 7x7 maps were
+    /// level (benchmarks/README.md, "Pointwise by tiles").
+    static func pointwiseByTilesSuits(hw: Int, residual: Bool) -> Bool {
+        hw >= 512 && !residual
+    }
+
+    /// Whether this layer's work items run by tiles under `plan`: where the rule suits and the
+    /// plan neither shares a packing of x nor reads it in place across panel ranges.
+    func pointwiseRunsByTiles(_ plan: PointwisePlan, residual: Bool) -> Bool {
+        !plan.readsInPlace && !plan.sharesPacking
+            && Self.pointwiseByTilesSuits(hw: shape.outputHeight * shape.outputWidth, residual: residual)
     }
 }
 
@@ -199,6 +224,9 @@ struct PointwiseBlock: ActivationVisitor {
     /// split a small map (`PointwisePlan.readsInPlace`), or a pointwise layer's rule
     /// (`Convolution.pointwiseInPlaceSuits`).
     var callerReadsInPlace = false
+    /// Whether the block runs tile by tile, each tile packed a chunk of K at a time
+    /// (`visitByTiles`): a pointwise layer's rule (`Convolution.pointwiseByTilesSuits`).
+    var byTiles = false
     let scratch: UnsafeMutablePointer<Float>
     let k: Int, hw: Int, columns: Int, rows: Int
 
@@ -213,6 +241,11 @@ struct PointwiseBlock: ActivationVisitor {
 
     func visit<F: VectorFunction>(_ f: F) {
         let tiles = PointwiseTiles(columns: columns)
+        if byTiles {
+            precondition(packed == nil, "PointwiseBlock: a block packed for its panel ranges is not run by tiles")
+            visitByTiles(f, tiles)
+            return
+        }
         if readsInPlace {
             visitInPlace(f, tiles)
             return
@@ -282,6 +315,56 @@ extension PointwiseBlock {
     }
 }
 
+extension PointwiseBlock {
+    /// Most rows of K a tile packs at a time: 256 x 16 floats (16 KiB) leave half of L1 to the
+    /// panels' weights and y; K = 512 in one piece filled it (512 -> 128 at 28x28 alone, one core:
+    /// 76 % of the FMA ceiling whole, 83-87 % in chunks of 128-256).
+    static let byTilesChunk = 256
+
+    /// K cut into equal chunks of at most `byTilesChunk` (384 -> 2 x 192, not 256 + 128).
+    static func chunk(_ k: Int) -> Int {
+        let parts = (k + byTilesChunk - 1) / byTilesChunk
+        return (k + parts - 1) / parts
+    }
+
+    /// Tile by tile, each tile's x packed `chunk` rows of K at a time into scratch (contiguous, so
+    /// it stays in L1 whatever x's row stride), every panel of weights run over that chunk before
+    /// the next: the sums of the chunks before wait in y, the bias, residual and activation come
+    /// with the last. A last tile of another width than 16 (17 to 20) is packed whole, as in
+    /// `visitInPlace`. Scratch: the block's packed size (`tiles.packedColumns * K`), then `ys`.
+    func visitByTiles<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
+        let chunk = Self.chunk(k)
+        let ys = scratch + tiles.packedColumns * k
+        for t in 0..<tiles.count {
+            let j = t * PointwiseTile.columns, width = tiles.width(t)
+            guard PointwiseTile.readsInPlace(width: width) && j + width <= columns else {
+                PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch)
+                for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
+                    tile(f, panelRow: r0, column: j, width: width, x: UnsafePointer(scratch), inPlace: false, scratch: ys)
+                }
+                continue
+            }
+            for k0 in stride(from: 0, to: k, by: chunk) {
+                let depth = min(chunk, k - k0), last = k0 + depth == k
+                PointwiseTiles.packTile(x + k0 * ldx + j, ld: ldx, k: depth, width: width, into: scratch)
+                for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
+                    let n = min(PointwiseTile.rows, rows - r0)
+                    let w = weights + r0 / PointwiseTile.rows * panelFloats + k0 * PointwiseTile.rows
+                    let yt = y + r0 * hw + j
+                    if last {
+                        PointwiseTile.run(f, width: width, w: w, x: scratch, k: depth, bias: bias + r0, rows: n,
+                                          residual: residual.map { $0 + r0 * hw + j }, y: yt, ldy: hw,
+                                          accumulate: k0 > 0)
+                    } else {
+                        PointwiseTile.run(Identity(), width: width, w: w, x: scratch, k: depth, bias: bias + r0, rows: n,
+                                          residual: nil, y: yt, ldy: hw, accumulate: k0 > 0)
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The column tiles of a block: 16 columns each, the last one as wide as what is left when that
 /// is at most 4 (`PointwiseTile.narrow`), else 8 wide when at most 8 columns are left; and the
 /// packing of x into them. With AVX-512, 1 to 4 columns left after a full tile join it instead
@@ -312,6 +395,20 @@ struct PointwiseTiles {
     }
     /// Columns of the packed block, the last tile's padding included.
     var packedColumns: Int { count == 0 ? 0 : (count - 1) * PointwiseTile.columns + width(count - 1) }
+
+    /// One tile: x (K, width) with row stride `ld` -> `width` floats per k, contiguous; hints the
+    /// same rows' next tile (the next 16 columns) on the way.
+    @inline(__always)
+    static func packTile(_ x: UnsafePointer<Float>, ld: Int, k: Int, width: Int, into packed: UnsafeMutablePointer<Float>) {
+        var row = x, dst = packed
+        for _ in 0..<k {
+            Prefetch.nextTile(row)
+            dst.store(row.vec8(0), at: 0)
+            dst.store(row.vec8(8), at: 8)
+            for c in PointwiseTile.columns..<width { dst[c] = row[c] }
+            row += ld; dst += width
+        }
+    }
 
     /// x (K, columns) with row stride `ld` -> packed tiles, tile t (K, width(t)) at `t * 16 * K`,
     /// the last tile's missing columns zero. Reads x row by row (sequential streams the

@@ -49,17 +49,23 @@ enum PointwiseTile {
     static func run<F: VectorFunction>(
         _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int? = nil, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
+        y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool = false
     ) {
         precondition(ldx == nil || readsInPlace(width: width), "PointwiseTile: a tile of \(width) reads x packed")
+        precondition(!accumulate || readsInPlace(width: width), "PointwiseTile: a tile of \(width) cannot accumulate")
         let ldx = ldx ?? width
         switch width {
-        case 16: sixteen(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 16: sixteen(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
+                         accumulate: accumulate)
         #if NETDISSECT_ISA_AVX512
-        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
-        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
+                             accumulate: accumulate)
+        case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
+                             accumulate: accumulate)
+        case 19: sixteenPlus(f, Three.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
+                             accumulate: accumulate)
+        case 20: sixteenPlus(f, Four.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
+                             accumulate: accumulate)
         #endif
         case 8: eight(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
         case 1: narrow(f, One.self, w: w, x: x, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
@@ -88,33 +94,50 @@ enum PointwiseTile {
     static func sixteen<F: VectorFunction>(
         _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
+        y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
     ) {
-        sixteenPlus(f, Zero.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy)
+        sixteenPlus(f, Zero.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
+                    accumulate: accumulate)
     }
 
     /// A tile of 16 + `C.columns` (0 to 4) columns on 512-bit registers, x rows `ldx` apart: the
     /// sixteen one register per row, the others as in `narrow` (rows in the lanes of one 8-float
     /// load of the panel, one broadcast of x per column), in the same pass over k, so the last 1
-    /// to 4 columns of a map cost one FMA per k each instead of a tile of their own.
+    /// to 4 columns of a map cost one FMA per k each instead of a tile of their own. With
+    /// `accumulate`, the sums start from y's (a previous run over other k) instead of the bias.
     @inline(never)
     static func sixteenPlus<F: VectorFunction, C: ColumnCount>(
         _ f: F, _: C.Type, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
+        y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
     ) {
         typealias Vec16 = SIMD16<Float>
         let n = C.columns
-        var a0 = Vec16(repeating: bias[0])
-        var a1 = Vec16(repeating: rows > 1 ? bias[1] : 0)
-        var a2 = Vec16(repeating: rows > 2 ? bias[2] : 0)
-        var a3 = Vec16(repeating: rows > 3 ? bias[3] : 0)
-        var a4 = Vec16(repeating: rows > 4 ? bias[4] : 0)
-        var a5 = Vec16(repeating: rows > 5 ? bias[5] : 0)
+        var a0 = Vec16(), a1 = Vec16(), a2 = Vec16(), a3 = Vec16(), a4 = Vec16(), a5 = Vec16()
         // c<j>: column 16 + j, output rows in the lanes.
-        var b = Vec8()
-        if n > 0 { for r in 0..<rows { b[r] = bias[r] } }
-        var c0 = b, c1 = b, c2 = b, c3 = b
+        var c0 = Vec8(), c1 = Vec8(), c2 = Vec8(), c3 = Vec8()
+        if accumulate {
+            @inline(__always) func row(_ r: Int) -> Vec16 {
+                rows > r ? UnsafeRawPointer(y + r * ldy).loadUnaligned(as: Vec16.self) : Vec16()
+            }
+            a0 = row(0); a1 = row(1); a2 = row(2); a3 = row(3); a4 = row(4); a5 = row(5)
+            for r in 0..<(n > 0 ? rows : 0) {
+                c0[r] = y[r * ldy + 16]
+                if n > 1 { c1[r] = y[r * ldy + 17] }
+                if n > 2 { c2[r] = y[r * ldy + 18] }
+                if n > 3 { c3[r] = y[r * ldy + 19] }
+            }
+        } else {
+            a0 = Vec16(repeating: bias[0])
+            a1 = Vec16(repeating: rows > 1 ? bias[1] : 0)
+            a2 = Vec16(repeating: rows > 2 ? bias[2] : 0)
+            a3 = Vec16(repeating: rows > 3 ? bias[3] : 0)
+            a4 = Vec16(repeating: rows > 4 ? bias[4] : 0)
+            a5 = Vec16(repeating: rows > 5 ? bias[5] : 0)
+            var b = Vec8()
+            if n > 0 { for r in 0..<rows { b[r] = bias[r] } }
+            c0 = b; c1 = b; c2 = b; c3 = b
+        }
         var wp = w, xp = x
         for _ in 0..<k {
             Prefetch.weights(wp)
@@ -159,19 +182,24 @@ enum PointwiseTile {
         if n > 3 { column(3, c3) }
     }
     #else
+    /// With `accumulate`, the sums start from y's (a previous run over other k) instead of the bias.
     @inline(never)
     static func sixteen<F: VectorFunction>(
         _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int, k: Int,
         bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
-        y: UnsafeMutablePointer<Float>, ldy: Int
+        y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
     ) {
         // acc[r] = (columns 0..<8, 8..<16) of output row r.
-        var a00 = Vec8(repeating: bias[0]), a01 = a00
-        var a10 = Vec8(repeating: rows > 1 ? bias[1] : 0), a11 = a10
-        var a20 = Vec8(repeating: rows > 2 ? bias[2] : 0), a21 = a20
-        var a30 = Vec8(repeating: rows > 3 ? bias[3] : 0), a31 = a30
-        var a40 = Vec8(repeating: rows > 4 ? bias[4] : 0), a41 = a40
-        var a50 = Vec8(repeating: rows > 5 ? bias[5] : 0), a51 = a50
+        @inline(__always) func start(_ r: Int, _ half: Int) -> Vec8 {
+            guard rows > r else { return Vec8() }
+            return accumulate ? y.vec8(r * ldy + 8 * half) : Vec8(repeating: bias[r])
+        }
+        var a00 = start(0, 0), a01 = start(0, 1)
+        var a10 = start(1, 0), a11 = start(1, 1)
+        var a20 = start(2, 0), a21 = start(2, 1)
+        var a30 = start(3, 0), a31 = start(3, 1)
+        var a40 = start(4, 0), a41 = start(4, 1)
+        var a50 = start(5, 0), a51 = start(5, 1)
         var wp = w, xp = x
         for _ in 0..<k {
             Prefetch.weights(wp)

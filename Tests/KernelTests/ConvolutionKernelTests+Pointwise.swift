@@ -60,6 +60,42 @@ extension ConvolutionKernelTests {
         withEvery("case", in: cases) { check($0) }
     }
 
+    /// Maps of 28x28 and larger without a residual run tile by tile, K in chunks of at most 256
+    /// (the later ones adding to y's sums, the last applying bias, activation): K of 1 to 600 in
+    /// one to three chunks, last tiles of every kind (17 columns joined with AVX-512 or narrow,
+    /// 8 wide, 13 through scratch), partial panels, groups, a batch, no bias.
+    @Test func pointwiseByTiles() {
+        var cases: [Case] = []
+        for (k, oc) in [(1, 7), (24, 13), (256, 6), (300, 13), (513, 5), (600, 12)] {
+            cases.append(Case(shape: Self.conv(k, oc, 23, 23, k: (1, 1)), activation: .relu))
+        }
+        cases.append(Case(shape: Self.conv(290, 9, 26, 20, k: (1, 1)), activation: .clip(min: 0, max: 6)))
+        cases.append(Case(shape: Self.conv(270, 14, 21, 25, k: (1, 1)), batch: 2, bias: false))
+        cases.append(Case(shape: Self.conv(540, 22, 28, 28, k: (1, 1), groups: 2), batch: 2))
+        for c in cases {
+            let conv = Convolution(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount), bias: nil)
+            for threads in [1, 2] {
+                let plan = conv.pointwisePlan(batch: c.batch, parallelism: Parallelism(threads: threads))
+                #expect(conv.pointwiseRunsByTiles(plan, residual: false), "\(c) threads \(threads)")
+            }
+        }
+        withEvery("case", in: cases) { check($0, threads: [1, 2]) }
+    }
+
+    @Test func pointwiseByTilesWhereItPays() {
+        #expect(Convolution.pointwiseByTilesSuits(hw: 56 * 56, residual: false))
+        #expect(Convolution.pointwiseByTilesSuits(hw: 28 * 28, residual: false))
+        #expect(!Convolution.pointwiseByTilesSuits(hw: 28 * 28, residual: true), "a residual's rows far apart")
+        #expect(!Convolution.pointwiseByTilesSuits(hw: 14 * 14, residual: false), "14x14 was level")
+        #expect([1, 64, 256, 257, 384, 512, 513, 1024].map(PointwiseBlock.chunk) == [1, 64, 256, 129, 192, 256, 171, 256])
+        // Panel ranges of one map share its packing or read it in place: not by tiles.
+        let late = Convolution(shape: Self.conv(1400, 320, 24, 24, k: (1, 1)),
+                               weights: [Float](repeating: 0, count: 1400 * 320), bias: nil)
+        let split = late.pointwisePlan(batch: 1, parallelism: Parallelism(threads: 16))
+        #expect(split.sharesPacking || split.readsInPlace)
+        #expect(!late.pointwiseRunsByTiles(split, residual: false))
+    }
+
     /// Which pointwise layers read x in place rather than packing it, whatever the plan: up to
     /// 256 output channels whose weights fit in L2, not with a residual and more outputs than
     /// inputs (ResNet-50's expansions), and not a late layer's megabytes of weights.
