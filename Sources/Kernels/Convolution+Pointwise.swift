@@ -129,6 +129,7 @@ extension Convolution {
                                     into: shared + block * plan.packedFloats, firstRow: rows.lowerBound, depth: k)
             }
         }
+        let byTiles = pointwiseRunsByTiles(plan, residual: a.residual != nil)
         parallelism.forEach(blocks * plan.panelBlocks) { item, worker in
             let panelBlock = item % plan.panelBlocks, block = item / plan.panelBlocks
             var rest = block
@@ -139,7 +140,6 @@ extension Convolution {
             let p0 = panelBlock * plan.panelsPerItem, p1 = min(groupPanels, p0 + plan.panelsPerItem)
             let outputOffset = image * g.outputCount + group * ocg * hw
             let rows = min(ocg, p1 * PointwiseTile.rows) - p0 * PointwiseTile.rows
-            let byTiles = pointwiseRunsByTiles(plan, residual: a.residual != nil)
             let inPlace = plan.readsInPlace || Self.pointwiseInPlaceSuits(rows: rows, k: k, residual: a.residual != nil)
             activation.accept(PointwiseBlock(
                 weights: a.weights + (group * groupPanels + p0) * panelFloats, panelFloats: panelFloats,
@@ -305,12 +305,30 @@ extension PointwiseBlock {
         let ys = scratch + tiles.packedColumns * k
         for t in 0..<tiles.count {
             let j = t * PointwiseTile.columns, width = tiles.width(t)
-            let inPlace = PointwiseTile.readsInPlace(width: width) && j + width <= columns
-            if !inPlace { PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch) }
-            for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
-                tile(f, panelRow: r0, column: j, width: width, x: inPlace ? x + j : UnsafePointer(scratch),
-                     inPlace: inPlace, scratch: ys)
+            guard readsWhole(column: j, width: width) else {
+                runPackedAlone(f, column: j, width: width, scratch: ys)
+                continue
             }
+            for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
+                tile(f, panelRow: r0, column: j, width: width, x: x + j, inPlace: true, scratch: ys)
+            }
+        }
+    }
+
+    /// Whether the tile of `width` columns from column `j` is a register tile's whole width within
+    /// the block (16, or with AVX-512 17 to 20), so it can be read in place or packed by rows of K.
+    @inline(__always)
+    func readsWhole(column j: Int, width: Int) -> Bool {
+        PointwiseTile.readsInPlace(width: width) && j + width <= columns
+    }
+
+    /// The block's last tile of another width: packed alone (all of K, zero-padded) into the front
+    /// of scratch, every panel run over it, `ys` for a partial tile's residual and product.
+    @inline(__always)
+    func runPackedAlone<F: VectorFunction>(_ f: F, column j: Int, width: Int, scratch ys: UnsafeMutablePointer<Float>) {
+        PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch)
+        for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
+            tile(f, panelRow: r0, column: j, width: width, x: UnsafePointer(scratch), inPlace: false, scratch: ys)
         }
     }
 }
@@ -330,18 +348,15 @@ extension PointwiseBlock {
     /// Tile by tile, each tile's x packed `chunk` rows of K at a time into scratch (contiguous, so
     /// it stays in L1 whatever x's row stride), every panel of weights run over that chunk before
     /// the next: the sums of the chunks before wait in y, the bias, residual and activation come
-    /// with the last. A last tile of another width than 16 (17 to 20) is packed whole, as in
-    /// `visitInPlace`. Scratch: the block's packed size (`tiles.packedColumns * K`), then `ys`.
+    /// with the last. A last tile of another width than 16 (17 to 20) is packed alone, as in
+    /// `visitInPlace` (`runPackedAlone`). Scratch: the block's packed size (`tiles.packedColumns * K`), then `ys`.
     func visitByTiles<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
         let chunk = Self.chunk(k)
         let ys = scratch + tiles.packedColumns * k
         for t in 0..<tiles.count {
             let j = t * PointwiseTile.columns, width = tiles.width(t)
-            guard PointwiseTile.readsInPlace(width: width) && j + width <= columns else {
-                PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch)
-                for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
-                    tile(f, panelRow: r0, column: j, width: width, x: UnsafePointer(scratch), inPlace: false, scratch: ys)
-                }
+            guard readsWhole(column: j, width: width) else {
+                runPackedAlone(f, column: j, width: width, scratch: ys)
                 continue
             }
             for k0 in stride(from: 0, to: k, by: chunk) {
