@@ -302,33 +302,33 @@ extension PointwiseBlock {
     /// is (rows `ldx` apart), tile by tile, every panel while the tile is in L1; only a last tile
     /// of another width is packed (alone) into scratch.
     func visitInPlace<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
-        let ys = scratch + tiles.packedColumns * k
-        for t in 0..<tiles.count {
-            let j = t * PointwiseTile.columns, width = tiles.width(t)
-            guard readsWhole(column: j, width: width) else {
-                runPackedAlone(f, column: j, width: width, scratch: ys)
-                continue
-            }
+        forEachWholeTile(f, tiles) { j, width, ys in
             for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
                 tile(f, panelRow: r0, column: j, width: width, x: x + j, inPlace: true, scratch: ys)
             }
         }
     }
 
-    /// Whether the tile of `width` columns from column `j` is a register tile's whole width within
-    /// the block (16, or with AVX-512 17 to 20), so it can be read in place or packed by rows of K.
+    /// The block tile by tile, for the visits that read x in place or pack it a tile at a time:
+    /// `body(j, width, ys)` for each tile a register tile takes whole from column `j` (16, or with
+    /// AVX-512 17 to 20); a last tile of another width is packed alone (all of K, zero-padded)
+    /// into the front of scratch and every panel run over it here. `ys` (after the block's packed
+    /// size) takes a partial tile's residual and product.
     @inline(__always)
-    func readsWhole(column j: Int, width: Int) -> Bool {
-        PointwiseTile.readsInPlace(width: width) && j + width <= columns
-    }
-
-    /// The block's last tile of another width: packed alone (all of K, zero-padded) into the front
-    /// of scratch, every panel run over it, `ys` for a partial tile's residual and product.
-    @inline(__always)
-    func runPackedAlone<F: VectorFunction>(_ f: F, column j: Int, width: Int, scratch ys: UnsafeMutablePointer<Float>) {
-        PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch)
-        for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
-            tile(f, panelRow: r0, column: j, width: width, x: UnsafePointer(scratch), inPlace: false, scratch: ys)
+    func forEachWholeTile<F: VectorFunction>(
+        _ f: F, _ tiles: PointwiseTiles, _ body: (_ j: Int, _ width: Int, _ ys: UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let ys = scratch + tiles.packedColumns * k
+        for t in 0..<tiles.count {
+            let j = t * PointwiseTile.columns, width = tiles.width(t)
+            if PointwiseTile.readsInPlace(width: width) && j + width <= columns {
+                body(j, width, ys)
+                continue
+            }
+            PointwiseTiles.pack(x + j, ld: ldx, k: k, columns: columns - j, into: scratch)
+            for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
+                tile(f, panelRow: r0, column: j, width: width, x: UnsafePointer(scratch), inPlace: false, scratch: ys)
+            }
         }
     }
 }
@@ -349,16 +349,10 @@ extension PointwiseBlock {
     /// it stays in L1 whatever x's row stride), every panel of weights run over that chunk before
     /// the next: the sums of the chunks before wait in y, the bias, residual and activation come
     /// with the last. A last tile of another width than 16 (17 to 20) is packed alone, as in
-    /// `visitInPlace` (`runPackedAlone`). Scratch: the block's packed size (`tiles.packedColumns * K`), then `ys`.
+    /// `visitInPlace` (`forEachWholeTile`). Scratch: a chunk's packed tile at the front.
     func visitByTiles<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
         let chunk = Self.chunk(k)
-        let ys = scratch + tiles.packedColumns * k
-        for t in 0..<tiles.count {
-            let j = t * PointwiseTile.columns, width = tiles.width(t)
-            guard readsWhole(column: j, width: width) else {
-                runPackedAlone(f, column: j, width: width, scratch: ys)
-                continue
-            }
+        forEachWholeTile(f, tiles) { j, width, _ in
             for k0 in stride(from: 0, to: k, by: chunk) {
                 let depth = min(chunk, k - k0), last = k0 + depth == k
                 PointwiseTiles.packTile(x + k0 * ldx + j, ld: ldx, k: depth, width: width, into: scratch)
