@@ -17,9 +17,13 @@
 import CPrefetch
 
 enum Prefetch {
-    /// How far ahead of the weights' read position the hint points, in bytes: about 300 cycles
-    /// of a pointwise tile's reads (24 bytes per k), near one memory latency.
-    static let weightDistance = 1024
+    /// How far ahead of the weights' read position the hint points, in bytes: about 85 k of a
+    /// pointwise tile (24 bytes per k, ~6 cycles each), ~500 cycles, above one memory latency on a
+    /// shared host. 1 KiB (~250 cycles) left the late layers' weight streams short: ResNet-50 at
+    /// batch 1 on one AMD EPYC core, profiles alternated in both orders, the 512x7x7 3x3 on F(2x2)
+    /// ran 9 % faster at 2 KiB, the 256x14x14 on F(4x4) 5-7 %, the 7x7 1x1 layers 2-4 %, the
+    /// layers whose weights stay in cache level (benchmarks/README.md, "Weight prefetch").
+    static let weightDistance = 2048
 
     /// Hints the weights' line `weightDistance` bytes after `p` (past the end of the weights is
     /// harmless: a prefetch never faults).
