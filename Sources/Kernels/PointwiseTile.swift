@@ -19,7 +19,7 @@
 //            row of x from L2 (a visible share of ResNet's 512x7x7 3x3: benchmarks/README.md,
 //            "Pointwise tiles"), here one of each and 4 bytes.
 //
-// The 16-column kernels hint the panel's line 1 KiB ahead at every k (`Prefetch.weights`): in a
+// The 16-column kernels hint the panel's line 2 KiB ahead at every k (`Prefetch.weights`): in a
 // network a late layer's weights come from memory at every image; and the next tile's line of
 // the same row of x (`Prefetch.nextTile`), for x read in place.
 //
