@@ -16,8 +16,8 @@
 //
 // Where x is one row per k (a column matrix or a pointwise input: Inception-v3's 5x5 maps,
 // 1280-2048 input channels), each k reads a whole 64-byte line of weights that comes from memory
-// at every image, so the tile hints the panel's line `Prefetch.weightDistance` ahead (2 KiB, `Prefetch.weights`): those
-// layers ran 8-12 % faster on one AMD EPYC core. Not on the stride phases' tap rows (the direct
+// at every image, so the tile hints the panel's line 2 KiB ahead (`Prefetch.weights`): those
+// layers ran 8-12 % faster on one AMD EPYC core (at 1 KiB). Not on the stride phases' tap rows (the direct
 // lanes), where the same hint made layers 3-7 % slower (benchmarks/README.md, "Weight prefetch").
 
 import KernelSupport
@@ -123,7 +123,7 @@ enum ChannelLanesTile {
         var c7 = start, c8 = start, c9 = start, c10 = start, c11 = start, c12 = start
         var wp = w, channel = x.x
         let taps = x.taps, tapCount = x.tapCount
-        // One tap per row (a column matrix, a pointwise input): hint the panel ahead (`Prefetch.weightDistance`).
+        // One tap per row (a column matrix, a pointwise input): hint the panel 2 KiB ahead.
         let prefetch = tapCount == 1
         for _ in 0..<x.channels {
             for t in 0..<tapCount {
