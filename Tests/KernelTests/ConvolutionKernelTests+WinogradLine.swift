@@ -59,6 +59,10 @@ extension ConvolutionKernelTests {
             Case(shape: Self.conv(16, 18, 10, 13, k: (7, 3), pads: (3, 1, 3, 1)), bias: false),
             Case(shape: Self.conv(16, 16, 3, 9, k: (2, 5), pads: (0, 2, 1, 2))),
             Case(shape: Self.conv(16, 16, 1, 20, k: (1, 7), pads: (0, 3, 0, 3)), residual: true),
+            // Several blocks of output channels, each packing V for its own products: 40 is 24 + 16
+            // on two or three workers, 50 is 30 + 20 on two and 18 + 18 + 14 on three.
+            Case(shape: Self.conv(16, 40, 12, 12, k: (1, 7), pads: (0, 3, 0, 3)), activation: .relu, residual: true),
+            Case(shape: Self.conv(20, 50, 12, 12, k: (7, 1), pads: (3, 0, 3, 0)), batch: 2),
         ]
         checkForced(cases, algorithm: .winogradLine, seed: 6)
         // Not for strides, dilations, groups, or kernels without 3, 5 or 7 taps along an axis.
@@ -68,6 +72,25 @@ extension ConvolutionKernelTests {
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (1, 9), pads: (0, 4, 0, 4))) == nil)
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (2, 2))) == nil)
         #expect(WinogradLine(Self.conv(16, 16, 12, 12, k: (4, 5)))?.vertical == false)
+    }
+
+    /// One block of output channels per worker (each block packs V again for its products: two per
+    /// worker packed it twice as often), in multiples of the register tiles' six rows, at least 16
+    /// channels a block.
+    @Test func winogradLineBlocksOnePerWorker() {
+        func blocks(_ oc: Int, threads: Int) -> (Int, Int) {
+            let shape = Self.conv(192, oc, 12, 12, k: (1, 7), pads: (0, 3, 0, 3))
+            let conv = Convolution(shape: shape, weights: [Float](repeating: 0, count: shape.weightCount), bias: nil,
+                                   algorithm: .winogradLine)
+            let plan = conv.winogradLinePlan(parallelism: Parallelism(threads: threads))
+            return (plan.channelBlocks, plan.channelBlock)
+        }
+        #expect(blocks(192, threads: 1) == (1, 192))
+        #expect(blocks(192, threads: 2) == (2, 96))
+        #expect(blocks(192, threads: 3) == (3, 66))
+        #expect(blocks(160, threads: 2) == (2, 84))
+        #expect(blocks(192, threads: 8) == (8, 24))
+        #expect(blocks(24, threads: 2) == (1, 24))
     }
 
     /// Inception-v3's 1x7 and 7x1 on 12x12 (and 17x17 at 299 pixels) and its 5x5 take the line path
