@@ -17,8 +17,9 @@
 // Where x is one row per k (a column matrix or a pointwise input: Inception-v3's 5x5 maps,
 // 1280-2048 input channels), each k reads a whole 64-byte line of weights that comes from memory
 // at every image, so the tile hints the panel's line 2 KiB ahead (`Prefetch.weights`): those
-// layers ran 8-12 % faster on one AMD EPYC core (at 1 KiB). Not on the stride phases' tap rows (the direct
-// lanes), where the same hint made layers 3-7 % slower (benchmarks/README.md, "Weight prefetch").
+// layers ran 8-12 % faster on one AMD EPYC core (at 1 KiB). Not on the stride phases' tap rows
+// (the direct lanes), where the same hint made layers 3-7 % slower (benchmarks/README.md, "Weight
+// prefetch").
 
 import KernelSupport
 

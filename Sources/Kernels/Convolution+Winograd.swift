@@ -220,20 +220,27 @@ extension Convolution {
         let items = images > 1 ? panels : batch * panels
         // Output-channel blocks share a panel when there are fewer panels than workers.
         let forThreads = items < parallelism.threads ? (parallelism.threads + items - 1) / items : 1
-        let blocks = max(1, min(forThreads, oc / Self.minimumChannelBlock))
-        let rows6 = PointwiseTile.rows
-        let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
+        let (block, blockCount) = Self.panelChannelBlocks(oc, wanted: forThreads)
         let planeRows = images > 1 ? m * tileRows + 2 : m * rows + 2
         return WinogradPlan(m: m, positions: positions,
                             tileRows: tileRows, tileColumns: tileColumns, images: images, rows: rows,
-                            tiles: tiles, panels: panels, channelBlock: block,
-                            channelBlocks: (oc + block - 1) / block,
+                            tiles: tiles, panels: panels, channelBlock: block, channelBlocks: blockCount,
                             planeFloats: m * planeRows * (tileColumns + 1) + PaddedPlane.slack,
                             vFloats: positions * c * tiles, mFloats: positions * block * tiles,
                             productFloats: PointwiseTiles(columns: tiles).packedColumns * c
                                 + 2 * PointwiseTile.rows * PointwiseTile.columns,
                             bufferFloats: m == 2 ? 32 : 36 * 8,
                             items: items)
+    }
+
+    /// `oc` output channels cut into about `wanted` blocks for the products on the pointwise
+    /// register tiles: at most one block per `minimumChannelBlock` channels, each a whole number of
+    /// the tiles' 6-row panels (the last one shorter). Returns the channels per block and the blocks.
+    static func panelChannelBlocks(_ oc: Int, wanted: Int) -> (block: Int, count: Int) {
+        let blocks = max(1, min(wanted, oc / minimumChannelBlock))
+        let rows = PointwiseTile.rows
+        let block = ((oc + blocks - 1) / blocks + rows - 1) / rows * rows
+        return (block, (oc + block - 1) / block)
     }
 
     func runWinograd(_ a: Arguments, parallelism: Parallelism) {

@@ -76,13 +76,11 @@ extension Convolution {
         // One block of output channels per worker: each block packs V_xi again for its products,
         // so two blocks per worker packed it twice as often (Inception-v3 at batch 1 on two
         // threads, profiles alternated in both orders: its 1x7, 7x1 and 5x5 layers 10-20 % faster
-        // with one, 6.6-8.2 -> 6.1-6.2 ms per image; benchmarks/README.md, "Winograd line").
-        let target = parallelism.threads
-        let blocks = max(1, min(target, oc / Self.minimumChannelBlock))
-        let rows6 = PointwiseTile.rows
-        let block = ((oc + blocks - 1) / blocks + rows6 - 1) / rows6 * rows6
+        // with one, 6.6-8.2 -> 6.1-6.2 ms per image; benchmarks/README.md, "Winograd along one
+        // axis").
+        let (block, blocks) = Self.panelChannelBlocks(oc, wanted: parallelism.threads)
         return WinogradLinePlan(
-            channelBlock: block, channelBlocks: (oc + block - 1) / block,
+            channelBlock: block, channelBlocks: blocks,
             vFloats: line.n * c * line.channelStride,
             planeFloats: max(line.lines, line.outputLength) * line.lineFloats,
             mFloats: line.n * block * line.tiles + 8,
