@@ -239,6 +239,14 @@ struct PointwiseBlock: ActivationVisitor {
         packed == nil && (callerReadsInPlace || rows <= 3 * PointwiseTile.rows || rows <= 6 * PointwiseTile.rows && k * ldx <= 1 << 18)
     }
 
+    /// Whether x already lies as its packing would: one tile whose rows are its packed width
+    /// apart (`ldx == columns`), as Winograd's V_xi of 16 tiles (ResNet-50's 14x14 maps on F(4x4,
+    /// 3x3) and 7x7 maps on F(2x2, 3x3) at batch 1): packing it would copy it unchanged.
+    var xIsPacked: Bool {
+        let tiles = PointwiseTiles(columns: columns)
+        return ldx == columns && tiles.count == 1 && tiles.packedColumns == columns
+    }
+
     func visit<F: VectorFunction>(_ f: F) {
         let tiles = PointwiseTiles(columns: columns)
         if byTiles {
@@ -250,13 +258,16 @@ struct PointwiseBlock: ActivationVisitor {
             visitInPlace(f, tiles)
             return
         }
-        let packed: UnsafeMutablePointer<Float>, ys: UnsafeMutablePointer<Float>
+        let packed: UnsafePointer<Float>, ys: UnsafeMutablePointer<Float>
         if let shared = self.packed {
-            packed = shared
+            packed = UnsafePointer(shared)
+            ys = scratch
+        } else if xIsPacked {
+            packed = x
             ys = scratch
         } else {
-            packed = scratch
-            PointwiseTiles.pack(x, ld: ldx, k: k, columns: columns, into: packed)
+            PointwiseTiles.pack(x, ld: ldx, k: k, columns: columns, into: scratch)
+            packed = UnsafePointer(scratch)
             ys = scratch + tiles.packedColumns * k
         }
         for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {

@@ -126,6 +126,57 @@ extension ConvolutionKernelTests {
         }
     }
 
+    /// A block of one tile whose rows are its packed width apart (Winograd's V_xi of 16 tiles)
+    /// is read as its own packing instead of being copied into one, with the same sums, bit for
+    /// bit, as the same x packed from rows further apart.
+    @Test func oneTileBlockIsItsOwnPacking() {
+        func block(columns: Int, ldx: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                   y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, k: Int = 1, rows: Int = 48) -> PointwiseBlock {
+            PointwiseBlock(weights: w, panelFloats: PointwiseTile.rows * k, bias: w, x: x, ldx: ldx, y: y, residual: nil,
+                           packed: nil, scratch: scratch, k: k, hw: columns, columns: columns, rows: rows)
+        }
+        let dummy = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        defer { dummy.deallocate() }
+        func packed(_ columns: Int, _ ldx: Int) -> Bool {
+            block(columns: columns, ldx: ldx, x: dummy, w: dummy, y: dummy, scratch: dummy).xIsPacked
+        }
+        #expect(packed(16, 16) && packed(4, 4) && packed(8, 8) && packed(1, 1))
+        #expect(!packed(16, 49), "rows further apart than a tile")
+        #expect(!packed(5, 5), "5 columns pack 8 wide")
+        #expect(!packed(32, 32), "two tiles")
+        #expect(packed(17, 17) == (PointwiseTiles.joined > 0), "17 columns are one tile with AVX-512 only")
+
+        // rows 48 > 36: the block packs unless x is its own packing.
+        let k = 40, rows = 48, columns = 16, wide = 21
+        var rng = SeededGenerator(seed: 7)
+        let xs = rng.normals(k * columns)
+        var spread = [Float](repeating: .nan, count: k * wide)
+        for r in 0..<k { for c in 0..<columns { spread[r * wide + c] = xs[r * columns + c] } }
+        let w = rng.normals(rows * k + PointwiseTile.overread)
+        func sums(_ x: [Float], ldx: Int) -> [Float] {
+            var y = [Float](repeating: .nan, count: rows * columns)
+            var scratch = [Float](repeating: .nan, count: k * 24 + 2 * PointwiseTile.rows * PointwiseTile.columns)
+            x.withUnsafeBufferPointer { xb in
+                w.withUnsafeBufferPointer { wb in
+                    y.withUnsafeMutableBufferPointer { yb in
+                        scratch.withUnsafeMutableBufferPointer { sb in
+                            let b = block(columns: columns, ldx: ldx, x: xb.baseAddress!, w: wb.baseAddress!,
+                                          y: yb.baseAddress!, scratch: sb.baseAddress!, k: k, rows: rows)
+                            #expect(!b.readsInPlace && b.xIsPacked == (ldx == columns))
+                            b.visit(Identity())
+                        }
+                    }
+                }
+            }
+            // The front of scratch is where a packing goes: untouched when x is its own.
+            #expect(scratch.prefix(k * columns).allSatisfy(\.isNaN) == (ldx == columns))
+            return y
+        }
+        let own = sums(xs, ldx: columns), copied = sums(spread, ldx: wide)
+        #expect(own.allSatisfy { $0.isFinite })
+        #expect(own == copied)
+    }
+
     @Test func pointwisePlanBlocksAndSplits() {
         func plan(_ g: ConvShape, batch: Int, threads: Int) -> Convolution.PointwisePlan {
             Convolution(shape: g, weights: [Float](repeating: 0, count: g.weightCount), bias: nil)
