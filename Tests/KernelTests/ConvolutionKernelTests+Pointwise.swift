@@ -155,7 +155,9 @@ extension ConvolutionKernelTests {
         let w = rng.normals(rows * k + PointwiseTile.overread)
         func sums(_ x: [Float], ldx: Int) -> [Float] {
             var y = [Float](repeating: .nan, count: rows * columns)
-            var scratch = [Float](repeating: .nan, count: k * 24 + 2 * PointwiseTile.rows * PointwiseTile.columns)
+            // A packed block, then a partial tile's residual and product (`PointwiseBlock.visit`).
+            var scratch = [Float](repeating: .nan, count: PointwiseTiles(columns: columns).packedColumns * k
+                                                             + 2 * PointwiseTile.rows * PointwiseTile.columns)
             x.withUnsafeBufferPointer { xb in
                 w.withUnsafeBufferPointer { wb in
                     y.withUnsafeMutableBufferPointer { yb in
