@@ -16,6 +16,11 @@
 //      28x28 at 3.8 ms on one thread against 2.4 whole). Within an item either every panel
 //      passes over a tile while its rows of x are in cache, or, where the weights outweigh the
 //      input, each panel passes over every row while its weights are in L2 (`panelsOuter`).
+//
+// The direct rows (`Algorithm.directRows`, the stems) walk the same phases and items with
+// `RowLanesTile` instead: panels of 8 output channels, tiles of up to 48 output pixels of a row
+// in the lanes (`RowLanesTile.split`), no transpose; the copy keeps L zero floats after the
+// last channel for a row's last, partial vector to read.
 
 import KernelSupport
 
@@ -43,6 +48,16 @@ extension Convolution {
         #endif
     }
 
+    /// Whether `g` runs faster on the direct rows (`RowLanesTile`) than on the direct lanes: stems,
+    /// the shapes the direct lanes take with at most 4 input channels, where a reduction of 3 x 49
+    /// taps leaves the transposes a tenth of the layer. One AMD EPYC core with AVX-512, ms: 3x224x224
+    /// -> 64x112x112 7x7 2.29-2.46 against 2.58-2.68; with 16 input channels (K = 144) they tie
+    /// (0.71-0.76 against 0.71-0.73), with 32 the lanes win (1.24-1.31 against 1.34). K = 27
+    /// (MobileNetV2's and Inception-v3's first layers) stays on the column matrix (0.30 against 0.35).
+    static func prefersDirectRows(_ g: ConvShape) -> Bool {
+        prefersDirectLanes(g) && g.inputChannels <= 4
+    }
+
     /// How one call is cut into work items.
     struct DirectLanesPlan: Equatable {
         /// Input channels per copying item, and items per image.
@@ -63,7 +78,8 @@ extension Convolution {
         let g = shape, phases = stridePhases!
         let c = g.inputChannels, oh = g.outputHeight
         let perChunk = max(1, (c + 2 * parallelism.threads - 1) / (2 * parallelism.threads))
-        let panels = (g.outputChannels + ChannelLanesTile.lanes - 1) / ChannelLanesTile.lanes
+        let height = directPanelHeight
+        let panels = (g.outputChannels + height - 1) / height
         let panelsOuter = g.weightCount > c * phases.plane
         // Items split what the inner loop does not share: panel ranges when panels are outer,
         // bands of rows otherwise; the other too when that leaves too few items for the workers.
@@ -85,14 +101,23 @@ extension Convolution {
             channelsPerChunk: perChunk, chunks: (c + perChunk - 1) / perChunk,
             panels: panels, panelsPerItem: perItem, panelItems: (panels + perItem - 1) / perItem,
             rowsPerBand: rowsPerBand, bands: (oh + rowsPerBand - 1) / rowsPerBand,
-            panelsOuter: panelsOuter, phaseFloats: c * phases.plane)
+            panelsOuter: panelsOuter, phaseFloats: c * phases.plane + phaseSlack)
     }
+
+    /// Output channels per weight panel: one vector's lanes (direct lanes) or `RowLanesTile.rows`.
+    var directPanelHeight: Int { algorithm == .directRows ? RowLanesTile.rows : ChannelLanesTile.lanes }
+
+    /// Floats after the last channel's phases that the direct rows' last vector of a row may read
+    /// past it (left zero).
+    var phaseSlack: Int { algorithm == .directRows ? RowLanesTile.lanes : 0 }
 
     func runDirectLanes(_ a: Arguments, parallelism: Parallelism) {
         let g = shape
         let plan = directLanesPlan(parallelism: parallelism), phases = stridePhases!
-        let widths = ChannelLanesTile.split(g.outputWidth)
+        let rowLanes = algorithm == .directRows
+        let widths = rowLanes ? RowLanesTile.split(g.outputWidth) : ChannelLanesTile.split(g.outputWidth)
         let copy = a.scratch!
+        (copy + plan.phaseFloats - phaseSlack).update(repeating: 0, count: phaseSlack)
         phases.taps.withUnsafeBufferPointer { taps in
             for image in 0..<a.batch {
                 let x = a.x + image * g.inputCount
@@ -108,7 +133,7 @@ extension Convolution {
                         a: a, phases: phases, copy: UnsafePointer(copy), taps: taps.baseAddress!,
                         out: image * g.outputCount, panels: p0..<min(plan.panels, p0 + plan.panelsPerItem),
                         rows: r0..<min(g.outputHeight, r0 + plan.rowsPerBand), panelsOuter: plan.panelsOuter,
-                        shape: g, widths: widths))
+                        shape: g, widths: widths, rowLanes: rowLanes))
                 }
             }
         }
@@ -125,6 +150,8 @@ private struct DirectLanesItem: ActivationVisitor {
     let shape: ConvShape
     /// The tiles of one output row.
     let widths: [Int]
+    /// Whether the tiles are `RowLanesTile`'s (pixels in the lanes) rather than `ChannelLanesTile`'s.
+    let rowLanes: Bool
 
     func visit<F: VectorFunction>(_ f: F) {
         if panelsOuter {
@@ -149,17 +176,21 @@ private struct DirectLanesItem: ActivationVisitor {
         }
     }
 
-    /// One tile: L output channels from `panel`'s first, `width` pixels from (row, column).
+    /// One tile: a panel's output channels from its first, `width` pixels from (row, column).
     @inline(__always)
     private func run<F: VectorFunction>(_ f: F, panel: Int, row oy: Int, column ox: Int, width: Int) {
-        let lanes = ChannelLanesTile.lanes, g = shape
-        let hw = g.outputHeight * g.outputWidth, r0 = panel * lanes
+        let height = rowLanes ? RowLanesTile.rows : ChannelLanesTile.lanes, g = shape
+        let hw = g.outputHeight * g.outputWidth, r0 = panel * height
         let at = out + r0 * hw + oy * g.outputWidth + ox
         let x = LanesRows(x: copy + phases.start(row: oy, column: ox), channels: g.inputChannels,
                           plane: phases.plane, taps: taps, tapCount: phases.taps.count)
-        let count = min(lanes, g.outputChannels - r0)
-        ChannelLanesTile.run(f, width: width, w: a.weights + panel * g.reductionLength * lanes, x: x,
-                             start: ChannelLanesTile.start(a.bias + r0, rows: count),
-                             addend: a.residual.map { $0 + at }, rows: count, y: a.y + at, ldy: hw)
+        let count = min(height, g.outputChannels - r0), w = a.weights + panel * g.reductionLength * height
+        if rowLanes {
+            RowLanesTile.run(f, columns: width, w: w, x: x, bias: a.bias + r0, rows: count,
+                             addend: a.residual.map { $0 + at }, y: a.y + at, ldy: hw)
+        } else {
+            ChannelLanesTile.run(f, width: width, w: w, x: x, start: ChannelLanesTile.start(a.bias + r0, rows: count),
+                                 addend: a.residual.map { $0 + at }, rows: count, y: a.y + at, ldy: hw)
+        }
     }
 }

@@ -1,7 +1,7 @@
 // x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
-// times. Ten algorithms, chosen from the shape (and the batch size the caller expects), each
+// times. Eleven algorithms, chosen from the shape (and the batch size the caller expects), each
 // tested against `Reference.conv`:
 //   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
 //     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
@@ -27,6 +27,9 @@
 //   - direct lanes: with AVX-512, strided windows wider than a pixel (stride-2 3x3, 7x7 stems),
 //     at any batch: the channel-lanes tiles read the input itself, zero-padded and split into
 //     stride phases (StridePhases.swift), with no column matrix (Convolution+DirectLanes.swift).
+//   - direct rows: with AVX-512, stems (the direct lanes' shapes with at most 4 input channels):
+//     the same walk over the stride phases on tiles with the output pixels in the lanes and 8
+//     output channels broadcast, so nothing is transposed on the way out (RowLanesTile.swift).
 //   - im2col tiles: large maps, one group, reductions up to 1024 deep (stems, strided 3x3):
 //     a panel of output rows unrolled, packed and multiplied by the pointwise register tiles,
 //     epilogue included (Convolution+Im2colTiles.swift).
@@ -69,6 +72,9 @@ public struct Convolution: Sendable {
         /// The channel-lanes tiles on the input itself, padded and split into stride phases;
         /// strided windows, image by image at any batch.
         case directLanes
+        /// The same walk over the stride phases on `RowLanesTile`: output pixels in the lanes, no
+        /// transpose; stems (few input channels, short reductions).
+        case directRows
     }
 
     /// Shapes, window and groups.
@@ -81,7 +87,7 @@ public struct Convolution: Sendable {
     /// Weights in the layout of `algorithm`: ONNX's (OC, C/groups, KH, KW) for im2col and
     /// depthwise (it already is the row-major (OC, C/groups*KH*KW) matrix sgemm multiplies by,
     /// and the (multiplier, KH*KW) taps of each depthwise channel); panels of 6 output channels
-    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes and direct lanes; the transformed (16, OC, C) matrices
+    /// for pointwise and tiled columns (`PointwiseWeights`), of 16 (8 without AVX-512) for channel lanes and direct lanes, of 8 for direct rows; the transformed (16, OC, C) matrices
     /// U for winograd (36 for winograd4x4, m + r - 1 for winogradLine), each in such panels; (C / 8, KH * KW, 8) blocks for interleaved depthwise.
     let weights: [Float]
     /// OC values, zeros when the model has none.
@@ -140,6 +146,9 @@ public struct Convolution: Sendable {
         case .channelLanes, .directLanes:
             self.weights = PointwiseWeights.pack(weights, groups: 1, outputsPerGroup: shape.outputChannels,
                                                  inputs: shape.reductionLength, rows: ChannelLanesTile.lanes)
+        case .directRows:
+            self.weights = PointwiseWeights.pack(weights, groups: 1, outputsPerGroup: shape.outputChannels,
+                                                 inputs: shape.reductionLength, rows: RowLanesTile.rows)
         case .interleavedDepthwise:
             self.weights = Self.interleaveDepthwiseWeights(weights, channels: shape.inputChannels,
                                                            taps: shape.window.kernelHeight * shape.window.kernelWidth)
@@ -149,7 +158,7 @@ public struct Convolution: Sendable {
         self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
-        self.stridePhases = algorithm == .directLanes ? StridePhases(shape) : nil
+        self.stridePhases = algorithm == .directLanes || algorithm == .directRows ? StridePhases(shape) : nil
         self.interleavedPlane = algorithm != .interleavedDepthwise ? nil : InterleavedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
@@ -180,6 +189,7 @@ public struct Convolution: Sendable {
             // U only 16/9 of the weights.
             if tiles >= minimumSmallMapWinogradTiles { return .winograd }
         }
+        if prefersDirectRows(g) { return .directRows }
         if prefersDirectLanes(g) { return .directLanes }
         if expectedBatch == 1 && prefersChannelLanes(g)
             && (isPointwise(g) || (usesTiledColumns(g) && !usesWinogradLine(g))) {
@@ -199,6 +209,7 @@ public struct Convolution: Sendable {
         if g.groups == 1 { all.append(contentsOf: [.tiledColumns, .im2colTiles]) }
         if channelLanesApplies(g) { all.append(.channelLanes) }
         if directLanesApplies(g) { all.append(.directLanes) }
+        if g.groups == 1 { all.append(.directRows) }
         if Winograd.applies(to: g) { all.append(contentsOf: [.winograd, .winograd4x4]) }
         if WinogradLine(g) != nil { all.append(.winogradLine) }
         if isPointwise(g) { all.append(.pointwise) }
@@ -240,7 +251,7 @@ public struct Convolution: Sendable {
             return parallelism.threads * im2colTilesPlan(batch: batch, parallelism: parallelism).perWorker
         case .channelLanes:
             return channelLanesPlan(parallelism: parallelism).columnFloats
-        case .directLanes:
+        case .directLanes, .directRows:
             return directLanesPlan(parallelism: parallelism).phaseFloats
         }
     }
@@ -270,7 +281,7 @@ public struct Convolution: Sendable {
                 case .tiledColumns: runTiledColumns(args, parallelism: parallelism)
                 case .im2colTiles: runIm2colTiles(args, parallelism: parallelism)
                 case .channelLanes: runChannelLanes(args, parallelism: parallelism)
-                case .directLanes: runDirectLanes(args, parallelism: parallelism)
+                case .directLanes, .directRows: runDirectLanes(args, parallelism: parallelism)
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd, .winograd4x4: runWinograd(args, parallelism: parallelism)

@@ -68,8 +68,12 @@ import KernelSupport
                                      algorithm: Convolution.isPointwise(g) ? .pointwise : .tiledColumns))
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, expectedBatch: 2))
         }
-        // Strided windows the direct lanes take also run on the column matrix, tiled and not.
-        if conv.algorithm == .directLanes {
+        // Stems the direct rows take also run on the direct lanes; strided windows either takes run
+        // on the column matrix, tiled and not.
+        if conv.algorithm == .directRows {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .directLanes))
+        }
+        if conv.algorithm == .directLanes || conv.algorithm == .directRows {
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2colTiles))
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
         }
@@ -446,7 +450,8 @@ import KernelSupport
         // (With AVX-512 the strided ones take the direct lanes; `check` runs them here too.)
         for c in cases {
             #expect(Convolution.algorithm(for: c.shape, expectedBatch: c.batch)
-                    == (Convolution.prefersDirectLanes(c.shape) ? .directLanes : .im2colTiles), "\(c)")
+                    == (Convolution.prefersDirectRows(c.shape) ? .directRows
+                        : Convolution.prefersDirectLanes(c.shape) ? .directLanes : .im2colTiles), "\(c)")
         }
         #expect(Convolution.algorithm(for: Self.conv(114, 10, 20, 20, k: (3, 3), pads: (1, 1, 1, 1))) == .im2col)
         let few = Convolution(shape: cases[4].shape,
