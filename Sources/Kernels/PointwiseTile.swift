@@ -21,7 +21,8 @@
 //
 // The 16-column kernels hint the panel's line 2 KiB ahead at every k (`Prefetch.weights`): in a
 // network a late layer's weights come from memory at every image; and the next tile's line of
-// the same row of x (`Prefetch.nextTile`), for x read in place.
+// the same row of x (`Prefetch.nextTile`), for x read in place; before their pass over k, the
+// lines of y they will store and of the residual they will add (`Prefetch.output`).
 //
 // Every tile leaves finished: bias, residual and activation are applied before the one store.
 // The kernels are never inlined, so each is register-allocated on its own (inlined into the
@@ -138,6 +139,7 @@ enum PointwiseTile {
             if n > 0 { for r in 0..<rows { b[r] = bias[r] } }
             c0 = b; c1 = b; c2 = b; c3 = b
         }
+        if !accumulate { hintOutput(rows: rows, residual: residual, y: y, ldy: ldy) }
         var wp = w, xp = x
         for _ in 0..<k {
             Prefetch.weights(wp)
@@ -200,6 +202,7 @@ enum PointwiseTile {
         var a30 = start(3, 0), a31 = start(3, 1)
         var a40 = start(4, 0), a41 = start(4, 1)
         var a50 = start(5, 0), a51 = start(5, 1)
+        if !accumulate { hintOutput(rows: rows, residual: residual, y: y, ldy: ldy) }
         var wp = w, xp = x
         for _ in 0..<k {
             Prefetch.weights(wp)
@@ -231,6 +234,16 @@ enum PointwiseTile {
         if rows > 5 { store(5, a50, a51) }
     }
     #endif
+
+    /// Hints the first line of each of a 16-column tile's rows of y and of the residual, before
+    /// its pass over k (`Prefetch.output`).
+    @inline(__always)
+    static func hintOutput(rows: Int, residual: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, ldy: Int) {
+        for r in 0..<rows {
+            Prefetch.output(UnsafePointer(y + r * ldy))
+            if let residual { Prefetch.output(residual + r * ldy) }
+        }
+    }
 
     @inline(never)
     static func eight<F: VectorFunction>(

@@ -88,6 +88,10 @@ enum RowLanesTile {
         @inline(__always) func fma(_ a: Lanes, _ s: Float, _ v: Lanes) -> Lanes { ChannelLanesTile.fma(a, s, v) }
         var wp = w, channel = x.x
         let taps = x.taps, tapCount = x.tapCount
+        // The lines this tile will store, on their way while it sums (`Prefetch.output`).
+        for r in 0..<rows {
+            for v in 0..<n { Prefetch.output(UnsafePointer(y + r * ldy + v * lanes)) }
+        }
         for _ in 0..<x.channels {
             for t in 0..<tapCount {
                 let xp = channel + taps[t]
