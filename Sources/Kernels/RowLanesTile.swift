@@ -7,10 +7,11 @@
 // The stems' tile. `ChannelLanesTile` puts the output channels in the lanes and transposes every
 // tile on its way out: at K = 147 (ResNet's 7x7 stem, 3 input channels) the transposes were
 // 10-15 % of the layer (a build that skipped them, wrong results, for the measure: benchmarks/
-// HISTORY.md, "The evening of 2026-12-07"), and at K = 27 (MobileNetV2's and Inception-v3's
-// first layers) that path lost to the column matrix. Here a tile reads its x in place from the
-// stride phases like the direct lanes (`LanesRows`: row k = (channel, tap)); a row of 112 output
-// pixels is 48 + 32 + 32 (`split`).
+// HISTORY.md, "The evening of 2026-12-07"). Here a tile reads its x in place from the stride
+// phases like the direct lanes (`LanesRows`: row k = (channel, tap)); a row of 112 output pixels
+// is 48 + 32 + 32 (`split`). At K = 27 (MobileNetV2's and Inception-v3's first layers) both lose
+// to the column matrix, the stores weighing too much against so short a sum (benchmarks/
+// README.md, "Direct rows").
 //
 // The last vector of a tile may hold fewer than L pixels: its loads run past the row into the next
 // phase or row of the copy (the caller leaves L floats after the last channel's plane), and only
