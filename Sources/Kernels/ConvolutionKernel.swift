@@ -1,7 +1,7 @@
 // x (N, C, H, W), w (OC, C/groups, KH, KW), b (OC) -> y (N, OC, OH, OW)
 //
 // A convolution prepared once at load (weights packed for the algorithm it will use) and run many
-// times. Eleven algorithms, chosen from the shape (and the batch size the caller expects), each
+// times. Twelve algorithms, chosen from the shape (and the batch size the caller expects), each
 // tested against `Reference.conv`:
 //   - pointwise: 1x1, stride 1, no pads. Each image's input already is the (C, H*W) matrix, so
 //     y = w (OC, C) * x (C, H*W) by register tiles straight from x, weights packed at load
@@ -30,6 +30,9 @@
 //   - direct rows: with AVX-512, stems (the direct lanes' shapes with at most 4 input channels):
 //     the same walk over the stride phases on tiles with the output pixels in the lanes and 8
 //     output channels broadcast, so nothing is transposed on the way out (RowLanesTile.swift).
+//   - subsampled pointwise: 1x1 with a stride and no pads on outputs of 28x28 and more (ResNet's
+//     downsampling): the strided pixels copied into a matrix, then the pointwise path on it
+//     (Convolution+Subsampled.swift).
 //   - im2col tiles: large maps, one group, reductions up to 1024 deep (stems, strided 3x3):
 //     a panel of output rows unrolled, packed and multiplied by the pointwise register tiles,
 //     epilogue included (Convolution+Im2colTiles.swift).
@@ -75,6 +78,9 @@ public struct Convolution: Sendable {
         /// The same walk over the stride phases on `RowLanesTile`: output pixels in the lanes, no
         /// transpose; stems (few input channels, short reductions).
         case directRows
+        /// 1x1 with a stride, no pads: the strided pixels copied into a matrix, then the pointwise
+        /// path on it.
+        case subsampledPointwise
     }
 
     /// Shapes, window and groups.
@@ -100,6 +106,8 @@ public struct Convolution: Sendable {
     let line: WinogradLine?
     /// Direct lanes only: the layout of the input's padded, phase-split copy and its taps.
     let stridePhases: StridePhases?
+    /// Subsampled pointwise only: the pointwise convolution on the subsampled matrix (one element).
+    let subsampled: [Convolution]
 
     /// Prepares a convolution; `weights` is (OC, C/groups, KH, KW), `bias` (OC) or nil.
     ///
@@ -154,7 +162,12 @@ public struct Convolution: Sendable {
                                                            taps: shape.window.kernelHeight * shape.window.kernelWidth)
         case .depthwise, .im2col:
             self.weights = weights
+        case .subsampledPointwise:
+            self.weights = []
         }
+        self.subsampled = algorithm != .subsampledPointwise ? [] : [Convolution(
+            shape: Self.subsampledShape(shape), weights: weights, bias: bias, activation: activation,
+            expectedBatch: expectedBatch)]
         self.paddedPlane = algorithm != .depthwise ? nil : PaddedPlane(
             window: shape.window, inputHeight: shape.inputHeight, inputWidth: shape.inputWidth,
             outputHeight: shape.outputHeight, outputWidth: shape.outputWidth)
@@ -189,6 +202,7 @@ public struct Convolution: Sendable {
             // U only 16/9 of the weights.
             if tiles >= minimumSmallMapWinogradTiles { return .winograd }
         }
+        if prefersSubsampledPointwise(g) { return .subsampledPointwise }
         if prefersDirectRows(g) { return .directRows }
         if prefersDirectLanes(g) { return .directLanes }
         if expectedBatch == 1 && prefersChannelLanes(g)
@@ -210,6 +224,7 @@ public struct Convolution: Sendable {
         if channelLanesApplies(g) { all.append(.channelLanes) }
         if directLanesApplies(g) { all.append(.directLanes) }
         if g.groups == 1 { all.append(.directRows) }
+        if isSubsampledPointwise(g) { all.append(.subsampledPointwise) }
         if Winograd.applies(to: g) { all.append(contentsOf: [.winograd, .winograd4x4]) }
         if WinogradLine(g) != nil { all.append(.winogradLine) }
         if isPointwise(g) { all.append(.pointwise) }
@@ -253,6 +268,8 @@ public struct Convolution: Sendable {
             return channelLanesPlan(parallelism: parallelism).columnFloats
         case .directLanes, .directRows:
             return directLanesPlan(parallelism: parallelism).phaseFloats
+        case .subsampledPointwise:
+            return subsampledFloats(batch: batch) + subsampled[0].scratchCount(batch: batch, parallelism: parallelism)
         }
     }
 
@@ -271,6 +288,9 @@ public struct Convolution: Sendable {
         guard batch > 0 else { return }
         precondition(scratchCount(batch: batch, parallelism: parallelism) == 0 || scratch != nil,
                      "Convolution: scratch buffer missing")
+        if algorithm == .subsampledPointwise {
+            return runSubsampled(x, y, batch: batch, residual: residual, scratch: scratch!, parallelism: parallelism)
+        }
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 let args = Arguments(x: x, y: y, residual: residual, weights: w.baseAddress!,
@@ -282,6 +302,7 @@ public struct Convolution: Sendable {
                 case .im2colTiles: runIm2colTiles(args, parallelism: parallelism)
                 case .channelLanes: runChannelLanes(args, parallelism: parallelism)
                 case .directLanes, .directRows: runDirectLanes(args, parallelism: parallelism)
+                case .subsampledPointwise: preconditionFailure("runs before the weights are bound")
                 case .depthwise: runDepthwise(args, parallelism: parallelism)
                 case .interleavedDepthwise: runInterleavedDepthwise(args, parallelism: parallelism)
                 case .winograd, .winograd4x4: runWinograd(args, parallelism: parallelism)

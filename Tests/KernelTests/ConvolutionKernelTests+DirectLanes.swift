@@ -159,8 +159,8 @@ extension ConvolutionKernelTests {
                 #expect((chosen(g, batch: batch) == .directLanes) == direct, "\(g) batch \(batch)")
             }
         }
-        // 1x1 stride 2 (ResNet's downsampling) keeps its matrix read in place.
-        #expect(chosen(Self.conv(256, 512, 56, 56, k: (1, 1), stride: (2, 2))) == .im2colTiles)
+        // 1x1 stride 2 (ResNet's downsampling) takes the subsampled matrix.
+        #expect(chosen(Self.conv(256, 512, 56, 56, k: (1, 1), stride: (2, 2))) == .subsampledPointwise)
         // K = 27: Inception-v3's first layer.
         #expect(chosen(Self.conv(3, 32, 299, 299, k: (3, 3), stride: (2, 2))) == .im2colTiles)
         // Rows of 5: a stride-2 3x3 from 12x12 to 5x5 keeps the channel lanes (or tiled columns).

@@ -77,6 +77,10 @@ import KernelSupport
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2colTiles))
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))
         }
+        // Strided 1x1 layers on the subsampled matrix also run on the column matrix.
+        if conv.algorithm == .subsampledPointwise {
+            convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2colTiles))
+        }
         // Large maps with short reductions run on register tiles; sgemm must stay right on them too.
         if conv.algorithm == .im2colTiles {
             convs.append(Convolution(shape: g, weights: w, bias: b, activation: c.activation, algorithm: .im2col))

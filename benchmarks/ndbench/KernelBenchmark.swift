@@ -26,7 +26,7 @@ struct ConvBenchmark: ParsableCommand {
     @Option(help: "Fused activation: none, relu, relu6.") var activation: String = "relu"
     @Flag(help: "Add a residual tensor in the epilogue.") var residual = false
     @Option(help: "Measure for at least this many seconds.") var seconds: Double = 2
-    @Option(help: "Force an algorithm (im2col, im2colTiles, tiledColumns, channelLanes, directLanes, directRows, winograd, winograd4x4, winogradLine, pointwise, depthwise, interleavedDepthwise).")
+    @Option(help: "Force an algorithm (im2col, im2colTiles, tiledColumns, channelLanes, directLanes, directRows, subsampledPointwise, winograd, winograd4x4, winogradLine, pointwise, depthwise, interleavedDepthwise).")
     var algorithm: String?
 
     func run() throws {
