@@ -7,4 +7,7 @@
 /// (`prefetcht0`, in every x86-64 CPU). A hint: it never faults, even past the end of an array.
 static inline void nd_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
+/// The same into the second-level cache and beyond (`prefetcht1`).
+static inline void nd_prefetch_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
+
 #endif

@@ -417,12 +417,12 @@ struct PointwiseTiles {
     var packedColumns: Int { count == 0 ? 0 : (count - 1) * PointwiseTile.columns + width(count - 1) }
 
     /// One tile: x (K, width) with row stride `ld` -> `width` floats per k, contiguous; hints the
-    /// same rows' next tile (the next 16 columns) on the way.
+    /// same rows' part two tiles ahead into L2 on the way (`Prefetch.tileAfterNext`).
     @inline(__always)
     static func packTile(_ x: UnsafePointer<Float>, ld: Int, k: Int, width: Int, into packed: UnsafeMutablePointer<Float>) {
         var row = x, dst = packed
         for _ in 0..<k {
-            Prefetch.nextTile(row)
+            Prefetch.tileAfterNext(row)
             dst.store(row.vec8(0), at: 0)
             dst.store(row.vec8(8), at: 8)
             for c in PointwiseTile.columns..<width { dst[c] = row[c] }

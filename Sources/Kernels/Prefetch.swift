@@ -13,7 +13,8 @@
 // x read in place: a 16-column tile reading x where it is (rows `ldx` apart) reads K lines from
 // K different rows, K streams the hardware prefetcher does not follow. The tile hints the same
 // row's next 16 columns (the next tile's line) at every k, so when the tile after it starts,
-// its lines are on their way or in cache (benchmarks/README.md, "Pointwise in place").
+// its lines are on their way or in cache (benchmarks/README.md, "Pointwise in place"). A tile
+// packed from such rows hints two tiles ahead into L2 instead (`tileAfterNext`, "Pack prefetch").
 //
 // Output: a layer on a 56x56 or 112x112 map writes megabytes (ResNet's stem 3.2 MB per image)
 // that in a network are no longer in any cache, and a store to such a line waits for the line
@@ -45,6 +46,16 @@ enum Prefetch {
     @inline(__always)
     static func nextTile(_ p: UnsafePointer<Float>) {
         nd_prefetch(UnsafeRawPointer(p + PointwiseTile.columns))
+    }
+
+    /// Hints, into the second-level cache, the line of x 32 floats after `p`: the same row's part
+    /// two tiles ahead, for a tile packed from K rows far apart (`PointwiseTiles.packTile`). A
+    /// 56x56 map's rows are 196 lines apart and fall on 16 of L1's 64 sets, so a tile's K = 256
+    /// lines hinted one tile ahead into L1 evicted each other before the next tile's packing read
+    /// them: it waited on x for 20 % of 256 -> 64 at 56x56 (`perf annotate`).
+    @inline(__always)
+    static func tileAfterNext(_ p: UnsafePointer<Float>) {
+        nd_prefetch_l2(UnsafeRawPointer(p + 2 * PointwiseTile.columns))
     }
 
     /// Hints the line at `p` that a tile will store to (or add) once its sums are done.
