@@ -95,3 +95,9 @@ func unzip16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<F
     (SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], b[0], b[2], b[4], b[6], b[8], b[10], b[12], b[14]),
      SIMD16(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15], b[1], b[3], b[5], b[7], b[9], b[11], b[13], b[15]))
 }
+
+/// `unzip16` on eight lanes: the evens and the odds of a, b taken as one vector of 16 floats.
+@inline(__always)
+func unzip8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+    (SIMD8(a[0], a[2], a[4], a[6], b[0], b[2], b[4], b[6]), SIMD8(a[1], a[3], a[5], a[7], b[1], b[3], b[5], b[7]))
+}

@@ -14,8 +14,8 @@ import TestSupport
 import KernelSupport
 
 extension ConvolutionKernelTests {
-    /// Shapes for the phases: strides 1 (a padded copy), 2 (the vector loop on rows of 70) and 3,
-    /// dilation, pads on one side only, no pads, pads wider than the window's reach.
+    /// Shapes for the phases: strides 1 (a padded copy), 2 (the vector loops on rows of 14 to 70)
+    /// and 3, dilation, pads on one side only, no pads, pads wider than the window's reach.
     static let phaseShapes = [
         conv(2, 1, 9, 11, k: (3, 3), pads: (1, 1, 1, 1)),
         conv(3, 1, 12, 70, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
@@ -25,7 +25,11 @@ extension ConvolutionKernelTests {
         conv(2, 1, 12, 30, k: (3, 3), stride: (2, 2), dilation: (2, 2), pads: (2, 2, 2, 2)),
         conv(1, 1, 30, 66, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)),
         conv(2, 1, 6, 9, k: (2, 2), stride: (2, 3), pads: (2, 3, 2, 3)),
-    ]
+    ] + [14, 17, 18, 28, 31, 33, 48, 56].flatMap { w in
+        // Stride 2 on rows whose phases take 8-lane vectors, 16-lane ones and a last vector
+        // overlapping the one before, with and without pads.
+        [conv(2, 1, 4, w, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)), conv(1, 1, 4, w, k: (3, 3), stride: (2, 2))]
+    }
 
     /// phases[c][row][p][i] = the zero-padded x at (row, i * stride + p), with no cell left out.
     @Test(arguments: phaseShapes) func stridePhasesCopy(_ g: ConvShape) {
