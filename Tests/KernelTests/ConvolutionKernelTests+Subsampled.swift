@@ -14,11 +14,13 @@ import KernelSupport
 
 extension ConvolutionKernelTests {
     /// xs[c][oy][ox] = x[c][oy * sh][ox * sw] on strides (2, 2), (2, 1), (1, 3), rows whose vector
-    /// loop ends early (odd widths, 33 and 70 columns) and a single output column.
+    /// loop ends early (odd widths, 33 and 70 columns), whose last vector overlaps the one before
+    /// (34, 56 and 70 columns) and a single output column.
     @Test func subsampleCopy() {
         for g in [Self.conv(3, 1, 70, 70, k: (1, 1), stride: (2, 2)), Self.conv(2, 1, 9, 33, k: (1, 1), stride: (2, 2)),
                   Self.conv(2, 1, 8, 40, k: (1, 1), stride: (2, 1)), Self.conv(2, 1, 5, 31, k: (1, 1), stride: (1, 3)),
-                  Self.conv(1, 1, 4, 2, k: (1, 1), stride: (2, 2))] {
+                  Self.conv(1, 1, 4, 2, k: (1, 1), stride: (2, 2)), Self.conv(2, 1, 4, 56, k: (1, 1), stride: (2, 2)),
+                  Self.conv(2, 1, 3, 34, k: (1, 1), stride: (2, 2))] {
             var rng = SeededGenerator(seed: 5)
             let x = rng.normals(g.inputCount)
             var xs = [Float](repeating: .nan, count: g.inputChannels * g.outputHeight * g.outputWidth)
