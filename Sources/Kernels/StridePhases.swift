@@ -81,10 +81,10 @@ struct StridePhases: Equatable {
             d.advanced(by: last).update(repeating: 0, count: width - last)
         case 2:
             // Phase columns first ..< stop read both their input columns inside the row; they go
-            // 16 (then 8) at a time from 32 (16) consecutive floats (`unzip16`, not the standard
-            // library's `evenHalf`: see there), the last vector overlapping the one before rather
-            // than leaving its columns to the plain loop (a 28-float row had no whole vector of 16:
-            // all of it went through `copyRowPlain`).
+            // 16 (8, 4 on shorter rows) at a time from twice as many consecutive floats
+            // (`unzip16`, not the standard library's `evenHalf`: see there), the last vector
+            // overlapping the one before rather than leaving its columns to the plain loop (a
+            // 28-float row had no whole vector of 16: all of it went through `copyRowPlain`).
             let stop = min(width, (count + padLeft) / 2)
             copyRowPlain(s, count: count, to: d, from: 0, to: min(first, width))
             if stop - first >= 16 {
@@ -100,6 +100,13 @@ struct StridePhases: Equatable {
                     let (even, odd) = unzip8(s.vec8(2 * i - padLeft), s.vec8(2 * i + 8 - padLeft))
                     (d + i).store(even, at: 0)
                     (d + width + i).store(odd, at: 0)
+                }
+            } else if stop - first >= 4 {
+                forEachVector(4, from: first, to: stop) { i in
+                    let (even, odd) = unzip4(UnsafeRawPointer(s + 2 * i - padLeft).loadUnaligned(as: SIMD4<Float>.self),
+                                             UnsafeRawPointer(s + 2 * i + 4 - padLeft).loadUnaligned(as: SIMD4<Float>.self))
+                    UnsafeMutableRawPointer(d + i).storeBytes(of: even, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(d + width + i).storeBytes(of: odd, as: SIMD4<Float>.self)
                 }
             } else {
                 copyRowPlain(s, count: count, to: d, from: first, to: max(first, stop))
