@@ -84,26 +84,3 @@ extension ChannelLanesTile {
         }
     }
 }
-
-/// The evens and the odds of a, b taken as one vector of 32 floats (the lanes' transpose, the
-/// stride phases' deinterleave). Spelled lane by lane (the compiler makes each a permute): the
-/// standard library's `evenHalf` and `oddHalf` are specialised out of line into symbols of the
-/// same name in all three kernel copies, of which the linker keeps one, and the baseline kernels
-/// would call an AVX-512 copy (scripts/e2e-isa).
-@inline(__always)
-func unzip16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> (SIMD16<Float>, SIMD16<Float>) {
-    (SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], b[0], b[2], b[4], b[6], b[8], b[10], b[12], b[14]),
-     SIMD16(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15], b[1], b[3], b[5], b[7], b[9], b[11], b[13], b[15]))
-}
-
-/// `unzip16` on eight lanes: the evens and the odds of a, b taken as one vector of 16 floats.
-@inline(__always)
-func unzip8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
-    (SIMD8(a[0], a[2], a[4], a[6], b[0], b[2], b[4], b[6]), SIMD8(a[1], a[3], a[5], a[7], b[1], b[3], b[5], b[7]))
-}
-
-/// `unzip16` on four lanes.
-@inline(__always)
-func unzip4(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
-    (SIMD4(a[0], a[2], b[0], b[2]), SIMD4(a[1], a[3], b[1], b[3]))
-}

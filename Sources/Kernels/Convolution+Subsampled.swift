@@ -65,21 +65,9 @@ extension Convolution {
                 let s = x + (ch * h + oy * sh) * w, d = xs + (ch * oh + oy) * ow
                 var ox = 0
                 if sw == 2 {
-                    // 16 outputs from 32 consecutive floats; the row's last 16 overlapping the
-                    // ones before (28 outputs: two vectors, not one and 12 floats one by one).
-                    @inline(__always) func sixteen(_ ox: Int) {
-                        let a = UnsafeRawPointer(s + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                        let b = UnsafeRawPointer(s + 2 * ox + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        UnsafeMutableRawPointer(d + ox).storeBytes(of: unzip16(a, b).0, as: SIMD16<Float>.self)
-                    }
-                    while ox + 16 <= ow && 2 * ox + 32 <= w {
-                        sixteen(ox)
-                        ox += 16
-                    }
-                    if ox > 0 && ox < ow && 2 * (ow - 16) + 32 <= w {
-                        sixteen(ow - 16)
-                        ox = ow
-                    }
+                    // The outputs whose pair of floats lies inside the row, as the row's evens.
+                    ox = min(ow, w / 2)
+                    deinterleave(s, count: ox, even: d, odd: nil)
                 }
                 while ox < ow {
                     d[ox] = s[ox * sw]

@@ -80,53 +80,17 @@ struct StridePhases: Equatable {
             d.advanced(by: first).update(from: s + (first - padLeft), count: last - first)
             d.advanced(by: last).update(repeating: 0, count: width - last)
         case 2:
-            // Phase columns first ..< stop read both their input columns inside the row; they go
-            // 16 (8, 4 on shorter rows) at a time from twice as many consecutive floats
-            // (`unzip16`, not the standard library's `evenHalf`: see there), the last vector
-            // overlapping the one before rather than leaving its columns to the plain loop (a
-            // 28-float row had no whole vector of 16: all of it went through `copyRowPlain`).
-            let stop = min(width, (count + padLeft) / 2)
+            // Phase columns first ..< stop read both their input columns inside the row
+            // (`deinterleave`); the plain loop takes those that reach into the pads.
+            let stop = max(first, min(width, (count + padLeft) / 2))
             copyRowPlain(s, count: count, to: d, from: 0, to: min(first, width))
-            if stop - first >= 16 {
-                forEachVector(16, from: first, to: stop) { i in
-                    let a = UnsafeRawPointer(s + 2 * i - padLeft).loadUnaligned(as: SIMD16<Float>.self)
-                    let b = UnsafeRawPointer(s + 2 * i + 16 - padLeft).loadUnaligned(as: SIMD16<Float>.self)
-                    let (even, odd) = unzip16(a, b)
-                    UnsafeMutableRawPointer(d + i).storeBytes(of: even, as: SIMD16<Float>.self)
-                    UnsafeMutableRawPointer(d + width + i).storeBytes(of: odd, as: SIMD16<Float>.self)
-                }
-            } else if stop - first >= 8 {
-                forEachVector(8, from: first, to: stop) { i in
-                    let (even, odd) = unzip8(s.vec8(2 * i - padLeft), s.vec8(2 * i + 8 - padLeft))
-                    (d + i).store(even, at: 0)
-                    (d + width + i).store(odd, at: 0)
-                }
-            } else if stop - first >= 4 {
-                forEachVector(4, from: first, to: stop) { i in
-                    let (even, odd) = unzip4(UnsafeRawPointer(s + 2 * i - padLeft).loadUnaligned(as: SIMD4<Float>.self),
-                                             UnsafeRawPointer(s + 2 * i + 4 - padLeft).loadUnaligned(as: SIMD4<Float>.self))
-                    UnsafeMutableRawPointer(d + i).storeBytes(of: even, as: SIMD4<Float>.self)
-                    UnsafeMutableRawPointer(d + width + i).storeBytes(of: odd, as: SIMD4<Float>.self)
-                }
-            } else {
-                copyRowPlain(s, count: count, to: d, from: first, to: max(first, stop))
+            if stop > first {
+                deinterleave(s + 2 * first - padLeft, count: stop - first, even: d + first, odd: d + width + first)
             }
-            copyRowPlain(s, count: count, to: d, from: max(first, stop))
+            copyRowPlain(s, count: count, to: d, from: stop)
         default:
             copyRowPlain(s, count: count, to: d, from: 0)
         }
-    }
-
-    /// `body(i)` for vectors of `lanes` columns from `from` that cover `from ..< to` (at least
-    /// `lanes` of them): whole vectors, then one ending at `to` that overlaps the one before.
-    @inline(__always)
-    private func forEachVector(_ lanes: Int, from: Int, to end: Int, _ body: (Int) -> Void) {
-        var i = from
-        while i + lanes <= end {
-            body(i)
-            i += lanes
-        }
-        if i < end { body(end - lanes) }
     }
 
     /// The plain version: phase columns `from ..< to` of every phase, zero outside the row.

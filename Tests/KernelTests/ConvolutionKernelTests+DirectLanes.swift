@@ -61,6 +61,30 @@ extension ConvolutionKernelTests {
         #expect(wrong == 0, "\(g)")
     }
 
+    /// `deinterleave` against its definition for rows of 0 to 40 pairs (the scalar loop, 4-, 8- and
+    /// 16-lane vectors, a last vector overlapping the one before), with and without the odds, and
+    /// nothing written past n.
+    @Test func deinterleaveRows() {
+        var rng = SeededGenerator(seed: 11)
+        for n in 0...40 {
+            let s = rng.normals(2 * n)
+            for withOdds in [true, false] {
+                var even = [Float](repeating: .nan, count: n + 1), odd = [Float](repeating: .nan, count: n + 1)
+                s.withUnsafeBufferPointer { sb in
+                    even.withUnsafeMutableBufferPointer { eb in
+                        odd.withUnsafeMutableBufferPointer { ob in
+                            deinterleave(sb.baseAddress ?? UnsafePointer(eb.baseAddress!), count: n,
+                                         even: eb.baseAddress!, odd: withOdds ? ob.baseAddress! : nil)
+                        }
+                    }
+                }
+                #expect((0..<n).allSatisfy { even[$0] == s[2 * $0] }, "n \(n)")
+                #expect((0..<n).allSatisfy { withOdds ? odd[$0] == s[2 * $0 + 1] : odd[$0].isNaN }, "n \(n)")
+                #expect(even[n].isNaN && odd[n].isNaN, "n \(n)")
+            }
+        }
+    }
+
     /// Every output pixel's every tap, through `start` and `taps`, lands on the padded input's
     /// value under that tap, inside its channel's plane.
     @Test(arguments: phaseShapes) func stridePhasesTaps(_ g: ConvShape) {
