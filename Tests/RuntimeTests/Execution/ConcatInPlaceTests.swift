@@ -55,7 +55,12 @@ import Testing
         #expect(try inPlace(fixed, batch: 2) == 0)
         let pair = Tensor(shape: [2, 4, 4, 4], data: Array(x.data[0..<128]))
         let single = try model.session(height: 4, width: 4, threads: 1)
-        #expect(try fixed.run(pair)["z"]!.data == single.run(pair)["z"]!.data)
+        // Not bit for bit: the two plans hand OpenBLAS products of different shapes, and how its
+        // kernels sum depends on the CPU (on AMD Zen 5, where Debian's OpenBLAS 0.3.21 picks its
+        // Haswell kernels, the two differ by a few ulps; with its SkylakeX kernels they agree).
+        let (a, b) = (try fixed.run(pair)["z"]!.data, try single.run(pair)["z"]!.data)
+        let worst = zip(a, b).map { abs($0 - $1) / (1 + abs($1)) }.max()!
+        #expect(a.count == b.count && worst < 1e-5, "worst relative difference \(worst)")
     }
 
     /// An edit of the Concat's output must not reach a part read after it: a2 = relu(a) runs
