@@ -56,8 +56,9 @@ import Testing
         let pair = Tensor(shape: [2, 4, 4, 4], data: Array(x.data[0..<128]))
         let single = try model.session(height: 4, width: 4, threads: 1)
         // Not bit for bit: the two plans hand OpenBLAS products of different shapes, and how its
-        // kernels sum depends on the CPU (on AMD Zen 5, where Debian's OpenBLAS 0.3.21 picks its
-        // Haswell kernels, the two differ by a few ulps; with its SkylakeX kernels they agree).
+        // kernels sum depends on the core it runs (with its Haswell kernels, which
+        // OPENBLAS_CORETYPE=Haswell forces, the two differ by a few ulps; with its AVX-512 ones,
+        // which it picks on an AMD Zen 4 or 5, they agree).
         let (a, b) = (try fixed.run(pair)["z"]!.data, try single.run(pair)["z"]!.data)
         let worst = zip(a, b).map { abs($0 - $1) / (1 + abs($1)) }.max()!
         #expect(a.count == b.count && worst < 1e-5, "worst relative difference \(worst)")
