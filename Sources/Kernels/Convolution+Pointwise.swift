@@ -70,8 +70,12 @@ extension Convolution {
         let tile = PointwiseTile.columns
         // Small maps (late layers) are one block whatever K: their x stays in L2, and a second
         // block would stream every panel of weights from memory again for a few columns.
+        // At least a pair of tiles per block where pairs run as one (`PointwiseTile.thirtyTwo`):
+        // a block of 16 columns (K of 1024 and more) left them to the 6 x 16 tile, 22-28 % slower
+        // on one AMD Zen 5 core (1024 -> 256 at 14x14, 2048 -> 512 at 7x7).
+        let narrowest = PointwiseTile.pairs ? 2 * tile : tile
         let wanted = k * hw <= Self.pointwiseWholeMap ? hw
-            : max(tile, Self.pointwiseBlockBudget / max(1, k) / tile * tile)
+            : max(narrowest, Self.pointwiseBlockBudget / max(1, k) / tile * tile)
         var columns = min(hw, wanted)
         var blocks = (hw + columns - 1) / columns
         let panels = (g.groupOutputChannels + PointwiseTile.rows - 1) / PointwiseTile.rows
@@ -271,16 +275,29 @@ struct PointwiseBlock: ActivationVisitor {
             ys = scratch + tiles.packedColumns * k
         }
         for r0 in stride(from: 0, to: rows, by: PointwiseTile.rows) {
-            for t in 0..<tiles.count {
+            var t = 0
+            while t < tiles.count {
                 let j = t * PointwiseTile.columns
+                if tiles.pairs(at: t) {
+                    // Two tiles packed one after the other: 16 floats per k each.
+                    let n = min(PointwiseTile.rows, rows - r0)
+                    PointwiseTile.run(f, width: 2 * PointwiseTile.columns, w: weights + r0 / PointwiseTile.rows * panelFloats,
+                                      x: packed + j * k, ldx: PointwiseTile.columns, second: PointwiseTile.columns * k,
+                                      k: k, bias: bias + r0, rows: n, residual: residual.map { $0 + r0 * hw + j },
+                                      y: y + r0 * hw + j, ldy: hw)
+                    t += 2
+                    continue
+                }
                 tile(f, panelRow: r0, column: j, width: tiles.width(t), x: packed + j * k, inPlace: false, scratch: ys)
+                t += 1
             }
         }
     }
 
     /// The panel from output channel `r0` against the tile of `width` columns from column `j`,
-    /// its x at `xt`: packed (`width` floats per k), or in place (a full tile, rows `ldx` apart).
-    /// A partial last tile takes its residual in and its product out through `ys` (2 x (6, 16)).
+    /// its x at `xt`: packed (`width` floats per k), or in place (a whole tile or a pair of them,
+    /// rows `ldx` apart). A partial last tile takes its residual in and its product out through
+    /// `ys` (2 x (6, 16)).
     @inline(__always)
     func tile<F: VectorFunction>(_ f: F, panelRow r0: Int, column j: Int, width: Int, x xt: UnsafePointer<Float>,
                                  inPlace: Bool, scratch ys: UnsafeMutablePointer<Float>) {
@@ -322,16 +339,23 @@ extension PointwiseBlock {
 
     /// The block tile by tile, for the visits that read x in place or pack it a tile at a time:
     /// `body(j, width, ys)` for each tile a register tile takes whole from column `j` (16, or with
-    /// AVX-512 17 to 20); a last tile of another width is packed alone (all of K, zero-padded)
-    /// into the front of scratch and every panel run over it here. `ys` (after the block's packed
-    /// size) takes a partial tile's residual and product.
+    /// AVX-512 17 to 20, and 32 for two full tiles side by side); a last tile of another width is
+    /// packed alone (all of K, zero-padded) into the front of scratch and every panel run over it
+    /// here. `ys` (after the block's packed size) takes a partial tile's residual and product.
     @inline(__always)
     func forEachWholeTile<F: VectorFunction>(
         _ f: F, _ tiles: PointwiseTiles, _ body: (_ j: Int, _ width: Int, _ ys: UnsafeMutablePointer<Float>) -> Void
     ) {
         let ys = scratch + tiles.packedColumns * k
-        for t in 0..<tiles.count {
+        var t = 0
+        while t < tiles.count {
             let j = t * PointwiseTile.columns, width = tiles.width(t)
+            if tiles.pairs(at: t) {
+                body(j, 2 * PointwiseTile.columns, ys)
+                t += 2
+                continue
+            }
+            t += 1
             if PointwiseTile.readsInPlace(width: width) && j + width <= columns {
                 body(j, width, ys)
                 continue
@@ -347,12 +371,15 @@ extension PointwiseBlock {
 extension PointwiseBlock {
     /// Most rows of K a tile packs at a time: 256 x 16 floats (16 KiB) leave half of L1 to the
     /// panels' weights and y; K = 512 in one piece filled it (512 -> 128 at 28x28 alone, one core:
-    /// 76 % of the FMA ceiling whole, 83-87 % in chunks of 128-256).
+    /// 76 % of the FMA ceiling whole, 83-87 % in chunks of 128-256). A pair of tiles (32 floats
+    /// per k) takes half as many.
     static let byTilesChunk = 256
 
-    /// K cut into equal chunks of at most `byTilesChunk` (384 -> 2 x 192, not 256 + 128).
-    static func chunk(_ k: Int) -> Int {
-        let parts = (k + byTilesChunk - 1) / byTilesChunk
+    /// K cut into equal chunks of at most `byTilesChunk` rows, half that for a pair (384 -> 2 x
+    /// 192, not 256 + 128).
+    static func chunk(_ k: Int, width: Int) -> Int {
+        let most = width >= 2 * PointwiseTile.columns ? byTilesChunk / 2 : byTilesChunk
+        let parts = (k + most - 1) / most
         return (k + parts - 1) / parts
     }
 
@@ -362,8 +389,8 @@ extension PointwiseBlock {
     /// with the last. A last tile of another width than 16 (17 to 20) is packed alone, as in
     /// `visitInPlace` (`forEachWholeTile`). Scratch: a chunk's packed tile at the front.
     func visitByTiles<F: VectorFunction>(_ f: F, _ tiles: PointwiseTiles) {
-        let chunk = Self.chunk(k)
         forEachWholeTile(f, tiles) { j, width, _ in
+            let chunk = Self.chunk(k, width: width)
             for k0 in stride(from: 0, to: k, by: chunk) {
                 let depth = min(chunk, k - k0), last = k0 + depth == k
                 PointwiseTiles.packTile(x + k0 * ldx + j, ld: ldx, k: depth, width: width, into: scratch)
@@ -416,16 +443,30 @@ struct PointwiseTiles {
     /// Columns of the packed block, the last tile's padding included.
     var packedColumns: Int { count == 0 ? 0 : (count - 1) * PointwiseTile.columns + width(count - 1) }
 
-    /// One tile: x (K, width) with row stride `ld` -> `width` floats per k, contiguous; hints the
-    /// same rows' part two tiles ahead into L2 on the way (`Prefetch.tileAfterNext`).
+    /// Whether tiles `t` and `t + 1` run as one tile of 32 (`PointwiseTile.thirtyTwo`): both
+    /// full 16 columns, with AVX-512.
+    func pairs(at t: Int) -> Bool {
+        PointwiseTile.pairs && t + 1 < count && (t + 2) * PointwiseTile.columns <= columns
+            && width(t) == PointwiseTile.columns && width(t + 1) == PointwiseTile.columns
+    }
+
+    /// One tile (or a pair, 32 wide): x (K, width) with row stride `ld` -> `width` floats per k,
+    /// contiguous; hints the same rows' part two tiles ahead into L2 on the way
+    /// (`Prefetch.tileAfterNext`; a pair's two lines, the next pair's).
     @inline(__always)
     static func packTile(_ x: UnsafePointer<Float>, ld: Int, k: Int, width: Int, into packed: UnsafeMutablePointer<Float>) {
         var row = x, dst = packed
+        let vectors = width >= 2 * PointwiseTile.columns ? 2 * PointwiseTile.columns : PointwiseTile.columns
         for _ in 0..<k {
             Prefetch.tileAfterNext(row)
             dst.store(row.vec8(0), at: 0)
             dst.store(row.vec8(8), at: 8)
-            for c in PointwiseTile.columns..<width { dst[c] = row[c] }
+            if vectors > PointwiseTile.columns {
+                Prefetch.tileAfterNext(row + PointwiseTile.columns)
+                dst.store(row.vec8(16), at: 16)
+                dst.store(row.vec8(24), at: 24)
+            }
+            for c in vectors..<width { dst[c] = row[c] }
             row += ld; dst += width
         }
     }

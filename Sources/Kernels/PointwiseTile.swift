@@ -11,6 +11,12 @@
 //            16 + 16 + 17 columns, a 14x14 map twelve tiles and one of 20. As a tile of its own
 //            (`narrow`), the 49th column of a 960 -> 320 7x7 convolution took 9 % of its time;
 //            joined, the layer ran 0.315 -> 0.274 ms (onnxruntime 0.285) on one AMD EPYC core;
+//   thirtyTwo  6 x 32, AVX-512 only: two adjacent full tiles in one pass over k, each
+//            broadcast of w feeding two FMAs (per k 2 loads of x, 6 broadcasts, 12 FMAs). Where a
+//            core issues two 512-bit FMAs a cycle (AMD Zen 5) the 6 x 16 tile's 6 broadcasts per 6
+//            FMAs hold it at 70-79 % of the FMA ceiling with everything in L1; this one reaches
+//            98-103 % (benchmarks/README.md, "Pairs of tiles"). Where a 512-bit FMA takes two
+//            halves (Zen 4) the two ran level;
 //   eight    6 x 8: a last tile of 5 to 8 columns;
 //   narrow   6 x (1 to 4): a last tile of 1 to 4 columns (packed that wide), the rows in the
 //            lanes instead: per k one 8-float load of the panel (its 6 rows and 2 of the next k,
@@ -44,12 +50,14 @@ enum PointwiseTile {
     static let overread = 2
 
     /// One tile of `width` columns: 16, 8, or 1 to 4 (`narrow`), and with AVX-512 17 to 20
-    /// (`sixteenPlus`); x packed `width` floats per k, or, for the widths that can read it in
-    /// place (`readsInPlace(width:)`), rows `ldx` apart.
+    /// (`sixteenPlus`) and 32 (`thirtyTwo`); x packed `width` floats per k, or, for the widths
+    /// that can read it in place (`readsInPlace(width:)`), rows `ldx` apart. A tile of 32 is two
+    /// of 16 whose x may lie apart: the second's `second` floats after the first's (16 for x in
+    /// place or packed 32 wide; 16 K for two tiles packed one after the other).
     @inline(__always)
     static func run<F: VectorFunction>(
-        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int? = nil, k: Int,
-        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        _ f: F, width: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, ldx: Int? = nil, second: Int = columns,
+        k: Int, bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool = false
     ) {
         precondition(ldx == nil || readsInPlace(width: width), "PointwiseTile: a tile of \(width) reads x packed")
@@ -59,6 +67,8 @@ enum PointwiseTile {
         case 16: sixteen(f, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
                          accumulate: accumulate)
         #if NETDISSECT_ISA_AVX512
+        case 32: thirtyTwo(f, w: w, x: x, second: second, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual,
+                           y: y, ldy: ldy, accumulate: accumulate)
         case 17: sixteenPlus(f, One.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
                              accumulate: accumulate)
         case 18: sixteenPlus(f, Two.self, w: w, x: x, ldx: ldx, k: k, bias: bias, rows: rows, residual: residual, y: y, ldy: ldy,
@@ -79,12 +89,21 @@ enum PointwiseTile {
     }
 
     /// Whether a tile of `width` columns can read x in place (rows `ldx` apart): 16, and with
-    /// AVX-512 17 to 20.
+    /// AVX-512 17 to 20 and 32.
     static func readsInPlace(width: Int) -> Bool {
         #if NETDISSECT_ISA_AVX512
-        return width >= columns && width <= columns + narrowColumns
+        return width >= columns && width <= columns + narrowColumns || width == 2 * columns
         #else
         return width == columns
+        #endif
+    }
+
+    /// Whether two adjacent full tiles run as one (`thirtyTwo`): with AVX-512.
+    static var pairs: Bool {
+        #if NETDISSECT_ISA_AVX512
+        true
+        #else
+        false
         #endif
     }
 
@@ -182,6 +201,66 @@ enum PointwiseTile {
         if n > 1 { column(1, c1) }
         if n > 2 { column(2, c2) }
         if n > 3 { column(3, c3) }
+    }
+
+    /// Two 16-column tiles in one pass over k on 512-bit registers: a<r> the first's row r, b<r>
+    /// the second's, whose x lies `second` floats after the first's (rows of both `ldx` apart);
+    /// its y and residual 16 columns after the first's. With `accumulate`, the sums start from
+    /// y's instead of the bias.
+    @inline(never)
+    static func thirtyTwo<F: VectorFunction>(
+        _ f: F, w: UnsafePointer<Float>, x: UnsafePointer<Float>, second: Int, ldx: Int, k: Int,
+        bias: UnsafePointer<Float>, rows: Int, residual: UnsafePointer<Float>?,
+        y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool
+    ) {
+        typealias Vec16 = SIMD16<Float>
+        @inline(__always) func start(_ r: Int, _ half: Int) -> Vec16 {
+            guard rows > r else { return Vec16() }
+            return accumulate ? UnsafeRawPointer(y + r * ldy + 16 * half).loadUnaligned(as: Vec16.self)
+                : Vec16(repeating: bias[r])
+        }
+        var a0 = start(0, 0), b0 = start(0, 1)
+        var a1 = start(1, 0), b1 = start(1, 1)
+        var a2 = start(2, 0), b2 = start(2, 1)
+        var a3 = start(3, 0), b3 = start(3, 1)
+        var a4 = start(4, 0), b4 = start(4, 1)
+        var a5 = start(5, 0), b5 = start(5, 1)
+        if !accumulate {
+            hintOutput(rows: rows, residual: residual, y: y, ldy: ldy)
+            hintOutput(rows: rows, residual: residual.map { $0 + columns }, y: y + columns, ldy: ldy)
+        }
+        var wp = w, xp = x
+        for _ in 0..<k {
+            Prefetch.weights(wp)
+            Prefetch.nextTile(xp + second)
+            let x0 = UnsafeRawPointer(xp).loadUnaligned(as: Vec16.self)
+            let x1 = UnsafeRawPointer(xp + second).loadUnaligned(as: Vec16.self)
+            var v = Vec16(repeating: wp[0])
+            a0 = a0.addingProduct(v, x0); b0 = b0.addingProduct(v, x1)
+            v = Vec16(repeating: wp[1])
+            a1 = a1.addingProduct(v, x0); b1 = b1.addingProduct(v, x1)
+            v = Vec16(repeating: wp[2])
+            a2 = a2.addingProduct(v, x0); b2 = b2.addingProduct(v, x1)
+            v = Vec16(repeating: wp[3])
+            a3 = a3.addingProduct(v, x0); b3 = b3.addingProduct(v, x1)
+            v = Vec16(repeating: wp[4])
+            a4 = a4.addingProduct(v, x0); b4 = b4.addingProduct(v, x1)
+            v = Vec16(repeating: wp[5])
+            a5 = a5.addingProduct(v, x0); b5 = b5.addingProduct(v, x1)
+            wp += 6
+            xp += ldx
+        }
+        @inline(__always) func store(_ r: Int, _ a: Vec16, _ b: Vec16) {
+            let rr = residual.map { $0 + r * ldy }, yr = y + r * ldy
+            storeRow(f, a.lowHalf, a.highHalf, residual: rr, y: yr)
+            storeRow(f, b.lowHalf, b.highHalf, residual: rr.map { $0 + columns }, y: yr + columns)
+        }
+        store(0, a0, b0)
+        if rows > 1 { store(1, a1, b1) }
+        if rows > 2 { store(2, a2, b2) }
+        if rows > 3 { store(3, a3, b3) }
+        if rows > 4 { store(4, a4, b4) }
+        if rows > 5 { store(5, a5, b5) }
     }
     #else
     /// With `accumulate`, the sums start from y's (a previous run over other k) instead of the bias.

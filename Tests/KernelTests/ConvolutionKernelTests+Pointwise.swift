@@ -87,7 +87,10 @@ extension ConvolutionKernelTests {
         #expect(Convolution.pointwiseByTilesSuits(hw: 28 * 28, residual: false))
         #expect(!Convolution.pointwiseByTilesSuits(hw: 28 * 28, residual: true), "a residual's rows far apart")
         #expect(!Convolution.pointwiseByTilesSuits(hw: 14 * 14, residual: false), "14x14 was level")
-        #expect([1, 64, 256, 257, 384, 512, 513, 1024].map(PointwiseBlock.chunk) == [1, 64, 256, 129, 192, 256, 171, 256])
+        let ks = [1, 64, 256, 257, 384, 512, 513, 1024]
+        #expect(ks.map { PointwiseBlock.chunk($0, width: 16) } == [1, 64, 256, 129, 192, 256, 171, 256])
+        #expect(ks.map { PointwiseBlock.chunk($0, width: 20) } == [1, 64, 256, 129, 192, 256, 171, 256])
+        #expect(ks.map { PointwiseBlock.chunk($0, width: 32) } == [1, 64, 128, 86, 128, 128, 103, 128], "a pair: 128 rows")
         // Panel ranges of one map share its packing or read it in place: not by tiles.
         let late = Convolution(shape: Self.conv(1400, 320, 24, 24, k: (1, 1)),
                                weights: [Float](repeating: 0, count: 1400 * 320), bias: nil)
@@ -196,15 +199,87 @@ extension ConvolutionKernelTests {
         let wide = plan(Self.conv(1400, 320, 7, 7, k: (1, 1)), batch: 1, threads: 2)
         #expect(wide.sharesPacking && !wide.readsInPlace && wide.sharedFloats == wide.columnBlocks * wide.packedFloats,
                 "panel ranges of a block beyond pointwiseWholeMap share its packing")
-        // A deep 7x7 map in blocks of 16 columns: the 49th joins the third block where a tile
-        // can take it (AVX-512), instead of a block of its own that sweeps every panel again.
+        // A deep 7x7 map in blocks of 16 columns (without AVX-512), or of a pair of tiles (32):
+        // with AVX-512 the last 17 columns are a block of one tile (16 + 1 joined).
         let deep = plan(Self.conv(2048, 512, 7, 7, k: (1, 1)), batch: 1, threads: 1)
-        #expect(deep.columns == 16 && deep.columnBlocks == (PointwiseTiles.joined > 0 ? 3 : 4))
-        #expect(deep.end(of: deep.columnBlocks - 1, hw: 49) == 49 && deep.end(of: 0, hw: 49) == 16)
-        #expect(deep.packedFloats == PointwiseTiles(columns: PointwiseTiles.joined > 0 ? 17 : 16).packedColumns * 2048)
+        if PointwiseTile.pairs {
+            #expect(deep.columns == 32 && deep.columnBlocks == 2 && deep.end(of: 0, hw: 49) == 32)
+            #expect(deep.packedFloats == PointwiseTiles(columns: 32).packedColumns * 2048)
+        } else {
+            #expect(deep.columns == 16 && deep.columnBlocks == (PointwiseTiles.joined > 0 ? 3 : 4))
+            #expect(deep.end(of: 0, hw: 49) == 16)
+            #expect(deep.packedFloats == PointwiseTiles(columns: PointwiseTiles.joined > 0 ? 17 : 16).packedColumns * 2048)
+        }
+        #expect(deep.end(of: deep.columnBlocks - 1, hw: 49) == 49)
+        // 1 to 4 columns after a block join it: 16 + 1 with AVX-512 (3 blocks of 32 + 1 for
+        // 2048 x 97 columns).
+        let tail = plan(Self.conv(2048, 64, 1, 97, k: (1, 1)), batch: 1, threads: 1)
+        #expect(tail.columnBlocks == (PointwiseTile.pairs ? 3 : PointwiseTiles.joined > 0 ? 6 : 7))
+        #expect(tail.end(of: tail.columnBlocks - 1, hw: 97) == 97)
         // An early map is cut into blocks whose x stays within the budget.
         let early = plan(Self.conv(16, 96, 112, 112, k: (1, 1)), batch: 1, threads: 1)
         #expect(early.columns * 16 <= Convolution.pointwiseBlockBudget && early.columns % 16 == 0)
         #expect(early.columnBlocks == (112 * 112 + early.columns - 1) / early.columns)
+    }
+
+    /// With AVX-512 two adjacent full tiles run as one 6 x 32 tile (`PointwiseTile.thirtyTwo`):
+    /// which tiles pair, the same sums bit for bit as the two 16-column tiles one after the
+    /// other (packed one after the other, or in place), and layers that pair in each visit
+    /// (packed, in place, by tiles with K in chunks, panel ranges sharing a packing) against the
+    /// reference.
+    @Test func pointwisePairs() {
+        // 81 columns: 16 x 4 + 17 (AVX-512): tiles 0 to 2 each start a pair (the visits take 0
+        // and 2), not 3, whose next is the joined 17.
+        let tiles = PointwiseTiles(columns: 81)
+        #expect((0..<tiles.count).map(tiles.pairs(at:)) == (PointwiseTile.pairs ? [true, true, true, false, false]
+                                                                              : [Bool](repeating: false, count: tiles.count)))
+        #expect(!PointwiseTiles(columns: 28).pairs(at: 0), "16 + 12: the second is not whole")
+        #expect(PointwiseTiles(columns: 32).pairs(at: 0) == PointwiseTile.pairs)
+        #expect(PointwiseTile.readsInPlace(width: 32) == PointwiseTile.pairs)
+
+        #if NETDISSECT_ISA_AVX512
+        let k = 37, rows = 5, ldy = 40
+        var rng = SeededGenerator(seed: 11)
+        let w = rng.normals(PointwiseTile.rows * k + PointwiseTile.overread), bias = rng.normals(PointwiseTile.rows)
+        let a = rng.normals(k * 16), b = rng.normals(k * 16), residual = rng.normals(rows * ldy)
+        // The two tiles packed one after the other (16 K apart), and side by side in rows 35 apart.
+        var side = [Float](repeating: .nan, count: k * 35)
+        for r in 0..<k { for c in 0..<16 { side[r * 35 + c] = a[r * 16 + c]; side[r * 35 + 16 + c] = b[r * 16 + c] } }
+        /// y (rows, ldy), NaN but where the tile stores: a tile of `width` over x, its y and
+        /// residual from column `column`.
+        func run(_ width: Int, _ x: [Float], ldx: Int? = nil, second: Int = 16, into y: inout [Float], column: Int = 0) {
+            w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                x.withUnsafeBufferPointer { xb in residual.withUnsafeBufferPointer { rb in
+                    y.withUnsafeMutableBufferPointer { yb in
+                        PointwiseTile.run(ReLU(), width: width, w: wb.baseAddress!, x: xb.baseAddress!, ldx: ldx,
+                                          second: second, k: k, bias: bb.baseAddress!, rows: rows,
+                                          residual: rb.baseAddress! + column, y: yb.baseAddress! + column, ldy: ldy)
+                    }
+                }}
+            }}
+        }
+        var singles = [Float](repeating: .nan, count: rows * ldy)
+        run(16, a, into: &singles)
+        run(16, b, into: &singles, column: 16)
+        var packedPair = [Float](repeating: .nan, count: rows * ldy), inPlacePair = packedPair
+        run(32, a + b, ldx: 16, second: 16 * k, into: &packedPair)
+        run(32, side, ldx: 35, into: &inPlacePair)
+        #expect(singles.filter(\.isNaN).count == rows * (ldy - 32))
+        for (y, name) in [(packedPair, "packed one after the other"), (inPlacePair, "in place")] {
+            #expect(zip(y, singles).allSatisfy { $0 == $1 || $0.isNaN && $1.isNaN }, "\(name)")
+        }
+        #endif
+
+        withEvery("case", in: [
+            // Packed (60 outputs from 40 inputs with a residual: neither rule reads in place).
+            Case(shape: Self.conv(40, 60, 9, 9, k: (1, 1)), activation: .relu, residual: true),
+            // In place (30 outputs), 81 and 64 columns.
+            Case(shape: Self.conv(64, 30, 9, 9, k: (1, 1)), activation: .clip(min: 0, max: 6)),
+            Case(shape: Self.conv(64, 13, 8, 8, k: (1, 1)), batch: 2, residual: true),
+            // Blocks of at least a pair where K is deep (K * HW beyond `pointwiseWholeMap`).
+            Case(shape: Self.conv(1100, 14, 8, 10, k: (1, 1)), activation: .relu, residual: true),
+            // By tiles, K in chunks of at most 128 rows for a pair (3 of 100).
+            Case(shape: Self.conv(300, 13, 24, 24, k: (1, 1)), activation: .relu),
+        ]) { check($0, threads: [1, 2]) }
     }
 }
