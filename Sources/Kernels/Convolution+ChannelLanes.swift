@@ -119,7 +119,10 @@ private struct ChannelLanesBlock: ActivationVisitor {
 
     func visit<F: VectorFunction>(_ f: F) {
         let lanes = ChannelLanesTile.lanes
-        for panel in panels {
+        var panel = panels.lowerBound
+        while panel < panels.upperBound {
+            // Two panels at a time where the tile runs a pair (the first full, the second here).
+            let pair = ChannelLanesTile.pairs && panel + 1 < panels.upperBound && (panel + 1) * lanes < outputs
             let r0 = panel * lanes, rows = min(lanes, outputs - r0)
             let w = a.weights + (panel * k + k0) * lanes
             let y = a.y + out + r0 * hw
@@ -129,10 +132,21 @@ private struct ChannelLanesBlock: ActivationVisitor {
             let addend = first ? a.residual.map { $0 + out + r0 * hw } : UnsafePointer(y)
             var j = 0
             for width in widths {
-                ChannelLanesTile.run(f, width: width, w: w, x: .matrix(col + k0 * hw + j, rows: depth, ld: hw),
-                                     start: start, addend: addend.map { $0 + j }, rows: rows, y: y + j, ldy: hw)
+                let x = LanesRows.matrix(col + k0 * hw + j, rows: depth, ld: hw)
+                if pair {
+                    #if NETDISSECT_ISA_AVX512
+                    let r1 = r0 + lanes, second = min(lanes, outputs - r1)
+                    ChannelLanesTile.runPair(f, width: width, w: w, second: k * lanes, x: x, start: start,
+                                             startSecond: ChannelLanesTile.start(first ? a.bias + r1 : nil, rows: second),
+                                             addend: addend.map { $0 + j }, rows: second, y: y + j, ldy: hw)
+                    #endif
+                } else {
+                    ChannelLanesTile.run(f, width: width, w: w, x: x, start: start, addend: addend.map { $0 + j },
+                                         rows: rows, y: y + j, ldy: hw)
+                }
                 j += width
             }
+            panel += pair ? 2 : 1
         }
     }
 }

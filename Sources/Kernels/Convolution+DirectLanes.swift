@@ -155,15 +155,30 @@ private struct DirectLanesItem: ActivationVisitor {
 
     func visit<F: VectorFunction>(_ f: F) {
         if panelsOuter {
-            for panel in panels {
-                for oy in rows { forEachTile(of: oy) { run(f, panel: panel, row: oy, column: $0, width: $1) } }
+            forEachPanel { panel, pair in
+                for oy in rows {
+                    forEachTile(of: oy) { run(f, panel: panel, pair: pair, row: oy, column: $0, width: $1) }
+                }
             }
         } else {
             for oy in rows {
                 forEachTile(of: oy) { ox, width in
-                    for panel in panels { run(f, panel: panel, row: oy, column: ox, width: width) }
+                    forEachPanel { run(f, panel: $0, pair: $1, row: oy, column: ox, width: width) }
                 }
             }
+        }
+    }
+
+    /// The item's panels, two at a time where the channel-lanes tile runs a pair
+    /// (`ChannelLanesTile.runPair`: the first panel full, the second in the item).
+    @inline(__always)
+    private func forEachPanel(_ body: (_ panel: Int, _ pair: Bool) -> Void) {
+        var panel = panels.lowerBound
+        while panel < panels.upperBound {
+            let pair = !rowLanes && ChannelLanesTile.pairs && panel + 1 < panels.upperBound
+                && (panel + 1) * ChannelLanesTile.lanes < shape.outputChannels
+            body(panel, pair)
+            panel += pair ? 2 : 1
         }
     }
 
@@ -176,9 +191,10 @@ private struct DirectLanesItem: ActivationVisitor {
         }
     }
 
-    /// One tile: a panel's output channels from its first, `width` pixels from (row, column).
+    /// One tile: a panel's output channels from its first (or two panels' with `pair`), `width`
+    /// pixels from (row, column).
     @inline(__always)
-    private func run<F: VectorFunction>(_ f: F, panel: Int, row oy: Int, column ox: Int, width: Int) {
+    private func run<F: VectorFunction>(_ f: F, panel: Int, pair: Bool, row oy: Int, column ox: Int, width: Int) {
         let height = rowLanes ? RowLanesTile.rows : ChannelLanesTile.lanes, g = shape
         let hw = g.outputHeight * g.outputWidth, r0 = panel * height
         let at = out + r0 * hw + oy * g.outputWidth + ox
@@ -188,6 +204,15 @@ private struct DirectLanesItem: ActivationVisitor {
         if rowLanes {
             RowLanesTile.run(f, columns: width, w: w, x: x, bias: a.bias + r0, rows: count,
                              addend: a.residual.map { $0 + at }, y: a.y + at, ldy: hw)
+        } else if pair {
+            #if NETDISSECT_ISA_AVX512
+            let r1 = r0 + height
+            ChannelLanesTile.runPair(f, width: width, w: w, second: g.reductionLength * height, x: x,
+                                     start: ChannelLanesTile.start(a.bias + r0, rows: height),
+                                     startSecond: ChannelLanesTile.start(a.bias + r1, rows: min(height, g.outputChannels - r1)),
+                                     addend: a.residual.map { $0 + at }, rows: min(height, g.outputChannels - r1),
+                                     y: a.y + at, ldy: hw)
+            #endif
         } else {
             ChannelLanesTile.run(f, width: width, w: w, x: x, start: ChannelLanesTile.start(a.bias + r0, rows: count),
                                  addend: a.residual.map { $0 + at }, rows: count, y: a.y + at, ldy: hw)

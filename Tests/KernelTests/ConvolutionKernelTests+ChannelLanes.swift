@@ -52,6 +52,16 @@ extension ConvolutionKernelTests {
             Case(shape: Self.conv(10, 18, 12, 12, k: (3, 3), stride: (2, 2)), batch: 2),
             // 14x14 (196 columns: 16 tiles of 13 and 12), no bias.
             Case(shape: Self.conv(6, 7, 14, 14, k: (1, 1)), bias: false),
+            // Pairs of panels with AVX-512 (`ChannelLanesTile.runPair`), the second partial: every
+            // width, 8 (2x4) to 13 (1x13) and 7 + 7 (2x7); and over two blocks of K.
+            Case(shape: Self.conv(5, 37, 2, 4, k: (1, 1)), residual: true),
+            Case(shape: Self.conv(6, 33, 3, 3, k: (1, 1)), activation: .relu),
+            Case(shape: Self.conv(4, 40, 2, 5, k: (1, 1))),
+            Case(shape: Self.conv(4, 35, 1, 11, k: (1, 1)), batch: 2),
+            Case(shape: Self.conv(3, 48, 3, 4, k: (1, 1)), residual: true),
+            Case(shape: Self.conv(3, 45, 1, 13, k: (1, 1))),
+            Case(shape: Self.conv(3, 34, 2, 7, k: (1, 1)), bias: false),
+            Case(shape: Self.conv(600, 35, 5, 5, k: (3, 3), pads: (1, 1, 1, 1)), residual: true),
             // K = 5400 > 2^17 / 25: two blocks of K, partial sums through y, residual in the first.
             Case(shape: Self.conv(600, 19, 5, 5, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu,
                  residual: true),
