@@ -135,10 +135,18 @@ private struct TiledColumnsBlock: ActivationVisitor {
             let bias = first ? a.bias + r0 : zeros
             let y = a.y + out + r0 * hw
             let residual = a.residual.map { $0 + out + r0 * hw }
-            for t in 0..<tiles.count {
+            var t = 0
+            while t < tiles.count {
                 let j = t * PointwiseTile.columns, width = tiles.width(t), valid = min(width, hw - j)
                 let xt = packed + j * k + k0 * width
-                if valid == width {
+                t += 1
+                if tiles.pairs(at: t - 1) {
+                    // Two full tiles as one (`PointwiseTile.thirtyTwo`), packed one after the other.
+                    let addend = first ? residual.map { $0 + j } : UnsafePointer(y + j)
+                    PointwiseTile.run(f, width: 2 * width, w: w, x: xt, ldx: width, second: width * k, k: depth,
+                                      bias: bias, rows: n, residual: addend, y: y + j, ldy: hw)
+                    t += 1
+                } else if valid == width {
                     // Sums so far live in y: the model's residual joins the first block.
                     let addend = first ? residual.map { $0 + j } : UnsafePointer(y + j)
                     PointwiseTile.run(f, width: width, w: w, x: xt, k: depth, bias: bias, rows: n,

@@ -483,7 +483,8 @@ import KernelSupport
 
     /// Small maps of one image on the register tiles: K in several blocks (partial sums kept in
     /// y and, for a last tile of 5 to 15 valid columns, in scratch), partial panels, a residual,
-    /// stride 2 and 1x1, and a batch (image by image).
+    /// stride 2 and 1x1, and a batch (image by image); with AVX-512 the 7x7 and 14x14 maps' first
+    /// two tiles run as one (`PointwiseTile.thirtyTwo`).
     @Test func tiledColumns() {
         let cases = [
             // (15 output channels: with 16 or more a 7x7 map takes Winograd.)
