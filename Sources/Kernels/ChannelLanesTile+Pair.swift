@@ -11,15 +11,10 @@
 import KernelSupport
 
 extension ChannelLanesTile {
-    /// Whether two adjacent full panels run as one (`pairTile`): with AVX-512, where 2 x 13
-    /// accumulators fit in the registers.
-    static var pairs: Bool {
-        #if NETDISSECT_ISA_AVX512
-        true
-        #else
-        false
-        #endif
-    }
+    /// Whether two adjacent full panels run as one (`pairTile`): where the pointwise tiles pair
+    /// (`PointwiseTile.pairs`, AVX-512), whose 32 registers hold 2 x 13 accumulators.
+    @inline(__always)
+    static var pairs: Bool { PointwiseTile.pairs }
 
     #if NETDISSECT_ISA_AVX512
     /// Two panels over one tile of `width` (7 to 13) columns: the first's weights at `w`, the

@@ -99,6 +99,7 @@ enum PointwiseTile {
     }
 
     /// Whether two adjacent full tiles run as one (`thirtyTwo`): with AVX-512.
+    @inline(__always)
     static var pairs: Bool {
         #if NETDISSECT_ISA_AVX512
         true
